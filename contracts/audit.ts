@@ -1,0 +1,61 @@
+/**
+ * The audit trail. An event records who did what to which resource, when, and how it ended; it never
+ * holds child content, so it may sit in a queue and a table in plaintext.
+ */
+import { z } from 'zod';
+import { Agency, AreaId, Role } from './identity.js';
+
+export const AUDIT_ACTIONS = [
+  'ALERT_CREATE',
+  'ALERT_LIST',
+  'ALERT_VIEW',
+  'ALERT_ACKNOWLEDGE',
+  'ALERT_AUDIT_READ',
+  'AUTHENTICATE',
+] as const;
+export const AuditAction = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditAction>;
+
+/** SUCCESS, or why the attempt was refused or failed. */
+export const AUDIT_OUTCOMES = ['SUCCESS', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INVALID'] as const;
+export const AuditOutcome = z.enum(AUDIT_OUTCOMES);
+export type AuditOutcome = z.infer<typeof AuditOutcome>;
+
+export const AuditActor = z.object({
+  sub: z.string().max(256),
+  name: z.string().max(256).optional(),
+  area: AreaId.optional(),
+  agency: Agency.optional(),
+  roles: z.array(Role),
+});
+export type AuditActor = z.infer<typeof AuditActor>;
+
+export const AuditEvent = z.strictObject({
+  eventId: z.uuid(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  requestId: z.string().max(256),
+  action: AuditAction,
+  outcome: AuditOutcome,
+  actor: AuditActor,
+  /** The resource acted on, when there is one; the alert's areas let each side read its history. */
+  resource: z
+    .object({
+      type: z.literal('alert'),
+      id: z.string().max(128),
+    })
+    .optional(),
+  /** For a list: which box and how many items were released; for an acknowledgement: which share. */
+  detail: z.record(z.string(), z.union([z.string().max(256), z.number()])).optional(),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+/** An entry of an alert's access history as the API shows it. */
+export const AccessHistoryEntry = z.object({
+  occurredAt: z.string(),
+  action: AuditAction,
+  outcome: AuditOutcome,
+  actor: AuditActor,
+  detail: AuditEvent.shape.detail,
+});
+export const AccessHistory = z.object({ alertId: z.uuid(), items: z.array(AccessHistoryEntry) });
+export type AccessHistory = z.infer<typeof AccessHistory>;

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const AGENCIES = ['police', 'childrens-services', 'health', 'education', 'other'] as const;
+export const Agency = z.enum(AGENCIES);
+export type Agency = z.infer<typeof Agency>;
+
+export const ROLES = ['police', 'coordinator', 'chair', 'practitioner', 'auditor'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Area ids are kebab-case; whether an id names a real area is the directory's call, not the schema's. */
+export const AreaId = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a kebab-case area id')
+  .max(64);
+export type AreaId = z.infer<typeof AreaId>;
+
+/** Who is calling, as established from the verified token's claims. Never from the request body. */
+export type Caller = {
+  readonly sub: string;
+  readonly name: string;
+  readonly area: AreaId;
+  readonly agency: Agency;
+  readonly roles: readonly Role[];
+};

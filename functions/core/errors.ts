@@ -1,0 +1,44 @@
+/**
+ * The core's errors. Each carries what the one HTTP mapping (../shared/http/problem.ts) needs, and
+ * never child content: messages are written here, not built from input.
+ */
+export type FieldIssue = { readonly path: string; readonly message: string };
+
+export abstract class HubError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The caller is not who they need to be: no usable identity. */
+export class UnauthenticatedError extends HubError {}
+
+/** The caller's area may see the resource, but the caller's roles do not allow this action. */
+export class ForbiddenError extends HubError {}
+
+/** The resource does not exist, or the caller's area may not know that it does. */
+export class NotFoundError extends HubError {}
+
+/** The request is well formed but breaks a rule; `issues` name the fields. */
+export class ValidationError extends HubError {
+  constructor(
+    message: string,
+    readonly issues: readonly FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The resource's state does not allow the change (already acknowledged, concurrent change). */
+export class ConflictError extends HubError {}
+
+/** A dependency (database, queue, key service) could not do its part; nothing was released. */
+export class DependencyUnavailableError extends HubError {
+  constructor(
+    readonly dependency: 'database' | 'audit-queue' | 'key-service',
+    options?: { cause?: unknown },
+  ) {
+    super(`The ${dependency} is unavailable`, options);
+  }
+}
