@@ -1,0 +1,304 @@
+/**
+ * Alerts and share records in DynamoDB. One item per alert (the sender's outbox row) and one per
+ * recipient area (that area's inbox row), in one table. dynalite has no transactions, so every change is
+ * a single-item conditional write or an idempotent step with a compensation.
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AreaId } from '../../../contracts/identity.js';
+import type {
+  AcknowledgeResult,
+  AlertRepository,
+  InboxFilter,
+  Page,
+  ShareKey,
+  StoredAcknowledgement,
+  StoredAlert,
+  StoredShare,
+} from '../../core/ports.js';
+import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+
+const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
+const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
+const inboxPk = (area: AreaId) => `INBOX#${area}`;
+const outboxPk = (area: AreaId) => `OUTBOX#${area}`;
+const newestFirstKey = (createdAt: string, alertId: string) => `${createdAt}#${alertId}`;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'ttl'] as const;
+const INBOX_KEY_NAMES = ['pk', 'sk', 'inboxPk', 'inboxSk'] as const;
+const OUTBOX_KEY_NAMES = ['pk', 'sk', 'outboxPk', 'outboxSk'] as const;
+/** A page of up to 100 is read in a few queries even when a filter skips most rows, and never unbounded. */
+const MAX_QUERIES_PER_PAGE = 8;
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+const MAX_BATCH_ATTEMPTS = 5;
+
+type Item = Record<string, unknown>;
+
+function withoutKeys<T>(item: Item): T {
+  const copy: Item = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete copy[name];
+  return copy as T;
+}
+
+function pick(item: Item, names: readonly string[]): PageKey {
+  return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+}
+
+export class DynamoAlertStore implements AlertRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void> {
+    await withDatabase(async () => {
+      // The alert item goes first and only if new, so a retried id can never overwrite another alert.
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.alertItem(alert),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      try {
+        await this.batchWrite(shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })));
+      } catch (error) {
+        await this.remove(alert.alertId, alert.recipients).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
+    await withDatabase(() =>
+      this.batchWrite([
+        ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
+        { DeleteRequest: { Key: alertKey(alertId) } },
+      ]),
+    );
+  }
+
+  async getAlert(alertId: string): Promise<StoredAlert | undefined> {
+    const result = await withDatabase(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: alertKey(alertId), ConsistentRead: true })),
+    );
+    return result.Item === undefined ? undefined : withoutKeys<StoredAlert>(result.Item);
+  }
+
+  async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
+    const result = await withDatabase(() =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true }),
+      ),
+    );
+    return result.Item === undefined ? undefined : withoutKeys<StoredShare>(result.Item);
+  }
+
+  async getShares(keys: readonly ShareKey[]): Promise<StoredShare[]> {
+    const shares = await this.batchGet(keys.map((key) => shareKey(key.alertId, key.area)));
+    // BatchGetItem answers in any order; callers get the order they asked in.
+    const found = new Map(shares.map((share) => [`${share.alertId}#${share.recipientArea}`, share]));
+    return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
+  }
+
+  async acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+  ): Promise<AcknowledgeResult> {
+    try {
+      await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: shareKey(alertId, area),
+            // Exactly one of any number of concurrent acknowledgements satisfies this condition.
+            ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND expiresAt > :now',
+            UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ':now': now },
+          }),
+      );
+      return 'ACKNOWLEDGED';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+      const current = await this.getShare(alertId, area);
+      if (current === undefined || current.expiresAt <= now) return 'GONE';
+      return 'ALREADY_ACKNOWLEDGED';
+    }
+  }
+
+  async revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void> {
+    try {
+      await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: shareKey(alertId, area),
+            ConditionExpression: 'acknowledgement.eventId = :eventId',
+            UpdateExpression: 'SET #status = :pending REMOVE acknowledgement',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pending': 'PENDING', ':eventId': eventId },
+          }),
+      );
+    } catch (error) {
+      // Already reverted, or another acknowledgement stands: either way ours is not stored.
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+    }
+  }
+
+  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+    const scope = `inbox:${area}:${filter.status ?? 'ALL'}`;
+    const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
+    const conditions = ['expiresAt > :now'];
+    const values: Record<string, unknown> = { ':pk': inboxPk(area), ':now': filter.now };
+    if (filter.status === 'ACKNOWLEDGED') {
+      conditions.push('#status = :acknowledged');
+      values[':acknowledged'] = 'ACKNOWLEDGED';
+    } else if (filter.status !== undefined) {
+      conditions.push('#status = :pending', filter.status === 'OVERDUE' ? 'ackDueBy <= :now' : 'ackDueBy > :now');
+      values[':pending'] = 'PENDING';
+    }
+    const page = await this.queryPage(
+      {
+        TableName: this.tableName,
+        IndexName: 'inbox',
+        KeyConditionExpression: 'inboxPk = :pk',
+        FilterExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+        ...(filter.status === undefined ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
+        ScanIndexForward: false,
+      },
+      limit,
+      startKey,
+      INBOX_KEY_NAMES,
+    );
+    return {
+      items: page.items.map((item) => withoutKeys<StoredShare>(item)),
+      ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
+    };
+  }
+
+  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
+    const scope = `outbox:${area}`;
+    const startKey = decodeCursor(cursor, scope, OUTBOX_KEY_NAMES, { outboxPk: outboxPk(area) });
+    const page = await this.queryPage(
+      {
+        TableName: this.tableName,
+        IndexName: 'outbox',
+        KeyConditionExpression: 'outboxPk = :pk',
+        FilterExpression: 'expiresAt > :now',
+        ExpressionAttributeValues: { ':pk': outboxPk(area), ':now': now },
+        ScanIndexForward: false,
+      },
+      limit,
+      startKey,
+      OUTBOX_KEY_NAMES,
+    );
+    return {
+      items: page.items.map((item) => withoutKeys<StoredAlert>(item)),
+      ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
+    };
+  }
+
+  /**
+   * Reads up to `limit` matching rows. A filter is applied after DynamoDB's Limit, so a page is filled
+   * over a bounded number of queries; the returned key is the last row handed out, or DynamoDB's own
+   * last key when rows remain unread, never a key past an unreturned match.
+   */
+  private async queryPage(
+    input: QueryCommandInput,
+    limit: number,
+    startKey: PageKey | undefined,
+    keyNames: readonly string[],
+  ): Promise<{ items: Item[]; lastKey?: PageKey }> {
+    const items: Item[] = [];
+    let exclusiveStartKey: Item | undefined = startKey;
+    for (let round = 0; round < MAX_QUERIES_PER_PAGE; round += 1) {
+      const result = await withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            ...input,
+            Limit: limit - items.length,
+            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
+          }),
+        ),
+      );
+      items.push(...(result.Items ?? []));
+      exclusiveStartKey = result.LastEvaluatedKey;
+      if (exclusiveStartKey === undefined) return { items };
+      if (items.length >= limit) break;
+    }
+    const last = items.length >= limit ? items[items.length - 1] : exclusiveStartKey;
+    return last === undefined ? { items } : { items, lastKey: pick(last, keyNames) };
+  }
+
+  private alertItem(alert: StoredAlert): Item {
+    return {
+      ...alertKey(alert.alertId),
+      outboxPk: outboxPk(alert.senderArea),
+      outboxSk: newestFirstKey(alert.createdAt, alert.alertId),
+      ttl: epochSeconds(alert.expiresAt),
+      ...alert,
+    };
+  }
+
+  private shareItem(share: StoredShare): Item {
+    return {
+      ...shareKey(share.alertId, share.recipientArea),
+      inboxPk: inboxPk(share.recipientArea),
+      inboxSk: newestFirstKey(share.createdAt, share.alertId),
+      ttl: epochSeconds(share.expiresAt),
+      ...share,
+    };
+  }
+
+  private async batchWrite(requests: Item[]): Promise<void> {
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
+      let pending: Item[] = requests.slice(start, start + BATCH_WRITE_LIMIT);
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
+        if (attempt > 0) await backoff(attempt);
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
+        );
+        pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
+      }
+    }
+  }
+
+  private async batchGet(keys: Item[]): Promise<StoredShare[]> {
+    const found: StoredShare[] = [];
+    await withDatabase(async () => {
+      for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+        let pending: Item[] = keys.slice(start, start + BATCH_GET_LIMIT);
+        for (let attempt = 0; pending.length > 0; attempt += 1) {
+          if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
+          if (attempt > 0) await backoff(attempt);
+          const result = await this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => withoutKeys<StoredShare>(item)));
+          pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        }
+      }
+    });
+    return found;
+  }
+}
+
+/** Full jitter, as AWS recommends for unprocessed batch items. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(1000, 25 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

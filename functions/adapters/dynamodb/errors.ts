@@ -1,0 +1,20 @@
+import { DependencyUnavailableError } from '../../core/errors.js';
+
+/** The one place DynamoDB failures become the core's vocabulary: whatever went wrong, nothing was done. */
+export function databaseUnavailable(cause: unknown): DependencyUnavailableError {
+  return new DependencyUnavailableError('database', { cause });
+}
+
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Runs a DynamoDB call, turning any SDK failure into DependencyUnavailableError. */
+export async function withDatabase<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof DependencyUnavailableError) throw error;
+    throw databaseUnavailable(error);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The tables' key schemas, in one place: the local hub creates its dynalite tables from these and the CDK
+ * stack declares the same keys and indexes. dynalite cannot add an index later, so every index the code
+ * queries is here from the start.
+ */
+export type IndexDefinition = { readonly name: string; readonly partitionKey: string; readonly sortKey: string };
+export type TableDefinition = {
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexDefinition[];
+  /** Attribute holding epoch seconds for DynamoDB TTL; reads still filter expiry in code. */
+  readonly ttlAttribute?: string;
+};
+
+export const ALERTS_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    // A receiving area's shares, newest first.
+    { name: 'inbox', partitionKey: 'inboxPk', sortKey: 'inboxSk' },
+    // A sending area's alerts, newest first.
+    { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+  ],
+  ttlAttribute: 'ttl',
+} as const satisfies TableDefinition;
+
+export const AUDIT_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    // Everything one area's people did, for that area's data protection officer.
+    { name: 'byActorArea', partitionKey: 'actorAreaPk', sortKey: 'sk' },
+  ],
+} as const satisfies TableDefinition;
+
+export const IDEMPOTENCY_TABLE = {
+  partitionKey: 'pk',
+  indexes: [],
+  ttlAttribute: 'ttl',
+} as const satisfies TableDefinition;
+
+export type TableNames = { readonly alerts: string; readonly audit: string; readonly idempotency: string };

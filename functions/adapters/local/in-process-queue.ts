@@ -1,0 +1,347 @@
+/**
+ * The local hub's SQS: it hands the same consumer handler the batches Lambda's SQS event source would, and
+ * keeps the promises that handler relies on. FIFO order within a message group (a group waits while one of
+ * its messages waits out a visibility timeout), deduplication by id for five minutes, `batchItemFailures`
+ * honoured item by item, a thrown handler fails the whole batch, and a message received maxReceiveCount
+ * times without success moves to a dead-letter list. One batch is in flight at a time.
+ *
+ * Bodies are strings held in memory only and never logged, and no error here quotes one.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AuditEvent } from '../../../contracts/audit.js';
+import { DependencyUnavailableError } from '../../core/errors.js';
+import type { AuditTrail } from '../../core/ports.js';
+import { toAuditMessage } from '../audit-message.js';
+
+export type InProcessQueueOptions = {
+  /** Receives before a failing message is dead-lettered, as the redrive policy's maxReceiveCount. */
+  readonly maxReceiveCount?: number;
+  readonly batchSize?: number;
+  /** How long a failed message stays invisible before it is delivered again. */
+  readonly visibilityTimeoutMs?: number;
+  /** Only shapes eventSourceARN; a FIFO queue's name ends in `.fifo`. */
+  readonly queueName?: string;
+  readonly region?: string;
+};
+
+export type SendAttributes = { readonly groupId?: string; readonly dedupId?: string };
+
+export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+export type QueueStats = {
+  readonly sent: number;
+  readonly deduplicated: number;
+  readonly waiting: number;
+  readonly inFlight: number;
+  readonly deleted: number;
+  readonly redelivered: number;
+  readonly deadLettered: number;
+  readonly failedBatches: number;
+};
+
+type Message = {
+  readonly messageId: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly groupId: string | undefined;
+  readonly dedupId: string | undefined;
+  readonly order: number;
+  readonly sentTimestamp: number;
+  receiveCount: number;
+  firstReceiveTimestamp: number | undefined;
+  /** performance.now() time; monotonic, so tests that move the wall clock leave visibility alone. */
+  visibleAt: number;
+};
+
+/** SQS FIFO's deduplication interval. */
+const DEDUP_WINDOW_MS = 5 * 60 * 1000;
+const MAX_BODY_BYTES = 262_144;
+/** SQS accepts these characters only; a body the cloud would refuse must fail locally too. */
+const INVALID_BODY_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const QUEUE_ID = /^[\x21-\x7e]{1,128}$/;
+/** FIFO sequence numbers are 20-digit decimals that only grow. */
+const SEQUENCE_BASE = 18_849_496_460_467_696_128n;
+const SENDER_ID = 'AIDALOCALHUBSENDER00';
+
+export class InProcessQueue {
+  private readonly maxReceiveCount: number;
+  private readonly batchSize: number;
+  private readonly visibilityTimeoutMs: number;
+  private readonly eventSourceARN: string;
+  private readonly region: string;
+
+  /** Not yet deleted nor dead-lettered and not in flight, in send order. */
+  private waiting: Message[] = [];
+  private readonly dedup = new Map<string, number>();
+  private readonly dead: string[] = [];
+  private consumer: QueueConsumer | undefined;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private drainers: Array<() => void> = [];
+  private closed = false;
+  private nextOrder = 0;
+  private counters = { sent: 0, deduplicated: 0, deleted: 0, redelivered: 0, deadLettered: 0, failedBatches: 0 };
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.maxReceiveCount = positiveInteger(options.maxReceiveCount ?? 3, 'maxReceiveCount');
+    this.batchSize = positiveInteger(options.batchSize ?? 10, 'batchSize');
+    const visibility = options.visibilityTimeoutMs ?? 200;
+    if (!Number.isFinite(visibility) || visibility < 0) throw new RangeError('visibilityTimeoutMs must be >= 0');
+    this.visibilityTimeoutMs = visibility;
+    this.region = options.region ?? 'eu-west-2';
+    this.eventSourceARN = `arn:aws:sqs:${this.region}:000000000000:${options.queueName ?? 'local-hub-queue'}`;
+  }
+
+  async send(body: string, attributes: SendAttributes = {}): Promise<void> {
+    if (this.closed) throw new Error('The queue is closed');
+    if (typeof body !== 'string' || body.length === 0) throw new TypeError('A message body must be a non-empty string');
+    if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw new RangeError('The message body is too large');
+    if (INVALID_BODY_CHARACTER.test(body)) throw new TypeError('The message body holds a character SQS refuses');
+    const { groupId, dedupId } = attributes;
+    if (groupId !== undefined && !QUEUE_ID.test(groupId)) throw new TypeError('Invalid message group id');
+    if (dedupId !== undefined && !QUEUE_ID.test(dedupId)) throw new TypeError('Invalid message deduplication id');
+
+    const now = Date.now();
+    if (dedupId !== undefined) {
+      this.forgetExpiredDedupIds(now);
+      // Like SQS FIFO: the send succeeds, and the duplicate is never delivered.
+      if (this.dedup.has(dedupId)) {
+        this.counters.deduplicated += 1;
+        return;
+      }
+      this.dedup.set(dedupId, now + DEDUP_WINDOW_MS);
+    }
+    this.waiting.push({
+      messageId: randomUUID(),
+      body,
+      md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
+      groupId,
+      dedupId,
+      order: this.nextOrder++,
+      sentTimestamp: now,
+      receiveCount: 0,
+      firstReceiveTimestamp: undefined,
+      visibleAt: 0,
+    });
+    this.counters.sent += 1;
+    this.kick();
+  }
+
+  /** One consumer, as one event source mapping; delivery starts on the next turn of the event loop. */
+  subscribe(consumer: QueueConsumer): void {
+    if (this.closed) throw new Error('The queue is closed');
+    if (this.consumer) throw new Error('The queue already has a consumer');
+    this.consumer = consumer;
+    this.kick();
+  }
+
+  /**
+   * Resolves when nothing waits and nothing is in flight (dead letters aside), or when the queue closes.
+   * Rejects at once if work waits but nothing consumes it, rather than hang.
+   */
+  drain(): Promise<void> {
+    if (this.closed || this.isIdle()) return Promise.resolve();
+    if (!this.consumer) return Promise.reject(new Error('The queue has no consumer, so it cannot drain'));
+    return new Promise((resolve) => this.drainers.push(resolve));
+  }
+
+  /** Bodies of messages that failed maxReceiveCount times, oldest first. */
+  deadLetters(): readonly string[] {
+    return [...this.dead];
+  }
+
+  stats(): QueueStats {
+    return { ...this.counters, waiting: this.waiting.length, inFlight: this.inFlight };
+  }
+
+  /**
+   * Stops delivery and drops what waits (the queue is memory only). A batch already with the consumer runs
+   * to its end, and its outcome is ignored.
+   */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.waiting = [];
+    this.dedup.clear();
+    this.settleDrainers();
+  }
+
+  private isIdle(): boolean {
+    return this.waiting.length === 0 && this.inFlight === 0;
+  }
+
+  /** Schedules the next delivery: now if a message can go, else when the first hidden one reappears. */
+  private kick(): void {
+    if (this.closed || !this.consumer || this.inFlight > 0) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiting.length === 0) {
+      this.settleDrainers();
+      return;
+    }
+    const now = performance.now();
+    const delay = this.deliverable(now).length > 0 ? 0 : Math.max(0, Math.ceil(this.firstReappearance(now) - now));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump().catch(() => {
+        // pump settles every consumer outcome itself; this only keeps a fault of ours from becoming an
+        // unhandled rejection that would take the whole local hub down.
+        this.inFlight = 0;
+      });
+    }, delay);
+  }
+
+  private async pump(): Promise<void> {
+    const consumer = this.consumer;
+    if (this.closed || !consumer || this.inFlight > 0) return;
+    const batch = this.deliverable(performance.now());
+    if (batch.length === 0) {
+      this.kick();
+      return;
+    }
+    const taken = new Set(batch);
+    this.waiting = this.waiting.filter((message) => !taken.has(message));
+    this.inFlight = batch.length;
+
+    try {
+      const records = batch.map((message) => this.receive(message));
+      let failed: ReadonlySet<string> | 'all';
+      try {
+        failed = failedItems(await consumer({ Records: records }), batch);
+      } catch {
+        failed = 'all';
+      }
+      if (failed === 'all') this.counters.failedBatches += 1;
+      if (this.closed) return;
+      for (const message of batch) {
+        if (failed === 'all' || failed.has(message.messageId)) this.fail(message);
+        else this.counters.deleted += 1;
+      }
+    } finally {
+      this.inFlight = 0;
+      if (this.closed) this.settleDrainers();
+      else this.kick();
+    }
+  }
+
+  /**
+   * Messages that may go now, in send order: a group is held back while any of its messages is hidden,
+   * so a redelivered message is never overtaken by a later one from its group.
+   */
+  private deliverable(now: number): Message[] {
+    const held = new Set<string>();
+    for (const message of this.waiting) {
+      if (message.visibleAt > now && message.groupId !== undefined) held.add(message.groupId);
+    }
+    const batch: Message[] = [];
+    for (const message of this.waiting) {
+      if (batch.length >= this.batchSize) break;
+      if (message.visibleAt > now) continue;
+      if (message.groupId !== undefined && held.has(message.groupId)) continue;
+      batch.push(message);
+    }
+    return batch;
+  }
+
+  private firstReappearance(now: number): number {
+    let first = Number.POSITIVE_INFINITY;
+    for (const message of this.waiting) if (message.visibleAt > now) first = Math.min(first, message.visibleAt);
+    return Number.isFinite(first) ? first : now;
+  }
+
+  private receive(message: Message): SQSRecord {
+    message.receiveCount += 1;
+    message.firstReceiveTimestamp ??= Date.now();
+    const fifo = message.groupId !== undefined;
+    return {
+      messageId: message.messageId,
+      // A fresh handle per receive, as SQS issues.
+      receiptHandle: randomBytes(48).toString('base64'),
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.sentTimestamp),
+        SenderId: SENDER_ID,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
+        ...(fifo
+          ? { SequenceNumber: (SEQUENCE_BASE + BigInt(message.order)).toString(), MessageGroupId: message.groupId }
+          : {}),
+        ...(message.dedupId !== undefined ? { MessageDeduplicationId: message.dedupId } : {}),
+      },
+      messageAttributes: {},
+      md5OfBody: message.md5OfBody,
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.eventSourceARN,
+      awsRegion: this.region,
+    };
+  }
+
+  private fail(message: Message): void {
+    if (message.receiveCount >= this.maxReceiveCount) {
+      this.dead.push(message.body);
+      this.counters.deadLettered += 1;
+      return;
+    }
+    message.visibleAt = performance.now() + this.visibilityTimeoutMs;
+    this.waiting.push(message);
+    this.waiting.sort((a, b) => a.order - b.order);
+    this.counters.redelivered += 1;
+  }
+
+  private forgetExpiredDedupIds(now: number): void {
+    // Insertion order is expiry order, so the scan stops at the first id still inside its window.
+    for (const [id, expiresAt] of this.dedup) {
+      if (expiresAt > now) break;
+      this.dedup.delete(id);
+    }
+  }
+
+  private settleDrainers(): void {
+    if (!this.closed && !this.isIdle()) return;
+    const drainers = this.drainers;
+    this.drainers = [];
+    for (const resolve of drainers) resolve();
+  }
+}
+
+/**
+ * Lambda's reading of a partial batch response: nothing, or an empty list, means all succeeded; an
+ * identifier that is missing, not a string or not in the batch fails the whole batch.
+ */
+function failedItems(response: unknown, batch: readonly Message[]): ReadonlySet<string> | 'all' {
+  if (response === undefined || response === null) return new Set();
+  if (typeof response !== 'object') return 'all';
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const ids = new Set(batch.map((message) => message.messageId));
+  const failed = new Set<string>();
+  for (const failure of failures as unknown[]) {
+    const id = typeof failure === 'object' && failure !== null ? (failure as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    if (typeof id !== 'string' || !ids.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
+  return value;
+}
+
+/** The audit trail on the in-process queue: the SQS adapter's twin, with the same message and the same 503. */
+export class InProcessAuditTrail implements AuditTrail {
+  constructor(private readonly queue: InProcessQueue) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    const message = toAuditMessage(event);
+    try {
+      await this.queue.send(message.body, { groupId: message.groupId, dedupId: message.dedupId });
+    } catch (error) {
+      throw new DependencyUnavailableError('audit-queue', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Police (or an MSET coordinator or chair) tell one or more other areas that a child is moving.
+ * One share record per recipient area, each with its own scopes and acknowledgement deadline.
+ */
+import { addYears } from 'date-fns';
+import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
+import type { FieldIssue } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import type { RequestContext } from '../audit.js';
+import { ackDueBy } from '../deadlines.js';
+import type { StoredAlert, StoredShare } from '../ports.js';
+import { sealSections, sealTerms, sectionsOf } from './content.js';
+import type { AlertDeps } from './deps.js';
+import { hasRight } from './permissions.js';
+import { deriveStatus } from './status.js';
+
+/** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
+const MAX_SHARE_YEARS = 2;
+
+export async function createAlert(
+  deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendar'>,
+  context: RequestContext,
+  request: CreateAlertRequest,
+): Promise<CreateAlertResponse> {
+  const { caller } = context;
+  if (!hasRight(caller, 'create')) {
+    return deps.audit.forbidden(context, 'ALERT_CREATE', 'Your role may not create alerts');
+  }
+  validateAgainstDirectory(deps, context, request);
+  const now = deps.clock.now();
+  const expiresAt = resolveExpiry(request, now);
+  const alertId = deps.ids.newId();
+  const createdAt = now.toISOString();
+
+  const [sections, termsText] = await Promise.all([
+    sealSections(deps.keys, alertId, caller.area, sectionsOf(request)),
+    sealTerms(deps.keys, alertId, caller.area, request.sharing),
+  ]);
+  const shares: StoredShare[] = request.recipients.map((recipient) => ({
+    alertId,
+    senderArea: caller.area,
+    recipientArea: recipient.area,
+    scopes: recipient.scopes,
+    status: 'PENDING',
+    ackDueBy: ackDueBy(now, deps.areas.ackDeadlineFor(recipient.area, request.risk.level), deps.calendar).toISOString(),
+    createdAt,
+    expiresAt,
+    riskLevel: request.risk.level,
+    exploitation: request.risk.exploitation,
+    terms: {
+      lawfulBasis: request.sharing.lawfulBasis,
+      consentStatus: request.sharing.consent.status,
+      handlingCode: request.sharing.handling.code,
+    },
+    termsText,
+  }));
+  const alert: StoredAlert = {
+    alertId,
+    senderArea: caller.area,
+    createdAt,
+    createdBy: { sub: caller.sub, name: caller.name, agency: caller.agency },
+    expiresAt,
+    riskLevel: request.risk.level,
+    exploitation: request.risk.exploitation,
+    recipients: request.recipients.map((recipient) => recipient.area),
+    sections,
+  };
+
+  await deps.alerts.create(alert, shares);
+  try {
+    await deps.audit.record(context, 'ALERT_CREATE', 'SUCCESS', {
+      alertId,
+      detail: { recipients: alert.recipients.join(' '), riskLevel: request.risk.level },
+    });
+  } catch (error) {
+    // Unaudited, it must not exist: take it back before reporting the failure.
+    await deps.alerts.remove(alertId, alert.recipients).catch(() => undefined);
+    throw error;
+  }
+  return {
+    alertId,
+    createdAt,
+    shares: shares.map((share) => ({
+      area: share.recipientArea,
+      scopes: [...share.scopes],
+      status: deriveStatus(share, createdAt),
+      ackDueBy: share.ackDueBy,
+    })),
+  };
+}
+
+/** Checks the directory and the clock, which the schema cannot: every problem is reported at once. */
+function validateAgainstDirectory(
+  deps: Pick<AlertDeps, 'areas' | 'clock'>,
+  context: RequestContext,
+  request: CreateAlertRequest,
+): void {
+  const issues: FieldIssue[] = [];
+  const knownArea = (path: string, area: string | undefined) => {
+    if (area !== undefined && !deps.areas.has(area)) issues.push({ path, message: 'not an area in the directory' });
+  };
+  request.recipients.forEach((recipient, index) => {
+    knownArea(`recipients.${index}.area`, recipient.area);
+    if (recipient.area === context.caller.area) {
+      issues.push({ path: `recipients.${index}.area`, message: 'an area cannot alert itself' });
+    }
+  });
+  knownArea('movement.from', request.movement.from);
+  knownArea('movement.to', request.movement.to);
+  const now = deps.clock.now();
+  if (request.sharing.expiresAt !== undefined) {
+    const expiresAt = new Date(request.sharing.expiresAt);
+    if (expiresAt <= now) issues.push({ path: 'sharing.expiresAt', message: 'must be in the future' });
+    if (expiresAt > addYears(now, MAX_SHARE_YEARS)) {
+      issues.push({ path: 'sharing.expiresAt', message: `must be within ${MAX_SHARE_YEARS} years` });
+    }
+  }
+  if (request.child.dateOfBirth > now.toISOString().slice(0, 10)) {
+    issues.push({ path: 'child.dateOfBirth', message: 'must not be in the future' });
+  }
+  if (issues.length > 0) throw new ValidationError('The alert breaks the sharing rules', issues);
+}
+
+function resolveExpiry(request: CreateAlertRequest, now: Date): string {
+  return request.sharing.expiresAt === undefined
+    ? addYears(now, 1).toISOString()
+    : new Date(request.sharing.expiresAt).toISOString();
+}

@@ -1,0 +1,16 @@
+import type { AreaDirectory } from '../areas.js';
+import type { AuditRecorder } from '../audit.js';
+import type { WorkingCalendar } from '../deadlines.js';
+import type { AlertRepository, AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
+
+/** Everything the alert use cases need; each use case names the subset it uses. */
+export type AlertDeps = {
+  readonly alerts: AlertRepository;
+  readonly audit: AuditRecorder;
+  readonly auditStore: AuditStore;
+  readonly keys: KeyService;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly areas: AreaDirectory;
+  readonly calendar: WorkingCalendar;
+};

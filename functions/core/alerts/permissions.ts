@@ -1,0 +1,16 @@
+/** Which roles may do what with alerts (issue #2, item 6). The area check is separate: see each use case. */
+import type { Caller, Role } from '../../../contracts/identity.js';
+
+export const ALERT_RIGHTS = {
+  create: ['police', 'coordinator', 'chair'],
+  read: ['police', 'coordinator', 'chair', 'practitioner'],
+  acknowledge: ['coordinator', 'chair'],
+  readHistory: ['police', 'coordinator', 'chair', 'auditor'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type AlertRight = keyof typeof ALERT_RIGHTS;
+
+export function hasRight(caller: Caller, right: AlertRight): boolean {
+  const allowed: readonly Role[] = ALERT_RIGHTS[right];
+  return caller.roles.some((role) => allowed.includes(role));
+}

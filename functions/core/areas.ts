@@ -1,0 +1,79 @@
+/**
+ * The directory of local areas. Areas are data, not code (domain.md): onboarding an area edits
+ * ../data/areas.json, and this class refuses a file whose references do not resolve, so a typo fails at
+ * start-up rather than when a child's alert is routed.
+ */
+import { AreaDirectoryFile, type AckDeadline, type Area } from '../../contracts/areas.js';
+import type { RiskLevel } from '../../contracts/alerts.js';
+// A static import, not a read from disk, so esbuild inlines the directory into each Lambda bundle.
+import bundledAreas from '../data/areas.json' with { type: 'json' };
+
+/** domain.md "Acknowledgement deadline by risk": used wherever an area has not set its own. */
+export const DEFAULT_ACK_DEADLINES: Readonly<Record<RiskLevel, AckDeadline>> = Object.freeze({
+  SIGNIFICANT: Object.freeze({ unit: 'hours', value: 4 }),
+  MODERATE: Object.freeze({ unit: 'workingDays', value: 1 }),
+  EMERGING: Object.freeze({ unit: 'workingDays', value: 3 }),
+});
+
+export class AreaDirectory {
+  private readonly areas: readonly Area[];
+  private readonly byId: ReadonlyMap<string, Area>;
+
+  /** @param file untrusted until parsed: a JSON import is typed too loosely to vouch for it. */
+  constructor(file: unknown) {
+    const parsed = AreaDirectoryFile.parse(file);
+    const byId = new Map<string, Area>();
+    for (const area of parsed.areas) {
+      if (byId.has(area.id)) throw new Error(`Area directory: duplicate area id "${area.id}"`);
+      byId.set(area.id, area);
+    }
+    for (const area of parsed.areas) {
+      if (new Set(area.neighbours).size !== area.neighbours.length) {
+        throw new Error(`Area directory: "${area.id}" lists a neighbour more than once`);
+      }
+      for (const neighbour of area.neighbours) {
+        if (neighbour === area.id) throw new Error(`Area directory: "${area.id}" lists itself as a neighbour`);
+        if (!byId.has(neighbour)) {
+          throw new Error(`Area directory: "${area.id}" lists unknown neighbour "${neighbour}"`);
+        }
+      }
+    }
+    this.areas = Object.freeze(parsed.areas.map((area) => deepFreeze(area)));
+    this.byId = new Map(this.areas.map((area) => [area.id, area]));
+  }
+
+  static fromBundledData(): AreaDirectory {
+    return new AreaDirectory(bundledAreas);
+  }
+
+  list(): readonly Area[] {
+    return this.areas;
+  }
+
+  get(id: string): Area | undefined {
+    return this.byId.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /**
+   * Throws for an unknown area: callers check recipients with `has` first, so reaching here with an
+   * unknown id is a bug, and a silent default would hide it.
+   */
+  ackDeadlineFor(areaId: string, level: RiskLevel): AckDeadline {
+    const area = this.byId.get(areaId);
+    if (area === undefined) throw new RangeError(`Area directory: unknown area "${areaId}"`);
+    return area.ackDeadlines?.[level] ?? DEFAULT_ACK_DEADLINES[level];
+  }
+}
+
+// Shared by every request in a warm Lambda, so no caller may mutate what another will read.
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,66 @@
+/**
+ * Building and recording audit events. Use cases call this before they release data or report a change,
+ * and for every refusal; an event that cannot be enqueued fails the request (the adapter throws
+ * DependencyUnavailableError), so nothing leaves the hub unrecorded.
+ */
+import type { AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
+import type { Caller } from '../../contracts/identity.js';
+import { ForbiddenError, NotFoundError } from './errors.js';
+import type { AuditTrail, Clock, IdGenerator } from './ports.js';
+
+/** Who is asking, and under which request id, for one request. */
+export type RequestContext = { readonly caller: Caller; readonly requestId: string };
+
+export type AuditDetail = NonNullable<AuditEvent['detail']>;
+
+export class AuditRecorder {
+  constructor(
+    private readonly trail: AuditTrail,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async record(
+    context: RequestContext,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    options: { alertId?: string; detail?: AuditDetail; eventId?: string } = {},
+  ): Promise<void> {
+    const { caller } = context;
+    await this.trail.record({
+      eventId: options.eventId ?? this.ids.newId(),
+      occurredAt: this.clock.now().toISOString(),
+      requestId: context.requestId,
+      action,
+      outcome,
+      actor: { sub: caller.sub, name: caller.name, area: caller.area, agency: caller.agency, roles: [...caller.roles] },
+      ...(options.alertId === undefined ? {} : { resource: { type: 'alert' as const, id: options.alertId } }),
+      ...(options.detail === undefined ? {} : { detail: options.detail }),
+    });
+  }
+
+  /** A request whose claims name no usable identity: recorded with what little is known. */
+  async unauthenticated(requestId: string, route: string): Promise<void> {
+    await this.trail.record({
+      eventId: this.ids.newId(),
+      occurredAt: this.clock.now().toISOString(),
+      requestId,
+      action: 'AUTHENTICATE',
+      outcome: 'UNAUTHENTICATED',
+      actor: { sub: 'unidentified', roles: [] },
+      detail: { route: route.slice(0, 256) },
+    });
+  }
+
+  /** Records that the caller's area may not know the resource exists, then refuses with 404. */
+  async notFound(context: RequestContext, action: AuditAction, alertId?: string): Promise<never> {
+    await this.record(context, action, 'NOT_FOUND', alertId === undefined ? {} : { alertId });
+    throw new NotFoundError('No such alert');
+  }
+
+  /** Records that the caller's role lacks the right, then refuses with 403. */
+  async forbidden(context: RequestContext, action: AuditAction, message: string, alertId?: string): Promise<never> {
+    await this.record(context, action, 'FORBIDDEN', alertId === undefined ? {} : { alertId });
+    throw new ForbiddenError(message);
+  }
+}

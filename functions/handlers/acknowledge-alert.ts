@@ -1,0 +1,16 @@
+/** POST /v1/alerts/{alertId}/acknowledgements */
+import { AcknowledgeRequest } from '../../contracts/alerts.js';
+import { acknowledgeAlert } from '../core/alerts/acknowledge-alert.js';
+import { parseInput } from '../shared/http/input.js';
+import { alertIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService } from '../shared/wiring.js';
+
+const deps = { alerts: alertRepository(), audit: auditRecorder(), keys: keyService(), clock, ids, areas: areaDirectory() };
+
+export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
+  const request = parseInput(AcknowledgeRequest, json, 'body');
+  const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_ACKNOWLEDGE');
+  return jsonResponse(201, await acknowledgeAlert(deps, context, alertId, request));
+});

@@ -1,0 +1,22 @@
+/** POST /v1/alerts */
+import { CreateAlertRequest } from '../../contracts/alerts.js';
+import { createAlert } from '../core/alerts/create-alert.js';
+import { parseInput } from '../shared/http/input.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, workingCalendar } from '../shared/wiring.js';
+
+const deps = {
+  alerts: alertRepository(),
+  audit: auditRecorder(),
+  keys: keyService(),
+  clock,
+  ids,
+  areas: areaDirectory(),
+  calendar: workingCalendar(),
+};
+
+export const handler = httpRoute({ body: true }, async ({ context, json }) => {
+  const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
+  return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
+});

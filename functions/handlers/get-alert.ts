@@ -1,0 +1,13 @@
+/** GET /v1/alerts/{alertId} */
+import { getAlert } from '../core/alerts/get-alert.js';
+import { alertIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, auditRecorder, clock, keyService } from '../shared/wiring.js';
+
+const deps = { alerts: alertRepository(), audit: auditRecorder(), keys: keyService(), clock };
+
+export const handler = httpRoute({}, async ({ event, context }) => {
+  const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_VIEW');
+  return jsonResponse(200, await getAlert(deps, context, alertId));
+});

@@ -1,0 +1,14 @@
+/** GET /v1/alerts?box=inbox|outbox&status=...&limit=...&cursor=... */
+import { ListAlertsQuery } from '../../contracts/alerts.js';
+import { listAlerts } from '../core/alerts/list-alerts.js';
+import { parseInput } from '../shared/http/input.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, auditRecorder, clock } from '../shared/wiring.js';
+
+const deps = { alerts: alertRepository(), audit: auditRecorder(), clock };
+
+export const handler = httpRoute({}, async ({ event, context }) => {
+  const query = parseInput(ListAlertsQuery, event.queryStringParameters ?? {}, 'query');
+  return jsonResponse(200, await listAlerts(deps, context, query));
+});

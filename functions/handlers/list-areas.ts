@@ -1,0 +1,10 @@
+/** GET /v1/areas: the directory every user picks recipients from. Reference data, no child content. */
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { areaDirectory } from '../shared/wiring.js';
+
+const items = areaDirectory()
+  .list()
+  .map(({ ackDeadlines: _deadlines, ...area }) => area);
+
+export const handler = httpRoute({}, async () => jsonResponse(200, { items }));

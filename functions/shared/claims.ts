@@ -1,0 +1,95 @@
+/**
+ * The one place that turns JWT claims into a Caller. API Gateway's JWT authorizer hands the function every
+ * claim as a string (numbers as "1700000000", an array such as roles as "[police coordinator]"), so the
+ * parser below reads strings only; the local gateway flattens with `flattenClaims`, which lives here so
+ * that the flattening and its parser change together and the tests exercise the parser AWS runs.
+ */
+import { z } from 'zod';
+import { Agency, AreaId, ROLES, type Caller, type Role } from '../../contracts/identity.js';
+import { UnauthenticatedError } from '../core/errors.js';
+
+/**
+ * API Gateway formats a non-string claim the way Go's fmt `%v` prints a decoded JSON value: arrays as
+ * `[a b]`, objects as `map[k:v]` with sorted keys, null as `<nil>`. Numbers keep JavaScript's rendering,
+ * which matches what API Gateway sends for integer claims such as `exp` ("1583348638", not "1.583348638e+09").
+ */
+export function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    if (value === undefined) continue;
+    flat[name] = flattenValue(value);
+  }
+  return flat;
+}
+
+function flattenValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value === null || value === undefined) return '<nil>';
+  if (Array.isArray(value)) return `[${value.map(flattenValue).join(' ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${key}:${flattenValue((value as Record<string, unknown>)[key])}`);
+    return `map[${entries.join(' ')}]`;
+  }
+  return String(value);
+}
+
+const KNOWN_ROLES: ReadonlySet<string> = new Set(ROLES);
+
+/**
+ * Accepts the forms a roles claim can take on its way here: API Gateway's `[police coordinator]`, a JSON
+ * array string from a gateway that passes arrays through as JSON, and a single bare value. Roles this
+ * version does not know are dropped rather than rejected, so an identity provider can add roles first.
+ */
+function parseRoles(raw: string | undefined): Role[] {
+  if (raw === undefined) return [];
+  const text = raw.trim();
+  let items: string[];
+  if (text.startsWith('[') && text.endsWith(']')) {
+    const inner = text.slice(1, -1).trim();
+    items = inner.startsWith('"') ? parseJsonArray(text) : inner.split(/[\s,]+/);
+  } else {
+    items = text.split(/[\s,]+/);
+  }
+  const roles: Role[] = [];
+  for (const item of items) {
+    if (KNOWN_ROLES.has(item) && !roles.includes(item as Role)) roles.push(item as Role);
+  }
+  return roles;
+}
+
+function parseJsonArray(text: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+const ClaimStrings = z.object({
+  sub: z.string().trim().min(1).max(256),
+  name: z.string().trim().max(256).optional(),
+  area: AreaId,
+  agency: Agency,
+  roles: z.string().optional(),
+});
+
+export function callerFromClaims(claims: Record<string, string> | undefined): Caller {
+  const parsed = ClaimStrings.safeParse(claims ?? {});
+  if (!parsed.success) {
+    // Claim names only: the values may be anything a token carried, and errors end up in logs.
+    const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'claims')))];
+    throw new UnauthenticatedError(`The token's claims do not identify a caller (missing or invalid: ${names.join(', ')})`);
+  }
+  const { sub, name, area, agency, roles } = parsed.data;
+  return {
+    sub,
+    name: name !== undefined && name.length > 0 ? name : sub,
+    area,
+    agency,
+    roles: parseRoles(roles),
+  };
+}

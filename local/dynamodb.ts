@@ -1,0 +1,103 @@
+/**
+ * The local hub's DynamoDB: dynalite (the DynamoDB API on LevelDB) persisted under the data directory,
+ * and the hub's tables created in it from the same definitions the CDK stack uses.
+ */
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import {
+  ALERTS_TABLE,
+  AUDIT_TABLE,
+  IDEMPOTENCY_TABLE,
+  type TableDefinition,
+  type TableNames,
+} from '../functions/adapters/dynamodb/tables.js';
+
+export const LOCAL_TABLE_NAMES: TableNames = {
+  alerts: 'mset-hub-alerts',
+  audit: 'mset-hub-audit',
+  idempotency: 'mset-hub-idempotency',
+};
+
+export type LocalDynamo = { readonly endpoint: string; close(): Promise<void> };
+
+export async function startDynalite(dataDir: string, port = 0): Promise<LocalDynamo> {
+  const server = dynalite({ path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${actualPort}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'eu-west-2',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** Creates any table that does not exist yet; existing tables (and their data) are left alone. */
+export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<void> {
+  await Promise.all([
+    ensureTable(client, names.alerts, ALERTS_TABLE),
+    ensureTable(client, names.audit, AUDIT_TABLE),
+    ensureTable(client, names.idempotency, IDEMPOTENCY_TABLE),
+  ]);
+}
+
+async function ensureTable(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
+  const keyNames = new Set<string>([definition.partitionKey]);
+  if (definition.sortKey !== undefined) keyNames.add(definition.sortKey);
+  for (const index of definition.indexes) keyNames.add(index.partitionKey).add(index.sortKey);
+  const attributes: AttributeDefinition[] = [...keyNames].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: attributes,
+        KeySchema: [
+          { AttributeName: definition.partitionKey, KeyType: 'HASH' },
+          ...(definition.sortKey === undefined ? [] : [{ AttributeName: definition.sortKey, KeyType: 'RANGE' as const }]),
+        ],
+        ...(definition.indexes.length === 0
+          ? {}
+          : {
+              GlobalSecondaryIndexes: definition.indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+                ],
+                Projection: { ProjectionType: 'ALL' as const },
+              })),
+            }),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`Table ${name} did not become active`);
+}

@@ -1,0 +1,28 @@
+/**
+ * `npm start`: the local hub at http://localhost:3000 (PORT overrides), state under .data/ (HUB_DATA_DIR
+ * overrides), with ready tokens for the walkthrough's three people.
+ */
+import { startHub } from './hub.js';
+import { PERSONAS } from './personas.js';
+
+const port = Number.parseInt(process.env['PORT'] ?? '3000', 10);
+const dataDir = process.env['HUB_DATA_DIR'] ?? '.data';
+
+const hub = await startHub({ port, dataDir });
+const url = hub.url.replace('127.0.0.1', 'localhost');
+const lines = [`MSET Cross-Boundary Hub (local) listening on ${url}`, `state: ${hub.dataDir}`, '', 'Tokens (8 hours):'];
+for (const persona of PERSONAS) {
+  lines.push(`# ${persona.label}`, `export ${persona.variable}=${await hub.identity.mint(persona.claims)}`);
+}
+lines.push('', 'Mint another: npm run -s token -- --area <id> --role <role>', 'Ctrl-C stops the hub.');
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await hub.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

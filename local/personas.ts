@@ -1,0 +1,20 @@
+/** The people `npm start` prints ready tokens for: the walkthrough's cast. Synthetic, like all data here. */
+import type { PersonaClaims } from './identity-provider.js';
+
+export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable: string; readonly claims: PersonaClaims }> = [
+  {
+    label: 'Police officer, Northumberland',
+    variable: 'POLICE_NORTHUMBERLAND',
+    claims: { sub: 'test-officer-northumberland', name: 'Test Officer Northumberland', area: 'northumberland', agency: 'police', roles: ['police'] },
+  },
+  {
+    label: 'MSET coordinator, North Tyneside',
+    variable: 'COORDINATOR_NORTH_TYNESIDE',
+    claims: { sub: 'test-coordinator-north-tyneside', name: 'Test Coordinator North Tyneside', area: 'north-tyneside', agency: 'childrens-services', roles: ['coordinator'] },
+  },
+  {
+    label: 'MSET coordinator, Newcastle',
+    variable: 'COORDINATOR_NEWCASTLE',
+    claims: { sub: 'test-coordinator-newcastle', name: 'Test Coordinator Newcastle', area: 'newcastle', agency: 'childrens-services', roles: ['coordinator'] },
+  },
+];
