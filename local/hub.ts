@@ -11,7 +11,8 @@ import { resolve } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ROUTES } from '../functions/routes.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, type LocalDynamo, startDynalite } from './dynamodb.js';
-import { type GatewayRoute, type LambdaHttpHandler, type RunningGateway, startGateway } from './gateway.js';
+import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
+import { HANDLER_MODULES } from './handlers.js';
 import { LocalIdentityProvider } from './identity-provider.js';
 
 export type HubOptions = {
@@ -67,7 +68,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const identity = await LocalIdentityProvider.open(dataDir);
   const routes: GatewayRoute[] = await Promise.all(
     ROUTES.map(async (route) => {
-      const module = (await import(`../functions/handlers/${route.handler}.js`)) as { handler: LambdaHttpHandler };
+      const load = HANDLER_MODULES[route.handler];
+      if (load === undefined) throw new Error(`No handler module for ${route.routeKey}`);
+      const module = await load();
       return { routeKey: route.routeKey, authorized: route.authorized, handler: module.handler, functionName: `mset-hub-${route.handler}` };
     }),
   );

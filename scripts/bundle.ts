@@ -1,0 +1,164 @@
+/**
+ * Bundles every handler module in functions/handlers/ the way the CDK stack's NodejsFunction does for
+ * Lambda (esbuild, ESM, minified, node24), then measures each bundle's size and its import time in a fresh
+ * Node process, the closest offline proxy for a cold start's init phase.
+ *
+ * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
+ * bundleFunctions().
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+
+export type FunctionBundle = {
+  /** The handler module's name, e.g. `create-alert`. */
+  readonly name: string;
+  /** Size in bytes of the minified `.mjs` (the external source map is not counted). */
+  readonly bytes: number;
+  /** Median over IMPORT_RUNS fresh processes of the time `await import(bundle)` took. */
+  readonly importMs: number;
+};
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HANDLERS_DIR = join(ROOT, 'functions', 'handlers');
+const IMPORT_RUNS = 3;
+
+/** The same banner the stack gives NodejsFunction: some CommonJS dependencies call require() in an ESM bundle. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * esbuild options matching the Lambda bundles. The AWS SDK v3 is bundled, not external: the SDK built
+ * into the nodejs24.x runtime is whatever version AWS last shipped there and drifts under us, so the
+ * version we test against (package-lock.json) is the version that runs.
+ */
+export function lambdaBuildOptions(): BuildOptions {
+  return {
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    bundle: true,
+    minify: true,
+    sourcemap: 'external',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'silent',
+    legalComments: 'none',
+  };
+}
+
+/** Configuration the handlers parse at import (functions/shared/config.ts), with harmless AWS values. */
+export const IMPORT_ENV: Readonly<Record<string, string>> = {
+  ALERTS_TABLE: 'mset-hub-alerts',
+  AUDIT_TABLE: 'mset-hub-audit',
+  IDEMPOTENCY_TABLE: 'mset-hub-idempotency',
+  KEY_SERVICE: 'kms',
+  KMS_KEY_ID: 'dummy',
+  AUDIT_QUEUE: 'sqs',
+  AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/x.fifo',
+  AWS_REGION: 'eu-west-2',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  // The SDK reads no credentials at import; these only make sure nothing on this machine is picked up.
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+};
+
+export async function handlerNames(): Promise<string[]> {
+  const files = await readdir(HANDLERS_DIR);
+  return files.filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts')).sort();
+}
+
+/** Builds every handler into `outDir` and returns its size and import time. */
+export async function bundleFunctions(outDir: string, options: { measureImport?: boolean } = {}): Promise<FunctionBundle[]> {
+  const measureImport = options.measureImport ?? true;
+  const dir = resolve(outDir);
+  await mkdir(dir, { recursive: true });
+  const names = await handlerNames();
+  // One build per function, as each Lambda gets its own bundle (no shared chunks).
+  await Promise.all(
+    names.map((name) =>
+      build({
+        ...lambdaBuildOptions(),
+        entryPoints: [join(HANDLERS_DIR, `${name}.ts`)],
+        outfile: join(dir, name, 'index.mjs'),
+        absWorkingDir: ROOT,
+      }),
+    ),
+  );
+  const results: FunctionBundle[] = [];
+  // Sequential, so the processes do not compete for the CPU and distort each other's times.
+  for (const name of names) {
+    const file = join(dir, name, 'index.mjs');
+    const { size } = await stat(file);
+    results.push({ name, bytes: size, importMs: measureImport ? await medianImportMs(file) : Number.NaN });
+  }
+  return results;
+}
+
+async function medianImportMs(file: string): Promise<number> {
+  const samples: number[] = [];
+  for (let run = 0; run < IMPORT_RUNS; run += 1) samples.push(await importMsInFreshProcess(file));
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+function importMsInFreshProcess(file: string): Promise<number> {
+  const script = [
+    `const url = ${JSON.stringify(pathToFileURL(file).href)};`,
+    'const start = performance.now();',
+    'await import(url);',
+    'const ms = performance.now() - start;',
+    'process.stdout.write(JSON.stringify({ ms }));',
+    // Handlers may hold sockets or timers open; the measurement is done.
+    'process.exit(0);',
+  ].join('\n');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: { PATH: process.env['PATH'] ?? '', ...IMPORT_ENV },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`Importing ${basename(dirname(file))} failed (exit ${code}): ${stderr.slice(0, 2000)}`));
+        return;
+      }
+      try {
+        resolvePromise((JSON.parse(stdout) as { ms: number }).ms);
+      } catch {
+        reject(new Error(`Importing ${basename(dirname(file))} printed no timing: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+export function formatBundleTable(bundles: readonly FunctionBundle[]): string {
+  const rows = bundles.map((b) => [b.name, (b.bytes / 1024).toFixed(1), Number.isNaN(b.importMs) ? '-' : b.importMs.toFixed(1)]);
+  const header = ['function', 'size KB', 'import ms'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join('  ');
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const outDir = process.argv[2] ?? join(ROOT, '.bench', 'bundles');
+  await rm(outDir, { recursive: true, force: true });
+  const started = performance.now();
+  const bundles = await bundleFunctions(outDir);
+  console.log(formatBundleTable(bundles));
+  console.log(`\n${bundles.length} bundles in ${outDir} (node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Starts a real local hub (dynalite, gateway, in-process queue, local key service) in a fresh temporary
+ * data directory for one test file. vitest runs each file in its own process, and a hub is one per
+ * process, so every file that calls this owns its hub.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '../../contracts/identity.js';
+import { type Hub, startHub } from '../../local/hub.js';
+
+export type TestHub = Hub & {
+  token(area: string, roles: Role | Role[], options?: { agency?: string; sub?: string }): Promise<string>;
+  /** fetch against the hub with a bearer token and JSON body. */
+  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+};
+
+export type TestResponse = { status: number; headers: Headers; text: string; json: any };
+
+export async function startTestHub(): Promise<TestHub> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-test-'));
+  const hub = await startHub({ port: 0, dataDir });
+  return {
+    ...hub,
+    stop: async () => {
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+    token: (area, roles, options = {}) => {
+      const list = Array.isArray(roles) ? roles : [roles];
+      return hub.identity.mint({
+        area,
+        roles: list,
+        agency: options.agency ?? (list.includes('police') ? 'police' : 'childrens-services'),
+        sub: options.sub ?? `test-${area}-${list.join('-')}`,
+        name: `Test ${list.join(' ')} ${area}`,
+      });
+    },
+    call: async (method, path, options = {}) => {
+      const headers: Record<string, string> = { ...(options.headers ?? {}) };
+      if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${hub.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, json };
+    },
+  };
+}
+
+/** A valid alert from `from`'s police to `to`, with every optional section present. Synthetic child. */
+export function sampleAlert(to: string[] = ['north-tyneside'], overrides: Record<string, unknown> = {}) {
+  return {
+    recipients: to.map((area) => ({ area, scopes: ['IDENTITY', 'MOVEMENT', 'RISK', 'CONTACTS'] })),
+    sharing: {
+      purpose: 'Child known to MSET is moving area',
+      lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+      consent: { status: 'NOT_SOUGHT', reason: 'Seeking consent would increase risk' },
+      handling: { code: 'P' },
+    },
+    child: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+    movement: { kind: 'FAMILY_MOVE', on: '2026-12-01' },
+    risk: { level: 'MODERATE', exploitation: ['CSE'], summary: 'Synthetic summary' },
+    ...overrides,
+  };
+}
