@@ -12,6 +12,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { AWS_EC2_METADATA_DISABLED: 'true' },
+    // Request logs are noise in test output; the canary test turns them back on to search them.
+    env: { AWS_EC2_METADATA_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });

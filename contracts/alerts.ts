@@ -279,3 +279,12 @@ export const AlertView = z.object({
   shares: z.array(ShareRecord),
 });
 export type AlertView = z.infer<typeof AlertView>;
+
+export const AcknowledgementReceipt = z.object({
+  alertId: z.uuid(),
+  area: AreaId,
+  outcome: AckOutcome,
+  acknowledgedAt: isoDateTime,
+  redirectTo: AreaId.optional(),
+});
+export type AcknowledgementReceipt = z.infer<typeof AcknowledgementReceipt>;

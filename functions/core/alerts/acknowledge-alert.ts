@@ -2,8 +2,7 @@
  * The receiving MSET confirms it has the alert and says what happens next. Once per share: the
  * conditional write lets exactly one of any number of concurrent acknowledgements win.
  */
-import type { AcknowledgeRequest } from '../../../contracts/alerts.js';
-import type { AreaId } from '../../../contracts/identity.js';
+import type { AcknowledgementReceipt, AcknowledgeRequest } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { StoredAcknowledgement } from '../ports.js';
@@ -11,14 +10,6 @@ import { resolveAccess } from './access.js';
 import { sealAcknowledgementNote } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
-
-export type AcknowledgementReceipt = {
-  alertId: string;
-  area: AreaId;
-  outcome: StoredAcknowledgement['outcome'];
-  acknowledgedAt: string;
-  redirectTo?: AreaId;
-};
 
 export async function acknowledgeAlert(
   deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,

@@ -36,9 +36,9 @@ export function accessLog(): Middleware {
     });
   };
   return {
+    // Keys go on each line, not on the shared logger: the local hub serves requests concurrently.
     before: (request) => {
       started.set(request.event, Date.now());
-      logger.appendKeys({ requestId: request.event.requestContext.requestId });
     },
     after: (request) => log(request.event, request.response),
     onError: (request) => log(request.event, request.response),
@@ -52,6 +52,7 @@ export function problemResponses(): Middleware {
       const response = toProblemResponse(request.error, request.event.requestContext.requestId);
       if (response.statusCode >= 500) {
         logger.error('request failed', {
+          requestId: request.event.requestContext.requestId,
           status: response.statusCode,
           errors: errorNames(request.error),
           ...(request.error instanceof DependencyUnavailableError ? { dependency: request.error.dependency } : {}),
