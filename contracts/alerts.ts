@@ -2,7 +2,7 @@
  * Child-movement alerts: requests and responses. These schemas are the single source of truth: handlers
  * validate with them, tests generate from them, and the OpenAPI document is derived from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AreaId } from './identity.js';
 
 /** Trimmed, non-empty, bounded free text. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AreaId } from './identity.js';
 
 /** How long a receiving area has to acknowledge, for one risk level. */

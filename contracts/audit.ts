@@ -2,7 +2,7 @@
  * The audit trail. An event records who did what to which resource, when, and how it ended; it never
  * holds child content, so it may sit in a queue and a table in plaintext.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agency, AreaId, Role } from './identity.js';
 
 export const AUDIT_ACTIONS = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AGENCIES = ['police', 'childrens-services', 'health', 'education', 'other'] as const;
 export const Agency = z.enum(AGENCIES);

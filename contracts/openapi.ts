@@ -3,7 +3,7 @@
  * OpenAPI 3.1 uses as is). `npm run openapi` writes docs/openapi.json; a test fails if that file and this
  * generator disagree, so the published document can only change by changing a contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AcknowledgementReceipt,
   AcknowledgeRequest,

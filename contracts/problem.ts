@@ -1,5 +1,5 @@
 /** RFC 9457 problem details, the body of every error response. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const Problem = z.object({
   type: z.string(),

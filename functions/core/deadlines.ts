@@ -16,7 +16,7 @@
  *   that: a deadline must always be computed, and `coversYear` lets a caller see the approximation.
  */
 import { TZDate } from '@date-fns/tz';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AckDeadline } from '../../contracts/areas.js';
 // A static import, not a read from disk, so esbuild inlines the calendar into each Lambda bundle.
 import bundledBankHolidays from '../data/bank-holidays.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 /** GET /v1/alerts/{alertId}/audit?limit=...&cursor=... */
-import { z } from 'zod';
+import * as z from 'zod';
 import { getAlertAudit } from '../core/alerts/get-alert-audit.js';
 import { parseInput } from '../shared/http/input.js';
 import { alertIdParam } from '../shared/http/params.js';

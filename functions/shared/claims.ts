@@ -4,7 +4,7 @@
  * parser below reads strings only; the local gateway flattens with `flattenClaims`, which lives here so
  * that the flattening and its parser change together and the tests exercise the parser AWS runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Agency, AreaId, ROLES, type Caller, type Role } from '../../contracts/identity.js';
 import { UnauthenticatedError } from '../core/errors.js';
 

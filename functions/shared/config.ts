@@ -3,7 +3,7 @@
  * and the local hub; only their values differ, and the composition root (./wiring.ts) picks adapters
  * from them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Config = z.object({
   ALERTS_TABLE: z.string().min(1),

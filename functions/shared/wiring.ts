@@ -20,6 +20,11 @@ import { WorkingCalendar } from '../core/deadlines.js';
 import type { AuditTrail, Clock, EncryptionContext, IdGenerator, KeyService } from '../core/ports.js';
 import { config } from './config.js';
 
+/**
+ * Each getter below is marked pure so esbuild can drop the ones a function never calls, and with them
+ * their adapters and AWS clients: without the mark a module-level call is kept for its possible effects,
+ * and every bundle would carry every client (test/bench/bundle-budget.test.ts checks this).
+ */
 function once<T>(create: () => T): () => T {
   let value: T | undefined;
   return () => {
@@ -31,10 +36,10 @@ function once<T>(create: () => T): () => T {
 export const clock: Clock = { now: () => new Date() };
 export const ids: IdGenerator = { newId: () => randomUUID() };
 
-export const areaDirectory = once(() => AreaDirectory.fromBundledData());
-export const workingCalendar = once(() => WorkingCalendar.fromBundledData());
+export const areaDirectory = /* @__PURE__ */ once(() => AreaDirectory.fromBundledData());
+export const workingCalendar = /* @__PURE__ */ once(() => WorkingCalendar.fromBundledData());
 
-export const documentClient = once(() => {
+export const documentClient = /* @__PURE__ */ once(() => {
   const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
   const client = new DynamoDBClient({
     region: AWS_REGION,
@@ -47,23 +52,23 @@ export const documentClient = once(() => {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 });
 
-export const alertRepository = once(() => new DynamoAlertStore(documentClient(), config().ALERTS_TABLE));
-export const auditStore = once(() => new DynamoAuditStore(documentClient(), config().AUDIT_TABLE));
-export const idempotencyStore = once(() => new DynamoIdempotencyStore(documentClient(), config().IDEMPOTENCY_TABLE));
+export const alertRepository = /* @__PURE__ */ once(() => new DynamoAlertStore(documentClient(), config().ALERTS_TABLE));
+export const auditStore = /* @__PURE__ */ once(() => new DynamoAuditStore(documentClient(), config().AUDIT_TABLE));
+export const idempotencyStore = /* @__PURE__ */ once(() => new DynamoIdempotencyStore(documentClient(), config().IDEMPOTENCY_TABLE));
 
 /** The local hub's queue, shared by every producer in the process and its one consumer. */
-export const inProcessAuditQueue = once(() => new InProcessQueue({ queueName: 'mset-hub-audit.fifo' }));
+export const inProcessAuditQueue = /* @__PURE__ */ once(() => new InProcessQueue({ queueName: 'mset-hub-audit.fifo' }));
 
-export const auditTrail = once((): AuditTrail => {
+export const auditTrail = /* @__PURE__ */ once((): AuditTrail => {
   const { AUDIT_QUEUE, AUDIT_QUEUE_URL, AWS_REGION } = config();
   return AUDIT_QUEUE === 'in-process'
     ? new InProcessAuditTrail(inProcessAuditQueue())
     : new SqsAuditTrail({ client: createSqsClient(AWS_REGION), queueUrl: AUDIT_QUEUE_URL as string });
 });
 
-export const auditRecorder = once(() => new AuditRecorder(auditTrail(), clock, ids));
+export const auditRecorder = /* @__PURE__ */ once(() => new AuditRecorder(auditTrail(), clock, ids));
 
-export const keyService = once((): KeyService => {
+export const keyService = /* @__PURE__ */ once((): KeyService => {
   const { KEY_SERVICE, KMS_KEY_ID, AWS_REGION, HUB_DATA_DIR } = config();
   if (KEY_SERVICE === 'kms') return new KmsKeyService({ client: createKmsClient(AWS_REGION), keyId: KMS_KEY_ID as string });
   // The local key service reads its master key from disk, once, on first use.

@@ -3,7 +3,7 @@
  * for; the partition a query reads always comes from the caller's token, and a cursor naming any other
  * partition is refused, so no cursor, forged or replayed, can reach another area's items.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../../core/errors.js';
 
 const CursorPayload = z.strictObject({

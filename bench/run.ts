@@ -1,0 +1,296 @@
+/**
+ * `npm run bench`: performance as ratios measured in one run against one local hub (design.md, "Measure,
+ * don't time"). Absolute milliseconds depend on the machine; the ratios say what our code adds:
+ *
+ *  a. create-alert through HTTP (gateway, JWT check, validation, envelope encryption, audit enqueue, two
+ *     DynamoDB writes) against one raw PutItem of an item as large as what create-alert stores;
+ *  b. the inbox's first page with 10,000 shares stored for the area against 100 (both areas in the same
+ *     table, measured interleaved);
+ *  c. each function's bundle size and import time in a fresh process (scripts/bundle.ts).
+ *
+ * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AreaId } from '../contracts/identity.js';
+import { DynamoAlertStore } from '../functions/adapters/dynamodb/alert-store.js';
+import type { StoredAlert, StoredShare } from '../functions/core/ports.js';
+import type { SealedBox } from '../functions/core/sealing.js';
+import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
+import { type FunctionBundle, bundleFunctions, formatBundleTable } from '../scripts/bundle.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const CREATE_WARMUP = 50;
+const CREATE_RUNS = 500;
+const PUT_WARMUP = 50;
+const PUT_RUNS = 500;
+const INBOX_WARMUP = 20;
+const INBOX_RUNS = 200;
+const SMALL_INBOX = { area: 'sunderland', alerts: 100 } as const;
+const LARGE_INBOX = { area: 'gateshead', alerts: 10_000 } as const;
+/** Not a recipient of either inbox area, and not north-tyneside, which part (a) fills. */
+const SEED_SENDER = 'county-durham';
+const SEED_CONCURRENCY = 16;
+
+type Percentiles = { p50: number; p99: number; mean: number; n: number };
+
+function percentiles(samples: readonly number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  // Nearest rank: the smallest sample with at least p% of samples at or below it.
+  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+  return { p50: rank(50), p99: rank(99), mean: sorted.reduce((sum, x) => sum + x, 0) / sorted.length, n: sorted.length };
+}
+
+async function timed(run: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await run();
+  return performance.now() - start;
+}
+
+async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+
+async function main(): Promise<void> {
+  const benchStart = performance.now();
+  // The hub's functions log every request at INFO; the report is what this run prints.
+  process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  const { startHub } = await import('../local/hub.js');
+
+  const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-'));
+  const hub = await startHub({ port: 0, dataDir });
+  const raw = localDynamoClient(hub.dynamoEndpoint);
+  const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
+
+  let create: Awaited<ReturnType<typeof benchCreate>>;
+  let inbox: Awaited<ReturnType<typeof benchInbox>>;
+  try {
+    progress('a. create-alert through HTTP vs raw PutItem');
+    create = await benchCreate(hub, documents, raw);
+    await hub.drainAudit();
+    progress(`b. seeding ${SMALL_INBOX.alerts} + ${LARGE_INBOX.alerts} shares through DynamoAlertStore.create`);
+    inbox = await benchInbox(hub, documents, progress);
+    await hub.drainAudit();
+  } finally {
+    documents.destroy();
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  // After the hub has stopped, so the spawned imports have the CPU to themselves.
+  progress('c. bundling and timing imports of every function');
+  const bundleDir = await mkdtemp(join(tmpdir(), 'mset-hub-bundles-'));
+  let bundles: FunctionBundle[];
+  try {
+    bundles = await bundleFunctions(bundleDir);
+  } finally {
+    await rm(bundleDir, { recursive: true, force: true });
+  }
+
+  const durationSeconds = (performance.now() - benchStart) / 1000;
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    durationSeconds: Number(durationSeconds.toFixed(1)),
+    createAlert: create,
+    inboxFirstPage: inbox,
+    bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
+  };
+  const text = [
+    `MSET hub benchmark: node ${report.node}, ${report.cpus} CPUs, one run, ${report.durationSeconds} s in all`,
+    '',
+    `a. create-alert (POST /v1/alerts via HTTP, ${create.http.n} requests after ${CREATE_WARMUP} warm-up, sequential)`,
+    `   request body ${create.requestBodyBytes} B JSON; stored alert item + ${create.shareItems} share item(s) ${create.storedBytes} B as JSON`,
+    `   create-alert      p50 ${ms(create.http.p50)}   p99 ${ms(create.http.p99)}   mean ${ms(create.http.mean)}`,
+    `   raw PutItem       p50 ${ms(create.rawPut.p50)}   p99 ${ms(create.rawPut.p99)}   mean ${ms(create.rawPut.mean)}   (one ${create.rawPutItemBytes} B item, same dynalite, ${create.rawPut.n} puts)`,
+    `   ratio create/put  p50 ${ratio(create.http.p50, create.rawPut.p50)}   p99 ${ratio(create.http.p99, create.rawPut.p99)}`,
+    '',
+    `b. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
+    `   seeded ${inbox.seeded.shares} shares in ${inbox.seeded.seconds} s`,
+    `   ${String(LARGE_INBOX.alerts).padStart(6)} stored (${LARGE_INBOX.area})  p50 ${ms(inbox.large.p50)}   p99 ${ms(inbox.large.p99)}`,
+    `   ${String(SMALL_INBOX.alerts).padStart(6)} stored (${SMALL_INBOX.area})  p50 ${ms(inbox.small.p50)}   p99 ${ms(inbox.small.p99)}`,
+    `   ratio 10,000/100  p50 ${ratio(inbox.large.p50, inbox.small.p50)}`,
+    '',
+    'c. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
+    formatBundleTable(bundles)
+      .split('\n')
+      .map((line) => `   ${line}`)
+      .join('\n'),
+  ].join('\n');
+  console.log(text);
+  await mkdir(join(ROOT, '.bench'), { recursive: true });
+  await writeFile(join(ROOT, '.bench', 'latest.json'), `${JSON.stringify({ ...report, text }, null, 2)}\n`);
+  console.log(`\nwritten to .bench/latest.json`);
+}
+
+type StartedHub = Awaited<ReturnType<typeof import('../local/hub.js').startHub>>;
+
+async function benchCreate(hub: StartedHub, documents: DynamoDBDocumentClient, raw: ReturnType<typeof localDynamoClient>) {
+  const body = await readFile(join(ROOT, 'docs', 'examples', 'alert.json'), 'utf8');
+  const requestBody = JSON.stringify(JSON.parse(body));
+  const token = await hub.identity.mint({
+    area: 'northumberland',
+    roles: ['police'],
+    agency: 'police',
+    sub: 'bench-police-northumberland',
+    name: 'Bench Officer Northumberland',
+  });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  let lastAlertId = '';
+  const post = async () => {
+    const response = await fetch(`${hub.url}/v1/alerts`, { method: 'POST', headers, body: requestBody });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST /v1/alerts answered ${response.status}: ${text.slice(0, 300)}`);
+    lastAlertId = (JSON.parse(text) as { alertId: string }).alertId;
+  };
+  for (let i = 0; i < CREATE_WARMUP; i += 1) await post();
+  const http: number[] = [];
+  for (let i = 0; i < CREATE_RUNS; i += 1) http.push(await timed(post));
+
+  // What one create stores, read back: the alert item and one share item per recipient.
+  const recipients = (JSON.parse(body) as { recipients: { area: string }[] }).recipients.map((r) => r.area);
+  const table = LOCAL_TABLE_NAMES.alerts;
+  const stored = await Promise.all([
+    documents.send(new GetCommand({ TableName: table, Key: { pk: `ALERT#${lastAlertId}`, sk: 'ALERT' } })),
+    ...recipients.map((area) => documents.send(new GetCommand({ TableName: table, Key: { pk: `ALERT#${lastAlertId}`, sk: `SHARE#${area}` } }))),
+  ]);
+  if (stored.some((result) => result.Item === undefined)) throw new Error('The created alert was not found in the table');
+  const storedBytes = stored.reduce((sum, result) => sum + Buffer.byteLength(JSON.stringify(result.Item)), 0);
+
+  // The same table, a key prefix no use case reads, no index attributes: one plain write of that size.
+  const filler = 'x'.repeat(Math.max(1, storedBytes - JSON.stringify({ pk: 'BENCH#PUT#00000000-0000-0000-0000-000000000000', sk: 'ITEM', data: '' }).length));
+  const rawPutItemBytes = Buffer.byteLength(JSON.stringify({ pk: `BENCH#PUT#${randomUUID()}`, sk: 'ITEM', data: filler }));
+  const put = () =>
+    raw
+      .send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#PUT#${randomUUID()}` }, sk: { S: 'ITEM' }, data: { S: filler } } }))
+      .then(() => undefined);
+  for (let i = 0; i < PUT_WARMUP; i += 1) await put();
+  const puts: number[] = [];
+  for (let i = 0; i < PUT_RUNS; i += 1) puts.push(await timed(put));
+
+  return {
+    requestBodyBytes: Buffer.byteLength(requestBody),
+    shareItems: recipients.length,
+    storedBytes,
+    rawPutItemBytes,
+    http: percentiles(http),
+    rawPut: percentiles(puts),
+    ratioP50: Number((percentiles(http).p50 / percentiles(puts).p50).toFixed(2)),
+    ratioP99: Number((percentiles(http).p99 / percentiles(puts).p99).toFixed(2)),
+  };
+}
+
+/** Listing never opens a box, so a well-formed but meaningless one is enough (and keeps items realistic in size). */
+function fakeBox(): SealedBox {
+  return {
+    v: 1,
+    key: Buffer.alloc(184, 1).toString('base64'),
+    iv: Buffer.alloc(12, 2).toString('base64'),
+    ct: Buffer.alloc(160, 3).toString('base64'),
+    tag: Buffer.alloc(16, 4).toString('base64'),
+  };
+}
+
+async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, progress: (message: string) => void) {
+  const store = new DynamoAlertStore(documents, LOCAL_TABLE_NAMES.alerts);
+  const box = fakeBox();
+  const now = Date.now();
+  const day = 24 * 60 * 60 * 1000;
+  const expiresAt = new Date(now + 365 * day).toISOString();
+  const ackDueBy = new Date(now + 3 * day).toISOString();
+  // The first SMALL alerts go to both areas, the rest to the large area only: 10,000 creates in all.
+  const plans = Array.from({ length: LARGE_INBOX.alerts }, (_, i) => ({
+    index: i,
+    recipients: (i < SMALL_INBOX.alerts ? [LARGE_INBOX.area, SMALL_INBOX.area] : [LARGE_INBOX.area]) as AreaId[],
+  }));
+  const seedStart = performance.now();
+  let done = 0;
+  await inPool(plans, SEED_CONCURRENCY, async ({ index, recipients }) => {
+    const alertId = randomUUID();
+    // Spread over the past, a second apart, so newest-first ordering has work to do.
+    const createdAt = new Date(now - (index + 1) * 1000).toISOString();
+    const alert: StoredAlert = {
+      alertId,
+      senderArea: SEED_SENDER,
+      createdAt,
+      createdBy: { sub: 'bench-seed', name: 'Bench Seeder', agency: 'police' },
+      expiresAt,
+      riskLevel: 'MODERATE',
+      exploitation: ['CSE'],
+      recipients,
+      sections: { IDENTITY: box, MOVEMENT: box, RISK: box },
+    };
+    const shares: StoredShare[] = recipients.map((recipientArea) => ({
+      alertId,
+      senderArea: SEED_SENDER,
+      recipientArea,
+      scopes: ['IDENTITY', 'MOVEMENT', 'RISK'],
+      status: 'PENDING',
+      ackDueBy,
+      createdAt,
+      expiresAt,
+      riskLevel: 'MODERATE',
+      exploitation: ['CSE'],
+      terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+      termsText: box,
+    }));
+    await store.create(alert, shares);
+    done += 1;
+    if (done % 2500 === 0) progress(`   seeded ${done} alerts`);
+  });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+
+  const tokenFor = (area: string) =>
+    hub.identity.mint({ area, roles: ['coordinator'], agency: 'childrens-services', sub: `bench-coordinator-${area}`, name: `Bench Coordinator ${area}` });
+  const [smallToken, largeToken] = await Promise.all([tokenFor(SMALL_INBOX.area), tokenFor(LARGE_INBOX.area)]);
+  const firstPage = async (token: string, expected: number) => {
+    const response = await fetch(`${hub.url}/v1/alerts?box=inbox&limit=20`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET /v1/alerts answered ${response.status}: ${text.slice(0, 300)}`);
+    const page = JSON.parse(text) as { items: unknown[]; nextCursor?: string };
+    if (page.items.length !== expected || page.nextCursor === undefined) {
+      throw new Error(`The inbox first page held ${page.items.length} items (cursor ${page.nextCursor === undefined ? 'absent' : 'present'})`);
+    }
+  };
+  for (let i = 0; i < INBOX_WARMUP; i += 1) {
+    await firstPage(smallToken, 20);
+    await firstPage(largeToken, 20);
+  }
+  const small: number[] = [];
+  const large: number[] = [];
+  // Interleaved, so drift in the machine's load falls on both sides alike.
+  for (let i = 0; i < INBOX_RUNS; i += 1) {
+    small.push(await timed(() => firstPage(smallToken, 20)));
+    large.push(await timed(() => firstPage(largeToken, 20)));
+  }
+  const smallStats = percentiles(small);
+  const largeStats = percentiles(large);
+  return {
+    seeded: { shares: SMALL_INBOX.alerts + LARGE_INBOX.alerts, seconds: Number(seedSeconds.toFixed(1)) },
+    small: { area: SMALL_INBOX.area, stored: SMALL_INBOX.alerts, ...smallStats },
+    large: { area: LARGE_INBOX.area, stored: LARGE_INBOX.alerts, ...largeStats },
+    ratioP50: Number((largeStats.p50 / smallStats.p50).toFixed(2)),
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

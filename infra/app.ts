@@ -1,0 +1,52 @@
+/**
+ * The CDK app: `npx cdk synth` (cdk.json runs this file). Two stacks, so the data outlives the code:
+ * StatefulStack (key, tables, queues) and StatelessStack (HTTP API, functions).
+ *
+ *   npx cdk synth -c issuer=https://login.microsoftonline.com/<tenant>/v2.0 -c audience=<client id>
+ *
+ * cdk.json holds placeholder values so a synth works on a fresh clone.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps } from 'aws-cdk-lib';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+export type HubApp = { readonly app: App; readonly stateful: StatefulStack; readonly stateless: StatelessStack };
+
+/**
+ * Feature flags the app depends on, in code so the CLI's synth and the tests' in-process synth agree
+ * (context from cdk.json or -c still overrides them).
+ */
+const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
+  // Classic CloudFormation exports: the stateful stack cannot be deleted while the API still uses it.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
+};
+
+export function createHubApp(props: AppProps = {}): HubApp {
+  const app = new App({ ...props, context: { ...DEFAULT_CONTEXT, ...props.context } });
+  const issuer = requiredContext(app, 'issuer');
+  const audience = requiredContext(app, 'audience');
+  const description = 'MSET Cross-Boundary Hub';
+  const stateful = new StatefulStack(app, 'MsetHubStateful', { description: `${description}: data (key, tables, queues)` });
+  // The stateless stack references the stateful one's resources, which orders their deployment.
+  const stateless = new StatelessStack(app, 'MsetHubStateless', {
+    description: `${description}: API and functions`,
+    stateful,
+    issuer,
+    audience,
+  });
+  return { app, stateful, stateless };
+}
+
+function requiredContext(app: App, name: string): string {
+  const value: unknown = app.node.tryGetContext(name);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new Error(`CDK context "${name}" is required: -c ${name}=...`);
+  }
+  return value;
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  createHubApp().app.synth();
+}
