@@ -45,7 +45,8 @@ export const AuditEvent = z.strictObject({
     })
     .optional(),
   /** For a list: which box and how many items were released; for an acknowledgement: which share. */
-  detail: z.record(z.string(), z.union([z.string().max(256), z.number()])).optional(),
+  // Long enough for ten recipient area ids (64 characters each) joined: who was told is the record.
+  detail: z.record(z.string().max(64), z.union([z.string().max(1024), z.number()])).optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 

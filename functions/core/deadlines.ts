@@ -63,6 +63,13 @@ export class WorkingCalendar {
   }
 }
 
+/** Today's date in London (YYYY-MM-DD): what "today" means to the people using the hub. */
+export function londonDate(instant: Date): string {
+  const local = new TZDate(instant.getTime(), LONDON);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${local.getFullYear()}-${pad(local.getMonth() + 1)}-${pad(local.getDate())}`;
+}
+
 export function ackDueBy(createdAt: Date, deadline: AckDeadline, calendar: WorkingCalendar): Date {
   if (Number.isNaN(createdAt.getTime())) throw new RangeError('ackDueBy: createdAt is not a valid date');
   if (deadline.unit === 'hours') return new Date(createdAt.getTime() + deadline.value * HOUR_MS);

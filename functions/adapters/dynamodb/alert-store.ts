@@ -39,6 +39,8 @@ const INBOX_KEY_NAMES = ['pk', 'sk', 'inboxPk', 'inboxSk'] as const;
 const OUTBOX_KEY_NAMES = ['pk', 'sk', 'outboxPk', 'outboxSk'] as const;
 /** A page of up to 100 is read in a few queries even when a filter skips most rows, and never unbounded. */
 const MAX_QUERIES_PER_PAGE = 8;
+/** Rows each query reads before the filter: enough that a typical filtered page is one query. */
+const ROWS_PER_QUERY = 100;
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_ATTEMPTS = 5;
@@ -212,9 +214,10 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   /**
-   * Reads up to `limit` matching rows. A filter is applied after DynamoDB's Limit, so a page is filled
-   * over a bounded number of queries; the returned key is the last row handed out, or DynamoDB's own
-   * last key when rows remain unread, never a key past an unreturned match.
+   * Reads up to `limit` matching rows. DynamoDB applies a filter after its Limit, so each query reads a
+   * generous slice and the page is cut at `limit` here; a bounded number of queries keeps a sparse filter
+   * from reading a whole partition in one request. The cursor is the last row handed out, or DynamoDB's
+   * own last key when the rows read ran out first: never a key past a match not yet returned.
    */
   private async queryPage(
     input: QueryCommandInput,
@@ -229,18 +232,22 @@ export class DynamoAlertStore implements AlertRepository {
         this.client.send(
           new QueryCommand({
             ...input,
-            Limit: limit - items.length,
+            Limit: Math.max(limit, ROWS_PER_QUERY),
             ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
           }),
         ),
       );
-      items.push(...(result.Items ?? []));
+      const rows = result.Items ?? [];
+      const room = limit - items.length;
+      items.push(...rows.slice(0, room));
+      const more = rows.length > room || result.LastEvaluatedKey !== undefined;
+      if (items.length >= limit) {
+        return more ? { items, lastKey: pick(items[items.length - 1] as Item, keyNames) } : { items };
+      }
       exclusiveStartKey = result.LastEvaluatedKey;
       if (exclusiveStartKey === undefined) return { items };
-      if (items.length >= limit) break;
     }
-    const last = items.length >= limit ? items[items.length - 1] : exclusiveStartKey;
-    return last === undefined ? { items } : { items, lastKey: pick(last, keyNames) };
+    return { items, lastKey: pick(exclusiveStartKey as Item, keyNames) };
   }
 
   private alertItem(alert: StoredAlert): Item {

@@ -2,12 +2,13 @@
  * Police (or an MSET coordinator or chair) tell one or more other areas that a child is moving.
  * One share record per recipient area, each with its own scopes and acknowledgement deadline.
  */
-import { addYears } from 'date-fns';
+// By path: the date-fns barrel costs seconds to load, on every cold start.
+import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
 import type { FieldIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { RequestContext } from '../audit.js';
-import { ackDueBy } from '../deadlines.js';
+import { ackDueBy, londonDate } from '../deadlines.js';
 import type { StoredAlert, StoredShare } from '../ports.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
@@ -115,7 +116,7 @@ function validateAgainstDirectory(
       issues.push({ path: 'sharing.expiresAt', message: `must be within ${MAX_SHARE_YEARS} years` });
     }
   }
-  if (request.child.dateOfBirth > now.toISOString().slice(0, 10)) {
+  if (request.child.dateOfBirth > londonDate(now)) {
     issues.push({ path: 'child.dateOfBirth', message: 'must not be in the future' });
   }
   if (issues.length > 0) throw new ValidationError('The alert breaks the sharing rules', issues);

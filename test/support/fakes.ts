@@ -1,0 +1,396 @@
+/**
+ * In-memory fakes of the core's ports, for use-case tests. Each keeps the semantics the real adapter
+ * promises (conditional acknowledgement, idempotent audit writes, context-bound data keys), so a use case
+ * that relies on them is tested against the contract rather than against a stub that always says yes.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateAlertRequest } from '../../contracts/alerts.js';
+import { AuditEvent } from '../../contracts/audit.js';
+import type { AreaId, Caller, Role } from '../../contracts/identity.js';
+import { AreaDirectory } from '../../functions/core/areas.js';
+import { AuditRecorder, type RequestContext } from '../../functions/core/audit.js';
+import type { AlertDeps } from '../../functions/core/alerts/deps.js';
+import { WorkingCalendar } from '../../functions/core/deadlines.js';
+import { DependencyUnavailableError } from '../../functions/core/errors.js';
+import type {
+  AcknowledgeResult,
+  AlertRepository,
+  AuditStore,
+  AuditTrail,
+  Clock,
+  DataKey,
+  EncryptionContext,
+  IdempotencyRecord,
+  IdempotencyStore,
+  IdGenerator,
+  InboxFilter,
+  KeyService,
+  Page,
+  ShareKey,
+  StoredAcknowledgement,
+  StoredAlert,
+  StoredShare,
+} from '../../functions/core/ports.js';
+import { canonicalContext } from '../../functions/core/sealing.js';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** Offset cursors bound to the listing they were issued for, like the DynamoDB store's. */
+function encodeOffset(scope: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ scope, offset }), 'utf8').toString('base64url');
+}
+function decodeOffset(cursor: string | undefined, scope: string): number {
+  if (cursor === undefined) return 0;
+  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { scope: string; offset: number };
+  if (parsed.scope !== scope) throw new Error('fake cursor used for another listing');
+  return parsed.offset;
+}
+function paginate<T>(rows: readonly T[], scope: string, limit: number, cursor?: string): Page<T> {
+  const offset = decodeOffset(cursor, scope);
+  const items = rows.slice(offset, offset + limit);
+  const next = offset + items.length;
+  return { items, ...(next < rows.length ? { nextCursor: encodeOffset(scope, next) } : {}) };
+}
+
+const newestFirst = (a: { createdAt: string; alertId: string }, b: { createdAt: string; alertId: string }) =>
+  `${b.createdAt}#${b.alertId}`.localeCompare(`${a.createdAt}#${a.alertId}`);
+
+export class InMemoryAlertRepository implements AlertRepository {
+  readonly alerts = new Map<string, StoredAlert>();
+  readonly shares = new Map<string, StoredShare>();
+  /** Every call, by method name, for assertions on what a use case asked for. */
+  readonly calls: string[] = [];
+  /** Set to make the next `create` fail the way the store would (nothing left behind). */
+  failCreate: Error | undefined;
+
+  private static shareId(alertId: string, area: string): string {
+    return `${alertId}#${area}`;
+  }
+
+  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void> {
+    this.calls.push('create');
+    if (this.failCreate !== undefined) throw this.failCreate;
+    if (this.alerts.has(alert.alertId)) throw new DependencyUnavailableError('database');
+    this.alerts.set(alert.alertId, clone(alert));
+    for (const share of shares) {
+      this.shares.set(InMemoryAlertRepository.shareId(share.alertId, share.recipientArea), clone(share));
+    }
+  }
+
+  async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
+    this.calls.push('remove');
+    this.alerts.delete(alertId);
+    for (const area of recipients) this.shares.delete(InMemoryAlertRepository.shareId(alertId, area));
+  }
+
+  async getAlert(alertId: string): Promise<StoredAlert | undefined> {
+    this.calls.push('getAlert');
+    const alert = this.alerts.get(alertId);
+    return alert === undefined ? undefined : clone(alert);
+  }
+
+  async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
+    this.calls.push('getShare');
+    const share = this.shares.get(InMemoryAlertRepository.shareId(alertId, area));
+    return share === undefined ? undefined : clone(share);
+  }
+
+  async getShares(keys: readonly ShareKey[]): Promise<StoredShare[]> {
+    this.calls.push('getShares');
+    return keys.flatMap((key) => {
+      const share = this.shares.get(InMemoryAlertRepository.shareId(key.alertId, key.area));
+      return share === undefined ? [] : [clone(share)];
+    });
+  }
+
+  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
+    this.calls.push('acknowledge');
+    const id = InMemoryAlertRepository.shareId(alertId, area);
+    const share = this.shares.get(id);
+    if (share === undefined || share.expiresAt <= now) return 'GONE';
+    if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
+    this.shares.set(id, { ...share, status: 'ACKNOWLEDGED', acknowledgement: clone(ack) });
+    return 'ACKNOWLEDGED';
+  }
+
+  async revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void> {
+    this.calls.push('revertAcknowledgement');
+    const id = InMemoryAlertRepository.shareId(alertId, area);
+    const share = this.shares.get(id);
+    if (share?.acknowledgement?.eventId !== eventId) return;
+    const { acknowledgement: _removed, ...rest } = share;
+    this.shares.set(id, { ...rest, status: 'PENDING' });
+  }
+
+  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+    this.calls.push('listInbox');
+    const rows = [...this.shares.values()]
+      .filter((share) => share.recipientArea === area && share.expiresAt > filter.now)
+      .filter((share) => {
+        if (filter.status === undefined) return true;
+        if (filter.status === 'ACKNOWLEDGED') return share.status === 'ACKNOWLEDGED';
+        if (share.status !== 'PENDING') return false;
+        return filter.status === 'OVERDUE' ? share.ackDueBy <= filter.now : share.ackDueBy > filter.now;
+      })
+      .sort(newestFirst)
+      .map(clone);
+    return paginate(rows, `inbox:${area}:${filter.status ?? 'ALL'}`, limit, cursor);
+  }
+
+  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
+    this.calls.push('listOutbox');
+    const rows = [...this.alerts.values()]
+      .filter((alert) => alert.senderArea === area && alert.expiresAt > now)
+      .sort(newestFirst)
+      .map(clone);
+    return paginate(rows, `outbox:${area}`, limit, cursor);
+  }
+}
+
+export class InMemoryAuditStore implements AuditStore {
+  readonly events = new Map<string, AuditEvent>();
+
+  async put(event: AuditEvent): Promise<void> {
+    if (!this.events.has(event.eventId)) this.events.set(event.eventId, clone(event));
+  }
+
+  async listForAlert(alertId: string, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
+    const rows = [...this.events.values()]
+      .filter((event) => event.resource?.id === alertId)
+      .sort((a, b) => `${b.occurredAt}#${b.eventId}`.localeCompare(`${a.occurredAt}#${a.eventId}`))
+      .map(clone);
+    return paginate(rows, `audit:${alertId}`, limit, cursor);
+  }
+}
+
+/**
+ * Records every event after checking it against the contract (an invalid event is a bug in the use case).
+ * `failWhen` makes it refuse chosen events exactly as the SQS adapter refuses them when the queue is down.
+ */
+export class RecordingAuditTrail implements AuditTrail {
+  readonly events: AuditEvent[] = [];
+  /** Events that were refused, in order. */
+  readonly refused: AuditEvent[] = [];
+  failWhen: ((event: AuditEvent) => boolean) | undefined;
+  /** Optionally forwards accepted events to a store, like the queue and its consumer. */
+  constructor(private readonly store?: AuditStore) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    const checked = AuditEvent.parse(event);
+    if (this.failWhen?.(checked) === true) {
+      this.refused.push(checked);
+      throw new DependencyUnavailableError('audit-queue', { cause: new Error('queue down (test)') });
+    }
+    this.events.push(checked);
+    await this.store?.put(checked);
+  }
+
+  /** The events as (action, outcome) pairs, the usual thing to assert on. */
+  summary(): string[] {
+    return this.events.map((event) => `${event.action}:${event.outcome}`);
+  }
+}
+
+export class FixedClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** UUID-shaped, sequential ids, so an audit event (whose eventId must be a UUID) accepts them. */
+export class SequentialIds implements IdGenerator {
+  private next = 1;
+  constructor(private readonly prefix = '00000000-0000-4000-8000') {}
+  newId(): string {
+    const id = `${this.prefix}-${this.next.toString(16).padStart(12, '0')}`;
+    this.next += 1;
+    return id;
+  }
+}
+
+/**
+ * A key service with KMS's context binding: a wrapped key opens only under the context it was generated
+ * for. The "wrapped" bytes are a random handle, so they carry nothing of the key or the context.
+ */
+export class InMemoryKeyService implements KeyService {
+  private readonly keys = new Map<string, { key: Buffer; context: string }>();
+  generated = 0;
+  decrypted = 0;
+  /** The `scope` of every context a key was decrypted under, to prove what a view opened. */
+  readonly openedScopes: string[] = [];
+  /** Set to make every call fail as an unavailable KMS would. */
+  unavailable = false;
+
+  async generateDataKey(context: EncryptionContext): Promise<DataKey> {
+    if (this.unavailable) throw new DependencyUnavailableError('key-service');
+    this.generated += 1;
+    const key = randomBytes(32);
+    const handle = randomBytes(16);
+    this.keys.set(handle.toString('hex'), { key: Buffer.from(key), context: canonicalContext(context) });
+    return { plaintext: key, encrypted: handle };
+  }
+
+  async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
+    if (this.unavailable) throw new DependencyUnavailableError('key-service');
+    this.decrypted += 1;
+    this.openedScopes.push(context['scope'] ?? '');
+    const entry = this.keys.get(Buffer.from(encrypted).toString('hex'));
+    if (entry === undefined || entry.context !== canonicalContext(context)) {
+      throw Object.assign(new Error('InvalidCiphertextException (test)'), { name: 'InvalidCiphertextException' });
+    }
+    return Buffer.from(entry.key);
+  }
+}
+
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  readonly records = new Map<string, IdempotencyRecord & { expiresAt: Date }>();
+  readonly calls: string[] = [];
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async claim(key: string, requestHash: string, expiresAt: Date): Promise<IdempotencyRecord | undefined> {
+    this.calls.push('claim');
+    const existing = this.records.get(key);
+    if (existing !== undefined && existing.expiresAt > this.now()) {
+      return existing.state === 'COMPLETED'
+        ? { state: 'COMPLETED', requestHash: existing.requestHash, response: existing.response }
+        : { state: 'IN_PROGRESS', requestHash: existing.requestHash };
+    }
+    this.records.set(key, { state: 'IN_PROGRESS', requestHash, expiresAt });
+    return undefined;
+  }
+
+  async complete(key: string, response: string, expiresAt: Date): Promise<void> {
+    this.calls.push('complete');
+    const existing = this.records.get(key);
+    this.records.set(key, { state: 'COMPLETED', requestHash: existing?.requestHash ?? '', response, expiresAt });
+  }
+
+  async release(key: string): Promise<void> {
+    this.calls.push('release');
+    this.records.delete(key);
+  }
+}
+
+// ---- a whole set of dependencies, and callers ----
+
+export const NOW = '2026-03-10T10:00:00.000Z'; // a Tuesday, GMT, no bank holiday nearby
+
+export type Fakes = {
+  deps: AlertDeps;
+  alerts: InMemoryAlertRepository;
+  trail: RecordingAuditTrail;
+  auditStore: InMemoryAuditStore;
+  keys: InMemoryKeyService;
+  clock: FixedClock;
+  ids: SequentialIds;
+};
+
+export function makeFakes(now: string = NOW): Fakes {
+  const alerts = new InMemoryAlertRepository();
+  const auditStore = new InMemoryAuditStore();
+  const trail = new RecordingAuditTrail(auditStore);
+  const keys = new InMemoryKeyService();
+  const clock = new FixedClock(new Date(now));
+  const ids = new SequentialIds();
+  // Audit event ids come from their own sequence so alert ids stay predictable.
+  const audit = new AuditRecorder(trail, clock, new SequentialIds('eeeeeeee-0000-4000-8000'));
+  const deps: AlertDeps = {
+    alerts,
+    audit,
+    auditStore,
+    keys,
+    clock,
+    ids,
+    areas: AreaDirectory.fromBundledData(),
+    calendar: WorkingCalendar.fromBundledData(),
+  };
+  return { deps, alerts, trail, auditStore, keys, clock, ids };
+}
+
+let requestCounter = 0;
+
+export function callerIn(area: AreaId, roles: Role | Role[], sub?: string): Caller {
+  const list = Array.isArray(roles) ? roles : [roles];
+  return {
+    sub: sub ?? `test-${area}-${list.join('-')}`,
+    name: `Test ${list.join(' ')} of ${area}`,
+    area,
+    agency: list.includes('police') ? 'police' : 'childrens-services',
+    roles: list,
+  };
+}
+
+export function contextFor(area: AreaId, roles: Role | Role[], sub?: string): RequestContext {
+  requestCounter += 1;
+  return { caller: callerIn(area, roles, sub), requestId: `req-${requestCounter}` };
+}
+
+/** Synthetic child content, every field a distinct string so a leak can be searched for. */
+export const CHILD = {
+  given: 'Test',
+  family: 'Child-Alpha',
+  alias: 'Alias-Canary-7f3c',
+  nhsNumber: '999 000 0001',
+  summary: 'Synthetic risk summary canary-risk-91d2',
+  purpose: 'Synthetic purpose canary-purpose-44ab',
+  consentReason: 'Synthetic consent reason canary-consent-0c1e',
+  perpetrator: 'Perp-Canary-5e6f',
+  location: 'Location canary-loc-8a8a',
+  plan: 'Disruption plan canary-plan-3b3b',
+  voice: 'Voice of the child canary-voice-2c2c',
+  contact: 'Contact canary-contact-1d1d',
+  movementDetails: 'Movement details canary-move-6e6e',
+} as const;
+
+export function childCanaries(): string[] {
+  return Object.values(CHILD).filter((value) => value !== 'Test');
+}
+
+/** A valid, fully populated request (parsed, so trimmed exactly as a handler would pass it). */
+export function createRequest(overrides: Record<string, unknown> = {}): CreateAlertRequest {
+  return CreateAlertRequest.parse({
+    recipients: [
+      { area: 'north-tyneside', scopes: ['IDENTITY', 'MOVEMENT', 'RISK', 'CONTACTS'] },
+      { area: 'newcastle', scopes: ['RISK'] },
+    ],
+    sharing: {
+      purpose: CHILD.purpose,
+      lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+      consent: { status: 'NOT_SOUGHT', reason: CHILD.consentReason },
+      handling: { code: 'P' },
+    },
+    child: {
+      name: { given: CHILD.given, family: CHILD.family },
+      aliases: [CHILD.alias],
+      dateOfBirth: '2011-01-01',
+      identifiers: { nhsNumber: CHILD.nhsNumber },
+    },
+    movement: { kind: 'FAMILY_MOVE', from: 'northumberland', to: 'north-tyneside', on: '2026-03-01', details: CHILD.movementDetails },
+    risk: { level: 'MODERATE', exploitation: ['CSE', 'COUNTY_LINES'], summary: CHILD.summary },
+    perpetrators: [{ nicknames: [CHILD.perpetrator], grading: { source: '2', intelligence: 'B', handling: 'P' } }],
+    locations: [{ description: CHILD.location }],
+    disruptionPlan: CHILD.plan,
+    voice: CHILD.voice,
+    contacts: { leadProfessional: { name: CHILD.contact } },
+    ...overrides,
+  });
+}
+
+/**
+ * Creates an alert through the real use case (northumberland police to north-tyneside and newcastle by
+ * default) and clears the trail, so a test starts from a stored alert and an empty audit record.
+ */
+export async function seedAlert(fakes: Fakes, request: CreateAlertRequest = createRequest(), from: AreaId = 'northumberland') {
+  // Loaded on demand: files that only need the small fakes should not pay for the use case's imports.
+  const { createAlert } = await import('../../functions/core/alerts/create-alert.js');
+  const created = await createAlert(fakes.deps, contextFor(from, 'police'), request);
+  fakes.trail.events.length = 0;
+  return created;
+}

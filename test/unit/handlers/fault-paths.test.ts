@@ -1,0 +1,301 @@
+/**
+ * The production wiring (SQS audit trail, KMS key service, DynamoDB without a local endpoint) with every
+ * AWS client mocked: each dependency's failure must end as a 503 problem with Retry-After, never a 500,
+ * and a create whose audit event cannot be sent must take back what it wrote.
+ */
+import { randomBytes } from 'node:crypto';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
+import { RequestThrottled, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  PutCommand,
+  type PutCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../../contracts/audit.js';
+import { apiEvent, claimsFor, lambdaContext } from '../../support/apigw.js';
+import { throttled } from '../../support/aws-errors.js';
+import { sampleAlert } from '../../support/hub.js';
+
+// ---- the environment of a deployed function, set before any handler module reads it ----
+const savedEnv = { ...process.env };
+Object.assign(process.env, {
+  ALERTS_TABLE: 'alerts-table',
+  AUDIT_TABLE: 'audit-table',
+  IDEMPOTENCY_TABLE: 'idempotency-table',
+  AUDIT_QUEUE: 'sqs',
+  AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/mset-hub-audit.fifo',
+  KEY_SERVICE: 'kms',
+  KMS_KEY_ID: 'arn:aws:kms:eu-west-2:123456789012:key/00000000-0000-4000-8000-000000000000',
+  AWS_REGION: 'eu-west-2',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+});
+delete process.env['DYNAMODB_ENDPOINT'];
+
+// ---- the three clients, mocked before the handlers (and their clients) exist ----
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+const kms = mockClient(KMSClient);
+
+type Item = Record<string, unknown>;
+type Handler = (event: unknown, context: Context) => Promise<{ statusCode: number; headers: Record<string, string>; body: string }>;
+
+/** A DynamoDB table in memory, answering the commands the alert store sends. */
+const table = new Map<string, Item>();
+const itemKey = (key: Item) => `${String(key['pk'])}|${String(key['sk'])}`;
+
+/** KMS in memory: a wrapped key is a random handle; Decrypt checks the encryption context, as KMS does. */
+const dataKeys = new Map<string, { plaintext: Uint8Array; context: string }>();
+
+function installFakes(): void {
+  ddb.reset();
+  sqs.reset();
+  kms.reset();
+  ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
+    const item = input.Item as Item;
+    table.set(itemKey(item), structuredClone(item));
+    return {};
+  });
+  ddb.on(BatchWriteCommand).callsFake((input: BatchWriteCommandInput) => {
+    for (const request of Object.values(input.RequestItems ?? {}).flat()) {
+      if (request.PutRequest?.Item) table.set(itemKey(request.PutRequest.Item), structuredClone(request.PutRequest.Item));
+      if (request.DeleteRequest?.Key) table.delete(itemKey(request.DeleteRequest.Key));
+    }
+    return {};
+  });
+  ddb.on(GetCommand).callsFake((input: GetCommandInput) => {
+    const item = table.get(itemKey(input.Key as Item));
+    return item === undefined ? {} : { Item: structuredClone(item) };
+  });
+  ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
+    const [name, request] = Object.entries(input.RequestItems ?? {})[0] ?? [];
+    const items = (request?.Keys ?? []).flatMap((key) => table.get(itemKey(key)) ?? []);
+    return { Responses: { [name as string]: items } };
+  });
+  sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+  kms.on(GenerateDataKeyCommand).callsFake((input: { EncryptionContext?: Record<string, string> }) => {
+    const plaintext = new Uint8Array(randomBytes(32));
+    const handle = randomBytes(48);
+    dataKeys.set(handle.toString('hex'), { plaintext: plaintext.slice(), context: JSON.stringify(input.EncryptionContext) });
+    return { Plaintext: plaintext, CiphertextBlob: new Uint8Array(handle), KeyId: process.env['KMS_KEY_ID'] };
+  });
+  kms.on(DecryptCommand).callsFake((input: { CiphertextBlob?: Uint8Array; EncryptionContext?: Record<string, string> }) => {
+    const entry = dataKeys.get(Buffer.from(input.CiphertextBlob ?? []).toString('hex'));
+    if (entry === undefined || entry.context !== JSON.stringify(input.EncryptionContext)) {
+      throw Object.assign(new Error('InvalidCiphertextException'), { name: 'InvalidCiphertextException' });
+    }
+    return { Plaintext: entry.plaintext.slice(), KeyId: process.env['KMS_KEY_ID'] };
+  });
+}
+
+const kmsThrottled = () =>
+  new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+const sqsThrottled = () => new RequestThrottled({ message: 'Request is throttled', $metadata: { httpStatusCode: 400 } });
+
+const CHILD_CANARIES = ['Child-Alpha', 'canary-voice-6b1e', 'canary-summary-0f3a', 'canary-purpose-91cc'];
+const alertBody = () =>
+  JSON.stringify(
+    sampleAlert(['north-tyneside'], {
+      voice: 'Voice canary-voice-6b1e',
+      risk: { level: 'SIGNIFICANT', exploitation: ['CCE'], summary: 'Summary canary-summary-0f3a' },
+      sharing: {
+        purpose: 'Purpose canary-purpose-91cc',
+        lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+        consent: { status: 'NOT_SOUGHT', reason: 'Synthetic reason' },
+        handling: { code: 'P' },
+      },
+    }),
+  );
+
+const createEvent = () =>
+  apiEvent({
+    method: 'POST',
+    path: '/v1/alerts',
+    headers: { 'content-type': 'application/json' },
+    body: alertBody(),
+    claims: claimsFor('northumberland', ['police']),
+  });
+
+const getEvent = (alertId: string, area = 'north-tyneside', roles = ['coordinator']) =>
+  apiEvent({
+    method: 'GET',
+    path: `/v1/alerts/${alertId}`,
+    routeKey: 'GET /v1/alerts/{alertId}',
+    pathParameters: { alertId },
+    claims: claimsFor(area, roles),
+  });
+
+const sentBodies = () => sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageBody ?? '');
+const sentEvents = () => sentBodies().map((body) => JSON.parse(body) as AuditEvent);
+
+function expectUnavailable(response: { statusCode: number; headers: Record<string, string>; body: string }): void {
+  expect(response.statusCode).toBe(503);
+  expect(response.headers['content-type']).toBe('application/problem+json');
+  expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+  for (const canary of CHILD_CANARIES) expect(response.body).not.toContain(canary);
+}
+
+let createAlert: Handler;
+let getAlert: Handler;
+
+beforeAll(async () => {
+  installFakes();
+  createAlert = (await import('../../../functions/handlers/create-alert.js')).handler as unknown as Handler;
+  getAlert = (await import('../../../functions/handlers/get-alert.js')).handler as unknown as Handler;
+});
+
+afterAll(() => {
+  process.env = savedEnv;
+});
+
+beforeEach(() => {
+  table.clear();
+  installFakes();
+});
+
+/** Creates an alert through the handler with every dependency healthy, then forgets the calls. */
+async function storedAlert(): Promise<string> {
+  const response = await createAlert(createEvent(), lambdaContext());
+  expect(response.statusCode).toBe(201);
+  const { alertId } = JSON.parse(response.body) as { alertId: string };
+  installFakes();
+  return alertId;
+}
+
+describe('POST /v1/alerts on the production adapters', () => {
+  it('creates (201) and sends an audit message that carries no child content', async () => {
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    const { alertId } = JSON.parse(response.body) as { alertId: string };
+    expect(response.headers['location']).toBe(`/v1/alerts/${alertId}`);
+    expect(sentEvents().map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS']);
+    expect(sqs.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageGroupId).toBe(alertId);
+    for (const canary of CHILD_CANARIES) expect(sentBodies().join('\n')).not.toContain(canary);
+    const stored = JSON.stringify([...table.values()]);
+    for (const canary of CHILD_CANARIES) expect(stored).not.toContain(canary);
+    expect(table.size).toBe(2);
+    expect(kms.commandCalls(GenerateDataKeyCommand).length).toBeGreaterThan(0);
+  });
+
+  it('answers 503 when SQS refuses the audit message, and deletes the items it wrote', async () => {
+    // Prepare
+    sqs.on(SendMessageCommand).rejects(sqsThrottled());
+
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    const deletes = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((call) => Object.values(call.args[0].input.RequestItems ?? {}).flat())
+      .filter((request) => request.DeleteRequest !== undefined)
+      .map((request) => request.DeleteRequest?.Key?.['sk']);
+    expect(deletes).toEqual(['SHARE#north-tyneside', 'ALERT']);
+    expect(table.size).toBe(0);
+  });
+
+  it('answers 503 when KMS throttles, before anything is written', async () => {
+    // Prepare
+    kms.on(GenerateDataKeyCommand).rejects(kmsThrottled());
+
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 when DynamoDB throttles the alert write, and reports nothing as done', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(throttled());
+
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(sentEvents().filter((event) => event.outcome === 'SUCCESS')).toEqual([]);
+  });
+});
+
+describe('GET /v1/alerts/{alertId} on the production adapters', () => {
+  it('opens the alert for the recipient (200) and audits the view without child content', async () => {
+    // Prepare
+    const alertId = await storedAlert();
+
+    // Act
+    const response = await getAlert(getEvent(alertId), lambdaContext());
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('Child-Alpha');
+    expect(sentEvents().map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_VIEW:SUCCESS']);
+    for (const canary of CHILD_CANARIES) expect(sentBodies().join('\n')).not.toContain(canary);
+  });
+
+  it('releases nothing (503) when SQS refuses the view event', async () => {
+    // Prepare
+    const alertId = await storedAlert();
+    sqs.on(SendMessageCommand).rejects(sqsThrottled());
+
+    // Act
+    const response = await getAlert(getEvent(alertId), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(kms.commandCalls(DecryptCommand).length).toBeGreaterThan(0);
+  });
+
+  it('answers 503 when KMS throttles the decrypt', async () => {
+    // Prepare
+    const alertId = await storedAlert();
+    kms.on(DecryptCommand).rejects(kmsThrottled());
+
+    // Act
+    const response = await getAlert(getEvent(alertId), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 when DynamoDB throttles the read', async () => {
+    // Prepare
+    const alertId = await storedAlert();
+    ddb.on(GetCommand).rejects(throttled());
+
+    // Act
+    const response = await getAlert(getEvent(alertId), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+  });
+
+  it('answers 503, not 404, when the NOT_FOUND event for an unrelated area cannot be sent', async () => {
+    // Prepare
+    const alertId = await storedAlert();
+    sqs.on(SendMessageCommand).rejects(sqsThrottled());
+
+    // Act
+    const response = await getAlert(getEvent(alertId, 'gateshead'), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+  });
+});

@@ -1,0 +1,536 @@
+import { vi } from 'vitest';
+
+// The logger is built when its module loads; keep the test output quiet (spies still see every call).
+vi.hoisted(() => {
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+});
+
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CreateAlertRequest } from '../../../../contracts/alerts.js';
+import { AreaDirectory } from '../../../../functions/core/areas.js';
+import { AuditRecorder } from '../../../../functions/core/audit.js';
+import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
+import type { RequestContext } from '../../../../functions/core/audit.js';
+import { parseInput } from '../../../../functions/shared/http/input.js';
+import {
+  authentication,
+  type HubEvent,
+  idempotency,
+  jsonBody,
+  MAX_BODY_BYTES,
+  problemResponses,
+} from '../../../../functions/shared/http/middleware.js';
+import { type HttpResponse, jsonResponse } from '../../../../functions/shared/http/problem.js';
+import { logger } from '../../../../functions/shared/logger.js';
+import { apiEvent, claimsFor, type EventOptions, lambdaContext } from '../../../support/apigw.js';
+import { FixedClock, InMemoryIdempotencyStore, NOW, RecordingAuditTrail, SequentialIds } from '../../../support/fakes.js';
+import { sampleAlert } from '../../../support/hub.js';
+
+const areas = AreaDirectory.fromBundledData();
+
+type Seen = { context?: RequestContext; json?: unknown };
+
+/** A route built as route.ts builds one, with in-memory stores, around a handler the test controls. */
+function harness(run: (event: HubEvent) => Promise<HttpResponse> = async () => jsonResponse(201, { ok: true })) {
+  const trail = new RecordingAuditTrail();
+  const clock = new FixedClock(new Date(NOW));
+  const store = new InMemoryIdempotencyStore(() => clock.now());
+  const seen: Seen[] = [];
+  const handler = middy<HubEvent, HttpResponse, Error, Context>()
+    .use(problemResponses())
+    .use(authentication({ areas, audit: new AuditRecorder(trail, clock, new SequentialIds()) }))
+    .use(jsonBody())
+    .use(idempotency({ store, now: () => clock.now() }))
+    .handler(async (event) => {
+      seen.push({ ...(event.hub?.context ? { context: event.hub.context } : {}), json: event.hub?.json });
+      return run(event);
+    });
+  const call = (options: EventOptions = {}) => handler(apiEvent(options) as HubEvent, lambdaContext());
+  return { call, trail, store, clock, seen };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const problem = (response: HttpResponse) => JSON.parse(response.body) as { title: string; status: number; errors?: unknown[] };
+
+describe('jsonBody', () => {
+  it('hands the parsed JSON to the handler', async () => {
+    // Prepare
+    const { call, seen } = harness();
+
+    // Act
+    const response = await call({ headers: JSON_HEADERS, body: '{"a":[1,2]}' });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(seen[0]?.json).toEqual({ a: [1, 2] });
+  });
+
+  it('checks size first: an oversized body is 413 even with the wrong type and broken JSON', async () => {
+    // Prepare
+    const { call, seen } = harness();
+
+    // Act
+    const response = await call({ headers: { 'content-type': 'text/plain' }, body: `{${'x'.repeat(MAX_BODY_BYTES)}` });
+
+    // Assess
+    expect(response.statusCode).toBe(413);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+    expect(seen).toEqual([]);
+  });
+
+  it('checks the media type second: the wrong type with broken JSON is 415', async () => {
+    // Prepare
+    const { call } = harness();
+
+    // Act
+    const response = await call({ headers: { 'content-type': 'text/plain' }, body: '{broken' });
+
+    // Assess
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('checks JSON syntax last (400), without quoting the body', async () => {
+    // Prepare
+    const { call } = harness();
+
+    // Act
+    const response = await call({ headers: JSON_HEADERS, body: '{"child":"Test Child-Alpha"' });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(problem(response).title).toBe('Malformed JSON');
+    expect(response.body).not.toContain('Child-Alpha');
+  });
+
+  it('accepts exactly the limit and refuses one byte more, counting UTF-8 bytes', async () => {
+    // Prepare
+    const { call } = harness();
+    const padded = (bytes: number) => `"${'é'.repeat((bytes - 2) / 2)}"`; // é is two bytes
+
+    // Act
+    const atLimit = await call({ headers: JSON_HEADERS, body: padded(MAX_BODY_BYTES) });
+    const over = await call({ headers: JSON_HEADERS, body: `${padded(MAX_BODY_BYTES)} ` });
+
+    // Assess
+    expect(Buffer.byteLength(padded(MAX_BODY_BYTES))).toBe(MAX_BODY_BYTES);
+    expect(atLimit.statusCode).toBe(201);
+    expect(over.statusCode).toBe(413);
+  });
+
+  it('decodes a base64 body and measures its decoded size', async () => {
+    // Prepare
+    const { call, seen } = harness();
+    const atLimit = `"${'x'.repeat(MAX_BODY_BYTES - 2)}"`;
+
+    // Act
+    const small = await call({ headers: JSON_HEADERS, body: Buffer.from('{"a":1}').toString('base64'), isBase64Encoded: true });
+    const large = await call({ headers: JSON_HEADERS, body: Buffer.from(atLimit).toString('base64'), isBase64Encoded: true });
+    const tooLarge = await call({ headers: JSON_HEADERS, body: Buffer.from(`${atLimit} `).toString('base64'), isBase64Encoded: true });
+
+    // Assess
+    expect(small.statusCode).toBe(201);
+    expect(seen[0]?.json).toEqual({ a: 1 });
+    expect(large.statusCode).toBe(201);
+    expect(tooLarge.statusCode).toBe(413);
+  });
+
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON;charset=UTF-8',
+    'application/problem+json',
+    'application/merge-patch+json',
+  ])('accepts content-type %s', async (contentType) => {
+    // Prepare
+    const { call } = harness();
+
+    // Act
+    const response = await call({ headers: { 'content-type': contentType }, body: '{}' });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+  });
+
+  it.each(['text/plain', 'application/jsonp', 'application/x-www-form-urlencoded', 'json', 'application/ json', ''])(
+    'refuses content-type "%s" with 415',
+    async (contentType) => {
+      // Prepare
+      const { call } = harness();
+
+      // Act
+      const response = await call({ headers: { 'content-type': contentType }, body: '{}' });
+
+      // Assess
+      expect(response.statusCode).toBe(415);
+    },
+  );
+
+  it('refuses a missing content type with 415 and a missing body with 400', async () => {
+    // Prepare
+    const { call } = harness();
+
+    // Act
+    const noType = await call({ body: '{}' });
+    const noBody = await call({ headers: JSON_HEADERS });
+
+    // Assess
+    expect(noType.statusCode).toBe(415);
+    expect(noBody.statusCode).toBe(400);
+  });
+});
+
+describe('authentication', () => {
+  it('builds the caller from the string claims API Gateway passes, roles flattened', async () => {
+    // Prepare
+    const { call, seen } = harness();
+
+    // Act
+    await call({ headers: JSON_HEADERS, body: '{}', claims: claimsFor('north-tyneside', ['coordinator', 'chair'], 'sub-1') });
+
+    // Assess
+    expect(seen[0]?.context?.caller).toEqual({
+      sub: 'sub-1',
+      name: 'Test coordinator chair of north-tyneside',
+      area: 'north-tyneside',
+      agency: 'childrens-services',
+      roles: ['coordinator', 'chair'],
+    });
+    expect(seen[0]?.context?.requestId).toMatch(/^req-/);
+  });
+
+  it('refuses an area the directory does not know with 401, and records UNAUTHENTICATED', async () => {
+    // Prepare
+    const { call, trail, seen } = harness();
+
+    // Act
+    const response = await call({
+      headers: JSON_HEADERS,
+      body: '{}',
+      claims: claimsFor('atlantis', ['police']),
+      requestId: 'req-atlantis',
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(seen).toEqual([]);
+    expect(trail.summary()).toEqual(['AUTHENTICATE:UNAUTHENTICATED']);
+    expect(trail.events[0]).toMatchObject({
+      requestId: 'req-atlantis',
+      actor: { sub: 'unidentified', roles: [] },
+      detail: { route: 'POST /v1/alerts' },
+    });
+  });
+
+  it('refuses a request with no authorizer context, and one with unusable claims, without echoing them', async () => {
+    // Prepare
+    const { call, trail } = harness();
+
+    // Act
+    const none = await call({ claims: null });
+    const bad = await call({ claims: { ...claimsFor('north-tyneside', ['police']), area: 'Test Child-Alpha' } });
+
+    // Assess
+    expect([none.statusCode, bad.statusCode]).toEqual([401, 401]);
+    expect(bad.body).not.toContain('Child-Alpha');
+    expect(trail.summary()).toEqual(['AUTHENTICATE:UNAUTHENTICATED', 'AUTHENTICATE:UNAUTHENTICATED']);
+  });
+
+  it('answers 503 rather than 401 when the refusal cannot be recorded', async () => {
+    // Prepare
+    const { call, trail } = harness();
+    trail.failWhen = () => true;
+
+    // Act
+    const response = await call({ claims: claimsFor('atlantis', ['police']) });
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBeDefined();
+  });
+
+  it('authenticates before reading the body: an anonymous oversized body is 401', async () => {
+    // Prepare
+    const { call } = harness();
+
+    // Act
+    const response = await call({ claims: null, headers: JSON_HEADERS, body: 'x'.repeat(MAX_BODY_BYTES + 1) });
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+  });
+});
+
+describe('idempotency', () => {
+  const request = (key: string, body = '{"n":1}', sub = 'sub-1'): EventOptions => ({
+    headers: { ...JSON_HEADERS, 'idempotency-key': key },
+    body,
+    claims: claimsFor('northumberland', ['police'], sub),
+  });
+
+  it('replays the first response for the same key and body, without running the handler again', async () => {
+    // Prepare
+    let runs = 0;
+    const { call } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs }, { location: '/v1/alerts/x' });
+    });
+
+    // Act
+    const first = await call(request('key-1'));
+    const second = await call(request('key-1'));
+
+    // Assess
+    expect(runs).toBe(1);
+    expect(second.statusCode).toBe(201);
+    expect(second.body).toBe(first.body);
+    expect(second.headers['location']).toBe('/v1/alerts/x');
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('refuses the same key with a different body with 422 at headers.idempotency-key', async () => {
+    // Prepare
+    let runs = 0;
+    const { call } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, {});
+    });
+    await call(request('key-1', '{"n":1}'));
+
+    // Act
+    const response = await call(request('key-1', '{"n":2}'));
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(problem(response).errors).toEqual([{ path: 'headers.idempotency-key', message: 'already used with a different body' }]);
+    expect(runs).toBe(1);
+  });
+
+  it('answers 409 while the first request with the key is still in progress', async () => {
+    // Prepare
+    let release: () => void = () => undefined;
+    const { call } = harness(
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve(jsonResponse(201, {}));
+        }),
+    );
+    const first = call(request('key-1'));
+    await new Promise((resolve) => setImmediate(resolve));
+
+    // Act
+    const second = await call(request('key-1'));
+    release();
+
+    // Assess
+    expect(second.statusCode).toBe(409);
+    expect((await first).statusCode).toBe(201);
+  });
+
+  it('releases the key when the handler fails, keeping no record, so a retry runs', async () => {
+    // Prepare
+    let fail = true;
+    const { call, store } = harness(async () => {
+      if (fail) throw new DependencyUnavailableError('audit-queue');
+      return jsonResponse(201, {});
+    });
+
+    // Act
+    const failed = await call(request('key-1'));
+    const recordsAfterFailure = store.records.size;
+    fail = false;
+    const retried = await call(request('key-1'));
+
+    // Assess
+    expect(failed.statusCode).toBe(503);
+    expect(recordsAfterFailure).toBe(0);
+    expect(store.calls).toEqual(['claim', 'release', 'claim', 'complete']);
+    expect(retried.statusCode).toBe(201);
+  });
+
+  it('keeps no record of a client error either', async () => {
+    // Prepare
+    const { call, store } = harness(async () => {
+      throw new ValidationError('bad', [{ path: 'x', message: 'bad' }]);
+    });
+
+    // Act
+    const response = await call(request('key-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(422);
+    expect(store.records.size).toBe(0);
+  });
+
+  it('scopes the key to the caller: another caller with the same key is served afresh', async () => {
+    // Prepare
+    let runs = 0;
+    const { call } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs });
+    });
+
+    // Act
+    await call(request('shared-key', '{}', 'sub-1'));
+    const other = await call(request('shared-key', '{}', 'sub-2'));
+
+    // Assess
+    expect(runs).toBe(2);
+    expect(JSON.parse(other.body)).toEqual({ run: 2 });
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it.each([
+    ['empty', ''],
+    ['with a space', 'a key'],
+    ['too long', 'k'.repeat(129)],
+    ['non-ASCII', 'clé'],
+  ])('refuses an Idempotency-Key that is %s with 400', async (_label, key) => {
+    // Prepare
+    const { call, store } = harness();
+
+    // Act
+    const response = await call(request(key));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(store.calls).toEqual([]);
+  });
+
+  it('does nothing without the header', async () => {
+    // Prepare
+    const { call, store } = harness();
+
+    // Act
+    await call({ headers: JSON_HEADERS, body: '{}' });
+
+    // Assess
+    expect(store.calls).toEqual([]);
+  });
+
+  it('still answers success when the response cannot be remembered', async () => {
+    // Prepare
+    const { call, store } = harness();
+    store.complete = async () => {
+      throw new DependencyUnavailableError('database');
+    };
+    const warn = vi.spyOn(logger, 'warn');
+
+    // Act
+    const response = await call(request('key-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expect(warn).toHaveBeenCalledWith('idempotency record not completed', { errors: ['DependencyUnavailableError'] });
+    warn.mockRestore();
+  });
+
+  it('answers 503 when the key cannot be claimed', async () => {
+    // Prepare
+    let runs = 0;
+    const { call, store } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, {});
+    });
+    store.claim = async () => {
+      throw new DependencyUnavailableError('database');
+    };
+
+    // Act
+    const response = await call(request('key-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(runs).toBe(0);
+  });
+});
+
+describe('problemResponses', () => {
+  beforeEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('logs a 5xx by error names only, never the cause message', async () => {
+    // Prepare
+    const error = vi.spyOn(logger, 'error');
+    const { call } = harness(async () => {
+      throw new DependencyUnavailableError('database', { cause: new Error('Item {child: Test Child-Alpha} too large') });
+    });
+
+    // Act
+    const response = await call({ headers: JSON_HEADERS, body: '{}' });
+
+    // Assess
+    expect(response.statusCode).toBe(503);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(error.mock.calls)).not.toContain('Child-Alpha');
+    expect(error.mock.calls[0]?.[1]).toMatchObject({ status: 503, errors: ['DependencyUnavailableError', 'Error'], dependency: 'database' });
+  });
+
+  it('turns an unexpected error into a bare 500, logging nothing of its message', async () => {
+    // Prepare
+    const error = vi.spyOn(logger, 'error');
+    const { call } = harness(async () => {
+      throw new TypeError('Cannot read Test Child-Alpha');
+    });
+
+    // Act
+    const response = await call({ headers: JSON_HEADERS, body: '{}' });
+
+    // Assess
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('Child-Alpha');
+    expect(JSON.stringify(error.mock.calls)).not.toContain('Child-Alpha');
+  });
+});
+
+describe('the middleware chain under arbitrary input (fast-check)', () => {
+  it('always answers, below 500, with a problem for every refusal and no echo of the body', async () => {
+    // Prepare: the real create contract behind the chain
+    const { call } = harness(async (event) => {
+      parseInput(CreateAlertRequest, event.hub?.json, 'body');
+      return jsonResponse(201, { ok: true });
+    });
+    const valid = JSON.stringify(sampleAlert(['north-tyneside']));
+    const body = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.json({ maxDepth: 4 }),
+      fc.constant(valid),
+      fc.string({ maxLength: 40 }).map((tail) => valid.slice(0, -1) + tail),
+      fc.string({ maxLength: 8 }).map((tail) => `{"recipients":[{"area":"Test Child-Alpha ${tail}","scopes":["RISK"]}]}`),
+      fc.constant('[' .repeat(5000)),
+    );
+    const contentType = fc.option(
+      fc.oneof(
+        fc.constantFrom('application/json', 'application/json; charset=utf-8', 'APPLICATION/PROBLEM+JSON', 'text/plain', ';', ''),
+        fc.string({ maxLength: 60 }),
+      ),
+      { nil: undefined },
+    );
+    const idempotencyKey = fc.option(fc.oneof(fc.constantFrom('k1', 'k2'), fc.string({ maxLength: 140 })), { nil: undefined });
+
+    // Act and Assess
+    await fc.assert(
+      fc.asyncProperty(body, contentType, fc.boolean(), idempotencyKey, async (text, type, base64, key) => {
+        const headers: Record<string, string> = {};
+        if (type !== undefined) headers['content-type'] = type;
+        if (key !== undefined) headers['idempotency-key'] = key;
+        const response = await call({
+          headers,
+          body: base64 ? Buffer.from(text, 'utf8').toString('base64') : text,
+          isBase64Encoded: base64,
+        });
+        expect(response.statusCode).toBeLessThan(500);
+        if (response.statusCode >= 400) {
+          expect(response.headers['content-type']).toBe('application/problem+json');
+          expect(response.body).not.toContain('Child-Alpha');
+        }
+      }),
+      { numRuns: 600 },
+    );
+  });
+});
