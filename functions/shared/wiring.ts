@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '../adapters/aws-client-config.js';
 import { DynamoAlertStore } from '../adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
@@ -42,8 +43,7 @@ export const workingCalendar = /* @__PURE__ */ once(() => WorkingCalendar.fromBu
 export const documentClient = /* @__PURE__ */ once(() => {
   const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
   const client = new DynamoDBClient({
-    region: AWS_REGION,
-    maxAttempts: 3,
+    ...awsClientConfig(AWS_REGION),
     // Another implementation of the DynamoDB API (dynalite) takes any credentials; AWS uses the role's.
     ...(DYNAMODB_ENDPOINT === undefined
       ? {}

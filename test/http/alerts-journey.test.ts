@@ -4,7 +4,7 @@
  * acknowledgement and the access history. Then listings (status filters, pagination, cursors), expiry and
  * redirection. Synthetic children only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -204,10 +204,14 @@ describe('the walkthrough', () => {
     await hub.drainAudit();
 
     // Act
+    const inbox = await hub.call('GET', '/v1/alerts?box=inbox', { token: ntCoordinator });
     const recipient = await hub.call('GET', `/v1/alerts/${id}/audit`, { token: ntCoordinator });
     const sender = await hub.call('GET', `/v1/alerts/${id}/audit`, { token: police });
 
-    // Assess
+    // Assess: a recipient is not told who else was alerted, in its inbox or its history
+    const summary = (inbox.json.items as Summary[]).find((item) => item.alertId === id);
+    expect(summary?.toAreas).toEqual(['north-tyneside']);
+    expect(summary?.shares.map((share) => share.area)).toEqual(['north-tyneside']);
     expect(recipient.status).toBe(200);
     const seen = recipient.json.items as HistoryItem[];
     expect(new Set(seen.map((item) => item.actor.area))).toEqual(new Set(['northumberland', 'north-tyneside']));
@@ -429,6 +433,11 @@ describe('expiry', () => {
     expect(ack.status).toBe(404);
     expect((inbox.json.items as Summary[]).map((item) => item.alertId)).not.toContain(id);
     expect((outbox.json.items as Summary[]).map((item) => item.alertId)).not.toContain(id);
+    // The access history outlives the share (it holds no child content), for both sides.
+    const history = await hub.call('GET', `/v1/alerts/${id}/audit`, { token: sender });
+    expect(history.status).toBe(200);
+    expect((history.json.items as HistoryItem[]).some((item) => item.action === 'ALERT_CREATE')).toBe(true);
+    expect((await hub.call('GET', `/v1/alerts/${id}/audit`, { token: recipient })).status).toBe(200);
   });
 });
 
@@ -468,5 +477,49 @@ describe('redirection', () => {
     expect(redirected.status).toBe(201);
     expect(redirected.json).toMatchObject({ outcome: 'REDIRECTED', redirectTo: 'stockton-on-tees' });
     expect(view.json.shares[0].acknowledgement).toMatchObject({ outcome: 'REDIRECTED', redirectTo: 'stockton-on-tees' });
+  });
+});
+
+describe('when the audit queue is down', () => {
+  it('every route answers 503 with Retry-After, releases nothing and changes nothing', async () => {
+    // Prepare: an alert, then a queue that refuses every message
+    const sender = await hub.token('stockton-on-tees', 'police');
+    const recipient = await hub.token('redcar-and-cleveland', 'coordinator');
+    const created = await hub.call('POST', '/v1/alerts', { token: sender, body: sampleAlert(['redcar-and-cleveland']) });
+    const id = created.json.alertId as string;
+    await hub.drainAudit();
+    const wiring = await import('../../functions/shared/wiring.js');
+    const send = vi.spyOn(wiring.inProcessAuditQueue(), 'send').mockRejectedValue(new Error('queue unavailable'));
+
+    // Act
+    let down: Record<string, Awaited<ReturnType<TestHub['call']>>>;
+    try {
+      down = {
+        create: await hub.call('POST', '/v1/alerts', { token: sender, body: sampleAlert(['redcar-and-cleveland']) }),
+        view: await hub.call('GET', `/v1/alerts/${id}`, { token: recipient }),
+        list: await hub.call('GET', '/v1/alerts?box=inbox', { token: recipient }),
+        ack: await hub.call('POST', `/v1/alerts/${id}/acknowledgements`, { token: recipient, body: { outcome: 'ACCEPTED' } }),
+        history: await hub.call('GET', `/v1/alerts/${id}/audit`, { token: sender }),
+        refusal: await hub.call('GET', `/v1/alerts/${id}`, { token: newcastleCoordinator }),
+        unauthenticated: await hub.call('GET', '/v1/alerts'),
+      };
+    } finally {
+      send.mockRestore();
+    }
+
+    // Assess: 503 everywhere, with no content
+    for (const [label, response] of Object.entries(down)) {
+      expect(response.status, label).toBe(503);
+      expect(response.headers.get('retry-after'), label).toMatch(/^\d+$/);
+      expect(response.headers.get('content-type'), label).toBe('application/problem+json');
+      expect(response.text, label).not.toContain('Child-Alpha');
+    }
+    // ... and nothing changed: no second alert, the share still pending and acknowledgeable
+    const outbox = await hub.call('GET', '/v1/alerts?box=outbox', { token: sender });
+    expect((outbox.json.items as Summary[]).map((item) => item.alertId)).toEqual([id]);
+    const view = await hub.call('GET', `/v1/alerts/${id}`, { token: recipient });
+    expect(view.json.shares[0].status).toBe('PENDING');
+    const ack = await hub.call('POST', `/v1/alerts/${id}/acknowledgements`, { token: recipient, body: { outcome: 'ACCEPTED' } });
+    expect(ack.status).toBe(201);
   });
 });

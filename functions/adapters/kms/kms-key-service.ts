@@ -4,6 +4,7 @@
  * for; retrying cannot help). Everything is sorted into one of those two.
  */
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { awsClientConfig } from '../aws-client-config.js';
 import { DependencyUnavailableError } from '../../core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
 
@@ -69,17 +70,7 @@ export class KmsKeyService implements KeyService {
   }
 }
 
-/**
- * One client per container, made by the composition root. Standard retries (exponential backoff with
- * jitter and a retry quota) rather than adaptive: a Lambda container serves one request at a time, so
- * adaptive's client-side rate limiter has little traffic to learn from and only adds waiting. Timeouts
- * keep a stalled connection from eating the function's whole budget.
- */
+/** One client per container, made by the composition root, with the hub's shared retry policy. */
 export function createKmsClient(region?: string): KMSClient {
-  return new KMSClient({
-    ...(region ? { region } : {}),
-    maxAttempts: 3,
-    retryMode: 'standard',
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-  });
+  return new KMSClient(awsClientConfig(region));
 }

@@ -4,6 +4,7 @@
  */
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { AuditEvent } from '../../../contracts/audit.js';
+import { awsClientConfig } from '../aws-client-config.js';
 import { DependencyUnavailableError } from '../../core/errors.js';
 import type { AuditTrail } from '../../core/ports.js';
 import { toAuditMessage } from '../audit-message.js';
@@ -38,12 +39,7 @@ export class SqsAuditTrail implements AuditTrail {
   }
 }
 
-/** One client per container; the same retry policy as the key service's client, for the same reasons. */
+/** One client per container, made by the composition root, with the hub's shared retry policy. */
 export function createSqsClient(region?: string): SQSClient {
-  return new SQSClient({
-    ...(region ? { region } : {}),
-    maxAttempts: 3,
-    retryMode: 'standard',
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-  });
+  return new SQSClient(awsClientConfig(region));
 }

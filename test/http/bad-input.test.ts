@@ -1,0 +1,539 @@
+/**
+ * Bad input over HTTP: problem details for each kind of mistake (issue #2 item 9), then fast-check
+ * properties over generated bad bodies, headers, paths and methods on every route: never a 5xx, every 4xx a
+ * problem document (or, for the gateway's own refusals, API Gateway's `{"message"}`), and every problem's
+ * `status` the HTTP status.
+ */
+import { Agent, request as httpRequest } from 'node:http';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
+
+let hub: TestHub;
+let token: string;
+let alertId: string;
+let host: string;
+let port: number;
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  const url = new URL(hub.url);
+  host = url.hostname;
+  port = Number(url.port);
+  // One caller with every role, in an area that receives the alert below: every route reaches its use case.
+  token = await hub.token('north-tyneside', ['police', 'coordinator', 'chair', 'practitioner', 'auditor']);
+  const police = await hub.token('northumberland', 'police');
+  const created = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['north-tyneside']) });
+  expect(created.status).toBe(201);
+  alertId = created.json.alertId;
+});
+
+afterAll(async () => {
+  agent.destroy();
+  await hub?.stop();
+});
+
+type RawResponse = { status: number; contentType: string | undefined; text: string };
+
+/** A raw HTTP request on one keep-alive connection: any method may carry a body, and the path goes as is. */
+function send(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    // An explicit length frames a body on any method (Node sends GET and DELETE bodies unframed otherwise).
+    const framed = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = httpRequest({ host, port, method, path, headers: framed, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}
+
+/** A complete, valid alert from north-tyneside (the fuzzing caller) to gateshead. */
+function fullAlert() {
+  return sampleAlert(['gateshead'], {
+    perpetrators: [{ names: ['Synthetic Name'], vehicles: [{ registration: 'ZZ00 ZZZ' }], grading: { source: '1', intelligence: 'A', handling: 'P' } }],
+    locations: [{ description: 'Synthetic place', postcode: 'ZZ1 1ZZ' }],
+    disruptionPlan: 'Synthetic plan',
+    voice: 'Synthetic voice',
+    contacts: { leadProfessional: { name: 'Synthetic Lead', email: 'lead@example.org' } },
+  });
+}
+
+const PROBLEM = 'application/problem+json';
+
+describe('problem details for each mistake', () => {
+  async function createWith(body: unknown, headers: Record<string, string> = {}) {
+    return hub.call('POST', '/v1/alerts', { token, body, headers });
+  }
+
+  it('malformed JSON is 400 and the response does not echo the body', async () => {
+    // Act
+    const response = await createWith('{"child": {"name": "Test Child-Alpha"');
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect(response.json).toMatchObject({ status: 400, title: 'Malformed JSON' });
+    expect(response.text).not.toContain('Child-Alpha');
+  });
+
+  it('a schema violation is 422 with the field path', async () => {
+    // Act
+    const response = await createWith(sampleAlert(['Not An Area']));
+
+    // Assess
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect(response.json).toMatchObject({ type: 'urn:mset-hub:problem:validation', status: 422 });
+    expect(response.json.errors).toEqual([{ path: 'recipients.0.area', message: expect.any(String) }]);
+    expect(response.text).not.toContain('Not An Area');
+  });
+
+  it('every problem is reported at once, each with its path', async () => {
+    // Act
+    const response = await createWith(
+      sampleAlert(['gateshead'], {
+        risk: { level: 'LOW', exploitation: [], summary: '' },
+        movement: { kind: 'FAMILY_MOVE', on: 'tomorrow' },
+      }),
+    );
+
+    // Assess
+    expect(response.status).toBe(422);
+    const paths = (response.json.errors as Array<{ path: string }>).map((error) => error.path);
+    expect(paths).toEqual(expect.arrayContaining(['risk.level', 'risk.exploitation', 'risk.summary', 'movement.on']));
+  });
+
+  it('an unknown field is rejected at the top level and nested', async () => {
+    // Act
+    const top = await createWith({ ...sampleAlert(['gateshead']), priority: 'high' });
+    const nested = await createWith(
+      sampleAlert(['gateshead'], { child: { name: { given: 'Test', middle: 'Synthetic', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' } }),
+    );
+    const inArray = await createWith(sampleAlert(['gateshead'], { recipients: [{ area: 'gateshead', scopes: ['RISK'], cc: 'x' }] }));
+
+    // Assess
+    expect(top.status).toBe(422);
+    expect(top.json.errors).toEqual([{ path: 'priority', message: 'unknown field' }]);
+    expect(nested.status).toBe(422);
+    expect(nested.json.errors).toEqual([{ path: 'child.name.middle', message: 'unknown field' }]);
+    expect(inArray.status).toBe(422);
+    expect(inArray.json.errors).toEqual([{ path: 'recipients.0.cc', message: 'unknown field' }]);
+  });
+
+  it('a body over 64 KiB is 413', async () => {
+    // Act
+    const response = await createWith(sampleAlert(['gateshead'], { voice: 'v'.repeat(64 * 1024) }));
+
+    // Assess
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect(response.json.status).toBe(413);
+  });
+
+  it('a body of exactly 64 KiB passes the size check (and then fails the schema)', async () => {
+    // Prepare: pad a JSON body to exactly 65,536 bytes with a field that is too long
+    const base = JSON.stringify(sampleAlert(['gateshead'], { voice: '' }));
+    const body = base.replace('"voice":""', `"voice":"${'v'.repeat(64 * 1024 - Buffer.byteLength(base))}"`);
+    expect(Buffer.byteLength(body)).toBe(64 * 1024);
+
+    // Act
+    const response = await createWith(body);
+
+    // Assess
+    expect(response.status).toBe(422);
+    expect(response.json.errors).toEqual([expect.objectContaining({ path: 'voice' })]);
+  });
+
+  it('text/plain is 415, and so is a body without a content type', async () => {
+    // Act
+    const plain = await createWith(JSON.stringify(sampleAlert(['gateshead'])), { 'content-type': 'text/plain' });
+    const none = await send('POST', '/v1/alerts', { authorization: `Bearer ${token}` }, Buffer.from(JSON.stringify(sampleAlert(['gateshead']))));
+
+    // Assess
+    expect(plain.status).toBe(415);
+    expect(plain.headers.get('content-type')).toBe(PROBLEM);
+    expect(none.status).toBe(415);
+    expect(none.contentType).toBe(PROBLEM);
+  });
+
+  it('application/json with a charset, and a +json media type, are accepted', async () => {
+    // Act
+    const charset = await createWith(sampleAlert(['gateshead']), { 'content-type': 'application/json; charset=utf-8' });
+    const suffix = await createWith(sampleAlert(['gateshead']), { 'content-type': 'application/vnd.mset+json' });
+
+    // Assess
+    expect(charset.status).toBe(201);
+    expect(suffix.status).toBe(201);
+  });
+
+  it('an unknown route is a 404 problem, with or without a token', async () => {
+    // Act
+    const withToken = await hub.call('GET', '/v1/nothing-here', { token });
+    const withoutToken = await hub.call('DELETE', '/v1/alerts');
+
+    // Assess
+    for (const response of [withToken, withoutToken]) {
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe(PROBLEM);
+      expect(response.json).toMatchObject({ status: 404, title: 'Not Found' });
+    }
+  });
+
+  it.each<[string, string, Record<string, unknown>]>([
+    ['the recipient is the sender', 'recipients.0.area', { recipients: [{ area: 'north-tyneside', scopes: ['RISK'] }] }],
+    ['the recipient area is unknown', 'recipients.0.area', { recipients: [{ area: 'atlantis', scopes: ['RISK'] }] }],
+    ['recipients repeat an area', 'recipients', { recipients: [{ area: 'gateshead', scopes: ['RISK'] }, { area: 'gateshead', scopes: ['VOICE'] }] }],
+    ['movement.to is an unknown area', 'movement.to', { movement: { kind: 'SIGHTING', on: '2026-12-01', to: 'atlantis' } }],
+    [
+      'consent NOT_SOUGHT has no reason',
+      'sharing.consent.reason',
+      { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_E_SCH1_PARA18', consent: { status: 'NOT_SOUGHT' }, handling: { code: 'P' } } },
+    ],
+    [
+      'handling C has no conditions',
+      'sharing.handling.conditions',
+      { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_D', consent: { status: 'OBTAINED' }, handling: { code: 'C' } } },
+    ],
+    [
+      'expiresAt is in the past',
+      'sharing.expiresAt',
+      {
+        sharing: {
+          purpose: 'Synthetic',
+          lawfulBasis: 'UKGDPR_6_1_C',
+          consent: { status: 'OBTAINED' },
+          handling: { code: 'P' },
+          expiresAt: new Date(Date.now() - 60_000).toISOString(),
+        },
+      },
+    ],
+    [
+      'expiresAt has no offset',
+      'sharing.expiresAt',
+      { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_C', consent: { status: 'OBTAINED' }, handling: { code: 'P' }, expiresAt: '2027-01-01T00:00:00' } },
+    ],
+    ['the date of birth is in the future', 'child.dateOfBirth', { child: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2999-01-01' } }],
+    ['the risk level is "low" (never low: action 11)', 'risk.level', { risk: { level: 'LOW', exploitation: ['CSE'], summary: 'Synthetic' } }],
+    ['a scope is repeated', 'recipients.0.scopes', { recipients: [{ area: 'gateshead', scopes: ['RISK', 'RISK'] }] }],
+    ['a string is only spaces', 'voice', { voice: '   ' }],
+  ])('422 when %s, at %s', async (_label, path, overrides) => {
+    // Act
+    const response = await createWith(sampleAlert(['gateshead'], overrides));
+
+    // Assess
+    expect(response.status).toBe(422);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect((response.json.errors as Array<{ path: string }>).map((error) => error.path)).toContain(path);
+  });
+
+  it.each([
+    ['not a uuid', 'not-a-uuid'],
+    ['an uppercase uuid', crypto.randomUUID().toUpperCase()],
+    ['an encoded slash', `${crypto.randomUUID()}%2Fx`],
+    ['a very long id', 'a'.repeat(2000)],
+  ])('an alert id that is %s is 404 on every alert route', async (_label, id) => {
+    // Act
+    const responses = await Promise.all([
+      hub.call('GET', `/v1/alerts/${id}`, { token }),
+      hub.call('GET', `/v1/alerts/${id}/audit`, { token }),
+      hub.call('POST', `/v1/alerts/${id}/acknowledgements`, { token, body: { outcome: 'ACCEPTED' } }),
+    ]);
+
+    // Assess
+    for (const response of responses) {
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toBe(PROBLEM);
+    }
+  });
+
+  it('a query the listing does not know is 422 at its name', async () => {
+    // Act
+    const unknown = await hub.call('GET', '/v1/alerts?sort=asc', { token });
+    const limit = await hub.call('GET', '/v1/alerts?limit=0', { token });
+    const history = await hub.call('GET', `/v1/alerts/${alertId}/audit?limit=501`, { token });
+
+    // Assess
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.errors).toEqual([{ path: 'sort', message: 'unknown field' }]);
+    expect(limit.status).toBe(422);
+    expect(limit.json.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
+    expect(history.status).toBe(422);
+  });
+});
+
+// ---- generators ----
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every path to a value inside a JSON document (the root excluded). */
+function pathsOf(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (Array.isArray(value)) return value.flatMap((item, index) => [[...prefix, index], ...pathsOf(item, [...prefix, index])]);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsOf(item, [...prefix, key])]);
+  }
+  return [];
+}
+
+type Mutation = { at: number; kind: 'delete' | 'replace' | 'add'; key: string; value: Json };
+
+function mutate(document: Json, mutations: readonly Mutation[]): Json {
+  const copy = structuredClone(document) as Json;
+  for (const mutation of mutations) {
+    const paths = pathsOf(copy);
+    if (paths.length === 0) break;
+    const path = paths[mutation.at % paths.length]!;
+    let parent: Json = copy;
+    for (const step of path.slice(0, -1)) parent = (parent as Record<string, Json>)[step as string] as Json;
+    const last = path[path.length - 1]!;
+    const container = parent as Record<string | number, Json>;
+    if (mutation.kind === 'delete') {
+      if (Array.isArray(parent)) parent.splice(last as number, 1);
+      else delete container[last];
+    } else if (mutation.kind === 'replace') {
+      container[last] = mutation.value;
+    } else {
+      const target = container[last];
+      if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
+        Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, configurable: true, writable: true });
+      } else if (Array.isArray(target)) {
+        target.push(mutation.value);
+      } else {
+        container[last] = [target as Json, mutation.value];
+      }
+    }
+  }
+  return copy;
+}
+
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'];
+
+const anyText = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\uD800', 'null', '<script>', "'; DROP TABLE", '%00', '../..', 'NaN', '1e309'),
+  fc.integer({ min: 1000, max: 80_000 }).map((length) => 'x'.repeat(length)),
+);
+
+const oddValue: fc.Arbitrary<Json> = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
+  { weight: 2, arbitrary: anyText },
+  fc.constantFrom<Json>(null, true, false, 0, -1, 1.5, 1e308, [], {}, [[]], { __proto__: null } as unknown as Json),
+  fc.constantFrom<Json>('2011-02-30', '2026-13-01', '9999-12-31T23:59:59Z', 'IDENTITY', 'SIGNIFICANT', 'north-tyneside', 'northumberland'),
+);
+
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  at: fc.nat(),
+  kind: fc.constantFrom('delete', 'replace', 'add'),
+  key: fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.string({ maxLength: 12 })),
+  value: oddValue,
+});
+
+/** Raw body text: mutated valid alerts and acknowledgements, random JSON, duplicated keys, not JSON at all. */
+const bodyText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => JSON.stringify(mutate(fullAlert() as Json, ms))) },
+  { weight: 1, arbitrary: fc.constant(JSON.stringify(fullAlert())) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ outcome: oddValue, note: fc.option(anyText), redirectTo: fc.option(oddValue) }, { requiredKeys: [] })
+      .map((ack) => JSON.stringify(ack)),
+  },
+  { weight: 1, arbitrary: fc.constant(JSON.stringify({ outcome: 'ACCEPTED' })) },
+  { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...PROTOTYPE_KEYS, 'recipients', 'child', 'outcome'), oddValue)
+      .map(([key, value]) => JSON.stringify(fullAlert()).replace('{', `{${JSON.stringify(key)}:${JSON.stringify(value)},`)),
+  },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+  { weight: 1, arbitrary: fc.constantFrom('', '{', '[', '{"a":}', 'null', 'true', '"x"', '1', '{"__proto__":{"polluted":1}}', '\uFEFF{}', '{"a":1}garbage') },
+);
+
+const contentType = fc.oneof(
+  { weight: 6, arbitrary: fc.constant<string | null>('application/json') },
+  { weight: 1, arbitrary: fc.constant<string | null>(null) },
+  fc.constantFrom<string | null>(
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/problem+json',
+    'application/json;;;',
+    'application/jsonx',
+    'text/plain',
+    'text/json',
+    'application/xml',
+    'multipart/form-data; boundary=x',
+    'application/octet-stream',
+    '*/*',
+    '',
+  ),
+  fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
+);
+
+const idempotencyKey = fc.option(
+  fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,140}$/), fc.stringMatching(/^[\x20-\x7e]{0,20}$/), fc.constant('k'.repeat(200))),
+  { freq: 2 },
+);
+
+const segment = fc.oneof(
+  fc.constantFrom('v1', 'alerts', 'areas', 'audit', 'acknowledgements', 'health', '', '.', '..', '%2F', '%2e%2e', '%00', '%zz', '%', '%E2%82', '~', '{alertId}'),
+  fc.uuid().map(String),
+  fc.string({ maxLength: 20 }).map(encodeURIComponent),
+  fc.string({ unit: 'binary', maxLength: 10 }).map((text) => encodeURIComponent(text.replace(/[\uD800-\uDFFF]/g, 'x'))),
+  fc.integer({ min: 100, max: 1500 }).map((length) => 'a'.repeat(length)),
+);
+
+const alertIdSegment = fc.oneof(
+  fc.constant('REAL'),
+  fc.uuid().map(String),
+  segment,
+);
+
+const path: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom('/v1/alerts/ID', '/v1/alerts/ID/acknowledgements', '/v1/alerts/ID/audit'), alertIdSegment).map(([template, id]) => template.replace('ID', id)) },
+      { weight: 3, arbitrary: fc.constantFrom('/v1/alerts', '/v1/areas', '/health', '/', '/v1', '/v1/alerts/', '/v1//alerts', '/V1/ALERTS', '/v1/alerts/REAL/acknowledgements/') },
+      { weight: 2, arbitrary: fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => `/${segments.join('/')}`) },
+    ),
+    fc.string({ maxLength: 40 }).map(encodeURIComponent),
+  )
+  .map(([pathname, search]) => (search === '' ? pathname : `${pathname}?${search}`));
+
+const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
+
+const query = fc.option(
+  fc.oneof(
+    fc
+      .dictionary(
+        fc.constantFrom('box', 'status', 'limit', 'cursor', 'x', '__proto__'),
+        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('inbox', 'outbox', 'PENDING', 'OVERDUE', '0', '1', '101', '-1', '1e3', 'eyJ2IjoxfQ')),
+      )
+      .map((entries) => new URLSearchParams(entries).toString()),
+    fc.string({ maxLength: 40 }).map(encodeURIComponent),
+    fc.constantFrom('limit=5&limit=6', 'box', '=', '&&', '%zz=1', 'cursor='),
+  ),
+  { freq: 2 },
+);
+
+/** The API's own routes, so most runs reach a handler's validation rather than the catch-all. */
+const routeTarget = fc
+  .tuple(
+    fc.constantFrom(
+      ['POST', '/v1/alerts'],
+      ['POST', '/v1/alerts'],
+      ['POST', '/v1/alerts/REAL/acknowledgements'],
+      ['POST', '/v1/alerts/ID/acknowledgements'],
+      ['GET', '/v1/alerts'],
+      ['GET', '/v1/alerts/REAL'],
+      ['GET', '/v1/alerts/ID'],
+      ['GET', '/v1/alerts/REAL/audit'],
+      ['GET', '/v1/alerts/ID/audit'],
+      ['GET', '/v1/areas'],
+    ),
+    alertIdSegment,
+    query,
+  )
+  .map(([[verb, template], id, search]) => ({
+    method: verb,
+    path: `${template.replace('ID', id)}${search === null ? '' : `?${search}`}`,
+  }));
+
+const anyTarget = fc.record({ method, path });
+
+const badRequest = fc
+  .record({
+    target: fc.oneof({ weight: 3, arbitrary: routeTarget }, { weight: 2, arbitrary: anyTarget }),
+    body: fc.option(bodyText, { freq: 6 }),
+    contentType,
+    idempotencyKey,
+  })
+  .map(({ target, ...rest }) => ({ ...target, ...rest }));
+type BadRequest = typeof badRequest extends fc.Arbitrary<infer T> ? T : never;
+
+async function sendBad(generated: BadRequest): Promise<RawResponse> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (generated.contentType !== null) headers['content-type'] = generated.contentType;
+  if (generated.idempotencyKey !== null) headers['idempotency-key'] = generated.idempotencyKey;
+  return send(generated.method, generated.path.replaceAll('REAL', alertId), headers, generated.body ?? undefined);
+}
+
+/** API Gateway answers these itself, with its own `{"message": ...}` body; the hub's gateway mirrors it. */
+function isGatewayRefusal(response: RawResponse): boolean {
+  if (![400, 401, 413].includes(response.status)) return false;
+  try {
+    const body = JSON.parse(response.text) as Record<string, unknown>;
+    return Object.keys(body).length === 1 && typeof body['message'] === 'string';
+  } catch {
+    return false;
+  }
+}
+
+const NO_INTERNALS = /\.ts:\d+|node_modules|\n\s+at |Error:|dynalite|DynamoDB|ConditionalCheck/;
+
+describe('properties over generated bad requests', () => {
+  const statuses = new Map<number, number>();
+
+  afterAll(() => {
+    // Visible in the output: what the runs reached.
+    process.stderr.write(`bad-input fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n`);
+  });
+
+  it('1,000 generated requests: never a 5xx; every 4xx a problem document unless the gateway refused it', async () => {
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(badRequest, async (generated) => {
+        const response = await sendBad(generated);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400 && generated.method !== 'HEAD' && !isGatewayRefusal(response)) {
+          expect(response.contentType).toBe(PROBLEM);
+        }
+        expect(response.text).not.toMatch(NO_INTERNALS);
+      }),
+      { numRuns: 1000 },
+    );
+
+    // Assess: the runs reached the handlers, not just the gateway
+    expect([...statuses.keys()]).toEqual(expect.arrayContaining([404, 415, 422]));
+    expect([...statuses.values()].reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('every 4xx body is JSON whose status is the HTTP status (the gateway’s own {"message"} refusals aside)', async () => {
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(badRequest.filter((generated) => generated.method !== 'HEAD'), async (generated) => {
+        const response = await sendBad(generated);
+        if (response.status < 400) return;
+        const body = JSON.parse(response.text) as Record<string, unknown>;
+        if (isGatewayRefusal(response)) return;
+        expect(body['status']).toBe(response.status);
+        expect(typeof body['title']).toBe('string');
+        expect(typeof body['type']).toBe('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the hub still works after the fuzzing', async () => {
+    // Act
+    const health = await hub.call('GET', '/health');
+    const view = await hub.call('GET', `/v1/alerts/${alertId}`, { token });
+    await hub.drainAudit();
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(view.status).toBe(200);
+    expect(hub.auditDeadLetters()).toEqual([]);
+  });
+});

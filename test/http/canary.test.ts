@@ -1,0 +1,321 @@
+/**
+ * The canary test: a unique string in every free-text child field of an alert (and in the acknowledgement
+ * note), driven through every route, successful and failing; then every item of every table (read back
+ * through the DynamoDB API), every audit message the queue carried, its dead letters, the files under the
+ * data directory and all log output of this process are searched for the canaries. Child content may exist
+ * in plaintext only in memory and in the responses of those allowed to see it.
+ */
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
+
+// ---- capture every byte this process logs, from before the hub starts ----
+const logged: string[] = [];
+const originalStdout = process.stdout.write.bind(process.stdout);
+const originalStderr = process.stderr.write.bind(process.stderr);
+const capture = (chunk: unknown) => {
+  logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+  return true;
+};
+process.stdout.write = capture as typeof process.stdout.write;
+process.stderr.write = capture as typeof process.stderr.write;
+for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+  vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+    logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+  });
+}
+
+// ---- canaries ----
+const run = randomBytes(4).toString('hex');
+const canaries: string[] = [];
+/** A canary for one field; `max` keeps it inside the field's length limit. */
+function canary(field: string, max = 100): string {
+  const value = `CANARY-${field}-${run}`.slice(0, max);
+  canaries.push(value);
+  return value;
+}
+const shortCanary = (prefix: string, max: number) => {
+  const value = `${prefix}${run}`.slice(0, max);
+  canaries.push(value);
+  return value;
+};
+/** For a field that takes a kebab-case id. */
+const lowerCanary = (field: string) => {
+  const value = `canary-${field}-${run}`;
+  canaries.push(value);
+  return value;
+};
+/** Valid, and distinctive enough to search for. */
+const NHS_NUMBER = '999 000 1234';
+
+function contact(role: string) {
+  return {
+    name: canary(`${role}.name`),
+    role: canary(`${role}.role`),
+    phone: shortCanary(`CANARYPH${role.slice(0, 3)}`, 30),
+    email: `${canary(`${role}.email`)}@example.org`,
+  };
+}
+
+const alertBody = {
+  recipients: [
+    { area: 'north-tyneside', scopes: ['IDENTITY', 'MOVEMENT', 'RISK', 'PERPETRATORS', 'LOCATIONS', 'DISRUPTION_PLAN', 'VOICE', 'CONTACTS'] },
+    { area: 'gateshead', scopes: ['MOVEMENT', 'RISK'] },
+  ],
+  sharing: {
+    purpose: canary('sharing.purpose'),
+    lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+    consent: { status: 'REFUSED', reason: canary('consent.reason') },
+    handling: { code: 'C', conditions: canary('handling.conditions') },
+  },
+  child: {
+    name: { given: canary('child.given'), family: canary('child.family') },
+    aliases: [canary('child.alias1'), canary('child.alias2')],
+    dateOfBirth: '2011-01-01',
+    gender: canary('gender', 50),
+    identifiers: { localCaseNumber: canary('caseno', 50), nhsNumber: NHS_NUMBER },
+  },
+  movement: { kind: 'MISSING_BELIEVED_IN_AREA', from: 'northumberland', to: 'north-tyneside', on: '2026-12-01', details: canary('movement.details') },
+  risk: { level: 'SIGNIFICANT', exploitation: ['CCE', 'COUNTY_LINES'], summary: canary('risk.summary'), section47: 'ONGOING' },
+  perpetrators: [
+    {
+      names: [canary('perp.name')],
+      nicknames: [canary('perp.nickname')],
+      marks: [canary('perp.mark')],
+      vehicles: [{ registration: shortCanary('CNYREG', 20), description: canary('perp.vehicle') }],
+      places: [canary('perp.place')],
+      grading: { source: '2', intelligence: 'B', handling: 'C' },
+    },
+  ],
+  locations: [{ description: canary('location.description'), postcode: shortCanary('CNYP', 10) }],
+  disruptionPlan: canary('disruptionPlan'),
+  voice: canary('voice'),
+  contacts: { leadProfessional: contact('lead'), police: contact('police'), outOfHours: contact('ooh') },
+};
+const ackNote = canary('ack.note');
+const searched = () => [...canaries, NHS_NUMBER, 'CANARY-', 'canary-'];
+
+function leaksIn(text: string): string[] {
+  return searched().filter((value) => text.includes(value));
+}
+
+// ---- the run ----
+let hub: TestHub;
+const responses: Array<{ label: string; response: TestResponse }> = [];
+const queueBodies: string[] = [];
+let alertId: string;
+let senderView: TestResponse;
+let recipientView: TestResponse;
+let gatesheadView: TestResponse;
+
+beforeAll(async () => {
+  // vitest.config.ts quiets request logs; here every level is on, because every line is searched.
+  const { logger } = await import('../../functions/shared/logger.js');
+  logger.setLogLevel('DEBUG');
+  hub = await startTestHub();
+  const wiring = await import('../../functions/shared/wiring.js');
+  const queue = wiring.inProcessAuditQueue();
+  const send = queue.send.bind(queue);
+  vi.spyOn(queue, 'send').mockImplementation(async (body, attributes) => {
+    queueBodies.push(JSON.stringify({ body, attributes }));
+    return send(body, attributes);
+  });
+
+  const police = await hub.token('northumberland', 'police');
+  const coordinator = await hub.token('north-tyneside', 'coordinator');
+  const gateshead = await hub.token('gateshead', 'practitioner');
+  const newcastle = await hub.token('newcastle', 'coordinator');
+  const record = async (label: string, call: Promise<TestResponse>) => {
+    const response = await call;
+    responses.push({ label, response });
+    return response;
+  };
+
+  // Successful journey
+  const created = await record('create', hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }));
+  expect(created.status).toBe(201);
+  alertId = created.json.alertId;
+  await record('create replay', hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }));
+  await record('sender view', hub.call('GET', `/v1/alerts/${alertId}`, { token: police }));
+  recipientView = await record('recipient view', hub.call('GET', `/v1/alerts/${alertId}`, { token: coordinator }));
+  gatesheadView = await record('gateshead view', hub.call('GET', `/v1/alerts/${alertId}`, { token: gateshead }));
+  await record('inbox', hub.call('GET', '/v1/alerts?box=inbox', { token: coordinator }));
+  await record('outbox', hub.call('GET', '/v1/alerts?box=outbox', { token: police }));
+  const ack = await record(
+    'acknowledge',
+    hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+      token: coordinator,
+      body: { outcome: 'ACCEPTED', note: ackNote },
+      headers: { 'idempotency-key': `ack-${run}` },
+    }),
+  );
+  expect(ack.status).toBe(201);
+  senderView = await record('sender view after ack', hub.call('GET', `/v1/alerts/${alertId}`, { token: police }));
+  await record('recipient view after ack', hub.call('GET', `/v1/alerts/${alertId}`, { token: coordinator }));
+  await record('audit read (sender)', hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: police }));
+  await record('audit read (recipient)', hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: coordinator }));
+
+  // Failing requests, each carrying child content
+  const failing: Array<[string, Promise<TestResponse>]> = [
+    ['unknown top-level field', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, remark: canary('unknown.value') } })],
+    ['unknown nested field', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, middle: canary('unknown.nested') } } })],
+    ['unknown key that is not a field name', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, [`${canary('weird.key')} !`]: 1 } })],
+    ['invalid date', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, dateOfBirth: canary('dob') } } })],
+    ['invalid enum', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, risk: { ...alertBody.risk, level: canary('risk.level') } } })],
+    ['invalid email', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, contacts: { police: { name: 'x', email: canary('bad.email') } } } })],
+    ['invalid NHS number', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, identifiers: { nhsNumber: canary('nhs') } } } })],
+    ['too long', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, voice: `${canary('long.voice')}${'x'.repeat(5000)}` } })],
+    ['unknown recipient area', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, recipients: [{ area: lowerCanary('area'), scopes: ['RISK'] }] } })],
+    ['malformed JSON', hub.call('POST', '/v1/alerts', { token: police, body: `{"voice": "${canary('malformed')}",` })],
+    ['wrong media type', hub.call('POST', '/v1/alerts', { token: police, body: JSON.stringify(alertBody), headers: { 'content-type': 'text/plain' } })],
+    ['body too large', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, disruptionPlan: `${canary('huge')}${'y'.repeat(70_000)}` } })],
+    ['idempotency key reused with another body', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, voice: canary('idem.voice') }, headers: { 'idempotency-key': `create-${run}` } })],
+    ['second acknowledgement', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'ALREADY_KNOWN', note: canary('ack.note2') } })],
+    ['invalid acknowledgement', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'REDIRECTED', note: canary('ack.note3') } })],
+    ['acknowledgement by the sender', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: police, body: { outcome: 'ACCEPTED', note: canary('ack.note4') } })],
+    ['acknowledgement by an unrelated area', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: newcastle, body: { outcome: 'ACCEPTED', note: canary('ack.note5') } })],
+    ['view by an unrelated area', hub.call('GET', `/v1/alerts/${alertId}`, { token: newcastle })],
+    ['canary as an alert id', hub.call('GET', `/v1/alerts/${canary('path')}`, { token: police })],
+    ['canary in an unknown route', hub.call('GET', `/v1/${canary('route')}`, { token: police })],
+    ['canary in a query value', hub.call('GET', `/v1/alerts?status=${canary('status')}&limit=${canary('limit')}`, { token: police })],
+    ['canary as a cursor', hub.call('GET', `/v1/alerts?cursor=${canary('cursor')}`, { token: police })],
+    ['canary as an unknown query key', hub.call('GET', `/v1/alerts?${canary('query.key')}=1`, { token: police })],
+  ];
+  for (const [label, call] of failing) await record(label, call);
+
+  await hub.drainAudit();
+});
+
+afterAll(async () => {
+  await hub?.stop();
+  process.stdout.write = originalStdout;
+  process.stderr.write = originalStderr;
+  vi.restoreAllMocks();
+});
+
+describe('the canaries were really sent', () => {
+  it('every canary comes back decrypted in the sender view (so a search that finds nothing means something)', () => {
+    // Assess
+    expect(senderView.status).toBe(200);
+    // The canaries of the stored alert and the stored note (the failing requests' own canaries aside)
+    const stored = JSON.stringify({ alertBody, ackNote });
+    const inSenderView = canaries.filter((value) => stored.includes(value));
+    expect(inSenderView.length).toBeGreaterThanOrEqual(34);
+    for (const value of inSenderView) expect(senderView.text).toContain(value);
+    expect(senderView.text).toContain(NHS_NUMBER);
+  });
+
+  it("a recipient's view holds the canaries of its granted scopes only", () => {
+    // Assess
+    expect(recipientView.status).toBe(200);
+    expect(recipientView.text).toContain(alertBody.child.name.family);
+    expect(recipientView.text).toContain(alertBody.voice);
+    expect(gatesheadView.status).toBe(200);
+    expect(gatesheadView.text).toContain(alertBody.risk.summary);
+    expect(gatesheadView.text).toContain(alertBody.movement.details);
+    expect(gatesheadView.text).not.toContain(alertBody.child.name.family);
+    expect(gatesheadView.text).not.toContain(alertBody.voice);
+    expect(gatesheadView.text).not.toContain(alertBody.contacts.police.name);
+  });
+
+  it('every failing request did fail, with the status it should', () => {
+    // Assess
+    const statusOf = (label: string) => responses.find((entry) => entry.label === label)?.response.status;
+    expect(statusOf('malformed JSON')).toBe(400);
+    expect(statusOf('wrong media type')).toBe(415);
+    expect(statusOf('body too large')).toBe(413);
+    expect(statusOf('second acknowledgement')).toBe(409);
+    expect(statusOf('acknowledgement by the sender')).toBe(403);
+    expect(statusOf('acknowledgement by an unrelated area')).toBe(404);
+    expect(statusOf('view by an unrelated area')).toBe(404);
+    expect(statusOf('canary as an alert id')).toBe(404);
+    expect(statusOf('canary in an unknown route')).toBe(404);
+    for (const label of ['unknown top-level field', 'unknown nested field', 'invalid date', 'invalid enum', 'invalid email', 'too long', 'unknown recipient area', 'idempotency key reused with another body', 'invalid acknowledgement', 'canary in a query value', 'canary as a cursor', 'canary as an unknown query key', 'invalid NHS number', 'unknown key that is not a field name']) {
+      expect(statusOf(label), label).toBe(422);
+    }
+  });
+});
+
+describe('no canary anywhere else', () => {
+  it('no error response and no listing echoes a canary', () => {
+    // Assess
+    const mustBeClean = responses.filter(
+      ({ label, response }) => response.status >= 400 || ['inbox', 'outbox', 'create', 'create replay', 'acknowledge', 'audit read (sender)', 'audit read (recipient)'].includes(label),
+    );
+    expect(mustBeClean.length).toBeGreaterThan(25);
+    for (const { label, response } of mustBeClean) {
+      expect(leaksIn(response.text), label).toEqual([]);
+      expect(leaksIn(JSON.stringify([...response.headers])), `${label} headers`).toEqual([]);
+    }
+  });
+
+  it('no item of any table holds a canary (every table, every item, read through the DynamoDB API)', async () => {
+    // Prepare
+    const client = new DynamoDBClient({
+      endpoint: hub.dynamoEndpoint,
+      region: 'eu-west-2',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+
+    // Act
+    const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
+    const items: Record<string, unknown[]> = {};
+    for (const table of tables) {
+      items[table] = [];
+      let startKey: ScanCommandOutput['LastEvaluatedKey'];
+      do {
+        const page: ScanCommandOutput = await client.send(
+          new ScanCommand({ TableName: table, Limit: 25, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+        );
+        items[table]!.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+    }
+    client.destroy();
+
+    // Assess: the tables hold what they should (so the search covered something), and no canary
+    expect(tables).toEqual(expect.arrayContaining(['mset-hub-alerts', 'mset-hub-audit', 'mset-hub-idempotency']));
+    expect(items['mset-hub-alerts']).toHaveLength(3);
+    expect(items['mset-hub-audit']!.length).toBeGreaterThanOrEqual(15);
+    expect(items['mset-hub-idempotency']!.length).toBeGreaterThanOrEqual(2);
+    const alertsText = JSON.stringify(items['mset-hub-alerts']);
+    expect(alertsText).toContain(alertId);
+    expect(alertsText).toContain('"ct"');
+    for (const [table, tableItems] of Object.entries(items)) {
+      expect(leaksIn(JSON.stringify(tableItems)), table).toEqual([]);
+    }
+  });
+
+  it('no audit message the queue carried, and no dead letter, holds a canary', () => {
+    // Assess
+    expect(queueBodies.length).toBeGreaterThanOrEqual(15);
+    expect(leaksIn(queueBodies.join('\n'))).toEqual([]);
+    expect(hub.auditDeadLetters()).toEqual([]);
+  });
+
+  it('no file under the data directory holds a canary in plain bytes', async () => {
+    // Prepare
+    const files = (await readdir(hub.dataDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+
+    // Act
+    const contents = await Promise.all(files.map((entry) => readFile(join(entry.parentPath, entry.name))));
+
+    // Assess
+    expect(files.length).toBeGreaterThan(0);
+    for (const [index, content] of contents.entries()) {
+      const text = content.toString('latin1');
+      expect(leaksIn(text), files[index]!.name).toEqual([]);
+    }
+  });
+
+  it('no log line of this process holds a canary', () => {
+    // Assess: the hub did log (one access line per request at least), and nothing it logged is child content
+    const text = logged.join("");
+    expect(text).toContain('"message":"request"');
+    expect(text).toContain(`"routeKey":"POST /v1/alerts"`);
+    expect(leaksIn(text)).toEqual([]);
+  });
+});

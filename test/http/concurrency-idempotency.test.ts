@@ -1,0 +1,261 @@
+/**
+ * Races and retries over HTTP: twenty coordinators acknowledging one share at once (exactly one wins), and
+ * `Idempotency-Key` on both POST routes (replay, conflicting reuse, per-caller scope, concurrent retries,
+ * malformed keys). Each scenario uses its own sending area so outbox counts are its own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
+
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub();
+});
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+async function outboxIds(token: string): Promise<string[]> {
+  const response = await hub.call('GET', '/v1/alerts?box=outbox&limit=100', { token });
+  expect(response.status).toBe(200);
+  return (response.json.items as Array<{ alertId: string }>).map((item) => item.alertId);
+}
+
+describe('concurrent acknowledgements', () => {
+  it('20 coordinators acknowledge one share at once: one 201, nineteen 409, one acknowledgement on record', async () => {
+    // Prepare
+    const police = await hub.token('northumberland', 'police');
+    const created = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['north-tyneside']) });
+    expect(created.status).toBe(201);
+    const alertId = created.json.alertId as string;
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => hub.token('north-tyneside', 'coordinator', { sub: `test-coordinator-${index}` })),
+    );
+
+    // Act
+    const responses = await Promise.all(
+      tokens.map((token, index) =>
+        hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+          token,
+          body: { outcome: 'ACCEPTED', note: `Synthetic note ${index}` },
+        }),
+      ),
+    );
+
+    // Assess
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(19);
+    const winner = statuses.indexOf(201);
+    const view = await hub.call('GET', `/v1/alerts/${alertId}`, { token: police });
+    expect(view.json.shares).toHaveLength(1);
+    expect(view.json.shares[0]).toMatchObject({
+      status: 'ACKNOWLEDGED',
+      acknowledgement: { by: { sub: `test-coordinator-${winner}` }, note: `Synthetic note ${winner}` },
+    });
+    expect(view.json.shares[0].acknowledgement.acknowledgedAt).toBe(responses[winner]!.json.acknowledgedAt);
+
+    await hub.drainAudit();
+    const history = await hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: police });
+    const acks = (history.json.items as Array<{ action: string; outcome: string; actor: { sub: string } }>).filter(
+      (item) => item.action === 'ALERT_ACKNOWLEDGE',
+    );
+    expect(acks.filter((item) => item.outcome === 'SUCCESS')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ sub: `test-coordinator-${winner}` }) }),
+    ]);
+    expect(acks.filter((item) => item.outcome === 'CONFLICT')).toHaveLength(19);
+  });
+});
+
+describe('Idempotency-Key on POST /v1/alerts', () => {
+  it('the same key and body twice returns the first response and creates one alert', async () => {
+    // Prepare
+    const police = await hub.token('gateshead', 'police');
+    const body = sampleAlert(['sunderland']);
+    const headers = { 'idempotency-key': 'create-once-1' };
+
+    // Act
+    const first = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    const second = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.json).toEqual(first.json);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(await outboxIds(police)).toEqual([first.json.alertId]);
+  });
+
+  it('the same key with a different body is 422 and creates nothing', async () => {
+    // Prepare
+    const police = await hub.token('south-tyneside', 'police');
+    const headers = { 'idempotency-key': 'create-then-change' };
+    const first = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['sunderland']), headers });
+    expect(first.status).toBe(201);
+
+    // Act
+    const changed = await hub.call('POST', '/v1/alerts', {
+      token: police,
+      body: sampleAlert(['sunderland'], { voice: 'Synthetic: a different request' }),
+      headers,
+    });
+
+    // Assess
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toBe('application/problem+json');
+    expect(changed.json.errors).toEqual([expect.objectContaining({ path: 'headers.idempotency-key' })]);
+    expect(await outboxIds(police)).toEqual([first.json.alertId]);
+  });
+
+  it('keys are per caller: another officer with the same key and body creates an alert of their own', async () => {
+    // Prepare
+    const first = await hub.token('hartlepool', 'police', { sub: 'test-officer-one' });
+    const second = await hub.token('hartlepool', 'police', { sub: 'test-officer-two' });
+    const body = sampleAlert(['middlesbrough']);
+    const headers = { 'idempotency-key': 'shared-key' };
+
+    // Act
+    const a = await hub.call('POST', '/v1/alerts', { token: first, body, headers });
+    const b = await hub.call('POST', '/v1/alerts', { token: second, body, headers });
+
+    // Assess
+    expect(a.status).toBe(201);
+    expect(b.status).toBe(201);
+    expect(b.json.alertId).not.toBe(a.json.alertId);
+    expect(b.headers.get('idempotent-replayed')).toBeNull();
+    expect((await outboxIds(first)).sort()).toEqual([a.json.alertId, b.json.alertId].sort());
+  });
+
+  it('five concurrent retries with one key create exactly one alert; the others replay it or get 409', async () => {
+    // Prepare
+    const police = await hub.token('darlington', 'police');
+    const body = sampleAlert(['county-durham']);
+    const headers = { 'idempotency-key': 'concurrent-key' };
+
+    // Act
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => hub.call('POST', '/v1/alerts', { token: police, body, headers })),
+    );
+
+    // Assess
+    const created = await outboxIds(police);
+    expect(created).toHaveLength(1);
+    for (const response of responses) {
+      expect([201, 409]).toContain(response.status);
+      if (response.status === 201) expect(response.json.alertId).toBe(created[0]);
+    }
+    expect(responses.filter((response) => response.status === 201 && response.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    // Once the first has finished, a further retry replays it.
+    const later = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    expect(later.status).toBe(201);
+    expect(later.json.alertId).toBe(created[0]);
+  });
+
+  it('a failed request releases its key: the same key may then be used for a corrected request', async () => {
+    // Prepare
+    const police = await hub.token('redcar-and-cleveland', 'police');
+    const headers = { 'idempotency-key': 'retry-after-422' };
+    const invalid = await hub.call('POST', '/v1/alerts', {
+      token: police,
+      body: sampleAlert(['redcar-and-cleveland']),
+      headers,
+    });
+    expect(invalid.status).toBe(422);
+
+    // Act
+    const corrected = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['stockton-on-tees']), headers });
+
+    // Assess
+    expect(corrected.status).toBe(201);
+    expect(await outboxIds(police)).toEqual([corrected.json.alertId]);
+  });
+});
+
+describe('Idempotency-Key on acknowledgements', () => {
+  it('a retried acknowledgement with its key replays 201; without the key it is 409', async () => {
+    // Prepare
+    const police = await hub.token('northumberland', 'police');
+    const coordinator = await hub.token('newcastle', 'coordinator');
+    const created = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['newcastle']) });
+    const path = `/v1/alerts/${created.json.alertId}/acknowledgements`;
+    const body = { outcome: 'ACCEPTED', note: 'Synthetic: allocated' };
+    const headers = { 'idempotency-key': 'ack-once' };
+
+    // Act
+    const first = await hub.call('POST', path, { token: coordinator, body, headers });
+    const retry = await hub.call('POST', path, { token: coordinator, body, headers });
+    const changed = await hub.call('POST', path, { token: coordinator, body: { outcome: 'ALREADY_KNOWN' }, headers });
+    const unkeyed = await hub.call('POST', path, { token: coordinator, body });
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(changed.status).toBe(422);
+    expect(unkeyed.status).toBe(409);
+    await hub.drainAudit();
+    const history = await hub.call('GET', `/v1/alerts/${created.json.alertId}/audit`, { token: police });
+    const successes = (history.json.items as Array<{ action: string; outcome: string }>).filter(
+      (item) => item.action === 'ALERT_ACKNOWLEDGE' && item.outcome === 'SUCCESS',
+    );
+    expect(successes).toHaveLength(1);
+  });
+});
+
+describe('malformed Idempotency-Key', () => {
+  const BAD_KEYS: ReadonlyArray<[string, string]> = [
+    ['200 characters', 'k'.repeat(200)],
+    ['129 characters', 'k'.repeat(129)],
+    ['a space inside', 'two words'],
+    ['an empty value', ''],
+    ['a tab inside', 'a\tb'],
+  ];
+
+  it.each(BAD_KEYS)('a key with %s is 400 on both POST routes, and nothing is created', async (_label, key) => {
+    // Prepare
+    const police = await hub.token('cumberland', 'police');
+    const coordinator = await hub.token('westmorland-and-furness', 'coordinator');
+    const before = await outboxIds(police);
+    const headers = { 'idempotency-key': key };
+
+    // Act
+    const create: TestResponse = await hub.call('POST', '/v1/alerts', {
+      token: police,
+      body: sampleAlert(['westmorland-and-furness']),
+      headers,
+    });
+    const ack: TestResponse = await hub.call('POST', `/v1/alerts/${crypto.randomUUID()}/acknowledgements`, {
+      token: coordinator,
+      body: { outcome: 'ACCEPTED' },
+      headers,
+    });
+
+    // Assess
+    for (const response of [create, ack]) {
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.json).toMatchObject({ status: 400, title: 'Invalid Idempotency-Key' });
+      expect(response.text).not.toContain(key.length > 0 ? key : 'never');
+    }
+    expect(await outboxIds(police)).toEqual(before);
+  });
+
+  it('a key of exactly 128 visible characters is accepted', async () => {
+    // Prepare
+    const police = await hub.token('cumberland', 'police');
+
+    // Act
+    const response = await hub.call('POST', '/v1/alerts', {
+      token: police,
+      body: sampleAlert(['westmorland-and-furness']),
+      headers: { 'idempotency-key': `${'!~'.repeat(63)}ok` },
+    });
+
+    // Assess
+    expect(response.status).toBe(201);
+  });
+});
