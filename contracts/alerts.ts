@@ -206,8 +206,6 @@ export const ListAlertsQuery = z.strictObject({
 });
 export type ListAlertsQuery = z.infer<typeof ListAlertsQuery>;
 
-export const AlertIdParam = z.strictObject({ alertId: z.uuid() });
-
 // ---- responses ----
 
 export const ShareSummary = z.object({
@@ -254,7 +252,16 @@ export const AlertSummary = z.object({
   exploitation: z.array(ExploitationType),
   createdAt: isoDateTime,
   ackDueBy: isoDateTime,
-  shares: z.array(z.object({ area: AreaId, status: ShareStatus, ackDueBy: isoDateTime })),
+  /** Per share; `outcome` and `redirectTo` once acknowledged, so a redirect is not read as "picked up". */
+  shares: z.array(
+    z.object({
+      area: AreaId,
+      status: ShareStatus,
+      ackDueBy: isoDateTime,
+      outcome: AckOutcome.optional(),
+      redirectTo: AreaId.optional(),
+    }),
+  ),
 });
 export type AlertSummary = z.infer<typeof AlertSummary>;
 

@@ -17,7 +17,8 @@ export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
 
 /** SUCCESS, or why the attempt was refused or failed. */
-export const AUDIT_OUTCOMES = ['SUCCESS', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'INVALID'] as const;
+// FAILED corrects an earlier SUCCESS written before a change that then could not be made.
+export const AUDIT_OUTCOMES = ['SUCCESS', 'FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'] as const;
 export const AuditOutcome = z.enum(AUDIT_OUTCOMES);
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
@@ -58,5 +59,15 @@ export const AccessHistoryEntry = z.object({
   actor: AuditActor,
   detail: AuditEvent.shape.detail,
 });
-export const AccessHistory = z.object({ alertId: z.uuid(), items: z.array(AccessHistoryEntry) });
+export const AccessHistory = z.object({
+  alertId: z.uuid(),
+  items: z.array(AccessHistoryEntry),
+  nextCursor: z.string().optional(),
+});
 export type AccessHistory = z.infer<typeof AccessHistory>;
+
+export const AccessHistoryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type AccessHistoryQuery = z.infer<typeof AccessHistoryQuery>;

@@ -14,7 +14,7 @@ import {
   ListAlertsQuery,
 } from './alerts.js';
 import { AreaList } from './areas.js';
-import { AccessHistory } from './audit.js';
+import { AccessHistory, AccessHistoryQuery } from './audit.js';
 import { Problem } from './problem.js';
 
 type Operation = {
@@ -73,11 +73,8 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
   'GET /v1/alerts/{alertId}/audit': {
     summary: "An alert's access history, for the sending and receiving areas",
     roles: 'police, coordinator, chair, auditor',
-    query: z.strictObject({
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-      cursor: z.string().min(1).max(2048).optional(),
-    }),
-    success: { status: 200, schema: AccessHistory.extend({ nextCursor: z.string().optional() }) },
+    query: AccessHistoryQuery,
+    success: { status: 200, schema: AccessHistory },
     errors: [401, 403, 404, 422, 503],
   },
 };

@@ -57,6 +57,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     KEY_SERVICE: 'local',
     AUDIT_QUEUE: 'in-process',
     HUB_DATA_DIR: dataDir,
+    // CloudWatch metrics mean nothing on one machine; the same code emits them on AWS.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
 
   // Loaded only now: the handler modules build their adapters from the configuration at import.

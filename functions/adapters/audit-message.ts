@@ -4,14 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AuditEvent } from '../../contracts/audit.js';
-
-/** The caller built an event the contract rejects: a bug in the hub, never a client's fault. */
-export class InvalidAuditEventError extends Error {
-  constructor(readonly paths: readonly string[]) {
-    super(`Invalid audit event at ${paths.map((path) => path || '(root)').join(', ')}`);
-    this.name = 'InvalidAuditEventError';
-  }
-}
+import { InvalidAuditEventError } from './errors.js';
 
 export type AuditMessage = { readonly body: string; readonly groupId: string; readonly dedupId: string };
 

@@ -39,16 +39,24 @@ export class AuditRecorder {
     });
   }
 
-  /** A request whose claims name no usable identity: recorded with what little is known. */
-  async unauthenticated(requestId: string, route: string): Promise<void> {
+  /**
+   * A request with no usable identity, recorded with what little is known. `occurredAt` and `eventId` let
+   * a refusal reported later (API Gateway's access log) keep its own time and be recorded once however
+   * often it is delivered.
+   */
+  async unauthenticated(
+    requestId: string,
+    route: string,
+    options: { occurredAt?: Date; eventId?: string; source?: 'function' | 'api-gateway' } = {},
+  ): Promise<void> {
     await this.trail.record({
-      eventId: this.ids.newId(),
-      occurredAt: this.clock.now().toISOString(),
+      eventId: options.eventId ?? this.ids.newId(),
+      occurredAt: (options.occurredAt ?? this.clock.now()).toISOString(),
       requestId,
       action: 'AUTHENTICATE',
       outcome: 'UNAUTHENTICATED',
       actor: { sub: 'unidentified', roles: [] },
-      detail: { route: route.slice(0, 256) },
+      detail: { route: route.slice(0, 256), source: options.source ?? 'function' },
     });
   }
 

@@ -4,8 +4,9 @@
  * Rules:
  * - `hours`: createdAt + N hours, an absolute interval that ignores weekends and bank holidays, because a
  *   significant risk to a child does not wait for Monday.
- * - `workingDays`: counted in Europe/London wall-clock time (GMT or BST as the date requires).
- *   1. If createdAt falls on a non-working day (Saturday, Sunday or an England and Wales bank holiday),
+ * - `workingDays`: counted in Europe/London wall-clock time (GMT or BST as the date requires), in Scotland
+ *   as in England and Wales, against the bank holidays of the receiving area's jurisdiction.
+ *   1. If createdAt falls on a non-working day (Saturday, Sunday or a bank holiday in that jurisdiction),
  *      the clock starts at 09:00 London time on the next working day; otherwise it starts at createdAt.
  *   2. Step forward N working days from the start day, skipping non-working days, keeping the start's
  *      London wall-clock time.
@@ -17,16 +18,17 @@
  */
 import { TZDate } from '@date-fns/tz';
 import * as z from 'zod';
-import type { AckDeadline } from '../../contracts/areas.js';
-// A static import, not a read from disk, so esbuild inlines the calendar into each Lambda bundle.
+import { Area, type AckDeadline } from '../../contracts/areas.js';
+// A static import, not a read from disk, so esbuild inlines the calendars into each Lambda bundle.
 import bundledBankHolidays from '../data/bank-holidays.json' with { type: 'json' };
 
 export const LONDON = 'Europe/London';
 
-const BankHolidayFile = z.strictObject({
-  division: z.literal('england-and-wales'),
-  dates: z.array(z.iso.date()),
-});
+export type Jurisdiction = Area['jurisdiction'];
+
+const HolidayDates = z.array(z.iso.date());
+/** One list of dates per jurisdiction: a record keyed by the contract's enum requires every one, and no other. */
+const BankHolidayFile = z.strictObject({ divisions: z.record(Area.shape.jurisdiction, HolidayDates) });
 export type BankHolidayFile = z.infer<typeof BankHolidayFile>;
 
 const HOUR_MS = 3_600_000;
@@ -34,19 +36,16 @@ const CLOCK_START_HOUR = 9;
 
 type CivilDate = { readonly year: number; readonly month: number; readonly day: number };
 
+/** One division's working days: Monday to Friday, less its bank holidays. */
 export class WorkingCalendar {
   private readonly holidays: ReadonlySet<string>;
   private readonly years: ReadonlySet<number>;
 
-  /** @param file untrusted until parsed: a JSON import is typed too loosely to vouch for it. */
-  constructor(file: unknown) {
-    const parsed = BankHolidayFile.parse(file);
-    this.holidays = new Set(parsed.dates);
-    this.years = new Set(parsed.dates.map((date) => Number(date.slice(0, 4))));
-  }
-
-  static fromBundledData(): WorkingCalendar {
-    return new WorkingCalendar(bundledBankHolidays);
+  /** @param dates the division's bank holidays, YYYY-MM-DD; untrusted until parsed. */
+  constructor(dates: unknown) {
+    const parsed = HolidayDates.parse(dates);
+    this.holidays = new Set(parsed);
+    this.years = new Set(parsed.map((date) => Number(date.slice(0, 4))));
   }
 
   /** Whether the file lists bank holidays for this year; if not, only weekends count as non-working. */
@@ -60,6 +59,38 @@ export class WorkingCalendar {
     const weekday = new Date(Date.UTC(civil.year, civil.month - 1, civil.day)).getUTCDay();
     if (weekday === 0 || weekday === 6) return false;
     return !this.holidays.has(formatCivilDate(civil));
+  }
+}
+
+/** Every jurisdiction's calendar, from ../data/bank-holidays.json. */
+export class WorkingCalendars {
+  private readonly byJurisdiction: ReadonlyMap<Jurisdiction, WorkingCalendar>;
+
+  /** @param file untrusted until parsed: a JSON import is typed too loosely to vouch for it. */
+  constructor(file: unknown) {
+    const { divisions } = BankHolidayFile.parse(file);
+    this.byJurisdiction = new Map(
+      Area.shape.jurisdiction.options.map((jurisdiction) => [jurisdiction, new WorkingCalendar(divisions[jurisdiction])]),
+    );
+  }
+
+  static fromBundledData(): WorkingCalendars {
+    return new WorkingCalendars(bundledBankHolidays);
+  }
+
+  /**
+   * Throws for undefined (an area missing from the directory): callers check recipients first, so reaching
+   * here without a jurisdiction is a bug, and a silent England and Wales default would hide it.
+   */
+  for(jurisdiction: Jurisdiction | undefined): WorkingCalendar {
+    const calendar = jurisdiction === undefined ? undefined : this.byJurisdiction.get(jurisdiction);
+    if (calendar === undefined) throw new RangeError(`WorkingCalendars: no calendar for jurisdiction "${jurisdiction}"`);
+    return calendar;
+  }
+
+  /** Whether every jurisdiction's calendar lists bank holidays for this year. */
+  coversYear(year: number): boolean {
+    return [...this.byJurisdiction.values()].every((calendar) => calendar.coversYear(year));
   }
 }
 

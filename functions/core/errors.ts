@@ -42,3 +42,27 @@ export class DependencyUnavailableError extends HubError {
     super(`The ${dependency} is unavailable`, options);
   }
 }
+
+/**
+ * A dependency failed part-way through a change, and undoing (or correcting the record of) the part
+ * already done failed too. Still a 503 to the caller; operators alarm on its name, and `resourceId`
+ * (an id, never content) says where to look.
+ */
+export class CompensationFailedError extends DependencyUnavailableError {
+  constructor(
+    original: unknown,
+    readonly resourceId: string,
+    compensation: unknown,
+  ) {
+    super(original instanceof DependencyUnavailableError ? original.dependency : 'database', {
+      cause: new AggregateError([original, compensation]),
+    });
+  }
+}
+
+/**
+ * A sealed box that does not open: tampered, truncated, or presented under another context. Its messages
+ * are fixed strings; a cause is attached only when it cannot carry content (never a JSON or cipher error
+ * that might quote plaintext).
+ */
+export class SealError extends HubError {}

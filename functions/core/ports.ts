@@ -118,8 +118,13 @@ export interface AlertRepository {
 export interface AuditStore {
   /** Idempotent: the same event stored twice is one record. */
   put(event: AuditEvent): Promise<void>;
-  /** Newest first. */
-  listForAlert(alertId: string, limit: number, cursor?: string): Promise<Page<AuditEvent>>;
+  /** Newest first; with `actorAreas`, only events by people of those areas. */
+  listForAlert(
+    alertId: string,
+    filter: { readonly actorAreas?: readonly AreaId[] },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<AuditEvent>>;
 }
 
 // ---- idempotency ----

@@ -4,7 +4,7 @@
  * a box copied to another alert, area or scope does not open even under a key service that ignored context.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { DependencyUnavailableError } from './errors.js';
+import { DependencyUnavailableError, SealError } from './errors.js';
 import type { EncryptionContext, KeyService } from './ports.js';
 
 /** What is stored: every field base64. Plaintext never leaves memory. */
@@ -16,18 +16,6 @@ export type SealedBox = {
   readonly ct: string;
   readonly tag: string;
 };
-
-/**
- * A box that does not open: tampered, truncated, or presented under another context. Its messages are
- * fixed strings; a cause is attached only when it cannot carry content (never a JSON or cipher error that
- * might quote plaintext).
- */
-export class SealError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SealError';
-  }
-}
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;

@@ -5,6 +5,7 @@ import { parseInput } from '../shared/http/input.js';
 import { alertIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
+import { countSuccess } from '../shared/metrics.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService } from '../shared/wiring.js';
 
 const deps = { alerts: alertRepository(), audit: auditRecorder(), keys: keyService(), clock, ids, areas: areaDirectory() };
@@ -12,5 +13,7 @@ const deps = { alerts: alertRepository(), audit: auditRecorder(), keys: keyServi
 export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
   const request = parseInput(AcknowledgeRequest, json, 'body');
   const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_ACKNOWLEDGE');
-  return jsonResponse(201, await acknowledgeAlert(deps, context, alertId, request));
+  const receipt = await acknowledgeAlert(deps, context, alertId, request);
+  countSuccess('AlertsAcknowledged');
+  return jsonResponse(201, receipt);
 });

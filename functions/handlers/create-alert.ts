@@ -4,7 +4,8 @@ import { createAlert } from '../core/alerts/create-alert.js';
 import { parseInput } from '../shared/http/input.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, workingCalendar } from '../shared/wiring.js';
+import { countSuccess } from '../shared/metrics.js';
+import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, workingCalendars } from '../shared/wiring.js';
 
 const deps = {
   alerts: alertRepository(),
@@ -13,10 +14,11 @@ const deps = {
   clock,
   ids,
   areas: areaDirectory(),
-  calendar: workingCalendar(),
+  calendars: workingCalendars(),
 };
 
 export const handler = httpRoute({ body: true }, async ({ context, json }) => {
   const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
+  countSuccess('AlertsCreated');
   return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
 });

@@ -1,5 +1,5 @@
 /** GET /v1/alerts/{alertId}/audit?limit=...&cursor=... */
-import * as z from 'zod';
+import { AccessHistoryQuery } from '../../contracts/audit.js';
 import { getAlertAudit } from '../core/alerts/get-alert-audit.js';
 import { parseInput } from '../shared/http/input.js';
 import { alertIdParam } from '../shared/http/params.js';
@@ -8,11 +8,6 @@ import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, auditRecorder, auditStore, clock } from '../shared/wiring.js';
 
 const deps = { alerts: alertRepository(), audit: auditRecorder(), auditStore: auditStore(), clock };
-
-const AccessHistoryQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().min(1).max(2048).optional(),
-});
 
 export const handler = httpRoute({}, async ({ event, context }) => {
   const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');

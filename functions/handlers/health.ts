@@ -1,5 +1,5 @@
 /** GET /health: liveness for load balancers and the local hub's readiness check. No token, no data. */
 import { jsonResponse } from '../shared/http/problem.js';
-import { publicRoute } from '../shared/http/route.js';
+import { publicRoute } from '../shared/http/public-route.js';
 
 export const handler = publicRoute(async () => jsonResponse(200, { status: 'ok' }));

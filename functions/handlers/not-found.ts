@@ -1,6 +1,6 @@
 /** $default: any route the API does not have, answered as a problem rather than API Gateway's bare body. */
 import { problemResponse } from '../shared/http/problem.js';
-import { publicRoute } from '../shared/http/route.js';
+import { publicRoute } from '../shared/http/public-route.js';
 
 export const handler = publicRoute(async (event) =>
   problemResponse({

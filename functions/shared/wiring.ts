@@ -17,7 +17,7 @@ import { LocalKeyService } from '../adapters/local/local-key-service.js';
 import { createSqsClient, SqsAuditTrail } from '../adapters/sqs/sqs-audit-trail.js';
 import { AreaDirectory } from '../core/areas.js';
 import { AuditRecorder } from '../core/audit.js';
-import { WorkingCalendar } from '../core/deadlines.js';
+import { WorkingCalendars } from '../core/deadlines.js';
 import type { AuditTrail, Clock, EncryptionContext, IdGenerator, KeyService } from '../core/ports.js';
 import { config } from './config.js';
 
@@ -38,7 +38,7 @@ export const clock: Clock = { now: () => new Date() };
 export const ids: IdGenerator = { newId: () => randomUUID() };
 
 export const areaDirectory = /* @__PURE__ */ once(() => AreaDirectory.fromBundledData());
-export const workingCalendar = /* @__PURE__ */ once(() => WorkingCalendar.fromBundledData());
+export const workingCalendars = /* @__PURE__ */ once(() => WorkingCalendars.fromBundledData());
 
 export const documentClient = /* @__PURE__ */ once(() => {
   const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
@@ -71,11 +71,19 @@ export const auditRecorder = /* @__PURE__ */ once(() => new AuditRecorder(auditT
 export const keyService = /* @__PURE__ */ once((): KeyService => {
   const { KEY_SERVICE, KMS_KEY_ID, AWS_REGION, HUB_DATA_DIR } = config();
   if (KEY_SERVICE === 'kms') return new KmsKeyService({ client: createKmsClient(AWS_REGION), keyId: KMS_KEY_ID as string });
-  // The local key service reads its master key from disk, once, on first use.
-  const opening = once(() => LocalKeyService.open(HUB_DATA_DIR));
+  // The local key service reads its master key from disk on first use; a failed read is tried again on
+  // the next request rather than remembered.
+  let opening: Promise<LocalKeyService> | undefined;
+  const open = () => {
+    opening ??= LocalKeyService.open(HUB_DATA_DIR).catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
   return {
-    generateDataKey: async (context: EncryptionContext) => (await opening()).generateDataKey(context),
+    generateDataKey: async (context: EncryptionContext) => (await open()).generateDataKey(context),
     decryptDataKey: async (encrypted: Uint8Array, context: EncryptionContext) =>
-      (await opening()).decryptDataKey(encrypted, context),
+      (await open()).decryptDataKey(encrypted, context),
   };
 });

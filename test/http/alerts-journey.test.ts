@@ -15,7 +15,13 @@ type HistoryItem = {
   actor: { area?: string; sub: string; roles: string[] };
   detail?: Record<string, unknown>;
 };
-type Summary = { alertId: string; createdAt: string; fromArea: string; toAreas: string[]; shares: Array<{ area: string; status: string }> };
+type Summary = {
+  alertId: string;
+  createdAt: string;
+  fromArea: string;
+  toAreas: string[];
+  shares: Array<{ area: string; status: string; ackDueBy?: string; outcome?: string; redirectTo?: string }>;
+};
 
 let hub: TestHub;
 let police: string;
@@ -227,6 +233,78 @@ describe('the walkthrough', () => {
     expect(all.find((item) => item.action === 'ALERT_CREATE')?.detail).toMatchObject({
       recipients: 'north-tyneside gateshead',
     });
+  });
+});
+
+describe("a recipient's access history, paged", () => {
+  it('reads only its own and the sender\'s events: limit=1 pages are never empty and no cursor or item names the other recipient', async () => {
+    // Prepare: an alert to north-tyneside and gateshead; gateshead views and acknowledges; north-tyneside
+    // and the sender view it
+    const sender = police;
+    const gateshead = await hub.token('gateshead', 'coordinator');
+    const created = await hub.call('POST', '/v1/alerts', { token: sender, body: sampleAlert(['north-tyneside', 'gateshead']) });
+    expect(created.status).toBe(201);
+    const id = created.json.alertId as string;
+    expect((await hub.call('GET', `/v1/alerts/${id}`, { token: gateshead })).status).toBe(200);
+    const gatesheadAck = await hub.call('POST', `/v1/alerts/${id}/acknowledgements`, {
+      token: gateshead,
+      body: { outcome: 'ACCEPTED', note: 'Synthetic: gateshead picked this up' },
+    });
+    expect(gatesheadAck.status).toBe(201);
+    expect((await hub.call('GET', `/v1/alerts/${id}`, { token: ntCoordinator })).status).toBe(200);
+    expect((await hub.call('GET', `/v1/alerts/${id}`, { token: sender })).status).toBe(200);
+    await hub.drainAudit();
+    const decode = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+    // Act: page north-tyneside's history one event at a time
+    const pages: HistoryItem[][] = [];
+    const cursors: string[] = [];
+    let cursor: string | undefined;
+    for (let guard = 0; guard < 20; guard += 1) {
+      const query = `limit=1${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const response = await hub.call('GET', `/v1/alerts/${id}/audit?${query}`, { token: ntCoordinator });
+      expect(response.status).toBe(200);
+      expect(response.text).not.toContain('gateshead');
+      pages.push(response.json.items as HistoryItem[]);
+      cursor = response.json.nextCursor as string | undefined;
+      if (cursor === undefined) break;
+      cursors.push(cursor);
+    }
+    const whole = await hub.call('GET', `/v1/alerts/${id}/audit?limit=100`, { token: ntCoordinator });
+
+    // Assess: the paging ended, and every page held exactly one event
+    expect(cursor).toBeUndefined();
+    expect(pages.map((page) => page.length)).toEqual(pages.map(() => 1));
+    const items = pages.flat();
+    // The same events as one big page, newest first, from north-tyneside and the sender only
+    expect(whole.status).toBe(200);
+    const wholeItems = (whole.json.items as HistoryItem[]).filter(
+      (item) => !(item.action === 'ALERT_AUDIT_READ' && item.actor.area === 'north-tyneside'),
+    );
+    expect(items.filter((item) => item.action !== 'ALERT_AUDIT_READ')).toEqual(wholeItems);
+    expect(new Set(items.map((item) => item.actor.area))).toEqual(new Set(['northumberland', 'north-tyneside']));
+    const times = items.map((item) => (item as HistoryItem & { occurredAt: string }).occurredAt);
+    expect(times).toEqual([...times].sort().reverse());
+    // No cursor, decoded, names gateshead; each names only the last sort key handed out
+    expect(cursors.length).toBe(items.length - 1);
+    for (const issued of cursors) {
+      const payload = JSON.parse(decode(issued)) as { key: Record<string, string> };
+      expect(decode(issued)).not.toContain('gateshead');
+      expect(Object.keys(payload.key)).toEqual(['sk']);
+    }
+    expect(JSON.stringify(items)).not.toContain('gateshead');
+    expect(JSON.stringify(items)).not.toContain('picked this up');
+    // The sender's view is there, without the sections the sender opened; north-tyneside's own keeps them
+    const senderView = items.find((item) => item.action === 'ALERT_VIEW' && item.actor.area === 'northumberland');
+    expect(senderView).toBeDefined();
+    expect(senderView?.detail ?? {}).not.toHaveProperty('scopes');
+    const ownView = items.find((item) => item.action === 'ALERT_VIEW' && item.actor.area === 'north-tyneside');
+    expect(ownView?.detail).toHaveProperty('scopes');
+    // The sender, by contrast, sees gateshead's view and acknowledgement, and its own scopes
+    const senderHistory = await hub.call('GET', `/v1/alerts/${id}/audit?limit=100`, { token: sender });
+    const all = senderHistory.json.items as HistoryItem[];
+    expect(all.some((item) => item.actor.area === 'gateshead' && item.action === 'ALERT_ACKNOWLEDGE')).toBe(true);
+    expect(all.find((item) => item.action === 'ALERT_VIEW' && item.actor.area === 'northumberland')?.detail).toHaveProperty('scopes');
   });
 });
 
@@ -467,6 +545,7 @@ describe('redirection', () => {
       body: { outcome: 'REDIRECTED', redirectTo: 'stockton-on-tees', note: 'Synthetic: child now in Stockton' },
     });
     const view = await hub.call('GET', `/v1/alerts/${id}`, { token: sender });
+    const outbox = await hub.call('GET', '/v1/alerts?box=outbox', { token: sender });
 
     // Assess
     expect(missing.status).toBe(422);
@@ -477,6 +556,18 @@ describe('redirection', () => {
     expect(redirected.status).toBe(201);
     expect(redirected.json).toMatchObject({ outcome: 'REDIRECTED', redirectTo: 'stockton-on-tees' });
     expect(view.json.shares[0].acknowledgement).toMatchObject({ outcome: 'REDIRECTED', redirectTo: 'stockton-on-tees' });
+    // The outbox says the share was redirected, and where, not merely that it was acknowledged.
+    expect(outbox.status).toBe(200);
+    const summary = (outbox.json.items as Summary[]).find((item) => item.alertId === id);
+    expect(summary?.shares).toEqual([
+      {
+        area: 'middlesbrough',
+        status: 'ACKNOWLEDGED',
+        ackDueBy: expect.any(String),
+        outcome: 'REDIRECTED',
+        redirectTo: 'stockton-on-tees',
+      },
+    ]);
   });
 });
 

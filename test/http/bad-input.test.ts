@@ -68,6 +68,12 @@ function fullAlert() {
 
 const PROBLEM = 'application/problem+json';
 
+/** A problem document's text, less its `instance` (a random request id that could hold any short string). */
+function echoed(problem: Record<string, unknown>): string {
+  const { instance: _instance, ...rest } = problem;
+  return JSON.stringify(rest);
+}
+
 describe('problem details for each mistake', () => {
   async function createWith(body: unknown, headers: Record<string, string> = {}) {
     return hub.call('POST', '/v1/alerts', { token, body, headers });
@@ -119,13 +125,16 @@ describe('problem details for each mistake', () => {
     );
     const inArray = await createWith(sampleAlert(['gateshead'], { recipients: [{ area: 'gateshead', scopes: ['RISK'], cc: 'x' }] }));
 
-    // Assess
+    // Assess: reported at the object that holds it, and the unknown name is never echoed
     expect(top.status).toBe(422);
-    expect(top.json.errors).toEqual([{ path: 'priority', message: 'unknown field' }]);
+    expect(top.json.errors).toEqual([{ path: '', message: 'holds an unknown field' }]);
+    expect(echoed(top.json)).not.toContain('priority');
     expect(nested.status).toBe(422);
-    expect(nested.json.errors).toEqual([{ path: 'child.name.middle', message: 'unknown field' }]);
+    expect(nested.json.errors).toEqual([{ path: 'child.name', message: 'holds an unknown field' }]);
+    expect(echoed(nested.json)).not.toContain('middle');
     expect(inArray.status).toBe(422);
-    expect(inArray.json.errors).toEqual([{ path: 'recipients.0.cc', message: 'unknown field' }]);
+    expect(inArray.json.errors).toEqual([{ path: 'recipients.0', message: 'holds an unknown field' }]);
+    expect(echoed(inArray.json)).not.toContain('cc');
   });
 
   it('a body over 64 KiB is 413', async () => {
@@ -254,15 +263,20 @@ describe('problem details for each mistake', () => {
     }
   });
 
-  it('a query the listing does not know is 422 at its name', async () => {
+  it('a query the listing does not know is 422 at the query, without its name', async () => {
     // Act
     const unknown = await hub.call('GET', '/v1/alerts?sort=asc', { token });
+    const several = await hub.call('GET', '/v1/alerts?sort=asc&Test%20Child-Alpha=1', { token });
     const limit = await hub.call('GET', '/v1/alerts?limit=0', { token });
     const history = await hub.call('GET', `/v1/alerts/${alertId}/audit?limit=501`, { token });
 
     // Assess
     expect(unknown.status).toBe(422);
-    expect(unknown.json.errors).toEqual([{ path: 'sort', message: 'unknown field' }]);
+    expect(unknown.json.errors).toEqual([{ path: '', message: 'holds an unknown field' }]);
+    expect(echoed(unknown.json)).not.toContain('sort');
+    expect(several.status).toBe(422);
+    expect(several.json.errors).toEqual([{ path: '', message: 'holds 2 unknown fields' }]);
+    expect(echoed(several.json)).not.toMatch(/sort|Child-Alpha/);
     expect(limit.status).toBe(422);
     expect(limit.json.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
     expect(history.status).toBe(422);
@@ -523,6 +537,126 @@ describe('properties over generated bad requests', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('300 forged cursors on the alert listing and the access history: never a 5xx, 422 unless the hub could have issued it', async () => {
+    // Prepare: what the hub issues to this caller (north-tyneside, a recipient of `alertId` from northumberland)
+    const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z#[0-9a-f-]{36}$/;
+    const listings = {
+      inbox: { path: '/v1/alerts?box=inbox&limit=2', scope: 'inbox:north-tyneside:ALL', names: ['pk', 'sk', 'inboxPk', 'inboxSk'], fixed: { inboxPk: 'INBOX#north-tyneside' } },
+      outbox: { path: '/v1/alerts?box=outbox&limit=2', scope: 'outbox:north-tyneside', names: ['pk', 'sk', 'outboxPk', 'outboxSk'], fixed: { outboxPk: 'OUTBOX#north-tyneside' } },
+      audit: { path: `/v1/alerts/${alertId}/audit?limit=2`, scope: `audit:${alertId}:north-tyneside,northumberland`, names: ['sk'], fixed: {} },
+    } as const;
+    type Listing = keyof typeof listings;
+    const keyValue = fc.oneof(
+      fc.constantFrom('', ' ', 'INBOX#north-tyneside', 'OUTBOX#north-tyneside', 'INBOX#gateshead', 'OUTBOX#northumberland', `ALERT#${alertId}`, 'ALERT', 'SHARE#north-tyneside'),
+      fc.constantFrom(`2026-03-10T10:00:00.000Z#${alertId}`, `9999-12-31T23:59:59.999Z#${crypto.randomUUID()}`, '2026-03-10T10:00:00.000Z#'),
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      fc.integer({ min: 200, max: 2000 }).map((length) => 'k'.repeat(length)),
+      fc.integer({ min: 100, max: 512 }).map((length) => '\u{1F600}'.repeat(length)),
+      fc.constantFrom<unknown>(0, null, true, [], {}, ['x']),
+    );
+    const keyName = fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom('pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'alertAreaPk') },
+      { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '__proto__', 'constructor', 'k'.repeat(600))) },
+    );
+    /** A key map of the listing's own attribute names (often with its own partition fixed), or anything. */
+    const keyMap = (listing: Listing) =>
+      fc.oneof(
+        fc
+          .tuple(fc.array(keyValue, { minLength: 4, maxLength: 4 }), fc.boolean())
+          .map(([values, fixPartition]) => ({
+            ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])),
+            ...(fixPartition ? listings[listing].fixed : {}),
+          })),
+        fc.dictionary(keyName, keyValue, { maxKeys: 6 }),
+        fc.constantFrom<unknown>(null, [], 'sk', 1),
+      );
+    /** A value the cursor's own checks accept (1-512 characters), but never one the hub wrote. */
+    const plausibleValue = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 40 }),
+      fc.integer({ min: 1, max: 512 }).map((length) => 'k'.repeat(length)),
+      fc.integer({ min: 1, max: 256 }).map((length) => '\u{1F600}'.repeat(length)),
+      fc.constantFrom(' ', '\u0000', 'ALERT', `ALERT#${alertId}`, 'SHARE#gateshead', 'INBOX#gateshead'),
+    );
+    const sortKey = fc
+      .tuple(fc.date({ min: new Date('2000-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }), fc.uuid())
+      .map(([date, uuid]) => `${date.toISOString()}#${uuid}`);
+    /** Shaped exactly as the hub shapes this caller's cursors, with made-up key values. */
+    const wellFormed = (listing: Listing) =>
+      (listing === 'audit'
+        ? sortKey.map((sk) => ({ sk }))
+        : fc
+            .array(plausibleValue, { minLength: 4, maxLength: 4 })
+            .map((values) => ({ ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])), ...listings[listing].fixed }))
+      ).map((key) => ({ v: 1, scope: listings[listing].scope, key }) as Record<string, unknown>);
+    const forged = fc.constantFrom<Listing>('inbox', 'outbox', 'audit').chain((listing) =>
+      fc.record({
+        listing: fc.constant(listing),
+        payload: fc.oneof(wellFormed(listing), fc.record(
+          {
+            v: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>(1) }, fc.constantFrom<unknown>(0, 2, '1', null, 1.5, -1, [1]), fc.integer()),
+            scope: fc.oneof(
+              { weight: 4, arbitrary: fc.constant<unknown>(listings[listing].scope) },
+              fc.constantFrom<unknown>(...Object.values(listings).map((other) => other.scope), 'inbox:gateshead:ALL', `audit:${alertId}:*`, `audit:${alertId}:gateshead,northumberland`, '', null),
+              fc.string({ maxLength: 40 }),
+              fc.integer({ min: 500, max: 3000 }).map((length) => 's'.repeat(length)),
+            ),
+            key: keyMap(listing),
+            extra: fc.jsonValue({ maxDepth: 1 }),
+          },
+          { requiredKeys: ['v', 'scope', 'key'] },
+        )),
+      }),
+    );
+    /** The hub cannot tell a well-formed cursor for the caller's own listing from one it issued. */
+    const couldBeIssued = (listing: Listing, payload: Record<string, unknown>) => {
+      const { scope, names, fixed } = listings[listing];
+      const key = payload['key'];
+      if (Object.keys(payload).some((name) => !['v', 'scope', 'key'].includes(name))) return false;
+      if (payload['v'] !== 1 || payload['scope'] !== scope || key === null || typeof key !== 'object' || Array.isArray(key)) return false;
+      const entries = Object.entries(key as Record<string, unknown>);
+      if (entries.length !== names.length || !names.every((name) => name in key)) return false;
+      if (!entries.every(([, value]) => typeof value === 'string' && value.length >= 1 && value.length <= 512)) return false;
+      if (!Object.entries(fixed).every(([name, value]) => (key as Record<string, unknown>)[name] === value)) return false;
+      return listing !== 'audit' || SORT_KEY.test(String((key as Record<string, unknown>)['sk']));
+    };
+    const outcomes = new Map<string, number>();
+
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(forged, async ({ listing, payload }) => {
+        const cursor = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+        const response = await send('GET', `${listings[listing].path}&cursor=${cursor}`, { authorization: `Bearer ${token}` });
+        const issuable = couldBeIssued(listing, payload);
+        outcomes.set(`${listing}:${issuable}:${response.status}`, (outcomes.get(`${listing}:${issuable}:${response.status}`) ?? 0) + 1);
+        expect(response.status).toBeLessThan(500);
+        expect(response.text).not.toMatch(NO_INTERNALS);
+        if (!issuable) {
+          expect(response.status).toBe(422);
+          expect(response.contentType).toBe(PROBLEM);
+          expect(JSON.parse(response.text).errors).toEqual([expect.objectContaining({ path: 'cursor' })]);
+          return;
+        }
+        // Well formed for the caller's own listing: a page of what it may see anyway, or refused
+        expect([200, 422]).toContain(response.status);
+        if (response.status === 200 && listing !== 'audit') {
+          const items = JSON.parse(response.text).items as Array<{ fromArea: string; toAreas: string[] }>;
+          for (const item of items) {
+            expect(listing === 'inbox' ? item.toAreas : [item.fromArea]).toContain('north-tyneside');
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+    process.stderr.write(`forged cursor outcomes: ${JSON.stringify(Object.fromEntries([...outcomes].sort()))}\n`);
+
+    // Assess: the runs reached each listing's deepest checks, not just the base64 decoding
+    for (const listing of Object.keys(listings)) {
+      expect([...outcomes.keys()].some((outcome) => outcome.startsWith(`${listing}:false:422`))).toBe(true);
+      expect([...outcomes.keys()].some((outcome) => outcome.startsWith(`${listing}:true:`))).toBe(true);
+    }
   });
 
   it('the hub still works after the fuzzing', async () => {

@@ -387,7 +387,37 @@ describe('DynamoAuditStore on dynalite', () => {
       new QueryCommand({ TableName: NAMES.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` } }),
     );
     expect(Items).toHaveLength(1);
-    expect((await audit.listForAlert(alertId, 10)).items).toEqual([event(1, alertId)]);
+    expect((await audit.listForAlert(alertId, {}, 10)).items).toEqual([event(1, alertId)]);
+  });
+
+  it("gives a recipient only its own area's and the sender's events, with cursors naming nothing else", async () => {
+    // Prepare: the sender (northumberland), two recipients, and a refused third area
+    const alertId = nextId();
+    const by = (n: number, area: string) => ({ ...event(n, alertId), actor: { ...event(n, alertId).actor, area } });
+    await audit.put(by(1, 'northumberland'));
+    await audit.put(by(2, 'gateshead'));
+    await audit.put(by(3, 'north-tyneside'));
+    await audit.put(by(4, 'gateshead'));
+    await audit.put(by(5, 'newcastle'));
+    await audit.put(by(6, 'northumberland'));
+
+    // Act: north-tyneside pages its view one event at a time
+    const areas = { actorAreas: ['north-tyneside', 'northumberland'] };
+    const seen: string[] = [];
+    const cursors: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await audit.listForAlert(alertId, areas, 1, cursor);
+      seen.push(...page.items.map((item) => `${item.requestId} ${item.actor.area}`));
+      cursor = page.nextCursor;
+      if (cursor !== undefined) cursors.push(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } while (cursor !== undefined);
+
+    // Assess: never an empty page, never a cursor at another area's event
+    expect(seen).toEqual(['req-6 northumberland', 'req-3 north-tyneside', 'req-1 northumberland']);
+    for (const hidden of [2, 4, 5]) {
+      expect(cursors.join(' ')).not.toContain(by(hidden, 'x').eventId);
+    }
   });
 
   it("pages an alert's history newest first and keeps other alerts out", async () => {
@@ -398,9 +428,9 @@ describe('DynamoAuditStore on dynalite', () => {
     await audit.put(event(6, other));
 
     // Act
-    const first = await audit.listForAlert(alertId, 3);
-    const second = await audit.listForAlert(alertId, 3, first.nextCursor);
-    const forged = audit.listForAlert(other, 3, first.nextCursor);
+    const first = await audit.listForAlert(alertId, {}, 3);
+    const second = await audit.listForAlert(alertId, {}, 3, first.nextCursor);
+    const forged = audit.listForAlert(other, {}, 3, first.nextCursor);
 
     // Assess
     expect([...first.items, ...second.items].map((item) => item.requestId)).toEqual(['req-5', 'req-4', 'req-3', 'req-2', 'req-1']);

@@ -10,7 +10,7 @@ import type { AreaId, Caller, Role } from '../../contracts/identity.js';
 import { AreaDirectory } from '../../functions/core/areas.js';
 import { AuditRecorder, type RequestContext } from '../../functions/core/audit.js';
 import type { AlertDeps } from '../../functions/core/alerts/deps.js';
-import { WorkingCalendar } from '../../functions/core/deadlines.js';
+import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError } from '../../functions/core/errors.js';
 import type {
   AcknowledgeResult,
@@ -154,12 +154,18 @@ export class InMemoryAuditStore implements AuditStore {
     if (!this.events.has(event.eventId)) this.events.set(event.eventId, clone(event));
   }
 
-  async listForAlert(alertId: string, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
+  async listForAlert(
+    alertId: string,
+    filter: { readonly actorAreas?: readonly AreaId[] },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<AuditEvent>> {
     const rows = [...this.events.values()]
       .filter((event) => event.resource?.id === alertId)
+      .filter((event) => filter.actorAreas === undefined || filter.actorAreas.includes(event.actor.area ?? ''))
       .sort((a, b) => `${b.occurredAt}#${b.eventId}`.localeCompare(`${a.occurredAt}#${a.eventId}`))
       .map(clone);
-    return paginate(rows, `audit:${alertId}`, limit, cursor);
+    return paginate(rows, `audit:${alertId}:${filter.actorAreas?.join(',') ?? '*'}`, limit, cursor);
   }
 }
 
@@ -309,7 +315,7 @@ export function makeFakes(now: string = NOW): Fakes {
     clock,
     ids,
     areas: AreaDirectory.fromBundledData(),
-    calendar: WorkingCalendar.fromBundledData(),
+    calendars: WorkingCalendars.fromBundledData(),
   };
   return { deps, alerts, trail, auditStore, keys, clock, ids };
 }

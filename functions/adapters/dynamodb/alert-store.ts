@@ -14,6 +14,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
+import { CompensationFailedError } from '../../core/errors.js';
 import type {
   AcknowledgeResult,
   AlertRepository,
@@ -76,7 +77,11 @@ export class DynamoAlertStore implements AlertRepository {
       try {
         await this.batchWrite(shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })));
       } catch (error) {
-        await this.remove(alert.alertId, alert.recipients).catch(() => undefined);
+        try {
+          await this.remove(alert.alertId, alert.recipients);
+        } catch (compensation) {
+          throw new CompensationFailedError(error, alert.alertId, compensation);
+        }
         throw error;
       }
     });

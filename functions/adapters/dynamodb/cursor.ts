@@ -10,7 +10,8 @@ const CursorPayload = z.strictObject({
   v: z.literal(1),
   /** The partition and filter the cursor was issued for. */
   scope: z.string().max(512),
-  key: z.record(z.string(), z.string().max(512)),
+  // DynamoDB rejects an empty key value; refusing it here keeps a forged cursor a 422, never a 503.
+  key: z.record(z.string(), z.string().min(1).max(512)),
 });
 
 export type PageKey = Record<string, string>;
@@ -46,7 +47,7 @@ export function decodeCursor(
   return result.data.key;
 }
 
-function invalidCursor(): ValidationError {
+export function invalidCursor(): ValidationError {
   return new ValidationError('The cursor is not valid for this listing', [
     { path: 'cursor', message: 'not a cursor issued for this listing' },
   ]);

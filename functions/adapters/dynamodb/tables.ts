@@ -28,7 +28,11 @@ export const AUDIT_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [
-    // Everything one area's people did, for that area's data protection officer.
+    // One alert's events by one area's people: a recipient reads its own area's and the sender's, and
+    // never sees (not even as a page cursor) that any other area was involved.
+    { name: 'byAlertArea', partitionKey: 'alertAreaPk', sortKey: 'sk' },
+    // Everything one area's people did, for that area's data protection officer. Declared now because
+    // dynalite cannot add an index later; the DPO's read route is not built yet.
     { name: 'byActorArea', partitionKey: 'actorAreaPk', sortKey: 'sk' },
   ],
 } as const satisfies TableDefinition;

@@ -7,18 +7,7 @@ import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/clie
 import { awsClientConfig } from '../aws-client-config.js';
 import { DependencyUnavailableError } from '../../core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
-
-/**
- * KMS refused the wrapped key: tampered, another key, or another encryption context. Kept apart from
- * DependencyUnavailableError so it is never reported as a retryable outage; seal's open() turns it into a
- * SealError, the same fact a failed GCM tag reports.
- */
-export class KeyIntegrityError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('The key service refused the wrapped data key under this encryption context', options);
-    this.name = 'KeyIntegrityError';
-  }
-}
+import { KeyIntegrityError } from '../errors.js';
 
 /** Only these say something about the ciphertext; every other failure is about KMS or our access to it. */
 const INTEGRITY_FAILURES = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);

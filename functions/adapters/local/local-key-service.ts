@@ -8,14 +8,7 @@ import { link, mkdir, open as openFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalContext } from '../../core/sealing.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
-
-/** KMS's InvalidCiphertextException: tampered, truncated, another master key, or another context. */
-export class InvalidCiphertextError extends Error {
-  constructor() {
-    super('The ciphertext does not decrypt under this key and encryption context');
-    this.name = 'InvalidCiphertextError';
-  }
-}
+import { InvalidCiphertextError } from '../errors.js';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;

@@ -4,7 +4,7 @@
  */
 import type { AcknowledgementReceipt, AcknowledgeRequest } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { CompensationFailedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { StoredAcknowledgement } from '../ports.js';
 import { resolveAccess } from './access.js';
 import { sealAcknowledgementNote } from './content.js';
@@ -62,7 +62,11 @@ export async function acknowledgeAlert(
     });
   } catch (error) {
     // Not on record, so not done: the share goes back to PENDING and the caller may try again.
-    await deps.alerts.revertAcknowledgement(alertId, caller.area, eventId).catch(() => undefined);
+    try {
+      await deps.alerts.revertAcknowledgement(alertId, caller.area, eventId);
+    } catch (compensation) {
+      throw new CompensationFailedError(error, alertId, compensation);
+    }
     throw error;
   }
   return {

@@ -6,7 +6,7 @@
 import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
 import type { FieldIssue } from '../errors.js';
-import { ValidationError } from '../errors.js';
+import { CompensationFailedError, ValidationError } from '../errors.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { StoredAlert, StoredShare } from '../ports.js';
@@ -19,7 +19,7 @@ import { deriveStatus } from './status.js';
 const MAX_SHARE_YEARS = 2;
 
 export async function createAlert(
-  deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendar'>,
+  deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendars'>,
   context: RequestContext,
   request: CreateAlertRequest,
 ): Promise<CreateAlertResponse> {
@@ -43,7 +43,12 @@ export async function createAlert(
     recipientArea: recipient.area,
     scopes: recipient.scopes,
     status: 'PENDING',
-    ackDueBy: ackDueBy(now, deps.areas.ackDeadlineFor(recipient.area, request.risk.level), deps.calendar).toISOString(),
+    // Working days are the recipient's: a Scottish area keeps Scotland's bank holidays.
+    ackDueBy: ackDueBy(
+      now,
+      deps.areas.ackDeadlineFor(recipient.area, request.risk.level),
+      deps.calendars.for(deps.areas.get(recipient.area)?.jurisdiction),
+    ).toISOString(),
     createdAt,
     expiresAt,
     riskLevel: request.risk.level,
@@ -67,15 +72,18 @@ export async function createAlert(
     sections,
   };
 
-  await deps.alerts.create(alert, shares);
+  // On record before it exists: no alert is ever live without its creation in the audit trail.
+  const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
+  await deps.audit.record(context, 'ALERT_CREATE', 'SUCCESS', { alertId, detail });
   try {
-    await deps.audit.record(context, 'ALERT_CREATE', 'SUCCESS', {
-      alertId,
-      detail: { recipients: alert.recipients.join(' '), riskLevel: request.risk.level },
-    });
+    await deps.alerts.create(alert, shares);
   } catch (error) {
-    // Unaudited, it must not exist: take it back before reporting the failure.
-    await deps.alerts.remove(alertId, alert.recipients).catch(() => undefined);
+    // The store left nothing behind; the trail must not claim otherwise.
+    try {
+      await deps.audit.record(context, 'ALERT_CREATE', 'FAILED', { alertId });
+    } catch (correction) {
+      throw new CompensationFailedError(error, alertId, correction);
+    }
     throw error;
   }
   return {

@@ -1,6 +1,6 @@
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
-import type { WorkingCalendar } from '../deadlines.js';
+import type { WorkingCalendars } from '../deadlines.js';
 import type { AlertRepository, AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
 
 /** Everything the alert use cases need; each use case names the subset it uses. */
@@ -12,5 +12,5 @@ export type AlertDeps = {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly areas: AreaDirectory;
-  readonly calendar: WorkingCalendar;
+  readonly calendars: WorkingCalendars;
 };

@@ -84,6 +84,8 @@ function summary(
     area: share.recipientArea,
     status: deriveStatus(share, now),
     ackDueBy: share.ackDueBy,
+    ...(share.acknowledgement === undefined ? {} : { outcome: share.acknowledgement.outcome }),
+    ...(share.acknowledgement?.redirectTo === undefined ? {} : { redirectTo: share.acknowledgement.redirectTo }),
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {

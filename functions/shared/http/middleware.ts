@@ -1,12 +1,12 @@
 /**
  * The middy middlewares every HTTP function shares, each small and with one job. Order matters and is
- * fixed in ./route.ts: access log outermost, then error mapping, body parsing, authentication and
+ * fixed in ./route.ts: access log outermost, then error mapping, authentication, body parsing and
  * idempotency around the use case.
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { ConflictError, DependencyUnavailableError, UnauthenticatedError, ValidationError } from '../../core/errors.js';
+import { CompensationFailedError, ConflictError, DependencyUnavailableError, UnauthenticatedError, ValidationError } from '../../core/errors.js';
 import type { AreaDirectory } from '../../core/areas.js';
 import type { AuditRecorder, RequestContext } from '../../core/audit.js';
 import type { IdempotencyStore } from '../../core/ports.js';
@@ -56,6 +56,7 @@ export function problemResponses(): Middleware {
           status: response.statusCode,
           errors: errorNames(request.error),
           ...(request.error instanceof DependencyUnavailableError ? { dependency: request.error.dependency } : {}),
+          ...(request.error instanceof CompensationFailedError ? { resourceId: request.error.resourceId } : {}),
         });
       }
       request.response = response;
@@ -132,7 +133,8 @@ export function idempotency(deps: { store: IdempotencyStore; now: () => Date }):
       }
       const sub = event.hub?.context?.caller.sub ?? '';
       const key = sha256([sub, event.requestContext.routeKey, event.rawPath, header].join('\n'));
-      const requestHash = sha256(event.body ?? '');
+      // The same JSON however it is spaced or ordered: a client re-serialising its retry is still retrying.
+      const requestHash = sha256(canonicalJson(event.hub?.json));
       const now = deps.now();
       const existing = await deps.store.claim(key, requestHash, new Date(now.getTime() + IN_PROGRESS_SECONDS * 1000));
       if (existing === undefined) {
@@ -148,6 +150,7 @@ export function idempotency(deps: { store: IdempotencyStore; now: () => Date }):
         throw new ConflictError('A request with this Idempotency-Key is still in progress');
       }
       const replay = JSON.parse(existing.response) as HttpResponse;
+      logger.info('idempotent replay', { requestId: event.requestContext.requestId, status: replay.statusCode });
       return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
     },
     after: async (request) => {
@@ -155,10 +158,18 @@ export function idempotency(deps: { store: IdempotencyStore; now: () => Date }):
       const response = request.response;
       if (key === undefined || response === null || response === undefined) return;
       const expiresAt = new Date(deps.now().getTime() + REMEMBER_SECONDS * 1000);
-      // The change is done and audited; failing to remember it must not turn success into failure.
-      await deps.store.complete(key, JSON.stringify(response), expiresAt).catch((error: unknown) => {
-        logger.warn('idempotency record not completed', { errors: errorNames(error) });
-      });
+      // The change is done and audited; failing to remember it must not turn success into failure. One
+      // retry, then an error operators see: until the claim lapses a retry gets 409, after it a duplicate.
+      const stored = JSON.stringify(response);
+      await deps.store
+        .complete(key, stored, expiresAt)
+        .catch(() => deps.store.complete(key, stored, expiresAt))
+        .catch((error: unknown) => {
+          logger.error('idempotency record not completed', {
+            requestId: request.event.requestContext.requestId,
+            errors: errorNames(error),
+          });
+        });
     },
     onError: async (request) => {
       const key = claimed.get(request.event);
@@ -168,6 +179,16 @@ export function idempotency(deps: { store: IdempotencyStore; now: () => Date }):
       });
     },
   };
+}
+
+/** JSON with object keys sorted at every level, so equal values hash equally. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function sha256(value: string): string {

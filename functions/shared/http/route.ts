@@ -1,11 +1,13 @@
 /**
  * Builds an HTTP function: middy around a small run function. The middleware order is the same for every
- * route: access log, error mapping, authentication, then body parsing and idempotency where the route
- * takes a body.
+ * route: metrics, access log, error mapping, authentication, then body parsing and idempotency where the
+ * route takes a body.
  */
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { RequestContext } from '../../core/audit.js';
+import { metrics } from '../metrics.js';
 import { areaDirectory, auditRecorder, clock, idempotencyStore } from '../wiring.js';
 import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
 import type { HttpResponse } from './problem.js';
@@ -14,6 +16,7 @@ export type RouteInput = { readonly event: HubEvent; readonly context: RequestCo
 
 export function httpRoute(options: { body?: boolean }, run: (input: RouteInput) => Promise<HttpResponse>) {
   const handler = middy<HubEvent, HttpResponse, Error, Context>()
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .use(accessLog())
     .use(problemResponses())
     .use(authentication({ areas: areaDirectory(), audit: auditRecorder() }));
@@ -26,12 +29,4 @@ export function httpRoute(options: { body?: boolean }, run: (input: RouteInput) 
     if (context === undefined) throw new Error('request reached the handler unauthenticated');
     return run({ event, context, json: event.hub?.json });
   });
-}
-
-/** For the two routes API Gateway does not authorize: health and the catch-all. */
-export function publicRoute(run: (event: HubEvent) => Promise<HttpResponse>) {
-  return middy<HubEvent, HttpResponse, Error, Context>()
-    .use(accessLog())
-    .use(problemResponses())
-    .handler(run);
 }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
-import { InvalidAuditEventError } from '../../../functions/adapters/audit-message.js';
+import { InvalidAuditEventError } from '../../../functions/adapters/errors.js';
 import { InProcessAuditTrail, InProcessQueue } from '../../../functions/adapters/local/in-process-queue.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createKmsClient, KeyIntegrityError, KmsKeyService } from '../../../functions/adapters/kms/kms-key-service.js';
+import { KeyIntegrityError } from '../../../functions/adapters/errors.js';
+import { createKmsClient, KmsKeyService } from '../../../functions/adapters/kms/kms-key-service.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 import type { EncryptionContext } from '../../../functions/core/ports.js';
 

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidCiphertextError, LocalKeyService } from '../../../functions/adapters/local/local-key-service.js';
+import { InvalidCiphertextError } from '../../../functions/adapters/errors.js';
+import { LocalKeyService } from '../../../functions/adapters/local/local-key-service.js';
 import type { EncryptionContext } from '../../../functions/core/ports.js';
 
 const context: EncryptionContext = {

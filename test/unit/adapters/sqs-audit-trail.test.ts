@@ -2,7 +2,7 @@ import { SendMessageCommand, SQSClient, SQSServiceException } from '@aws-sdk/cli
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
-import { InvalidAuditEventError } from '../../../functions/adapters/audit-message.js';
+import { InvalidAuditEventError } from '../../../functions/adapters/errors.js';
 import { createSqsClient, SqsAuditTrail } from '../../../functions/adapters/sqs/sqs-audit-trail.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 

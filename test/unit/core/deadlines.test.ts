@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AckDeadline } from '../../../contracts/areas.js';
-import { ackDueBy, WorkingCalendar } from '../../../functions/core/deadlines.js';
+import { Area, type AckDeadline } from '../../../contracts/areas.js';
+import { ackDueBy, type Jurisdiction, WorkingCalendar, WorkingCalendars } from '../../../functions/core/deadlines.js';
 import bankHolidays from '../../../functions/data/bank-holidays.json' with { type: 'json' };
 
 const DAY_MS = 86_400_000;
-const calendar = WorkingCalendar.fromBundledData();
+const calendars = WorkingCalendars.fromBundledData();
+const calendar = calendars.for('england-and-wales');
+const scotland = calendars.for('scotland');
+const JURISDICTIONS = Area.shape.jurisdiction.options;
+const YEARS = [2024, 2025, 2026, 2027, 2028];
 
 // Independent of the code under test: Intl, not TZDate, reads London's calendar date and wall-clock time.
 const londonParts = (instant: Date) => {
@@ -32,11 +36,8 @@ const moderate: AckDeadline = { unit: 'workingDays', value: 1 };
 const emerging: AckDeadline = { unit: 'workingDays', value: 3 };
 const significant: AckDeadline = { unit: 'hours', value: 4 };
 
-/** The England and Wales rules, written out to check the file against; 2024-2028 have no one-off holidays. */
-function bankHolidaysByRule(year: number): string[] {
-  const iso = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
-  const dow = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day)).getUTCDay();
-  // Anonymous Gregorian computus (Meeus/Jones/Butcher).
+/** Easter Sunday as [month, day]: the anonymous Gregorian computus (Meeus/Jones/Butcher). */
+function easterSunday(year: number): [number, number] {
   const a = year % 19;
   const b = Math.floor(year / 100);
   const c = year % 100;
@@ -49,8 +50,14 @@ function bankHolidaysByRule(year: number): string[] {
   const k = c % 4;
   const l = (32 + 2 * e + 2 * i - h - k) % 7;
   const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const easterMonth = Math.floor((h + l - 7 * m + 114) / 31);
-  const easterDay = ((h + l - 7 * m + 114) % 31) + 1;
+  return [Math.floor((h + l - 7 * m + 114) / 31), ((h + l - 7 * m + 114) % 31) + 1];
+}
+
+/** The England and Wales rules, written out to check the file against; 2024-2028 have no one-off holidays. */
+function bankHolidaysByRule(year: number): string[] {
+  const iso = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
+  const dow = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day)).getUTCDay();
+  const [easterMonth, easterDay] = easterSunday(year);
   const firstMonday = (month: number) => 1 + ((8 - dow(month, 1)) % 7);
   const lastMonday = (month: number, days: number) => days - ((dow(month, days) + 6) % 7);
   const newYear = dow(1, 1) === 6 ? 3 : dow(1, 1) === 0 ? 2 : 1;
@@ -68,19 +75,59 @@ function bankHolidaysByRule(year: number): string[] {
   ];
 }
 
-describe('bank-holidays.json', () => {
-  const dates = bankHolidays.dates;
+/**
+ * The Scotland rules (Banking and Financial Dealings Act 1971 Sch. 1, St Andrew's Day Bank Holiday
+ * (Scotland) Act 2007, and the royal proclamations that fix the substitutes), written out the other way
+ * round from the England and Wales ones: no table of substitute dates, but the rule that a fixed holiday
+ * on a Saturday or Sunday moves to the next weekday that is not already a holiday. 2 January and
+ * St Andrew's Day replace Easter Monday, and the summer holiday is the first Monday of August.
+ */
+function scottishBankHolidaysByRule(year: number): string[] {
+  const date = (month: number, day: number) => new Date(Date.UTC(year, month - 1, day));
+  const iso = (instant: Date) => instant.toISOString().slice(0, 10);
+  const isWeekend = (instant: Date) => instant.getUTCDay() === 0 || instant.getUTCDay() === 6;
+  const mondayOnOrAfter = (month: number, day: number) => {
+    const start = date(month, day);
+    return new Date(start.getTime() + ((8 - start.getUTCDay()) % 7) * DAY_MS);
+  };
+  const [easterMonth, easterDay] = easterSunday(year);
 
-  it('is England and Wales, sorted, unique, and every date a Monday to Friday', () => {
+  const fixed = [date(1, 1), date(1, 2), date(11, 30), date(12, 25), date(12, 26)];
+  const taken = new Set(fixed.filter((day) => !isWeekend(day)).map(iso));
+  for (const day of fixed.filter(isWeekend)) {
+    let substitute = new Date(day.getTime() + DAY_MS);
+    while (isWeekend(substitute) || taken.has(iso(substitute))) substitute = new Date(substitute.getTime() + DAY_MS);
+    taken.add(iso(substitute));
+  }
+  taken.add(iso(date(easterMonth, easterDay - 2))); // Good Friday
+  taken.add(iso(mondayOnOrAfter(5, 1))); // early May
+  taken.add(iso(mondayOnOrAfter(5, 25))); // spring: the last Monday of May
+  taken.add(iso(mondayOnOrAfter(8, 1))); // summer: the first Monday of August
+  return [...taken].sort();
+}
+
+describe('bank-holidays.json', () => {
+  const dates = bankHolidays.divisions['england-and-wales'];
+  const scottish = bankHolidays.divisions.scotland;
+
+  it('has one division per jurisdiction in the area contract, and no other', () => {
     // Assess
-    expect(bankHolidays.division).toBe('england-and-wales');
-    expect([...dates].sort()).toEqual(dates);
-    expect(new Set(dates).size).toBe(dates.length);
-    expect(dates.filter((d) => weekday(d) === 0 || weekday(d) === 6)).toEqual([]);
+    expect(Object.keys(bankHolidays).sort()).toEqual(['divisions']);
+    expect(Object.keys(bankHolidays.divisions).sort()).toEqual([...JURISDICTIONS].sort());
   });
 
-  it('has eight holidays in each year 2024 to 2028, as the statutory rules give them', () => {
-    for (const year of [2024, 2025, 2026, 2027, 2028]) {
+  it.each(JURISDICTIONS)('lists %s sorted, unique, and every date a Monday to Friday', (jurisdiction) => {
+    // Prepare
+    const list = bankHolidays.divisions[jurisdiction];
+
+    // Assess
+    expect([...list].sort()).toEqual(list);
+    expect(new Set(list).size).toBe(list.length);
+    expect(list.filter((d) => weekday(d) === 0 || weekday(d) === 6)).toEqual([]);
+  });
+
+  it('has eight England and Wales holidays in each year 2024 to 2028, as the statutory rules give them', () => {
+    for (const year of YEARS) {
       // Act
       const inYear = dates.filter((d) => d.startsWith(`${year}-`));
 
@@ -89,6 +136,18 @@ describe('bank-holidays.json', () => {
       expect(inYear, String(year)).toEqual(bankHolidaysByRule(year));
     }
     expect(dates).toHaveLength(40);
+  });
+
+  it('has nine Scottish holidays in each year 2024 to 2028, as the statutory rules give them', () => {
+    for (const year of YEARS) {
+      // Act
+      const inYear = scottish.filter((d) => d.startsWith(`${year}-`));
+
+      // Assess
+      expect(inYear, String(year)).toHaveLength(9);
+      expect(inYear, String(year)).toEqual(scottishBankHolidaysByRule(year));
+    }
+    expect(scottish).toHaveLength(45);
   });
 
   it('has the substitute days and moveable feasts spot-checked', () => {
@@ -101,6 +160,22 @@ describe('bank-holidays.json', () => {
     expect(dates).toContain('2026-08-31'); // summer bank holiday, last Monday of August
     expect(dates).not.toContain('2026-12-26');
   });
+
+  it('has the Scottish substitute days and differences from England and Wales spot-checked', () => {
+    // Assess
+    expect(scottish).toContain('2026-11-30'); // St Andrew's Day 2026 is a Monday
+    expect(scottish).toContain('2024-12-02'); // St Andrew's Day 2024 is a Saturday
+    expect(scottish).toContain('2025-12-01'); // St Andrew's Day 2025 is a Sunday
+    expect(scottish).toContain('2026-01-02'); // 2 January
+    expect(scottish).toContain('2027-01-04'); // 2 January 2027 is a Saturday
+    expect(scottish).toContain('2028-01-03'); // New Year's Day 2028 is a Saturday...
+    expect(scottish).toContain('2028-01-04'); // ...and 2 January a Sunday
+    expect(scottish).toContain('2026-08-03'); // summer bank holiday, first Monday of August
+    expect(scottish).toContain('2026-04-03'); // Good Friday
+    expect(scottish).not.toContain('2026-04-06'); // no Easter Monday in Scotland
+    expect(scottish).not.toContain('2026-08-31');
+    expect(dates).not.toContain('2026-11-30');
+  });
 });
 
 describe('WorkingCalendar', () => {
@@ -112,6 +187,18 @@ describe('WorkingCalendar', () => {
     expect(calendar.isWorkingDay('2026-04-05')).toBe(false); // Sunday
     expect(calendar.isWorkingDay('2026-04-06')).toBe(false); // Easter Monday
     expect(calendar.isWorkingDay('2026-04-07')).toBe(true);
+  });
+
+  it("counts Scotland's bank holidays, not England and Wales's, in Scotland", () => {
+    // Assess
+    expect(scotland.isWorkingDay('2026-04-03')).toBe(false); // Good Friday
+    expect(scotland.isWorkingDay('2026-04-06')).toBe(true); // Easter Monday is not a holiday in Scotland
+    expect(scotland.isWorkingDay('2026-11-30')).toBe(false); // St Andrew's Day
+    expect(calendar.isWorkingDay('2026-11-30')).toBe(true);
+    expect(scotland.isWorkingDay('2026-08-03')).toBe(false);
+    expect(scotland.isWorkingDay('2026-08-31')).toBe(true);
+    expect(scotland.isWorkingDay('2027-01-04')).toBe(false);
+    expect(calendar.isWorkingDay('2027-01-04')).toBe(true);
   });
 
   it('falls back to weekends only outside the covered years, and says so', () => {
@@ -127,12 +214,69 @@ describe('WorkingCalendar', () => {
     );
   });
 
-  it('rejects malformed dates and files', () => {
+  it('rejects malformed dates and lists', () => {
     // Assess
     expect(() => calendar.isWorkingDay('2026-02-30')).toThrow(RangeError);
     expect(() => calendar.isWorkingDay('26-04-07')).toThrow(RangeError);
     expect(() => new WorkingCalendar({ division: 'scotland', dates: [] })).toThrow();
-    expect(() => new WorkingCalendar({ division: 'england-and-wales', dates: ['2026-13-01'] })).toThrow();
+    expect(() => new WorkingCalendar(['2026-13-01'])).toThrow();
+    expect(new WorkingCalendar([]).isWorkingDay('2026-12-25')).toBe(true);
+  });
+});
+
+describe('WorkingCalendars', () => {
+  const both = (englandAndWales: string[], scotland: string[]) =>
+    new WorkingCalendars({ divisions: { 'england-and-wales': englandAndWales, scotland } });
+
+  it('gives each jurisdiction its own calendar and refuses an area with none', () => {
+    // Prepare
+    const calendars = both(['2026-04-06'], ['2026-11-30']);
+
+    // Assess
+    expect(calendars.for('england-and-wales').isWorkingDay('2026-04-06')).toBe(false);
+    expect(calendars.for('scotland').isWorkingDay('2026-04-06')).toBe(true);
+    expect(calendars.for('scotland').isWorkingDay('2026-11-30')).toBe(false);
+    expect(() => calendars.for(undefined)).toThrow(RangeError);
+    expect(() => calendars.for('wales' as Jurisdiction)).toThrow(RangeError);
+  });
+
+  it('covers a year only when every jurisdiction does', () => {
+    // Prepare
+    const calendars = both(['2029-01-01', '2030-01-01'], ['2029-01-01']);
+
+    // Assess
+    expect(calendars.coversYear(2029)).toBe(true);
+    expect(calendars.coversYear(2030)).toBe(false);
+    expect(WorkingCalendars.fromBundledData().coversYear(2024)).toBe(true);
+    expect(WorkingCalendars.fromBundledData().coversYear(2028)).toBe(true);
+    expect(WorkingCalendars.fromBundledData().coversYear(2029)).toBe(false);
+  });
+
+  it('refuses a file missing a jurisdiction, naming an unknown one, or in the old one-division shape', () => {
+    // Assess
+    expect(() => new WorkingCalendars({ divisions: { 'england-and-wales': [] } })).toThrow();
+    expect(() => new WorkingCalendars({ divisions: { 'england-and-wales': [], scotland: [], wales: [] } })).toThrow();
+    expect(() => new WorkingCalendars({ division: 'england-and-wales', dates: [] })).toThrow();
+    expect(() => both([], ['2026-11-31'])).toThrow();
+  });
+
+  it('covers this year and next, by the real clock: else extend functions/data/bank-holidays.json', () => {
+    // Prepare: deliberately the real clock, so this fails in time for someone to act.
+    const thisYear = new Date().getFullYear();
+    const missing = JURISDICTIONS.flatMap((jurisdiction) =>
+      [thisYear, thisYear + 1]
+        .filter((year) => !calendars.for(jurisdiction).coversYear(year))
+        .map((year) => `${jurisdiction} ${year}`),
+    );
+
+    // Assess
+    expect(
+      missing,
+      `Acknowledgement deadlines will ignore bank holidays for: ${missing.join(', ')}. ` +
+        'Extend functions/data/bank-holidays.json (every division, from https://www.gov.uk/bank-holidays) ' +
+        'and the year ranges its tests check.',
+    ).toEqual([]);
+    expect(calendars.coversYear(thisYear) && calendars.coversYear(thisYear + 1)).toBe(true);
   });
 });
 
@@ -191,6 +335,30 @@ describe('ackDueBy', () => {
 
     // Assess: Thu 24th, then Tue 29th and Wed 30th, skipping Fri 25th, the weekend and Mon 28th.
     expect(due.toISOString()).toBe('2026-12-30T10:00:00.000Z');
+  });
+
+  it("skips St Andrew's Day in Scotland only, for a MODERATE alert on Friday 27 November 2026", () => {
+    // Prepare
+    const friday = new Date('2026-11-27T10:00:00Z'); // GMT
+
+    // Act
+    const scottishDue = ackDueBy(friday, moderate, scotland);
+    const englishDue = ackDueBy(friday, moderate, calendar);
+
+    // Assess
+    expect(scottishDue.toISOString()).toBe('2026-12-01T10:00:00.000Z');
+    expect(englishDue.toISOString()).toBe('2026-11-30T10:00:00.000Z');
+  });
+
+  it('counts Easter Monday as a working day in Scotland', () => {
+    // Prepare
+    const thursday = new Date('2026-04-02T09:00:00Z'); // 10:00 BST
+
+    // Act
+    const due = ackDueBy(thursday, moderate, scotland);
+
+    // Assess: skips Good Friday and the weekend, not Easter Monday.
+    expect(londonParts(due)).toEqual({ date: '2026-04-06', time: '10:00:00.000' });
   });
 
   it('starts the clock at 09:00 on Monday for an alert created on Saturday', () => {
@@ -255,7 +423,7 @@ describe('ackDueBy', () => {
     expect(() => ackDueBy(new Date(Number.NaN), moderate, calendar)).toThrow(RangeError);
   });
 
-  it('holds the deadline invariants for any instant 2024-2028 and any deadline', () => {
+  it('holds the deadline invariants for any instant 2024-2028, any deadline and either jurisdiction', () => {
     // Prepare
     const instants = fc.date({
       min: new Date('2024-01-01T00:00:00.000Z'),
@@ -269,7 +437,8 @@ describe('ackDueBy', () => {
 
     // Act / Assess
     fc.assert(
-      fc.property(instants, deadlines, (createdAt, deadline) => {
+      fc.property(instants, deadlines, fc.constantFrom(...JURISDICTIONS), (createdAt, deadline, jurisdiction) => {
+        const calendar = calendars.for(jurisdiction);
         const due = ackDueBy(createdAt, deadline, calendar);
         expect(due.getTime()).toBeGreaterThan(createdAt.getTime());
         if (deadline.unit === 'hours') {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalKeyService } from '../../../functions/adapters/local/local-key-service.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../../functions/core/ports.js';
-import { canonicalContext, open, seal, SealError, type SealedBox } from '../../../functions/core/sealing.js';
+import { SealError } from '../../../functions/core/errors.js';
+import { canonicalContext, open, seal, type SealedBox } from '../../../functions/core/sealing.js';
 
 const CANARY = 'Test Child-Alpha canary-5c1e9a';
 const context: EncryptionContext = {

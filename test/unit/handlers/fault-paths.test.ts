@@ -1,7 +1,8 @@
 /**
  * The production wiring (SQS audit trail, KMS key service, DynamoDB without a local endpoint) with every
  * AWS client mocked: each dependency's failure must end as a 503 problem with Retry-After, never a 500,
- * and a create whose audit event cannot be sent must take back what it wrote.
+ * and a create is put on record before it is written: a refused record writes nothing, a failed write is
+ * corrected on the record with FAILED.
  */
 import { randomBytes } from 'node:crypto';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
@@ -188,21 +189,18 @@ describe('POST /v1/alerts on the production adapters', () => {
     expect(kms.commandCalls(GenerateDataKeyCommand).length).toBeGreaterThan(0);
   });
 
-  it('answers 503 when SQS refuses the audit message, and deletes the items it wrote', async () => {
+  it('answers 503 when SQS refuses the audit message, and writes nothing to DynamoDB', async () => {
     // Prepare
     sqs.on(SendMessageCommand).rejects(sqsThrottled());
 
     // Act
     const response = await createAlert(createEvent(), lambdaContext());
 
-    // Assess
+    // Assess: the creation is put on record first, so a refused record means no write was attempted
     expectUnavailable(response);
-    const deletes = ddb
-      .commandCalls(BatchWriteCommand)
-      .flatMap((call) => Object.values(call.args[0].input.RequestItems ?? {}).flat())
-      .filter((request) => request.DeleteRequest !== undefined)
-      .map((request) => request.DeleteRequest?.Key?.['sk']);
-    expect(deletes).toEqual(['SHARE#north-tyneside', 'ALERT']);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
     expect(table.size).toBe(0);
   });
 
@@ -220,7 +218,7 @@ describe('POST /v1/alerts on the production adapters', () => {
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('answers 503 when DynamoDB throttles the alert write, and reports nothing as done', async () => {
+  it('answers 503 when DynamoDB throttles the alert write, and corrects the SUCCESS already sent with FAILED', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(throttled());
 
@@ -229,7 +227,29 @@ describe('POST /v1/alerts on the production adapters', () => {
 
     // Assess
     expectUnavailable(response);
-    expect(sentEvents().filter((event) => event.outcome === 'SUCCESS')).toEqual([]);
+    const events = sentEvents();
+    expect(events.map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
+    const alertId = events[0]?.resource?.id;
+    expect(alertId).toEqual(expect.any(String));
+    expect(events[1]?.resource?.id).toBe(alertId);
+    expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageGroupId)).toEqual([alertId, alertId]);
+    for (const canary of CHILD_CANARIES) expect(sentBodies().join('\n')).not.toContain(canary);
+    expect(table.size).toBe(0);
+  });
+
+  it('still answers 503, not 500, when the write fails and its FAILED correction cannot be sent either', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(throttled());
+    sqs.on(SendMessageCommand).resolvesOnce({ MessageId: 'm-1' }).rejects(sqsThrottled());
+
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess
+    expectUnavailable(response);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
+    expect(sentEvents().map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
+    expect(table.size).toBe(0);
   });
 });
 

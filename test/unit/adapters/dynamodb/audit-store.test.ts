@@ -50,6 +50,7 @@ describe('DynamoAuditStore.put', () => {
         pk: `ALERT#${ALERT_ID}`,
         sk: `2026-03-10T10:15:00.000Z#${viewEvent.eventId}`,
         actorAreaPk: 'AREA#north-tyneside',
+        alertAreaPk: `ALERT#${ALERT_ID}#AREA#north-tyneside`,
         event: viewEvent,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -113,45 +114,76 @@ describe('DynamoAuditStore.listForAlert', () => {
     ddb.on(QueryCommand).resolves({ Items: [row(viewEvent)] });
 
     // Act
-    const page = await store.listForAlert(ALERT_ID, 50);
+    const page = await store.listForAlert(ALERT_ID, {}, 50);
 
     // Assess
     expect(page).toEqual({ items: [viewEvent] });
     const input = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
     expect(input).toEqual({
       TableName: TABLE,
-      KeyConditionExpression: 'pk = :pk',
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': 'pk' },
       ExpressionAttributeValues: { ':pk': `ALERT#${ALERT_ID}` },
       ScanIndexForward: false,
-      Limit: 50,
+      // One more than the page, to know whether a next page exists without an empty last page.
+      Limit: 51,
     });
   });
 
-  it('hands back a cursor bound to the alert, which starts the next page', async () => {
+  it("reads only the named areas' partitions of the alert, and merges them newest first", async () => {
     // Prepare
-    const last = { pk: `ALERT#${ALERT_ID}`, sk: `x#${viewEvent.eventId}` };
-    ddb.on(QueryCommand).resolvesOnce({ Items: [row(viewEvent)], LastEvaluatedKey: last }).resolves({ Items: [] });
+    const older = { ...viewEvent, eventId: '6d1f3a10-0000-4000-8000-000000000001', occurredAt: '2026-03-10T09:00:00.000Z' };
+    const newer = { ...viewEvent, eventId: '6d1f3a10-0000-4000-8000-000000000002', occurredAt: '2026-03-10T11:00:00.000Z' };
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `ALERT#${ALERT_ID}#AREA#north-tyneside` } })
+      .resolves({ Items: [row(older)] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':pk': `ALERT#${ALERT_ID}#AREA#northumberland` } })
+      .resolves({ Items: [row(newer)] });
 
     // Act
-    const first = await store.listForAlert(ALERT_ID, 1);
-    await store.listForAlert(ALERT_ID, 1, first.nextCursor);
+    const page = await store.listForAlert(ALERT_ID, { actorAreas: ['north-tyneside', 'northumberland'] }, 10);
 
     // Assess
-    expect(decodeCursor(first.nextCursor, `audit:${ALERT_ID}`, ['pk', 'sk'], { pk: `ALERT#${ALERT_ID}` })).toEqual(last);
-    expect(ddb.commandCalls(QueryCommand)[1]?.args[0].input.ExclusiveStartKey).toEqual(last);
+    expect(page.items.map((event) => event.eventId)).toEqual([newer.eventId, older.eventId]);
+    const inputs = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(inputs.map((input) => input.IndexName)).toEqual(['byAlertArea', 'byAlertArea']);
+    expect(inputs.map((input) => input.ExpressionAttributeNames)).toEqual([{ '#pk': 'alertAreaPk' }, { '#pk': 'alertAreaPk' }]);
   });
 
-  it("refuses another alert's cursor before querying", async () => {
+  it('hands back a cursor holding the last returned sort key, which bounds the next page', async () => {
     // Prepare
-    const other = '3f0c7c1e-0000-4000-8000-000000000002';
-    const cursor = encodeCursor(`audit:${other}`, { pk: `ALERT#${other}`, sk: 'x' });
-    const forged = encodeCursor(`audit:${ALERT_ID}`, { pk: `ALERT#${other}`, sk: 'x' });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [row(viewEvent)], LastEvaluatedKey: { pk: `ALERT#${ALERT_ID}`, sk: 'whatever' } })
+      .resolves({ Items: [] });
 
     // Act
-    const errors = await Promise.all([
-      store.listForAlert(ALERT_ID, 1, cursor).catch((caught: unknown) => caught),
-      store.listForAlert(ALERT_ID, 1, forged).catch((caught: unknown) => caught),
-    ]);
+    const first = await store.listForAlert(ALERT_ID, {}, 1);
+    await store.listForAlert(ALERT_ID, {}, 1, first.nextCursor);
+
+    // Assess
+    const sk = `${viewEvent.occurredAt}#${viewEvent.eventId}`;
+    expect(decodeCursor(first.nextCursor, `audit:${ALERT_ID}:*`, ['sk'], {})).toEqual({ sk });
+    const second = ddb.commandCalls(QueryCommand)[1]?.args[0].input;
+    expect(second?.KeyConditionExpression).toBe('#pk = :pk AND sk < :before');
+    expect(second?.ExpressionAttributeValues).toEqual({ ':pk': `ALERT#${ALERT_ID}`, ':before': sk });
+  });
+
+  it("refuses another alert's or another view's cursor, and a sort key it could not have issued, before querying", async () => {
+    // Prepare
+    const other = '3f0c7c1e-0000-4000-8000-000000000002';
+    const sk = `${viewEvent.occurredAt}#${viewEvent.eventId}`;
+    const cursors = [
+      encodeCursor(`audit:${other}:*`, { sk }),
+      encodeCursor(`audit:${ALERT_ID}:north-tyneside,northumberland`, { sk }),
+      encodeCursor(`audit:${ALERT_ID}:*`, { sk: 'not-a-sort-key' }),
+      encodeCursor(`audit:${ALERT_ID}:*`, { pk: `ALERT#${ALERT_ID}`, sk }),
+    ];
+
+    // Act
+    const errors = await Promise.all(
+      cursors.map((cursor) => store.listForAlert(ALERT_ID, {}, 1, cursor).catch((caught: unknown) => caught)),
+    );
 
     // Assess
     for (const error of errors) {
@@ -166,7 +198,7 @@ describe('DynamoAuditStore.listForAlert', () => {
     ddb.on(QueryCommand).rejects(throttled());
 
     // Act
-    const attempt = store.listForAlert(ALERT_ID, 1);
+    const attempt = store.listForAlert(ALERT_ID, {}, 1);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });

@@ -109,10 +109,18 @@ describe('page cursors', () => {
     );
   });
 
+  it('refuses a key with an empty value, which DynamoDB would reject as a 5xx-causing ValidationException', () => {
+    // Act
+    const error = refusal(encodeCursor(SCOPE, { pk: '', sk: 'x', inboxPk: OWN.inboxPk, inboxSk: 'y' }));
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+  });
+
   it('round-trips arbitrary key values and refuses any other partition (fast-check)', () => {
     // Act and Assess
     fc.assert(
-      fc.property(fc.string({ maxLength: 100 }), fc.string({ maxLength: 100 }), fc.string({ maxLength: 100 }), (pk, sk, inboxSk) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 100 }), fc.string({ minLength: 1, maxLength: 100 }), fc.string({ minLength: 1, maxLength: 100 }), (pk, sk, inboxSk) => {
         const key = { pk, sk, inboxPk: OWN.inboxPk, inboxSk };
         expect(decodeCursor(encodeCursor(SCOPE, key), SCOPE, NAMES, OWN)).toEqual(key);
         const other = refusal(encodeCursor(SCOPE, { ...key, inboxPk: `INBOX#${pk}x` }));

@@ -5,7 +5,7 @@ import type { Role } from '../../../../contracts/identity.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
 import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { createAlert } from '../../../../functions/core/alerts/create-alert.js';
-import { DependencyUnavailableError, ForbiddenError, ValidationError } from '../../../../functions/core/errors.js';
+import { CompensationFailedError, DependencyUnavailableError, ForbiddenError, ValidationError } from '../../../../functions/core/errors.js';
 import { CHILD, childCanaries, contextFor, createRequest, makeFakes, NOW } from '../../../support/fakes.js';
 
 const HOUR_MS = 3_600_000;
@@ -144,6 +144,38 @@ describe('createAlert', () => {
       // Assess: Tuesday -> Friday
       expect(created.shares[0]?.ackDueBy).toBe('2026-03-13T10:00:00.000Z');
     });
+
+    it.each([
+      ['MODERATE', '2026-12-01T10:00:00.000Z', '2026-11-30T10:00:00.000Z'],
+      ['EMERGING', '2026-12-03T10:00:00.000Z', '2026-12-02T10:00:00.000Z'],
+    ] as const)(
+      "counts a %s deadline in the recipient's jurisdiction: Scotland skips St Andrew's Day, England does not",
+      async (level, scottishDue, englishDue) => {
+        // Prepare: Friday 27 November 2026, 10:00 London (GMT); Monday 30th is St Andrew's Day in Scotland only
+        const { deps, clock, alerts } = makeFakes();
+        clock.set('2026-11-27T10:00:00.000Z');
+        const request = createRequest({
+          recipients: [
+            { area: 'scottish-borders', scopes: ['RISK'] },
+            { area: 'north-tyneside', scopes: ['RISK'] },
+          ],
+          risk: { level, exploitation: ['CCE'], summary: CHILD.summary },
+        });
+
+        // Act
+        const created = await createAlert(deps, contextFor('northumberland', 'police'), request);
+
+        // Assess
+        expect(created.shares.map((share) => [share.area, share.ackDueBy])).toEqual([
+          ['scottish-borders', scottishDue],
+          ['north-tyneside', englishDue],
+        ]);
+        expect([...alerts.shares.values()].map((share) => [share.recipientArea, share.ackDueBy]).sort()).toEqual([
+          ['north-tyneside', englishDue],
+          ['scottish-borders', scottishDue],
+        ]);
+      },
+    );
   });
 
   describe('rules the schema cannot check', () => {
@@ -312,7 +344,7 @@ describe('createAlert', () => {
   });
 
   describe('when the audit trail fails', () => {
-    it('removes the alert and its shares when the SUCCESS event cannot be recorded, and propagates the error', async () => {
+    it('writes nothing when the SUCCESS event cannot be recorded first, and propagates the error', async () => {
       // Prepare
       const { deps, alerts, trail } = makeFakes();
       trail.failWhen = (event) => event.action === 'ALERT_CREATE' && event.outcome === 'SUCCESS';
@@ -323,29 +355,29 @@ describe('createAlert', () => {
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
-      expect(alerts.calls).toEqual(['create', 'remove']);
+      expect(alerts.calls).not.toContain('create');
       expect(alerts.alerts.size).toBe(0);
       expect(alerts.shares.size).toBe(0);
       expect(trail.events).toEqual([]);
     });
 
-    it('still reports the audit failure when the clean-up itself fails', async () => {
+    it('reports a CompensationFailedError when neither the write nor its FAILED correction goes through', async () => {
       // Prepare
       const { deps, alerts, trail } = makeFakes();
-      trail.failWhen = () => true;
-      alerts.remove = async () => {
-        throw new DependencyUnavailableError('database');
-      };
+      alerts.failCreate = new DependencyUnavailableError('database');
+      trail.failWhen = (event) => event.outcome === 'FAILED';
 
       // Act
       const attempt = createAlert(deps, contextFor('northumberland', 'police'), createRequest());
 
       // Assess
-      await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
+      await expect(attempt).rejects.toBeInstanceOf(CompensationFailedError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+      expect(trail.events.map((event) => event.outcome)).toEqual(['SUCCESS']);
     });
   });
 
-  it('propagates a store failure without recording success', async () => {
+  it('records SUCCESS before the write and corrects it with FAILED when the store fails', async () => {
     // Prepare
     const { deps, alerts, trail } = makeFakes();
     alerts.failCreate = new DependencyUnavailableError('database');
@@ -355,7 +387,9 @@ describe('createAlert', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    expect(trail.events).toEqual([]);
+    expect(trail.events.map((event) => `${event.action} ${event.outcome}`)).toEqual(['ALERT_CREATE SUCCESS', 'ALERT_CREATE FAILED']);
+    expect(trail.events[0]?.resource?.id).toBe(trail.events[1]?.resource?.id);
+    expect(alerts.alerts.size).toBe(0);
   });
 });
 

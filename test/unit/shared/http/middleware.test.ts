@@ -412,21 +412,87 @@ describe('idempotency', () => {
     expect(store.calls).toEqual([]);
   });
 
-  it('still answers success when the response cannot be remembered', async () => {
+  it('still answers success when the response cannot be remembered, after one retry and an error logged', async () => {
     // Prepare
     const { call, store } = harness();
+    let completes = 0;
     store.complete = async () => {
+      completes += 1;
       throw new DependencyUnavailableError('database');
     };
-    const warn = vi.spyOn(logger, 'warn');
+    const error = vi.spyOn(logger, 'error');
 
     // Act
-    const response = await call(request('key-1'));
+    const response = await call({ ...request('key-1'), requestId: 'req-remember' });
 
     // Assess
     expect(response.statusCode).toBe(201);
-    expect(warn).toHaveBeenCalledWith('idempotency record not completed', { errors: ['DependencyUnavailableError'] });
-    warn.mockRestore();
+    expect(completes).toBe(2);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error).toHaveBeenCalledWith('idempotency record not completed', {
+      requestId: 'req-remember',
+      errors: ['DependencyUnavailableError'],
+    });
+    error.mockRestore();
+  });
+
+  it('remembers the response when the second attempt to complete succeeds, logging no error', async () => {
+    // Prepare
+    let runs = 0;
+    const { call, store } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs });
+    });
+    const complete = store.complete.bind(store);
+    let completes = 0;
+    store.complete = async (...args) => {
+      completes += 1;
+      if (completes === 1) throw new DependencyUnavailableError('database');
+      return complete(...args);
+    };
+    const error = vi.spyOn(logger, 'error');
+
+    // Act
+    const first = await call(request('key-1'));
+    const replay = await call(request('key-1'));
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(completes).toBe(2);
+    expect(error).not.toHaveBeenCalled();
+    expect(runs).toBe(1);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(first.body);
+    error.mockRestore();
+  });
+
+  it('replays the same JSON re-serialised (keys reordered, whitespace changed), but refuses a changed value', async () => {
+    // Prepare
+    let runs = 0;
+    const { call } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs });
+    });
+    const original = '{"a":1,"b":{"x":"y","z":[1,{"p":true,"q":null}]},"c":"text"}';
+    const reserialised = '{\n  "c" : "text",\n  "b": { "z": [ 1, { "q": null, "p": true } ], "x": "y" },\t"a": 1\n}\n';
+    const first = await call(request('key-1', original));
+
+    // Act
+    const replay = await call(request('key-1', reserialised));
+    const changedValue = await call(request('key-1', '{"a":1,"b":{"x":"y","z":[1,{"p":false,"q":null}]},"c":"text"}'));
+    const reorderedArray = await call(request('key-1', '{"a":1,"b":{"x":"y","z":[{"p":true,"q":null},1]},"c":"text"}'));
+    const extraKey = await call(request('key-1', '{"a":1,"b":{"x":"y","z":[1,{"p":true,"q":null}]},"c":"text","d":0}'));
+
+    // Assess
+    expect(first.statusCode).toBe(201);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(first.body);
+    for (const refused of [changedValue, reorderedArray, extraKey]) {
+      expect(refused.statusCode).toBe(422);
+      expect(problem(refused).errors).toEqual([{ path: 'headers.idempotency-key', message: 'already used with a different body' }]);
+    }
+    expect(runs).toBe(1);
   });
 
   it('answers 503 when the key cannot be claimed', async () => {

@@ -1,0 +1,61 @@
+/**
+ * API Gateway's JWT authorizer refuses a request with no valid token before any function runs, so no
+ * handler can audit it. This function, subscribed to the API's access log (filtered to status 401),
+ * records each such refusal in the audit trail like every other refused attempt. The local hub's gateway
+ * records them directly, so this function runs only on AWS.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import type { CloudWatchLogsEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { errorNames, logger } from '../shared/logger.js';
+import { auditRecorder } from '../shared/wiring.js';
+
+const audit = auditRecorder();
+
+/** The fields of the access log format infra/ configures that this function reads. */
+const AccessLogLine = z.object({
+  requestId: z.string().min(1).max(256),
+  routeKey: z.string().max(256).default('-'),
+  status: z.string(),
+  requestTimeEpoch: z.coerce.number().int().positive().optional(),
+});
+
+type LogsPayload = { logEvents: { id: string; timestamp: number; message: string }[] };
+
+export async function handler(event: CloudWatchLogsEvent): Promise<void> {
+  const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as LogsPayload;
+  let skipped = 0;
+  for (const logEvent of payload.logEvents) {
+    const line = parseLine(logEvent.message);
+    if (line === undefined || line.status !== '401') {
+      skipped += 1;
+      continue;
+    }
+    // A thrown error makes Lambda retry the whole delivery; the fixed event id keeps that from
+    // recording any refusal twice.
+    await audit.unauthenticated(line.requestId, line.routeKey, {
+      occurredAt: new Date(line.requestTimeEpoch ?? logEvent.timestamp),
+      eventId: uuidFrom(line.requestId),
+      source: 'api-gateway',
+    });
+  }
+  // The subscription's filter sends only 401 lines; anything else arriving is a filter to fix.
+  if (skipped > 0) logger.warn('access log lines skipped', { skipped });
+}
+
+function parseLine(message: string): z.infer<typeof AccessLogLine> | undefined {
+  try {
+    const parsed = AccessLogLine.safeParse(JSON.parse(message));
+    return parsed.success ? parsed.data : undefined;
+  } catch (error) {
+    logger.warn('access log line is not JSON', { errors: errorNames(error) });
+    return undefined;
+  }
+}
+
+/** A stable UUID-shaped id for one request, so a redelivered log line is the same audit event. */
+function uuidFrom(requestId: string): string {
+  const hex = createHash('sha256').update(`authorizer-refusal:${requestId}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
