@@ -11,6 +11,16 @@ export const AUDIT_ACTIONS = [
   'ALERT_VIEW',
   'ALERT_ACKNOWLEDGE',
   'ALERT_AUDIT_READ',
+  'MEETING_REQUEST',
+  'MEETING_LIST',
+  'MEETING_VIEW',
+  'MEETING_RESPOND',
+  'MEETING_SCHEDULE',
+  'MEETING_CANCEL',
+  'MEETING_CALENDAR',
+  'MEETING_RECORD',
+  'MEETING_ACTION_UPDATE',
+  'MEETING_AUDIT_READ',
   'AUTHENTICATE',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
@@ -41,7 +51,7 @@ export const AuditEvent = z.strictObject({
   /** The resource acted on, when there is one; the alert's areas let each side read its history. */
   resource: z
     .object({
-      type: z.literal('alert'),
+      type: z.enum(['alert', 'meeting']),
       id: z.string().max(128),
     })
     .optional(),
@@ -60,7 +70,9 @@ export const AccessHistoryEntry = z.object({
   detail: AuditEvent.shape.detail,
 });
 export const AccessHistory = z.object({
-  alertId: z.uuid(),
+  /** The alert's or the meeting's id. */
+  alertId: z.uuid().optional(),
+  meetingId: z.uuid().optional(),
   items: z.array(AccessHistoryEntry),
   nextCursor: z.string().optional(),
 });

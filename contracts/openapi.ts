@@ -15,6 +15,20 @@ import {
 } from './alerts.js';
 import { AreaList } from './areas.js';
 import { AccessHistory, AccessHistoryQuery } from './audit.js';
+import {
+  CancelMeetingRequest,
+  ListMeetingsQuery,
+  MeetingList,
+  MeetingResponseRequest,
+  MeetingStatus,
+  MeetingView,
+  RecordMeetingRequest,
+  RecordMeetingResponse,
+  RequestMeetingRequest,
+  RequestMeetingResponse,
+  ScheduleMeetingRequest,
+  UpdateActionRequest,
+} from './meetings.js';
 import { Problem } from './problem.js';
 
 type Operation = {
@@ -22,7 +36,7 @@ type Operation = {
   readonly roles?: string;
   readonly request?: z.ZodType;
   readonly query?: z.ZodObject;
-  readonly success: { readonly status: number; readonly schema: z.ZodType };
+  readonly success: { readonly status: number; readonly schema: z.ZodType; readonly mediaType?: string };
   readonly errors: readonly number[];
   readonly idempotent?: boolean;
   readonly public?: boolean;
@@ -77,6 +91,80 @@ export const OPERATIONS: Readonly<Record<string, Operation>> = {
     success: { status: 200, schema: AccessHistory },
     errors: [401, 403, 404, 422, 503],
   },
+  'POST /v1/meetings': {
+    summary: 'Request a case-focussed cross-boundary meeting about a child, proposing slots',
+    roles: 'coordinator, chair',
+    request: RequestMeetingRequest,
+    success: { status: 201, schema: RequestMeetingResponse },
+    errors: [400, 401, 403, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'GET /v1/meetings': {
+    summary: "The caller's area's requested (outbox) or invited (inbox) meetings, newest first",
+    roles: 'police, coordinator, chair, practitioner',
+    query: ListMeetingsQuery,
+    success: { status: 200, schema: MeetingList },
+    errors: [401, 403, 422, 503],
+  },
+  'GET /v1/meetings/{meetingId}': {
+    summary: 'A meeting: slots, every area\'s answer, status, and once held the record and actions',
+    roles: 'police, coordinator, chair, practitioner (of a participating area)',
+    success: { status: 200, schema: MeetingView },
+    errors: [401, 403, 404, 503],
+  },
+  'POST /v1/meetings/{meetingId}/responses': {
+    summary: 'Accept a slot, decline with a reason, or propose another slot (until scheduled)',
+    roles: 'coordinator, chair (of an invited area)',
+    request: MeetingResponseRequest,
+    success: { status: 201, schema: z.object({ meetingId: z.uuid(), area: z.string(), response: z.string(), slotId: z.string().optional() }) },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'POST /v1/meetings/{meetingId}/schedule': {
+    summary: 'Fix the slot (force: true for a slot nobody accepted)',
+    roles: 'coordinator, chair (of the requesting area)',
+    request: ScheduleMeetingRequest,
+    success: { status: 200, schema: z.object({ meetingId: z.uuid(), status: MeetingStatus, slotId: z.string() }) },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'POST /v1/meetings/{meetingId}/cancel': {
+    summary: 'Cancel a meeting that has not happened',
+    roles: 'coordinator, chair (of the requesting area)',
+    request: CancelMeetingRequest,
+    success: { status: 200, schema: z.object({ meetingId: z.uuid(), status: MeetingStatus }) },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'GET /v1/meetings/{meetingId}/calendar.ics': {
+    summary: 'The RFC 5545 invitation of a scheduled meeting (no child identity in it)',
+    roles: 'police, coordinator, chair, practitioner (of a participating area)',
+    success: { status: 200, schema: z.string(), mediaType: 'text/calendar' },
+    errors: [401, 403, 404, 409, 503],
+  },
+  'POST /v1/meetings/{meetingId}/record': {
+    summary: 'Record attendance, decisions, the disruption plan and actions, once, after the start',
+    roles: 'coordinator, chair (of the requesting area)',
+    request: RecordMeetingRequest,
+    success: { status: 201, schema: RecordMeetingResponse },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'PATCH /v1/meetings/{meetingId}/actions/{actionId}': {
+    summary: "Update an action's status with a note",
+    roles: 'police, coordinator, chair, practitioner (of the area that owns the action)',
+    request: UpdateActionRequest,
+    success: { status: 200, schema: z.object({ meetingId: z.uuid(), actionId: z.string(), status: z.string(), updatedAt: z.string() }) },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422, 503],
+    idempotent: true,
+  },
+  'GET /v1/meetings/{meetingId}/audit': {
+    summary: "A meeting's access history, for the participating areas",
+    roles: 'police, coordinator, chair, auditor',
+    query: AccessHistoryQuery,
+    success: { status: 200, schema: AccessHistory },
+    errors: [401, 403, 404, 422, 503],
+  },
 };
 
 const schema = (type: z.ZodType, io: 'input' | 'output') => {
@@ -91,7 +179,12 @@ export function openApiDocument(): Record<string, unknown> {
     const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] as string);
     const queryShape = operation.query === undefined ? {} : (schema(operation.query, 'input')['properties'] as Record<string, unknown>);
     const parameters = [
-      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } })),
+      ...pathParams.map((name) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: name === 'actionId' ? { type: 'string' } : { type: 'string', format: 'uuid' },
+      })),
       ...Object.entries(queryShape).map(([name, value]) => ({ name, in: 'query', required: false, schema: value })),
       ...(operation.idempotent === true
         ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 128 } }]
@@ -109,7 +202,7 @@ export function openApiDocument(): Record<string, unknown> {
       responses: {
         [operation.success.status]: {
           description: 'Success',
-          content: { 'application/json': { schema: schema(operation.success.schema, 'output') } },
+          content: { [operation.success.mediaType ?? 'application/json']: { schema: schema(operation.success.schema, 'output') } },
         },
         ...Object.fromEntries(
           operation.errors.map((status) => [

@@ -16,6 +16,7 @@ import {
   ALERTS_TABLE,
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
+  MEETINGS_TABLE,
   type TableDefinition,
   type TableNames,
 } from '../functions/adapters/dynamodb/tables.js';
@@ -24,6 +25,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   alerts: 'mset-hub-alerts',
   audit: 'mset-hub-audit',
   idempotency: 'mset-hub-idempotency',
+  meetings: 'mset-hub-meetings',
 };
 
 export type LocalDynamo = { readonly endpoint: string; close(): Promise<void> };
@@ -59,6 +61,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     ensureTable(client, names.alerts, ALERTS_TABLE),
     ensureTable(client, names.audit, AUDIT_TABLE),
     ensureTable(client, names.idempotency, IDEMPOTENCY_TABLE),
+    ensureTable(client, names.meetings, MEETINGS_TABLE),
   ]);
 }
 

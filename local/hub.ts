@@ -51,6 +51,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     ALERTS_TABLE: LOCAL_TABLE_NAMES.alerts,
     AUDIT_TABLE: LOCAL_TABLE_NAMES.audit,
     IDEMPOTENCY_TABLE: LOCAL_TABLE_NAMES.idempotency,
+    MEETINGS_TABLE: LOCAL_TABLE_NAMES.meetings,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     AWS_REGION: 'eu-west-2',
     AWS_EC2_METADATA_DISABLED: 'true',

@@ -54,6 +54,7 @@ export const IMPORT_ENV: Readonly<Record<string, string>> = {
   ALERTS_TABLE: 'mset-hub-alerts',
   AUDIT_TABLE: 'mset-hub-audit',
   IDEMPOTENCY_TABLE: 'mset-hub-idempotency',
+  MEETINGS_TABLE: 'mset-hub-meetings',
   KEY_SERVICE: 'kms',
   KMS_KEY_ID: 'dummy',
   AUDIT_QUEUE: 'sqs',

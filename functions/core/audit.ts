@@ -24,7 +24,7 @@ export class AuditRecorder {
     context: RequestContext,
     action: AuditAction,
     outcome: AuditOutcome,
-    options: { alertId?: string; detail?: AuditDetail; eventId?: string } = {},
+    options: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string } = {},
   ): Promise<void> {
     const { caller } = context;
     await this.trail.record({
@@ -35,6 +35,7 @@ export class AuditRecorder {
       outcome,
       actor: { sub: caller.sub, name: caller.name, area: caller.area, agency: caller.agency, roles: [...caller.roles] },
       ...(options.alertId === undefined ? {} : { resource: { type: 'alert' as const, id: options.alertId } }),
+      ...(options.meetingId === undefined ? {} : { resource: { type: 'meeting' as const, id: options.meetingId } }),
       ...(options.detail === undefined ? {} : { detail: options.detail }),
     });
   }
@@ -60,15 +61,29 @@ export class AuditRecorder {
     });
   }
 
-  /** Records that the caller's area may not know the resource exists, then refuses with 404. */
-  async notFound(context: RequestContext, action: AuditAction, alertId?: string): Promise<never> {
-    await this.record(context, action, 'NOT_FOUND', alertId === undefined ? {} : { alertId });
-    throw new NotFoundError('No such alert');
+  /**
+   * Records that the caller's area may not know the resource exists, then refuses with 404. `target` is
+   * an alert id, or a meeting.
+   */
+  async notFound(context: RequestContext, action: AuditAction, target?: AuditTarget): Promise<never> {
+    await this.record(context, action, 'NOT_FOUND', resourceOf(target));
+    throw new NotFoundError(isMeeting(target) ? 'No such meeting' : 'No such alert');
   }
 
   /** Records that the caller's role lacks the right, then refuses with 403. */
-  async forbidden(context: RequestContext, action: AuditAction, message: string, alertId?: string): Promise<never> {
-    await this.record(context, action, 'FORBIDDEN', alertId === undefined ? {} : { alertId });
+  async forbidden(context: RequestContext, action: AuditAction, message: string, target?: AuditTarget): Promise<never> {
+    await this.record(context, action, 'FORBIDDEN', resourceOf(target));
     throw new ForbiddenError(message);
   }
+}
+
+/** An alert, by its id, or a meeting (without an id when the one asked for was malformed). */
+export type AuditTarget = string | { readonly meetingId?: string };
+
+const isMeeting = (target: AuditTarget | undefined): boolean => typeof target === 'object';
+
+function resourceOf(target: AuditTarget | undefined): { alertId?: string; meetingId?: string } {
+  if (target === undefined) return {};
+  if (typeof target === 'string') return { alertId: target };
+  return target.meetingId === undefined ? {} : { meetingId: target.meetingId };
 }

@@ -119,8 +119,8 @@ export interface AuditStore {
   /** Idempotent: the same event stored twice is one record. */
   put(event: AuditEvent): Promise<void>;
   /** Newest first; with `actorAreas`, only events by people of those areas. */
-  listForAlert(
-    alertId: string,
+  listForResource(
+    resource: { readonly type: 'alert' | 'meeting'; readonly id: string },
     filter: { readonly actorAreas?: readonly AreaId[] },
     limit: number,
     cursor?: string,
@@ -138,4 +138,82 @@ export interface IdempotencyStore {
   claim(key: string, requestHash: string, expiresAt: Date): Promise<IdempotencyRecord | undefined>;
   complete(key: string, response: string, expiresAt: Date): Promise<void>;
   release(key: string): Promise<void>;
+}
+
+// ---- meetings ----
+
+export type StoredPerson = { readonly sub: string; readonly name: string; readonly agency: string; readonly area: AreaId };
+
+export type StoredSlot = {
+  readonly slotId: string;
+  readonly start: string;
+  readonly durationMinutes: number;
+  readonly proposedBy: AreaId;
+};
+
+export type StoredAreaResponse = {
+  readonly response: 'ACCEPT' | 'DECLINE' | 'PROPOSE';
+  readonly slotId?: string;
+  /** A decline's reason: free text, so sealed. */
+  readonly reason?: SealedBox;
+  readonly attendees?: readonly { readonly agency: string; readonly role: string }[];
+  readonly respondedAt: string;
+  readonly by: StoredPerson;
+};
+
+export type StoredAction = {
+  readonly actionId: string;
+  readonly ownerArea: AreaId;
+  readonly ownerAgency: string;
+  readonly dueBy: string;
+  readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
+  readonly updates: readonly {
+    readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
+    readonly note: SealedBox;
+    readonly at: string;
+    readonly by: StoredPerson;
+  }[];
+};
+
+/**
+ * A meeting is one item, changed only by a conditional write on `version`: two concurrent changes
+ * cannot both win, and the loser is told (409) rather than overwritten.
+ */
+export type StoredMeeting = {
+  readonly meetingId: string;
+  readonly version: number;
+  readonly requestingArea: AreaId;
+  readonly invitedAreas: readonly AreaId[];
+  readonly status: 'REQUESTED' | 'SCHEDULED' | 'HELD' | 'CANCELLED';
+  readonly format: string;
+  readonly createdAt: string;
+  readonly createdBy: StoredPerson;
+  readonly alertIds: readonly string[];
+  /** The child: name and date of birth. */
+  readonly subject: SealedBox;
+  /** Reason and agenda. */
+  readonly request: SealedBox;
+  readonly slots: readonly StoredSlot[];
+  readonly responses: Readonly<Record<AreaId, StoredAreaResponse>>;
+  readonly scheduled?: { readonly slotId: string; readonly at: string; readonly by: StoredPerson };
+  readonly cancelled?: { readonly reason: SealedBox; readonly at: string; readonly by: StoredPerson };
+  readonly record?: {
+    readonly attendance: readonly { readonly area: AreaId; readonly agency: string }[];
+    readonly reviewDate: string;
+    /** Decisions, disruption plan and every action's description. */
+    readonly content: SealedBox;
+    readonly recordedAt: string;
+    readonly by: StoredPerson;
+  };
+  readonly actions: readonly StoredAction[];
+};
+
+export interface MeetingRepository {
+  /** Writes the meeting and one listing row per participating area. */
+  create(meeting: StoredMeeting): Promise<void>;
+  get(meetingId: string): Promise<StoredMeeting | undefined>;
+  /** Writes `meeting` only if the stored version is still `expectedVersion`. */
+  save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;
+  /** Newest first: `outbox` the area requested, `inbox` it was invited to. */
+  list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<StoredMeeting>>;
 }

@@ -9,6 +9,7 @@ const Config = z.object({
   ALERTS_TABLE: z.string().min(1),
   AUDIT_TABLE: z.string().min(1),
   IDEMPOTENCY_TABLE: z.string().min(1),
+  MEETINGS_TABLE: z.string().min(1),
   AWS_REGION: z.string().min(1).default('eu-west-2'),
   /** Set only for a DynamoDB API other than AWS's own, such as the local hub's dynalite. */
   DYNAMODB_ENDPOINT: z.url().optional(),

@@ -11,6 +11,7 @@ import { awsClientConfig } from '../adapters/aws-client-config.js';
 import { DynamoAlertStore } from '../adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
+import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
 import { createKmsClient, KmsKeyService } from '../adapters/kms/kms-key-service.js';
 import { InProcessAuditTrail, InProcessQueue } from '../adapters/local/in-process-queue.js';
 import { LocalKeyService } from '../adapters/local/local-key-service.js';
@@ -54,6 +55,7 @@ export const documentClient = /* @__PURE__ */ once(() => {
 
 export const alertRepository = /* @__PURE__ */ once(() => new DynamoAlertStore(documentClient(), config().ALERTS_TABLE));
 export const auditStore = /* @__PURE__ */ once(() => new DynamoAuditStore(documentClient(), config().AUDIT_TABLE));
+export const meetingRepository = /* @__PURE__ */ once(() => new DynamoMeetingStore(documentClient(), config().MEETINGS_TABLE));
 export const idempotencyStore = /* @__PURE__ */ once(() => new DynamoIdempotencyStore(documentClient(), config().IDEMPOTENCY_TABLE));
 
 /** The local hub's queue, shared by every producer in the process and its one consumer. */

@@ -558,7 +558,7 @@ describe('properties over generated bad requests', () => {
       fc.constantFrom<unknown>(0, null, true, [], {}, ['x']),
     );
     const keyName = fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom('pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'alertAreaPk') },
+      { weight: 4, arbitrary: fc.constantFrom('pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'resourceAreaPk') },
       { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '__proto__', 'constructor', 'k'.repeat(600))) },
     );
     /** A key map of the listing's own attribute names (often with its own partition fixed), or anything. */

@@ -18,7 +18,7 @@ import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } fro
 import type { SealedBox } from '../../functions/core/sealing.js';
 import { ensureTables, type LocalDynamo, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
 
-const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency' };
+const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
 
@@ -387,7 +387,7 @@ describe('DynamoAuditStore on dynalite', () => {
       new QueryCommand({ TableName: NAMES.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` } }),
     );
     expect(Items).toHaveLength(1);
-    expect((await audit.listForAlert(alertId, {}, 10)).items).toEqual([event(1, alertId)]);
+    expect((await audit.listForResource({ type: 'alert', id: alertId }, {}, 10)).items).toEqual([event(1, alertId)]);
   });
 
   it("gives a recipient only its own area's and the sender's events, with cursors naming nothing else", async () => {
@@ -407,7 +407,7 @@ describe('DynamoAuditStore on dynalite', () => {
     const cursors: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await audit.listForAlert(alertId, areas, 1, cursor);
+      const page = await audit.listForResource({ type: 'alert', id: alertId }, areas, 1, cursor);
       seen.push(...page.items.map((item) => `${item.requestId} ${item.actor.area}`));
       cursor = page.nextCursor;
       if (cursor !== undefined) cursors.push(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -428,9 +428,9 @@ describe('DynamoAuditStore on dynalite', () => {
     await audit.put(event(6, other));
 
     // Act
-    const first = await audit.listForAlert(alertId, {}, 3);
-    const second = await audit.listForAlert(alertId, {}, 3, first.nextCursor);
-    const forged = audit.listForAlert(other, {}, 3, first.nextCursor);
+    const first = await audit.listForResource({ type: 'alert', id: alertId }, {}, 3);
+    const second = await audit.listForResource({ type: 'alert', id: alertId }, {}, 3, first.nextCursor);
+    const forged = audit.listForResource({ type: 'alert', id: other }, {}, 3, first.nextCursor);
 
     // Assess
     expect([...first.items, ...second.items].map((item) => item.requestId)).toEqual(['req-5', 'req-4', 'req-3', 'req-2', 'req-1']);

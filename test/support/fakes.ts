@@ -154,18 +154,18 @@ export class InMemoryAuditStore implements AuditStore {
     if (!this.events.has(event.eventId)) this.events.set(event.eventId, clone(event));
   }
 
-  async listForAlert(
-    alertId: string,
+  async listForResource(
+    resource: { readonly type: 'alert' | 'meeting'; readonly id: string },
     filter: { readonly actorAreas?: readonly AreaId[] },
     limit: number,
     cursor?: string,
   ): Promise<Page<AuditEvent>> {
     const rows = [...this.events.values()]
-      .filter((event) => event.resource?.id === alertId)
+      .filter((event) => event.resource?.type === resource.type && event.resource.id === resource.id)
       .filter((event) => filter.actorAreas === undefined || filter.actorAreas.includes(event.actor.area ?? ''))
       .sort((a, b) => `${b.occurredAt}#${b.eventId}`.localeCompare(`${a.occurredAt}#${a.eventId}`))
       .map(clone);
-    return paginate(rows, `audit:${alertId}:${filter.actorAreas?.join(',') ?? '*'}`, limit, cursor);
+    return paginate(rows, `audit:${resource.type}:${resource.id}:${filter.actorAreas?.join(',') ?? '*'}`, limit, cursor);
   }
 }
 

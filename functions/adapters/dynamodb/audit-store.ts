@@ -1,7 +1,7 @@
 /**
- * The audit table: one item per event, under the alert it concerns (or the actor's area when it concerns
- * none), and indexed by (alert, actor's area) so a recipient's view of an alert's history is a read of
- * exactly the partitions it may see. Written only by the audit consumer.
+ * The audit table: one item per event, under the alert or meeting it concerns (or the actor's area when it
+ * concerns neither), and indexed by (resource, actor's area) so a recipient's view of a history is a read
+ * of exactly the partitions it may see. Written only by the audit consumer.
  */
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../../contracts/audit.js';
@@ -11,10 +11,11 @@ import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z#[0-9a-f-]{36}$/;
-const alertPk = (alertId: string) => `ALERT#${alertId}`;
-const alertAreaPk = (alertId: string, area: string) => `ALERT#${alertId}#AREA#${area}`;
-const resourcePk = (event: AuditEvent) =>
-  event.resource === undefined ? `AREA#${event.actor.area ?? 'unknown'}` : alertPk(event.resource.id);
+export type AuditResource = { readonly type: 'alert' | 'meeting'; readonly id: string };
+const resourceKey = (resource: AuditResource) => `${resource.type.toUpperCase()}#${resource.id}`;
+const resourceAreaPk = (resource: AuditResource, area: string) => `${resourceKey(resource)}#AREA#${area}`;
+const eventPk = (event: AuditEvent) =>
+  event.resource === undefined ? `AREA#${event.actor.area ?? 'unknown'}` : resourceKey(event.resource);
 
 type Row = { sk: string; event: AuditEvent };
 
@@ -31,10 +32,12 @@ export class DynamoAuditStore implements AuditStore {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: resourcePk(event),
+            pk: eventPk(event),
             sk: `${occurredAt}#${event.eventId}`,
             actorAreaPk: `AREA#${event.actor.area ?? 'unknown'}`,
-            ...(event.resource === undefined ? {} : { alertAreaPk: alertAreaPk(event.resource.id, event.actor.area ?? 'unknown') }),
+            ...(event.resource === undefined
+              ? {}
+              : { resourceAreaPk: resourceAreaPk(event.resource, event.actor.area ?? 'unknown') }),
             event,
           },
           // A redelivered message finds its event already stored: that is success, not a duplicate.
@@ -50,20 +53,24 @@ export class DynamoAuditStore implements AuditStore {
    * Newest first. With `actorAreas`, only events by people of those areas, merged from their partitions.
    * The cursor is the sort key of the last event handed out, so it names nothing the caller did not see.
    */
-  async listForAlert(
-    alertId: string,
+  async listForResource(
+    resource: AuditResource,
     filter: { actorAreas?: readonly AreaId[] },
     limit: number,
     cursor?: string,
   ): Promise<Page<AuditEvent>> {
-    const scope = `audit:${alertId}:${filter.actorAreas?.join(',') ?? '*'}`;
+    const scope = `audit:${resource.type}:${resource.id}:${filter.actorAreas?.join(',') ?? '*'}`;
     const before = decodeCursor(cursor, scope, ['sk'], {})?.['sk'];
     // The shape is right; the value must still be a sort key this store could have issued.
     if (before !== undefined && !SORT_KEY.test(before)) throw invalidCursor();
     const partitions =
       filter.actorAreas === undefined
-        ? [{ index: undefined, name: 'pk', value: alertPk(alertId) }]
-        : [...new Set(filter.actorAreas)].map((area) => ({ index: 'byAlertArea', name: 'alertAreaPk', value: alertAreaPk(alertId, area) }));
+        ? [{ index: undefined, name: 'pk', value: resourceKey(resource) }]
+        : [...new Set(filter.actorAreas)].map((area) => ({
+            index: 'byResourceArea',
+            name: 'resourceAreaPk',
+            value: resourceAreaPk(resource, area),
+          }));
     const pages = await Promise.all(partitions.map((partition) => this.queryPartition(partition, limit, before)));
     const merged = pages.flatMap((page) => page.rows).sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
     const items = merged.slice(0, limit);

@@ -28,12 +28,21 @@ export const AUDIT_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [
-    // One alert's events by one area's people: a recipient reads its own area's and the sender's, and
-    // never sees (not even as a page cursor) that any other area was involved.
-    { name: 'byAlertArea', partitionKey: 'alertAreaPk', sortKey: 'sk' },
+    // One alert's (or meeting's) events by one area's people: a recipient reads its own area's and the
+    // sender's, and never sees (not even as a page cursor) that any other area was involved.
+    { name: 'byResourceArea', partitionKey: 'resourceAreaPk', sortKey: 'sk' },
     // Everything one area's people did, for that area's data protection officer. Declared now because
     // dynalite cannot add an index later; the DPO's read route is not built yet.
     { name: 'byActorArea', partitionKey: 'actorAreaPk', sortKey: 'sk' },
+  ],
+} as const satisfies TableDefinition;
+
+export const MEETINGS_TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [
+    // One row per participating area: an area's requested (outbox) and invited (inbox) meetings.
+    { name: 'byArea', partitionKey: 'boxPk', sortKey: 'boxSk' },
   ],
 } as const satisfies TableDefinition;
 
@@ -43,4 +52,9 @@ export const IDEMPOTENCY_TABLE = {
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
 
-export type TableNames = { readonly alerts: string; readonly audit: string; readonly idempotency: string };
+export type TableNames = {
+  readonly alerts: string;
+  readonly audit: string;
+  readonly idempotency: string;
+  readonly meetings: string;
+};

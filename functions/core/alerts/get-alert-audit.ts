@@ -22,7 +22,7 @@ export async function getAlertAudit(
   }
   const ownArea = context.caller.area;
   const filter = access.side === 'sender' ? {} : { actorAreas: [ownArea, access.alert.senderArea] };
-  const events = await deps.auditStore.listForAlert(alertId, filter, page.limit, page.cursor);
+  const events = await deps.auditStore.listForResource({ type: 'alert', id: alertId }, filter, page.limit, page.cursor);
   const items = events.items.map((event) => ({
     occurredAt: event.occurredAt,
     action: event.action,

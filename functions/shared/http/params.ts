@@ -2,7 +2,7 @@ import type { AuditAction } from '../../../contracts/audit.js';
 import type { AuditRecorder, RequestContext } from '../../core/audit.js';
 import type { HubEvent } from './middleware.js';
 
-const ALERT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * An id that cannot name an alert is answered like one the caller may not see: 404, on record. A
@@ -14,7 +14,27 @@ export async function alertIdParam(
   context: RequestContext,
   action: AuditAction,
 ): Promise<string> {
-  const alertId = event.pathParameters?.['alertId'];
-  if (alertId !== undefined && ALERT_ID.test(alertId)) return alertId;
-  return audit.notFound(context, action);
+  return idParam(audit, event, context, action, 'alertId');
+}
+
+/** The same rule for a meeting's id: malformed is answered as unknown. */
+export async function meetingIdParam(
+  audit: AuditRecorder,
+  event: HubEvent,
+  context: RequestContext,
+  action: AuditAction,
+): Promise<string> {
+  return idParam(audit, event, context, action, 'meetingId');
+}
+
+async function idParam(
+  audit: AuditRecorder,
+  event: HubEvent,
+  context: RequestContext,
+  action: AuditAction,
+  name: 'alertId' | 'meetingId',
+): Promise<string> {
+  const id = event.pathParameters?.[name];
+  if (id !== undefined && UUID.test(id)) return id;
+  return audit.notFound(context, action, name === 'meetingId' ? {} : undefined);
 }

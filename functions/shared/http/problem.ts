@@ -34,6 +34,19 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Record<
   };
 }
 
+/** An iCalendar invitation, offered as a file to save or open in a calendar. */
+export function calendarResponse(body: string, filename: string): HttpResponse {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': 'text/calendar; charset=utf-8',
+      'content-disposition': `attachment; filename="${filename}"`,
+      ...BASE_HEADERS,
+    },
+    body,
+  };
+}
+
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): HttpResponse {
   return {
     statusCode: problem.status,

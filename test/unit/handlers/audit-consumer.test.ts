@@ -10,6 +10,7 @@ import { conditionalCheckFailed, throttled } from '../../support/aws-errors.js';
 process.env['ALERTS_TABLE'] = 'alerts-table';
 process.env['AUDIT_TABLE'] = 'audit-table';
 process.env['IDEMPOTENCY_TABLE'] = 'idempotency-table';
+process.env['MEETINGS_TABLE'] = 'meetings-table';
 process.env['AUDIT_QUEUE'] = 'in-process';
 process.env['KEY_SERVICE'] = 'local';
 process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';

@@ -14,6 +14,7 @@ Object.assign(process.env, {
   ALERTS_TABLE: 'alerts-table',
   AUDIT_TABLE: 'audit-table',
   IDEMPOTENCY_TABLE: 'idempotency-table',
+  MEETINGS_TABLE: 'meetings-table',
   AUDIT_QUEUE: 'sqs',
   AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/mset-hub-audit.fifo',
   KEY_SERVICE: 'kms',

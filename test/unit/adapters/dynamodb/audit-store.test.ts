@@ -50,7 +50,7 @@ describe('DynamoAuditStore.put', () => {
         pk: `ALERT#${ALERT_ID}`,
         sk: `2026-03-10T10:15:00.000Z#${viewEvent.eventId}`,
         actorAreaPk: 'AREA#north-tyneside',
-        alertAreaPk: `ALERT#${ALERT_ID}#AREA#north-tyneside`,
+        resourceAreaPk: `ALERT#${ALERT_ID}#AREA#north-tyneside`,
         event: viewEvent,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -106,7 +106,7 @@ describe('DynamoAuditStore.put', () => {
   });
 });
 
-describe('DynamoAuditStore.listForAlert', () => {
+describe('DynamoAuditStore.listForResource', () => {
   const row = (event: AuditEvent) => ({ pk: `ALERT#${ALERT_ID}`, sk: `${event.occurredAt}#${event.eventId}`, actorAreaPk: 'x', event });
 
   it('queries the alert partition newest first with the limit, and returns the events', async () => {
@@ -114,7 +114,7 @@ describe('DynamoAuditStore.listForAlert', () => {
     ddb.on(QueryCommand).resolves({ Items: [row(viewEvent)] });
 
     // Act
-    const page = await store.listForAlert(ALERT_ID, {}, 50);
+    const page = await store.listForResource({ type: 'alert', id: ALERT_ID }, {}, 50);
 
     // Assess
     expect(page).toEqual({ items: [viewEvent] });
@@ -141,13 +141,13 @@ describe('DynamoAuditStore.listForAlert', () => {
       .resolves({ Items: [row(newer)] });
 
     // Act
-    const page = await store.listForAlert(ALERT_ID, { actorAreas: ['north-tyneside', 'northumberland'] }, 10);
+    const page = await store.listForResource({ type: 'alert', id: ALERT_ID }, { actorAreas: ['north-tyneside', 'northumberland'] }, 10);
 
     // Assess
     expect(page.items.map((event) => event.eventId)).toEqual([newer.eventId, older.eventId]);
     const inputs = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(inputs.map((input) => input.IndexName)).toEqual(['byAlertArea', 'byAlertArea']);
-    expect(inputs.map((input) => input.ExpressionAttributeNames)).toEqual([{ '#pk': 'alertAreaPk' }, { '#pk': 'alertAreaPk' }]);
+    expect(inputs.map((input) => input.IndexName)).toEqual(['byResourceArea', 'byResourceArea']);
+    expect(inputs.map((input) => input.ExpressionAttributeNames)).toEqual([{ '#pk': 'resourceAreaPk' }, { '#pk': 'resourceAreaPk' }]);
   });
 
   it('hands back a cursor holding the last returned sort key, which bounds the next page', async () => {
@@ -158,12 +158,12 @@ describe('DynamoAuditStore.listForAlert', () => {
       .resolves({ Items: [] });
 
     // Act
-    const first = await store.listForAlert(ALERT_ID, {}, 1);
-    await store.listForAlert(ALERT_ID, {}, 1, first.nextCursor);
+    const first = await store.listForResource({ type: 'alert', id: ALERT_ID }, {}, 1);
+    await store.listForResource({ type: 'alert', id: ALERT_ID }, {}, 1, first.nextCursor);
 
     // Assess
     const sk = `${viewEvent.occurredAt}#${viewEvent.eventId}`;
-    expect(decodeCursor(first.nextCursor, `audit:${ALERT_ID}:*`, ['sk'], {})).toEqual({ sk });
+    expect(decodeCursor(first.nextCursor, `audit:alert:${ALERT_ID}:*`, ['sk'], {})).toEqual({ sk });
     const second = ddb.commandCalls(QueryCommand)[1]?.args[0].input;
     expect(second?.KeyConditionExpression).toBe('#pk = :pk AND sk < :before');
     expect(second?.ExpressionAttributeValues).toEqual({ ':pk': `ALERT#${ALERT_ID}`, ':before': sk });
@@ -174,15 +174,15 @@ describe('DynamoAuditStore.listForAlert', () => {
     const other = '3f0c7c1e-0000-4000-8000-000000000002';
     const sk = `${viewEvent.occurredAt}#${viewEvent.eventId}`;
     const cursors = [
-      encodeCursor(`audit:${other}:*`, { sk }),
-      encodeCursor(`audit:${ALERT_ID}:north-tyneside,northumberland`, { sk }),
-      encodeCursor(`audit:${ALERT_ID}:*`, { sk: 'not-a-sort-key' }),
-      encodeCursor(`audit:${ALERT_ID}:*`, { pk: `ALERT#${ALERT_ID}`, sk }),
+      encodeCursor(`audit:alert:${other}:*`, { sk }),
+      encodeCursor(`audit:alert:${ALERT_ID}:north-tyneside,northumberland`, { sk }),
+      encodeCursor(`audit:alert:${ALERT_ID}:*`, { sk: 'not-a-sort-key' }),
+      encodeCursor(`audit:alert:${ALERT_ID}:*`, { pk: `ALERT#${ALERT_ID}`, sk }),
     ];
 
     // Act
     const errors = await Promise.all(
-      cursors.map((cursor) => store.listForAlert(ALERT_ID, {}, 1, cursor).catch((caught: unknown) => caught)),
+      cursors.map((cursor) => store.listForResource({ type: 'alert', id: ALERT_ID }, {}, 1, cursor).catch((caught: unknown) => caught)),
     );
 
     // Assess
@@ -198,7 +198,7 @@ describe('DynamoAuditStore.listForAlert', () => {
     ddb.on(QueryCommand).rejects(throttled());
 
     // Act
-    const attempt = store.listForAlert(ALERT_ID, {}, 1);
+    const attempt = store.listForResource({ type: 'alert', id: ALERT_ID }, {}, 1);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });

@@ -1,0 +1,184 @@
+/**
+ * Cross-boundary case meetings (action 12): requests, responses, scheduling, the record and its actions.
+ * The single source of truth for the meeting routes, as contracts/alerts.ts is for alerts.
+ */
+import * as z from 'zod';
+import { Agency, AreaId } from './identity.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoDate = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true });
+const distinct = <T>(items: readonly T[]) => new Set(items).size === items.length;
+
+export const MEETING_FORMATS = ['IN_PERSON', 'ONLINE', 'HYBRID'] as const;
+export const MeetingFormat = z.enum(MEETING_FORMATS);
+
+export const MEETING_STATUSES = ['REQUESTED', 'SCHEDULED', 'HELD', 'CANCELLED'] as const;
+export const MeetingStatus = z.enum(MEETING_STATUSES);
+export type MeetingStatus = z.infer<typeof MeetingStatus>;
+
+export const ACTION_STATUSES = ['OPEN', 'DONE', 'CANCELLED'] as const;
+export const ActionStatus = z.enum(ACTION_STATUSES);
+export type ActionStatus = z.infer<typeof ActionStatus>;
+
+export const SlotInput = z.strictObject({
+  start: isoDateTime,
+  durationMinutes: z.number().int().min(15).max(480),
+});
+export type SlotInput = z.infer<typeof SlotInput>;
+
+export const Attendee = z.strictObject({ agency: Agency, role: text(100) });
+
+/** The child the meeting is about: sealed like an alert's IDENTITY section. */
+export const MeetingSubject = z.strictObject({
+  name: z.strictObject({ given: text(100), family: text(100) }),
+  dateOfBirth: isoDate,
+});
+
+export const RequestMeetingRequest = z.strictObject({
+  invitedAreas: z.array(AreaId).min(1).max(10).refine(distinct, 'invited areas must be distinct'),
+  alertIds: z.array(z.uuid()).max(20).refine(distinct, 'alert ids must be distinct').optional(),
+  subject: MeetingSubject,
+  reason: text(2000),
+  agenda: text(4000),
+  proposedSlots: z.array(SlotInput).min(1).max(5),
+  format: MeetingFormat,
+});
+export type RequestMeetingRequest = z.infer<typeof RequestMeetingRequest>;
+
+const attendees = z.array(Attendee).max(20).optional();
+export const MeetingResponseRequest = z.discriminatedUnion('response', [
+  z.strictObject({ response: z.literal('ACCEPT'), slotId: text(20), attendees }),
+  z.strictObject({ response: z.literal('DECLINE'), reason: text(1000), attendees }),
+  z.strictObject({ response: z.literal('PROPOSE'), slot: SlotInput, attendees }),
+]);
+export type MeetingResponseRequest = z.infer<typeof MeetingResponseRequest>;
+
+export const ScheduleMeetingRequest = z.strictObject({
+  slotId: text(20),
+  /** Confirms a slot no invited area has accepted. */
+  force: z.boolean().default(false),
+});
+export type ScheduleMeetingRequest = z.infer<typeof ScheduleMeetingRequest>;
+
+export const CancelMeetingRequest = z.strictObject({ reason: text(1000) });
+export type CancelMeetingRequest = z.infer<typeof CancelMeetingRequest>;
+
+export const RecordMeetingRequest = z.strictObject({
+  attendance: z.array(z.strictObject({ area: AreaId, agency: Agency })).min(1).max(50),
+  decisions: text(8000),
+  disruptionPlan: text(8000).optional(),
+  reviewDate: isoDate,
+  actions: z
+    .array(z.strictObject({ description: text(2000), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate }))
+    .max(50),
+});
+export type RecordMeetingRequest = z.infer<typeof RecordMeetingRequest>;
+
+export const UpdateActionRequest = z.strictObject({ status: ActionStatus, note: text(2000) });
+export type UpdateActionRequest = z.infer<typeof UpdateActionRequest>;
+
+export const ListMeetingsQuery = z.strictObject({
+  box: z.enum(['inbox', 'outbox']).default('inbox'),
+  status: MeetingStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type ListMeetingsQuery = z.infer<typeof ListMeetingsQuery>;
+
+// ---- responses ----
+
+export const Slot = z.object({
+  slotId: z.string(),
+  start: isoDateTime,
+  durationMinutes: z.number().int(),
+  proposedBy: AreaId,
+});
+export type Slot = z.infer<typeof Slot>;
+
+const Person = z.object({ name: z.string(), agency: z.string(), area: AreaId });
+
+export const RequestMeetingResponse = z.object({
+  meetingId: z.uuid(),
+  status: MeetingStatus,
+  slots: z.array(Slot.pick({ slotId: true, start: true, durationMinutes: true })),
+});
+export type RequestMeetingResponse = z.infer<typeof RequestMeetingResponse>;
+
+export const AreaResponse = z.object({
+  area: AreaId,
+  response: z.enum(['ACCEPT', 'DECLINE', 'PROPOSE']),
+  slotId: z.string().optional(),
+  reason: z.string().optional(),
+  attendees: z.array(Attendee).optional(),
+  respondedAt: isoDateTime,
+  by: Person,
+});
+
+export const MeetingAction = z.object({
+  actionId: z.string(),
+  description: z.string(),
+  ownerArea: AreaId,
+  ownerAgency: Agency,
+  dueBy: isoDate,
+  status: ActionStatus,
+  /** Open and past its due date. */
+  overdue: z.boolean(),
+  updates: z.array(z.object({ status: ActionStatus, note: z.string(), at: isoDateTime, by: Person })),
+});
+
+export const MeetingView = z.object({
+  meetingId: z.uuid(),
+  requestingArea: AreaId,
+  invitedAreas: z.array(AreaId),
+  status: MeetingStatus,
+  format: MeetingFormat,
+  createdAt: isoDateTime,
+  createdBy: Person,
+  subject: MeetingSubject,
+  reason: z.string(),
+  agenda: z.string(),
+  /** Only the alerts the viewing area itself sent or received. */
+  alertIds: z.array(z.uuid()),
+  slots: z.array(Slot),
+  /** One per invited area; PENDING until it answers. */
+  responses: z.array(AreaResponse.or(z.object({ area: AreaId, response: z.literal('PENDING') }))),
+  scheduled: z.object({ slotId: z.string(), start: isoDateTime, durationMinutes: z.number().int(), by: Person }).optional(),
+  cancelled: z.object({ reason: z.string(), at: isoDateTime, by: Person }).optional(),
+  record: z
+    .object({
+      attendance: z.array(z.object({ area: AreaId, agency: Agency })),
+      decisions: z.string(),
+      disruptionPlan: z.string().optional(),
+      reviewDate: isoDate,
+      recordedAt: isoDateTime,
+      by: Person,
+    })
+    .optional(),
+  actions: z.array(MeetingAction),
+  overdueActions: z.number().int(),
+});
+export type MeetingView = z.infer<typeof MeetingView>;
+
+export const MeetingSummary = z.object({
+  meetingId: z.uuid(),
+  requestingArea: AreaId,
+  invitedAreas: z.array(AreaId),
+  status: MeetingStatus,
+  format: MeetingFormat,
+  createdAt: isoDateTime,
+  scheduledStart: isoDateTime.optional(),
+  responses: z.array(z.object({ area: AreaId, response: z.enum(['PENDING', 'ACCEPT', 'DECLINE', 'PROPOSE']) })),
+  openActions: z.number().int(),
+  overdueActions: z.number().int(),
+});
+export type MeetingSummary = z.infer<typeof MeetingSummary>;
+
+export const MeetingList = z.object({ items: z.array(MeetingSummary), nextCursor: z.string().optional() });
+export type MeetingList = z.infer<typeof MeetingList>;
+
+export const RecordMeetingResponse = z.object({
+  meetingId: z.uuid(),
+  status: MeetingStatus,
+  actions: z.array(z.object({ actionId: z.string(), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate })),
+});

@@ -1,0 +1,16 @@
+import type { AreaDirectory } from '../areas.js';
+import type { AuditRecorder } from '../audit.js';
+import type { AlertRepository, AuditStore, Clock, IdGenerator, KeyService, MeetingRepository } from '../ports.js';
+
+/** Everything the meeting use cases need; each names the subset it uses. */
+export type MeetingDeps = {
+  readonly meetings: MeetingRepository;
+  /** Only to check which alerts an area may link or see linked: never to share them. */
+  readonly alerts: AlertRepository;
+  readonly audit: AuditRecorder;
+  readonly auditStore: AuditStore;
+  readonly keys: KeyService;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly areas: AreaDirectory;
+};

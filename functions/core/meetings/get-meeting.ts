@@ -1,0 +1,150 @@
+/**
+ * Reading a meeting: every participating area sees the same meeting (slots, each area's answer, the
+ * record and the actions), except the linked alerts, of which each area sees only those it already has.
+ */
+import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { londonDate } from '../deadlines.js';
+import type { StoredMeeting } from '../ports.js';
+import { requireRight, resolveMeeting } from './access.js';
+import { openFor, type RecordText, type RequestText, SCOPES } from './content.js';
+import type { MeetingDeps } from './deps.js';
+import { alertVisibleTo } from './visibility.js';
+
+export async function getMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+): Promise<MeetingView> {
+  const action = 'MEETING_VIEW';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');
+  const view = await toView(deps, meeting, context.caller.area, deps.clock.now());
+  await deps.audit.record(context, action, 'SUCCESS', { meetingId, detail: { side } });
+  return view;
+}
+
+async function toView(
+  deps: Pick<MeetingDeps, 'alerts' | 'keys'>,
+  meeting: StoredMeeting,
+  viewerArea: string,
+  now: Date,
+): Promise<MeetingView> {
+  const { keys } = deps;
+  const [subject, requestText, record, alertIds, responses, cancelledReason, notes] = await Promise.all([
+    openFor<MeetingView['subject']>(keys, meeting, SCOPES.subject, meeting.subject),
+    openFor<RequestText>(keys, meeting, SCOPES.request, meeting.request),
+    meeting.record === undefined ? undefined : openFor<RecordText>(keys, meeting, SCOPES.record, meeting.record.content),
+    visibleAlerts(deps, meeting, viewerArea),
+    Promise.all(
+      meeting.invitedAreas.map(async (area) => {
+        const response = meeting.responses[area];
+        if (response === undefined) return { area, response: 'PENDING' as const };
+        const reason = response.reason === undefined ? undefined : await openFor<string>(keys, meeting, SCOPES.response(area), response.reason);
+        return {
+          area,
+          response: response.response,
+          ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
+          ...(reason === undefined ? {} : { reason }),
+          ...(response.attendees === undefined ? {} : { attendees: [...response.attendees] as never }),
+          respondedAt: response.respondedAt,
+          by: publicPerson(response.by),
+        };
+      }),
+    ),
+    meeting.cancelled === undefined ? undefined : openFor<string>(keys, meeting, SCOPES.cancellation, meeting.cancelled.reason),
+    Promise.all(
+      meeting.actions.map((stored) =>
+        Promise.all(stored.updates.map((update) => openFor<string>(keys, meeting, SCOPES.actionNote(stored.actionId), update.note))),
+      ),
+    ),
+  ]);
+  const today = londonDate(now);
+  const actions = meeting.actions.map((stored, index) => ({
+    actionId: stored.actionId,
+    description: record?.actions[stored.actionId] ?? '',
+    ownerArea: stored.ownerArea,
+    ownerAgency: stored.ownerAgency as MeetingView['actions'][number]['ownerAgency'],
+    dueBy: stored.dueBy,
+    status: stored.status,
+    overdue: stored.status === 'OPEN' && stored.dueBy < today,
+    updates: stored.updates.map((update, position) => ({
+      status: update.status,
+      note: notes[index]?.[position] ?? '',
+      at: update.at,
+      by: publicPerson(update.by),
+    })),
+  }));
+  const scheduledSlot = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
+  return {
+    meetingId: meeting.meetingId,
+    requestingArea: meeting.requestingArea,
+    invitedAreas: [...meeting.invitedAreas],
+    status: meeting.status,
+    format: meeting.format as MeetingView['format'],
+    createdAt: meeting.createdAt,
+    createdBy: publicPerson(meeting.createdBy),
+    subject,
+    reason: requestText.reason,
+    agenda: requestText.agenda,
+    alertIds,
+    slots: [...meeting.slots],
+    responses,
+    ...(meeting.scheduled === undefined || scheduledSlot === undefined
+      ? {}
+      : {
+          scheduled: {
+            slotId: scheduledSlot.slotId,
+            start: scheduledSlot.start,
+            durationMinutes: scheduledSlot.durationMinutes,
+            by: publicPerson(meeting.scheduled.by),
+          },
+        }),
+    ...(meeting.cancelled === undefined
+      ? {}
+      : { cancelled: { reason: cancelledReason ?? '', at: meeting.cancelled.at, by: publicPerson(meeting.cancelled.by) } }),
+    ...(meeting.record === undefined || record === undefined
+      ? {}
+      : {
+          record: {
+            attendance: meeting.record.attendance.map((entry) => ({ ...entry })) as never,
+            decisions: record.decisions,
+            ...(record.disruptionPlan === undefined ? {} : { disruptionPlan: record.disruptionPlan }),
+            reviewDate: meeting.record.reviewDate,
+            recordedAt: meeting.record.recordedAt,
+            by: publicPerson(meeting.record.by),
+          },
+        }),
+    actions,
+    overdueActions: actions.filter((item) => item.overdue).length,
+  };
+}
+
+/** A summary for listings: no child content, so nothing to decrypt. */
+export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
+  const today = londonDate(now);
+  const open = meeting.actions.filter((item) => item.status === 'OPEN');
+  const scheduledSlot = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
+  return {
+    meetingId: meeting.meetingId,
+    requestingArea: meeting.requestingArea,
+    invitedAreas: [...meeting.invitedAreas],
+    status: meeting.status,
+    format: meeting.format as MeetingSummary['format'],
+    createdAt: meeting.createdAt,
+    ...(scheduledSlot === undefined ? {} : { scheduledStart: scheduledSlot.start }),
+    responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.responses[area]?.response ?? 'PENDING' })),
+    openActions: open.length,
+    overdueActions: open.filter((item) => item.dueBy < today).length,
+  };
+}
+
+async function visibleAlerts(deps: Pick<MeetingDeps, 'alerts'>, meeting: StoredMeeting, area: string): Promise<string[]> {
+  const visible = await Promise.all(meeting.alertIds.map((alertId) => alertVisibleTo(deps.alerts, alertId, area)));
+  return meeting.alertIds.filter((_, index) => visible[index]);
+}
+
+/** Staff are named to each other across areas; their token subject is for the audit trail only. */
+function publicPerson(person: { name: string; agency: string; area: string }) {
+  return { name: person.name, agency: person.agency, area: person.area };
+}

@@ -1,0 +1,73 @@
+/**
+ * After the meeting, the requesting area records who attended, what was decided, the disruption plan and
+ * the actions (each owned by an area and agency). Once only, and not before the meeting has started.
+ */
+import type { RecordMeetingRequest } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { type FieldIssue, ValidationError } from '../errors.js';
+import type { StoredAction } from '../ports.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { type RecordText, SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+
+export async function recordMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  request: RecordMeetingRequest,
+): Promise<{ meetingId: string; status: 'HELD'; actions: { actionId: string; ownerArea: string; ownerAgency: string; dueBy: string }[] }> {
+  const action = 'MEETING_RECORD';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  if (side !== 'requester') {
+    return deps.audit.forbidden(context, action, 'Only the requesting area records its meeting', { meetingId });
+  }
+  await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not record meetings');
+  if (meeting.status === 'HELD') return conflict(deps, context, action, meetingId, 'The meeting has already been recorded');
+  const start = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId)?.start;
+  const now = deps.clock.now();
+  if (meeting.status !== 'SCHEDULED' || start === undefined || new Date(start) > now) {
+    return conflict(deps, context, action, meetingId, 'A meeting is recorded once it has been scheduled and has started');
+  }
+  const participants = [meeting.requestingArea, ...meeting.invitedAreas];
+  const issues: FieldIssue[] = [];
+  request.attendance.forEach((entry, index) => {
+    if (!participants.includes(entry.area)) issues.push({ path: `attendance.${index}.area`, message: 'not an area in this meeting' });
+  });
+  request.actions.forEach((item, index) => {
+    if (!participants.includes(item.ownerArea)) issues.push({ path: `actions.${index}.ownerArea`, message: 'not an area in this meeting' });
+  });
+  if (issues.length > 0) throw new ValidationError('The record names areas outside the meeting', issues);
+
+  const actions: StoredAction[] = request.actions.map((item, index) => ({
+    actionId: `action-${index + 1}`,
+    ownerArea: item.ownerArea,
+    ownerAgency: item.ownerAgency,
+    dueBy: item.dueBy,
+    status: 'OPEN',
+    updates: [],
+  }));
+  const text: RecordText = {
+    decisions: request.decisions,
+    ...(request.disruptionPlan === undefined ? {} : { disruptionPlan: request.disruptionPlan }),
+    actions: Object.fromEntries(actions.map((stored, index) => [stored.actionId, request.actions[index]?.description ?? ''])),
+  };
+  const content = await sealFor(deps.keys, meeting, SCOPES.record, text);
+  await changeMeeting(
+    deps,
+    context,
+    action,
+    meeting,
+    {
+      ...meeting,
+      status: 'HELD',
+      record: { attendance: request.attendance, reviewDate: request.reviewDate, content, recordedAt: now.toISOString(), by: personOf(context) },
+      actions,
+    },
+    { actions: actions.length },
+  );
+  return {
+    meetingId,
+    status: 'HELD',
+    actions: actions.map(({ actionId, ownerArea, ownerAgency, dueBy }) => ({ actionId, ownerArea, ownerAgency, dueBy })),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * An MSET chair or coordinator asks other areas to a case-focussed cross-boundary meeting about a child,
+ * proposing slots. The alerts it links must be ones the requesting area sent or received; linking them
+ * shares nothing with an invited area that did not already have them.
+ */
+import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { CompensationFailedError, type FieldIssue, ValidationError } from '../errors.js';
+import type { StoredMeeting } from '../ports.js';
+import { personOf } from './access.js';
+import { type RequestText, SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+import { hasMeetingRight } from './permissions.js';
+import { alertVisibleTo } from './visibility.js';
+
+export async function requestMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,
+  context: RequestContext,
+  request: RequestMeetingRequest,
+): Promise<RequestMeetingResponse> {
+  const { caller } = context;
+  if (!hasMeetingRight(caller, 'organise')) {
+    return deps.audit.forbidden(context, 'MEETING_REQUEST', 'Your role may not request meetings');
+  }
+  const now = deps.clock.now();
+  await validate(deps, context, request, now);
+
+  const meetingId = deps.ids.newId();
+  const identity = { meetingId, requestingArea: caller.area };
+  const [subject, requestText] = await Promise.all([
+    sealFor(deps.keys, identity, SCOPES.subject, request.subject),
+    sealFor(deps.keys, identity, SCOPES.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
+  ]);
+  const meeting: StoredMeeting = {
+    meetingId,
+    version: 1,
+    requestingArea: caller.area,
+    invitedAreas: request.invitedAreas,
+    status: 'REQUESTED',
+    format: request.format,
+    createdAt: now.toISOString(),
+    createdBy: personOf(context),
+    alertIds: request.alertIds ?? [],
+    subject,
+    request: requestText,
+    slots: request.proposedSlots.map((slot, index) => ({
+      slotId: `slot-${index + 1}`,
+      start: new Date(slot.start).toISOString(),
+      durationMinutes: slot.durationMinutes,
+      proposedBy: caller.area,
+    })),
+    responses: {},
+    actions: [],
+  };
+
+  // On record before it exists, as an alert's creation is.
+  await deps.audit.record(context, 'MEETING_REQUEST', 'SUCCESS', { meetingId, detail: { invited: request.invitedAreas.join(' ') } });
+  try {
+    await deps.meetings.create(meeting);
+  } catch (error) {
+    try {
+      await deps.audit.record(context, 'MEETING_REQUEST', 'FAILED', { meetingId });
+    } catch (correction) {
+      throw new CompensationFailedError(error, meetingId, correction);
+    }
+    throw error;
+  }
+  return {
+    meetingId,
+    status: 'REQUESTED',
+    slots: meeting.slots.map(({ slotId, start, durationMinutes }) => ({ slotId, start, durationMinutes })),
+  };
+}
+
+async function validate(
+  deps: Pick<MeetingDeps, 'alerts' | 'areas'>,
+  context: RequestContext,
+  request: RequestMeetingRequest,
+  now: Date,
+): Promise<void> {
+  const issues: FieldIssue[] = [];
+  request.invitedAreas.forEach((area, index) => {
+    if (!deps.areas.has(area)) issues.push({ path: `invitedAreas.${index}`, message: 'not an area in the directory' });
+    if (area === context.caller.area) issues.push({ path: `invitedAreas.${index}`, message: 'an area cannot invite itself' });
+  });
+  request.proposedSlots.forEach((slot, index) => {
+    if (new Date(slot.start) <= now) issues.push({ path: `proposedSlots.${index}.start`, message: 'must be in the future' });
+  });
+  const alertIds = request.alertIds ?? [];
+  const visible = await Promise.all(alertIds.map((alertId) => alertVisibleTo(deps.alerts, alertId, context.caller.area)));
+  visible.forEach((ok, index) => {
+    // The same words for "no such alert" and "not your area's": a meeting request is no existence probe.
+    if (!ok) issues.push({ path: `alertIds.${index}`, message: 'not an alert your area sent or received' });
+  });
+  if (issues.length > 0) throw new ValidationError('The meeting request cannot be made as it stands', issues);
+}

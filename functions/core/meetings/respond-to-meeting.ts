@@ -1,0 +1,72 @@
+/**
+ * An invited area answers: accept a slot, decline with a reason, or propose another slot (which joins the
+ * slots for everyone). An area may change its answer until the meeting is scheduled.
+ */
+import type { MeetingResponseRequest } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { ValidationError } from '../errors.js';
+import type { StoredAreaResponse, StoredSlot } from '../ports.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+
+/** Enough for every invited area to propose twice over; a longer list is no longer a way to agree. */
+const MAX_SLOTS = 20;
+
+export async function respondToMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  request: MeetingResponseRequest,
+): Promise<{ meetingId: string; area: string; response: string; slotId?: string }> {
+  const action = 'MEETING_RESPOND';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  if (side !== 'invited') {
+    return deps.audit.forbidden(context, action, 'Only an invited area responds to a meeting request', { meetingId });
+  }
+  await requireRight(deps, context, action, 'respond', meetingId, 'Your role may not respond to meeting requests');
+  if (meeting.status !== 'REQUESTED') {
+    return conflict(deps, context, action, meetingId, `The meeting is ${meeting.status.toLowerCase()}: responses are closed`);
+  }
+  const now = deps.clock.now();
+  const area = context.caller.area;
+  let slots: readonly StoredSlot[] = meeting.slots;
+  let response: StoredAreaResponse;
+  const base = {
+    respondedAt: now.toISOString(),
+    by: personOf(context),
+    ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
+  };
+  if (request.response === 'ACCEPT') {
+    if (!meeting.slots.some((slot) => slot.slotId === request.slotId)) {
+      throw new ValidationError('No such slot', [{ path: 'slotId', message: 'not a slot of this meeting' }]);
+    }
+    response = { ...base, response: 'ACCEPT', slotId: request.slotId };
+  } else if (request.response === 'DECLINE') {
+    response = { ...base, response: 'DECLINE', reason: await sealFor(deps.keys, meeting, SCOPES.response(area), request.reason) };
+  } else {
+    if (new Date(request.slot.start) <= now) {
+      throw new ValidationError('The slot is in the past', [{ path: 'slot.start', message: 'must be in the future' }]);
+    }
+    if (meeting.slots.length >= MAX_SLOTS) {
+      throw new ValidationError('Too many slots', [{ path: 'slot', message: `a meeting holds at most ${MAX_SLOTS} slots` }]);
+    }
+    const slot: StoredSlot = {
+      slotId: `slot-${meeting.slots.length + 1}`,
+      start: new Date(request.slot.start).toISOString(),
+      durationMinutes: request.slot.durationMinutes,
+      proposedBy: area,
+    };
+    slots = [...meeting.slots, slot];
+    response = { ...base, response: 'PROPOSE', slotId: slot.slotId };
+  }
+  await changeMeeting(deps, context, action, meeting, { ...meeting, slots, responses: { ...meeting.responses, [area]: response } }, {
+    response: request.response,
+  });
+  return {
+    meetingId,
+    area,
+    response: request.response,
+    ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
+  };
+}

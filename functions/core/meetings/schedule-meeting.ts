@@ -1,0 +1,70 @@
+/**
+ * The requesting area's chair or coordinator fixes the slot, or cancels the meeting before it happens.
+ * A slot nobody invited has accepted is scheduled only when the requester confirms it with `force`.
+ */
+import type { CancelMeetingRequest, ScheduleMeetingRequest } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { ValidationError } from '../errors.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+
+export async function scheduleMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  request: ScheduleMeetingRequest,
+): Promise<{ meetingId: string; status: 'SCHEDULED'; slotId: string; start: string; durationMinutes: number }> {
+  const action = 'MEETING_SCHEDULE';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  if (side !== 'requester') {
+    return deps.audit.forbidden(context, action, 'Only the requesting area schedules its meeting', { meetingId });
+  }
+  await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not schedule meetings');
+  if (meeting.status !== 'REQUESTED') {
+    return conflict(deps, context, action, meetingId, `The meeting is already ${meeting.status.toLowerCase()}`);
+  }
+  const slot = meeting.slots.find((candidate) => candidate.slotId === request.slotId);
+  if (slot === undefined) throw new ValidationError('No such slot', [{ path: 'slotId', message: 'not a slot of this meeting' }]);
+  if (new Date(slot.start) <= deps.clock.now()) {
+    throw new ValidationError('The slot has passed', [{ path: 'slotId', message: 'the slot has already started' }]);
+  }
+  const accepted = Object.values(meeting.responses).some((response) => response.response === 'ACCEPT' && response.slotId === slot.slotId);
+  if (!accepted && !request.force) {
+    return conflict(deps, context, action, meetingId, 'No invited area has accepted this slot; send force: true to schedule it anyway');
+  }
+  await changeMeeting(
+    deps,
+    context,
+    action,
+    meeting,
+    { ...meeting, status: 'SCHEDULED', scheduled: { slotId: slot.slotId, at: deps.clock.now().toISOString(), by: personOf(context) } },
+    { slotId: slot.slotId, forced: accepted ? 'no' : 'yes' },
+  );
+  return { meetingId, status: 'SCHEDULED', slotId: slot.slotId, start: slot.start, durationMinutes: slot.durationMinutes };
+}
+
+export async function cancelMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  request: CancelMeetingRequest,
+): Promise<{ meetingId: string; status: 'CANCELLED' }> {
+  const action = 'MEETING_CANCEL';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  if (side !== 'requester') {
+    return deps.audit.forbidden(context, action, 'Only the requesting area cancels its meeting', { meetingId });
+  }
+  await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not cancel meetings');
+  const now = deps.clock.now();
+  const start = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId)?.start;
+  const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
+  if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
+  const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
+  await changeMeeting(deps, context, action, meeting, {
+    ...meeting,
+    status: 'CANCELLED',
+    cancelled: { reason, at: now.toISOString(), by: personOf(context) },
+  });
+  return { meetingId, status: 'CANCELLED' };
+}

@@ -1,0 +1,40 @@
+/**
+ * The area that owns an action says where it stands (OPEN, DONE, CANCELLED), with a note. Every
+ * participating area sees the list; only the owner area changes its own actions.
+ */
+import type { UpdateActionRequest } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { NotFoundError } from '../errors.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+
+export async function updateAction(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  actionId: string,
+  request: UpdateActionRequest,
+): Promise<{ meetingId: string; actionId: string; status: string; updatedAt: string }> {
+  const action = 'MEETING_ACTION_UPDATE';
+  const { meeting } = await resolveMeeting(deps, context, action, meetingId);
+  const target = meeting.actions.find((candidate) => candidate.actionId === actionId);
+  if (target === undefined) {
+    await deps.audit.record(context, action, 'NOT_FOUND', { meetingId, detail: { actionId: actionId.slice(0, 64) } });
+    throw new NotFoundError('No such action');
+  }
+  if (target.ownerArea !== context.caller.area) {
+    return deps.audit.forbidden(context, action, 'Only the area that owns an action updates it', { meetingId });
+  }
+  await requireRight(deps, context, action, 'updateAction', meetingId, 'Your role may not update actions');
+  if (meeting.status !== 'HELD') return conflict(deps, context, action, meetingId, 'Actions exist only once the meeting is recorded');
+  const now = deps.clock.now().toISOString();
+  const note = await sealFor(deps.keys, meeting, SCOPES.actionNote(actionId), request.note);
+  const actions = meeting.actions.map((candidate) =>
+    candidate.actionId === actionId
+      ? { ...candidate, status: request.status, updates: [...candidate.updates, { status: request.status, note, at: now, by: personOf(context) }] }
+      : candidate,
+  );
+  await changeMeeting(deps, context, action, meeting, { ...meeting, actions }, { actionId, status: request.status });
+  return { meetingId, actionId, status: request.status, updatedAt: now };
+}

@@ -1,0 +1,16 @@
+/** GET /v1/meetings/{meetingId}/audit?limit=...&cursor=... */
+import { AccessHistoryQuery } from '../../contracts/audit.js';
+import { getMeetingAudit } from '../core/meetings/get-meeting-audit.js';
+import { parseInput } from '../shared/http/input.js';
+import { meetingIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { auditRecorder, auditStore, meetingRepository } from '../shared/wiring.js';
+
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), auditStore: auditStore() };
+
+export const handler = httpRoute({}, async ({ event, context }) => {
+  const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
+  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_AUDIT_READ');
+  return jsonResponse(200, await getMeetingAudit(deps, context, meetingId, query));
+});

@@ -1,0 +1,13 @@
+/** GET /v1/meetings/{meetingId} */
+import { getMeeting } from '../core/meetings/get-meeting.js';
+import { meetingIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
+
+const deps = { meetings: meetingRepository(), alerts: alertRepository(), audit: auditRecorder(), keys: keyService(), clock };
+
+export const handler = httpRoute({}, async ({ event, context }) => {
+  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_VIEW');
+  return jsonResponse(200, await getMeeting(deps, context, meetingId));
+});

@@ -1,0 +1,22 @@
+/** POST /v1/meetings */
+import { RequestMeetingRequest } from '../../contracts/meetings.js';
+import { requestMeeting } from '../core/meetings/request-meeting.js';
+import { parseInput } from '../shared/http/input.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, meetingRepository } from '../shared/wiring.js';
+
+const deps = {
+  meetings: meetingRepository(),
+  alerts: alertRepository(),
+  audit: auditRecorder(),
+  keys: keyService(),
+  clock,
+  ids,
+  areas: areaDirectory(),
+};
+
+export const handler = httpRoute({ body: true }, async ({ context, json }) => {
+  const created = await requestMeeting(deps, context, parseInput(RequestMeetingRequest, json, 'body'));
+  return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
+});

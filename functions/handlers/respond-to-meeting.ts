@@ -1,0 +1,16 @@
+/** POST /v1/meetings/{meetingId}/responses */
+import { MeetingResponseRequest } from '../../contracts/meetings.js';
+import { respondToMeeting } from '../core/meetings/respond-to-meeting.js';
+import { parseInput } from '../shared/http/input.js';
+import { meetingIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
+
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), keys: keyService(), clock };
+
+export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
+  const request = parseInput(MeetingResponseRequest, json, 'body');
+  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_RESPOND');
+  return jsonResponse(201, await respondToMeeting(deps, context, meetingId, request));
+});

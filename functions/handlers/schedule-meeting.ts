@@ -1,0 +1,16 @@
+/** POST /v1/meetings/{meetingId}/schedule */
+import { ScheduleMeetingRequest } from '../../contracts/meetings.js';
+import { scheduleMeeting } from '../core/meetings/schedule-meeting.js';
+import { parseInput } from '../shared/http/input.js';
+import { meetingIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
+
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), clock };
+
+export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
+  const request = parseInput(ScheduleMeetingRequest, json, 'body');
+  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_SCHEDULE');
+  return jsonResponse(200, await scheduleMeeting(deps, context, meetingId, request));
+});

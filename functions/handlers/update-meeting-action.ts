@@ -1,0 +1,17 @@
+/** PATCH /v1/meetings/{meetingId}/actions/{actionId} */
+import { UpdateActionRequest } from '../../contracts/meetings.js';
+import { updateAction } from '../core/meetings/update-action.js';
+import { parseInput } from '../shared/http/input.js';
+import { meetingIdParam } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import { auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
+
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), keys: keyService(), clock };
+
+export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
+  const request = parseInput(UpdateActionRequest, json, 'body');
+  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_ACTION_UPDATE');
+  const actionId = (event.pathParameters?.['actionId'] ?? '').slice(0, 64);
+  return jsonResponse(200, await updateAction(deps, context, meetingId, actionId, request));
+});
