@@ -39,7 +39,7 @@ export interface IdGenerator {
 
 // ---- alerts ----
 
-import type { AreaId } from '../../contracts/identity.js';
+import type { Agency, AreaId } from '../../contracts/identity.js';
 import type { RiskLevel, Scope } from '../../contracts/alerts.js';
 import type { SealedBox } from './sealing.js';
 
@@ -156,7 +156,7 @@ export type StoredAreaResponse = {
   readonly slotId?: string;
   /** A decline's reason: free text, so sealed. */
   readonly reason?: SealedBox;
-  readonly attendees?: readonly { readonly agency: string; readonly role: string }[];
+  readonly attendees?: readonly { readonly agency: Agency; readonly role: string }[];
   readonly respondedAt: string;
   readonly by: StoredPerson;
 };
@@ -164,7 +164,7 @@ export type StoredAreaResponse = {
 export type StoredAction = {
   readonly actionId: string;
   readonly ownerArea: AreaId;
-  readonly ownerAgency: string;
+  readonly ownerAgency: Agency;
   readonly dueBy: string;
   readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
   readonly updates: readonly {
@@ -185,7 +185,7 @@ export type StoredMeeting = {
   readonly requestingArea: AreaId;
   readonly invitedAreas: readonly AreaId[];
   readonly status: 'REQUESTED' | 'SCHEDULED' | 'HELD' | 'CANCELLED';
-  readonly format: string;
+  readonly format: 'IN_PERSON' | 'ONLINE' | 'HYBRID';
   readonly createdAt: string;
   readonly createdBy: StoredPerson;
   readonly alertIds: readonly string[];
@@ -198,7 +198,7 @@ export type StoredMeeting = {
   readonly scheduled?: { readonly slotId: string; readonly at: string; readonly by: StoredPerson };
   readonly cancelled?: { readonly reason: SealedBox; readonly at: string; readonly by: StoredPerson };
   readonly record?: {
-    readonly attendance: readonly { readonly area: AreaId; readonly agency: string }[];
+    readonly attendance: readonly { readonly area: AreaId; readonly agency: Agency }[];
     readonly reviewDate: string;
     /** Decisions, disruption plan and every action's description. */
     readonly content: SealedBox;

@@ -46,7 +46,7 @@ async function toView(
           response: response.response,
           ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
           ...(reason === undefined ? {} : { reason }),
-          ...(response.attendees === undefined ? {} : { attendees: [...response.attendees] as never }),
+          ...(response.attendees === undefined ? {} : { attendees: response.attendees.map((attendee) => ({ ...attendee })) }),
           respondedAt: response.respondedAt,
           by: publicPerson(response.by),
         };
@@ -64,7 +64,7 @@ async function toView(
     actionId: stored.actionId,
     description: record?.actions[stored.actionId] ?? '',
     ownerArea: stored.ownerArea,
-    ownerAgency: stored.ownerAgency as MeetingView['actions'][number]['ownerAgency'],
+    ownerAgency: stored.ownerAgency,
     dueBy: stored.dueBy,
     status: stored.status,
     overdue: stored.status === 'OPEN' && stored.dueBy < today,
@@ -81,7 +81,7 @@ async function toView(
     requestingArea: meeting.requestingArea,
     invitedAreas: [...meeting.invitedAreas],
     status: meeting.status,
-    format: meeting.format as MeetingView['format'],
+    format: meeting.format,
     createdAt: meeting.createdAt,
     createdBy: publicPerson(meeting.createdBy),
     subject,
@@ -107,7 +107,7 @@ async function toView(
       ? {}
       : {
           record: {
-            attendance: meeting.record.attendance.map((entry) => ({ ...entry })) as never,
+            attendance: meeting.record.attendance.map((entry) => ({ ...entry })),
             decisions: record.decisions,
             ...(record.disruptionPlan === undefined ? {} : { disruptionPlan: record.disruptionPlan }),
             reviewDate: meeting.record.reviewDate,
@@ -130,7 +130,7 @@ export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
     requestingArea: meeting.requestingArea,
     invitedAreas: [...meeting.invitedAreas],
     status: meeting.status,
-    format: meeting.format as MeetingSummary['format'],
+    format: meeting.format,
     createdAt: meeting.createdAt,
     ...(scheduledSlot === undefined ? {} : { scheduledStart: scheduledSlot.start }),
     responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.responses[area]?.response ?? 'PENDING' })),
