@@ -75,7 +75,7 @@ export const RecordMeetingRequest = z.strictObject({
 });
 export type RecordMeetingRequest = z.infer<typeof RecordMeetingRequest>;
 
-export const UpdateActionRequest = z.strictObject({ status: ActionStatus, note: text(2000) });
+export const UpdateActionRequest = z.strictObject({ status: ActionStatus, note: text(1000) });
 export type UpdateActionRequest = z.infer<typeof UpdateActionRequest>;
 
 export const ListMeetingsQuery = z.strictObject({

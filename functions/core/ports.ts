@@ -209,7 +209,7 @@ export type StoredMeeting = {
 };
 
 export interface MeetingRepository {
-  /** Writes the meeting and one listing row per participating area. */
+  /** Writes the meeting and one listing row per participating area; on failure nothing is left behind. */
   create(meeting: StoredMeeting): Promise<void>;
   get(meetingId: string): Promise<StoredMeeting | undefined>;
   /** Writes `meeting` only if the stored version is still `expectedVersion`. */

@@ -12,6 +12,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
+import { CompensationFailedError } from '../../core/errors.js';
 import type { MeetingRepository, Page, StoredMeeting } from '../../core/ports.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
@@ -39,26 +40,31 @@ export class DynamoMeetingStore implements MeetingRepository {
         }),
       );
       // Listing rows are idempotent puts: a retry rewrites the same rows.
-      let pending: Item[] = [
-        { area: meeting.requestingArea, box: 'outbox' as const },
-        ...meeting.invitedAreas.map((area) => ({ area, box: 'inbox' as const })),
-      ].map(({ area, box }) => ({
-        PutRequest: {
-          Item: {
-            pk: `MEETING#${meeting.meetingId}`,
-            sk: `AREA#${area}`,
-            boxPk: boxPk(area, box),
-            boxSk: `${meeting.createdAt}#${meeting.meetingId}`,
-            meetingId: meeting.meetingId,
-          },
-        },
-      }));
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt === MAX_ATTEMPTS) throw new Error('BatchWriteItem left listing rows unprocessed');
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
+      const rows = listingRows(meeting);
+      try {
+        await this.batchWrite(rows.map((Item) => ({ PutRequest: { Item } })));
+      } catch (error) {
+        // Without its listing rows nobody could find the meeting, yet its sealed content would stand.
+        try {
+          await this.batchWrite([
+            ...rows.map((row) => ({ DeleteRequest: { Key: { pk: row['pk'], sk: row['sk'] } } })),
+            { DeleteRequest: { Key: meetingKey(meeting.meetingId) } },
+          ]);
+        } catch (compensation) {
+          throw new CompensationFailedError(error, meeting.meetingId, compensation);
+        }
+        throw error;
       }
     });
+  }
+
+  private async batchWrite(requests: Item[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt === MAX_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+      pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
+    }
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {
@@ -131,6 +137,20 @@ export class DynamoMeetingStore implements MeetingRepository {
     });
     return found;
   }
+}
+
+/** One row per participating area: the requester's outbox and each invited area's inbox. */
+function listingRows(meeting: StoredMeeting): Item[] {
+  return [
+    { area: meeting.requestingArea, box: 'outbox' as const },
+    ...meeting.invitedAreas.map((area) => ({ area, box: 'inbox' as const })),
+  ].map(({ area, box }) => ({
+    pk: `MEETING#${meeting.meetingId}`,
+    sk: `AREA#${area}`,
+    boxPk: boxPk(area, box),
+    boxSk: `${meeting.createdAt}#${meeting.meetingId}`,
+    meetingId: meeting.meetingId,
+  }));
 }
 
 function withoutKeys(item: Item): StoredMeeting {

@@ -38,8 +38,10 @@ export async function respondToMeeting(
     ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
   };
   if (request.response === 'ACCEPT') {
-    if (!meeting.slots.some((slot) => slot.slotId === request.slotId)) {
-      throw new ValidationError('No such slot', [{ path: 'slotId', message: 'not a slot of this meeting' }]);
+    const slot = meeting.slots.find((candidate) => candidate.slotId === request.slotId);
+    if (slot === undefined) throw new ValidationError('No such slot', [{ path: 'slotId', message: 'not a slot of this meeting' }]);
+    if (new Date(slot.start) <= now) {
+      throw new ValidationError('The slot has passed', [{ path: 'slotId', message: 'the slot has already started' }]);
     }
     response = { ...base, response: 'ACCEPT', slotId: request.slotId };
   } else if (request.response === 'DECLINE') {

@@ -29,7 +29,10 @@ export async function scheduleMeeting(
   if (new Date(slot.start) <= deps.clock.now()) {
     throw new ValidationError('The slot has passed', [{ path: 'slotId', message: 'the slot has already started' }]);
   }
-  const accepted = Object.values(meeting.responses).some((response) => response.response === 'ACCEPT' && response.slotId === slot.slotId);
+  // An area that proposed a slot can attend it: its proposal counts as acceptance.
+  const accepted = Object.values(meeting.responses).some(
+    (response) => (response.response === 'ACCEPT' || response.response === 'PROPOSE') && response.slotId === slot.slotId,
+  );
   if (!accepted && !request.force) {
     return conflict(deps, context, action, meetingId, 'No invited area has accepted this slot; send force: true to schedule it anyway');
   }

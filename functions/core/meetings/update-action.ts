@@ -9,6 +9,8 @@ import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from 
 import { SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
+const MAX_UPDATES_PER_MEETING = 100;
+
 export async function updateAction(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
   context: RequestContext,
@@ -18,6 +20,7 @@ export async function updateAction(
 ): Promise<{ meetingId: string; actionId: string; status: string; updatedAt: string }> {
   const action = 'MEETING_ACTION_UPDATE';
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
+  if (meeting.status !== 'HELD') return conflict(deps, context, action, meetingId, 'Actions exist only once the meeting is recorded');
   const target = meeting.actions.find((candidate) => candidate.actionId === actionId);
   if (target === undefined) {
     await deps.audit.record(context, action, 'NOT_FOUND', { meetingId, detail: { actionId: actionId.slice(0, 64) } });
@@ -27,7 +30,10 @@ export async function updateAction(
     return deps.audit.forbidden(context, action, 'Only the area that owns an action updates it', { meetingId });
   }
   await requireRight(deps, context, action, 'updateAction', meetingId, 'Your role may not update actions');
-  if (meeting.status !== 'HELD') return conflict(deps, context, action, meetingId, 'Actions exist only once the meeting is recorded');
+  // A meeting is one item under DynamoDB's 400 KB: its notes are bounded so a busy action cannot fill it.
+  if (meeting.actions.reduce((count, item) => count + item.updates.length, 0) >= MAX_UPDATES_PER_MEETING) {
+    return conflict(deps, context, action, meetingId, `A meeting holds at most ${MAX_UPDATES_PER_MEETING} action updates; record a review meeting`);
+  }
   const now = deps.clock.now().toISOString();
   const note = await sealFor(deps.keys, meeting, SCOPES.actionNote(actionId), request.note);
   const actions = meeting.actions.map((candidate) =>

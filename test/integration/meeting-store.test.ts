@@ -1,0 +1,237 @@
+/**
+ * The DynamoDB meeting store against a real DynamoDB API (dynalite, as the local hub runs it): the
+ * conditional create, version-conditional saves under concurrency, inbox/outbox paging on the byArea
+ * index with cursors, and no Scan.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
+import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import type { StoredMeeting } from '../../functions/core/ports.js';
+import type { SealedBox } from '../../functions/core/sealing.js';
+import { ensureTables, type LocalDynamo, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+
+const NAMES: TableNames = { alerts: 'it-m-alerts', audit: 'it-m-audit', idempotency: 'it-m-idempotency', meetings: 'it-m-meetings' };
+const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services', area: 'northumberland' };
+
+let dataDir: string;
+let dynamo: LocalDynamo;
+let raw: DynamoDBClient;
+let client: DynamoDBDocumentClient;
+let sent: string[];
+let meetings: DynamoMeetingStore;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'mset-meetings-it-'));
+  dynamo = await startDynalite(dataDir);
+  raw = localDynamoClient(dynamo.endpoint);
+  await ensureTables(raw, NAMES);
+  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  sent = [];
+  const send = client.send.bind(client);
+  vi.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+    sent.push(command.constructor.name);
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
+  }) as typeof client.send);
+  meetings = new DynamoMeetingStore(client, NAMES.meetings);
+});
+
+afterAll(async () => {
+  // Every store call above went through this client: none of them scanned a table.
+  expect(sent.length).toBeGreaterThan(0);
+  expect(sent).not.toContain(ScanCommand.name);
+  expect(sent.filter((name) => /scan/i.test(name))).toEqual([]);
+  raw?.destroy();
+  await dynamo?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+let sequence = 0;
+const nextId = () => {
+  sequence += 1;
+  return `aaaaaaaa-0000-4000-8000-${sequence.toString(16).padStart(12, '0')}`;
+};
+
+function meetingOf(spec: { createdAt: string; from?: string; to?: string[] }): StoredMeeting {
+  const from = spec.from ?? 'northumberland';
+  return {
+    meetingId: nextId(),
+    version: 1,
+    requestingArea: from,
+    invitedAreas: spec.to ?? ['north-tyneside', 'newcastle'],
+    status: 'REQUESTED',
+    format: 'HYBRID',
+    createdAt: spec.createdAt,
+    createdBy: { ...PERSON, area: from },
+    alertIds: [],
+    subject: BOX,
+    request: BOX,
+    slots: [{ slotId: 'slot-1', start: '2026-03-17T10:00:00.000Z', durationMinutes: 60, proposedBy: from }],
+    responses: {},
+    actions: [],
+  };
+}
+
+async function allPages(area: string, box: 'inbox' | 'outbox', limit: number) {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await meetings.list(area, box, limit, cursor);
+    pages += 1;
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    ids.push(...page.items.map((meeting) => meeting.meetingId));
+    cursor = page.nextCursor;
+  } while (cursor !== undefined && pages < 20);
+  return { ids, pages };
+}
+
+describe('DynamoMeetingStore on dynalite', () => {
+  it('creates a meeting and reads it back whole, without table keys', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-01-01T00:00:00.000Z' });
+
+    // Act
+    await meetings.create(meeting);
+    const found = await meetings.get(meeting.meetingId);
+    const missing = await meetings.get(nextId());
+
+    // Assess
+    expect(found).toEqual(meeting);
+    expect(missing).toBeUndefined();
+  });
+
+  it('refuses to create the same meeting id twice', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-01-01T00:00:01.000Z' });
+    await meetings.create(meeting);
+
+    // Act
+    const attempt = meetings.create({ ...meeting, status: 'CANCELLED' });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect((await meetings.get(meeting.meetingId))?.status).toBe('REQUESTED');
+  });
+
+  it('saves on the expected version only: a stale version or an unknown meeting is CONFLICT', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-01-01T00:00:02.000Z' });
+    await meetings.create(meeting);
+
+    // Act
+    const first = await meetings.save({ ...meeting, version: 2, status: 'SCHEDULED' }, 1);
+    const stale = await meetings.save({ ...meeting, version: 2, status: 'CANCELLED' }, 1);
+    const unknown = await meetings.save({ ...meetingOf({ createdAt: '2026-01-01T00:00:03.000Z' }), version: 2 }, 1);
+
+    // Assess
+    expect([first, stale, unknown]).toEqual(['SAVED', 'CONFLICT', 'CONFLICT']);
+    expect(await meetings.get(meeting.meetingId)).toMatchObject({ version: 2, status: 'SCHEDULED' });
+  });
+
+  it('10 concurrent saves from the same version: exactly one SAVED, and it is the one stored', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-01-01T00:00:04.000Z' });
+    await meetings.create(meeting);
+    const candidates = Array.from({ length: 10 }, (_, index) => ({
+      ...meeting,
+      version: 2,
+      slots: [...meeting.slots, { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' }],
+    }));
+
+    // Act
+    const results = await Promise.all(candidates.map((candidate) => meetings.save(candidate, 1)));
+
+    // Assess
+    expect(results.filter((result) => result === 'SAVED')).toHaveLength(1);
+    expect(results.filter((result) => result === 'CONFLICT')).toHaveLength(9);
+    const winner = results.indexOf('SAVED');
+    expect(await meetings.get(meeting.meetingId)).toEqual(candidates[winner]);
+  });
+
+  it('a save keeps the listing rows: the meeting still lists, with its new state', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-01-01T00:00:05.000Z', from: 'sunderland', to: ['county-durham'] });
+    await meetings.create(meeting);
+
+    // Act
+    await meetings.save({ ...meeting, version: 2, status: 'CANCELLED' }, 1);
+    const outbox = await meetings.list('sunderland', 'outbox', 10);
+    const inbox = await meetings.list('county-durham', 'inbox', 10);
+
+    // Assess
+    expect(outbox.items.map((item) => [item.meetingId, item.status])).toEqual([[meeting.meetingId, 'CANCELLED']]);
+    expect(inbox.items.map((item) => [item.meetingId, item.status])).toEqual([[meeting.meetingId, 'CANCELLED']]);
+  });
+
+  describe('listing', () => {
+    // Five meetings from Gateshead, all inviting South Tyneside; two also invite Hartlepool; one from Hartlepool to Gateshead.
+    const created: StoredMeeting[] = [];
+    beforeAll(async () => {
+      for (let n = 1; n <= 5; n += 1) {
+        const meeting = meetingOf({
+          createdAt: `2026-02-0${n}T09:00:00.000Z`,
+          from: 'gateshead',
+          to: n % 2 === 0 ? ['south-tyneside', 'hartlepool'] : ['south-tyneside'],
+        });
+        await meetings.create(meeting);
+        created.push(meeting);
+      }
+      const back = meetingOf({ createdAt: '2026-02-06T09:00:00.000Z', from: 'hartlepool', to: ['gateshead'] });
+      await meetings.create(back);
+      created.push(back);
+    });
+    const idsOf = (indexes: number[]) => indexes.map((index) => created[index]?.meetingId);
+
+    it('pages an outbox of five with limit 2, newest first, every meeting once', async () => {
+      // Act
+      const { ids, pages } = await allPages('gateshead', 'outbox', 2);
+
+      // Assess
+      expect(ids).toEqual(idsOf([4, 3, 2, 1, 0]));
+      expect(pages).toBe(3);
+    });
+
+    it('pages an inbox of five with limit 2', async () => {
+      // Act
+      const { ids } = await allPages('south-tyneside', 'inbox', 2);
+
+      // Assess
+      expect(ids).toEqual(idsOf([4, 3, 2, 1, 0]));
+    });
+
+    it('keeps inbox and outbox apart', async () => {
+      // Act
+      const gatesheadInbox = await allPages('gateshead', 'inbox', 2);
+      const hartlepoolInbox = await allPages('hartlepool', 'inbox', 2);
+      const hartlepoolOutbox = await allPages('hartlepool', 'outbox', 2);
+      const southTynesideOutbox = await allPages('south-tyneside', 'outbox', 2);
+
+      // Assess
+      expect(gatesheadInbox.ids).toEqual(idsOf([5]));
+      expect(hartlepoolInbox.ids).toEqual(idsOf([3, 1]));
+      expect(hartlepoolOutbox.ids).toEqual(idsOf([5]));
+      expect(southTynesideOutbox.ids).toEqual([]);
+    });
+
+    it('refuses a cursor from another area or box', async () => {
+      // Prepare
+      const { nextCursor } = await meetings.list('gateshead', 'outbox', 2);
+      expect(nextCursor).toBeDefined();
+
+      // Act
+      const otherArea = meetings.list('south-tyneside', 'outbox', 2, nextCursor);
+      const otherBox = meetings.list('gateshead', 'inbox', 2, nextCursor);
+
+      // Assess
+      await expect(otherArea).rejects.toBeInstanceOf(ValidationError);
+      await expect(otherBox).rejects.toBeInstanceOf(ValidationError);
+    });
+  });
+});

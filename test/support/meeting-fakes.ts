@@ -1,0 +1,230 @@
+/**
+ * In-memory fakes for the meeting use cases. The repository keeps the DynamoDB store's promises: a meeting
+ * is one item changed only when the stored version is still the one read (otherwise 'CONFLICT', never an
+ * overwrite), listings are newest first per area and box, and a cursor works only for the listing it was
+ * issued for. Hooks let a test pause reads (two changes computed from the same read) or fail a write.
+ */
+import { RequestMeetingRequest } from '../../contracts/meetings.js';
+import type { AreaId, Role } from '../../contracts/identity.js';
+import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
+import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
+import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
+import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
+import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
+import type { MeetingRepository, Page, StoredMeeting } from '../../functions/core/ports.js';
+import { contextFor, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+type Box = 'inbox' | 'outbox';
+
+function encodeOffset(scope: string, offset: number): string {
+  return Buffer.from(JSON.stringify({ scope, offset }), 'utf8').toString('base64url');
+}
+
+function decodeOffset(cursor: string | undefined, scope: string): number {
+  if (cursor === undefined) return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { scope: unknown; offset: unknown };
+    if (parsed.scope === scope && typeof parsed.offset === 'number') return parsed.offset;
+  } catch {
+    // falls through to the same refusal as the store's
+  }
+  throw new ValidationError('The cursor is not valid for this listing', [{ path: 'cursor', message: 'not a cursor issued for this listing' }]);
+}
+
+export class InMemoryMeetingRepository implements MeetingRepository {
+  readonly meetings = new Map<string, StoredMeeting>();
+  /** Listing rows as the store keeps them: one per participating area, written once at creation. */
+  readonly rows: { area: AreaId; box: Box; sortKey: string; meetingId: string }[] = [];
+  /** Every call, by method name. */
+  readonly calls: string[] = [];
+  /** Set to make `create` fail as the store does when the database is down. */
+  failCreate: Error | undefined;
+  /** Called at the start of `create`, before anything is written (to observe what happened first). */
+  onCreate: ((meeting: StoredMeeting) => void) | undefined;
+  /** Called before a save is decided; may change the stored meeting to simulate a concurrent writer. */
+  beforeSave: ((meeting: StoredMeeting, expectedVersion: number, attempt: number) => void | Promise<void>) | undefined;
+  /** Makes the n-th save (1-based) throw instead of writing. */
+  failSaveNumber: { n: number; error: Error } | undefined;
+  private saves = 0;
+  private gate: { size: number; waiting: (() => void)[] } | undefined;
+
+  /** The next `size` reads wait for each other, so they all see the same version. */
+  gateReads(size: number): void {
+    this.gate = { size, waiting: [] };
+  }
+
+  async create(meeting: StoredMeeting): Promise<void> {
+    this.calls.push('create');
+    this.onCreate?.(clone(meeting));
+    if (this.failCreate !== undefined) throw this.failCreate;
+    if (this.meetings.has(meeting.meetingId)) throw new DependencyUnavailableError('database');
+    this.meetings.set(meeting.meetingId, clone(meeting));
+    const sortKey = `${meeting.createdAt}#${meeting.meetingId}`;
+    this.rows.push({ area: meeting.requestingArea, box: 'outbox', sortKey, meetingId: meeting.meetingId });
+    for (const area of meeting.invitedAreas) this.rows.push({ area, box: 'inbox', sortKey, meetingId: meeting.meetingId });
+  }
+
+  async get(meetingId: string): Promise<StoredMeeting | undefined> {
+    this.calls.push('get');
+    const found = this.meetings.get(meetingId);
+    const snapshot = found === undefined ? undefined : clone(found);
+    const gate = this.gate;
+    if (gate !== undefined) {
+      await new Promise<void>((resolve) => {
+        gate.waiting.push(resolve);
+        if (gate.waiting.length === gate.size) {
+          this.gate = undefined;
+          for (const release of gate.waiting) release();
+        }
+      });
+    }
+    return snapshot;
+  }
+
+  async save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'> {
+    this.calls.push('save');
+    this.saves += 1;
+    await this.beforeSave?.(clone(meeting), expectedVersion, this.saves);
+    if (this.failSaveNumber?.n === this.saves) throw this.failSaveNumber.error;
+    const stored = this.meetings.get(meeting.meetingId);
+    if (stored === undefined || stored.version !== expectedVersion) return 'CONFLICT';
+    this.meetings.set(meeting.meetingId, clone(meeting));
+    return 'SAVED';
+  }
+
+  async list(area: AreaId, box: Box, limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
+    this.calls.push('list');
+    const scope = `meetings:${area}:${box}`;
+    const offset = decodeOffset(cursor, scope);
+    const rows = this.rows.filter((row) => row.area === area && row.box === box).sort((a, b) => b.sortKey.localeCompare(a.sortKey));
+    const page = rows.slice(offset, offset + limit);
+    const next = offset + page.length;
+    return {
+      items: page.flatMap((row) => {
+        const meeting = this.meetings.get(row.meetingId);
+        return meeting === undefined ? [] : [clone(meeting)];
+      }),
+      ...(next < rows.length ? { nextCursor: encodeOffset(scope, next) } : {}),
+    };
+  }
+
+  /** Changes the stored meeting behind the use case's back, as another writer would. */
+  tamper(meetingId: string, change: (meeting: StoredMeeting) => StoredMeeting): void {
+    const stored = this.meetings.get(meetingId);
+    if (stored === undefined) throw new Error(`no meeting ${meetingId}`);
+    this.meetings.set(meetingId, clone(change(stored)));
+  }
+}
+
+export type MeetingFakes = Fakes & { meetingDeps: MeetingDeps; meetings: InMemoryMeetingRepository; meetingIds: SequentialIds };
+
+/**
+ * The alert fakes (so `seedAlert` works on the same alert repository, trail and clock) plus a meeting
+ * repository; meeting ids come from their own sequence.
+ */
+export function makeMeetingFakes(now: string = NOW): MeetingFakes {
+  const fakes = makeFakes(now);
+  const meetings = new InMemoryMeetingRepository();
+  const meetingIds = new SequentialIds('aaaaaaaa-0000-4000-8000');
+  const meetingDeps: MeetingDeps = {
+    meetings,
+    alerts: fakes.alerts,
+    audit: fakes.deps.audit,
+    auditStore: fakes.auditStore,
+    keys: fakes.keys,
+    clock: fakes.clock,
+    ids: meetingIds,
+    areas: fakes.deps.areas,
+  };
+  return { ...fakes, meetingDeps, meetings, meetingIds };
+}
+
+/** Synthetic meeting content, each a distinct string a leak can be searched for. */
+export const MEETING_TEXT = {
+  given: 'Test',
+  family: 'Child-Alpha',
+  reason: 'Synthetic reason canary-mreason-1a1a',
+  agenda: 'Synthetic agenda canary-magenda-2b2b',
+  decline: 'Synthetic decline canary-mdecline-3c3c',
+  cancel: 'Synthetic cancellation canary-mcancel-4d4d',
+  decisions: 'Synthetic decisions canary-mdecide-5e5e',
+  plan: 'Synthetic plan canary-mplan-6f6f',
+  action1: 'Synthetic action canary-maction1-7a7a',
+  action2: 'Synthetic action canary-maction2-8b8b',
+  note: 'Synthetic note canary-mnote-9c9c',
+} as const;
+
+/** Slot starts relative to NOW (2026-03-10T10:00Z): a week and eight days ahead. */
+export const SLOT_1 = '2026-03-17T10:00:00.000Z';
+export const SLOT_2 = '2026-03-18T14:00:00.000Z';
+
+export function meetingRequest(overrides: Record<string, unknown> = {}): RequestMeetingRequest {
+  return RequestMeetingRequest.parse({
+    invitedAreas: ['north-tyneside', 'newcastle'],
+    subject: { name: { given: MEETING_TEXT.given, family: MEETING_TEXT.family }, dateOfBirth: '2011-01-01' },
+    reason: MEETING_TEXT.reason,
+    agenda: MEETING_TEXT.agenda,
+    proposedSlots: [
+      { start: SLOT_1, durationMinutes: 60 },
+      { start: SLOT_2, durationMinutes: 90 },
+    ],
+    format: 'ONLINE',
+    ...overrides,
+  });
+}
+
+export const requester = (roles: Role | Role[] = 'chair', sub?: string) => contextFor('northumberland', roles, sub);
+export const northTyneside = (roles: Role | Role[] = 'coordinator', sub?: string) => contextFor('north-tyneside', roles, sub);
+export const newcastle = (roles: Role | Role[] = 'coordinator', sub?: string) => contextFor('newcastle', roles, sub);
+export const outsider = (roles: Role | Role[] = 'chair', sub?: string) => contextFor('gateshead', roles, sub);
+
+/** Requests a meeting through the real use case (Northumberland's chair by default) and clears the trail. */
+export async function seedMeeting(fakes: MeetingFakes, request: RequestMeetingRequest = meetingRequest()): Promise<string> {
+  const { meetingId } = await requestMeeting(fakes.meetingDeps, requester(), request);
+  fakes.trail.events.length = 0;
+  return meetingId;
+}
+
+/** A meeting North Tyneside accepted slot-1 of and Northumberland's chair scheduled on it; trail cleared. */
+export async function seedScheduledMeeting(fakes: MeetingFakes, request: RequestMeetingRequest = meetingRequest()): Promise<string> {
+  const meetingId = await seedMeeting(fakes, request);
+  await respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+  await scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-1', force: false });
+  fakes.trail.events.length = 0;
+  return meetingId;
+}
+
+/** The clock an hour into slot-1. */
+export const DURING_SLOT_1 = '2026-03-17T11:00:00.000Z';
+
+/**
+ * A scheduled meeting, the clock moved into slot-1, and the record made: action-1 owned by North Tyneside
+ * (due 2026-03-31), action-2 by Newcastle (due 2026-03-20). Trail cleared.
+ */
+export async function seedHeldMeeting(fakes: MeetingFakes): Promise<string> {
+  const meetingId = await seedScheduledMeeting(fakes);
+  fakes.clock.set(DURING_SLOT_1);
+  await recordMeeting(fakes.meetingDeps, requester(), meetingId, recordRequest());
+  fakes.trail.events.length = 0;
+  return meetingId;
+}
+
+export function recordRequest(overrides: Record<string, unknown> = {}) {
+  return {
+    attendance: [
+      { area: 'northumberland', agency: 'police' as const },
+      { area: 'north-tyneside', agency: 'childrens-services' as const },
+    ],
+    decisions: MEETING_TEXT.decisions,
+    disruptionPlan: MEETING_TEXT.plan,
+    reviewDate: '2026-04-17',
+    actions: [
+      { description: MEETING_TEXT.action1, ownerArea: 'north-tyneside', ownerAgency: 'childrens-services' as const, dueBy: '2026-03-31' },
+      { description: MEETING_TEXT.action2, ownerArea: 'newcastle', ownerAgency: 'police' as const, dueBy: '2026-03-20' },
+    ],
+    ...overrides,
+  };
+}
