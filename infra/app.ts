@@ -1,6 +1,6 @@
 /**
  * The CDK app: `npx cdk synth` (cdk.json runs this file). Two stacks, so the data outlives the code:
- * StatefulStack (key, tables, queues) and StatelessStack (HTTP API, functions).
+ * StatefulStack (keys, tables, queues, alarms) and StatelessStack (HTTP API, functions).
  *
  *   npx cdk synth -c issuer=https://login.microsoftonline.com/<tenant>/v2.0 -c audience=<client id>
  *
@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps } from 'aws-cdk-lib';
+import { addHubChecks } from './checks.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -23,12 +24,23 @@ const DEFAULT_CONTEXT: Readonly<Record<string, unknown>> = {
   '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
-export function createHubApp(props: AppProps = {}): HubApp {
+export type HubAppOptions = AppProps & {
+  /**
+   * Run cdk-nag (AWS Solutions, Serverless, NIST 800-53 R5) as validation plugins on synth: on by default,
+   * so `npx cdk synth` reports every unacknowledged finding and fails. Tests that only read templates turn
+   * it off and run the packs themselves with validateScope (test/infra/checks.test.ts).
+   */
+  readonly checks?: boolean;
+};
+
+export function createHubApp(options: HubAppOptions = {}): HubApp {
+  const { checks = true, ...props } = options;
   const app = new App({ ...props, context: { ...DEFAULT_CONTEXT, ...props.context } });
+  if (checks) addHubChecks(app);
   const issuer = requiredContext(app, 'issuer');
   const audience = requiredContext(app, 'audience');
   const description = 'MSET Cross-Boundary Hub';
-  const stateful = new StatefulStack(app, 'MsetHubStateful', { description: `${description}: data (key, tables, queues)` });
+  const stateful = new StatefulStack(app, 'MsetHubStateful', { description: `${description}: data (keys, tables, queues)` });
   // The stateless stack references the stateful one's resources, which orders their deployment.
   const stateless = new StatelessStack(app, 'MsetHubStateless', {
     description: `${description}: API and functions`,

@@ -1,26 +1,38 @@
 /**
- * The stateless half: the HTTP API and one function per route (functions/routes.ts, the table the local
- * hub's gateway reads too), plus the audit queue's consumer. Everything here can be destroyed and
- * redeployed without losing data.
+ * The stateless half: the HTTP API, one function per route (functions/routes.ts, the table the local hub's
+ * gateway reads too), the audit queue's consumer and the function that audits the JWT authorizer's
+ * refusals from the API's access log. Everything here can be destroyed and redeployed without losing data
+ * (log groups are retained).
  *
- * First cut (issue 2); issue 3 hardens it (least-privilege KMS conditions, log groups, throttling,
- * Powertools metrics, cdk-nag).
+ * Functions reach the stateful stack's resources only through the statements of ./permissions.ts; queues
+ * are handed to CDK constructs as imported references (no key attached), so no construct can add a KMS
+ * grant of its own.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventInvokeConfig, EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Construct } from 'constructs';
+import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 import { ROUTES, type RouteDefinition } from '../functions/routes.js';
-import { ESM_REQUIRE_BANNER } from '../scripts/bundle.js';
+import { acknowledge } from './checks.js';
+import { HubFunction, LOG_RETENTION } from './hub-function.js';
+import { type FunctionName, type HubResources, NEEDS } from './permissions.js';
 import { AUDIT_CONSUMER_TIMEOUT, type StatefulStack } from './stateful-stack.js';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export type StatelessStackProps = StackProps & {
   readonly stateful: StatefulStack;
@@ -30,127 +42,259 @@ export type StatelessStackProps = StackProps & {
   readonly audience: string;
 };
 
-/** What each function may touch, beyond what every function gets (nothing). */
-type Access = {
-  readonly alerts?: 'read' | 'write';
-  readonly audit?: 'read' | 'write';
-  readonly idempotency?: boolean;
-  /** Seals or opens child content with data keys. */
-  readonly content?: boolean;
-  /** Sends audit events (every function behind the authorizer). */
-  readonly auditEvents?: boolean;
+/** Requests per second (steady, burst) across the stage, and per route below it. */
+export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+type RouteLimits = { readonly rate: number; readonly burst: number };
+type FunctionSizing = { readonly timeout: Duration; readonly memorySize: number; readonly reservedConcurrency: number };
+
+/**
+ * Per route: API throttling and the function's sizing. Reserved concurrency caps what one function can
+ * take from the account (and what a flood of requests can cost); the sum is in the README.
+ */
+export const ROUTE_LIMITS: Readonly<Record<string, RouteLimits & FunctionSizing>> = {
+  'GET /health': { rate: 5, burst: 10, timeout: Duration.seconds(3), memorySize: 256, reservedConcurrency: 2 },
+  'GET /v1/areas': { rate: 10, burst: 20, timeout: Duration.seconds(10), memorySize: 512, reservedConcurrency: 5 },
+  'POST /v1/alerts': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
+  'GET /v1/alerts': { rate: 20, burst: 40, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
+  'GET /v1/alerts/{alertId}': { rate: 20, burst: 40, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 20 },
+  'POST /v1/alerts/{alertId}/acknowledgements': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
+  'GET /v1/alerts/{alertId}/audit': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
+  'POST /v1/meetings': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'GET /v1/meetings': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
+  'GET /v1/meetings/{meetingId}': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
+  'POST /v1/meetings/{meetingId}/responses': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'POST /v1/meetings/{meetingId}/schedule': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'POST /v1/meetings/{meetingId}/cancel': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'GET /v1/meetings/{meetingId}/calendar.ics': { rate: 5, burst: 10, timeout: Duration.seconds(10), memorySize: 256, reservedConcurrency: 3 },
+  'POST /v1/meetings/{meetingId}/record': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'PATCH /v1/meetings/{meetingId}/actions/{actionId}': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  'GET /v1/meetings/{meetingId}/audit': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
+  $default: { rate: 5, burst: 10, timeout: Duration.seconds(3), memorySize: 256, reservedConcurrency: 2 },
 };
 
-const ACCESS: Readonly<Record<string, Access>> = {
-  health: {},
-  'not-found': {},
-  'list-areas': { auditEvents: true },
-  'create-alert': { alerts: 'write', idempotency: true, content: true, auditEvents: true },
-  'list-alerts': { alerts: 'read', auditEvents: true },
-  'get-alert': { alerts: 'read', content: true, auditEvents: true },
-  'acknowledge-alert': { alerts: 'write', idempotency: true, content: true, auditEvents: true },
-  'get-alert-audit': { alerts: 'read', audit: 'read', auditEvents: true },
-  'audit-consumer': { audit: 'write' },
+/** The only routes without the JWT authorizer, and why each may be public. */
+const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
+  'GET /health':
+    'A liveness probe for load balancers and uptime checks, which carry no token. It answers {"status":"ok"} and its function has no permission beyond writing its own log.',
+  $default:
+    'The catch-all route answers any path the API does not have with a 404 problem response, so unknown paths look the same with or without a token. Its function has no permission beyond writing its own log.',
 };
+
+/** The consumer of a FIFO queue: few pollers; the event source's maximum concurrency equals its reservation. */
+export const AUDIT_CONSUMER_SIZING: FunctionSizing = { timeout: AUDIT_CONSUMER_TIMEOUT, memorySize: 256, reservedConcurrency: 2 };
+export const REFUSALS_SIZING: FunctionSizing = { timeout: Duration.seconds(30), memorySize: 256, reservedConcurrency: 2 };
+
+/**
+ * The API's access log, one JSON object per request. Never a body or a query string (a cursor is opaque
+ * but still the caller's business), never a header: `path` is the path alone. `status` and `requestId`
+ * are what the authorizer-refusals function reads from the 401 lines.
+ */
+export const ACCESS_LOG_FORMAT: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  requestTimeEpoch: '$context.requestTimeEpoch',
+  routeKey: '$context.routeKey',
+  httpMethod: '$context.httpMethod',
+  path: '$context.path',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  ip: '$context.identity.sourceIp',
+  protocol: '$context.protocol',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+};
+
+/**
+ * What the authorizer-refusals function is sent: the lines of requests the JWT authorizer refused. A 401
+ * a function returned itself (claims naming no known area) has no authorizer error, and the function's
+ * middleware has audited it already.
+ */
+export const REFUSALS_FILTER_PATTERN = '{ ($.status = "401") && ($.authorizerError != "-") }';
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
-  readonly functions: ReadonlyMap<string, NodejsFunction>;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly functions: ReadonlyMap<FunctionName, HubFunction>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { stateful } = props;
 
+    const resources: HubResources = {
+      alertsTableArn: stateful.alertsTable.tableArn,
+      auditTableArn: stateful.auditTable.tableArn,
+      idempotencyTableArn: stateful.idempotencyTable.tableArn,
+      meetingsTableArn: stateful.meetingsTable.tableArn,
+      auditQueueArn: stateful.auditQueue.queueArn,
+      refusalsDeadLetterQueueArn: stateful.refusalsDeadLetterQueue.queueArn,
+      storageKeyArn: stateful.storageKey.keyArn,
+      contentKeyArn: stateful.contentKey.keyArn,
+    };
+    const environment: Record<string, string> = {
+      ALERTS_TABLE: stateful.alertsTable.tableName,
+      AUDIT_TABLE: stateful.auditTable.tableName,
+      IDEMPOTENCY_TABLE: stateful.idempotencyTable.tableName,
+      MEETINGS_TABLE: stateful.meetingsTable.tableName,
+      KEY_SERVICE: 'kms',
+      KMS_KEY_ID: stateful.contentKey.keyArn,
+      AUDIT_QUEUE: 'sqs',
+      AUDIT_QUEUE_URL: stateful.auditQueue.queueUrl,
+      POWERTOOLS_SERVICE_NAME: 'mset-hub',
+      POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    const tracingPolicy = new ManagedPolicy(this, 'TracingPolicy', {
+      description: 'MSET hub functions: send X-Ray segments',
+      statements: [
+        new PolicyStatement({ sid: 'SendTraces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+      ],
+    });
+    acknowledge(
+      tracingPolicy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray has no resource-level permissions: PutTraceSegments and PutTelemetryRecords accept only "*". The policy allows those two write-only actions and nothing else.',
+    );
+
+    const common = { environment, resources, storageKey: stateful.storageKey, tracingPolicy };
+    const functions = new Map<FunctionName, HubFunction>();
+
+    // --- The API: JWT authorizer, access log, throttling, one function per route.
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: LOG_RETENTION,
+      encryptionKey: stateful.storageKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.api = new HttpApi(this, 'HttpApi', {
       apiName: 'mset-hub',
       description: 'MSET Cross-Boundary Hub',
-      createDefaultStage: true,
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FORMAT)),
+      },
     });
     const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.issuer, {
       jwtAudience: [props.audience],
       identitySource: ['$request.header.Authorization'],
     });
 
-    const environment: Record<string, string> = {
-      ALERTS_TABLE: stateful.alertsTable.tableName,
-      AUDIT_TABLE: stateful.auditTable.tableName,
-      IDEMPOTENCY_TABLE: stateful.idempotencyTable.tableName,
-      KEY_SERVICE: 'kms',
-      KMS_KEY_ID: stateful.key.keyArn,
-      AUDIT_QUEUE: 'sqs',
-      AUDIT_QUEUE_URL: stateful.auditQueue.queueUrl,
-      POWERTOOLS_SERVICE_NAME: 'mset-hub',
-      NODE_OPTIONS: '--enable-source-maps',
-    };
-
-    const functions = new Map<string, NodejsFunction>();
+    const routes = new Construct(this, 'Routes');
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of ROUTES) {
-      const fn = functions.get(route.handler) ?? this.function(route.handler, environment, Duration.seconds(10));
-      functions.set(route.handler, fn);
-      this.route(route, fn, authorizer);
+      const limits = ROUTE_LIMITS[route.routeKey];
+      if (limits === undefined) throw new Error(`No limits declared for route ${route.routeKey}`);
+      const name = route.handler as FunctionName;
+      if (!(name in NEEDS)) throw new Error(`No permissions declared for handler ${name} (infra/permissions.ts)`);
+      if (functions.has(name)) throw new Error(`Handler ${name} serves two routes; give each route its own function`);
+      const { timeout, memorySize, reservedConcurrency } = limits;
+      const fn = new HubFunction(routes, pascal(name), { ...common, timeout, memorySize, reservedConcurrency, name });
+      functions.set(name, fn);
+      const httpRoute = this.route(routes, route, fn, authorizer);
+      if (!route.authorized) {
+        const reason = PUBLIC_ROUTES[route.routeKey];
+        if (reason === undefined) throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
+        acknowledge(httpRoute, 'AwsSolutions-APIG4', reason);
+      }
+      // Route settings name routes that must exist first.
+      this.stage.node.addDependency(httpRoute);
+      routeSettings[route.routeKey] = { ThrottlingRateLimit: limits.rate, ThrottlingBurstLimit: limits.burst };
     }
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
+    acknowledge(
+      routes,
+      'Serverless-LambdaDLQ',
+      'Route functions are invoked synchronously by API Gateway, which returns any failure to the caller as a problem response; a dead-letter queue only receives failed asynchronous invocations and would stay empty while widening every role by sqs:SendMessage and a KMS grant.',
+    );
+    acknowledge(
+      routes,
+      'NIST.800.53.R5-LambdaDLQ',
+      'Route functions are invoked synchronously by API Gateway, which returns any failure to the caller as a problem response; a dead-letter queue only receives failed asynchronous invocations and would stay empty while widening every role by sqs:SendMessage and a KMS grant.',
+    );
 
-    const consumer = this.function('audit-consumer', environment, AUDIT_CONSUMER_TIMEOUT);
-    consumer.addEventSource(
-      new SqsEventSource(stateful.auditQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    // --- The audit queue's consumer: the only writer of the audit table.
+    const consumer = new HubFunction(this, 'AuditConsumer', { ...common, ...AUDIT_CONSUMER_SIZING, name: 'audit-consumer' });
+    const auditQueue = Queue.fromQueueAttributes(this, 'AuditQueueRef', {
+      queueArn: stateful.auditQueue.queueArn,
+      queueUrl: stateful.auditQueue.queueUrl,
+      fifo: true,
+    });
+    consumer.function.addEventSource(
+      new SqsEventSource(auditQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: AUDIT_CONSUMER_SIZING.reservedConcurrency,
+      }),
     );
     functions.set('audit-consumer', consumer);
+    const mapping = consumer.function.node.children.find((child) => child instanceof EventSourceMapping);
+    if (mapping === undefined) throw new Error('The audit consumer has no event source mapping');
+    acknowledge(
+      mapping,
+      'Serverless-LambdaEventSourceMappingDestination',
+      'Lambda supports on-failure destinations for stream and Kafka event sources, not SQS. For SQS the failure destination is the queue\'s own redrive policy: after 5 receives a message moves to the audit dead-letter queue, whose alarm notifies operators.',
+    );
+    acknowledge(
+      consumer.function,
+      'Serverless-LambdaDLQ',
+      'Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue\'s redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.',
+    );
+    acknowledge(
+      consumer.function,
+      'NIST.800.53.R5-LambdaDLQ',
+      'Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue\'s redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.',
+    );
+
+    // --- The JWT authorizer refuses before any function runs; its 401s reach the audit trail from the log.
+    const refusals = new HubFunction(this, 'AuthorizerRefusals', {
+      ...common,
+      ...REFUSALS_SIZING,
+      name: 'authorizer-refusals',
+      deadLetterQueue: Queue.fromQueueArn(this, 'RefusalsDeadLetterQueueRef', stateful.refusalsDeadLetterQueue.queueArn),
+      retryAttempts: 2,
+    });
+    new SubscriptionFilter(this, 'RefusalsSubscription', {
+      logGroup: this.accessLogs,
+      destination: new LambdaDestination(refusals.function),
+      filterPattern: FilterPattern.literal(REFUSALS_FILTER_PATTERN),
+    });
+    functions.set('authorizer-refusals', refusals);
+    const invokeConfig = refusals.function.node.children.find((child) => child instanceof EventInvokeConfig);
+    if (invokeConfig === undefined) throw new Error('The authorizer-refusals function has no asynchronous invocation config');
+    acknowledge(
+      invokeConfig,
+      'Serverless-LambdaAsyncFailureDestination',
+      'Failed asynchronous invocations (after 2 retries) go to the function\'s dead-letter queue (DeadLetterConfig), which has an alarm. An on-failure destination as well would put every failure in two places.',
+    );
+    for (const scope of [routes, consumer, refusals]) {
+      acknowledge(
+        scope,
+        'NIST.800.53.R5-LambdaInsideVPC',
+        'The functions reach only AWS APIs (DynamoDB, SQS, KMS, CloudWatch Logs, X-Ray), over TLS and signed with their role; there is no private resource to reach. A VPC would add a NAT gateway or four interface endpoints (SQS, KMS, CloudWatch Logs, X-Ray: about $60 a month idle across two AZs) to a hub that otherwise costs a few dollars idle, and no control the IAM policies do not already give.',
+      );
+    }
     this.functions = functions;
 
-    for (const [name, fn] of functions) this.grant(name, fn, stateful);
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
   }
 
-  private function(name: string, environment: Record<string, string>, timeout: Duration): NodejsFunction {
-    const props: NodejsFunctionProps = {
-      entry: join(ROOT, 'functions', 'handlers', `${name}.ts`),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout,
-      environment,
-      bundling: {
-        // Local esbuild (a devDependency), never Docker.
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node24',
-        platform: 'node',
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the runtime's built-in SDK drifts from the version we test.
-        externalModules: [],
-      },
-    };
-    return new NodejsFunction(this, `${pascal(name)}Function`, props);
-  }
-
-  private route(route: RouteDefinition, fn: NodejsFunction, authorizer: HttpJwtAuthorizer): void {
-    const integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn);
+  private route(scope: Construct, route: RouteDefinition, fn: HubFunction, authorizer: HttpJwtAuthorizer): HttpRoute {
+    const integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.function);
     const routeKey = route.routeKey === '$default' ? HttpRouteKey.DEFAULT : parseRouteKey(route.routeKey);
-    new HttpRoute(this, `Route${pascal(route.handler)}`, {
+    return new HttpRoute(scope, `Route${pascal(route.handler)}`, {
       httpApi: this.api,
       routeKey,
       integration,
       ...(route.authorized ? { authorizer } : {}),
     });
-  }
-
-  private grant(name: string, fn: NodejsFunction, stateful: StatefulStack): void {
-    const access = ACCESS[name];
-    if (access === undefined) throw new Error(`No access declared for function ${name}`);
-    if (access.alerts === 'read') stateful.alertsTable.grantReadData(fn);
-    if (access.alerts === 'write') stateful.alertsTable.grantReadWriteData(fn);
-    if (access.audit === 'read') stateful.auditTable.grantReadData(fn);
-    if (access.audit === 'write') stateful.auditTable.grantWriteData(fn);
-    if (access.idempotency === true) stateful.idempotencyTable.grantReadWriteData(fn);
-    if (access.content === true) stateful.key.grant(fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
-    if (access.auditEvents === true) stateful.auditQueue.grantSendMessages(fn);
   }
 }
 

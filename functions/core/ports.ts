@@ -154,9 +154,8 @@ export type StoredSlot = {
 export type StoredAreaResponse = {
   readonly response: 'ACCEPT' | 'DECLINE' | 'PROPOSE';
   readonly slotId?: string;
-  /** A decline's reason: free text, so sealed. */
-  readonly reason?: SealedBox;
-  readonly attendees?: readonly { readonly agency: Agency; readonly role: string }[];
+  /** A decline's reason and who will attend: free text, so sealed together. */
+  readonly details?: SealedBox;
   readonly respondedAt: string;
   readonly by: StoredPerson;
 };

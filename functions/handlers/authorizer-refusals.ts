@@ -1,6 +1,7 @@
 /**
  * API Gateway's JWT authorizer refuses a request with no valid token before any function runs, so no
- * handler can audit it. This function, subscribed to the API's access log (filtered to status 401),
+ * handler can audit it. This function, subscribed to the API's access log (filtered to the authorizer's
+ * 401s),
  * records each such refusal in the audit trail like every other refused attempt. The local hub's gateway
  * records them directly, so this function runs only on AWS.
  */
@@ -18,6 +19,8 @@ const AccessLogLine = z.object({
   requestId: z.string().min(1).max(256),
   routeKey: z.string().max(256).default('-'),
   status: z.string(),
+  /** "-" when the authorizer let the request through; the refusal was then a function's, already audited. */
+  authorizerError: z.string().default('-'),
   requestTimeEpoch: z.coerce.number().int().positive().optional(),
 });
 
@@ -28,7 +31,7 @@ export async function handler(event: CloudWatchLogsEvent): Promise<void> {
   let skipped = 0;
   for (const logEvent of payload.logEvents) {
     const line = parseLine(logEvent.message);
-    if (line === undefined || line.status !== '401') {
+    if (line === undefined || line.status !== '401' || line.authorizerError === '-') {
       skipped += 1;
       continue;
     }

@@ -3,17 +3,20 @@
  * NodejsFunction uses). Sizes only, never times: timing lives in `npm run bench`.
  *
  * The second check proves the composition root's lazy getters keep unused AWS clients out of a bundle:
- * a function that never seals or opens child content must not carry the KMS client.
+ * a function that never seals or opens child content must not carry the KMS client. Which functions those
+ * are is read from infra/permissions.ts, so a function without a content-key permission in its IAM policy
+ * is also one without the client that would use it.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/routes.js';
+import { type FunctionName, NEEDS } from '../../infra/permissions.js';
 import { bundleFunctions, type FunctionBundle } from '../../scripts/bundle.js';
 
 const BUDGET_BYTES = 700 * 1024;
-const WITHOUT_KMS = ['list-alerts', 'list-areas', 'health', 'not-found', 'audit-consumer'];
+const WITHOUT_KMS = (Object.keys(NEEDS) as FunctionName[]).filter((name) => !NEEDS[name].some((need) => need.kind === 'content')).sort();
 
 let outDir: string;
 let bundles: FunctionBundle[];
@@ -28,14 +31,20 @@ afterAll(async () => {
 });
 
 describe('function bundles', () => {
-  it('exist for every route handler and the audit consumer', () => {
-    const expected = new Set([...ROUTES.map((route) => route.handler), 'audit-consumer']);
+  it('exist for every route handler, the audit consumer and the authorizer-refusals function', () => {
+    const expected = new Set([...ROUTES.map((route) => route.handler), 'audit-consumer', 'authorizer-refusals']);
     expect(new Set(bundles.map((bundle) => bundle.name))).toEqual(expected);
   });
 
   it('are each under 700 KB minified', () => {
     const over = bundles.filter((bundle) => bundle.bytes >= BUDGET_BYTES).map((b) => `${b.name}: ${(b.bytes / 1024).toFixed(1)} KB`);
     expect(over).toEqual([]);
+  });
+
+  it('count the listing, public, consumer and refusal functions among those without the KMS client', () => {
+    expect(WITHOUT_KMS).toEqual(
+      expect.arrayContaining(['list-alerts', 'list-areas', 'health', 'not-found', 'audit-consumer', 'authorizer-refusals']),
+    );
   });
 
   it.each(WITHOUT_KMS)('%s does not carry the KMS client (no GenerateDataKey in its bundle)', async (name) => {

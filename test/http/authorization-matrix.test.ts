@@ -30,10 +30,14 @@ const ROLE_SETS: ReadonlyArray<readonly Role[]> = [
 ];
 const roleLabel = (roles: readonly Role[]) => (roles.length === 0 ? '(no role)' : roles.join('+'));
 
-/** The routes under test: every route the API authorizes. A route added later fails `expectedStatus`. */
-const ROUTE_KEYS = ROUTES.filter((route) => route.routeKey !== 'GET /health' && route.routeKey !== '$default').map(
-  (route) => route.routeKey,
-);
+/**
+ * The routes under test: every alert and area route the API authorizes (meeting routes have their own
+ * matrix in meetings-authorization.test.ts). A route added later fails `expectedStatus` or the coverage test.
+ */
+const isMeetingRoute = (routeKey: string) => routeKey.includes(' /v1/meetings');
+const ROUTE_KEYS = ROUTES.filter(
+  (route) => route.routeKey !== 'GET /health' && route.routeKey !== '$default' && !isMeetingRoute(route.routeKey),
+).map((route) => route.routeKey);
 
 // Issue #2 item 6, in its own words.
 const MAY: Record<'create' | 'read' | 'acknowledge' | 'history', readonly Role[]> = {
@@ -141,7 +145,7 @@ async function request(routeKey: string, area: string, token: string | undefined
 describe('the matrix: route × area × role', () => {
   it('covers every authorized route of functions/routes.ts', () => {
     // Assess
-    expect(ROUTE_KEYS).toHaveLength(ROUTES.filter((route) => route.authorized).length);
+    expect(ROUTE_KEYS).toHaveLength(ROUTES.filter((route) => route.authorized && !isMeetingRoute(route.routeKey)).length);
     expect(CASES).toHaveLength(ROUTE_KEYS.length * AREAS.length * ROLE_SETS.length);
   });
 

@@ -1,53 +1,110 @@
 /**
- * The CDK app, synthesized in-process with bundling skipped (bundling is what `npx cdk synth` and the
- * bundle budget test exercise). Asserts the first cut's promises: encrypted, recoverable tables with every
- * index the code queries; a FIFO audit queue with a dead-letter queue; every route of functions/routes.ts
- * behind the JWT authorizer except /health and $default; every function on nodejs24.x and arm64.
+ * The CDK app, synthesized in-process with bundling skipped (bundling is what the CLI synth test and the
+ * bundle budget test exercise). Asserts what a DPO and a penetration tester are promised: encryption
+ * everywhere with the hub's own keys, recoverable and undeletable tables with every index the code
+ * queries, stable logical ids for everything that holds data, dead-letter queues with alarms that notify
+ * someone, every route but /health and $default behind the JWT authorizer, throttled, and every function
+ * on nodejs24.x / arm64 with reserved concurrency, a timeout and an encrypted log group it alone writes.
  */
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE } from '../../functions/adapters/dynamodb/tables.js';
+import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
 import { ROUTES } from '../../functions/routes.js';
-import { createHubApp } from '../../infra/app.js';
+import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stateful-stack.js';
+import { ACCESS_LOG_FORMAT, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
+import { AUDIENCE, ISSUER, type Resource, type SynthesizedHub, synthesizeHub } from './support.js';
 
-let stateful: Template;
-let stateless: Template;
+let hub: SynthesizedHub;
+let statefulResources: Record<string, Resource>;
+let statelessResources: Record<string, Resource>;
 
 beforeAll(() => {
-  // Prepare: one synth for the file; no asset is bundled.
-  const { stateful: statefulStack, stateless: statelessStack } = createHubApp({
-    context: {
-      'aws:cdk:bundling-stacks': [],
-      issuer: 'https://issuer.example.invalid/',
-      audience: 'mset-hub-test',
-    },
-  });
-  stateful = Template.fromStack(statefulStack);
-  stateless = Template.fromStack(statelessStack);
+  hub = synthesizeHub();
+  statefulResources = hub.statefulTemplate.toJSON()['Resources'];
+  statelessResources = hub.statelessTemplate.toJSON()['Resources'];
 });
 
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+const ofType = (resources: Record<string, Resource>, type: string) =>
+  Object.fromEntries(Object.entries(resources).filter(([, resource]) => resource.Type === type));
 
 describe('stateful stack', () => {
-  it('has a customer-managed KMS key with rotation, retained', () => {
-    stateful.resourceCountIs('AWS::KMS::Key', 1);
-    stateful.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  it('keeps fixed logical ids for everything that holds data, so a redeploy never replaces it', () => {
+    const ids = Object.entries(statefulResources)
+      .filter(([, resource]) => !resource.Type.endsWith('Policy'))
+      .map(([id, resource]) => `${resource.Type} ${id}`)
+      .sort();
+    expect(ids).toEqual(
+      [
+        'AWS::KMS::Key StorageKey',
+        'AWS::KMS::Key ContentKey',
+        'AWS::DynamoDB::Table AlertsTable',
+        'AWS::DynamoDB::Table AuditTable',
+        'AWS::DynamoDB::Table IdempotencyTable',
+        'AWS::DynamoDB::Table MeetingsTable',
+        'AWS::SQS::Queue AuditQueue',
+        'AWS::SQS::Queue AuditDeadLetterQueue',
+        'AWS::SQS::Queue RefusalsDeadLetterQueue',
+        'AWS::SNS::Topic OperationsTopic',
+        'AWS::CloudWatch::Alarm AuditDeadLetterAlarm',
+        'AWS::CloudWatch::Alarm RefusalsDeadLetterAlarm',
+      ].sort(),
+    );
   });
 
-  it('has three tables, each KMS-encrypted with the key, with PITR, deletion protection and retention', () => {
-    const tables = stateful.findResources('AWS::DynamoDB::Table') as Record<string, Resource>;
-    expect(Object.keys(tables).sort()).toEqual(['AlertsTable', 'AuditTable', 'IdempotencyTable']);
+  it('retains every resource that holds data when the stack is deleted', () => {
+    for (const [id, resource] of Object.entries(statefulResources)) {
+      if (/Policy$|Alarm$/.test(resource.Type)) continue;
+      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+    }
+  });
+
+  it('has two customer-managed keys, both rotated', () => {
+    const keys = ofType(statefulResources, 'AWS::KMS::Key');
+    expect(Object.keys(keys).sort()).toEqual(['ContentKey', 'StorageKey']);
+    for (const key of Object.values(keys)) expect(key.Properties['EnableKeyRotation']).toBe(true);
+  });
+
+  it('lets only CloudWatch Logs (this account\'s log groups) and CloudWatch alarms use the storage key as services', () => {
+    const statements = hub.render(statefulResources['StorageKey']!.Properties['KeyPolicy'].Statement) as any[];
+    expect(statements).toEqual([
+      { Action: 'kms:*', Effect: 'Allow', Principal: { AWS: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, Resource: '*' },
+      {
+        Sid: 'CloudWatchLogsEncryptLogGroups',
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Effect: 'Allow',
+        Principal: { Service: 'logs.${AWS::Region}.amazonaws.com' },
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } },
+      },
+      {
+        Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' },
+          ArnLike: { 'aws:SourceArn': 'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*' },
+        },
+      },
+    ]);
+  });
+
+  it('gives no service principal the content key: only IAM policies (the functions\') can use it', () => {
+    const statements = hub.render(statefulResources['ContentKey']!.Properties['KeyPolicy'].Statement) as any[];
+    expect(statements).toEqual([
+      { Action: 'kms:*', Effect: 'Allow', Principal: { AWS: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, Resource: '*' },
+    ]);
+  });
+
+  it('encrypts every table with the storage key, with PITR, deletion protection and on-demand billing', () => {
+    const tables = ofType(statefulResources, 'AWS::DynamoDB::Table');
+    expect(Object.keys(tables).length).toBe(4);
     for (const table of Object.values(tables)) {
-      expect(table.Properties['SSESpecification']).toEqual({
-        SSEEnabled: true,
-        SSEType: 'KMS',
-        KMSMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
-      });
+      expect(hub.render(table.Properties['SSESpecification'])).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'StorageKey.Arn' });
       expect(table.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties['DeletionProtectionEnabled']).toBe(true);
       expect(table.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
-      expect(table.DeletionPolicy).toBe('Retain');
-      expect(table.UpdateReplacePolicy).toBe('Retain');
     }
   });
 
@@ -55,21 +112,22 @@ describe('stateful stack', () => {
     ['AlertsTable', ALERTS_TABLE],
     ['AuditTable', AUDIT_TABLE],
     ['IdempotencyTable', IDEMPOTENCY_TABLE],
+    ['MeetingsTable', MEETINGS_TABLE],
   ] as const)('%s has the keys, every index and the TTL attribute of tables.ts', (logicalId, definition) => {
-    const table = (stateful.findResources('AWS::DynamoDB::Table') as Record<string, Resource>)[logicalId];
-    expect(table).toBeDefined();
-    const properties = table!.Properties;
+    const properties = statefulResources[logicalId]!.Properties;
     expect(properties['KeySchema']).toEqual([
       { AttributeName: definition.partitionKey, KeyType: 'HASH' },
       ...('sortKey' in definition ? [{ AttributeName: definition.sortKey, KeyType: 'RANGE' }] : []),
     ]);
-    const indexes = (properties['GlobalSecondaryIndexes'] ?? []) as Array<{ IndexName: string; KeySchema: unknown }>;
+    const indexes = (properties['GlobalSecondaryIndexes'] ?? []) as Array<{ IndexName: string; KeySchema: unknown; Projection: unknown }>;
     expect(indexes.map((index) => index.IndexName).sort()).toEqual(definition.indexes.map((index) => index.name).sort());
     for (const index of definition.indexes) {
-      expect(indexes.find((candidate) => candidate.IndexName === index.name)?.KeySchema).toEqual([
+      const found = indexes.find((candidate) => candidate.IndexName === index.name);
+      expect(found?.KeySchema).toEqual([
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ]);
+      expect(found?.Projection).toEqual({ ProjectionType: 'ALL' });
     }
     if ('ttlAttribute' in definition) {
       expect(properties['TimeToLiveSpecification']).toEqual({ AttributeName: definition.ttlAttribute, Enabled: true });
@@ -78,68 +136,246 @@ describe('stateful stack', () => {
     }
   });
 
-  it('has a KMS-encrypted FIFO audit queue whose dead-letter queue is FIFO and encrypted too, both TLS-only', () => {
-    stateful.resourceCountIs('AWS::SQS::Queue', 2);
-    stateful.hasResourceProperties('AWS::SQS::Queue', {
-      FifoQueue: true,
-      KmsMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
-      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['AuditDeadLetterQueue', 'Arn'] }, maxReceiveCount: Match.anyValue() },
-    });
-    stateful.hasResourceProperties('AWS::SQS::Queue', {
-      FifoQueue: true,
-      KmsMasterKeyId: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
-      RedrivePolicy: Match.absent(),
-    });
-    const policies = stateful.findResources('AWS::SQS::QueuePolicy') as Record<string, Resource>;
-    expect(Object.keys(policies)).toHaveLength(2);
-    for (const policy of Object.values(policies)) {
-      expect(policy.Properties['PolicyDocument'].Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+  it('encrypts every queue with the storage key and refuses every request without TLS', () => {
+    const queues = ofType(statefulResources, 'AWS::SQS::Queue');
+    for (const queue of Object.values(queues)) expect(hub.render(queue.Properties['KmsMasterKeyId'])).toBe('StorageKey.Arn');
+    const policies = Object.values(ofType(statefulResources, 'AWS::SQS::QueuePolicy'));
+    const guarded = policies.flatMap((policy) => {
+      const denies = (policy.Properties['PolicyDocument'].Statement as any[]).some(
+        (statement) => statement.Effect === 'Deny' && statement.Condition?.Bool?.['aws:SecureTransport'] === 'false',
       );
-    }
+      return denies ? (hub.render(policy.Properties['Queues']) as string[]) : [];
+    });
+    expect(guarded.sort()).toEqual(Object.keys(queues).sort());
+  });
+
+  it('makes the audit queue FIFO, redriven after 3 to 5 receives to a FIFO dead-letter queue', () => {
+    const queue = statefulResources['AuditQueue']!.Properties;
+    expect(queue['FifoQueue']).toBe(true);
+    expect(queue['ContentBasedDeduplication']).toBe(false);
+    expect(hub.render(queue['RedrivePolicy'])).toEqual({ deadLetterTargetArn: 'AuditDeadLetterQueue.Arn', maxReceiveCount: AUDIT_MAX_RECEIVE_COUNT });
+    expect(AUDIT_MAX_RECEIVE_COUNT).toBeGreaterThanOrEqual(3);
+    expect(AUDIT_MAX_RECEIVE_COUNT).toBeLessThanOrEqual(5);
+    expect(statefulResources['AuditDeadLetterQueue']!.Properties['FifoQueue']).toBe(true);
+    expect(statefulResources['AuditDeadLetterQueue']!.Properties['RedrivePolicy']).toBeUndefined();
+    // Lambda's asynchronous dead-letter queue must be a standard queue.
+    expect(statefulResources['RefusalsDeadLetterQueue']!.Properties['FifoQueue']).toBeUndefined();
+  });
+
+  it('sets the audit queue\'s visibility timeout to at least six times its consumer\'s timeout', () => {
+    const consumer = statelessResources[hub.stateless.getLogicalId(hub.stateless.functions.get('audit-consumer')!.function.node.defaultChild as any)]!;
+    const consumerTimeout = consumer.Properties['Timeout'] as number;
+    expect(consumerTimeout).toBeGreaterThan(0);
+    expect(statefulResources['AuditQueue']!.Properties['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * consumerTimeout);
+  });
+
+  it('raises an alarm to the operations topic when a dead-letter queue holds a message', () => {
+    const alarms = ofType(statefulResources, 'AWS::CloudWatch::Alarm');
+    const watched = Object.values(alarms).map((alarm) => {
+      const properties = hub.render(alarm.Properties) as any;
+      expect(properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        AlarmActions: ['OperationsTopic'],
+      });
+      return properties.Dimensions[0].Value as string;
+    });
+    expect(watched.sort()).toEqual(['AuditDeadLetterQueue.QueueName', 'RefusalsDeadLetterQueue.QueueName']);
+  });
+
+  it('encrypts the operations topic with the storage key, TLS-only, and lets only this account\'s alarms publish', () => {
+    expect(hub.render(statefulResources['OperationsTopic']!.Properties['KmsMasterKeyId'])).toBe('StorageKey.Arn');
+    const [policy] = Object.values(ofType(statefulResources, 'AWS::SNS::TopicPolicy'));
+    const statements = hub.render(policy!.Properties['PolicyDocument'].Statement) as any[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': '${AWS::AccountId}' } }),
+      }),
+    );
   });
 });
 
 describe('stateless stack', () => {
+  const functions = () => ofType(statelessResources, 'AWS::Lambda::Function');
+
   it('has a JWT authorizer with the issuer and audience from context', () => {
-    stateless.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+    const authorizers = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toHaveLength(1);
+    expect(authorizers[0]!.Properties).toMatchObject({
       AuthorizerType: 'JWT',
-      JwtConfiguration: { Issuer: 'https://issuer.example.invalid/', Audience: ['mset-hub-test'] },
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
     });
   });
 
-  it('has every route of functions/routes.ts, JWT-authorized except /health and $default', () => {
-    const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route') as Record<string, Resource>);
+  it('has every route of functions/routes.ts, JWT-authorized except GET /health and $default', () => {
+    const routes = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((route) => route.Properties['RouteKey']).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
-    for (const route of ROUTES) {
-      const found = routes.find((candidate) => candidate.Properties['RouteKey'] === route.routeKey)!;
-      if (route.routeKey === 'GET /health' || route.routeKey === '$default') {
-        expect(found.Properties['AuthorizationType'] ?? 'NONE').toBe('NONE');
-        expect(found.Properties['AuthorizerId']).toBeUndefined();
+    for (const route of routes) {
+      const key = route.Properties['RouteKey'] as string;
+      if (key === 'GET /health' || key === '$default') {
+        expect({ key, type: route.Properties['AuthorizationType'] ?? 'NONE', id: route.Properties['AuthorizerId'] }).toEqual({ key, type: 'NONE', id: undefined });
       } else {
-        expect(found.Properties['AuthorizationType']).toBe('JWT');
-        expect(found.Properties['AuthorizerId']).toBeDefined();
+        expect({ key, type: route.Properties['AuthorizationType'] }).toEqual({ key, type: 'JWT' });
+        expect(route.Properties['AuthorizerId']).toBeDefined();
       }
     }
-    // The table itself agrees: only those two are public.
     expect(ROUTES.filter((route) => !route.authorized).map((route) => route.routeKey).sort()).toEqual(['$default', 'GET /health']);
   });
 
-  it('runs every function on nodejs24.x and arm64: one per route handler plus the audit consumer', () => {
-    const functions = Object.values(stateless.findResources('AWS::Lambda::Function') as Record<string, Resource>);
-    expect(functions).toHaveLength(new Set(ROUTES.map((route) => route.handler)).size + 1);
-    for (const fn of functions) {
-      expect(fn.Properties['Runtime']).toBe('nodejs24.x');
-      expect(fn.Properties['Architectures']).toEqual(['arm64']);
-      expect(fn.Properties['Environment'].Variables).toMatchObject({ KEY_SERVICE: 'kms', AUDIT_QUEUE: 'sqs' });
+  it('sends each route to its own function', () => {
+    const integrations = ofType(statelessResources, 'AWS::ApiGatewayV2::Integration');
+    const targets = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Route')).map((route) => {
+      const integrationId = (hub.render(route.Properties['Target']) as string).replace('integrations/', '');
+      return hub.render(integrations[integrationId]!.Properties['IntegrationUri']);
+    });
+    expect(new Set(targets).size).toBe(ROUTES.length);
+  });
+
+  it('throttles the stage and every route', () => {
+    const [stage] = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Stage'));
+    const properties = stage!.Properties;
+    expect(properties['StageName']).toBe('$default');
+    expect(properties['DefaultRouteSettings']).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    expect(Object.keys(properties['RouteSettings']).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    for (const setting of Object.values(properties['RouteSettings']) as any[]) {
+      expect(setting.ThrottlingRateLimit).toBeGreaterThan(0);
+      expect(setting.ThrottlingRateLimit).toBeLessThanOrEqual(properties['DefaultRouteSettings'].ThrottlingRateLimit);
+      expect(setting.ThrottlingBurstLimit).toBeGreaterThanOrEqual(setting.ThrottlingRateLimit);
+    }
+    // Route settings name routes, which must exist before the stage.
+    const routeIds = Object.keys(ofType(statelessResources, 'AWS::ApiGatewayV2::Route'));
+    expect(stage!.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('writes a JSON access log to its own encrypted log group, without bodies, query strings or headers', () => {
+    const [stage] = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Stage'));
+    const settings = stage!.Properties['AccessLogSettings'];
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toEqual(ACCESS_LOG_FORMAT);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      requestTimeEpoch: '$context.requestTimeEpoch',
+      httpMethod: '$context.httpMethod',
+      path: '$context.path',
+      ip: '$context.identity.sourceIp',
+      responseLength: '$context.responseLength',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+    });
+    for (const variable of Object.values(format)) expect(variable).not.toMatch(/body|querystring|queryString|header|\$input|claims/i);
+    const logGroupId = (hub.render(settings.DestinationArn) as string).replace(/\.Arn$/, '');
+    expect(statelessResources[logGroupId]!.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroupId).toBe(hub.stateless.getLogicalId(hub.stateless.accessLogs.node.defaultChild as any));
+  });
+
+  it('runs every function on nodejs24.x and arm64 with a timeout, reserved concurrency, tracing and the hub\'s configuration', () => {
+    const all = Object.values(functions());
+    expect(all).toHaveLength(new Set(ROUTES.map((route) => route.handler)).size + 2);
+    for (const fn of all) {
+      const properties = fn.Properties;
+      expect(properties['Runtime']).toBe('nodejs24.x');
+      expect(properties['Architectures']).toEqual(['arm64']);
+      expect(properties['Timeout']).toBeGreaterThan(0);
+      expect(properties['Timeout']).toBeLessThanOrEqual(30);
+      expect(properties['ReservedConcurrentExecutions']).toBeGreaterThanOrEqual(1);
+      expect(properties['ReservedConcurrentExecutions']).toBeLessThanOrEqual(20);
+      expect(properties['TracingConfig']).toEqual({ Mode: 'Active' });
+      expect(hub.render(properties['Environment'].Variables)).toEqual({
+        ALERTS_TABLE: 'AlertsTable',
+        AUDIT_TABLE: 'AuditTable',
+        IDEMPOTENCY_TABLE: 'IdempotencyTable',
+        MEETINGS_TABLE: 'MeetingsTable',
+        KEY_SERVICE: 'kms',
+        KMS_KEY_ID: 'ContentKey.Arn',
+        AUDIT_QUEUE: 'sqs',
+        AUDIT_QUEUE_URL: 'AuditQueue',
+        POWERTOOLS_SERVICE_NAME: 'mset-hub',
+        POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
     }
   });
 
-  it('feeds the audit consumer from the queue, reporting partial batch failures', () => {
-    stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  it('reserves the total concurrency the README tells a deployer to have quota for', () => {
+    const total = Object.values(functions()).reduce((sum, fn) => sum + (fn.Properties['ReservedConcurrentExecutions'] as number), 0);
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`reserve **${total}** concurrent executions`);
+    expect(readme).toContain(`must be at least ${total + 100}`);
+  });
+
+  it('gives every function its own log group: KMS-encrypted with the storage key, a year\'s retention, retained', () => {
+    const logGroups = ofType(statelessResources, 'AWS::Logs::LogGroup');
+    const used = Object.values(functions()).map((fn) => hub.render(fn.Properties['LoggingConfig']?.LogGroup) as string);
+    expect(new Set(used).size).toBe(used.length);
+    for (const id of [...used, hub.stateless.getLogicalId(hub.stateless.accessLogs.node.defaultChild as any)]) {
+      const logGroup = logGroups[id]!;
+      expect(hub.render(logGroup.Properties['KmsKeyId'])).toBe('StorageKey.Arn');
+      expect(logGroup.Properties['RetentionInDays']).toBe(365);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+    expect(Object.keys(logGroups)).toHaveLength(used.length + 1);
+  });
+
+  it('feeds the audit consumer from the queue, reporting partial batch failures, within its reserved concurrency', () => {
+    const mappings = Object.values(ofType(statelessResources, 'AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toHaveLength(1);
+    const mapping = hub.render(mappings[0]!.Properties) as any;
+    const consumer = hub.stateless.functions.get('audit-consumer')!;
+    expect(mapping).toMatchObject({
+      EventSourceArn: 'AuditQueue.Arn',
+      FunctionName: hub.stateless.getLogicalId(consumer.function.node.defaultChild as any),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+    expect(mapping.ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(
+      statelessResources[mapping.FunctionName]!.Properties['ReservedConcurrentExecutions'],
+    );
+  });
+
+  it('sends the access log\'s 401 lines to the authorizer-refusals function, which has a dead-letter queue and 2 retries', () => {
+    const refusals = hub.stateless.functions.get('authorizer-refusals')!;
+    const refusalsId = hub.stateless.getLogicalId(refusals.function.node.defaultChild as any);
+    const filters = Object.values(ofType(statelessResources, 'AWS::Logs::SubscriptionFilter'));
+    expect(filters.map((filter) => hub.render(filter.Properties))).toEqual([
+      {
+        FilterPattern: REFUSALS_FILTER_PATTERN,
+        LogGroupName: hub.stateless.getLogicalId(hub.stateless.accessLogs.node.defaultChild as any),
+        DestinationArn: `${refusalsId}.Arn`,
+      },
+    ]);
+    expect(REFUSALS_FILTER_PATTERN).toBe('{ ($.status = "401") && ($.authorizerError != "-") }');
+    expect(hub.render(statelessResources[refusalsId]!.Properties['DeadLetterConfig'])).toEqual({ TargetArn: 'RefusalsDeadLetterQueue.Arn' });
+    const [invokeConfig] = Object.values(ofType(statelessResources, 'AWS::Lambda::EventInvokeConfig'));
+    expect(hub.render(invokeConfig!.Properties)).toEqual({ FunctionName: refusalsId, MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
+    // Only CloudWatch Logs, from the access log group, may invoke it.
+    const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission'))
+      .map((permission) => hub.render(permission.Properties) as any)
+      .filter((permission) => permission.FunctionName === `${refusalsId}.Arn`);
+    expect(permissions).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: `${refusalsId}.Arn`,
+        Principal: 'logs.amazonaws.com',
+        SourceArn: `${hub.stateless.getLogicalId(hub.stateless.accessLogs.node.defaultChild as any)}.Arn`,
+      },
+    ]);
+  });
+
+  it('lets API Gateway invoke each route function only from this API', () => {
+    const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission')).map((permission) => hub.render(permission.Properties) as any);
+    const fromApi = permissions.filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
+    expect(fromApi).toHaveLength(ROUTES.length);
+    const apiId = Object.keys(ofType(statelessResources, 'AWS::ApiGatewayV2::Api'))[0]!;
+    for (const permission of fromApi) expect(permission.SourceArn).toContain(`:${apiId}/*/`);
   });
 });

@@ -2,6 +2,7 @@
  * A meeting's child content (the subject, reason and agenda, decline and cancellation reasons, the record,
  * action notes) sealed like an alert's: a data key per box, bound to (meeting, requesting area, scope).
  */
+import type { Agency } from '../../../contracts/identity.js';
 import type { EncryptionContext, KeyService, StoredMeeting } from '../ports.js';
 import { open, type SealedBox, seal } from '../sealing.js';
 
@@ -40,3 +41,4 @@ export function openFor<T>(
 
 export type RequestText = { reason: string; agenda: string };
 export type RecordText = { decisions: string; disruptionPlan?: string; actions: Record<string, string> };
+export type ResponseDetails = { reason?: string; attendees?: { agency: Agency; role: string }[] };

@@ -7,7 +7,7 @@ import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
 import type { StoredMeeting } from '../ports.js';
 import { requireRight, resolveMeeting } from './access.js';
-import { openFor, type RecordText, type RequestText, SCOPES } from './content.js';
+import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { alertVisibleTo } from './visibility.js';
 
@@ -40,13 +40,14 @@ async function toView(
       meeting.invitedAreas.map(async (area) => {
         const response = meeting.responses[area];
         if (response === undefined) return { area, response: 'PENDING' as const };
-        const reason = response.reason === undefined ? undefined : await openFor<string>(keys, meeting, SCOPES.response(area), response.reason);
+        const details =
+          response.details === undefined ? {} : await openFor<ResponseDetails>(keys, meeting, SCOPES.response(area), response.details);
         return {
           area,
           response: response.response,
           ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
-          ...(reason === undefined ? {} : { reason }),
-          ...(response.attendees === undefined ? {} : { attendees: response.attendees.map((attendee) => ({ ...attendee })) }),
+          ...(details.reason === undefined ? {} : { reason: details.reason }),
+          ...(details.attendees === undefined ? {} : { attendees: details.attendees }),
           respondedAt: response.respondedAt,
           by: publicPerson(response.by),
         };

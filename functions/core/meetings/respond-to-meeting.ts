@@ -7,7 +7,7 @@ import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StoredAreaResponse, StoredSlot } from '../ports.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
-import { SCOPES, sealFor } from './content.js';
+import { type ResponseDetails, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
 /** Enough for every invited area to propose twice over; a longer list is no longer a way to agree. */
@@ -32,10 +32,14 @@ export async function respondToMeeting(
   const area = context.caller.area;
   let slots: readonly StoredSlot[] = meeting.slots;
   let response: StoredAreaResponse;
+  const details: ResponseDetails = {
+    ...(request.response === 'DECLINE' ? { reason: request.reason } : {}),
+    ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
+  };
   const base = {
     respondedAt: now.toISOString(),
     by: personOf(context),
-    ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
+    ...(Object.keys(details).length === 0 ? {} : { details: await sealFor(deps.keys, meeting, SCOPES.response(area), details) }),
   };
   if (request.response === 'ACCEPT') {
     const slot = meeting.slots.find((candidate) => candidate.slotId === request.slotId);
@@ -45,7 +49,7 @@ export async function respondToMeeting(
     }
     response = { ...base, response: 'ACCEPT', slotId: request.slotId };
   } else if (request.response === 'DECLINE') {
-    response = { ...base, response: 'DECLINE', reason: await sealFor(deps.keys, meeting, SCOPES.response(area), request.reason) };
+    response = { ...base, response: 'DECLINE' };
   } else {
     if (new Date(request.slot.start) <= now) {
       throw new ValidationError('The slot is in the past', [{ path: 'slot.start', message: 'must be in the future' }]);

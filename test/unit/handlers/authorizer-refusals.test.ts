@@ -55,8 +55,8 @@ describe('authorizer refusals from the access log', () => {
   it('records each 401 as an UNAUTHENTICATED event at the time of the request', async () => {
     // Prepare
     const event = logsEvent([
-      { requestId: 'req-a', routeKey: 'GET /v1/alerts/{alertId}', status: '401', requestTimeEpoch: '1790000000123' },
-      { requestId: 'req-b', routeKey: 'POST /v1/alerts', status: '401' },
+      { requestId: 'req-a', routeKey: 'GET /v1/alerts/{alertId}', status: '401', authorizerError: 'Unauthorized', requestTimeEpoch: '1790000000123' },
+      { requestId: 'req-b', routeKey: 'POST /v1/alerts', status: '401', authorizerError: 'The token has expired' },
     ]);
 
     // Act
@@ -74,7 +74,7 @@ describe('authorizer refusals from the access log', () => {
 
   it('gives a redelivered line the same event id, so FIFO deduplication and the table keep one record', async () => {
     // Prepare
-    const event = logsEvent([{ requestId: 'req-same', routeKey: 'GET /v1/areas', status: '401' }]);
+    const event = logsEvent([{ requestId: 'req-same', routeKey: 'GET /v1/areas', status: '401', authorizerError: 'Unauthorized' }]);
 
     // Act
     await handler(event);
@@ -86,9 +86,15 @@ describe('authorizer refusals from the access log', () => {
     expect(sentEvents()[0]?.eventId).toBe(sentEvents()[1]?.eventId);
   });
 
-  it('skips lines that are not 401s or not the configured format, and records nothing for them', async () => {
+  it('skips lines that are not 401s, 401s a function returned itself (already audited), and lines not in the format', async () => {
     // Act
-    await handler(logsEvent([{ requestId: 'req-ok', status: '200' }, { unexpected: true }]));
+    await handler(
+      logsEvent([
+        { requestId: 'req-ok', status: '200', authorizerError: '-' },
+        { requestId: 'req-fn', status: '401', authorizerError: '-' },
+        { unexpected: true },
+      ]),
+    );
 
     // Assess
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
@@ -99,7 +105,7 @@ describe('authorizer refusals from the access log', () => {
     sqs.on(SendMessageCommand).rejects(new Error('queue down'));
 
     // Act
-    const attempt = handler(logsEvent([{ requestId: 'req-c', status: '401' }]));
+    const attempt = handler(logsEvent([{ requestId: 'req-c', status: '401', authorizerError: 'Unauthorized' }]));
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'audit-queue' });

@@ -40,10 +40,13 @@ describe('respondToMeeting', () => {
     expect(stored()?.responses['north-tyneside']).toEqual({
       response: 'ACCEPT',
       slotId: 'slot-2',
-      attendees,
+      // Who attends is free text: sealed, like a decline's reason.
+      details: expect.objectContaining({ v: 1 }),
       respondedAt: NOW,
       by: { sub: context.caller.sub, name: context.caller.name, agency: 'childrens-services', area: 'north-tyneside' },
     });
+    expect(JSON.stringify(stored())).not.toContain('Detective sergeant');
+    expect(attendees).toHaveLength(1);
     expect(stored()?.responses['newcastle']).toBeUndefined();
     expect(fakes.trail.summary()).toEqual(['MEETING_RESPOND:SUCCESS']);
     expect(fakes.trail.events[0]?.detail).toEqual({ response: 'ACCEPT' });
@@ -58,7 +61,7 @@ describe('respondToMeeting', () => {
 
     // Assess
     expect(stored()?.responses['newcastle']?.response).toBe('DECLINE');
-    expect(stored()?.responses['newcastle']?.reason).toBeDefined();
+    expect(stored()?.responses['newcastle']?.details).toBeDefined();
     expect(JSON.stringify(stored())).not.toContain('canary-mdecline');
   });
 
@@ -103,7 +106,7 @@ describe('respondToMeeting', () => {
     // Assess
     const response = stored()?.responses['north-tyneside'];
     expect(response).toMatchObject({ response: 'ACCEPT', slotId: 'slot-1', respondedAt: '2026-03-10T10:01:00.000Z' });
-    expect(response?.reason).toBeUndefined();
+    expect(response?.details).toBeUndefined();
     expect(Object.keys(stored()?.responses ?? {})).toEqual(['north-tyneside']);
     expect(stored()?.version).toBe(3);
   });

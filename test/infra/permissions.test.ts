@@ -1,0 +1,284 @@
+/**
+ * Least privilege, statement by statement. Each function's role has exactly two policies: its own
+ * customer-managed policy, compared here in full against a table written out by hand (not derived from
+ * infra/permissions.ts, so a change there must be made twice to pass), and the shared X-Ray policy.
+ * No inline policy, no AWS-managed policy, no CDK default policy anywhere.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../infra/permissions.js';
+import { type SynthesizedHub, synthesizeHub } from './support.js';
+
+let hub: SynthesizedHub;
+
+beforeAll(() => {
+  hub = synthesizeHub();
+});
+
+type Statement = { Sid: string; Action: string[]; Resource: string[]; Condition?: Record<string, unknown> };
+
+const LOGS: Statement = { Sid: 'WriteOwnLogs', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['OWN_LOG_GROUP.Arn'] };
+const VIA_DYNAMODB: Statement = {
+  Sid: 'StorageKeyViaDynamoDB',
+  Action: ['kms:Decrypt'],
+  Resource: ['StorageKey.Arn'],
+  Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.${AWS::Region}.amazonaws.com' } },
+};
+const SEND_AUDIT: Statement = { Sid: 'SendAuditEvents', Action: ['sqs:SendMessage'], Resource: ['AuditQueue.Arn'] };
+const VIA_SQS_SEND: Statement = {
+  Sid: 'StorageKeyViaSqs',
+  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  Resource: ['StorageKey.Arn'],
+  Condition: { StringEquals: { 'kms:ViaService': 'sqs.${AWS::Region}.amazonaws.com' } },
+};
+const ALERT_CONTEXT = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['alertId', 'sendingArea', 'scope'] },
+  Null: {
+    'kms:EncryptionContext:alertId': 'false',
+    'kms:EncryptionContext:sendingArea': 'false',
+    'kms:EncryptionContext:scope': 'false',
+  },
+};
+const MEETING_CONTEXT = {
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['meetingId', 'requestingArea', 'scope'] },
+  Null: {
+    'kms:EncryptionContext:meetingId': 'false',
+    'kms:EncryptionContext:requestingArea': 'false',
+    'kms:EncryptionContext:scope': 'false',
+  },
+};
+const SEAL: Statement = { Sid: 'SealAlertContent', Action: ['kms:GenerateDataKey'], Resource: ['ContentKey.Arn'], Condition: ALERT_CONTEXT };
+const OPEN: Statement = { Sid: 'OpenAlertContent', Action: ['kms:Decrypt'], Resource: ['ContentKey.Arn'], Condition: ALERT_CONTEXT };
+const SEAL_MEETING: Statement = { Sid: 'SealMeetingContent', Action: ['kms:GenerateDataKey'], Resource: ['ContentKey.Arn'], Condition: MEETING_CONTEXT };
+const OPEN_MEETING: Statement = { Sid: 'OpenMeetingContent', Action: ['kms:Decrypt'], Resource: ['ContentKey.Arn'], Condition: MEETING_CONTEXT };
+const GET_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem'], Resource: ['MeetingsTable.Arn'] };
+const CHANGE_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ['MeetingsTable.Arn'] };
+const LOOK_UP_ALERTS: Statement = { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] };
+const IDEMPOTENCY: Statement = {
+  Sid: 'IdempotencyTable',
+  Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  Resource: ['IdempotencyTable.Arn'],
+};
+
+const EXPECTED: Record<FunctionName, Statement[]> = {
+  health: [LOGS],
+  'not-found': [LOGS],
+  'list-areas': [LOGS, SEND_AUDIT, VIA_SQS_SEND],
+  'create-alert': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], Resource: ['AlertsTable.Arn'] },
+    IDEMPOTENCY,
+    SEAL,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'list-alerts': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:BatchGetItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/inbox', 'AlertsTable.Arn/index/outbox'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'get-alert': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: ['AlertsTable.Arn'] },
+    OPEN,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'acknowledge-alert': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
+    IDEMPOTENCY,
+    SEAL,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'get-alert-audit': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AuditTable', Action: ['dynamodb:Query'], Resource: ['AuditTable.Arn', 'AuditTable.Arn/index/byResourceArea'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'request-meeting': [
+    LOGS,
+    { Sid: 'MeetingsTable', Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], Resource: ['MeetingsTable.Arn'] },
+    LOOK_UP_ALERTS,
+    IDEMPOTENCY,
+    SEAL_MEETING,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'list-meetings': [
+    LOGS,
+    { Sid: 'MeetingsTable', Action: ['dynamodb:BatchGetItem'], Resource: ['MeetingsTable.Arn'] },
+    { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/byArea'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'get-meeting': [LOGS, GET_MEETING, LOOK_UP_ALERTS, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'respond-to-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'schedule-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'cancel-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'get-meeting-invitation': [LOGS, GET_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'record-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'update-meeting-action': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'get-meeting-audit': [
+    LOGS,
+    GET_MEETING,
+    { Sid: 'AuditTable', Action: ['dynamodb:Query'], Resource: ['AuditTable.Arn', 'AuditTable.Arn/index/byResourceArea'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'audit-consumer': [
+    LOGS,
+    { Sid: 'AuditTable', Action: ['dynamodb:PutItem'], Resource: ['AuditTable.Arn'] },
+    {
+      Sid: 'ReceiveAuditEvents',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: ['AuditQueue.Arn'],
+    },
+    VIA_DYNAMODB,
+    { ...VIA_SQS_SEND, Action: ['kms:Decrypt'] },
+  ],
+  'authorizer-refusals': [
+    LOGS,
+    SEND_AUDIT,
+    { Sid: 'RefusalsDeadLetter', Action: ['sqs:SendMessage'], Resource: ['RefusalsDeadLetterQueue.Arn'] },
+    VIA_SQS_SEND,
+  ],
+};
+
+const NAMES = Object.keys(EXPECTED) as FunctionName[];
+
+function logicalId(construct: { node: { defaultChild?: unknown } } | object): string {
+  const child = 'node' in construct ? ((construct as any).node.defaultChild ?? construct) : construct;
+  return hub.stateless.getLogicalId(child as any);
+}
+
+function statementsOf(name: FunctionName): Statement[] {
+  const fn = hub.stateless.functions.get(name)!;
+  const policy = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[logicalId(fn.policy)]!;
+  const ownLogGroup = logicalId(fn.logGroup);
+  return (policy.Properties['PolicyDocument'].Statement as any[]).map((statement) => {
+    const rendered = hub.render(statement) as any;
+    const list = (value: unknown) => (Array.isArray(value) ? value : [value]) as string[];
+    return {
+      Sid: rendered.Sid,
+      Action: list(rendered.Action),
+      Resource: list(rendered.Resource).map((resource) => resource.replace(ownLogGroup, 'OWN_LOG_GROUP')),
+      ...(rendered.Condition === undefined ? {} : { Condition: rendered.Condition }),
+      ...(rendered.Effect === 'Allow' ? {} : { Effect: rendered.Effect }),
+    };
+  });
+}
+
+describe('each function policy', () => {
+  it('covers exactly the functions the stack deploys', () => {
+    expect([...hub.stateless.functions.keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  describe.each(NAMES)('%s', (name) => {
+    it('has exactly the expected statements, in order', () => {
+      const actual = statementsOf(name);
+      expect(actual.map((statement) => statement.Sid)).toEqual(EXPECTED[name].map((statement) => statement.Sid));
+    });
+
+    it.each(EXPECTED[name].map((statement) => [statement.Sid, statement] as const))('statement %s: actions, resources, conditions', (sid, expected) => {
+      const actual = statementsOf(name).find((statement) => statement.Sid === sid);
+      expect(actual).toEqual(expected);
+    });
+
+    it('is attached to its own role, which has only it and the tracing policy', () => {
+      const fn = hub.stateless.functions.get(name)!;
+      const roleId = logicalId(fn.role);
+      const role = hub.resources(hub.statelessTemplate, 'AWS::IAM::Role')[roleId]!;
+      expect(role.Properties['Policies']).toBeUndefined();
+      expect(hub.render(role.Properties['ManagedPolicyArns'])).toEqual([logicalId(hub.stateless.node.findChild('TracingPolicy'))]);
+      expect(hub.render(role.Properties['AssumeRolePolicyDocument'].Statement)).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+      const attached = Object.entries(hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy'))
+        .filter(([, policy]) => (hub.render(policy.Properties['Roles']) as string[] | undefined)?.includes(roleId))
+        .map(([id]) => id);
+      expect(attached).toEqual([logicalId(fn.policy)]);
+      // The function runs as that role and waits for its policy (Lambda checks DLQ and queue access on create).
+      const fnResource = hub.resources(hub.statelessTemplate, 'AWS::Lambda::Function')[logicalId(fn.function)]!;
+      expect(hub.render(fnResource.Properties['Role'])).toBe(`${roleId}.Arn`);
+      expect(fnResource.DependsOn).toContain(logicalId(fn.policy));
+    });
+  });
+});
+
+describe('across all policies', () => {
+  it('the content key is usable only by the functions that seal or open child content', () => {
+    const users = NAMES.filter((name) => statementsOf(name).some((statement) => statement.Resource.includes('ContentKey.Arn')));
+    expect(users.sort()).toEqual(
+      [
+        'acknowledge-alert',
+        'create-alert',
+        'get-alert',
+        'request-meeting',
+        'get-meeting',
+        'respond-to-meeting',
+        'cancel-meeting',
+        'record-meeting',
+        'update-meeting-action',
+      ].sort(),
+    );
+    // Only the two functions that show content may open it; listings, histories and the consumer cannot.
+    const decrypters = NAMES.filter((name) =>
+      statementsOf(name).some((statement) => statement.Resource.includes('ContentKey.Arn') && statement.Action.includes('kms:Decrypt')),
+    );
+    expect(decrypters).toEqual(['get-alert', 'get-meeting']);
+  });
+
+  it('the storage key is usable only through DynamoDB and SQS', () => {
+    for (const name of NAMES) {
+      for (const statement of statementsOf(name).filter((candidate) => candidate.Resource.includes('StorageKey.Arn'))) {
+        expect(Object.keys(statement.Condition ?? {})).toEqual(['StringEquals']);
+        expect(Object.keys((statement.Condition as any).StringEquals)).toEqual(['kms:ViaService']);
+      }
+    }
+  });
+
+  it('nothing grants a wildcard action or resource, and nothing but X-Ray needs "*"', () => {
+    for (const name of NAMES) {
+      for (const statement of statementsOf(name)) {
+        expect(statement.Action.filter((action) => action.includes('*'))).toEqual([]);
+        expect(statement.Resource.filter((resource) => resource.includes('*'))).toEqual([]);
+      }
+    }
+    const tracing = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[logicalId(hub.stateless.node.findChild('TracingPolicy'))]!;
+    expect(tracing.Properties['PolicyDocument'].Statement).toEqual([
+      { Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+    ]);
+  });
+
+  it('no function can write alerts but the two that create and acknowledge them; the consumer cannot read them', () => {
+    const touchesAlerts = (name: FunctionName) => statementsOf(name).filter((statement) => statement.Resource.some((r) => r.startsWith('AlertsTable')));
+    expect(touchesAlerts('audit-consumer')).toEqual([]);
+    expect(touchesAlerts('authorizer-refusals')).toEqual([]);
+    const writers = NAMES.filter((name) =>
+      touchesAlerts(name).some((statement) => statement.Action.some((action) => /Put|Write|Update|Delete/.test(action))),
+    );
+    expect(writers.sort()).toEqual(['acknowledge-alert', 'create-alert']);
+  });
+
+  it('there is no inline or default policy and no AWS-managed policy in either stack', () => {
+    expect(Object.keys(hub.resources(hub.statelessTemplate, 'AWS::IAM::Policy'))).toEqual([]);
+    expect(Object.keys(hub.resources(hub.statefulTemplate, 'AWS::IAM::Policy'))).toEqual([]);
+    expect(Object.keys(hub.resources(hub.statefulTemplate, 'AWS::IAM::Role'))).toEqual([]);
+    for (const role of Object.values(hub.resources(hub.statelessTemplate, 'AWS::IAM::Role'))) {
+      expect(JSON.stringify(role.Properties['ManagedPolicyArns'] ?? [])).not.toContain('arn:');
+    }
+  });
+});
