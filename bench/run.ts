@@ -4,9 +4,11 @@
  *
  *  a. create-alert through HTTP (gateway, JWT check, validation, envelope encryption, audit enqueue, two
  *     DynamoDB writes) against one raw PutItem of an item as large as what create-alert stores;
- *  b. the inbox's first page with 10,000 shares stored for the area against 100 (both areas in the same
+ *  b. meeting creation (POST /v1/meetings: validation, a lookup of the linked alert, two sealed boxes,
+ *     audit enqueue, the meeting item and its listing rows) against the same raw PutItem;
+ *  c. the inbox's first page with 10,000 shares stored for the area against 100 (both areas in the same
  *     table, measured interleaved);
- *  c. each function's bundle size and import time in a fresh process (scripts/bundle.ts).
+ *  d. each function's bundle size and import time in a fresh process (scripts/bundle.ts).
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -30,6 +32,8 @@ const CREATE_WARMUP = 50;
 const CREATE_RUNS = 500;
 const PUT_WARMUP = 50;
 const PUT_RUNS = 500;
+const MEETING_WARMUP = 30;
+const MEETING_RUNS = 300;
 const INBOX_WARMUP = 20;
 const INBOX_RUNS = 200;
 const SMALL_INBOX = { area: 'sunderland', alerts: 100 } as const;
@@ -79,12 +83,16 @@ async function main(): Promise<void> {
   const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
 
   let create: Awaited<ReturnType<typeof benchCreate>>;
+  let meeting: Awaited<ReturnType<typeof benchMeeting>>;
   let inbox: Awaited<ReturnType<typeof benchInbox>>;
   try {
     progress('a. create-alert through HTTP vs raw PutItem');
     create = await benchCreate(hub, documents, raw);
     await hub.drainAudit();
-    progress(`b. seeding ${SMALL_INBOX.alerts} + ${LARGE_INBOX.alerts} shares through DynamoAlertStore.create`);
+    progress('b. meeting creation through HTTP vs the same raw PutItem');
+    meeting = await benchMeeting(hub, documents, create.rawPut);
+    await hub.drainAudit();
+    progress(`c. seeding ${SMALL_INBOX.alerts} + ${LARGE_INBOX.alerts} shares through DynamoAlertStore.create`);
     inbox = await benchInbox(hub, documents, progress);
     await hub.drainAudit();
   } finally {
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
   }
 
   // After the hub has stopped, so the spawned imports have the CPU to themselves.
-  progress('c. bundling and timing imports of every function');
+  progress('d. bundling and timing imports of every function');
   const bundleDir = await mkdtemp(join(tmpdir(), 'mset-hub-bundles-'));
   let bundles: FunctionBundle[];
   try {
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     durationSeconds: Number(durationSeconds.toFixed(1)),
     createAlert: create,
+    requestMeeting: meeting,
     inboxFirstPage: inbox,
     bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
   };
@@ -122,13 +131,19 @@ async function main(): Promise<void> {
     `   raw PutItem       p50 ${ms(create.rawPut.p50)}   p99 ${ms(create.rawPut.p99)}   mean ${ms(create.rawPut.mean)}   (one ${create.rawPutItemBytes} B item, same dynalite, ${create.rawPut.n} puts)`,
     `   ratio create/put  p50 ${ratio(create.http.p50, create.rawPut.p50)}   p99 ${ratio(create.http.p99, create.rawPut.p99)}`,
     '',
-    `b. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
+    `b. meeting creation (POST /v1/meetings via HTTP, chair, ${meeting.http.n} requests after ${MEETING_WARMUP} warm-up, sequential)`,
+    `   request body ${meeting.requestBodyBytes} B JSON (2 invited areas, 1 linked alert, 2 slots); stored meeting item ${meeting.storedBytes} B as JSON + ${meeting.listingRows} listing rows`,
+    `   request-meeting   p50 ${ms(meeting.http.p50)}   p99 ${ms(meeting.http.p99)}   mean ${ms(meeting.http.mean)}`,
+    `   raw PutItem       p50 ${ms(create.rawPut.p50)}   p99 ${ms(create.rawPut.p99)}   (as in a.)`,
+    `   ratio meeting/put p50 ${ratio(meeting.http.p50, create.rawPut.p50)}   p99 ${ratio(meeting.http.p99, create.rawPut.p99)}`,
+    '',
+    `c. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
     `   seeded ${inbox.seeded.shares} shares in ${inbox.seeded.seconds} s`,
     `   ${String(LARGE_INBOX.alerts).padStart(6)} stored (${LARGE_INBOX.area})  p50 ${ms(inbox.large.p50)}   p99 ${ms(inbox.large.p99)}`,
     `   ${String(SMALL_INBOX.alerts).padStart(6)} stored (${SMALL_INBOX.area})  p50 ${ms(inbox.small.p50)}   p99 ${ms(inbox.small.p99)}`,
     `   ratio 10,000/100  p50 ${ratio(inbox.large.p50, inbox.small.p50)}`,
     '',
-    'c. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
+    'd. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
     formatBundleTable(bundles)
       .split('\n')
       .map((line) => `   ${line}`)
@@ -194,6 +209,64 @@ async function benchCreate(hub: StartedHub, documents: DynamoDBDocumentClient, r
     rawPut: percentiles(puts),
     ratioP50: Number((percentiles(http).p50 / percentiles(puts).p50).toFixed(2)),
     ratioP99: Number((percentiles(http).p99 / percentiles(puts).p99).toFixed(2)),
+  };
+}
+
+async function benchMeeting(hub: StartedHub, documents: DynamoDBDocumentClient, rawPut: Percentiles) {
+  const mint = (roles: ('police' | 'chair')[], agency: 'police' | 'childrens-services', who: string) =>
+    hub.identity.mint({ area: 'northumberland', roles, agency, sub: `bench-${who}-northumberland`, name: `Bench ${who} Northumberland` });
+  const [police, chair] = await Promise.all([mint(['police'], 'police', 'officer'), mint(['chair'], 'childrens-services', 'chair')]);
+  // The alert the meeting is about, sent by the chair's own area, as a chair would link it.
+  const alertBody = await readFile(join(ROOT, 'docs', 'examples', 'alert.json'), 'utf8');
+  const alertResponse = await fetch(`${hub.url}/v1/alerts`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${police}`, 'content-type': 'application/json' },
+    body: alertBody,
+  });
+  const alertText = await alertResponse.text();
+  if (alertResponse.status !== 201) throw new Error(`POST /v1/alerts answered ${alertResponse.status}: ${alertText.slice(0, 300)}`);
+  const alertId = (JSON.parse(alertText) as { alertId: string }).alertId;
+
+  const slot = (days: number) => {
+    const start = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+    start.setUTCHours(10, 0, 0, 0);
+    return start.toISOString();
+  };
+  const invitedAreas = ['north-tyneside', 'newcastle'];
+  const requestBody = JSON.stringify({
+    invitedAreas,
+    alertIds: [alertId],
+    subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+    reason: 'Synthetic example: repeated missing episodes in both areas, found with unexplained cash',
+    agenda: 'Synthetic example: what each area knows; locations of concern; a joint disruption plan',
+    proposedSlots: [
+      { start: slot(7), durationMinutes: 60 },
+      { start: slot(8), durationMinutes: 90 },
+    ],
+    format: 'HYBRID',
+  });
+  const headers = { authorization: `Bearer ${chair}`, 'content-type': 'application/json' };
+  let lastMeetingId = '';
+  const post = async () => {
+    const response = await fetch(`${hub.url}/v1/meetings`, { method: 'POST', headers, body: requestBody });
+    const text = await response.text();
+    if (response.status !== 201) throw new Error(`POST /v1/meetings answered ${response.status}: ${text.slice(0, 300)}`);
+    lastMeetingId = (JSON.parse(text) as { meetingId: string }).meetingId;
+  };
+  for (let i = 0; i < MEETING_WARMUP; i += 1) await post();
+  const http: number[] = [];
+  for (let i = 0; i < MEETING_RUNS; i += 1) http.push(await timed(post));
+
+  const stored = await documents.send(new GetCommand({ TableName: LOCAL_TABLE_NAMES.meetings, Key: { pk: `MEETING#${lastMeetingId}`, sk: 'MEETING' } }));
+  if (stored.Item === undefined) throw new Error('The requested meeting was not found in the table');
+  const stats = percentiles(http);
+  return {
+    requestBodyBytes: Buffer.byteLength(requestBody),
+    storedBytes: Buffer.byteLength(JSON.stringify(stored.Item)),
+    listingRows: invitedAreas.length + 1,
+    http: stats,
+    ratioP50: Number((stats.p50 / rawPut.p50).toFixed(2)),
+    ratioP99: Number((stats.p99 / rawPut.p99).toFixed(2)),
   };
 }
 

@@ -65,5 +65,50 @@ describe('README walkthrough', () => {
         'newcastle ALERT_VIEW NOT_FOUND',
       ]),
     );
+
+    // The meeting journey: requested, answered by both, scheduled, invitation, recorded, action done
+    const meetingId = /^meeting ([0-9a-f-]{36})$/.exec(lines[7] ?? '')?.[1];
+    expect(meetingId).toBeDefined();
+    expect(JSON.parse(lines[8] ?? '')).toEqual({ meetingId, area: 'north-tyneside', response: 'ACCEPT', slotId: 'slot-1' });
+    expect(JSON.parse(lines[9] ?? '')).toEqual({ meetingId, area: 'newcastle', response: 'DECLINE' });
+    const scheduled = JSON.parse(lines[10] ?? '');
+    expect(scheduled).toMatchObject({ meetingId, status: 'SCHEDULED', slotId: 'slot-1', durationMinutes: 60 });
+    const calendarEnd = lines.findIndex((line) => line.startsWith('END:VCALENDAR'));
+    expect(lines[11]).toBe('BEGIN:VCALENDAR\r');
+    expect(calendarEnd).toBeGreaterThan(11);
+    const calendar = lines.slice(11, calendarEnd + 1).join('\n');
+    expect(lines.slice(11, calendarEnd).every((line) => line.endsWith('\r'))).toBe(true);
+    const unfolded = calendar.replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toContain('BEGIN:VEVENT');
+    expect(unfolded).toContain(`DTSTART:${String(scheduled.start).replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
+    expect(unfolded).toContain(`MSET-${meetingId!.slice(0, 8).toUpperCase()}`);
+    expect(unfolded).toMatch(/North Tyneside/);
+    expect(unfolded).not.toMatch(/Child-Alpha|2011-01-01|Missing episodes/);
+    expect(unfolded).not.toContain(alertId);
+    const actionId = /^action (\S+)$/.exec(lines[calendarEnd + 1] ?? '')?.[1];
+    expect(actionId).toBeDefined();
+    expect(JSON.parse(lines[calendarEnd + 2] ?? '')).toMatchObject({ meetingId, actionId, status: 'DONE' });
+    const meeting = JSON.parse(lines[calendarEnd + 3] ?? '');
+    expect(lines).toHaveLength(calendarEnd + 4);
+    expect(meeting).toMatchObject({
+      meetingId,
+      requestingArea: 'northumberland',
+      invitedAreas: ['north-tyneside', 'newcastle'],
+      status: 'HELD',
+      subject: { name: { given: 'Test', family: 'Child-Alpha' } },
+      alertIds: [alertId],
+      responses: [
+        { area: 'north-tyneside', response: 'ACCEPT', slotId: 'slot-1' },
+        { area: 'newcastle', response: 'DECLINE', reason: 'Not known to Newcastle MSET' },
+      ],
+      scheduled: { slotId: 'slot-1', start: scheduled.start },
+      record: { decisions: 'Joint disruption plan agreed' },
+    });
+    expect(meeting.actions.map((item: { ownerArea: string; status: string }) => `${item.ownerArea} ${item.status}`)).toEqual([
+      'north-tyneside DONE',
+      'northumberland OPEN',
+    ]);
+    expect(meeting.actions[0]).toMatchObject({ actionId, updates: [{ status: 'DONE', note: 'Interview held' }] });
+    expect(new Date(meeting.record.recordedAt).getTime()).toBeGreaterThanOrEqual(new Date(scheduled.start).getTime());
   });
 });

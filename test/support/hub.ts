@@ -73,3 +73,29 @@ export function sampleAlert(to: string[] = ['north-tyneside'], overrides: Record
     ...overrides,
   };
 }
+
+/**
+ * A valid meeting request from a coordinator or chair: invites `to`, about the synthetic child, with one
+ * slot a week ahead (or the given slots). `overrides` replaces whole fields.
+ */
+export function sampleMeeting(to: string[] = ['north-tyneside'], overrides: Record<string, unknown> = {}) {
+  const weekAhead = new Date(Date.now() + 7 * 24 * 60 * 60 * 1000);
+  weekAhead.setUTCHours(10, 0, 0, 0);
+  return {
+    invitedAreas: to,
+    subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+    reason: 'Synthetic reason: repeated missing episodes across the boundary',
+    agenda: 'Synthetic agenda: share what each area knows; agree a disruption plan',
+    proposedSlots: [{ start: weekAhead.toISOString(), durationMinutes: 60 }],
+    format: 'ONLINE',
+    ...overrides,
+  };
+}
+
+/** A slot start `seconds` from now, on a whole second (so an invitation's DTSTART can be compared exactly). */
+export function slotIn(seconds: number): string {
+  const start = new Date(Date.now() + seconds * 1000);
+  start.setUTCMilliseconds(0);
+  if (start.getTime() < Date.now() + seconds * 1000 - 1) start.setTime(start.getTime() + 1000);
+  return start.toISOString();
+}

@@ -20,7 +20,8 @@ export async function meetingInvitation(
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');
   const slot = meeting.slots.find((candidate) => candidate.slotId === meeting.scheduled?.slotId);
-  if (meeting.status !== 'SCHEDULED' || slot === undefined) {
+  // A held meeting keeps its invitation: people file it with their own records.
+  if ((meeting.status !== 'SCHEDULED' && meeting.status !== 'HELD') || slot === undefined) {
     await deps.audit.record(context, action, 'CONFLICT', { meetingId });
     throw new ConflictError('Only a scheduled meeting has an invitation');
   }
@@ -44,5 +45,7 @@ export async function meetingInvitation(
     ].join('\n'),
   });
   await deps.audit.record(context, action, 'SUCCESS', { meetingId });
-  return calendar.toString();
+  // RFC 5545 ends every content line, the last included, with CRLF.
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

@@ -20,6 +20,8 @@ export async function updateAction(
 ): Promise<{ meetingId: string; actionId: string; status: string; updatedAt: string }> {
   const action = 'MEETING_ACTION_UPDATE';
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
+  // Authorization before state, so a role without the right learns nothing of where the meeting stands.
+  await requireRight(deps, context, action, 'updateAction', meetingId, 'Your role may not update actions');
   if (meeting.status !== 'HELD') return conflict(deps, context, action, meetingId, 'Actions exist only once the meeting is recorded');
   const target = meeting.actions.find((candidate) => candidate.actionId === actionId);
   if (target === undefined) {
@@ -30,7 +32,6 @@ export async function updateAction(
   if (target.ownerArea !== context.caller.area) {
     return deps.audit.forbidden(context, action, 'Only the area that owns an action updates it', { meetingId });
   }
-  await requireRight(deps, context, action, 'updateAction', meetingId, 'Your role may not update actions');
   // A meeting is one item under DynamoDB's 400 KB: its notes are bounded so a busy action cannot fill it.
   if (meeting.actions.reduce((count, item) => count + item.updates.length, 0) >= MAX_UPDATES_PER_MEETING) {
     return conflict(deps, context, action, meetingId, `A meeting holds at most ${MAX_UPDATES_PER_MEETING} action updates; record a review meeting`);
