@@ -5,7 +5,7 @@
  */
 import type { AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
 import type { Caller } from '../../contracts/identity.js';
-import { ForbiddenError, NotFoundError } from './errors.js';
+import { CompensationFailedError, ForbiddenError, NotFoundError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
 
 /** Who is asking, and under which request id, for one request. */
@@ -62,6 +62,33 @@ export class AuditRecorder {
   }
 
   /**
+   * Creates something on record before it exists: SUCCESS is enqueued, then `create` runs; if it fails
+   * (leaving nothing behind, as the stores promise) a FAILED event corrects the record. So nothing is ever
+   * live without its creation in the audit trail, and the trail never claims a creation that did not happen
+   * without saying so.
+   */
+  async recordCreation(
+    context: RequestContext,
+    action: AuditAction,
+    target: { alertId: string } | { meetingId: string },
+    detail: AuditDetail,
+    create: () => Promise<void>,
+  ): Promise<void> {
+    const id = 'alertId' in target ? target.alertId : target.meetingId;
+    await this.record(context, action, 'SUCCESS', { ...target, detail });
+    try {
+      await create();
+    } catch (error) {
+      try {
+        await this.record(context, action, 'FAILED', target);
+      } catch (correction) {
+        throw new CompensationFailedError(error, id, correction);
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Records that the caller's area may not know the resource exists, then refuses with 404. `target` is
    * an alert id, or a meeting.
    */
@@ -86,4 +113,15 @@ function resourceOf(target: AuditTarget | undefined): { alertId?: string; meetin
   if (target === undefined) return {};
   if (typeof target === 'string') return { alertId: target };
   return target.meetingId === undefined ? {} : { meetingId: target.meetingId };
+}
+
+/** An audit event as an access history shows it; `detail` is what the reader may see of the event's. */
+export function historyEntry(event: AuditEvent, detail: AuditDetail | undefined = event.detail) {
+  return {
+    occurredAt: event.occurredAt,
+    action: event.action,
+    outcome: event.outcome,
+    actor: event.actor,
+    ...(detail === undefined ? {} : { detail }),
+  };
 }

@@ -6,7 +6,7 @@
 import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
 import type { FieldIssue } from '../errors.js';
-import { CompensationFailedError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { StoredAlert, StoredShare } from '../ports.js';
@@ -72,20 +72,8 @@ export async function createAlert(
     sections,
   };
 
-  // On record before it exists: no alert is ever live without its creation in the audit trail.
   const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
-  await deps.audit.record(context, 'ALERT_CREATE', 'SUCCESS', { alertId, detail });
-  try {
-    await deps.alerts.create(alert, shares);
-  } catch (error) {
-    // The store left nothing behind; the trail must not claim otherwise.
-    try {
-      await deps.audit.record(context, 'ALERT_CREATE', 'FAILED', { alertId });
-    } catch (correction) {
-      throw new CompensationFailedError(error, alertId, correction);
-    }
-    throw error;
-  }
+  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, () => deps.alerts.create(alert, shares));
   return {
     alertId,
     createdAt,

@@ -5,7 +5,7 @@
  * partitions the caller may see, so nothing hidden shapes a page or a cursor.
  */
 import type { AccessHistory, AuditEvent } from '../../../contracts/audit.js';
-import type { RequestContext } from '../audit.js';
+import { historyEntry, type RequestContext } from '../audit.js';
 import { resolveAccess } from './access.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
@@ -23,13 +23,9 @@ export async function getAlertAudit(
   const ownArea = context.caller.area;
   const filter = access.side === 'sender' ? {} : { actorAreas: [ownArea, access.alert.senderArea] };
   const events = await deps.auditStore.listForResource({ type: 'alert', id: alertId }, filter, page.limit, page.cursor);
-  const items = events.items.map((event) => ({
-    occurredAt: event.occurredAt,
-    action: event.action,
-    outcome: event.outcome,
-    actor: event.actor,
-    ...(event.detail === undefined ? {} : { detail: visibleDetail(event, access.side, ownArea) }),
-  }));
+  const items = events.items.map((event) =>
+    historyEntry(event, event.detail === undefined ? undefined : visibleDetail(event, access.side, ownArea)),
+  );
   await deps.audit.record(context, 'ALERT_AUDIT_READ', 'SUCCESS', { alertId, detail: { side: access.side } });
   return { alertId, items, ...(events.nextCursor === undefined ? {} : { nextCursor: events.nextCursor }) };
 }

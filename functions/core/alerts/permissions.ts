@@ -1,5 +1,6 @@
 /** Which roles may do what with alerts (issue #2, item 6). The area check is separate: see each use case. */
 import type { Caller, Role } from '../../../contracts/identity.js';
+import { holdsAnyRole } from '../roles.js';
 
 export const ALERT_RIGHTS = {
   create: ['police', 'coordinator', 'chair'],
@@ -11,6 +12,5 @@ export const ALERT_RIGHTS = {
 export type AlertRight = keyof typeof ALERT_RIGHTS;
 
 export function hasRight(caller: Caller, right: AlertRight): boolean {
-  const allowed: readonly Role[] = ALERT_RIGHTS[right];
-  return caller.roles.some((role) => allowed.includes(role));
+  return holdsAnyRole(caller, ALERT_RIGHTS[right]);
 }

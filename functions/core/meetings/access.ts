@@ -6,7 +6,7 @@
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError } from '../errors.js';
-import type { StoredMeeting, StoredPerson } from '../ports.js';
+import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from '../ports.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
 
@@ -46,6 +46,16 @@ export async function conflict(
 ): Promise<never> {
   await deps.audit.record(context, action, 'CONFLICT', { meetingId });
   throw new ConflictError(message);
+}
+
+/** The slot the meeting was scheduled in, once it has been. */
+export function scheduledSlotOf(meeting: StoredMeeting): StoredSlot | undefined {
+  return meeting.scheduled === undefined ? undefined : meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
+}
+
+/** An action is overdue while it is open past its due date (a London date, as people read it). */
+export function isOverdue(action: Pick<StoredAction, 'status' | 'dueBy'>, today: string): boolean {
+  return action.status === 'OPEN' && action.dueBy < today;
 }
 
 export function personOf(context: RequestContext): StoredPerson {

@@ -3,7 +3,7 @@
  * requesting area also sees refused attempts by anyone else.
  */
 import type { AccessHistory } from '../../../contracts/audit.js';
-import type { RequestContext } from '../audit.js';
+import { historyEntry, type RequestContext } from '../audit.js';
 import { requireRight, resolveMeeting } from './access.js';
 import type { MeetingDeps } from './deps.js';
 
@@ -18,13 +18,7 @@ export async function getMeetingAudit(
   await requireRight(deps, context, action, 'readHistory', meetingId, 'Your role may not read access history');
   const filter = side === 'requester' ? {} : { actorAreas: [meeting.requestingArea, ...meeting.invitedAreas] };
   const events = await deps.auditStore.listForResource({ type: 'meeting', id: meetingId }, filter, page.limit, page.cursor);
-  const items = events.items.map((event) => ({
-    occurredAt: event.occurredAt,
-    action: event.action,
-    outcome: event.outcome,
-    actor: event.actor,
-    ...(event.detail === undefined ? {} : { detail: event.detail }),
-  }));
+  const items = events.items.map((event) => historyEntry(event));
   await deps.audit.record(context, action, 'SUCCESS', { meetingId, detail: { side } });
   return { meetingId, items, ...(events.nextCursor === undefined ? {} : { nextCursor: events.nextCursor }) };
 }

@@ -6,7 +6,7 @@ import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js
 import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
 import type { StoredMeeting } from '../ports.js';
-import { requireRight, resolveMeeting } from './access.js';
+import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { alertVisibleTo } from './visibility.js';
@@ -68,7 +68,7 @@ async function toView(
     ownerAgency: stored.ownerAgency,
     dueBy: stored.dueBy,
     status: stored.status,
-    overdue: stored.status === 'OPEN' && stored.dueBy < today,
+    overdue: isOverdue(stored, today),
     updates: stored.updates.map((update, position) => ({
       status: update.status,
       note: notes[index]?.[position] ?? '',
@@ -76,7 +76,7 @@ async function toView(
       by: publicPerson(update.by),
     })),
   }));
-  const scheduledSlot = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
+  const scheduledSlot = scheduledSlotOf(meeting);
   return {
     meetingId: meeting.meetingId,
     requestingArea: meeting.requestingArea,
@@ -125,7 +125,7 @@ async function toView(
 export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
   const today = londonDate(now);
   const open = meeting.actions.filter((item) => item.status === 'OPEN');
-  const scheduledSlot = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
+  const scheduledSlot = scheduledSlotOf(meeting);
   return {
     meetingId: meeting.meetingId,
     requestingArea: meeting.requestingArea,
@@ -136,7 +136,7 @@ export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
     ...(scheduledSlot === undefined ? {} : { scheduledStart: scheduledSlot.start }),
     responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.responses[area]?.response ?? 'PENDING' })),
     openActions: open.length,
-    overdueActions: open.filter((item) => item.dueBy < today).length,
+    overdueActions: open.filter((item) => isOverdue(item, today)).length,
   };
 }
 

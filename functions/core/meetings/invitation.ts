@@ -6,7 +6,7 @@
 import ical, { ICalCalendarMethod } from 'ical-generator';
 import type { RequestContext } from '../audit.js';
 import { ConflictError } from '../errors.js';
-import { requireRight, resolveMeeting } from './access.js';
+import { requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import type { MeetingDeps } from './deps.js';
 
 const FORMAT_WORDS: Record<string, string> = { IN_PERSON: 'in person', ONLINE: 'online', HYBRID: 'hybrid' };
@@ -19,7 +19,7 @@ export async function meetingInvitation(
   const action = 'MEETING_CALENDAR';
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');
-  const slot = meeting.slots.find((candidate) => candidate.slotId === meeting.scheduled?.slotId);
+  const slot = scheduledSlotOf(meeting);
   // A held meeting keeps its invitation: people file it with their own records.
   if ((meeting.status !== 'SCHEDULED' && meeting.status !== 'HELD') || slot === undefined) {
     await deps.audit.record(context, action, 'CONFLICT', { meetingId });

@@ -3,6 +3,7 @@
  * areas see a meeting at all (404 otherwise), and some steps belong to one side (see each use case).
  */
 import type { Caller, Role } from '../../../contracts/identity.js';
+import { holdsAnyRole } from '../roles.js';
 
 export const MEETING_RIGHTS = {
   /** Request, schedule, cancel and record: the requesting area's MSET chair or coordinator. */
@@ -19,6 +20,5 @@ export const MEETING_RIGHTS = {
 export type MeetingRight = keyof typeof MEETING_RIGHTS;
 
 export function hasMeetingRight(caller: Caller, right: MeetingRight): boolean {
-  const allowed: readonly Role[] = MEETING_RIGHTS[right];
-  return caller.roles.some((role) => allowed.includes(role));
+  return holdsAnyRole(caller, MEETING_RIGHTS[right]);
 }

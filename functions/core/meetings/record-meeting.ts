@@ -6,7 +6,7 @@ import type { RecordMeetingRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
 import type { StoredAction } from '../ports.js';
-import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { type RecordText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
@@ -23,7 +23,7 @@ export async function recordMeeting(
   }
   await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not record meetings');
   if (meeting.status === 'HELD') return conflict(deps, context, action, meetingId, 'The meeting has already been recorded');
-  const start = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId)?.start;
+  const start = scheduledSlotOf(meeting)?.start;
   const now = deps.clock.now();
   if (meeting.status !== 'SCHEDULED' || start === undefined || new Date(start) > now) {
     return conflict(deps, context, action, meetingId, 'A meeting is recorded once it has been scheduled and has started');

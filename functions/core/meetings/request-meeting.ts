@@ -5,7 +5,7 @@
  */
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
-import { CompensationFailedError, type FieldIssue, ValidationError } from '../errors.js';
+import { type FieldIssue, ValidationError } from '../errors.js';
 import type { StoredMeeting } from '../ports.js';
 import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
@@ -53,18 +53,8 @@ export async function requestMeeting(
     actions: [],
   };
 
-  // On record before it exists, as an alert's creation is.
-  await deps.audit.record(context, 'MEETING_REQUEST', 'SUCCESS', { meetingId, detail: { invited: request.invitedAreas.join(' ') } });
-  try {
-    await deps.meetings.create(meeting);
-  } catch (error) {
-    try {
-      await deps.audit.record(context, 'MEETING_REQUEST', 'FAILED', { meetingId });
-    } catch (correction) {
-      throw new CompensationFailedError(error, meetingId, correction);
-    }
-    throw error;
-  }
+  const detail = { invited: request.invitedAreas.join(' ') };
+  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, () => deps.meetings.create(meeting));
   return {
     meetingId,
     status: 'REQUESTED',

@@ -5,7 +5,7 @@
 import type { CancelMeetingRequest, ScheduleMeetingRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
-import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
@@ -60,7 +60,7 @@ export async function cancelMeeting(
   }
   await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not cancel meetings');
   const now = deps.clock.now();
-  const start = meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId)?.start;
+  const start = scheduledSlotOf(meeting)?.start;
   const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
   if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
   const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
