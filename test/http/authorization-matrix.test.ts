@@ -8,11 +8,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../contracts/identity.js';
+import type { Role } from '../../contracts/identity.js';
 import { ROUTES } from '../../functions/routes.js';
+import { localDynamoClient } from '../../local/dynamodb.js';
+import { expectGatewayRefusal, expiredToken, matrixCases, rightsOf, roleSets } from '../support/authorization.js';
 import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 type Relation = 'sender' | 'recipient' | 'unrelated';
@@ -22,13 +24,7 @@ const AREAS: ReadonlyArray<{ area: string; relation: Relation }> = [
   { area: 'newcastle', relation: 'unrelated' },
   { area: 'scottish-borders', relation: 'unrelated' },
 ];
-const ROLE_SETS: ReadonlyArray<readonly Role[]> = [
-  ...ROLES.map((role) => [role]),
-  ['practitioner', 'auditor'],
-  ['police', 'coordinator'],
-  [],
-];
-const roleLabel = (roles: readonly Role[]) => (roles.length === 0 ? '(no role)' : roles.join('+'));
+const ROLE_SETS = roleSets(['police', 'coordinator']);
 
 /**
  * The routes under test: every alert and area route the API authorizes (meeting routes have their own
@@ -46,7 +42,7 @@ const MAY: Record<'create' | 'read' | 'acknowledge' | 'history', readonly Role[]
   acknowledge: ['coordinator', 'chair'],
   history: ['police', 'coordinator', 'chair', 'auditor'],
 };
-const may = (roles: readonly Role[], right: keyof typeof MAY) => roles.some((role) => MAY[right].includes(role));
+const may = rightsOf(MAY);
 
 function expectedStatus(routeKey: string, relation: Relation, roles: readonly Role[]): number {
   switch (routeKey) {
@@ -71,19 +67,7 @@ function expectedStatus(routeKey: string, relation: Relation, roles: readonly Ro
   }
 }
 
-type Case = { routeKey: string; area: string; relation: Relation; roles: readonly Role[]; label: string; expected: number };
-const CASES: Case[] = ROUTE_KEYS.flatMap((routeKey) =>
-  AREAS.flatMap(({ area, relation }) =>
-    ROLE_SETS.map((roles) => ({
-      routeKey,
-      area,
-      relation,
-      roles,
-      label: roleLabel(roles),
-      expected: expectedStatus(routeKey, relation, roles),
-    })),
-  ),
-);
+const CASES = matrixCases(ROUTE_KEYS, AREAS, ROLE_SETS, (routeKey, _area, relation, roles) => expectedStatus(routeKey, relation, roles));
 
 const CHILD_FAMILY_NAME = 'Child-Alpha-Matrix';
 let hub: TestHub;
@@ -253,7 +237,7 @@ describe('authentication', () => {
 
   const BAD_TOKENS: ReadonlyArray<{ name: string; make: () => Promise<string | undefined> }> = [
     { name: 'no token', make: async () => undefined },
-    { name: 'an expired token', make: () => hub.identity.mint({ area: 'north-tyneside', roles: ['coordinator'] }, { expiresInSeconds: -60 }) },
+    { name: 'an expired token', make: () => expiredToken(hub, 'north-tyneside', ['coordinator']) },
     { name: 'a wrong-audience token', make: () => sign({ aud: 'some-other-api' }) },
     { name: 'a wrong-issuer token', make: () => sign({ iss: 'https://idp.example.invalid' }) },
     { name: 'a token without exp', make: () => sign({ exp: null }) },
@@ -294,9 +278,7 @@ describe('authentication', () => {
     const response = await request(routeKey, 'north-tyneside', token);
 
     // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toEqual({ message: 'Unauthorized' });
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expectGatewayRefusal(response);
     tally.unauthenticated += 1;
   });
 
@@ -350,11 +332,7 @@ describe('refusals are on record', () => {
   it('every 401 was recorded as an UNAUTHENTICATED attempt', async () => {
     // Prepare
     await hub.drainAudit();
-    const client = new DynamoDBClient({
-      endpoint: hub.dynamoEndpoint,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = localDynamoClient(hub.dynamoEndpoint);
 
     // Act
     let count = 0;

@@ -4,23 +4,40 @@
  * problem document (or, for the gateway's own refusals, API Gateway's `{"message"}`), and every problem's
  * `status` the HTTP status.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ANY_BODY,
+  anyText,
+  contentType,
+  echoed,
+  fuzzHeaders,
+  idempotencyKeyText,
+  isGatewayRefusal,
+  type Json,
+  method,
+  mutate,
+  mutationOf,
+  NO_INTERNALS,
+  oddValueOf,
+  PROBLEM,
+  queryOf,
+  rawClient,
+  type RawClient,
+  type RawResponse,
+  segmentOf,
+  withKeyFirst,
+} from '../support/fuzz.js';
 import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
 
 let hub: TestHub;
 let token: string;
 let alertId: string;
-let host: string;
-let port: number;
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+let raw: RawClient;
 
 beforeAll(async () => {
   hub = await startTestHub();
-  const url = new URL(hub.url);
-  host = url.hostname;
-  port = Number(url.port);
+  raw = rawClient(hub.url);
   // One caller with every role, in an area that receives the alert below: every route reaches its use case.
   token = await hub.token('north-tyneside', ['police', 'coordinator', 'chair', 'practitioner', 'auditor']);
   const police = await hub.token('northumberland', 'police');
@@ -30,30 +47,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  agent.destroy();
+  raw?.close();
   await hub?.stop();
 });
-
-type RawResponse = { status: number; contentType: string | undefined; text: string };
-
-/** A raw HTTP request on one keep-alive connection: any method may carry a body, and the path goes as is. */
-function send(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    // An explicit length frames a body on any method (Node sends GET and DELETE bodies unframed otherwise).
-    const framed = body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) };
-    const req = httpRequest({ host, port, method, path, headers: framed, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.end(body);
-    else req.end();
-  });
-}
 
 /** A complete, valid alert from north-tyneside (the fuzzing caller) to gateshead. */
 function fullAlert() {
@@ -64,14 +60,6 @@ function fullAlert() {
     voice: 'Synthetic voice',
     contacts: { leadProfessional: { name: 'Synthetic Lead', email: 'lead@example.org' } },
   });
-}
-
-const PROBLEM = 'application/problem+json';
-
-/** A problem document's text, less its `instance` (a random request id that could hold any short string). */
-function echoed(problem: Record<string, unknown>): string {
-  const { instance: _instance, ...rest } = problem;
-  return JSON.stringify(rest);
 }
 
 describe('problem details for each mistake', () => {
@@ -164,7 +152,7 @@ describe('problem details for each mistake', () => {
   it('text/plain is 415, and so is a body without a content type', async () => {
     // Act
     const plain = await createWith(JSON.stringify(sampleAlert(['gateshead'])), { 'content-type': 'text/plain' });
-    const none = await send('POST', '/v1/alerts', { authorization: `Bearer ${token}` }, Buffer.from(JSON.stringify(sampleAlert(['gateshead']))));
+    const none = await raw.send('POST', '/v1/alerts', { authorization: `Bearer ${token}` }, Buffer.from(JSON.stringify(sampleAlert(['gateshead']))));
 
     // Assess
     expect(plain.status).toBe(415);
@@ -283,73 +271,11 @@ describe('problem details for each mistake', () => {
   });
 });
 
-// ---- generators ----
+// ---- generators (the generic ones are in ../support/fuzz.ts) ----
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+const oddValue = oddValueOf(['2011-02-30', '2026-13-01', '9999-12-31T23:59:59Z', 'IDENTITY', 'SIGNIFICANT', 'north-tyneside', 'northumberland']);
 
-/** Every path to a value inside a JSON document (the root excluded). */
-function pathsOf(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
-  if (Array.isArray(value)) return value.flatMap((item, index) => [[...prefix, index], ...pathsOf(item, [...prefix, index])]);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, item]) => [[...prefix, key], ...pathsOf(item, [...prefix, key])]);
-  }
-  return [];
-}
-
-type Mutation = { at: number; kind: 'delete' | 'replace' | 'add'; key: string; value: Json };
-
-function mutate(document: Json, mutations: readonly Mutation[]): Json {
-  const copy = structuredClone(document) as Json;
-  for (const mutation of mutations) {
-    const paths = pathsOf(copy);
-    if (paths.length === 0) break;
-    const path = paths[mutation.at % paths.length]!;
-    let parent: Json = copy;
-    for (const step of path.slice(0, -1)) parent = (parent as Record<string, Json>)[step as string] as Json;
-    const last = path[path.length - 1]!;
-    const container = parent as Record<string | number, Json>;
-    if (mutation.kind === 'delete') {
-      if (Array.isArray(parent)) parent.splice(last as number, 1);
-      else delete container[last];
-    } else if (mutation.kind === 'replace') {
-      container[last] = mutation.value;
-    } else {
-      const target = container[last];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) {
-        Object.defineProperty(target, mutation.key, { value: mutation.value, enumerable: true, configurable: true, writable: true });
-      } else if (Array.isArray(target)) {
-        target.push(mutation.value);
-      } else {
-        container[last] = [target as Json, mutation.value];
-      }
-    }
-  }
-  return copy;
-}
-
-const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'];
-
-const anyText = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\uD800', 'null', '<script>', "'; DROP TABLE", '%00', '../..', 'NaN', '1e309'),
-  fc.integer({ min: 1000, max: 80_000 }).map((length) => 'x'.repeat(length)),
-);
-
-const oddValue: fc.Arbitrary<Json> = fc.oneof(
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> },
-  { weight: 2, arbitrary: anyText },
-  fc.constantFrom<Json>(null, true, false, 0, -1, 1.5, 1e308, [], {}, [[]], { __proto__: null } as unknown as Json),
-  fc.constantFrom<Json>('2011-02-30', '2026-13-01', '9999-12-31T23:59:59Z', 'IDENTITY', 'SIGNIFICANT', 'north-tyneside', 'northumberland'),
-);
-
-const mutation: fc.Arbitrary<Mutation> = fc.record({
-  at: fc.nat(),
-  kind: fc.constantFrom('delete', 'replace', 'add'),
-  key: fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS), fc.string({ maxLength: 12 })),
-  value: oddValue,
-});
+const mutation = mutationOf(oddValue);
 
 /** Raw body text: mutated valid alerts and acknowledgements, random JSON, duplicated keys, not JSON at all. */
 const bodyText: fc.Arbitrary<string> = fc.oneof(
@@ -362,50 +288,14 @@ const bodyText: fc.Arbitrary<string> = fc.oneof(
       .map((ack) => JSON.stringify(ack)),
   },
   { weight: 1, arbitrary: fc.constant(JSON.stringify({ outcome: 'ACCEPTED' })) },
-  { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
-  {
-    weight: 1,
-    arbitrary: fc
-      .tuple(fc.constantFrom(...PROTOTYPE_KEYS, 'recipients', 'child', 'outcome'), oddValue)
-      .map(([key, value]) => JSON.stringify(fullAlert()).replace('{', `{${JSON.stringify(key)}:${JSON.stringify(value)},`)),
-  },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '[', '{"a":}', 'null', 'true', '"x"', '1', '{"__proto__":{"polluted":1}}', '\uFEFF{}', '{"a":1}garbage') },
+  { weight: 1, arbitrary: withKeyFirst(fullAlert, ['recipients', 'child', 'outcome'], oddValue) },
+  ...ANY_BODY,
 );
 
-const contentType = fc.oneof(
-  { weight: 6, arbitrary: fc.constant<string | null>('application/json') },
-  { weight: 1, arbitrary: fc.constant<string | null>(null) },
-  fc.constantFrom<string | null>(
-    'application/json',
-    'application/json; charset=utf-8',
-    'Application/JSON',
-    'application/problem+json',
-    'application/json;;;',
-    'application/jsonx',
-    'text/plain',
-    'text/json',
-    'application/xml',
-    'multipart/form-data; boundary=x',
-    'application/octet-stream',
-    '*/*',
-    '',
-  ),
-  fc.stringMatching(/^[\x21-\x7e]{1,40}$/),
-);
+/** Absent half the time. */
+const idempotencyKey = fc.option(idempotencyKeyText, { freq: 2 });
 
-const idempotencyKey = fc.option(
-  fc.oneof(fc.stringMatching(/^[\x21-\x7e]{1,140}$/), fc.stringMatching(/^[\x20-\x7e]{0,20}$/), fc.constant('k'.repeat(200))),
-  { freq: 2 },
-);
-
-const segment = fc.oneof(
-  fc.constantFrom('v1', 'alerts', 'areas', 'audit', 'acknowledgements', 'health', '', '.', '..', '%2F', '%2e%2e', '%00', '%zz', '%', '%E2%82', '~', '{alertId}'),
-  fc.uuid().map(String),
-  fc.string({ maxLength: 20 }).map(encodeURIComponent),
-  fc.string({ unit: 'binary', maxLength: 10 }).map((text) => encodeURIComponent(text.replace(/[\uD800-\uDFFF]/g, 'x'))),
-  fc.integer({ min: 100, max: 1500 }).map((length) => 'a'.repeat(length)),
-);
+const segment = segmentOf(['v1', 'alerts', 'areas', 'audit', 'acknowledgements', 'health', '{alertId}']);
 
 const alertIdSegment = fc.oneof(
   fc.constant('REAL'),
@@ -424,21 +314,7 @@ const path: fc.Arbitrary<string> = fc
   )
   .map(([pathname, search]) => (search === '' ? pathname : `${pathname}?${search}`));
 
-const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD');
-
-const query = fc.option(
-  fc.oneof(
-    fc
-      .dictionary(
-        fc.constantFrom('box', 'status', 'limit', 'cursor', 'x', '__proto__'),
-        fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('inbox', 'outbox', 'PENDING', 'OVERDUE', '0', '1', '101', '-1', '1e3', 'eyJ2IjoxfQ')),
-      )
-      .map((entries) => new URLSearchParams(entries).toString()),
-    fc.string({ maxLength: 40 }).map(encodeURIComponent),
-    fc.constantFrom('limit=5&limit=6', 'box', '=', '&&', '%zz=1', 'cursor='),
-  ),
-  { freq: 2 },
-);
+const query = queryOf(['inbox', 'outbox', 'PENDING', 'OVERDUE', '0', '1', '101', '-1', '1e3', 'eyJ2IjoxfQ']);
 
 /** The API's own routes, so most runs reach a handler's validation rather than the catch-all. */
 const routeTarget = fc
@@ -476,24 +352,8 @@ const badRequest = fc
 type BadRequest = typeof badRequest extends fc.Arbitrary<infer T> ? T : never;
 
 async function sendBad(generated: BadRequest): Promise<RawResponse> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (generated.contentType !== null) headers['content-type'] = generated.contentType;
-  if (generated.idempotencyKey !== null) headers['idempotency-key'] = generated.idempotencyKey;
-  return send(generated.method, generated.path.replaceAll('REAL', alertId), headers, generated.body ?? undefined);
+  return raw.send(generated.method, generated.path.replaceAll('REAL', alertId), fuzzHeaders(token, generated), generated.body ?? undefined);
 }
-
-/** API Gateway answers these itself, with its own `{"message": ...}` body; the hub's gateway mirrors it. */
-function isGatewayRefusal(response: RawResponse): boolean {
-  if (![400, 401, 413].includes(response.status)) return false;
-  try {
-    const body = JSON.parse(response.text) as Record<string, unknown>;
-    return Object.keys(body).length === 1 && typeof body['message'] === 'string';
-  } catch {
-    return false;
-  }
-}
-
-const NO_INTERNALS = /\.ts:\d+|node_modules|\n\s+at |Error:|dynalite|DynamoDB|ConditionalCheck/;
 
 describe('properties over generated bad requests', () => {
   const statuses = new Map<number, number>();
@@ -628,7 +488,7 @@ describe('properties over generated bad requests', () => {
     await fc.assert(
       fc.asyncProperty(forged, async ({ listing, payload }) => {
         const cursor = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-        const response = await send('GET', `${listings[listing].path}&cursor=${cursor}`, { authorization: `Bearer ${token}` });
+        const response = await raw.send('GET', `${listings[listing].path}&cursor=${cursor}`, { authorization: `Bearer ${token}` });
         const issuable = couldBeIssued(listing, payload);
         outcomes.set(`${listing}:${issuable}:${response.status}`, (outcomes.get(`${listing}:${issuable}:${response.status}`) ?? 0) + 1);
         expect(response.status).toBeLessThan(500);

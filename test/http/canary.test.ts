@@ -5,51 +5,18 @@
  * data directory and all log output of this process are searched for the canaries. Child content may exist
  * in plaintext only in memory and in the responses of those allowed to see it.
  */
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
+import { canaryKit, captureOutput, readFilesUnder, recorder, scanEveryTable, startLoudHub } from '../support/canary.js';
+import type { TestHub, TestResponse } from '../support/hub.js';
 
 // ---- capture every byte this process logs, from before the hub starts ----
-const logged: string[] = [];
-const originalStdout = process.stdout.write.bind(process.stdout);
-const originalStderr = process.stderr.write.bind(process.stderr);
-const capture = (chunk: unknown) => {
-  logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-  return true;
-};
-process.stdout.write = capture as typeof process.stdout.write;
-process.stderr.write = capture as typeof process.stderr.write;
-for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-  vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-    logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
-  });
-}
+const output = captureOutput();
+const { logged } = output;
 
 // ---- canaries ----
-const run = randomBytes(4).toString('hex');
-const canaries: string[] = [];
-/** A canary for one field; `max` keeps it inside the field's length limit. */
-function canary(field: string, max = 100): string {
-  const value = `CANARY-${field}-${run}`.slice(0, max);
-  canaries.push(value);
-  return value;
-}
-const shortCanary = (prefix: string, max: number) => {
-  const value = `${prefix}${run}`.slice(0, max);
-  canaries.push(value);
-  return value;
-};
-/** For a field that takes a kebab-case id. */
-const lowerCanary = (field: string) => {
-  const value = `canary-${field}-${run}`;
-  canaries.push(value);
-  return value;
-};
 /** Valid, and distinctive enough to search for. */
 const NHS_NUMBER = '999 000 1234';
+const { run, made: canaries, canary, shortCanary, lowerCanary, leaksIn } = canaryKit([NHS_NUMBER]);
 
 function contact(role: string) {
   return {
@@ -96,43 +63,24 @@ const alertBody = {
   contacts: { leadProfessional: contact('lead'), police: contact('police'), outOfHours: contact('ooh') },
 };
 const ackNote = canary('ack.note');
-const searched = () => [...canaries, NHS_NUMBER, 'CANARY-', 'canary-'];
-
-function leaksIn(text: string): string[] {
-  return searched().filter((value) => text.includes(value));
-}
 
 // ---- the run ----
 let hub: TestHub;
 const responses: Array<{ label: string; response: TestResponse }> = [];
-const queueBodies: string[] = [];
+let queueBodies: string[];
 let alertId: string;
 let senderView: TestResponse;
 let recipientView: TestResponse;
 let gatesheadView: TestResponse;
 
 beforeAll(async () => {
-  // vitest.config.ts quiets request logs; here every level is on, because every line is searched.
-  const { logger } = await import('../../functions/shared/logger.js');
-  logger.setLogLevel('DEBUG');
-  hub = await startTestHub();
-  const wiring = await import('../../functions/shared/wiring.js');
-  const queue = wiring.inProcessAuditQueue();
-  const send = queue.send.bind(queue);
-  vi.spyOn(queue, 'send').mockImplementation(async (body, attributes) => {
-    queueBodies.push(JSON.stringify({ body, attributes }));
-    return send(body, attributes);
-  });
+  ({ hub, queueBodies } = await startLoudHub());
 
   const police = await hub.token('northumberland', 'police');
   const coordinator = await hub.token('north-tyneside', 'coordinator');
   const gateshead = await hub.token('gateshead', 'practitioner');
   const newcastle = await hub.token('newcastle', 'coordinator');
-  const record = async (label: string, call: Promise<TestResponse>) => {
-    const response = await call;
-    responses.push({ label, response });
-    return response;
-  };
+  const record = recorder(responses);
 
   // Successful journey
   const created = await record('create', hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }));
@@ -191,8 +139,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
-  process.stdout.write = originalStdout;
-  process.stderr.write = originalStderr;
+  output.restore();
   vi.restoreAllMocks();
 });
 
@@ -253,28 +200,8 @@ describe('no canary anywhere else', () => {
   });
 
   it('no item of any table holds a canary (every table, every item, read through the DynamoDB API)', async () => {
-    // Prepare
-    const client = new DynamoDBClient({
-      endpoint: hub.dynamoEndpoint,
-      region: 'eu-west-2',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-
     // Act
-    const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-    const items: Record<string, unknown[]> = {};
-    for (const table of tables) {
-      items[table] = [];
-      let startKey: ScanCommandOutput['LastEvaluatedKey'];
-      do {
-        const page: ScanCommandOutput = await client.send(
-          new ScanCommand({ TableName: table, Limit: 25, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
-        );
-        items[table]!.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-    }
-    client.destroy();
+    const { tables, items } = await scanEveryTable(hub);
 
     // Assess: the tables hold what they should (so the search covered something), and no canary
     expect(tables).toEqual(expect.arrayContaining(['mset-hub-alerts', 'mset-hub-audit', 'mset-hub-idempotency']));
@@ -297,17 +224,14 @@ describe('no canary anywhere else', () => {
   });
 
   it('no file under the data directory holds a canary in plain bytes', async () => {
-    // Prepare
-    const files = (await readdir(hub.dataDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-
     // Act
-    const contents = await Promise.all(files.map((entry) => readFile(join(entry.parentPath, entry.name))));
+    const files = await readFilesUnder(hub.dataDir);
 
     // Assess
     expect(files.length).toBeGreaterThan(0);
-    for (const [index, content] of contents.entries()) {
+    for (const { name, content } of files) {
       const text = content.toString('latin1');
-      expect(leaksIn(text), files[index]!.name).toEqual([]);
+      expect(leaksIn(text), name).toEqual([]);
     }
   });
 

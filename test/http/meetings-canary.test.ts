@@ -6,49 +6,17 @@
  * under the data directory and all log output of this process are searched for the canaries. Positively,
  * the canaries come back decrypted to the participating areas, and the calendar invitation holds none.
  */
-import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sampleMeeting, slotIn, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
+import { canaryKit, captureOutput, readFilesUnder, recorder, scanEveryTable, startLoudHub } from '../support/canary.js';
+import { isoDay, sampleMeeting, slotIn, type TestHub, type TestResponse } from '../support/hub.js';
 
 // ---- every level on, and every byte this process logs captured, from before the hub starts ----
 process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
-const logged: string[] = [];
-const originalStdout = process.stdout.write.bind(process.stdout);
-const originalStderr = process.stderr.write.bind(process.stderr);
-const capture = (chunk: unknown) => {
-  logged.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-  return true;
-};
-process.stdout.write = capture as typeof process.stdout.write;
-process.stderr.write = capture as typeof process.stderr.write;
-for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-  vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-    logged.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
-  });
-}
+const output = captureOutput();
+const { logged } = output;
 
 // ---- canaries ----
-const run = randomBytes(4).toString('hex');
-const canaries: string[] = [];
-function canary(field: string, max = 100): string {
-  const value = `CANARY-${field}-${run}`.slice(0, max);
-  canaries.push(value);
-  return value;
-}
-/** For a field that takes a kebab-case id. */
-const lowerCanary = (field: string) => {
-  const value = `canary-${field}-${run}`;
-  canaries.push(value);
-  return value;
-};
-const searched = () => [...canaries, 'CANARY-', 'canary-'];
-const leaksIn = (text: string) => searched().filter((value) => text.includes(value));
-
-const DAY = 86_400_000;
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+const { run, canary, lowerCanary, leaksIn } = canaryKit();
 
 const stored = {
   subject: { name: { given: canary('subject.given'), family: canary('subject.family') }, dateOfBirth: '2011-01-01' },
@@ -73,7 +41,7 @@ const second = {
 // ---- the run ----
 let hub: TestHub;
 const responses: Array<{ label: string; response: TestResponse }> = [];
-const queueBodies: string[] = [];
+let queueBodies: string[];
 let meetingId: string;
 let secondId: string;
 let views: Record<string, TestResponse>;
@@ -81,27 +49,14 @@ let secondView: TestResponse;
 let calendar: TestResponse;
 
 beforeAll(async () => {
-  const { logger } = await import('../../functions/shared/logger.js');
-  logger.setLogLevel('DEBUG');
-  hub = await startTestHub();
-  const wiring = await import('../../functions/shared/wiring.js');
-  const queue = wiring.inProcessAuditQueue();
-  const send = queue.send.bind(queue);
-  vi.spyOn(queue, 'send').mockImplementation(async (body, attributes) => {
-    queueBodies.push(JSON.stringify({ body, attributes }));
-    return send(body, attributes);
-  });
+  ({ hub, queueBodies } = await startLoudHub());
 
   const chair = await hub.token('northumberland', 'chair');
   const nt = await hub.token('north-tyneside', 'coordinator');
   const newcastle = await hub.token('newcastle', 'chair');
   const gateshead = await hub.token('gateshead', ['coordinator', 'chair', 'police', 'auditor']);
   const practitioner = await hub.token('northumberland', 'practitioner');
-  const record = async (label: string, call: Promise<TestResponse>) => {
-    const response = await call;
-    responses.push({ label, response });
-    return response;
-  };
+  const record = recorder(responses);
 
   // The first meeting: requested, answered, scheduled, held, its action updated
   const start = slotIn(2);
@@ -228,8 +183,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.stop();
-  process.stdout.write = originalStdout;
-  process.stderr.write = originalStderr;
+  output.restore();
   vi.restoreAllMocks();
 });
 
@@ -320,22 +274,8 @@ describe('no canary anywhere else', () => {
   });
 
   it('no item of any table holds a canary (every table, every item, read through the DynamoDB API)', async () => {
-    // Prepare
-    const client = new DynamoDBClient({ endpoint: hub.dynamoEndpoint, region: 'eu-west-2', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-
     // Act
-    const tables = (await client.send(new ListTablesCommand({}))).TableNames ?? [];
-    const items: Record<string, unknown[]> = {};
-    for (const table of tables) {
-      items[table] = [];
-      let startKey: ScanCommandOutput['LastEvaluatedKey'];
-      do {
-        const page: ScanCommandOutput = await client.send(new ScanCommand({ TableName: table, Limit: 25, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }));
-        items[table]!.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-    }
-    client.destroy();
+    const { tables, items } = await scanEveryTable(hub);
 
     // Assess: the tables hold the meetings, sealed (so the search covered something), and no canary
     expect(tables).toEqual(expect.arrayContaining(['mset-hub-meetings', 'mset-hub-audit', 'mset-hub-idempotency']));
@@ -358,16 +298,13 @@ describe('no canary anywhere else', () => {
   });
 
   it('no file under the data directory holds a canary in plain bytes', async () => {
-    // Prepare
-    const files = (await readdir(hub.dataDir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-
     // Act
-    const contents = await Promise.all(files.map((entry) => readFile(join(entry.parentPath, entry.name))));
+    const files = await readFilesUnder(hub.dataDir);
 
     // Assess
     expect(files.length).toBeGreaterThan(0);
     const leaks = Object.fromEntries(
-      contents.map((content, index) => [join(files[index]!.parentPath, files[index]!.name), leaksIn(content.toString('latin1'))] as const).filter(([, found]) => found.length > 0),
+      files.map(({ path, content }) => [path, leaksIn(content.toString('latin1'))] as const).filter(([, found]) => found.length > 0),
     );
     expect(leaks).toEqual({});
   });

@@ -9,7 +9,7 @@
  * The tests run in order and build on each other (one story); each names what it proves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleAlert, sampleMeeting, slotIn, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
+import { isoDay, sampleAlert, sampleMeeting, slotIn, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 let hub: TestHub;
 const tokens = {} as Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner' | 'newcastleChair' | 'gatesheadChair', string>;
@@ -27,7 +27,6 @@ const DECISIONS = 'Synthetic decisions: joint disruption of the identified addre
 const PLAN = 'Synthetic disruption plan: patrol plan shared with North Tyneside';
 const NOTE = 'Synthetic note: visit made, return home interview completed';
 const DAY = 24 * 60 * 60 * 1000;
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 const sleepUntil = async (iso: string) => {
   const wait = new Date(iso).getTime() - Date.now() + 150;

@@ -2,12 +2,8 @@
  * The DynamoDB stores against a real DynamoDB API (dynalite, as the local hub runs it), without the hub:
  * conditional writes, GSI paging with filters, cursors, idempotent audit writes, and no Scan.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
@@ -16,54 +12,34 @@ import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { ValidationError } from '../../functions/core/errors.js';
 import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/ports.js';
 import type { SealedBox } from '../../functions/core/sealing.js';
-import { ensureTables, type LocalDynamo, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
 
-let dataDir: string;
-let dynamo: LocalDynamo;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let sent: string[];
+let dynamo: TestDynamo;
 let alerts: DynamoAlertStore;
 let audit: DynamoAuditStore;
 let idempotencyNow = new Date(NOW);
 let idempotency: DynamoIdempotencyStore;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'mset-stores-it-'));
-  dynamo = await startDynalite(dataDir);
-  raw = localDynamoClient(dynamo.endpoint);
-  await ensureTables(raw, NAMES);
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  sent = [];
-  const send = client.send.bind(client);
-  vi.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    sent.push(command.constructor.name);
-    return (send as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as typeof client.send);
-  alerts = new DynamoAlertStore(client, NAMES.alerts);
-  audit = new DynamoAuditStore(client, NAMES.audit);
-  idempotency = new DynamoIdempotencyStore(client, NAMES.idempotency, () => idempotencyNow);
+  dynamo = await startTestDynamo('mset-stores-it-', NAMES);
+  alerts = new DynamoAlertStore(dynamo.client, NAMES.alerts);
+  audit = new DynamoAuditStore(dynamo.client, NAMES.audit);
+  idempotency = new DynamoIdempotencyStore(dynamo.client, NAMES.idempotency, () => idempotencyNow);
 });
 
 afterAll(async () => {
   // Every store call above went through this client: none of them scanned a table.
-  expect(sent.length).toBeGreaterThan(0);
-  expect(sent).not.toContain(ScanCommand.name);
-  expect(sent.filter((name) => /scan/i.test(name))).toEqual([]);
-  raw?.destroy();
-  await dynamo?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  expectNoScan(dynamo.sent);
+  await dynamo?.stop();
 });
 
-let sequence = 0;
-const nextId = () => {
-  sequence += 1;
-  return `3f0c7c1e-0000-4000-8000-${sequence.toString(16).padStart(12, '0')}`;
-};
+const idSequence = new SequentialIds('3f0c7c1e-0000-4000-8000');
+const nextId = () => idSequence.newId();
 
 type Spec = { createdAt: string; ackDueBy?: string; expiresAt?: string; to?: string[]; from?: string };
 
@@ -107,19 +83,8 @@ const ackBy = (eventId: string, sub = 'coord-1'): StoredAcknowledgement => ({
   eventId,
 });
 
-async function allPages(area: string, filter: InboxFilter, limit: number): Promise<{ ids: string[]; pages: number }> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await alerts.listInbox(area, filter, limit, cursor);
-    pages += 1;
-    expect(page.items.length).toBeLessThanOrEqual(limit);
-    ids.push(...page.items.map((share) => share.alertId));
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && pages < 50);
-  return { ids, pages };
-}
+const allPages = (area: string, filter: InboxFilter, limit: number) =>
+  allPagesOf((cursor) => alerts.listInbox(area, filter, limit, cursor), (share) => share.alertId, limit, 50);
 
 describe('DynamoAlertStore on dynalite', () => {
   it('creates an alert with its shares and reads them back without table keys', async () => {
@@ -383,7 +348,7 @@ describe('DynamoAuditStore on dynalite', () => {
     await audit.put(event(1, alertId));
 
     // Assess
-    const { Items } = await client.send(
+    const { Items } = await dynamo.client.send(
       new QueryCommand({ TableName: NAMES.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` } }),
     );
     expect(Items).toHaveLength(1);

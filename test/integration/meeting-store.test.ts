@@ -3,60 +3,35 @@
  * conditional create, version-conditional saves under concurrency, inbox/outbox paging on the byArea
  * index with cursors, and no Scan.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import type { StoredMeeting } from '../../functions/core/ports.js';
 import type { SealedBox } from '../../functions/core/sealing.js';
-import { ensureTables, type LocalDynamo, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-m-alerts', audit: 'it-m-audit', idempotency: 'it-m-idempotency', meetings: 'it-m-meetings' };
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
 const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services', area: 'northumberland' };
 
-let dataDir: string;
-let dynamo: LocalDynamo;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let sent: string[];
+let dynamo: TestDynamo;
 let meetings: DynamoMeetingStore;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'mset-meetings-it-'));
-  dynamo = await startDynalite(dataDir);
-  raw = localDynamoClient(dynamo.endpoint);
-  await ensureTables(raw, NAMES);
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  sent = [];
-  const send = client.send.bind(client);
-  vi.spyOn(client, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    sent.push(command.constructor.name);
-    return (send as (...args: unknown[]) => unknown)(command, ...rest);
-  }) as typeof client.send);
-  meetings = new DynamoMeetingStore(client, NAMES.meetings);
+  dynamo = await startTestDynamo('mset-meetings-it-', NAMES);
+  meetings = new DynamoMeetingStore(dynamo.client, NAMES.meetings);
 });
 
 afterAll(async () => {
   // Every store call above went through this client: none of them scanned a table.
-  expect(sent.length).toBeGreaterThan(0);
-  expect(sent).not.toContain(ScanCommand.name);
-  expect(sent.filter((name) => /scan/i.test(name))).toEqual([]);
-  raw?.destroy();
-  await dynamo?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  expectNoScan(dynamo.sent);
+  await dynamo?.stop();
 });
 
-let sequence = 0;
-const nextId = () => {
-  sequence += 1;
-  return `aaaaaaaa-0000-4000-8000-${sequence.toString(16).padStart(12, '0')}`;
-};
+const idSequence = new SequentialIds('aaaaaaaa-0000-4000-8000');
+const nextId = () => idSequence.newId();
 
 function meetingOf(spec: { createdAt: string; from?: string; to?: string[] }): StoredMeeting {
   const from = spec.from ?? 'northumberland';
@@ -78,19 +53,8 @@ function meetingOf(spec: { createdAt: string; from?: string; to?: string[] }): S
   };
 }
 
-async function allPages(area: string, box: 'inbox' | 'outbox', limit: number) {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await meetings.list(area, box, limit, cursor);
-    pages += 1;
-    expect(page.items.length).toBeLessThanOrEqual(limit);
-    ids.push(...page.items.map((meeting) => meeting.meetingId));
-    cursor = page.nextCursor;
-  } while (cursor !== undefined && pages < 20);
-  return { ids, pages };
-}
+const allPages = (area: string, box: 'inbox' | 'outbox', limit: number) =>
+  allPagesOf((cursor) => meetings.list(area, box, limit, cursor), (meeting) => meeting.meetingId, limit, 20);
 
 describe('DynamoMeetingStore on dynalite', () => {
   it('creates a meeting and reads it back whole, without table keys', async () => {

@@ -4,6 +4,7 @@
  * that relies on them is tested against the contract rather than against a stub that always says yes.
  */
 import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
 import { CreateAlertRequest } from '../../contracts/alerts.js';
 import { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId, Caller, Role } from '../../contracts/identity.js';
@@ -11,7 +12,7 @@ import { AreaDirectory } from '../../functions/core/areas.js';
 import { AuditRecorder, type RequestContext } from '../../functions/core/audit.js';
 import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
-import { DependencyUnavailableError } from '../../functions/core/errors.js';
+import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import type {
   AcknowledgeResult,
   AlertRepository,
@@ -399,4 +400,14 @@ export async function seedAlert(fakes: Fakes, request: CreateAlertRequest = crea
   const created = await createAlert(fakes.deps, contextFor(from, 'police'), request);
   fakes.trail.events.length = 0;
   return created;
+}
+
+/** The issues of the ValidationError `promise` rejects with (and that it does reject with one). */
+export async function issuesOf(promise: Promise<unknown>): Promise<{ path: string; message: string }[]> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return [...(error as ValidationError).issues];
 }

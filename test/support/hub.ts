@@ -99,3 +99,8 @@ export function slotIn(seconds: number): string {
   if (start.getTime() < Date.now() + seconds * 1000 - 1) start.setTime(start.getTime() + 1000);
   return start.toISOString();
 }
+
+/** The calendar date (UTC) `offsetDays` from now, as YYYY-MM-DD. */
+export function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}

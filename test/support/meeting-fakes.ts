@@ -188,6 +188,14 @@ export async function seedMeeting(fakes: MeetingFakes, request: RequestMeetingRe
   return meetingId;
 }
 
+/** Fresh fakes with one meeting seeded by `seed` (a requested one by default), and a reader of it as stored. */
+export async function withMeeting(seed: (fakes: MeetingFakes) => Promise<string> = seedMeeting) {
+  const fakes = makeMeetingFakes();
+  const meetingId = await seed(fakes);
+  const stored = () => fakes.meetings.meetings.get(meetingId);
+  return { fakes, meetingId, stored };
+}
+
 /** A meeting North Tyneside accepted slot-1 of and Northumberland's chair scheduled on it; trail cleared. */
 export async function seedScheduledMeeting(fakes: MeetingFakes, request: RequestMeetingRequest = meetingRequest()): Promise<string> {
   const meetingId = await seedMeeting(fakes, request);

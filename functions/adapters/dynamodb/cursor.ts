@@ -10,8 +10,9 @@ const CursorPayload = z.strictObject({
   v: z.literal(1),
   /** The partition and filter the cursor was issued for. */
   scope: z.string().max(512),
-  // DynamoDB rejects an empty key value; refusing it here keeps a forged cursor a 422, never a 503.
-  key: z.record(z.string(), z.string().min(1).max(512)),
+  // Only the characters the hub's own keys use (ids, area ids, ISO times, '#'), never empty: DynamoDB
+  // rejects an empty, over-long or ill-formed key value, and a forged cursor must be a 422, never a 503.
+  key: z.record(z.string(), z.string().regex(/^[A-Za-z0-9#:._-]{1,512}$/)),
 });
 
 export type PageKey = Record<string, string>;

@@ -8,20 +8,9 @@ import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuditEvent } from '../../../contracts/audit.js';
+import { useDeployedEnv } from '../../support/lambda-env.js';
 
-const savedEnv = { ...process.env };
-Object.assign(process.env, {
-  ALERTS_TABLE: 'alerts-table',
-  AUDIT_TABLE: 'audit-table',
-  IDEMPOTENCY_TABLE: 'idempotency-table',
-  MEETINGS_TABLE: 'meetings-table',
-  AUDIT_QUEUE: 'sqs',
-  AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/mset-hub-audit.fifo',
-  KEY_SERVICE: 'kms',
-  KMS_KEY_ID: 'arn:aws:kms:eu-west-2:123456789012:key/00000000-0000-4000-8000-000000000000',
-  AWS_REGION: 'eu-west-2',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
+const restoreEnv = useDeployedEnv();
 const sqs = mockClient(SQSClient);
 let handler: (event: CloudWatchLogsEvent) => Promise<void>;
 
@@ -33,7 +22,7 @@ beforeEach(() => {
   sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
 });
 afterAll(() => {
-  process.env = savedEnv;
+  restoreEnv();
 });
 
 function logsEvent(lines: object[]): CloudWatchLogsEvent {

@@ -25,22 +25,10 @@ import type { AuditEvent } from '../../../contracts/audit.js';
 import { apiEvent, claimsFor, lambdaContext } from '../../support/apigw.js';
 import { throttled } from '../../support/aws-errors.js';
 import { sampleAlert } from '../../support/hub.js';
+import { useDeployedEnv } from '../../support/lambda-env.js';
 
 // ---- the environment of a deployed function, set before any handler module reads it ----
-const savedEnv = { ...process.env };
-Object.assign(process.env, {
-  ALERTS_TABLE: 'alerts-table',
-  AUDIT_TABLE: 'audit-table',
-  IDEMPOTENCY_TABLE: 'idempotency-table',
-  MEETINGS_TABLE: 'meetings-table',
-  AUDIT_QUEUE: 'sqs',
-  AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/123456789012/mset-hub-audit.fifo',
-  KEY_SERVICE: 'kms',
-  KMS_KEY_ID: 'arn:aws:kms:eu-west-2:123456789012:key/00000000-0000-4000-8000-000000000000',
-  AWS_REGION: 'eu-west-2',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-});
-delete process.env['DYNAMODB_ENDPOINT'];
+const restoreEnv = useDeployedEnv();
 
 // ---- the three clients, mocked before the handlers (and their clients) exist ----
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -155,7 +143,7 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  process.env = savedEnv;
+  restoreEnv();
 });
 
 beforeEach(() => {

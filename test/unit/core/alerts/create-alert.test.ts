@@ -5,19 +5,10 @@ import type { Role } from '../../../../contracts/identity.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
 import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { createAlert } from '../../../../functions/core/alerts/create-alert.js';
-import { CompensationFailedError, DependencyUnavailableError, ForbiddenError, ValidationError } from '../../../../functions/core/errors.js';
-import { CHILD, childCanaries, contextFor, createRequest, makeFakes, NOW } from '../../../support/fakes.js';
+import { CompensationFailedError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
+import { CHILD, childCanaries, contextFor, createRequest, issuesOf, makeFakes, NOW } from '../../../support/fakes.js';
 
 const HOUR_MS = 3_600_000;
-
-async function issuesOf(promise: Promise<unknown>): Promise<{ path: string; message: string }[]> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return [...(error as ValidationError).issues];
-}
 
 describe('createAlert', () => {
   it('stores the alert and one share per recipient, and records ALERT_CREATE SUCCESS naming the recipients', async () => {

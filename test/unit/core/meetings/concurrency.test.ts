@@ -15,15 +15,8 @@ import {
   northTyneside,
   requester,
   seedHeldMeeting,
-  seedMeeting,
+  withMeeting,
 } from '../../../support/meeting-fakes.js';
-
-async function setUp() {
-  const fakes = makeMeetingFakes();
-  const meetingId = await seedMeeting(fakes);
-  const stored = () => fakes.meetings.meetings.get(meetingId);
-  return { fakes, meetingId, stored };
-}
 
 /** Runs the changes so that every one of them reads the meeting before any of them writes. */
 async function fromTheSameRead(fakes: ReturnType<typeof makeMeetingFakes>, changes: (() => Promise<unknown>)[]) {
@@ -36,7 +29,7 @@ const winners = (results: PromiseSettledResult<unknown>[]) => results.flatMap((r
 describe('concurrent changes from the same read', () => {
   it('two areas responding at once: one stands, the other is 409 with CONFLICT on record, no lost update', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const results = await fromTheSameRead(fakes, [
@@ -56,7 +49,7 @@ describe('concurrent changes from the same read', () => {
 
   it('two proposals at once cannot both become slot-3', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     const slot = (day: string) => ({ start: `2026-03-${day}T10:00:00.000Z`, durationMinutes: 60 });
 
     // Act
@@ -74,7 +67,7 @@ describe('concurrent changes from the same read', () => {
 
   it('a response racing the schedule: never a response recorded after scheduling', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     await respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
 
     // Act
@@ -96,7 +89,7 @@ describe('concurrent changes from the same read', () => {
 
   it('schedule and cancel at once: exactly one of them', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const results = await fromTheSameRead(fakes, [
@@ -113,7 +106,7 @@ describe('concurrent changes from the same read', () => {
 
   it('two schedules of different slots at once: one slot', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const results = await fromTheSameRead(fakes, [
@@ -149,7 +142,7 @@ describe('concurrent changes from the same read', () => {
 describe('a change that cannot be put on record', () => {
   it('is undone: the meeting is put back as it was under a newer version, and the audit failure propagates', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     const before = stored();
     fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'SUCCESS';
 
@@ -169,7 +162,7 @@ describe('a change that cannot be put on record', () => {
 
   it('undoes a schedule too: the meeting is REQUESTED again and can still be scheduled', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     fakes.trail.failWhen = (event) => event.action === 'MEETING_SCHEDULE' && event.outcome === 'SUCCESS';
     await scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-1', force: true }).catch(() => undefined);
     fakes.trail.failWhen = undefined;
@@ -184,7 +177,7 @@ describe('a change that cannot be put on record', () => {
 
   it('raises CompensationFailedError when someone changed the meeting before the undo', async () => {
     // Prepare: the undo (expected version 2) finds version 3
-    const { fakes, meetingId } = await setUp();
+    const { fakes, meetingId } = await withMeeting();
     fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'SUCCESS';
     fakes.meetings.beforeSave = (_meeting, expectedVersion) => {
       if (expectedVersion === 2) fakes.meetings.tamper(meetingId, (meeting) => ({ ...meeting, version: 3 }));
@@ -200,7 +193,7 @@ describe('a change that cannot be put on record', () => {
 
   it('raises CompensationFailedError when the undo itself fails', async () => {
     // Prepare
-    const { fakes, meetingId } = await setUp();
+    const { fakes, meetingId } = await withMeeting();
     fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'SUCCESS';
     fakes.meetings.failSaveNumber = { n: 2, error: new DependencyUnavailableError('database') };
 
@@ -214,7 +207,7 @@ describe('a change that cannot be put on record', () => {
 
   it('reports a failing save as the database being unavailable, with nothing on record as done', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     fakes.meetings.failSaveNumber = { n: 1, error: new DependencyUnavailableError('database') };
 
     // Act

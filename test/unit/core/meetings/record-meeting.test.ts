@@ -15,14 +15,13 @@ import {
   seedMeeting,
   seedScheduledMeeting,
   SLOT_1,
+  withMeeting,
 } from '../../../support/meeting-fakes.js';
 
 async function scheduledAndStarted(now = DURING_SLOT_1) {
-  const fakes = makeMeetingFakes();
-  const meetingId = await seedScheduledMeeting(fakes);
-  fakes.clock.set(now);
-  const stored = () => fakes.meetings.meetings.get(meetingId);
-  return { fakes, meetingId, stored };
+  const set = await withMeeting(seedScheduledMeeting);
+  set.fakes.clock.set(now);
+  return set;
 }
 
 describe('recordMeeting', () => {

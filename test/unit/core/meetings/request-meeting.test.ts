@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
-import { CompensationFailedError, DependencyUnavailableError, ForbiddenError, ValidationError } from '../../../../functions/core/errors.js';
+import { CompensationFailedError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
 import { requestMeeting } from '../../../../functions/core/meetings/request-meeting.js';
-import { contextFor, seedAlert } from '../../../support/fakes.js';
+import { contextFor, issuesOf, seedAlert } from '../../../support/fakes.js';
 import { makeMeetingFakes, MEETING_TEXT, meetingRequest, requester, SLOT_1, SLOT_2 } from '../../../support/meeting-fakes.js';
-
-async function issuesOf(promise: Promise<unknown>): Promise<{ path: string; message: string }[]> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ValidationError);
-  return [...(error as ValidationError).issues];
-}
 
 describe('requestMeeting', () => {
   it('stores a REQUESTED meeting with numbered slots, seals the child content, and records MEETING_REQUEST SUCCESS', async () => {

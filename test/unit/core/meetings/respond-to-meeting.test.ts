@@ -12,22 +12,15 @@ import {
   outsider,
   requester,
   seedHeldMeeting,
-  seedMeeting,
   seedScheduledMeeting,
   SLOT_1,
+  withMeeting,
 } from '../../../support/meeting-fakes.js';
-
-async function setUp() {
-  const fakes = makeMeetingFakes();
-  const meetingId = await seedMeeting(fakes);
-  const stored = () => fakes.meetings.meetings.get(meetingId);
-  return { fakes, meetingId, stored };
-}
 
 describe('respondToMeeting', () => {
   it('records an acceptance of a slot, with who, when and attendees, bumping the version', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     const context = northTyneside('coordinator');
     const attendees = [{ agency: 'police' as const, role: 'Detective sergeant' }];
 
@@ -54,7 +47,7 @@ describe('respondToMeeting', () => {
 
   it('seals a decline reason', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     await respondToMeeting(fakes.meetingDeps, newcastle('chair'), meetingId, { response: 'DECLINE', reason: MEETING_TEXT.decline });
@@ -67,7 +60,7 @@ describe('respondToMeeting', () => {
 
   it('adds a proposed slot as slot-N, proposed by the responding area, and answers with it', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const answer = await respondToMeeting(fakes.meetingDeps, newcastle(), meetingId, {
@@ -84,7 +77,7 @@ describe('respondToMeeting', () => {
 
   it('lets the other invited area accept a proposed slot', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     await respondToMeeting(fakes.meetingDeps, newcastle(), meetingId, { response: 'PROPOSE', slot: { start: SLOT_1.replace('17', '19'), durationMinutes: 45 } });
 
     // Act
@@ -96,7 +89,7 @@ describe('respondToMeeting', () => {
 
   it('replaces an area earlier response when it changes its mind', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
     await respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'DECLINE', reason: MEETING_TEXT.decline });
     fakes.clock.advance(60_000);
 
@@ -113,7 +106,7 @@ describe('respondToMeeting', () => {
 
   it('refuses to accept a slot the meeting does not have (422 at slotId)', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-9' });
@@ -126,7 +119,7 @@ describe('respondToMeeting', () => {
 
   it('refuses to propose a slot in the past (422 at slot.start)', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, {
@@ -142,7 +135,7 @@ describe('respondToMeeting', () => {
   describe('who may respond', () => {
     it('refuses the requesting area with 403, FORBIDDEN on record', async () => {
       // Prepare
-      const { fakes, meetingId, stored } = await setUp();
+      const { fakes, meetingId, stored } = await withMeeting();
 
       // Act
       const attempt = respondToMeeting(fakes.meetingDeps, requester('chair'), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
@@ -156,7 +149,7 @@ describe('respondToMeeting', () => {
 
     it('answers an area outside the meeting 404, exactly as for a meeting that does not exist', async () => {
       // Prepare
-      const { fakes, meetingId } = await setUp();
+      const { fakes, meetingId } = await withMeeting();
 
       // Act
       const real = await respondToMeeting(fakes.meetingDeps, outsider(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' }).catch((e: unknown) => e);
@@ -174,7 +167,7 @@ describe('respondToMeeting', () => {
 
     it.each<Role>(['police', 'practitioner', 'auditor'])('refuses an invited area %s with 403, FORBIDDEN on record', async (role) => {
       // Prepare
-      const { fakes, meetingId, stored } = await setUp();
+      const { fakes, meetingId, stored } = await withMeeting();
 
       // Act
       const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(role), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
@@ -217,7 +210,7 @@ describe('respondToMeeting', () => {
 
     it('refuses a response to a cancelled meeting with 409', async () => {
       // Prepare
-      const { fakes, meetingId } = await setUp();
+      const { fakes, meetingId } = await withMeeting();
       await cancelMeeting(fakes.meetingDeps, requester(), meetingId, { reason: MEETING_TEXT.cancel });
       fakes.trail.events.length = 0;
 

@@ -13,20 +13,13 @@ import {
   outsider,
   requester,
   seedHeldMeeting,
-  seedMeeting,
   seedScheduledMeeting,
   SLOT_1,
+  withMeeting,
 } from '../../../support/meeting-fakes.js';
 
-async function setUp() {
-  const fakes = makeMeetingFakes();
-  const meetingId = await seedMeeting(fakes);
-  const stored = () => fakes.meetings.meetings.get(meetingId);
-  return { fakes, meetingId, stored };
-}
-
 async function accepted(slotId = 'slot-1') {
-  const set = await setUp();
+  const set = await withMeeting();
   await respondToMeeting(set.fakes.meetingDeps, northTyneside(), set.meetingId, { response: 'ACCEPT', slotId });
   set.fakes.trail.events.length = 0;
   return set;
@@ -72,7 +65,7 @@ describe('scheduleMeeting', () => {
 
   it('schedules a slot nobody accepted when the requester confirms with force, and says so on record', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const result = await scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-2', force: true });
@@ -99,7 +92,7 @@ describe('scheduleMeeting', () => {
 
   it('refuses an unknown slot (422 at slotId)', async () => {
     // Prepare
-    const { fakes, meetingId } = await setUp();
+    const { fakes, meetingId } = await withMeeting();
 
     // Act
     const attempt = scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-7', force: true });
@@ -163,7 +156,7 @@ describe('scheduleMeeting', () => {
 describe('cancelMeeting', () => {
   it('cancels a requested meeting, sealing the reason', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const result = await cancelMeeting(fakes.meetingDeps, requester(), meetingId, { reason: MEETING_TEXT.cancel });
@@ -222,7 +215,7 @@ describe('cancelMeeting', () => {
 
   it('refuses to cancel twice with 409', async () => {
     // Prepare
-    const { fakes, meetingId } = await setUp();
+    const { fakes, meetingId } = await withMeeting();
     await cancelMeeting(fakes.meetingDeps, requester(), meetingId, { reason: MEETING_TEXT.cancel });
 
     // Act
@@ -234,7 +227,7 @@ describe('cancelMeeting', () => {
 
   it('refuses an invited area with 403', async () => {
     // Prepare
-    const { fakes, meetingId, stored } = await setUp();
+    const { fakes, meetingId, stored } = await withMeeting();
 
     // Act
     const attempt = cancelMeeting(fakes.meetingDeps, newcastle('chair'), meetingId, { reason: MEETING_TEXT.cancel });

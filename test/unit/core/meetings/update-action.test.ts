@@ -11,14 +11,13 @@ import {
   requester,
   seedHeldMeeting,
   seedScheduledMeeting,
+  withMeeting,
 } from '../../../support/meeting-fakes.js';
 
 async function held() {
-  const fakes = makeMeetingFakes();
-  const meetingId = await seedHeldMeeting(fakes);
-  const stored = () => fakes.meetings.meetings.get(meetingId);
-  const action = (id: string) => stored()?.actions.find((candidate) => candidate.actionId === id);
-  return { fakes, meetingId, stored, action };
+  const set = await withMeeting(seedHeldMeeting);
+  const action = (id: string) => set.stored()?.actions.find((candidate) => candidate.actionId === id);
+  return { ...set, action };
 }
 
 describe('updateAction', () => {
