@@ -34,6 +34,15 @@ export const AUDIT_CONSUMER_TIMEOUT = Duration.seconds(30);
 export const AUDIT_VISIBILITY_TIMEOUT = Duration.seconds(AUDIT_CONSUMER_TIMEOUT.toSeconds() * 6);
 export const AUDIT_MAX_RECEIVE_COUNT = 5;
 
+const PITR = 'Point-in-time recovery is on (restore to any second of the last 35 days) and the table is deletion-protected and retained.';
+
+/** Why each table has no AWS Backup plan: the reasons differ with what the table holds. */
+const BACKUP_REASONS: Readonly<Record<string, string>> = {
+  default: `${PITR} An AWS Backup plan would keep copies of child data beyond the expiry of the shares it belongs to, which data minimisation forbids unless a retention policy asks for it; add one in the account if yours does.`,
+  AuditTable: `${PITR} It holds no child content, and no event is ever changed or deleted by the hub; a partnership whose retention schedule requires the audit trail beyond what the live table keeps adds an AWS Backup plan (or exports) in its account, with the retention its DPO sets.`,
+  IdempotencyTable: `${PITR} It holds request fingerprints and response ids for 24 hours, no child content: nothing in it is worth restoring beyond that.`,
+};
+
 export class StatefulStack extends Stack {
   /** Encryption at rest of tables, queues, log groups and the operations topic. */
   readonly storageKey: Key;
@@ -179,11 +188,7 @@ export class StatefulStack extends Stack {
       });
     }
     (table.node.defaultChild as CfnTable).overrideLogicalId(id);
-    acknowledge(
-      table,
-      'NIST.800.53.R5-DynamoDBInBackupPlan',
-      'Point-in-time recovery is on (restore to any second of the last 35 days) and the table is deletion-protected and retained. An AWS Backup plan would keep copies of child data beyond the expiry of the shares it belongs to, which data minimisation forbids unless a retention policy asks for it; add one in the account if yours does.',
-    );
+    acknowledge(table, 'NIST.800.53.R5-DynamoDBInBackupPlan', BACKUP_REASONS[id] ?? BACKUP_REASONS['default'] ?? '');
     return table;
   }
 

@@ -103,14 +103,15 @@ export const ACCESS_LOG_FORMAT: Readonly<Record<string, string>> = {
   protocol: '$context.protocol',
   integrationError: '$context.integrationErrorMessage',
   authorizerError: '$context.authorizer.error',
+  integrationStatus: '$context.integrationStatus',
 };
 
 /**
- * What the authorizer-refusals function is sent: the lines of requests the JWT authorizer refused. A 401
- * a function returned itself (claims naming no known area) has no authorizer error, and the function's
- * middleware has audited it already.
+ * What the authorizer-refusals function is sent: 401s that never reached a function (no integration
+ * status), i.e. the JWT authorizer's refusals, with or without an authorizer error message. A 401 a
+ * function returned itself (claims naming no known area) has been audited by its middleware already.
  */
-export const REFUSALS_FILTER_PATTERN = '{ ($.status = "401") && ($.authorizerError != "-") }';
+export const REFUSALS_FILTER_PATTERN = '{ ($.status = "401") && ($.integrationStatus = "-") }';
 
 export class StatelessStack extends Stack {
   readonly api: HttpApi;

@@ -19,8 +19,8 @@ const AccessLogLine = z.object({
   requestId: z.string().min(1).max(256),
   routeKey: z.string().max(256).default('-'),
   status: z.string(),
-  /** "-" when the authorizer let the request through; the refusal was then a function's, already audited. */
-  authorizerError: z.string().default('-'),
+  /** "-" when no function ran: the authorizer refused the request. Otherwise a function did, and audited it. */
+  integrationStatus: z.string().default(''),
   requestTimeEpoch: z.coerce.number().int().positive().optional(),
 });
 
@@ -31,7 +31,7 @@ export async function handler(event: CloudWatchLogsEvent): Promise<void> {
   let skipped = 0;
   for (const logEvent of payload.logEvents) {
     const line = parseLine(logEvent.message);
-    if (line === undefined || line.status !== '401' || line.authorizerError === '-') {
+    if (line === undefined || line.status !== '401' || line.integrationStatus !== '-') {
       skipped += 1;
       continue;
     }

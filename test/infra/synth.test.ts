@@ -353,7 +353,7 @@ describe('stateless stack', () => {
         DestinationArn: `${refusalsId}.Arn`,
       },
     ]);
-    expect(REFUSALS_FILTER_PATTERN).toBe('{ ($.status = "401") && ($.authorizerError != "-") }');
+    expect(REFUSALS_FILTER_PATTERN).toBe('{ ($.status = "401") && ($.integrationStatus = "-") }');
     expect(hub.render(statelessResources[refusalsId]!.Properties['DeadLetterConfig'])).toEqual({ TargetArn: 'RefusalsDeadLetterQueue.Arn' });
     const [invokeConfig] = Object.values(ofType(statelessResources, 'AWS::Lambda::EventInvokeConfig'));
     expect(hub.render(invokeConfig!.Properties)).toEqual({ FunctionName: refusalsId, MaximumRetryAttempts: 2, Qualifier: '$LATEST' });

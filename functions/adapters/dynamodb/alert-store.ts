@@ -26,7 +26,7 @@ import type {
   StoredShare,
 } from '../../core/ports.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
-import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
 const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
@@ -307,10 +307,4 @@ export class DynamoAlertStore implements AlertRepository {
     });
     return found;
   }
-}
-
-/** Full jitter, as AWS recommends for unprocessed batch items. */
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(1000, 25 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }

@@ -18,3 +18,9 @@ export async function withDatabase<T>(call: () => Promise<T>): Promise<T> {
     throw databaseUnavailable(error);
   }
 }
+
+/** Full jitter, as AWS recommends between retries of unprocessed batch items. */
+export function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(1000, 25 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -15,7 +15,7 @@ import type { AreaId } from '../../../contracts/identity.js';
 import { CompensationFailedError } from '../../core/errors.js';
 import type { MeetingRepository, Page, StoredMeeting } from '../../core/ports.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
@@ -62,6 +62,7 @@ export class DynamoMeetingStore implements MeetingRepository {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt === MAX_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
+      if (attempt > 0) await backoff(attempt);
       const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
       pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
     }
@@ -125,6 +126,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       let pending: Item[] = ids.map(meetingKey);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt === MAX_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
+        if (attempt > 0) await backoff(attempt);
         const result = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
         );

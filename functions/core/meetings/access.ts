@@ -1,7 +1,7 @@
 /**
  * Who may see a meeting: the requesting area and the invited areas, and nobody else (404, on record).
- * Changes go through `changeMeeting`, which makes every state change the same way: check, write on the
- * version read, audit, and undo the write if the audit event cannot be enqueued.
+ * Changes go through `changeMeeting`, which makes every state change the same way: on record first, then
+ * written on the version read, and corrected on record if the write does not happen.
  */
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
@@ -64,9 +64,17 @@ export function personOf(context: RequestContext): StoredPerson {
 }
 
 /**
+ * DynamoDB holds at most 400 KB in one item; a meeting that would outgrow this (long notes, base64 and a
+ * wrapped key per note) is refused with 409 before anything is written, never left to fail as a 503.
+ */
+const MAX_MEETING_BYTES = 350_000;
+
+/**
  * Writes `next` (built from `current`) only if nobody changed the meeting since it was read; a concurrent
- * change is 409, never a lost update. The SUCCESS event follows the write; if it cannot be enqueued the
- * meeting is put back as it was, so nothing unrecorded stands.
+ * change is 409, never a lost update. Like an alert's creation, the change is on record before it is
+ * made: SUCCESS first, then the conditional write, and a CONFLICT or FAILED event (same request id)
+ * corrects the record if the write does not happen. No change ever stands unaudited, and nobody sees it
+ * before its event is enqueued.
  */
 export async function changeMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'audit'>,
@@ -76,21 +84,38 @@ export async function changeMeeting(
   next: Omit<StoredMeeting, 'version'>,
   detail?: Record<string, string | number>,
 ): Promise<StoredMeeting> {
+  const { meetingId } = current;
   const saved: StoredMeeting = { ...next, version: current.version + 1 };
-  if ((await deps.meetings.save(saved, current.version)) === 'CONFLICT') {
-    return conflict(deps, context, action, current.meetingId, 'The meeting was changed by someone else; reload it and try again');
+  if (Buffer.byteLength(JSON.stringify(saved), 'utf8') > MAX_MEETING_BYTES) {
+    return conflict(deps, context, action, meetingId, 'The meeting record is full; record any further notes in a review meeting');
   }
+  await deps.audit.record(context, action, 'SUCCESS', { meetingId, ...(detail === undefined ? {} : { detail }) });
+  let result: 'SAVED' | 'CONFLICT';
   try {
-    await deps.audit.record(context, action, 'SUCCESS', { meetingId: current.meetingId, ...(detail === undefined ? {} : { detail }) });
+    result = await deps.meetings.save(saved, current.version);
   } catch (error) {
-    let undone: 'SAVED' | 'CONFLICT';
-    try {
-      undone = await deps.meetings.save({ ...current, version: saved.version + 1 }, saved.version);
-    } catch (compensation) {
-      throw new CompensationFailedError(error, current.meetingId, compensation);
-    }
-    if (undone === 'CONFLICT') throw new CompensationFailedError(error, current.meetingId, new Error('changed again before undo'));
+    await correct(deps, context, action, meetingId, 'FAILED', error);
+    throw error;
+  }
+  if (result === 'CONFLICT') {
+    const error = new ConflictError('The meeting was changed by someone else; reload it and try again');
+    await correct(deps, context, action, meetingId, 'CONFLICT', error);
     throw error;
   }
   return saved;
+}
+
+async function correct(
+  deps: Pick<MeetingDeps, 'audit'>,
+  context: RequestContext,
+  action: AuditAction,
+  meetingId: string,
+  outcome: 'FAILED' | 'CONFLICT',
+  error: unknown,
+): Promise<void> {
+  try {
+    await deps.audit.record(context, action, outcome, { meetingId });
+  } catch (correction) {
+    throw new CompensationFailedError(error, meetingId, correction);
+  }
 }

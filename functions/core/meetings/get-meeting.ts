@@ -9,7 +9,7 @@ import type { StoredMeeting } from '../ports.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';
-import { alertVisibleTo } from './visibility.js';
+import { linkedAlertVisibleTo } from './visibility.js';
 
 export async function getMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock'>,
@@ -35,7 +35,7 @@ async function toView(
     openFor<MeetingView['subject']>(keys, meeting, SCOPES.subject, meeting.subject),
     openFor<RequestText>(keys, meeting, SCOPES.request, meeting.request),
     meeting.record === undefined ? undefined : openFor<RecordText>(keys, meeting, SCOPES.record, meeting.record.content),
-    visibleAlerts(deps, meeting, viewerArea),
+    visibleAlerts(deps, meeting, viewerArea, now),
     Promise.all(
       meeting.invitedAreas.map(async (area) => {
         const response = meeting.responses[area];
@@ -140,8 +140,10 @@ export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
   };
 }
 
-async function visibleAlerts(deps: Pick<MeetingDeps, 'alerts'>, meeting: StoredMeeting, area: string): Promise<string[]> {
-  const visible = await Promise.all(meeting.alertIds.map((alertId) => alertVisibleTo(deps.alerts, alertId, area)));
+async function visibleAlerts(deps: Pick<MeetingDeps, 'alerts'>, meeting: StoredMeeting, area: string, now: Date): Promise<string[]> {
+  const visible = await Promise.all(
+    meeting.alertIds.map((alertId) => linkedAlertVisibleTo(deps.alerts, alertId, area, meeting.requestingArea, now)),
+  );
   return meeting.alertIds.filter((_, index) => visible[index]);
 }
 

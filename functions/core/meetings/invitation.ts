@@ -3,7 +3,7 @@
  * mail clients and shared calendars, so it holds no child identity: only the meeting's reference, the
  * areas, the time and the format.
  */
-import ical, { ICalCalendarMethod } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import type { RequestContext } from '../audit.js';
 import { ConflictError } from '../errors.js';
 import { requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
@@ -20,18 +20,22 @@ export async function meetingInvitation(
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');
   const slot = scheduledSlotOf(meeting);
-  // A held meeting keeps its invitation: people file it with their own records.
-  if ((meeting.status !== 'SCHEDULED' && meeting.status !== 'HELD') || slot === undefined) {
+  // A held meeting keeps its invitation (people file it with their records); a cancelled one that had a
+  // time gets a cancellation, so the entry leaves every calendar it was imported into.
+  if (slot === undefined || meeting.status === 'REQUESTED') {
     await deps.audit.record(context, action, 'CONFLICT', { meetingId });
-    throw new ConflictError('Only a scheduled meeting has an invitation');
+    throw new ConflictError('A meeting has an invitation once it is scheduled');
   }
   const areaName = (id: string) => deps.areas.get(id)?.name ?? id;
   const start = new Date(slot.start);
   const reference = `MSET-${meeting.meetingId.slice(0, 8).toUpperCase()}`;
   const calendar = ical({ name: 'MSET cross-boundary meetings', prodId: { company: 'MSET Cross-Boundary Hub', product: 'hub', language: 'EN' } });
-  calendar.method(ICalCalendarMethod.PUBLISH);
+  const cancelled = meeting.status === 'CANCELLED';
+  calendar.method(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH);
   calendar.createEvent({
     id: `${meeting.meetingId}@mset-hub`,
+    sequence: cancelled ? 1 : 0,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
     start,
     end: new Date(start.getTime() + slot.durationMinutes * 60_000),
     stamp: new Date(meeting.scheduled?.at ?? meeting.createdAt),

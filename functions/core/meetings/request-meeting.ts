@@ -11,7 +11,7 @@ import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight } from './permissions.js';
-import { alertVisibleTo } from './visibility.js';
+import { mayLinkAlert } from './visibility.js';
 
 export async function requestMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,
@@ -77,7 +77,7 @@ async function validate(
     if (new Date(slot.start) <= now) issues.push({ path: `proposedSlots.${index}.start`, message: 'must be in the future' });
   });
   const alertIds = request.alertIds ?? [];
-  const visible = await Promise.all(alertIds.map((alertId) => alertVisibleTo(deps.alerts, alertId, context.caller.area)));
+  const visible = await Promise.all(alertIds.map((alertId) => mayLinkAlert(deps.alerts, alertId, context.caller.area, now)));
   visible.forEach((ok, index) => {
     // The same words for "no such alert" and "not your area's": a meeting request is no existence probe.
     if (!ok) issues.push({ path: `alertIds.${index}`, message: 'not an alert your area sent or received' });

@@ -44,8 +44,8 @@ describe('authorizer refusals from the access log', () => {
   it('records each 401 as an UNAUTHENTICATED event at the time of the request', async () => {
     // Prepare
     const event = logsEvent([
-      { requestId: 'req-a', routeKey: 'GET /v1/alerts/{alertId}', status: '401', authorizerError: 'Unauthorized', requestTimeEpoch: '1790000000123' },
-      { requestId: 'req-b', routeKey: 'POST /v1/alerts', status: '401', authorizerError: 'The token has expired' },
+      { requestId: 'req-a', routeKey: 'GET /v1/alerts/{alertId}', status: '401', integrationStatus: '-', requestTimeEpoch: '1790000000123' },
+      { requestId: 'req-b', routeKey: 'POST /v1/alerts', status: '401', integrationStatus: '-' },
     ]);
 
     // Act
@@ -63,7 +63,7 @@ describe('authorizer refusals from the access log', () => {
 
   it('gives a redelivered line the same event id, so FIFO deduplication and the table keep one record', async () => {
     // Prepare
-    const event = logsEvent([{ requestId: 'req-same', routeKey: 'GET /v1/areas', status: '401', authorizerError: 'Unauthorized' }]);
+    const event = logsEvent([{ requestId: 'req-same', routeKey: 'GET /v1/areas', status: '401', integrationStatus: '-' }]);
 
     // Act
     await handler(event);
@@ -79,8 +79,8 @@ describe('authorizer refusals from the access log', () => {
     // Act
     await handler(
       logsEvent([
-        { requestId: 'req-ok', status: '200', authorizerError: '-' },
-        { requestId: 'req-fn', status: '401', authorizerError: '-' },
+        { requestId: 'req-ok', status: '200', integrationStatus: '200' },
+        { requestId: 'req-fn', status: '401', integrationStatus: '200' },
         { unexpected: true },
       ]),
     );
@@ -94,7 +94,7 @@ describe('authorizer refusals from the access log', () => {
     sqs.on(SendMessageCommand).rejects(new Error('queue down'));
 
     // Act
-    const attempt = handler(logsEvent([{ requestId: 'req-c', status: '401', authorizerError: 'Unauthorized' }]));
+    const attempt = handler(logsEvent([{ requestId: 'req-c', status: '401', integrationStatus: '-' }]));
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'audit-queue' });

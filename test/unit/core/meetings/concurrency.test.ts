@@ -1,7 +1,9 @@
 /**
  * Version-conditional changes at the use-case level: two changes computed from the same read cannot both
- * stand (the second is 409, the first is kept, nothing is lost), and a change whose SUCCESS event cannot
- * be enqueued is put back.
+ * stand (the second is 409, the first is kept, nothing is lost). A change is on record (SUCCESS) before it
+ * is written: one whose SUCCESS event cannot be enqueued is never written, and one that is then not written
+ * is corrected on record (CONFLICT or FAILED, same request id). A meeting that would outgrow one item is
+ * refused before anything is on record as done.
  */
 import { describe, expect, it } from 'vitest';
 import { CompensationFailedError, ConflictError, DependencyUnavailableError } from '../../../../functions/core/errors.js';
@@ -10,6 +12,7 @@ import { cancelMeeting, scheduleMeeting } from '../../../../functions/core/meeti
 import { updateAction } from '../../../../functions/core/meetings/update-action.js';
 import {
   makeMeetingFakes,
+  type MeetingFakes,
   MEETING_TEXT,
   newcastle,
   northTyneside,
@@ -26,25 +29,45 @@ async function fromTheSameRead(fakes: ReturnType<typeof makeMeetingFakes>, chang
 
 const winners = (results: PromiseSettledResult<unknown>[]) => results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
 
+/** What the trail holds for one request, in the order it was enqueued. */
+const onRecordFor = (fakes: MeetingFakes, requestId: string) =>
+  fakes.trail.events.filter((event) => event.requestId === requestId).map((event) => `${event.action}:${event.outcome}`);
+
+/** The error `promise` rejects with (and that it does reject). */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  const outcome = await promise.then(
+    () => ({ settled: 'fulfilled' as const }),
+    (error: unknown) => ({ settled: 'rejected' as const, error }),
+  );
+  expect(outcome.settled).toBe('rejected');
+  return (outcome as { error: unknown }).error;
+}
+
+const sizeOf = (meeting: unknown) => Buffer.byteLength(JSON.stringify(meeting), 'utf8');
+
 describe('concurrent changes from the same read', () => {
-  it('two areas responding at once: one stands, the other is 409 with CONFLICT on record, no lost update', async () => {
+  it('two areas responding at once: one stands, the other is 409 with SUCCESS then CONFLICT on record, no lost update', async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
+    const contexts = [northTyneside(), newcastle()];
 
     // Act
     const results = await fromTheSameRead(fakes, [
-      () => respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' }),
-      () => respondToMeeting(fakes.meetingDeps, newcastle(), meetingId, { response: 'DECLINE', reason: MEETING_TEXT.decline }),
+      () => respondToMeeting(fakes.meetingDeps, contexts[0]!, meetingId, { response: 'ACCEPT', slotId: 'slot-1' }),
+      () => respondToMeeting(fakes.meetingDeps, contexts[1]!, meetingId, { response: 'DECLINE', reason: MEETING_TEXT.decline }),
     ]);
 
     // Assess
     expect(winners(results)).toHaveLength(1);
-    const loser = results.find((result) => result.status === 'rejected');
-    expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
-    const winnerArea = winners(results)[0] === 0 ? 'north-tyneside' : 'newcastle';
+    const winner = winners(results)[0]!;
+    const loser = 1 - winner;
+    expect((results[loser] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    const winnerArea = winner === 0 ? 'north-tyneside' : 'newcastle';
     expect(Object.keys(stored()?.responses ?? {})).toEqual([winnerArea]);
     expect(stored()?.version).toBe(2);
-    expect(fakes.trail.summary().sort()).toEqual(['MEETING_RESPOND:CONFLICT', 'MEETING_RESPOND:SUCCESS']);
+    expect(onRecordFor(fakes, contexts[winner]!.requestId)).toEqual(['MEETING_RESPOND:SUCCESS']);
+    expect(onRecordFor(fakes, contexts[loser]!.requestId)).toEqual(['MEETING_RESPOND:SUCCESS', 'MEETING_RESPOND:CONFLICT']);
+    expect(fakes.trail.events).toHaveLength(3);
   });
 
   it('two proposals at once cannot both become slot-3', async () => {
@@ -140,7 +163,7 @@ describe('concurrent changes from the same read', () => {
 });
 
 describe('a change that cannot be put on record', () => {
-  it('is undone: the meeting is put back as it was under a newer version, and the audit failure propagates', async () => {
+  it('is never written: the meeting is unchanged under the same version, and the audit failure propagates', async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
     const before = stored();
@@ -150,21 +173,26 @@ describe('a change that cannot be put on record', () => {
     const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(attempt).rejects.not.toBeInstanceOf(CompensationFailedError);
-    await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
-    const { version, ...content } = stored()!;
-    const { version: beforeVersion, ...beforeContent } = before!;
-    expect(version).toBe(beforeVersion + 2);
-    expect(content).toEqual(beforeContent);
-    expect(fakes.meetings.calls.filter((call) => call === 'save')).toHaveLength(2);
+    const error = await rejectionOf(attempt);
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(error).not.toBeInstanceOf(CompensationFailedError);
+    expect(error).toMatchObject({ dependency: 'audit-queue' });
+    expect(stored()).toEqual(before);
+    expect(stored()?.version).toBe(1);
+    expect(fakes.meetings.calls).not.toContain('save');
+    expect(fakes.trail.events).toEqual([]);
+    expect(fakes.trail.refused.map((event) => event.outcome)).toEqual(['SUCCESS']);
   });
 
-  it('undoes a schedule too: the meeting is REQUESTED again and can still be scheduled', async () => {
+  it('a schedule that cannot be put on record is not made: the meeting stays REQUESTED and can still be scheduled', async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
     fakes.trail.failWhen = (event) => event.action === 'MEETING_SCHEDULE' && event.outcome === 'SUCCESS';
-    await scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-1', force: true }).catch(() => undefined);
+    await expect(scheduleMeeting(fakes.meetingDeps, requester(), meetingId, { slotId: 'slot-1', force: true })).rejects.toMatchObject({
+      dependency: 'audit-queue',
+    });
+    expect(stored()?.status).toBe('REQUESTED');
+    expect(stored()?.version).toBe(1);
     fakes.trail.failWhen = undefined;
 
     // Act
@@ -173,49 +201,106 @@ describe('a change that cannot be put on record', () => {
     // Assess
     expect(result.slotId).toBe('slot-2');
     expect(stored()?.scheduled?.slotId).toBe('slot-2');
+    expect(stored()?.version).toBe(2);
   });
 
-  it('raises CompensationFailedError when someone changed the meeting before the undo', async () => {
-    // Prepare: the undo (expected version 2) finds version 3
-    const { fakes, meetingId } = await withMeeting();
-    fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'SUCCESS';
-    fakes.meetings.beforeSave = (_meeting, expectedVersion) => {
-      if (expectedVersion === 2) fakes.meetings.tamper(meetingId, (meeting) => ({ ...meeting, version: 3 }));
-    };
-
-    // Act
-    const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
-
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(CompensationFailedError);
-    await expect(attempt).rejects.toMatchObject({ resourceId: meetingId, dependency: 'audit-queue' });
-  });
-
-  it('raises CompensationFailedError when the undo itself fails', async () => {
-    // Prepare
-    const { fakes, meetingId } = await withMeeting();
-    fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'SUCCESS';
-    fakes.meetings.failSaveNumber = { n: 2, error: new DependencyUnavailableError('database') };
-
-    // Act
-    const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
-
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(CompensationFailedError);
-    await expect(attempt).rejects.toMatchObject({ resourceId: meetingId });
-  });
-
-  it('reports a failing save as the database being unavailable, with nothing on record as done', async () => {
+  it('raises CompensationFailedError when the save fails and its FAILED correction cannot be recorded', async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
+    const before = stored();
+    const context = northTyneside();
+    const databaseDown = new DependencyUnavailableError('database');
+    fakes.meetings.failSaveNumber = { n: 1, error: databaseDown };
+    fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'FAILED';
+
+    // Act
+    const attempt = respondToMeeting(fakes.meetingDeps, context, meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+
+    // Assess
+    const error = await rejectionOf(attempt);
+    expect(error).toBeInstanceOf(CompensationFailedError);
+    expect(error).toMatchObject({ resourceId: meetingId, dependency: 'database' });
+    const [original, correction] = ((error as Error).cause as AggregateError).errors;
+    expect(original).toBe(databaseDown);
+    expect(correction).toMatchObject({ dependency: 'audit-queue' });
+    expect(onRecordFor(fakes, context.requestId)).toEqual(['MEETING_RESPOND:SUCCESS']);
+    expect(fakes.trail.refused.map((event) => [event.requestId, event.outcome])).toEqual([[context.requestId, 'FAILED']]);
+    expect(stored()).toEqual(before);
+  });
+
+  it('raises CompensationFailedError when the save reports CONFLICT and its CONFLICT correction cannot be recorded', async () => {
+    // Prepare: another writer moves the meeting to version 2 just before this change's save (expected version 1)
+    const { fakes, meetingId, stored } = await withMeeting();
+    const context = northTyneside();
+    fakes.meetings.beforeSave = (_meeting, expectedVersion) => {
+      if (expectedVersion === 1) fakes.meetings.tamper(meetingId, (meeting) => ({ ...meeting, version: 2 }));
+    };
+    fakes.trail.failWhen = (event) => event.action === 'MEETING_RESPOND' && event.outcome === 'CONFLICT';
+
+    // Act
+    const attempt = respondToMeeting(fakes.meetingDeps, context, meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+
+    // Assess
+    const error = await rejectionOf(attempt);
+    expect(error).toBeInstanceOf(CompensationFailedError);
+    expect(error).toMatchObject({ resourceId: meetingId });
+    const [original, correction] = ((error as Error).cause as AggregateError).errors;
+    expect(original).toBeInstanceOf(ConflictError);
+    expect(correction).toMatchObject({ dependency: 'audit-queue' });
+    expect(onRecordFor(fakes, context.requestId)).toEqual(['MEETING_RESPOND:SUCCESS']);
+    expect(fakes.trail.refused.map((event) => [event.requestId, event.outcome])).toEqual([[context.requestId, 'CONFLICT']]);
+    expect(stored()?.version).toBe(2);
+    expect(stored()?.responses).toEqual({});
+  });
+
+  it('reports a failing save as the database being unavailable, with SUCCESS then FAILED on record', async () => {
+    // Prepare
+    const { fakes, meetingId, stored } = await withMeeting();
+    const before = stored();
+    const context = northTyneside();
     fakes.meetings.failSaveNumber = { n: 1, error: new DependencyUnavailableError('database') };
 
     // Act
-    const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+    const attempt = respondToMeeting(fakes.meetingDeps, context, meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    expect(fakes.trail.summary()).toEqual([]);
-    expect(stored()?.version).toBe(1);
+    const error = await rejectionOf(attempt);
+    expect(error).toMatchObject({ dependency: 'database' });
+    expect(error).not.toBeInstanceOf(CompensationFailedError);
+    expect(onRecordFor(fakes, context.requestId)).toEqual(['MEETING_RESPOND:SUCCESS', 'MEETING_RESPOND:FAILED']);
+    expect(fakes.trail.events).toHaveLength(2);
+    expect(stored()).toEqual(before);
+  });
+});
+
+describe('a meeting too large for one item', () => {
+  it('refuses a change that would take the meeting past 350,000 bytes with 409, and nothing on record as done', async () => {
+    // Prepare: the stored meeting padded (through its creator's name) to a set size
+    const { fakes, meetingId, stored } = await withMeeting();
+    const padTo = (bytes: number) =>
+      fakes.meetings.tamper(meetingId, (meeting) => ({
+        ...meeting,
+        createdBy: { ...meeting.createdBy, name: `${meeting.createdBy.name}${'x'.repeat(bytes - sizeOf(meeting))}` },
+      }));
+    padTo(340_000);
+    const fits = northTyneside();
+    await respondToMeeting(fakes.meetingDeps, fits, meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+    expect(stored()?.version).toBe(2);
+    padTo(350_000);
+    const before = stored();
+    const savesBefore = fakes.meetings.calls.filter((call) => call === 'save').length;
+    const outgrows = newcastle();
+
+    // Act
+    const attempt = respondToMeeting(fakes.meetingDeps, outgrows, meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
+
+    // Assess
+    const error = await rejectionOf(attempt);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(sizeOf(before)).toBe(350_000);
+    expect(stored()).toEqual(before);
+    expect(fakes.meetings.calls.filter((call) => call === 'save')).toHaveLength(savesBefore);
+    expect(onRecordFor(fakes, fits.requestId)).toEqual(['MEETING_RESPOND:SUCCESS']);
+    expect(onRecordFor(fakes, outgrows.requestId)).toEqual(['MEETING_RESPOND:CONFLICT']);
   });
 });
