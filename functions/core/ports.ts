@@ -186,6 +186,8 @@ export type StoredMeeting = {
   readonly status: 'REQUESTED' | 'SCHEDULED' | 'HELD' | 'CANCELLED';
   readonly format: 'IN_PERSON' | 'ONLINE' | 'HYBRID';
   readonly createdAt: string;
+  /** After this the meeting is gone for everyone (filtered on read, deleted by TTL): data minimisation. */
+  readonly expiresAt: string;
   readonly createdBy: StoredPerson;
   readonly alertIds: readonly string[];
   /** The child: name and date of birth. */

@@ -5,9 +5,9 @@ import { parseInput } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { auditRecorder, auditStore, meetingRepository } from '../shared/wiring.js';
+import { auditRecorder, auditStore, clock, meetingRepository } from '../shared/wiring.js';
 
-const deps = { meetings: meetingRepository(), audit: auditRecorder(), auditStore: auditStore() };
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), auditStore: auditStore(), clock };
 
 export const handler = httpRoute({}, async ({ event, context }) => {
   const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');

@@ -3,9 +3,9 @@ import { meetingInvitation } from '../core/meetings/invitation.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { calendarResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { areaDirectory, auditRecorder, meetingRepository } from '../shared/wiring.js';
+import { areaDirectory, auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
 
-const deps = { meetings: meetingRepository(), audit: auditRecorder(), areas: areaDirectory() };
+const deps = { meetings: meetingRepository(), audit: auditRecorder(), areas: areaDirectory(), clock };
 
 export const handler = httpRoute({}, async ({ event, context }) => {
   const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_CALENDAR');

@@ -43,6 +43,7 @@ function meetingOf(spec: { createdAt: string; from?: string; to?: string[] }): S
     status: 'REQUESTED',
     format: 'HYBRID',
     createdAt: spec.createdAt,
+    expiresAt: '2030-01-01T00:00:00.000Z',
     createdBy: { ...PERSON, area: from },
     alertIds: [],
     subject: BOX,

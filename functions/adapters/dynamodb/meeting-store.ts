@@ -35,7 +35,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...meetingKey(meeting.meetingId), ...meeting },
+          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -80,7 +80,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...meetingKey(meeting.meetingId), ...meeting },
+          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
           ConditionExpression: 'attribute_exists(pk) AND version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
@@ -152,10 +152,13 @@ function listingRows(meeting: StoredMeeting): Item[] {
     boxPk: boxPk(area, box),
     boxSk: `${meeting.createdAt}#${meeting.meetingId}`,
     meetingId: meeting.meetingId,
+    ttl: epochSeconds(meeting.expiresAt),
   }));
 }
 
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
 function withoutKeys(item: Item): StoredMeeting {
-  const { pk: _pk, sk: _sk, ...meeting } = item;
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...meeting } = item;
   return meeting as StoredMeeting;
 }

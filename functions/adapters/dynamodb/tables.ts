@@ -44,6 +44,7 @@ export const MEETINGS_TABLE = {
     // One row per participating area: an area's requested (outbox) and invited (inbox) meetings.
     { name: 'byArea', partitionKey: 'boxPk', sortKey: 'boxSk' },
   ],
+  ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
 
 export const IDEMPOTENCY_TABLE = {

@@ -13,12 +13,13 @@ import { hasMeetingRight, type MeetingRight } from './permissions.js';
 export type MeetingSide = 'requester' | 'invited';
 
 export async function resolveMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'clock'>,
   context: RequestContext,
   action: AuditAction,
   meetingId: string,
 ): Promise<{ meeting: StoredMeeting; side: MeetingSide }> {
-  const meeting = await deps.meetings.get(meetingId);
+  const stored = await deps.meetings.get(meetingId);
+  const meeting = stored !== undefined && stored.expiresAt > deps.clock.now().toISOString() ? stored : undefined;
   const area = context.caller.area;
   if (meeting !== undefined && meeting.requestingArea === area) return { meeting, side: 'requester' };
   if (meeting !== undefined && meeting.invitedAreas.includes(area)) return { meeting, side: 'invited' };

@@ -8,7 +8,7 @@ import { requireRight, resolveMeeting } from './access.js';
 import type { MeetingDeps } from './deps.js';
 
 export async function getMeetingAudit(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'auditStore'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'auditStore' | 'clock'>,
   context: RequestContext,
   meetingId: string,
   page: { limit: number; cursor?: string },

@@ -12,7 +12,7 @@ import type { MeetingDeps } from './deps.js';
 const FORMAT_WORDS: Record<string, string> = { IN_PERSON: 'in person', ONLINE: 'online', HYBRID: 'hybrid' };
 
 export async function meetingInvitation(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'areas'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'areas' | 'clock'>,
   context: RequestContext,
   meetingId: string,
 ): Promise<string> {

@@ -20,6 +20,7 @@ export async function listMeetings(
   const now = deps.clock.now();
   const page = await deps.meetings.list(context.caller.area, query.box, query.limit, query.cursor);
   const items = page.items
+    .filter((meeting) => meeting.expiresAt > now.toISOString())
     .filter((meeting) => query.status === undefined || meeting.status === query.status)
     .map((meeting) => toSummary(meeting, now));
   await deps.audit.record(context, 'MEETING_LIST', 'SUCCESS', {

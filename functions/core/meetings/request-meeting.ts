@@ -3,6 +3,7 @@
  * proposing slots. The alerts it links must be ones the requesting area sent or received; linking them
  * shares nothing with an invited area that did not already have them.
  */
+import { addYears } from 'date-fns/addYears';
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
@@ -12,6 +13,12 @@ import { type RequestText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight } from './permissions.js';
 import { mayLinkAlert } from './visibility.js';
+
+/**
+ * How long a meeting (the child's identity, the decisions, the actions) is kept: long enough to see a
+ * plan through and review it, and then no longer. A partnership's retention schedule may set another.
+ */
+export const MEETING_RETENTION_YEARS = 2;
 
 export async function requestMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,
@@ -39,6 +46,7 @@ export async function requestMeeting(
     status: 'REQUESTED',
     format: request.format,
     createdAt: now.toISOString(),
+    expiresAt: addYears(now, MEETING_RETENTION_YEARS).toISOString(),
     createdBy: personOf(context),
     alertIds: request.alertIds ?? [],
     subject,

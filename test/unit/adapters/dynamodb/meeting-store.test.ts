@@ -32,6 +32,7 @@ const meetingWith = (id: string, overrides: Partial<StoredMeeting> = {}): Stored
   status: 'REQUESTED',
   format: 'ONLINE',
   createdAt: NOW,
+  expiresAt: '2028-03-10T10:00:00.000Z',
   createdBy: PERSON,
   alertIds: [],
   subject: BOX,
@@ -79,15 +80,17 @@ describe('DynamoMeetingStore.create', () => {
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put?.TableName).toBe(TABLE);
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ...meeting });
+    // TTL deletes the meeting after its retention (reads filter it out before then).
+    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000), ...meeting });
     const rows = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map((request) => request.PutRequest?.Item);
+    const ttl = Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000);
     expect(rows).toEqual([
-      boxRow(MEETING_ID, 'northumberland', 'outbox'),
-      boxRow(MEETING_ID, 'north-tyneside', 'inbox'),
-      boxRow(MEETING_ID, 'newcastle', 'inbox'),
+      { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl },
+      { ...boxRow(MEETING_ID, 'north-tyneside', 'inbox'), ttl },
+      { ...boxRow(MEETING_ID, 'newcastle', 'inbox'), ttl },
     ]);
     // listing rows carry no meeting content
-    for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk']);
+    for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk', 'ttl']);
   });
 
   it('retries unprocessed listing rows with only what was left', async () => {
@@ -212,7 +215,7 @@ describe('DynamoMeetingStore.save', () => {
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe('attribute_exists(pk) AND version = :expected');
     expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3 });
-    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ...next });
+    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000), ...next });
   });
 
   it("answers 'CONFLICT' when the condition fails", async () => {
