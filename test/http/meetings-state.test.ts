@@ -1,9 +1,14 @@
 /**
  * The meeting state rules (issue 4 item 7) over HTTP on a real hub: no response after scheduling, no
  * record before the start or twice, no schedule of a slot nobody accepted without force, no cancel after
- * the meeting is held; and concurrent responses and schedules end in 409s, never a lost update or a 5xx.
+ * the meeting is held; and concurrent responses and schedules end in 409s, never a lost update or a 5xx,
+ * with every change on record (SUCCESS) and every one that did not stand corrected (CONFLICT, same request).
  */
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditAction, AuditEvent } from '../../contracts/audit.js';
+import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
+import { LOCAL_TABLE_NAMES, localDynamoClient } from '../../local/dynamodb.js';
 import { startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 const DAY_MS = 86_400_000;
@@ -70,6 +75,42 @@ async function history(meetingId: string): Promise<{ action: string; outcome: st
   const response = await hub.call('GET', `/v1/meetings/${meetingId}/audit?limit=500`, { token: chair });
   expect(response.status).toBe(200);
   return response.json.items;
+}
+
+/** The meeting's audit events for `action` as stored, with their request ids. */
+async function eventsOf(meetingId: string, action: AuditAction): Promise<AuditEvent[]> {
+  await hub.drainAudit();
+  const store = new DynamoAuditStore(DynamoDBDocumentClient.from(localDynamoClient(hub.dynamoEndpoint)), LOCAL_TABLE_NAMES.audit);
+  const page = await store.listForResource({ type: 'meeting', id: meetingId }, {}, 500);
+  expect(page.nextCursor).toBeUndefined();
+  return page.items.filter((event) => event.action === action);
+}
+
+/**
+ * Matches the record to the responses, request by request: each 409's problem names its request
+ * (`instance`), and that request has SUCCESS then CONFLICT on record (or only CONFLICT when a state check
+ * refused it before anything was recorded as done); every other request on record has exactly one
+ * SUCCESS and no correction, and there is one such request per 2xx. Nothing is FAILED.
+ */
+function expectRecordMatches(events: AuditEvent[], responses: TestResponse[], success: number): void {
+  // In time order; two events of one request in the same millisecond are taken SUCCESS first.
+  const rank = (event: AuditEvent) => (event.outcome === 'SUCCESS' ? 0 : 1);
+  const ordered = [...events].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || rank(a) - rank(b));
+  const byRequest = new Map<string, AuditEvent[]>();
+  for (const event of ordered) byRequest.set(event.requestId, [...(byRequest.get(event.requestId) ?? []), event]);
+  const refused = responses.filter((response) => response.status === 409);
+  const refusedIds = refused.map((response) => response.json.instance as string);
+  expect(new Set(refusedIds).size).toBe(refused.length);
+  for (const requestId of refusedIds) {
+    const outcomes = (byRequest.get(requestId) ?? []).map((event) => event.outcome);
+    expect([['SUCCESS', 'CONFLICT'], ['CONFLICT']], `request ${requestId} on record as ${outcomes.join(',')}`).toContainEqual(outcomes);
+  }
+  const standing = [...byRequest].filter(([requestId]) => !refusedIds.includes(requestId));
+  expect(standing.map(([, recorded]) => recorded.map((event) => event.outcome))).toEqual(
+    Array.from({ length: responses.filter((response) => response.status === success).length }, () => ['SUCCESS']),
+  );
+  const successIds = responses.filter((response) => response.status === success).map((response) => response.headers.get('apigw-requestid'));
+  expect(standing.map(([requestId]) => requestId).sort()).toEqual(successIds.sort());
 }
 
 describe('meeting state rules over HTTP', () => {
@@ -200,10 +241,8 @@ describe('concurrent changes over HTTP', () => {
     const slotIds = (meeting.slots as { slotId: string }[]).map((slot) => slot.slotId);
     expect(slotIds).toHaveLength(2 + proposals.length);
     expect(new Set(slotIds).size).toBe(slotIds.length);
-    // the record holds one SUCCESS per 201 and one CONFLICT per 409
-    const events = (await history(meetingId)).filter((event) => event.action === 'MEETING_RESPOND');
-    expect(events.filter((event) => event.outcome === 'SUCCESS')).toHaveLength(statuses.filter((status) => status === 201).length);
-    expect(events.filter((event) => event.outcome === 'CONFLICT')).toHaveLength(statuses.filter((status) => status === 409).length);
+    // each 201 is one SUCCESS on record; each 409 is a SUCCESS corrected by a CONFLICT of the same request
+    expectRecordMatches(await eventsOf(meetingId, 'MEETING_RESPOND'), responses, 201);
   });
 
   it('10 concurrent schedules on two accepted slots: exactly one 200, nine 409, one slot scheduled', async () => {
@@ -228,7 +267,9 @@ describe('concurrent changes over HTTP', () => {
     const meeting = await view(meetingId);
     expect(meeting.status).toBe('SCHEDULED');
     expect(meeting.scheduled).toMatchObject({ slotId: winner % 2 === 0 ? 'slot-1' : 'slot-2' });
-    const successes = (await history(meetingId)).filter((event) => event.action === 'MEETING_SCHEDULE' && event.outcome === 'SUCCESS');
-    expect(successes.map((event) => event.actor.sub)).toEqual([`test-organiser-${winner}`]);
+    const events = await eventsOf(meetingId, 'MEETING_SCHEDULE');
+    expectRecordMatches(events, responses, 200);
+    const successes = events.filter((event) => event.requestId === responses[winner]!.headers.get('apigw-requestid'));
+    expect(successes.map((event) => `${event.outcome}:${event.actor.sub}`)).toEqual([`SUCCESS:test-organiser-${winner}`]);
   });
 });
