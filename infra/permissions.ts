@@ -6,7 +6,7 @@
  * - alert-store (functions/adapters/dynamodb/alert-store.ts): GetItem (getAlert, getShare), PutItem
  *   (create, conditional), BatchWriteItem (create's shares, remove's deletes), BatchGetItem (getShares),
  *   UpdateItem (acknowledge, revertAcknowledgement), Query on the `inbox` and `outbox` indexes.
- * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForAlert).
+ * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForResource).
  * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (complete), DeleteItem (release).
  * - meeting-store: PutItem (create, conditional; save, conditional on the version), BatchWriteItem (create's
  *   listing rows), GetItem (get), Query on the `byArea` index and BatchGetItem (list).

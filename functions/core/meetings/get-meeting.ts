@@ -78,12 +78,7 @@ async function toView(
   }));
   const scheduledSlot = scheduledSlotOf(meeting);
   return {
-    meetingId: meeting.meetingId,
-    requestingArea: meeting.requestingArea,
-    invitedAreas: [...meeting.invitedAreas],
-    status: meeting.status,
-    format: meeting.format,
-    createdAt: meeting.createdAt,
+    ...headerOf(meeting),
     createdBy: publicPerson(meeting.createdBy),
     subject,
     reason: requestText.reason,
@@ -121,11 +116,8 @@ async function toView(
   };
 }
 
-/** A summary for listings: no child content, so nothing to decrypt. */
-export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
-  const today = londonDate(now);
-  const open = meeting.actions.filter((item) => item.status === 'OPEN');
-  const scheduledSlot = scheduledSlotOf(meeting);
+/** What a meeting's view and its summary both open with: routing facts, no child content. */
+function headerOf(meeting: StoredMeeting) {
   return {
     meetingId: meeting.meetingId,
     requestingArea: meeting.requestingArea,
@@ -133,6 +125,16 @@ export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
     status: meeting.status,
     format: meeting.format,
     createdAt: meeting.createdAt,
+  };
+}
+
+/** A summary for listings: no child content, so nothing to decrypt. */
+export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
+  const today = londonDate(now);
+  const open = meeting.actions.filter((item) => item.status === 'OPEN');
+  const scheduledSlot = scheduledSlotOf(meeting);
+  return {
+    ...headerOf(meeting),
     ...(scheduledSlot === undefined ? {} : { scheduledStart: scheduledSlot.start }),
     responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.responses[area]?.response ?? 'PENDING' })),
     openActions: open.length,
