@@ -21,8 +21,8 @@ import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../contracts/identity.js';
 import { DynamoAlertStore } from '../functions/adapters/dynamodb/alert-store.js';
-import type { StoredAlert, StoredShare } from '../functions/core/ports.js';
-import type { SealedBox } from '../functions/core/sealing.js';
+import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js';
+import type { SealedBox } from '../functions/core/sealed-box.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
 import { type FunctionBundle, bundleFunctions, formatBundleTable } from '../scripts/bundle.js';
 

@@ -6,16 +6,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DependencyUnavailableError, SealError } from './errors.js';
 import type { EncryptionContext, KeyService } from './ports.js';
+import type { SealedBox } from './sealed-box.js';
 
-/** What is stored: every field base64. Plaintext never leaves memory. */
-export type SealedBox = {
-  readonly v: 1;
-  /** The data key as wrapped by the key service. */
-  readonly key: string;
-  readonly iv: string;
-  readonly ct: string;
-  readonly tag: string;
-};
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;

@@ -10,8 +10,8 @@ import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.
 import { DynamoIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { ValidationError } from '../../functions/core/errors.js';
-import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/ports.js';
-import type { SealedBox } from '../../functions/core/sealing.js';
+import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 

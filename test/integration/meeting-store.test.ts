@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
-import type { StoredMeeting } from '../../functions/core/ports.js';
-import type { SealedBox } from '../../functions/core/sealing.js';
+import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 

@@ -13,25 +13,9 @@ import { AuditRecorder, type RequestContext } from '../../functions/core/audit.j
 import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
-import type {
-  AcknowledgeResult,
-  AlertRepository,
-  AuditStore,
-  AuditTrail,
-  Clock,
-  DataKey,
-  EncryptionContext,
-  IdempotencyRecord,
-  IdempotencyStore,
-  IdGenerator,
-  InboxFilter,
-  KeyService,
-  Page,
-  ShareKey,
-  StoredAcknowledgement,
-  StoredAlert,
-  StoredShare,
-} from '../../functions/core/ports.js';
+import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import type { AuditStore, AuditTrail, Clock, DataKey, EncryptionContext, IdGenerator, KeyService, Page } from '../../functions/core/ports.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
 
 const clone = <T>(value: T): T => structuredClone(value);

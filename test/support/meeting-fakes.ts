@@ -12,7 +12,8 @@ import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
 import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
-import type { MeetingRepository, Page, StoredMeeting } from '../../functions/core/ports.js';
+import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type { Page } from '../../functions/core/ports.js';
 import { contextFor, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
 
 const clone = <T>(value: T): T => structuredClone(value);

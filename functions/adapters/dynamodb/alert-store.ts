@@ -15,16 +15,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import { CompensationFailedError } from '../../core/errors.js';
-import type {
-  AcknowledgeResult,
-  AlertRepository,
-  InboxFilter,
-  Page,
-  ShareKey,
-  StoredAcknowledgement,
-  StoredAlert,
-  StoredShare,
-} from '../../core/ports.js';
+import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../core/alerts/ports.js';
+import type { Page } from '../../core/ports.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 

@@ -3,7 +3,7 @@
  * concurrent retries cannot both run, and expired by TTL (and checked in code, as TTL deletes late).
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyRecord, IdempotencyStore } from '../../core/ports.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../shared/http/idempotency-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 export class DynamoIdempotencyStore implements IdempotencyStore {

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import { CompensationFailedError } from '../../core/errors.js';
-import type { MeetingRepository, Page, StoredMeeting } from '../../core/ports.js';
+import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
+import type { Page } from '../../core/ports.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 

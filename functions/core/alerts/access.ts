@@ -4,7 +4,7 @@
  */
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
-import type { StoredAlert, StoredShare } from '../ports.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 import type { AlertDeps } from './deps.js';
 
 export type AlertAccess =

@@ -4,8 +4,10 @@
  */
 import type { AlertSections, CreateAlertRequest, Scope, Sharing } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
-import type { EncryptionContext, KeyService, StoredAcknowledgement, StoredAlert, StoredShare } from '../ports.js';
-import { open, type SealedBox, seal } from '../sealing.js';
+import type { EncryptionContext, KeyService } from '../ports.js';
+import type { StoredAcknowledgement, StoredAlert, StoredShare } from './ports.js';
+import { open, seal } from '../sealing.js';
+import type { SealedBox } from '../sealed-box.js';
 
 export const contentContext = (alertId: string, sendingArea: string, scope: string): EncryptionContext => ({
   alertId,

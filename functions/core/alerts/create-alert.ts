@@ -9,7 +9,7 @@ import type { FieldIssue } from '../errors.js';
 import { ValidationError } from '../errors.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
-import type { StoredAlert, StoredShare } from '../ports.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';

@@ -5,7 +5,8 @@
 import type { AlertView, Scope, ShareRecord } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import type { KeyService, StoredShare } from '../ports.js';
+import type { KeyService } from '../ports.js';
+import type { StoredShare } from './ports.js';
 import { resolveAccess } from './access.js';
 import { openAcknowledgementNote, openSections, openTerms } from './content.js';
 import type { AlertDeps } from './deps.js';

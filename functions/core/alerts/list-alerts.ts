@@ -5,7 +5,7 @@
  */
 import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import type { StoredAlert, StoredShare } from '../ports.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
 import { deriveStatus } from './status.js';

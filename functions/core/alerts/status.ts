@@ -1,5 +1,5 @@
 import type { ShareStatus } from '../../../contracts/alerts.js';
-import type { StoredShare } from '../ports.js';
+import type { StoredShare } from './ports.js';
 
 /** OVERDUE is not stored: a pending share becomes overdue when its deadline passes, whoever looks. */
 export function deriveStatus(share: Pick<StoredShare, 'status' | 'ackDueBy'>, now: string): ShareStatus {

@@ -6,7 +6,7 @@
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError } from '../errors.js';
-import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from '../ports.js';
+import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
 

@@ -3,8 +3,10 @@
  * action notes) sealed like an alert's: a data key per box, bound to (meeting, requesting area, scope).
  */
 import type { Agency } from '../../../contracts/identity.js';
-import type { EncryptionContext, KeyService, StoredMeeting } from '../ports.js';
-import { open, type SealedBox, seal } from '../sealing.js';
+import type { EncryptionContext, KeyService } from '../ports.js';
+import type { StoredMeeting } from './ports.js';
+import { open, seal } from '../sealing.js';
+import type { SealedBox } from '../sealed-box.js';
 
 const context = (meeting: Pick<StoredMeeting, 'meetingId' | 'requestingArea'>, scope: string): EncryptionContext => ({
   meetingId: meeting.meetingId,

@@ -1,6 +1,8 @@
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
-import type { AlertRepository, AuditStore, Clock, IdGenerator, KeyService, MeetingRepository } from '../ports.js';
+import type { AlertRepository } from '../alerts/ports.js';
+import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
+import type { MeetingRepository } from './ports.js';
 
 /** Everything the meeting use cases need; each names the subset it uses. */
 export type MeetingDeps = {

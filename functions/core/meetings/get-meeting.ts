@@ -5,7 +5,7 @@
 import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
-import type { StoredMeeting } from '../ports.js';
+import type { StoredMeeting } from './ports.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';

@@ -5,7 +5,7 @@
 import type { RecordMeetingRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
-import type { StoredAction } from '../ports.js';
+import type { StoredAction } from './ports.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { type RecordText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';

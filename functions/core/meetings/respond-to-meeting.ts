@@ -5,7 +5,7 @@
 import type { MeetingResponseRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
-import type { StoredAreaResponse, StoredSlot } from '../ports.js';
+import type { StoredAreaResponse, StoredSlot } from './ports.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
 import { type ResponseDetails, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';

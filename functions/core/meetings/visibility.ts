@@ -1,5 +1,5 @@
 import type { AreaId } from '../../../contracts/identity.js';
-import type { AlertRepository, StoredAlert } from '../ports.js';
+import type { AlertRepository, StoredAlert } from '../alerts/ports.js';
 
 const live = (alert: StoredAlert | undefined, now: Date): alert is StoredAlert =>
   alert !== undefined && alert.expiresAt > now.toISOString();

@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambd
 import { CompensationFailedError, ConflictError, DependencyUnavailableError, UnauthenticatedError, ValidationError } from '../../core/errors.js';
 import type { AreaDirectory } from '../../core/areas.js';
 import type { AuditRecorder, RequestContext } from '../../core/audit.js';
-import type { IdempotencyStore } from '../../core/ports.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import { callerFromClaims } from '../claims.js';
 import { errorNames, logger } from '../logger.js';
 import { HttpRequestError } from './errors.js';

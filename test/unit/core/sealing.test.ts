@@ -7,7 +7,8 @@ import { LocalKeyService } from '../../../functions/adapters/local/local-key-ser
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../../functions/core/ports.js';
 import { SealError } from '../../../functions/core/errors.js';
-import { canonicalContext, open, seal, type SealedBox } from '../../../functions/core/sealing.js';
+import { canonicalContext, open, seal } from '../../../functions/core/sealing.js';
+import type { SealedBox } from '../../../functions/core/sealed-box.js';
 
 const CANARY = 'Test Child-Alpha canary-5c1e9a';
 const context: EncryptionContext = {

@@ -14,8 +14,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-store.js';
 import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
-import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/ports.js';
-import type { SealedBox } from '../../../../functions/core/sealing.js';
+import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
+import type { SealedBox } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
 
 const TABLE = 'alerts-table';

@@ -14,8 +14,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { DynamoMeetingStore } from '../../../../functions/adapters/dynamodb/meeting-store.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
-import type { StoredMeeting } from '../../../../functions/core/ports.js';
-import type { SealedBox } from '../../../../functions/core/sealing.js';
+import type { StoredMeeting } from '../../../../functions/core/meetings/ports.js';
+import type { SealedBox } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
 
 const TABLE = 'meetings-table';

@@ -1,0 +1,77 @@
+/**
+ * The alert store's port: what the alert use cases need from storage. Routing metadata is held in the clear; child content
+ * only as sealed boxes.
+ */
+import type { Agency, AreaId } from '../../../contracts/identity.js';
+import type { RiskLevel, Scope } from '../../../contracts/alerts.js';
+import type { SealedBox } from '../sealed-box.js';
+import type { Page } from '../ports.js';
+
+/** What the store holds of an alert: routing metadata in the clear, child content sealed per scope. */
+export type StoredAlert = {
+  readonly alertId: string;
+  readonly senderArea: AreaId;
+  readonly createdAt: string;
+  readonly createdBy: { readonly sub: string; readonly name: string; readonly agency: string };
+  readonly expiresAt: string;
+  readonly riskLevel: RiskLevel;
+  readonly exploitation: readonly string[];
+  readonly recipients: readonly AreaId[];
+  readonly sections: Partial<Record<Scope, SealedBox>>;
+};
+
+export type StoredAcknowledgement = {
+  readonly outcome: 'ACCEPTED' | 'ALREADY_KNOWN' | 'REDIRECTED';
+  readonly acknowledgedAt: string;
+  readonly by: { readonly sub: string; readonly name: string; readonly agency: string; readonly area: AreaId };
+  readonly redirectTo?: AreaId;
+  readonly note?: SealedBox;
+  /** The audit event that recorded it; a compensating revert matches on it. */
+  readonly eventId: string;
+};
+
+/** One share record per recipient area. */
+export type StoredShare = {
+  readonly alertId: string;
+  readonly senderArea: AreaId;
+  readonly recipientArea: AreaId;
+  readonly scopes: readonly Scope[];
+  readonly status: 'PENDING' | 'ACKNOWLEDGED';
+  readonly ackDueBy: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly riskLevel: RiskLevel;
+  readonly exploitation: readonly string[];
+  readonly terms: {
+    readonly lawfulBasis: string;
+    readonly consentStatus: string;
+    readonly handlingCode: string;
+  };
+  /** Purpose, consent reason and handling conditions: free text, so sealed. */
+  readonly termsText: SealedBox;
+  readonly acknowledgement?: StoredAcknowledgement;
+};
+
+export type ShareKey = { readonly alertId: string; readonly area: AreaId };
+
+export type InboxFilter = { readonly status?: 'PENDING' | 'ACKNOWLEDGED' | 'OVERDUE'; readonly now: string };
+
+export type AcknowledgeResult = 'ACKNOWLEDGED' | 'ALREADY_ACKNOWLEDGED' | 'GONE';
+
+export interface AlertRepository {
+  /** Writes the alert and its shares; on failure nothing is left behind. */
+  create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void>;
+  /** Removes an alert and its shares: the compensation when its creation could not be audited. */
+  remove(alertId: string, recipients: readonly AreaId[]): Promise<void>;
+  getAlert(alertId: string): Promise<StoredAlert | undefined>;
+  getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined>;
+  /** Batch read; shares that do not exist are simply absent. */
+  getShares(keys: readonly ShareKey[]): Promise<StoredShare[]>;
+  /** Conditional: only a PENDING, unexpired share can be acknowledged, by exactly one caller. */
+  acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult>;
+  /** Undoes the acknowledgement recorded by `eventId`, if it is still the one stored. */
+  revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void>;
+  /** Newest first; the cursor is bound to the area and filter it was issued for. */
+  listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>>;
+  listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>>;
+}

@@ -1,0 +1,83 @@
+/**
+ * The meeting store's port: what the meeting use cases need from storage.
+ */
+import type { Agency, AreaId } from '../../../contracts/identity.js';
+import type { Page } from '../ports.js';
+import type { SealedBox } from '../sealed-box.js';
+
+export type StoredPerson = { readonly sub: string; readonly name: string; readonly agency: string; readonly area: AreaId };
+
+export type StoredSlot = {
+  readonly slotId: string;
+  readonly start: string;
+  readonly durationMinutes: number;
+  readonly proposedBy: AreaId;
+};
+
+export type StoredAreaResponse = {
+  readonly response: 'ACCEPT' | 'DECLINE' | 'PROPOSE';
+  readonly slotId?: string;
+  /** A decline's reason and who will attend: free text, so sealed together. */
+  readonly details?: SealedBox;
+  readonly respondedAt: string;
+  readonly by: StoredPerson;
+};
+
+export type StoredAction = {
+  readonly actionId: string;
+  readonly ownerArea: AreaId;
+  readonly ownerAgency: Agency;
+  readonly dueBy: string;
+  readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
+  readonly updates: readonly {
+    readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
+    readonly note: SealedBox;
+    readonly at: string;
+    readonly by: StoredPerson;
+  }[];
+};
+
+/**
+ * A meeting is one item, changed only by a conditional write on `version`: two concurrent changes
+ * cannot both win, and the loser is told (409) rather than overwritten.
+ */
+export type StoredMeeting = {
+  readonly meetingId: string;
+  readonly version: number;
+  readonly requestingArea: AreaId;
+  readonly invitedAreas: readonly AreaId[];
+  readonly status: 'REQUESTED' | 'SCHEDULED' | 'HELD' | 'CANCELLED';
+  readonly format: 'IN_PERSON' | 'ONLINE' | 'HYBRID';
+  readonly createdAt: string;
+  /** After this the meeting is gone for everyone (filtered on read, deleted by TTL): data minimisation. */
+  readonly expiresAt: string;
+  readonly createdBy: StoredPerson;
+  readonly alertIds: readonly string[];
+  /** The child: name and date of birth. */
+  readonly subject: SealedBox;
+  /** Reason and agenda. */
+  readonly request: SealedBox;
+  readonly slots: readonly StoredSlot[];
+  readonly responses: Readonly<Record<AreaId, StoredAreaResponse>>;
+  readonly scheduled?: { readonly slotId: string; readonly at: string; readonly by: StoredPerson };
+  readonly cancelled?: { readonly reason: SealedBox; readonly at: string; readonly by: StoredPerson };
+  readonly record?: {
+    readonly attendance: readonly { readonly area: AreaId; readonly agency: Agency }[];
+    readonly reviewDate: string;
+    /** Decisions, disruption plan and every action's description. */
+    readonly content: SealedBox;
+    readonly recordedAt: string;
+    readonly by: StoredPerson;
+  };
+  readonly actions: readonly StoredAction[];
+};
+
+export interface MeetingRepository {
+  /** Writes the meeting and one listing row per participating area; on failure nothing is left behind. */
+  create(meeting: StoredMeeting): Promise<void>;
+  get(meetingId: string): Promise<StoredMeeting | undefined>;
+  /** Writes `meeting` only if the stored version is still `expectedVersion`. */
+  save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;
+  /** Newest first: `outbox` the area requested, `inbox` it was invited to. */
+  list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<StoredMeeting>>;
+}
