@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: performance as ratios measured in one run against one local hub (design.md, "Measure,
- * don't time"). Absolute milliseconds depend on the machine; the ratios say what our code adds:
+ * `npm run bench`: performance as ratios measured in one run against one local hub (measure, don't time).
+ * Absolute milliseconds depend on the machine; the ratios say what our code adds:
  *
  *  a. create-alert through HTTP (gateway, JWT check, validation, envelope encryption, audit enqueue, two
  *     DynamoDB writes) against one raw PutItem of an item as large as what create-alert stores;

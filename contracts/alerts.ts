@@ -3,7 +3,7 @@
  * validate with them, tests generate from them, and the OpenAPI document is derived from them.
  */
 import * as z from 'zod';
-import { AreaId } from './identity.js';
+import { Agency, AreaId } from './identity.js';
 
 /** Trimmed, non-empty, bounded free text. */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -31,6 +31,15 @@ export const LAWFUL_BASES = [
   'UKGDPR_6_1_A_CONSENT',
 ] as const;
 export const LawfulBasis = z.enum(LAWFUL_BASES);
+export type LawfulBasis = z.infer<typeof LawfulBasis>;
+
+export const CONSENT_STATUSES = ['OBTAINED', 'REFUSED', 'NOT_SOUGHT'] as const;
+export const ConsentStatus = z.enum(CONSENT_STATUSES);
+export type ConsentStatus = z.infer<typeof ConsentStatus>;
+
+/** The 3x5x2 handling codes: P, lawful sharing permitted; C, permitted only under stated conditions. */
+export const HandlingCode = z.enum(['P', 'C']);
+export type HandlingCode = z.infer<typeof HandlingCode>;
 
 export const RISK_LEVELS = ['EMERGING', 'MODERATE', 'SIGNIFICANT'] as const;
 export const RiskLevel = z.enum(RISK_LEVELS);
@@ -38,6 +47,7 @@ export type RiskLevel = z.infer<typeof RiskLevel>;
 
 export const EXPLOITATION_TYPES = ['CSE', 'CCE', 'COUNTY_LINES', 'TRAFFICKING', 'ONLINE', 'MISSING'] as const;
 export const ExploitationType = z.enum(EXPLOITATION_TYPES);
+export type ExploitationType = z.infer<typeof ExploitationType>;
 
 export const MOVEMENT_KINDS = ['FAMILY_MOVE', 'PLACEMENT', 'MISSING_BELIEVED_IN_AREA', 'SIGHTING'] as const;
 
@@ -54,11 +64,11 @@ export const Sharing = z
     purpose: text(1000),
     lawfulBasis: LawfulBasis,
     consent: z.strictObject({
-      status: z.enum(['OBTAINED', 'REFUSED', 'NOT_SOUGHT']),
+      status: ConsentStatus,
       reason: text(1000).optional(),
     }),
     handling: z.strictObject({
-      code: z.enum(['P', 'C']),
+      code: HandlingCode,
       conditions: text(1000).optional(),
     }),
     expiresAt: isoDateTime.optional(),
@@ -106,11 +116,11 @@ export const Risk = z.strictObject({
   section47: z.enum(['NONE', 'ONGOING', 'CONCLUDED']).optional(),
 });
 
-/** Police 3x5x2 grading of each intelligence item (action 18). */
+/** Police 3x5x2 grading of each intelligence item: source, intelligence and handling code. */
 export const Grading = z.strictObject({
   source: z.enum(['1', '2', '3']),
   intelligence: z.enum(['A', 'B', 'C', 'D', 'E']),
-  handling: z.enum(['P', 'C']),
+  handling: HandlingCode,
 });
 
 export const Perpetrator = z.strictObject({
@@ -225,7 +235,7 @@ export type CreateAlertResponse = z.infer<typeof CreateAlertResponse>;
 export const Acknowledgement = z.object({
   outcome: AckOutcome,
   acknowledgedAt: isoDateTime,
-  by: z.object({ sub: z.string(), name: z.string(), agency: z.string(), area: AreaId }),
+  by: z.object({ sub: z.string(), name: z.string(), agency: Agency, area: AreaId }),
   redirectTo: AreaId.optional(),
   note: z.string().optional(),
 });
@@ -236,8 +246,8 @@ export const ShareRecord = ShareSummary.extend({
   sharing: z.object({
     purpose: z.string(),
     lawfulBasis: LawfulBasis,
-    consent: z.object({ status: z.string(), reason: z.string().optional() }),
-    handling: z.object({ code: z.string(), conditions: z.string().optional() }),
+    consent: z.object({ status: ConsentStatus, reason: z.string().optional() }),
+    handling: z.object({ code: HandlingCode, conditions: z.string().optional() }),
     expiresAt: isoDateTime,
   }),
   acknowledgement: Acknowledgement.optional(),
@@ -272,7 +282,7 @@ export const AlertView = z.object({
   alertId: z.uuid(),
   fromArea: AreaId,
   createdAt: isoDateTime,
-  createdBy: z.object({ name: z.string(), agency: z.string() }),
+  createdBy: z.object({ name: z.string(), agency: Agency }),
   /** Present only for the sections the caller's area may see. */
   child: Child.optional(),
   movement: Movement.optional(),

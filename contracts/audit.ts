@@ -61,22 +61,23 @@ export const AuditEvent = z.strictObject({
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
-/** An entry of an alert's access history as the API shows it. */
+/** An entry of an alert's or a meeting's access history as the API shows it. */
 export const AccessHistoryEntry = z.object({
-  occurredAt: z.string(),
+  occurredAt: AuditEvent.shape.occurredAt,
   action: AuditAction,
   outcome: AuditOutcome,
   actor: AuditActor,
   detail: AuditEvent.shape.detail,
 });
-export const AccessHistory = z.object({
-  /** The alert's or the meeting's id. */
-  alertId: z.uuid().optional(),
-  meetingId: z.uuid().optional(),
-  items: z.array(AccessHistoryEntry),
-  nextCursor: z.string().optional(),
-});
-export type AccessHistory = z.infer<typeof AccessHistory>;
+export type AccessHistoryEntry = z.infer<typeof AccessHistoryEntry>;
+
+const historyPage = { items: z.array(AccessHistoryEntry), nextCursor: z.string().optional() };
+
+export const AlertAccessHistory = z.object({ alertId: z.uuid(), ...historyPage });
+export type AlertAccessHistory = z.infer<typeof AlertAccessHistory>;
+
+export const MeetingAccessHistory = z.object({ meetingId: z.uuid(), ...historyPage });
+export type MeetingAccessHistory = z.infer<typeof MeetingAccessHistory>;
 
 export const AccessHistoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),

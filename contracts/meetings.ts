@@ -1,5 +1,5 @@
 /**
- * Cross-boundary case meetings (action 12): requests, responses, scheduling, the record and its actions.
+ * Cross-boundary case meetings: requests, responses, scheduling, the record and its actions.
  * The single source of truth for the meeting routes, as contracts/alerts.ts is for alerts.
  */
 import * as z from 'zod';
@@ -88,27 +88,35 @@ export type ListMeetingsQuery = z.infer<typeof ListMeetingsQuery>;
 
 // ---- responses ----
 
+// The hub numbers slots and actions in the order they were added to a meeting.
+const SlotId = z.string().regex(/^slot-[1-9]\d*$/);
+const ActionId = z.string().regex(/^action-[1-9]\d*$/);
+const count = z.number().int().min(0);
+
 export const Slot = z.object({
-  slotId: z.string(),
+  slotId: SlotId,
   start: isoDateTime,
-  durationMinutes: z.number().int(),
+  durationMinutes: SlotInput.shape.durationMinutes,
   proposedBy: AreaId,
 });
 export type Slot = z.infer<typeof Slot>;
 
-const Person = z.object({ name: z.string(), agency: z.string(), area: AreaId });
+const Person = z.object({ name: z.string(), agency: Agency, area: AreaId });
 
 export const RequestMeetingResponse = z.object({
   meetingId: z.uuid(),
-  status: MeetingStatus,
+  status: z.literal('REQUESTED'),
   slots: z.array(Slot.pick({ slotId: true, start: true, durationMinutes: true })),
 });
 export type RequestMeetingResponse = z.infer<typeof RequestMeetingResponse>;
 
+export const AREA_RESPONSES = ['ACCEPT', 'DECLINE', 'PROPOSE'] as const;
+export const AreaResponseKind = z.enum(AREA_RESPONSES);
+
 export const AreaResponse = z.object({
   area: AreaId,
-  response: z.enum(['ACCEPT', 'DECLINE', 'PROPOSE']),
-  slotId: z.string().optional(),
+  response: AreaResponseKind,
+  slotId: SlotId.optional(),
   reason: z.string().optional(),
   attendees: z.array(Attendee).optional(),
   respondedAt: isoDateTime,
@@ -116,7 +124,7 @@ export const AreaResponse = z.object({
 });
 
 export const MeetingAction = z.object({
-  actionId: z.string(),
+  actionId: ActionId,
   description: z.string(),
   ownerArea: AreaId,
   ownerAgency: Agency,
@@ -143,7 +151,7 @@ export const MeetingView = z.object({
   slots: z.array(Slot),
   /** One per invited area; PENDING until it answers. */
   responses: z.array(AreaResponse.or(z.object({ area: AreaId, response: z.literal('PENDING') }))),
-  scheduled: z.object({ slotId: z.string(), start: isoDateTime, durationMinutes: z.number().int(), by: Person }).optional(),
+  scheduled: z.object({ slotId: SlotId, start: isoDateTime, durationMinutes: SlotInput.shape.durationMinutes, by: Person }).optional(),
   cancelled: z.object({ reason: z.string(), at: isoDateTime, by: Person }).optional(),
   record: z
     .object({
@@ -156,7 +164,7 @@ export const MeetingView = z.object({
     })
     .optional(),
   actions: z.array(MeetingAction),
-  overdueActions: z.number().int(),
+  overdueActions: count,
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 
@@ -168,9 +176,9 @@ export const MeetingSummary = z.object({
   format: MeetingFormat,
   createdAt: isoDateTime,
   scheduledStart: isoDateTime.optional(),
-  responses: z.array(z.object({ area: AreaId, response: z.enum(['PENDING', 'ACCEPT', 'DECLINE', 'PROPOSE']) })),
-  openActions: z.number().int(),
-  overdueActions: z.number().int(),
+  responses: z.array(z.object({ area: AreaId, response: z.enum(['PENDING', ...AREA_RESPONSES]) })),
+  openActions: count,
+  overdueActions: count,
 });
 export type MeetingSummary = z.infer<typeof MeetingSummary>;
 
@@ -179,6 +187,40 @@ export type MeetingList = z.infer<typeof MeetingList>;
 
 export const RecordMeetingResponse = z.object({
   meetingId: z.uuid(),
-  status: MeetingStatus,
-  actions: z.array(z.object({ actionId: z.string(), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate })),
+  status: z.literal('HELD'),
+  actions: z.array(z.object({ actionId: ActionId, ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate })),
 });
+export type RecordMeetingResponse = z.infer<typeof RecordMeetingResponse>;
+
+/**
+ * The receipt of an area's answer to a meeting request: an acceptance names the slot accepted, a proposal
+ * the slot it added; a decline names none.
+ */
+export const MeetingResponseReceipt = z.discriminatedUnion('response', [
+  z.object({ meetingId: z.uuid(), area: AreaId, response: z.literal('ACCEPT'), slotId: SlotId }),
+  z.object({ meetingId: z.uuid(), area: AreaId, response: z.literal('DECLINE') }),
+  z.object({ meetingId: z.uuid(), area: AreaId, response: z.literal('PROPOSE'), slotId: SlotId }),
+]);
+export type MeetingResponseReceipt = z.infer<typeof MeetingResponseReceipt>;
+
+export const ScheduleMeetingResponse = z.object({
+  meetingId: z.uuid(),
+  status: z.literal('SCHEDULED'),
+  slotId: SlotId,
+  start: isoDateTime,
+  durationMinutes: SlotInput.shape.durationMinutes,
+});
+export type ScheduleMeetingResponse = z.infer<typeof ScheduleMeetingResponse>;
+
+export const CancelMeetingResponse = z.object({ meetingId: z.uuid(), status: z.literal('CANCELLED') });
+export type CancelMeetingResponse = z.infer<typeof CancelMeetingResponse>;
+
+export const ActionUpdateReceipt = z.object({ meetingId: z.uuid(), actionId: ActionId, status: ActionStatus, updatedAt: isoDateTime });
+export type ActionUpdateReceipt = z.infer<typeof ActionUpdateReceipt>;
+
+/** GET .../calendar.ics: an RFC 5545 calendar, as text (reference, areas, time and format; no child identity). */
+// One VCALENDAR object, every content line ended by CRLF as RFC 5545 requires, the last one included.
+export const Invitation = z
+  .string()
+  .regex(/^BEGIN:VCALENDAR\r\n(?:[^\r\n]*\r\n)*END:VCALENDAR\r\n$/, 'must be one RFC 5545 VCALENDAR with CRLF line ends');
+export type Invitation = z.infer<typeof Invitation>;

@@ -2,11 +2,21 @@
 import * as z from 'zod';
 
 export const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
+  /** about:blank when the status says it all, else one of the hub's own problem types. */
+  type: z.union([z.literal('about:blank'), z.string().regex(/^urn:mset-hub:problem:[a-z0-9]+(?:-[a-z0-9]+)*$/)]),
+  title: z.string().min(1),
+  status: z.number().int().min(400).max(599),
   detail: z.string().optional(),
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof Problem>;
+
+/**
+ * API Gateway answers some requests itself, before any function runs, with its own body and no way to
+ * change it on an HTTP API: a malformed request (400), a missing or invalid token (401), a body over its
+ * limit (413). Those three statuses may carry this instead of a Problem.
+ */
+export const GATEWAY_REFUSAL_STATUSES: readonly number[] = [400, 401, 413];
+export const GatewayRefusal = z.strictObject({ message: z.string() });
+export type GatewayRefusal = z.infer<typeof GatewayRefusal>;

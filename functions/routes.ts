@@ -1,34 +1,470 @@
 /**
- * The HTTP API's routes: one Lambda function per route. The local hub's gateway and the CDK stack both
- * read this table, so a route cannot exist in one and not the other.
+ * Every function the hub deploys, in one list: the HTTP routes, and the workers that are not routes (queue
+ * consumers, log subscribers, scheduled jobs). The local hub's gateway and timers, the CDK stack (functions,
+ * IAM statements, throttles, concurrency) and the OpenAPI document are all derived from this file, so a
+ * function cannot exist in one and not the others, and adding a route is one entry here plus its handler and
+ * use case.
+ *
+ * Never imported by a handler: it names every contract and every handler module, which no single Lambda
+ * bundle should carry.
  */
+import type * as z from 'zod';
+import {
+  AcknowledgementReceipt,
+  AcknowledgeRequest,
+  AlertList,
+  AlertView,
+  CreateAlertRequest,
+  CreateAlertResponse,
+  ListAlertsQuery,
+} from '../contracts/alerts.js';
+import { AreaList } from '../contracts/areas.js';
+import { AccessHistoryQuery, AlertAccessHistory, MeetingAccessHistory } from '../contracts/audit.js';
+import { Health } from '../contracts/health.js';
+import {
+  ActionUpdateReceipt,
+  CancelMeetingRequest,
+  CancelMeetingResponse,
+  ListMeetingsQuery,
+  MeetingList,
+  MeetingResponseReceipt,
+  MeetingResponseRequest,
+  MeetingView,
+  RecordMeetingRequest,
+  RecordMeetingResponse,
+  RequestMeetingRequest,
+  RequestMeetingResponse,
+  ScheduleMeetingRequest,
+  ScheduleMeetingResponse,
+  UpdateActionRequest,
+  Invitation,
+} from '../contracts/meetings.js';
+import type { ALERTS_TABLE, AUDIT_TABLE, MEETINGS_TABLE } from './adapters/dynamodb/tables.js';
+import type { HttpFunction, WorkerFunction } from './shared/function.js';
+
+// ---- what a function calls: infra/permissions.ts turns each need into IAM statements ----
+
+type AlertIndex = (typeof ALERTS_TABLE.indexes)[number]['name'];
+type AuditIndex = (typeof AUDIT_TABLE.indexes)[number]['name'];
+type MeetingIndex = (typeof MEETINGS_TABLE.indexes)[number]['name'];
+
+/** Which content key use: sealing needs GenerateDataKey, opening needs Decrypt. */
+export type ContentKind = 'alert' | 'meeting';
+
+/** Beyond writing its own log group and X-Ray segments, which every function gets. */
+export type Need =
+  | { readonly kind: 'alerts'; readonly actions: readonly string[]; readonly indexes?: readonly AlertIndex[] }
+  | { readonly kind: 'audit'; readonly actions: readonly string[]; readonly indexes?: readonly AuditIndex[]; readonly table?: boolean }
+  | { readonly kind: 'meetings'; readonly actions: readonly string[]; readonly indexes?: readonly MeetingIndex[] }
+  | { readonly kind: 'idempotency' }
+  | { readonly kind: 'content'; readonly of: ContentKind; readonly use: 'seal' | 'open' }
+  | { readonly kind: 'sendAuditEvents' }
+  | { readonly kind: 'receiveAuditEvents' }
+  | { readonly kind: 'refusalsDeadLetter' };
+
+/** A Lambda function's size and its cap on the account's concurrency (the README sums them). */
+export type Sizing = { readonly timeoutSeconds: number; readonly memoryMb: number; readonly reservedConcurrency: number };
+
+/** What the OpenAPI document says of a route. */
+export type Operation = {
+  readonly summary: string;
+  readonly roles?: string;
+  readonly request?: z.ZodType;
+  readonly query?: z.ZodObject;
+  readonly success: { readonly status: number; readonly schema: z.ZodType; readonly mediaType?: string };
+  readonly errors: readonly number[];
+  readonly idempotent?: boolean;
+};
+
 export type RouteDefinition = {
   /** As API Gateway writes it: "METHOD /path/{param}", or "$default" for the catch-all. */
   readonly routeKey: string;
-  /** The module under functions/handlers/ whose `handler` export serves the route. */
-  readonly handler: string;
-  /** Whether the JWT authorizer guards the route. */
+  /** Whether the JWT authorizer guards the route; a public route needs a reviewed reason to be public. */
   readonly authorized: boolean;
+  readonly publicReason?: string;
+  /** The handler module (functions/handlers/<name>.ts, named by this entry's key). */
+  readonly load: () => Promise<HttpFunction>;
+  readonly needs: readonly Need[];
+  /** API Gateway's per-route throttle: requests per second, steady and burst. */
+  readonly throttle: { readonly rate: number; readonly burst: number };
+  readonly sizing: Sizing;
+  /** What the OpenAPI document says of it; null only for the catch-all, which is no operation of the API. */
+  readonly operation: Operation | null;
 };
 
-export const ROUTES: readonly RouteDefinition[] = [
-  { routeKey: 'GET /health', handler: 'health', authorized: false },
-  { routeKey: 'GET /v1/areas', handler: 'list-areas', authorized: true },
-  { routeKey: 'POST /v1/alerts', handler: 'create-alert', authorized: true },
-  { routeKey: 'GET /v1/alerts', handler: 'list-alerts', authorized: true },
-  { routeKey: 'GET /v1/alerts/{alertId}', handler: 'get-alert', authorized: true },
-  { routeKey: 'POST /v1/alerts/{alertId}/acknowledgements', handler: 'acknowledge-alert', authorized: true },
-  { routeKey: 'GET /v1/alerts/{alertId}/audit', handler: 'get-alert-audit', authorized: true },
-  { routeKey: 'POST /v1/meetings', handler: 'request-meeting', authorized: true },
-  { routeKey: 'GET /v1/meetings', handler: 'list-meetings', authorized: true },
-  { routeKey: 'GET /v1/meetings/{meetingId}', handler: 'get-meeting', authorized: true },
-  { routeKey: 'POST /v1/meetings/{meetingId}/responses', handler: 'respond-to-meeting', authorized: true },
-  { routeKey: 'POST /v1/meetings/{meetingId}/schedule', handler: 'schedule-meeting', authorized: true },
-  { routeKey: 'POST /v1/meetings/{meetingId}/cancel', handler: 'cancel-meeting', authorized: true },
-  { routeKey: 'GET /v1/meetings/{meetingId}/calendar.ics', handler: 'get-meeting-invitation', authorized: true },
-  { routeKey: 'POST /v1/meetings/{meetingId}/record', handler: 'record-meeting', authorized: true },
-  { routeKey: 'PATCH /v1/meetings/{meetingId}/actions/{actionId}', handler: 'update-meeting-action', authorized: true },
-  { routeKey: 'GET /v1/meetings/{meetingId}/audit', handler: 'get-meeting-audit', authorized: true },
+export type WorkerDefinition = {
+  /** How the function is invoked: by the audit queue, by the API's access log, or on a schedule. */
+  readonly trigger:
+    | { readonly kind: 'audit-queue' }
+    | { readonly kind: 'access-log-refusals' }
+    | { readonly kind: 'schedule'; readonly everyMinutes: number };
+  readonly load: () => Promise<WorkerFunction>;
+  readonly needs: readonly Need[];
+  readonly sizing: Sizing;
+};
+
+const CHANGE_ERRORS = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
+const STANDARD = { timeoutSeconds: 15, memoryMb: 512 } as const;
+const SMALL = { timeoutSeconds: 10, memoryMb: 256 } as const;
+
+export const ROUTES = {
+  health: {
+    routeKey: 'GET /health',
+    authorized: false,
+    publicReason:
+      'A liveness probe for load balancers and uptime checks, which carry no token. It answers {"status":"ok"} and its function has no permission beyond writing its own log.',
+    load: () => import('./handlers/health.js'),
+    // Public routes: no token, no data, no audit trail.
+    needs: [],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { timeoutSeconds: 3, memoryMb: 256, reservedConcurrency: 2 },
+    operation: { summary: 'Liveness', success: { status: 200, schema: Health }, errors: [] },
+  },
+  'list-areas': {
+    routeKey: 'GET /v1/areas',
+    authorized: true,
+    load: () => import('./handlers/list-areas.js'),
+    // Reference data bundled in the code; an unusable token is audited (authentication middleware).
+    needs: [{ kind: 'sendAuditEvents' }],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...SMALL, memoryMb: 512, reservedConcurrency: 5 },
+    operation: { summary: 'The area directory', success: { status: 200, schema: AreaList }, errors: [401, 503] },
+  },
+  'create-alert': {
+    routeKey: 'POST /v1/alerts',
+    authorized: true,
+    load: () => import('./handlers/create-alert.js'),
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...STANDARD, reservedConcurrency: 10 },
+    operation: {
+      summary: 'Send a child-movement alert to one or more areas',
+      roles: 'police, coordinator, chair',
+      request: CreateAlertRequest,
+      success: { status: 201, schema: CreateAlertResponse },
+      errors: [400, 401, 403, 409, 413, 415, 422, 503],
+      idempotent: true,
+    },
+  },
+  'list-alerts': {
+    routeKey: 'GET /v1/alerts',
+    authorized: true,
+    load: () => import('./handlers/list-alerts.js'),
+    // A listing is a summary: no child content, so no content key at all.
+    needs: [{ kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['inbox', 'outbox'] }, { kind: 'sendAuditEvents' }],
+    throttle: { rate: 20, burst: 40 },
+    sizing: { ...STANDARD, reservedConcurrency: 10 },
+    operation: {
+      summary: "The caller's area's inbox or outbox, newest first (summaries, no child identity)",
+      roles: 'police, coordinator, chair, practitioner',
+      query: ListAlertsQuery,
+      success: { status: 200, schema: AlertList },
+      errors: [401, 403, 422, 503],
+    },
+  },
+  'get-alert': {
+    routeKey: 'GET /v1/alerts/{alertId}',
+    authorized: true,
+    load: () => import('./handlers/get-alert.js'),
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 20, burst: 40 },
+    sizing: { ...STANDARD, reservedConcurrency: 20 },
+    operation: {
+      summary: 'Open an alert: the sender sees all of it, a recipient the sections its share grants',
+      roles: 'police, coordinator, chair, practitioner',
+      success: { status: 200, schema: AlertView },
+      errors: [401, 403, 404, 503],
+    },
+  },
+  'acknowledge-alert': {
+    routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
+    authorized: true,
+    load: () => import('./handlers/acknowledge-alert.js'),
+    // Seals the acknowledgement note; opens nothing.
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...STANDARD, reservedConcurrency: 10 },
+    operation: {
+      summary: 'Acknowledge a received alert, once per share',
+      roles: 'coordinator, chair (of a recipient area)',
+      request: AcknowledgeRequest,
+      success: { status: 201, schema: AcknowledgementReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'get-alert-audit': {
+    routeKey: 'GET /v1/alerts/{alertId}/audit',
+    authorized: true,
+    load: () => import('./handlers/get-alert-audit.js'),
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:GetItem'] },
+      { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 5 },
+    operation: {
+      summary: "An alert's access history, for the sending and receiving areas",
+      roles: 'police, coordinator, chair, auditor',
+      query: AccessHistoryQuery,
+      success: { status: 200, schema: AlertAccessHistory },
+      errors: [401, 403, 404, 422, 503],
+    },
+  },
+  // Meetings: every change is a read, then a put conditional on the version. Alerts are only looked up
+  // (GetItem) to check which ones an area may link to or see linked.
+  'request-meeting': {
+    routeKey: 'POST /v1/meetings',
+    authorized: true,
+    load: () => import('./handlers/request-meeting.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: 'Request a case-focussed cross-boundary meeting about a child, proposing slots',
+      roles: 'coordinator, chair',
+      request: RequestMeetingRequest,
+      success: { status: 201, schema: RequestMeetingResponse },
+      errors: [400, 401, 403, 409, 413, 415, 422, 503],
+      idempotent: true,
+    },
+  },
+  'list-meetings': {
+    routeKey: 'GET /v1/meetings',
+    authorized: true,
+    load: () => import('./handlers/list-meetings.js'),
+    needs: [{ kind: 'meetings', actions: ['dynamodb:BatchGetItem'], indexes: ['byArea'] }, { kind: 'sendAuditEvents' }],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...STANDARD, reservedConcurrency: 5 },
+    operation: {
+      summary: "The caller's area's requested (outbox) or invited (inbox) meetings, newest first",
+      roles: 'police, coordinator, chair, practitioner',
+      query: ListMeetingsQuery,
+      success: { status: 200, schema: MeetingList },
+      errors: [401, 403, 422, 503],
+    },
+  },
+  'get-meeting': {
+    routeKey: 'GET /v1/meetings/{meetingId}',
+    authorized: true,
+    load: () => import('./handlers/get-meeting.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem'] },
+      { kind: 'content', of: 'meeting', use: 'open' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...STANDARD, reservedConcurrency: 5 },
+    operation: {
+      summary: "A meeting: slots, every area's answer, status, and once held the record and actions",
+      roles: 'police, coordinator, chair, practitioner (of a participating area)',
+      success: { status: 200, schema: MeetingView },
+      errors: [401, 403, 404, 503],
+    },
+  },
+  'respond-to-meeting': {
+    routeKey: 'POST /v1/meetings/{meetingId}/responses',
+    authorized: true,
+    load: () => import('./handlers/respond-to-meeting.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: 'Accept a slot, decline with a reason, or propose another slot (until scheduled)',
+      roles: 'coordinator, chair (of an invited area)',
+      request: MeetingResponseRequest,
+      success: { status: 201, schema: MeetingResponseReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'schedule-meeting': {
+    routeKey: 'POST /v1/meetings/{meetingId}/schedule',
+    authorized: true,
+    load: () => import('./handlers/schedule-meeting.js'),
+    needs: [{ kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] }, { kind: 'idempotency' }, { kind: 'sendAuditEvents' }],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: 'Fix the slot (force: true for a slot nobody accepted)',
+      roles: 'coordinator, chair (of the requesting area)',
+      request: ScheduleMeetingRequest,
+      success: { status: 200, schema: ScheduleMeetingResponse },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'cancel-meeting': {
+    routeKey: 'POST /v1/meetings/{meetingId}/cancel',
+    authorized: true,
+    load: () => import('./handlers/cancel-meeting.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: 'Cancel a meeting that has not happened',
+      roles: 'coordinator, chair (of the requesting area)',
+      request: CancelMeetingRequest,
+      success: { status: 200, schema: CancelMeetingResponse },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'get-meeting-invitation': {
+    routeKey: 'GET /v1/meetings/{meetingId}/calendar.ics',
+    authorized: true,
+    load: () => import('./handlers/get-meeting-invitation.js'),
+    // The calendar file carries times and areas, no sealed content.
+    needs: [{ kind: 'meetings', actions: ['dynamodb:GetItem'] }, { kind: 'sendAuditEvents' }],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...SMALL, reservedConcurrency: 3 },
+    operation: {
+      summary: 'The RFC 5545 invitation of a scheduled meeting (no child identity in it)',
+      roles: 'police, coordinator, chair, practitioner (of a participating area)',
+      success: { status: 200, schema: Invitation, mediaType: 'text/calendar' },
+      errors: [401, 403, 404, 409, 503],
+    },
+  },
+  'record-meeting': {
+    routeKey: 'POST /v1/meetings/{meetingId}/record',
+    authorized: true,
+    load: () => import('./handlers/record-meeting.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: 'Record attendance, decisions, the disruption plan and actions, once, after the start',
+      roles: 'coordinator, chair (of the requesting area)',
+      request: RecordMeetingRequest,
+      success: { status: 201, schema: RecordMeetingResponse },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'update-meeting-action': {
+    routeKey: 'PATCH /v1/meetings/{meetingId}/actions/{actionId}',
+    authorized: true,
+    load: () => import('./handlers/update-meeting-action.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "Update an action's status with a note",
+      roles: 'police, coordinator, chair, practitioner (of the area that owns the action)',
+      request: UpdateActionRequest,
+      success: { status: 200, schema: ActionUpdateReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'get-meeting-audit': {
+    routeKey: 'GET /v1/meetings/{meetingId}/audit',
+    authorized: true,
+    load: () => import('./handlers/get-meeting-audit.js'),
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "A meeting's access history, for the participating areas",
+      roles: 'police, coordinator, chair, auditor',
+      query: AccessHistoryQuery,
+      success: { status: 200, schema: MeetingAccessHistory },
+      errors: [401, 403, 404, 422, 503],
+    },
+  },
   // Unknown routes get a problem response from a function rather than API Gateway's bare {"message"}.
-  { routeKey: '$default', handler: 'not-found', authorized: false },
-];
+  'not-found': {
+    routeKey: '$default',
+    authorized: false,
+    publicReason:
+      'The catch-all route answers any path the API does not have with a 404 problem response, so unknown paths look the same with or without a token. Its function has no permission beyond writing its own log.',
+    load: () => import('./handlers/not-found.js'),
+    needs: [],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { timeoutSeconds: 3, memoryMb: 256, reservedConcurrency: 2 },
+    operation: null,
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+/** Consumer timeout: the audit queue's visibility timeout is derived from it (six times, as AWS advises). */
+export const AUDIT_CONSUMER_TIMEOUT_SECONDS = 30;
+
+export const WORKERS = {
+  // Writes audit events and nothing else: it cannot read an alert, nor the audit table. A FIFO queue's
+  // consumer needs few pollers; the event source's maximum concurrency equals its reservation.
+  'audit-consumer': {
+    trigger: { kind: 'audit-queue' },
+    load: () => import('./handlers/audit-consumer.js'),
+    needs: [{ kind: 'audit', actions: ['dynamodb:PutItem'], table: true }, { kind: 'receiveAuditEvents' }],
+    sizing: { timeoutSeconds: AUDIT_CONSUMER_TIMEOUT_SECONDS, memoryMb: 256, reservedConcurrency: 2 },
+  },
+  'authorizer-refusals': {
+    trigger: { kind: 'access-log-refusals' },
+    load: () => import('./handlers/authorizer-refusals.js'),
+    needs: [{ kind: 'sendAuditEvents' }, { kind: 'refusalsDeadLetter' }],
+    sizing: { timeoutSeconds: 30, memoryMb: 256, reservedConcurrency: 2 },
+  },
+} as const satisfies Record<string, WorkerDefinition>;
+
+export type HandlerName = keyof typeof ROUTES;
+export type WorkerName = keyof typeof WORKERS;
+/** Every function the stack deploys; each is functions/handlers/<name>.ts. */
+export type FunctionName = HandlerName | WorkerName;
+
+export const ROUTE_LIST: ReadonlyArray<RouteDefinition & { readonly handler: HandlerName }> = (
+  Object.entries(ROUTES) as [HandlerName, RouteDefinition][]
+).map(([handler, route]) => ({ ...route, handler }));
+
+export const WORKER_LIST: ReadonlyArray<WorkerDefinition & { readonly name: WorkerName }> = (
+  Object.entries(WORKERS) as [WorkerName, WorkerDefinition][]
+).map(([name, worker]) => ({ ...worker, name }));
+
+export function needsOf(name: FunctionName): readonly Need[] {
+  return name in ROUTES ? ROUTES[name as HandlerName].needs : WORKERS[name as WorkerName].needs;
+}

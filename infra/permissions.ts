@@ -10,16 +10,19 @@
  * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (complete), DeleteItem (release).
  * - meeting-store: PutItem (create, conditional; save, conditional on the version), BatchWriteItem (create's
  *   listing rows), GetItem (get), Query on the `byArea` index and BatchGetItem (list).
- * - sqs-audit-trail: SendMessage. kms-key-service: GenerateDataKey (seal), Decrypt (open).
+ * - sqs-queue (the audit trail's queue): SendMessage. kms-key-service: GenerateDataKey (seal), Decrypt (open).
  *
- * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls. The
+ * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls; its needs are
+ * declared beside its route in functions/routes.ts. The
  * storage key is usable only through DynamoDB and SQS (`kms:ViaService`); the content key only with the
  * encryption context every sealed box carries (alert id, sending area, scope).
  */
 import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { ALERTS_TABLE, AUDIT_TABLE, MEETINGS_TABLE } from '../functions/adapters/dynamodb/tables.js';
+import { type FunctionName, type Need, needsOf, ROUTE_LIST, WORKER_LIST } from '../functions/routes.js';
+
+export type { FunctionName };
 
 /** The ARNs a policy may name. */
 export type HubResources = {
@@ -33,29 +36,6 @@ export type HubResources = {
   readonly contentKeyArn: string;
 };
 
-/** Every function the stack deploys: the route handlers of functions/routes.ts and the two that are not routes. */
-export type FunctionName =
-  | 'health'
-  | 'not-found'
-  | 'list-areas'
-  | 'create-alert'
-  | 'list-alerts'
-  | 'get-alert'
-  | 'acknowledge-alert'
-  | 'get-alert-audit'
-  | 'request-meeting'
-  | 'list-meetings'
-  | 'get-meeting'
-  | 'respond-to-meeting'
-  | 'schedule-meeting'
-  | 'cancel-meeting'
-  | 'get-meeting-invitation'
-  | 'record-meeting'
-  | 'update-meeting-action'
-  | 'get-meeting-audit'
-  | 'audit-consumer'
-  | 'authorizer-refusals';
-
 /**
  * The encryption context keys every sealed box is bound to: functions/core/alerts/content.ts for an
  * alert's content, functions/core/meetings/content.ts for a meeting's.
@@ -64,113 +44,11 @@ export const CONTENT_CONTEXT_KEYS = {
   alert: ['alertId', 'sendingArea', 'scope'],
   meeting: ['meetingId', 'requestingArea', 'scope'],
 } as const;
-type ContentKind = keyof typeof CONTENT_CONTEXT_KEYS;
 
-type Need =
-  | { readonly kind: 'alerts'; readonly actions: readonly string[]; readonly indexes?: readonly AlertIndex[] }
-  | { readonly kind: 'audit'; readonly actions: readonly string[]; readonly indexes?: readonly AuditIndex[]; readonly table?: boolean }
-  | { readonly kind: 'meetings'; readonly actions: readonly string[]; readonly indexes?: readonly MeetingIndex[] }
-  | { readonly kind: 'idempotency' }
-  | { readonly kind: 'content'; readonly of: ContentKind; readonly use: 'seal' | 'open' }
-  | { readonly kind: 'sendAuditEvents' }
-  | { readonly kind: 'receiveAuditEvents' }
-  | { readonly kind: 'refusalsDeadLetter' };
-
-type AlertIndex = (typeof ALERTS_TABLE.indexes)[number]['name'];
-type AuditIndex = (typeof AUDIT_TABLE.indexes)[number]['name'];
-type MeetingIndex = (typeof MEETINGS_TABLE.indexes)[number]['name'];
-
-/** Beyond writing its own log group and X-Ray segments, which every function gets. */
-export const NEEDS: Readonly<Record<FunctionName, readonly Need[]>> = {
-  // Public routes: no token, no data, no audit trail.
-  health: [],
-  'not-found': [],
-  // Reference data bundled in the code; an unusable token is audited (authentication middleware).
-  'list-areas': [{ kind: 'sendAuditEvents' }],
-  'create-alert': [
-    { kind: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'alert', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  // A listing is a summary: no child content, so no content key at all.
-  'list-alerts': [
-    { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['inbox', 'outbox'] },
-    { kind: 'sendAuditEvents' },
-  ],
-  'get-alert': [
-    { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] },
-    { kind: 'content', of: 'alert', use: 'open' },
-    { kind: 'sendAuditEvents' },
-  ],
-  // Seals the acknowledgement note; opens nothing.
-  'acknowledge-alert': [
-    { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'alert', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'get-alert-audit': [
-    { kind: 'alerts', actions: ['dynamodb:GetItem'] },
-    { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
-    { kind: 'sendAuditEvents' },
-  ],
-  // Meetings (functions/core/meetings): every change is a read, then a put conditional on the version.
-  // Alerts are only looked up (GetItem) to check which ones an area may link to or see linked.
-  'request-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
-    { kind: 'alerts', actions: ['dynamodb:GetItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'meeting', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'list-meetings': [{ kind: 'meetings', actions: ['dynamodb:BatchGetItem'], indexes: ['byArea'] }, { kind: 'sendAuditEvents' }],
-  'get-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem'] },
-    { kind: 'alerts', actions: ['dynamodb:GetItem'] },
-    { kind: 'content', of: 'meeting', use: 'open' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'respond-to-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'meeting', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'schedule-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    { kind: 'idempotency' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'cancel-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'meeting', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  // The calendar file carries times and areas, no sealed content.
-  'get-meeting-invitation': [{ kind: 'meetings', actions: ['dynamodb:GetItem'] }, { kind: 'sendAuditEvents' }],
-  'record-meeting': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'meeting', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'update-meeting-action': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
-    { kind: 'idempotency' },
-    { kind: 'content', of: 'meeting', use: 'seal' },
-    { kind: 'sendAuditEvents' },
-  ],
-  'get-meeting-audit': [
-    { kind: 'meetings', actions: ['dynamodb:GetItem'] },
-    { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
-    { kind: 'sendAuditEvents' },
-  ],
-  // Writes audit events and nothing else: it cannot read an alert, nor the audit table.
-  'audit-consumer': [{ kind: 'audit', actions: ['dynamodb:PutItem'], table: true }, { kind: 'receiveAuditEvents' }],
-  'authorizer-refusals': [{ kind: 'sendAuditEvents' }, { kind: 'refusalsDeadLetter' }],
-};
+/** What each function needs, read from the route list: one entry per function, beside its route. */
+export const NEEDS: Readonly<Record<FunctionName, readonly Need[]>> = Object.fromEntries(
+  [...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)].map((name) => [name, needsOf(name)]),
+) as Record<FunctionName, readonly Need[]>;
 
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 export const SEND_ACTIONS = ['sqs:SendMessage'] as const;

@@ -11,6 +11,7 @@
  * - ContentKey wraps the data keys that envelope-encrypt child content. No service principal may use it;
  *   only the functions that seal or open content, each only with the encryption context the code binds.
  */
+import { WORKERS } from '../functions/routes.js';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -30,7 +31,7 @@ import {
 } from '../functions/adapters/dynamodb/tables.js';
 
 /** The audit consumer's timeout; the queue's visibility timeout is six times it, as Lambda advises. */
-export const AUDIT_CONSUMER_TIMEOUT = Duration.seconds(30);
+export const AUDIT_CONSUMER_TIMEOUT = Duration.seconds(WORKERS['audit-consumer'].sizing.timeoutSeconds);
 export const AUDIT_VISIBILITY_TIMEOUT = Duration.seconds(AUDIT_CONSUMER_TIMEOUT.toSeconds() * 6);
 export const AUDIT_MAX_RECEIVE_COUNT = 5;
 

@@ -28,11 +28,11 @@ import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-log
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ROUTES, type RouteDefinition } from '../functions/routes.js';
+import { type HandlerName, ROUTE_LIST, type RouteDefinition, type Sizing, WORKERS } from '../functions/routes.js';
 import { acknowledge } from './checks.js';
 import { HubFunction, LOG_RETENTION } from './hub-function.js';
-import { type FunctionName, type HubResources, NEEDS } from './permissions.js';
-import { AUDIT_CONSUMER_TIMEOUT, type StatefulStack } from './stateful-stack.js';
+import type { FunctionName, HubResources } from './permissions.js';
+import type { StatefulStack } from './stateful-stack.js';
 
 export type StatelessStackProps = StackProps & {
   readonly stateful: StatefulStack;
@@ -45,45 +45,16 @@ export type StatelessStackProps = StackProps & {
 /** Requests per second (steady, burst) across the stage, and per route below it. */
 export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
 
-type RouteLimits = { readonly rate: number; readonly burst: number };
 type FunctionSizing = { readonly timeout: Duration; readonly memorySize: number; readonly reservedConcurrency: number };
 
-/**
- * Per route: API throttling and the function's sizing. Reserved concurrency caps what one function can
- * take from the account (and what a flood of requests can cost); the sum is in the README.
- */
-export const ROUTE_LIMITS: Readonly<Record<string, RouteLimits & FunctionSizing>> = {
-  'GET /health': { rate: 5, burst: 10, timeout: Duration.seconds(3), memorySize: 256, reservedConcurrency: 2 },
-  'GET /v1/areas': { rate: 10, burst: 20, timeout: Duration.seconds(10), memorySize: 512, reservedConcurrency: 5 },
-  'POST /v1/alerts': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
-  'GET /v1/alerts': { rate: 20, burst: 40, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
-  'GET /v1/alerts/{alertId}': { rate: 20, burst: 40, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 20 },
-  'POST /v1/alerts/{alertId}/acknowledgements': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 10 },
-  'GET /v1/alerts/{alertId}/audit': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
-  'POST /v1/meetings': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'GET /v1/meetings': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
-  'GET /v1/meetings/{meetingId}': { rate: 10, burst: 20, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 5 },
-  'POST /v1/meetings/{meetingId}/responses': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'POST /v1/meetings/{meetingId}/schedule': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'POST /v1/meetings/{meetingId}/cancel': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'GET /v1/meetings/{meetingId}/calendar.ics': { rate: 5, burst: 10, timeout: Duration.seconds(10), memorySize: 256, reservedConcurrency: 3 },
-  'POST /v1/meetings/{meetingId}/record': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'PATCH /v1/meetings/{meetingId}/actions/{actionId}': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  'GET /v1/meetings/{meetingId}/audit': { rate: 5, burst: 10, timeout: Duration.seconds(15), memorySize: 512, reservedConcurrency: 3 },
-  $default: { rate: 5, burst: 10, timeout: Duration.seconds(3), memorySize: 256, reservedConcurrency: 2 },
-};
-
-/** The only routes without the JWT authorizer, and why each may be public. */
-const PUBLIC_ROUTES: Readonly<Record<string, string>> = {
-  'GET /health':
-    'A liveness probe for load balancers and uptime checks, which carry no token. It answers {"status":"ok"} and its function has no permission beyond writing its own log.',
-  $default:
-    'The catch-all route answers any path the API does not have with a 404 problem response, so unknown paths look the same with or without a token. Its function has no permission beyond writing its own log.',
-};
+/** A function's sizing as CDK takes it, from the route list's plain numbers. */
+export function sizingOf(sizing: Sizing): FunctionSizing {
+  return { timeout: Duration.seconds(sizing.timeoutSeconds), memorySize: sizing.memoryMb, reservedConcurrency: sizing.reservedConcurrency };
+}
 
 /** The consumer of a FIFO queue: few pollers; the event source's maximum concurrency equals its reservation. */
-export const AUDIT_CONSUMER_SIZING: FunctionSizing = { timeout: AUDIT_CONSUMER_TIMEOUT, memorySize: 256, reservedConcurrency: 2 };
-export const REFUSALS_SIZING: FunctionSizing = { timeout: Duration.seconds(30), memorySize: 256, reservedConcurrency: 2 };
+export const AUDIT_CONSUMER_SIZING: FunctionSizing = sizingOf(WORKERS['audit-consumer'].sizing);
+export const REFUSALS_SIZING: FunctionSizing = sizingOf(WORKERS['authorizer-refusals'].sizing);
 
 /**
  * The API's access log, one JSON object per request. Never a body or a query string (a cursor is opaque
@@ -138,9 +109,7 @@ export class StatelessStack extends Stack {
       AUDIT_TABLE: stateful.auditTable.tableName,
       IDEMPOTENCY_TABLE: stateful.idempotencyTable.tableName,
       MEETINGS_TABLE: stateful.meetingsTable.tableName,
-      KEY_SERVICE: 'kms',
       KMS_KEY_ID: stateful.contentKey.keyArn,
-      AUDIT_QUEUE: 'sqs',
       AUDIT_QUEUE_URL: stateful.auditQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME: 'mset-hub',
       POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
@@ -190,24 +159,18 @@ export class StatelessStack extends Stack {
 
     const routes = new Construct(this, 'Routes');
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of ROUTES) {
-      const limits = ROUTE_LIMITS[route.routeKey];
-      if (limits === undefined) throw new Error(`No limits declared for route ${route.routeKey}`);
-      const name = route.handler as FunctionName;
-      if (!(name in NEEDS)) throw new Error(`No permissions declared for handler ${name} (infra/permissions.ts)`);
-      if (functions.has(name)) throw new Error(`Handler ${name} serves two routes; give each route its own function`);
-      const { timeout, memorySize, reservedConcurrency } = limits;
-      const fn = new HubFunction(routes, pascal(name), { ...common, timeout, memorySize, reservedConcurrency, name });
+    for (const route of ROUTE_LIST) {
+      const name = route.handler;
+      const fn = new HubFunction(routes, pascal(name), { ...common, ...sizingOf(route.sizing), name });
       functions.set(name, fn);
       const httpRoute = this.route(routes, route, fn, authorizer);
       if (!route.authorized) {
-        const reason = PUBLIC_ROUTES[route.routeKey];
-        if (reason === undefined) throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
-        acknowledge(httpRoute, 'AwsSolutions-APIG4', reason);
+        if (route.publicReason === undefined) throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
+        acknowledge(httpRoute, 'AwsSolutions-APIG4', route.publicReason);
       }
       // Route settings name routes that must exist first.
       this.stage.node.addDependency(httpRoute);
-      routeSettings[route.routeKey] = { ThrottlingRateLimit: limits.rate, ThrottlingBurstLimit: limits.burst };
+      routeSettings[route.routeKey] = { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst };
     }
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', routeSettings);
     acknowledge(
@@ -287,7 +250,7 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
   }
 
-  private route(scope: Construct, route: RouteDefinition, fn: HubFunction, authorizer: HttpJwtAuthorizer): HttpRoute {
+  private route(scope: Construct, route: RouteDefinition & { readonly handler: HandlerName }, fn: HubFunction, authorizer: HttpJwtAuthorizer): HttpRoute {
     const integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.function);
     const routeKey = route.routeKey === '$default' ? HttpRouteKey.DEFAULT : parseRouteKey(route.routeKey);
     return new HttpRoute(scope, `Route${pascal(route.handler)}`, {

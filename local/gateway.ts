@@ -132,18 +132,18 @@ function compileRoutes(routes: ReadonlyArray<GatewayRoute>): RouteTable {
     }
     const parsed = /^([A-Z]+) (\/[^\s?#]*)$/.exec(route.routeKey);
     if (!parsed) throw new Error(`Route key ${route.routeKey} is not "METHOD /path" or "$default"`);
-    const segments = parsed[2]!
+    const segments = (parsed[2] ?? '')
       .slice(1)
       .split('/')
       .map((segment): Segment => {
         const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
-        if (param) return { param: param[1]! };
+        if (param?.[1] !== undefined) return { param: param[1] };
         if (segment.includes('{') || segment.includes('}')) {
           throw new Error(`Route key ${route.routeKey}: only whole-segment {params} are supported`);
         }
         return { literal: segment };
       });
-    compiled.push({ route, method: parsed[1]!, segments, functionName });
+    compiled.push({ route, method: parsed[1] ?? '', segments, functionName });
   }
   return { routes: compiled, fallback };
 }
@@ -168,8 +168,8 @@ function matchRoute(table: RouteTable, method: string, segments: readonly string
     const rank: number[] = [];
     let matches = true;
     for (let i = 0; i < segments.length && matches; i++) {
-      const pattern = compiled.segments[i]!;
-      const actual = segments[i]!;
+      const pattern = compiled.segments[i] as Segment;
+      const actual = segments[i] as string;
       if ('literal' in pattern) {
         matches = pattern.literal === actual;
         rank.push(1);
@@ -185,7 +185,7 @@ function matchRoute(table: RouteTable, method: string, segments: readonly string
   if (best !== undefined) {
     const pathParameters: Record<string, string> = {};
     best.compiled.segments.forEach((segment, i) => {
-      if ('param' in segment) pathParameters[segment.param] = segments[i]!;
+      if ('param' in segment) pathParameters[segment.param] = segments[i] ?? '';
     });
     return {
       compiled: best.compiled,
@@ -312,7 +312,7 @@ async function authorize(
 ): Promise<AuthorizationOutcome> {
   const value = header?.trim() ?? '';
   const bearer = /^bearer\s+(\S+)$/i.exec(value);
-  const token = bearer ? bearer[1]! : /^\S+$/.test(value) ? value : '';
+  const token = bearer ? (bearer[1] ?? '') : /^\S+$/.test(value) ? value : '';
   if (token === '') return { ok: false, challenge: 'Bearer' };
   try {
     return { ok: true, payload: await verifyToken(token) };
@@ -382,8 +382,8 @@ function buildEvent(parts: EventParts): APIGatewayProxyEventV2WithJWTAuthorizer 
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
-    const value = req.rawHeaders[i + 1]!;
+    const name = (req.rawHeaders[i] ?? '').toLowerCase();
+    const value = req.rawHeaders[i + 1] ?? '';
     // Hop-by-hop headers describe the client's connection to the gateway, which the function never sees.
     if (HOP_BY_HOP.has(name)) continue;
     if (name === 'cookie') {
@@ -440,7 +440,7 @@ function buildEvent(parts: EventParts): APIGatewayProxyEventV2WithJWTAuthorizer 
 /** API Gateway passes these media types as text and base64-encodes every other body. */
 function isTextual(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
-  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
+  const mediaType = (contentType.split(';')[0] ?? '').trim().toLowerCase();
   return (
     mediaType.startsWith('text/') ||
     mediaType === 'application/json' ||

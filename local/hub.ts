@@ -1,25 +1,34 @@
 /**
  * The local hub: the whole system in one process, with the same handler modules Lambda runs. dynalite
  * plays DynamoDB, the gateway plays API Gateway (JWT authorizer included), the in-process queue plays SQS
- * and feeds the same audit consumer, and the local key service plays KMS. This file is a composition
- * root for the process: it sets the configuration the functions' own root (functions/shared/wiring.ts)
- * reads, then loads the handlers. One hub per process, because the functions' adapters are per process,
- * as they are per Lambda container.
+ * and feeds the same audit consumer, the local key service plays KMS, and timers play EventBridge Scheduler.
+ * This file is the process's composition root: it builds a HubEnvironment with those twins plugged in and
+ * wires every function of the route list to it. Nothing is set on process.env, so one process may run
+ * several hubs, each with its own data directory and adapters.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ROUTES } from '../functions/routes.js';
-import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, type LocalDynamo, startDynalite } from './dynamodb.js';
+import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
+import type { Clock } from '../functions/core/ports.js';
+import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
+import { auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
+import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
-import { HANDLER_MODULES } from './handlers.js';
 import { LocalIdentityProvider } from './identity-provider.js';
+import { InProcessQueue } from './in-process-queue.js';
+import { lazyLocalKeyService } from './local-key-service.js';
+import { type RunningJobs, startJobs } from './jobs.js';
 
 export type HubOptions = {
   /** 0 picks a free port. */
   readonly port: number;
   readonly host?: string;
   readonly dataDir: string;
+  /** The hub's clock; the system clock unless a test or a trainer moves it. */
+  readonly clock?: Clock;
+  /** How often scheduled jobs run, overriding each job's own schedule (tests run them by hand instead: 0). */
+  readonly jobIntervalMs?: number;
 };
 
 export type Hub = {
@@ -27,89 +36,92 @@ export type Hub = {
   readonly dataDir: string;
   readonly dynamoEndpoint: string;
   readonly identity: LocalIdentityProvider;
+  /** The environment every function of this hub runs in. */
+  readonly environment: HubEnvironment;
+  /** The audit queue's twin: tests make it fail to show that nothing is released without an audit event. */
+  readonly auditQueue: InProcessQueue;
   /** Resolves when every audit event sent so far has been delivered to the consumer. */
   drainAudit(): Promise<void>;
   /** Audit messages the consumer gave up on (the local dead-letter queue). */
   auditDeadLetters(): readonly string[];
+  /** Runs a scheduled job now, as its timer would. */
+  runJob(name: string): Promise<unknown>;
   stop(): Promise<void>;
 };
 
-let running = false;
-
 export async function startHub(options: HubOptions): Promise<Hub> {
-  if (running) throw new Error('One hub per process: its functions share per-process adapters');
-  running = true;
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const dynamo = await startDynalite(dataDir);
-  const admin = localDynamoClient(dynamo.endpoint);
-  await ensureTables(admin);
-  admin.destroy();
-
-  Object.assign(process.env, {
-    ALERTS_TABLE: LOCAL_TABLE_NAMES.alerts,
-    AUDIT_TABLE: LOCAL_TABLE_NAMES.audit,
-    IDEMPOTENCY_TABLE: LOCAL_TABLE_NAMES.idempotency,
-    MEETINGS_TABLE: LOCAL_TABLE_NAMES.meetings,
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    AWS_REGION: 'eu-west-2',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    KEY_SERVICE: 'local',
-    AUDIT_QUEUE: 'in-process',
-    HUB_DATA_DIR: dataDir,
-    // CloudWatch metrics mean nothing on one machine; the same code emits them on AWS.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
-
-  // Loaded only now: the handler modules build their adapters from the configuration at import.
-  const wiring = await import('../functions/shared/wiring.js');
-  const consumer = await import('../functions/handlers/audit-consumer.js');
-  const queue = wiring.inProcessAuditQueue();
-  queue.subscribe((event: SQSEvent): Promise<SQSBatchResponse> => consumer.handler(event, lambdaContext('audit-consumer')));
-
-  const identity = await LocalIdentityProvider.open(dataDir);
-  const routes: GatewayRoute[] = await Promise.all(
-    ROUTES.map(async (route) => {
-      const load = HANDLER_MODULES[route.handler];
-      if (load === undefined) throw new Error(`No handler module for ${route.routeKey}`);
-      const module = await load();
-      return { routeKey: route.routeKey, authorized: route.authorized, handler: module.handler, functionName: `mset-hub-${route.handler}` };
-    }),
-  );
-
-  let gateway: RunningGateway;
+  const dynamoClient = localDynamoClient(dynamo.endpoint);
+  const stopping: Array<() => Promise<void> | void> = [() => dynamo.close()];
+  const stopAll = async () => {
+    for (const step of stopping.reverse()) await step();
+  };
   try {
-    gateway = await startGateway({
+    await ensureTables(dynamoClient);
+    const auditQueue = new InProcessQueue({ queueName: 'mset-hub-audit.fifo' });
+    const environment: HubEnvironment = {
+      config: { region: 'eu-west-2', tables: LOCAL_TABLE_NAMES },
+      clock: options.clock ?? systemClock,
+      ids: randomIds,
+      adapters: { documentClient: documentClientFor(dynamoClient), keyService: lazyLocalKeyService(dataDir), auditQueue },
+    };
+    stopping.push(() => dynamoClient.destroy());
+
+    const consumer = (await WORKERS['audit-consumer'].load()).wire(environment);
+    auditQueue.subscribe(
+      (event: SQSEvent) => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>,
+    );
+    stopping.push(async () => {
+      await auditQueue.drain();
+      auditQueue.close();
+    });
+
+    const identity = await LocalIdentityProvider.open(dataDir);
+    const routes: GatewayRoute[] = await Promise.all(
+      ROUTE_LIST.map(async (route) => ({
+        routeKey: route.routeKey,
+        authorized: route.authorized,
+        handler: (await route.load()).wire(environment),
+        functionName: `mset-hub-${route.handler}`,
+      })),
+    );
+    const audit = auditRecorder(environment);
+    const jobs: RunningJobs = await startJobs({
+      environment,
+      ...(options.jobIntervalMs === undefined ? {} : { intervalMs: options.jobIntervalMs }),
+      context: lambdaContext,
+    });
+    stopping.push(() => jobs.stop());
+
+    const gateway: RunningGateway = await startGateway({
       port: options.port,
       ...(options.host === undefined ? {} : { host: options.host }),
       routes,
       verifyToken: (token) => identity.verify(token),
       // API Gateway rejects these before any function runs; the hub records them as refused attempts.
-      onUnauthorized: (attempt) => wiring.auditRecorder().unauthenticated(attempt.requestId, attempt.routeKey),
+      onUnauthorized: (attempt) => audit.unauthenticated(attempt.requestId, attempt.routeKey),
     });
+    stopping.push(() => gateway.close());
+
+    return {
+      url: gateway.url,
+      dataDir,
+      dynamoEndpoint: dynamo.endpoint,
+      identity,
+      environment,
+      auditQueue,
+      drainAudit: () => auditQueue.drain(),
+      auditDeadLetters: () => auditQueue.deadLetters(),
+      runJob: (name) => jobs.run(name),
+      stop: stopAll,
+    };
   } catch (error) {
-    await dynamo.close();
-    running = false;
+    await stopAll();
     throw error;
   }
-
-  return {
-    url: gateway.url,
-    dataDir,
-    dynamoEndpoint: dynamo.endpoint,
-    identity,
-    drainAudit: () => queue.drain(),
-    auditDeadLetters: () => queue.deadLetters(),
-    stop: async () => {
-      await gateway.close();
-      await queue.drain();
-      queue.close();
-      wiring.documentClient().destroy();
-      await dynamo.close();
-      running = false;
-    },
-  };
 }
 
 function lambdaContext(name: string): Context {

@@ -2,8 +2,11 @@
  * `npm start`: the local hub at http://localhost:3000 (PORT overrides), state under .data/ (HUB_DATA_DIR
  * overrides), with ready tokens for the walkthrough's three people.
  */
-import { startHub } from './hub.js';
-import { PERSONAS } from './personas.js';
+// CloudWatch metrics mean nothing on one machine (the same code emits them on AWS); read when the metrics
+// module loads, so set before the hub's modules are imported.
+process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+const { startHub } = await import('./hub.js');
+const { PERSONAS } = await import('./personas.js');
 
 const port = Number.parseInt(process.env['PORT'] ?? '3000', 10);
 const dataDir = process.env['HUB_DATA_DIR'] ?? '.data';

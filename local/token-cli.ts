@@ -24,26 +24,32 @@ type Request = {
   expiresInSeconds?: number;
 };
 
-function parseRequest(argv: string[]): Request {
-  let values;
+/** A parse error from the options is the user's mistake, shown as usage, not a crash. */
+function parseOrUsage<T>(parse: () => T): T {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        area: { type: 'string' },
-        role: { type: 'string', multiple: true },
-        agency: { type: 'string' },
-        sub: { type: 'string' },
-        name: { type: 'string' },
-        'expires-in': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    return parse();
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+function parseRequest(argv: string[]): Request {
+  const values = parseOrUsage(() =>
+    parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          area: { type: 'string' },
+          role: { type: 'string', multiple: true },
+          agency: { type: 'string' },
+          sub: { type: 'string' },
+          name: { type: 'string' },
+          'expires-in': { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+  ).values;
   if (values.help) throw new UsageError('');
   const area = AreaId.safeParse(values.area ?? '');
   if (!area.success) throw new UsageError('--area must be a kebab-case area id, e.g. northumberland');

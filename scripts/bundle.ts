@@ -19,6 +19,8 @@ export type FunctionBundle = {
   readonly bytes: number;
   /** Median over IMPORT_RUNS fresh processes of the time `await import(bundle)` took. */
   readonly importMs: number;
+  /** Every source file esbuild put in the bundle, relative to the repository root. */
+  readonly inputs: readonly string[];
 };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,15 +51,13 @@ export function lambdaBuildOptions(): BuildOptions {
   };
 }
 
-/** Configuration the handlers parse at import (functions/shared/config.ts), with harmless AWS values. */
+/** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */
 export const IMPORT_ENV: Readonly<Record<string, string>> = {
   ALERTS_TABLE: 'mset-hub-alerts',
   AUDIT_TABLE: 'mset-hub-audit',
   IDEMPOTENCY_TABLE: 'mset-hub-idempotency',
   MEETINGS_TABLE: 'mset-hub-meetings',
-  KEY_SERVICE: 'kms',
   KMS_KEY_ID: 'dummy',
-  AUDIT_QUEUE: 'sqs',
   AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/x.fifo',
   AWS_REGION: 'eu-west-2',
   AWS_EC2_METADATA_DISABLED: 'true',
@@ -78,22 +78,24 @@ export async function bundleFunctions(outDir: string, options: { measureImport?:
   await mkdir(dir, { recursive: true });
   const names = await handlerNames();
   // One build per function, as each Lambda gets its own bundle (no shared chunks).
-  await Promise.all(
-    names.map((name) =>
-      build({
+  const inputs = await Promise.all(
+    names.map(async (name) => {
+      const { metafile } = await build({
         ...lambdaBuildOptions(),
         entryPoints: [join(HANDLERS_DIR, `${name}.ts`)],
         outfile: join(dir, name, 'index.mjs'),
         absWorkingDir: ROOT,
-      }),
-    ),
+        metafile: true,
+      });
+      return Object.keys(metafile?.inputs ?? {}).sort();
+    }),
   );
   const results: FunctionBundle[] = [];
   // Sequential, so the processes do not compete for the CPU and distort each other's times.
-  for (const name of names) {
+  for (const [index, name] of names.entries()) {
     const file = join(dir, name, 'index.mjs');
     const { size } = await stat(file);
-    results.push({ name, bytes: size, importMs: measureImport ? await medianImportMs(file) : Number.NaN });
+    results.push({ name, bytes: size, importMs: measureImport ? await medianImportMs(file) : Number.NaN, inputs: inputs[index] ?? [] });
   }
   return results;
 }

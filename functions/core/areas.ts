@@ -1,14 +1,17 @@
 /**
- * The directory of local areas. Areas are data, not code (domain.md): onboarding an area edits
- * ../data/areas.json, and this class refuses a file whose references do not resolve, so a typo fails at
- * start-up rather than when a child's alert is routed.
+ * The directory of local areas. Areas are data, not code, so a new area joins without a code change:
+ * onboarding an area edits ../data/areas.json, and this class refuses a file whose references do not
+ * resolve, so a typo fails at start-up rather than when a child's alert is routed.
  */
 import { AreaDirectoryFile, type AckDeadline, type Area } from '../../contracts/areas.js';
 import type { RiskLevel } from '../../contracts/alerts.js';
 // A static import, not a read from disk, so esbuild inlines the directory into each Lambda bundle.
 import bundledAreas from '../data/areas.json' with { type: 'json' };
 
-/** domain.md "Acknowledgement deadline by risk": used wherever an area has not set its own. */
+/**
+ * The default time a receiving area has to acknowledge an alert, by risk level: 4 hours for significant,
+ * 1 working day for moderate, 3 working days for emerging. Used wherever an area has not set its own.
+ */
 export const DEFAULT_ACK_DEADLINES: Readonly<Record<RiskLevel, AckDeadline>> = Object.freeze({
   SIGNIFICANT: Object.freeze({ unit: 'hours', value: 4 }),
   MODERATE: Object.freeze({ unit: 'workingDays', value: 1 }),

@@ -3,7 +3,7 @@
  * and for every refusal; an event that cannot be enqueued fails the request (the adapter throws
  * DependencyUnavailableError), so nothing leaves the hub unrecorded.
  */
-import type { AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
+import type { AccessHistoryEntry, AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
 import type { Caller } from '../../contracts/identity.js';
 import { CompensationFailedError, ForbiddenError, NotFoundError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
@@ -116,7 +116,7 @@ function resourceOf(target: AuditTarget | undefined): { alertId?: string; meetin
 }
 
 /** An audit event as an access history shows it; `detail` is what the reader may see of the event's. */
-export function historyEntry(event: AuditEvent, detail: AuditDetail | undefined = event.detail) {
+export function historyEntry(event: AuditEvent, detail: AuditDetail | undefined = event.detail): AccessHistoryEntry {
   return {
     occurredAt: event.occurredAt,
     action: event.action,

@@ -6,18 +6,18 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AuditEvent } from '../../contracts/audit.js';
+import { worker } from '../shared/function.js';
 import { errorNames, logger } from '../shared/logger.js';
 import { auditStore } from '../shared/wiring.js';
 
-const store = auditStore();
-
-async function storeEvent(record: SQSRecord): Promise<void> {
+export const { handler, wire } = worker((env) => {
+  const store = auditStore(env);
   // A body that is not an audit event can never succeed; it fails until the redrive policy dead-letters it.
-  const event = AuditEvent.parse(JSON.parse(record.body));
-  await store.put(event);
-}
+  const storeEvent = async (record: SQSRecord): Promise<void> => store.put(AuditEvent.parse(JSON.parse(record.body)));
+  return (event: SQSEvent, context: Context) => storeBatch(event, context, storeEvent);
+});
 
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+async function storeBatch(event: SQSEvent, context: Context, storeEvent: (record: SQSRecord) => Promise<void>): Promise<SQSBatchResponse> {
   const processor = new SqsFifoPartialProcessorAsync();
   const response = await processPartialResponse(event, storeEvent, processor, {
     context,

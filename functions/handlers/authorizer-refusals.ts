@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import * as z from 'zod';
+import type { AuditRecorder } from '../core/audit.js';
+import { worker } from '../shared/function.js';
 import { errorNames, logger } from '../shared/logger.js';
 import { auditRecorder } from '../shared/wiring.js';
-
-const audit = auditRecorder();
 
 /** The fields of the access log format infra/ configures that this function reads. */
 const AccessLogLine = z.object({
@@ -26,7 +26,12 @@ const AccessLogLine = z.object({
 
 type LogsPayload = { logEvents: { id: string; timestamp: number; message: string }[] };
 
-export async function handler(event: CloudWatchLogsEvent): Promise<void> {
+export const { handler, wire } = worker((env) => {
+  const audit = auditRecorder(env);
+  return (event: CloudWatchLogsEvent) => recordRefusals(audit, event);
+});
+
+async function recordRefusals(audit: AuditRecorder, event: CloudWatchLogsEvent): Promise<void> {
   const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as LogsPayload;
   let skipped = 0;
   for (const logEvent of payload.logEvents) {

@@ -7,17 +7,15 @@ import { httpRoute } from '../shared/http/route.js';
 import { countSuccess } from '../shared/metrics.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, workingCalendars } from '../shared/wiring.js';
 
-const deps = {
-  alerts: alertRepository(),
-  audit: auditRecorder(),
-  keys: keyService(),
+export const { handler, wire } = httpRoute({ body: true, needs: {
+  alerts: alertRepository,
+  audit: auditRecorder,
+  keys: keyService,
   clock,
   ids,
-  areas: areaDirectory(),
-  calendars: workingCalendars(),
-};
-
-export const handler = httpRoute({ body: true }, async ({ context, json }) => {
+  areas: areaDirectory,
+  calendars: workingCalendars,
+} }, async ({ context, json, deps }) => {
   const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
   countSuccess('AlertsCreated');
   return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });

@@ -2,4 +2,4 @@
 import { jsonResponse } from '../shared/http/problem.js';
 import { publicRoute } from '../shared/http/public-route.js';
 
-export const handler = publicRoute(async () => jsonResponse(200, { status: 'ok' }));
+export const { handler, wire } = publicRoute(async () => jsonResponse(200, { status: 'ok' }));

@@ -3,8 +3,6 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { areaDirectory } from '../shared/wiring.js';
 
-const items = areaDirectory()
-  .list()
-  .map(({ ackDeadlines: _deadlines, ...area }) => area);
-
-export const handler = httpRoute({}, async () => jsonResponse(200, { items }));
+export const { handler, wire } = httpRoute({ needs: { areas: areaDirectory } }, async ({ deps }) =>
+  jsonResponse(200, { items: deps.areas.list().map(({ ackDeadlines: _deadlines, ...area }) => area) }),
+);

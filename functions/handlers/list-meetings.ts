@@ -6,9 +6,7 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
 
-const deps = { meetings: meetingRepository(), audit: auditRecorder(), clock };
-
-export const handler = httpRoute({}, async ({ event, context }) => {
+export const { handler, wire } = httpRoute({ needs: { meetings: meetingRepository, audit: auditRecorder, clock } }, async ({ event, context, deps }) => {
   const query = parseInput(ListMeetingsQuery, event.queryStringParameters ?? {}, 'query');
   return jsonResponse(200, await listMeetings(deps, context, query));
 });

@@ -2,7 +2,7 @@
 import { problemResponse } from '../shared/http/problem.js';
 import { publicRoute } from '../shared/http/public-route.js';
 
-export const handler = publicRoute(async (event) =>
+export const { handler, wire } = publicRoute(async (event) =>
   problemResponse({
     type: 'about:blank',
     title: 'Not Found',

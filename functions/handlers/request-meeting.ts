@@ -6,17 +6,15 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, meetingRepository } from '../shared/wiring.js';
 
-const deps = {
-  meetings: meetingRepository(),
-  alerts: alertRepository(),
-  audit: auditRecorder(),
-  keys: keyService(),
+export const { handler, wire } = httpRoute({ body: true, needs: {
+  meetings: meetingRepository,
+  alerts: alertRepository,
+  audit: auditRecorder,
+  keys: keyService,
   clock,
   ids,
-  areas: areaDirectory(),
-};
-
-export const handler = httpRoute({ body: true }, async ({ context, json }) => {
+  areas: areaDirectory,
+} }, async ({ context, json, deps }) => {
   const created = await requestMeeting(deps, context, parseInput(RequestMeetingRequest, json, 'body'));
   return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
 });

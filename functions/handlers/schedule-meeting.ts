@@ -7,9 +7,7 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
 
-const deps = { meetings: meetingRepository(), audit: auditRecorder(), clock };
-
-export const handler = httpRoute({ body: true }, async ({ event, context, json }) => {
+export const { handler, wire } = httpRoute({ body: true, needs: { meetings: meetingRepository, audit: auditRecorder, clock } }, async ({ event, context, json, deps }) => {
   const request = parseInput(ScheduleMeetingRequest, json, 'body');
   const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_SCHEDULE');
   return jsonResponse(200, await scheduleMeeting(deps, context, meetingId, request));

@@ -4,6 +4,7 @@
  * dependency, any of which may carry child content.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 
 export const logger = new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'mset-hub' });
 
@@ -16,4 +17,12 @@ export function errorNames(error: unknown): string[] {
     current = current.cause;
   }
   return names;
+}
+
+/**
+ * Powertools' middleware for every function: each log line of an invocation carries cold_start,
+ * function_request_id and, on AWS, xray_trace_id, so one request's lines can be found together.
+ */
+export function lambdaContextLogging() {
+  return injectLambdaContext(logger, { resetKeys: true });
 }

@@ -1,10 +1,16 @@
 /**
- * The composition root: the one place that decides which adapter serves each port, from configuration.
- * Each getter builds its adapter once per container (clients outside the handler, as Lambda rewards) and
+ * The composition root: the one place that decides which adapter serves each port. A function runs in a
+ * HubEnvironment: the configuration, a clock and an id source, and optionally adapters that replace the AWS
+ * ones. On Lambda the environment comes from process.env and replaces nothing, so only AWS adapters are
+ * built; the local hub makes its own environment and plugs in its twins (dynalite's client, the in-process
+ * queue, the local key service) through `adapters`. Nothing here or in a handler asks where it runs, and no
+ * local twin is imported from this side, so none reaches a Lambda bundle.
+ *
+ * A Lambda function's environment is built by ./lambda-environment.ts; the local hub builds its own.
+ *
+ * Each getter builds its adapter once per environment (clients outside the handler, as Lambda rewards) and
  * only when a function asks for it, so a function that never decrypts never loads the KMS client.
- * Nothing else in the hub asks where it is running.
  */
-import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
@@ -12,80 +18,96 @@ import { DynamoAlertStore } from '../adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
 import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
+import type { TableNames } from '../adapters/dynamodb/tables.js';
 import { createKmsClient, KmsKeyService } from '../adapters/kms/kms-key-service.js';
-import { InProcessAuditTrail, InProcessQueue } from '../adapters/local/in-process-queue.js';
-import { LocalKeyService } from '../adapters/local/local-key-service.js';
-import { createSqsClient, SqsAuditTrail } from '../adapters/sqs/sqs-audit-trail.js';
+import { QueueAuditTrail } from '../adapters/queue-audit-trail.js';
+import type { MessageQueue } from '../adapters/queue.js';
+import { createSqsClient, SqsQueue } from '../adapters/sqs/sqs-queue.js';
 import { AreaDirectory } from '../core/areas.js';
 import { AuditRecorder } from '../core/audit.js';
 import { WorkingCalendars } from '../core/deadlines.js';
-import type { AuditTrail, Clock, EncryptionContext, IdGenerator, KeyService } from '../core/ports.js';
-import { config } from './config.js';
+import type { Clock, IdGenerator, KeyService } from '../core/ports.js';
+
+export type HubConfig = {
+  readonly region: string;
+  readonly tables: TableNames;
+  /** The content key (KMS key id or ARN); needed unless a key service is plugged in. */
+  readonly contentKeyId?: string;
+  /** Needed unless an audit queue is plugged in. */
+  readonly auditQueueUrl?: string;
+};
+
+/** Adapters that replace the AWS ones: where the local hub's twins plug in. */
+export type AdapterOverrides = {
+  /** A client for another implementation of the DynamoDB API (dynalite). */
+  readonly documentClient?: DynamoDBDocumentClient;
+  readonly keyService?: KeyService;
+  readonly auditQueue?: MessageQueue;
+};
+
+export type HubEnvironment = {
+  readonly config: HubConfig;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly adapters?: AdapterOverrides;
+};
+
+/** A getter of one adapter: built on first use in an environment, then the same object for it. */
+export type Getter<T> = (env: HubEnvironment) => T;
 
 /**
- * Each getter below is marked pure so esbuild can drop the ones a function never calls, and with them
- * their adapters and AWS clients: without the mark a module-level call is kept for its possible effects,
- * and every bundle would carry every client (test/bench/bundle-budget.test.ts checks this).
+ * Each getter below is marked pure so esbuild can drop the ones a function never names, and with them their
+ * adapters and AWS clients: without the mark a module-level call is kept for its possible effects, and every
+ * bundle would carry every client (the bundle budget test checks this).
  */
-function once<T>(create: () => T): () => T {
-  let value: T | undefined;
-  return () => {
-    value ??= create();
+function perEnvironment<T>(create: (env: HubEnvironment) => T): Getter<T> {
+  const built = new WeakMap<HubEnvironment, T>();
+  return (env) => {
+    if (built.has(env)) return built.get(env) as T;
+    const value = create(env);
+    built.set(env, value);
     return value;
   };
 }
 
-export const clock: Clock = { now: () => new Date() };
-export const ids: IdGenerator = { newId: () => randomUUID() };
+function required(value: string | undefined, name: string): string {
+  if (value === undefined) throw new TypeError(`${name} is not configured`);
+  return value;
+}
 
-export const areaDirectory = /* @__PURE__ */ once(() => AreaDirectory.fromBundledData());
-export const workingCalendars = /* @__PURE__ */ once(() => WorkingCalendars.fromBundledData());
+export const clock: Getter<Clock> = (env) => env.clock;
+export const ids: Getter<IdGenerator> = (env) => env.ids;
+export const areaDirectory = /* @__PURE__ */ perEnvironment(() => AreaDirectory.fromBundledData());
+export const workingCalendars = /* @__PURE__ */ perEnvironment(() => WorkingCalendars.fromBundledData());
 
-export const documentClient = /* @__PURE__ */ once(() => {
-  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
-  const client = new DynamoDBClient({
-    ...awsClientConfig(AWS_REGION),
-    // Another implementation of the DynamoDB API (dynalite) takes any credentials; AWS uses the role's.
-    ...(DYNAMODB_ENDPOINT === undefined
-      ? {}
-      : { endpoint: DYNAMODB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  });
+/** Marshalling options every DynamoDB document client in the hub shares, AWS's and a twin's alike. */
+export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-});
+}
 
-export const alertRepository = /* @__PURE__ */ once(() => new DynamoAlertStore(documentClient(), config().ALERTS_TABLE));
-export const auditStore = /* @__PURE__ */ once(() => new DynamoAuditStore(documentClient(), config().AUDIT_TABLE));
-export const meetingRepository = /* @__PURE__ */ once(() => new DynamoMeetingStore(documentClient(), config().MEETINGS_TABLE));
-export const idempotencyStore = /* @__PURE__ */ once(() => new DynamoIdempotencyStore(documentClient(), config().IDEMPOTENCY_TABLE));
+export const documentClient = /* @__PURE__ */ perEnvironment(
+  (env) => env.adapters?.documentClient ?? documentClientFor(new DynamoDBClient(awsClientConfig(env.config.region))),
+);
 
-/** The local hub's queue, shared by every producer in the process and its one consumer. */
-export const inProcessAuditQueue = /* @__PURE__ */ once(() => new InProcessQueue({ queueName: 'mset-hub-audit.fifo' }));
+export const alertRepository = /* @__PURE__ */ perEnvironment((env) => new DynamoAlertStore(documentClient(env), env.config.tables.alerts));
+export const auditStore = /* @__PURE__ */ perEnvironment((env) => new DynamoAuditStore(documentClient(env), env.config.tables.audit));
+export const meetingRepository = /* @__PURE__ */ perEnvironment((env) => new DynamoMeetingStore(documentClient(env), env.config.tables.meetings));
+export const idempotencyStore = /* @__PURE__ */ perEnvironment(
+  (env) => new DynamoIdempotencyStore(documentClient(env), env.config.tables.idempotency),
+);
 
-export const auditTrail = /* @__PURE__ */ once((): AuditTrail => {
-  const { AUDIT_QUEUE, AUDIT_QUEUE_URL, AWS_REGION } = config();
-  return AUDIT_QUEUE === 'in-process'
-    ? new InProcessAuditTrail(inProcessAuditQueue())
-    : new SqsAuditTrail({ client: createSqsClient(AWS_REGION), queueUrl: AUDIT_QUEUE_URL as string });
-});
+export const auditTrail = /* @__PURE__ */ perEnvironment(
+  (env) =>
+    new QueueAuditTrail(
+      env.adapters?.auditQueue ??
+        new SqsQueue({ client: createSqsClient(env.config.region), queueUrl: required(env.config.auditQueueUrl, 'The audit queue URL') }),
+    ),
+);
 
-export const auditRecorder = /* @__PURE__ */ once(() => new AuditRecorder(auditTrail(), clock, ids));
+export const auditRecorder = /* @__PURE__ */ perEnvironment((env) => new AuditRecorder(auditTrail(env), env.clock, env.ids));
 
-export const keyService = /* @__PURE__ */ once((): KeyService => {
-  const { KEY_SERVICE, KMS_KEY_ID, AWS_REGION, HUB_DATA_DIR } = config();
-  if (KEY_SERVICE === 'kms') return new KmsKeyService({ client: createKmsClient(AWS_REGION), keyId: KMS_KEY_ID as string });
-  // The local key service reads its master key from disk on first use; a failed read is tried again on
-  // the next request rather than remembered.
-  let opening: Promise<LocalKeyService> | undefined;
-  const open = () => {
-    opening ??= LocalKeyService.open(HUB_DATA_DIR).catch((error: unknown) => {
-      opening = undefined;
-      throw error;
-    });
-    return opening;
-  };
-  return {
-    generateDataKey: async (context: EncryptionContext) => (await open()).generateDataKey(context),
-    decryptDataKey: async (encrypted: Uint8Array, context: EncryptionContext) =>
-      (await open()).decryptDataKey(encrypted, context),
-  };
-});
+export const keyService = /* @__PURE__ */ perEnvironment(
+  (env): KeyService =>
+    env.adapters?.keyService ??
+    new KmsKeyService({ client: createKmsClient(env.config.region), keyId: required(env.config.contentKeyId, 'The content key id') }),
+);

@@ -11,11 +11,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.js';
+import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
 import { type FunctionName, NEEDS } from '../../infra/permissions.js';
 import { bundleFunctions, type FunctionBundle } from '../../scripts/bundle.js';
 
 const BUDGET_BYTES = 700 * 1024;
+const FUNCTION_NAMES = [...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)].sort();
+/** Functions that change data map a failed undo to CompensationFailedError; a route with a body does. */
+const WITH_ERRORS = ['create-alert', 'acknowledge-alert', 'record-meeting', 'update-meeting-action'];
 const WITHOUT_KMS = (Object.keys(NEEDS) as FunctionName[]).filter((name) => !NEEDS[name].some((need) => need.kind === 'content')).sort();
 
 let outDir: string;
@@ -31,9 +34,26 @@ afterAll(async () => {
 });
 
 describe('function bundles', () => {
-  it('exist for every route handler, the audit consumer and the authorizer-refusals function', () => {
-    const expected = new Set([...ROUTES.map((route) => route.handler), 'audit-consumer', 'authorizer-refusals']);
+  it('exist for every function of the route list, and for nothing else', () => {
+    const expected = new Set([...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)]);
     expect(new Set(bundles.map((bundle) => bundle.name))).toEqual(expected);
+  });
+
+  it.each(FUNCTION_NAMES)('%s carries no local twin: nothing from local/, no dynalite, no local credentials', async (name) => {
+    const bundle = bundles.find((candidate) => candidate.name === name);
+    expect(bundle?.inputs.length).toBeGreaterThan(0);
+    const local = (bundle?.inputs ?? []).filter((input) => input.startsWith('local/') || input.includes('dynalite'));
+    expect(local).toEqual([]);
+    const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+    // The in-process queue's sender id and the dummy credentials dynalite takes.
+    expect(code).not.toContain('AIDALOCALHUBSENDER00');
+    expect(code).not.toMatch(/accessKeyId:\s*"local"/);
+  });
+
+  it.each(WITH_ERRORS)('%s names its errors literally, so CompensationFailedError survives minification', async (name) => {
+    const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+    expect(code).toContain('"CompensationFailedError"');
+    expect(code).toContain('"DependencyUnavailableError"');
   });
 
   it('are each under 700 KB minified', () => {

@@ -579,8 +579,7 @@ describe('when the audit queue is down', () => {
     const created = await hub.call('POST', '/v1/alerts', { token: sender, body: sampleAlert(['redcar-and-cleveland']) });
     const id = created.json.alertId as string;
     await hub.drainAudit();
-    const wiring = await import('../../functions/shared/wiring.js');
-    const send = vi.spyOn(wiring.inProcessAuditQueue(), 'send').mockRejectedValue(new Error('queue unavailable'));
+    const send = vi.spyOn(hub.auditQueue, 'send').mockRejectedValue(new Error('queue unavailable'));
 
     // Act
     let down: Record<string, Awaited<ReturnType<TestHub['call']>>>;

@@ -1,8 +1,8 @@
 /**
  * Who may do what, over HTTP: every authorized route × four areas (sender, recipient, two unrelated, one of
  * them in another jurisdiction) × every role (and multi-role and role-less tokens), each combination a named
- * test with the exact status the rules of issue #2 item 6 give. The expectations are written here from the
- * issue's text, not imported from the product's permission table, so a change there has to be matched here.
+ * test with the exact status the access rules give. The expectations are written here from those rules,
+ * not imported from the product's permission table, so a change there has to be matched here.
  * Then: tokens the gateway or the handler must refuse (401), the no-leak rule for unrelated areas, and the
  * refusals on record.
  */
@@ -12,7 +12,7 @@ import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb'
 import { type CryptoKey, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../contracts/identity.js';
-import { ROUTES } from '../../functions/routes.js';
+import { ROUTE_LIST } from '../../functions/routes.js';
 import { localDynamoClient } from '../../local/dynamodb.js';
 import { expectGatewayRefusal, expiredToken, matrixCases, rightsOf, roleSets } from '../support/authorization.js';
 import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
@@ -31,11 +31,11 @@ const ROLE_SETS = roleSets(['police', 'coordinator']);
  * matrix in meetings-authorization.test.ts). A route added later fails `expectedStatus` or the coverage test.
  */
 const isMeetingRoute = (routeKey: string) => routeKey.includes(' /v1/meetings');
-const ROUTE_KEYS = ROUTES.filter(
+const ROUTE_KEYS = ROUTE_LIST.filter(
   (route) => route.routeKey !== 'GET /health' && route.routeKey !== '$default' && !isMeetingRoute(route.routeKey),
 ).map((route) => route.routeKey);
 
-// Issue #2 item 6, in its own words.
+// The access rules, written out independently of the code.
 const MAY: Record<'create' | 'read' | 'acknowledge' | 'history', readonly Role[]> = {
   create: ['police', 'coordinator', 'chair'],
   read: ['police', 'coordinator', 'chair', 'practitioner'],
@@ -129,7 +129,7 @@ async function request(routeKey: string, area: string, token: string | undefined
 describe('the matrix: route × area × role', () => {
   it('covers every authorized route of functions/routes.ts', () => {
     // Assess
-    expect(ROUTE_KEYS).toHaveLength(ROUTES.filter((route) => route.authorized && !isMeetingRoute(route.routeKey)).length);
+    expect(ROUTE_KEYS).toHaveLength(ROUTE_LIST.filter((route) => route.authorized && !isMeetingRoute(route.routeKey)).length);
     expect(CASES).toHaveLength(ROUTE_KEYS.length * AREAS.length * ROLE_SETS.length);
   });
 

@@ -1,8 +1,8 @@
 /**
- * Bad input over HTTP: problem details for each kind of mistake (issue #2 item 9), then fast-check
- * properties over generated bad bodies, headers, paths and methods on every route: never a 5xx, every 4xx a
- * problem document (or, for the gateway's own refusals, API Gateway's `{"message"}`), and every problem's
- * `status` the HTTP status.
+ * Bad input over HTTP: problem details (RFC 9457, with field paths) for each kind of mistake, then
+ * fast-check properties over generated bad bodies, headers, paths and methods on every route: never a 5xx,
+ * every 4xx a problem document (or, for the gateway's own refusals, API Gateway's `{"message"}`), and every
+ * problem's `status` the HTTP status.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,7 +218,7 @@ describe('problem details for each mistake', () => {
       { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_C', consent: { status: 'OBTAINED' }, handling: { code: 'P' }, expiresAt: '2027-01-01T00:00:00' } },
     ],
     ['the date of birth is in the future', 'child.dateOfBirth', { child: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2999-01-01' } }],
-    ['the risk level is "low" (never low: action 11)', 'risk.level', { risk: { level: 'LOW', exploitation: ['CSE'], summary: 'Synthetic' } }],
+    ['the risk level is "low" (the risk scale has no low level: no exploitation risk is called low)', 'risk.level', { risk: { level: 'LOW', exploitation: ['CSE'], summary: 'Synthetic' } }],
     ['a scope is repeated', 'recipients.0.scopes', { recipients: [{ area: 'gateshead', scopes: ['RISK', 'RISK'] }] }],
     ['a string is only spaces', 'voice', { voice: '   ' }],
   ])('422 when %s, at %s', async (_label, path, overrides) => {

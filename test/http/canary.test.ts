@@ -10,6 +10,10 @@ import { canaryKit, captureOutput, readFilesUnder, recorder, scanEveryTable, sta
 import type { TestHub, TestResponse } from '../support/hub.js';
 
 // ---- capture every byte this process logs, from before the hub starts ----
+// Every level is logged and searched; set before any module creates the logger.
+vi.hoisted(() => {
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
+});
 const output = captureOutput();
 const { logged } = output;
 

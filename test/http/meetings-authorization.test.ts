@@ -1,8 +1,8 @@
 /**
  * Who may do what with a meeting, over HTTP: every meeting route × four areas (the requester, two invited
  * areas, one outsider) × every role (and multi-role and role-less tokens), each combination a named test
- * with the exact status that issue #4 items 1-6 give. The expectations are written here from the issue's
- * words, not imported from functions/core/meetings/permissions.ts, so a change there must be matched here.
+ * with the exact status the meeting access rules give. The expectations are written here from those rules,
+ * not imported from functions/core/meetings/permissions.ts, so a change there must be matched here.
  *
  * A case that should succeed gets a meeting of its own in the state its step needs, so a state rule's 409
  * cannot stand in for a 201. A case that should be refused is run against a meeting whose state would
@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../contracts/identity.js';
-import { ROUTES } from '../../functions/routes.js';
+import { ROUTE_LIST } from '../../functions/routes.js';
 import { expectGatewayRefusal, expiredToken, matrixCases, rightsOf, roleSets } from '../support/authorization.js';
 import { isoDay, sampleMeeting, slotIn, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
@@ -26,11 +26,11 @@ const AREAS: ReadonlyArray<{ area: string; relation: Relation }> = [
 const ROLE_SETS = roleSets(['police', 'chair']);
 
 /** Every meeting route of functions/routes.ts: a route added later fails `expectedStatus`. */
-const ROUTE_KEYS = ROUTES.map((route) => route.routeKey).filter((key) => /^[A-Z]+ \/v1\/meetings/.test(key));
+const ROUTE_KEYS = ROUTE_LIST.map((route) => route.routeKey).filter((key) => /^[A-Z]+ \/v1\/meetings/.test(key));
 
-// Issue #4, in its own words: the requesting area's chair or coordinator organises (request, schedule,
-// cancel, record); an invited area's chair or coordinator responds; the owner area's people update its
-// actions; the read and history rights are the alerts' ones.
+// The meeting access rules, written out independently of the code: the requesting area's chair or
+// coordinator organises (request, schedule, cancel, record); an invited area's chair or coordinator
+// responds; the owner area's people update its actions; the read and history rights are the alerts' ones.
 const MAY: Record<'organise' | 'respond' | 'read' | 'updateAction' | 'history', readonly Role[]> = {
   organise: ['coordinator', 'chair'],
   respond: ['coordinator', 'chair'],

@@ -1,5 +1,5 @@
 /**
- * Bad input on the meeting routes over HTTP (issue #4 item 8, with the conventions of issue #2 item 9):
+ * Bad input on the meeting routes over HTTP (with the same conventions as bad-input.test.ts for alerts):
  * problem details for each kind of mistake, then fast-check properties over generated bad bodies, headers,
  * paths and methods on every meeting route: never a 5xx, every 4xx a problem document (or, for the
  * gateway's own refusals, API Gateway's `{"message"}`), every problem's `status` the HTTP status, and no

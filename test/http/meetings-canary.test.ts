@@ -1,6 +1,6 @@
 /**
- * The canary test for meetings (issue #4 items 1-5: the subject, reason, agenda, answers, the record and
- * action notes are child content, sealed like an alert's). A unique string goes into every free-text
+ * The canary test for meetings (the subject, reason, agenda, answers, the record and action notes are
+ * child content, sealed like an alert's). A unique string goes into every free-text
  * meeting field; every meeting route is driven, successful and failing; then every item of every table
  * (read back through the DynamoDB API), every audit message the queue carried, its dead letters, the files
  * under the data directory and all log output of this process are searched for the canaries. Positively,
@@ -11,7 +11,9 @@ import { canaryKit, captureOutput, readFilesUnder, recorder, scanEveryTable, sta
 import { isoDay, sampleMeeting, slotIn, type TestHub, type TestResponse } from '../support/hub.js';
 
 // ---- every level on, and every byte this process logs captured, from before the hub starts ----
-process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
+vi.hoisted(() => {
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'DEBUG';
+});
 const output = captureOutput();
 const { logged } = output;
 

@@ -1,5 +1,5 @@
 /**
- * The "Done when" of issue #4 over HTTP on a real hub with three areas: Northumberland's chair requests a
+ * The whole meeting story over HTTP on a real hub with three areas: Northumberland's chair requests a
  * cross-boundary meeting about the child of an alert with North Tyneside and Newcastle; both answer; the
  * chair schedules it; everyone downloads the invitation; the chair records the outcome with actions owned by
  * each area; North Tyneside marks its action done; everyone sees the action list. Along the way: a linked

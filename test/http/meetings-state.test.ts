@@ -1,5 +1,5 @@
 /**
- * The meeting state rules (issue 4 item 7) over HTTP on a real hub: no response after scheduling, no
+ * The meeting state rules over HTTP on a real hub: no response after scheduling, no
  * record before the start or twice, no schedule of a slot nobody accepted without force, no cancel after
  * the meeting is held; and concurrent responses and schedules end in 409s, never a lost update or a 5xx,
  * with every change on record (SUCCESS) and every one that did not stand corrected (CONFLICT, same request).

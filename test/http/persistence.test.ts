@@ -1,5 +1,5 @@
 /**
- * Data survives a restart (issue #2 item 2): local/main.ts (what `npm start` runs) as a child process on a data
+ * Data survives a restart: local/main.ts (what `npm start` runs) as a child process on a data
  * directory, an alert created and acknowledged, the hub stopped with SIGTERM and started again on the same
  * directory; the alert, its acknowledgement and its access history are still there, tokens printed by the
  * first run still work, and `npm run -s token` on that directory mints a token the running hub accepts.
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkContract } from '../support/contract.js';
 import { sampleAlert } from '../support/hub.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,6 +91,8 @@ async function call(url: string, method: string, path: string, token: string, bo
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
+  // A hub restored from its data directory answers to the same contract as a fresh one.
+  checkContract({ method, path, status: response.status, contentType: response.headers.get('content-type'), text });
   return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
 }
 

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
-import { ROUTES } from '../../functions/routes.js';
+import { ROUTE_LIST } from '../../functions/routes.js';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stateful-stack.js';
 import { ACCESS_LOG_FORMAT, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
 import { AUDIENCE, ISSUER, type Resource, type SynthesizedHub, synthesizeHub } from './support.js';
@@ -217,7 +217,7 @@ describe('stateless stack', () => {
 
   it('has every route of functions/routes.ts, JWT-authorized except GET /health and $default', () => {
     const routes = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Route'));
-    expect(routes.map((route) => route.Properties['RouteKey']).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    expect(routes.map((route) => route.Properties['RouteKey']).sort()).toEqual(ROUTE_LIST.map((route) => route.routeKey).sort());
     for (const route of routes) {
       const key = route.Properties['RouteKey'] as string;
       if (key === 'GET /health' || key === '$default') {
@@ -227,7 +227,7 @@ describe('stateless stack', () => {
         expect(route.Properties['AuthorizerId']).toBeDefined();
       }
     }
-    expect(ROUTES.filter((route) => !route.authorized).map((route) => route.routeKey).sort()).toEqual(['$default', 'GET /health']);
+    expect(ROUTE_LIST.filter((route) => !route.authorized).map((route) => route.routeKey).sort()).toEqual(['$default', 'GET /health']);
   });
 
   it('sends each route to its own function', () => {
@@ -236,7 +236,7 @@ describe('stateless stack', () => {
       const integrationId = (hub.render(route.Properties['Target']) as string).replace('integrations/', '');
       return hub.render(integrations[integrationId]!.Properties['IntegrationUri']);
     });
-    expect(new Set(targets).size).toBe(ROUTES.length);
+    expect(new Set(targets).size).toBe(ROUTE_LIST.length);
   });
 
   it('throttles the stage and every route', () => {
@@ -244,7 +244,7 @@ describe('stateless stack', () => {
     const properties = stage!.Properties;
     expect(properties['StageName']).toBe('$default');
     expect(properties['DefaultRouteSettings']).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
-    expect(Object.keys(properties['RouteSettings']).sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
+    expect(Object.keys(properties['RouteSettings']).sort()).toEqual(ROUTE_LIST.map((route) => route.routeKey).sort());
     for (const setting of Object.values(properties['RouteSettings']) as any[]) {
       expect(setting.ThrottlingRateLimit).toBeGreaterThan(0);
       expect(setting.ThrottlingRateLimit).toBeLessThanOrEqual(properties['DefaultRouteSettings'].ThrottlingRateLimit);
@@ -280,7 +280,7 @@ describe('stateless stack', () => {
 
   it('runs every function on nodejs24.x and arm64 with a timeout, reserved concurrency, tracing and the hub\'s configuration', () => {
     const all = Object.values(functions());
-    expect(all).toHaveLength(new Set(ROUTES.map((route) => route.handler)).size + 2);
+    expect(all).toHaveLength(new Set(ROUTE_LIST.map((route) => route.handler)).size + 2);
     for (const fn of all) {
       const properties = fn.Properties;
       expect(properties['Runtime']).toBe('nodejs24.x');
@@ -295,9 +295,7 @@ describe('stateless stack', () => {
         AUDIT_TABLE: 'AuditTable',
         IDEMPOTENCY_TABLE: 'IdempotencyTable',
         MEETINGS_TABLE: 'MeetingsTable',
-        KEY_SERVICE: 'kms',
         KMS_KEY_ID: 'ContentKey.Arn',
-        AUDIT_QUEUE: 'sqs',
         AUDIT_QUEUE_URL: 'AuditQueue',
         POWERTOOLS_SERVICE_NAME: 'mset-hub',
         POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
@@ -374,7 +372,7 @@ describe('stateless stack', () => {
   it('lets API Gateway invoke each route function only from this API', () => {
     const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission')).map((permission) => hub.render(permission.Properties) as any);
     const fromApi = permissions.filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
-    expect(fromApi).toHaveLength(ROUTES.length);
+    expect(fromApi).toHaveLength(ROUTE_LIST.length);
     const apiId = Object.keys(ofType(statelessResources, 'AWS::ApiGatewayV2::Api'))[0]!;
     for (const permission of fromApi) expect(permission.SourceArn).toContain(`:${apiId}/*/`);
   });

@@ -14,7 +14,7 @@ import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-m-alerts', audit: 'it-m-audit', idempotency: 'it-m-idempotency', meetings: 'it-m-meetings' };
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
-const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services', area: 'northumberland' };
+const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services' as const, area: 'northumberland' };
 
 let dynamo: TestDynamo;
 let meetings: DynamoMeetingStore;

@@ -78,17 +78,20 @@ export function recorder(responses: Array<{ label: string; response: TestRespons
  * queue is given copied, as JSON, to `queueBodies`.
  */
 export async function startLoudHub(): Promise<{ hub: TestHub; queueBodies: string[] }> {
-  // vitest.config.ts quiets request logs; here every level is on, because every line is searched.
+  // vitest.config.ts quiets request logs; here every level is on, because every line is searched. The
+  // logger goes back to its configured level at each invocation, so the level it starts from is raised too.
   const { logger } = await import('../../functions/shared/logger.js');
   logger.setLogLevel('DEBUG');
+  if (logger.getLevelName() !== 'DEBUG' || process.env['POWERTOOLS_LOG_LEVEL'] !== 'DEBUG') {
+    throw new Error('Set POWERTOOLS_LOG_LEVEL=DEBUG in vi.hoisted() before the logger is imported');
+  }
   const hub = await startTestHub();
-  const wiring = await import('../../functions/shared/wiring.js');
-  const queue = wiring.inProcessAuditQueue();
+  const queue = hub.auditQueue;
   const send = queue.send.bind(queue);
   const queueBodies: string[] = [];
-  vi.spyOn(queue, 'send').mockImplementation(async (body, attributes) => {
-    queueBodies.push(JSON.stringify({ body, attributes }));
-    return send(body, attributes);
+  vi.spyOn(queue, 'send').mockImplementation(async (message) => {
+    queueBodies.push(JSON.stringify(message));
+    return send(message);
   });
   return { hub, queueBodies };
 }

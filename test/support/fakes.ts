@@ -2,6 +2,8 @@
  * In-memory fakes of the core's ports, for use-case tests. Each keeps the semantics the real adapter
  * promises (conditional acknowledgement, idempotent audit writes, context-bound data keys), so a use case
  * that relies on them is tested against the contract rather than against a stub that always says yes.
+ * The storage fakes are held to that contract by the suite in ./store-contract.ts, which the DynamoDB
+ * stores pass too.
  */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
@@ -14,21 +16,30 @@ import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import { hasStatus } from '../../functions/core/alerts/status.js';
+import { isLive } from '../../functions/core/expiry.js';
 import type { AuditStore, AuditTrail, Clock, DataKey, EncryptionContext, IdGenerator, KeyService, Page } from '../../functions/core/ports.js';
 import type { IdempotencyRecord, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-/** Offset cursors bound to the listing they were issued for, like the DynamoDB store's. */
-function encodeOffset(scope: string, offset: number): string {
+/**
+ * Offset cursors bound to the listing they were issued for, like the DynamoDB stores': a cursor of another
+ * listing, or none issued at all, is refused with the stores' own ValidationError.
+ */
+export function encodeOffset(scope: string, offset: number): string {
   return Buffer.from(JSON.stringify({ scope, offset }), 'utf8').toString('base64url');
 }
-function decodeOffset(cursor: string | undefined, scope: string): number {
+export function decodeOffset(cursor: string | undefined, scope: string): number {
   if (cursor === undefined) return 0;
-  const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { scope: string; offset: number };
-  if (parsed.scope !== scope) throw new Error('fake cursor used for another listing');
-  return parsed.offset;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { scope: unknown; offset: unknown };
+    if (parsed.scope === scope && typeof parsed.offset === 'number') return parsed.offset;
+  } catch {
+    // not even JSON: refused below, as the store refuses it
+  }
+  throw new ValidationError('The cursor is not valid for this listing', [{ path: 'cursor', message: 'not a cursor issued for this listing' }]);
 }
 function paginate<T>(rows: readonly T[], scope: string, limit: number, cursor?: string): Page<T> {
   const offset = decodeOffset(cursor, scope);
@@ -92,7 +103,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.calls.push('acknowledge');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
-    if (share === undefined || share.expiresAt <= now) return 'GONE';
+    if (!isLive(share, now)) return 'GONE';
     if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
     this.shares.set(id, { ...share, status: 'ACKNOWLEDGED', acknowledgement: clone(ack) });
     return 'ACKNOWLEDGED';
@@ -110,13 +121,7 @@ export class InMemoryAlertRepository implements AlertRepository {
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
     this.calls.push('listInbox');
     const rows = [...this.shares.values()]
-      .filter((share) => share.recipientArea === area && share.expiresAt > filter.now)
-      .filter((share) => {
-        if (filter.status === undefined) return true;
-        if (filter.status === 'ACKNOWLEDGED') return share.status === 'ACKNOWLEDGED';
-        if (share.status !== 'PENDING') return false;
-        return filter.status === 'OVERDUE' ? share.ackDueBy <= filter.now : share.ackDueBy > filter.now;
-      })
+      .filter((share) => share.recipientArea === area && isLive(share, filter.now) && hasStatus(share, filter.status, filter.now))
       .sort(newestFirst)
       .map(clone);
     return paginate(rows, `inbox:${area}:${filter.status ?? 'ALL'}`, limit, cursor);
@@ -125,12 +130,14 @@ export class InMemoryAlertRepository implements AlertRepository {
   async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
     this.calls.push('listOutbox');
     const rows = [...this.alerts.values()]
-      .filter((alert) => alert.senderArea === area && alert.expiresAt > now)
+      .filter((alert) => alert.senderArea === area && isLive(alert, now))
       .sort(newestFirst)
       .map(clone);
     return paginate(rows, `outbox:${area}`, limit, cursor);
   }
 }
+
+const historyKey = (event: AuditEvent) => `${new Date(event.occurredAt).toISOString()}#${event.eventId}`;
 
 export class InMemoryAuditStore implements AuditStore {
   readonly events = new Map<string, AuditEvent>();
@@ -148,7 +155,8 @@ export class InMemoryAuditStore implements AuditStore {
     const rows = [...this.events.values()]
       .filter((event) => event.resource?.type === resource.type && event.resource.id === resource.id)
       .filter((event) => filter.actorAreas === undefined || filter.actorAreas.includes(event.actor.area ?? ''))
-      .sort((a, b) => `${b.occurredAt}#${b.eventId}`.localeCompare(`${a.occurredAt}#${a.eventId}`))
+      // By the instant each happened, as the store's sort key holds it: an offset time sorts as its UTC time.
+      .sort((a, b) => historyKey(b).localeCompare(historyKey(a)))
       .map(clone);
     return paginate(rows, `audit:${resource.type}:${resource.id}:${filter.actorAreas?.join(',') ?? '*'}`, limit, cursor);
   }

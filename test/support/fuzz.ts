@@ -6,6 +6,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import { checkContract } from './contract.js';
 import type { TestResponse } from './hub.js';
 
 export const PROBLEM = 'application/problem+json';
@@ -20,7 +21,11 @@ export type RawClient = {
   close(): void;
 };
 
-/** Raw HTTP requests to `baseUrl` on one keep-alive connection: any method may carry a body, and the path goes as is. */
+/**
+ * Raw HTTP requests to `baseUrl` on one keep-alive connection: any method may carry a body, and the path goes
+ * as is. Like the hub's test client, it rejects an answer that breaks the contract (contract.ts): a
+ * generated request that happens to be valid must get the documented body too.
+ */
 export function rawClient(baseUrl: string): RawClient {
   const { hostname: host, port } = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -32,9 +37,19 @@ export function rawClient(baseUrl: string): RawClient {
         const req = httpRequest({ host, port: Number(port), method, path, headers: framed, agent }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], text: Buffer.concat(chunks).toString('utf8') }),
-          );
+          res.on('end', () => {
+            const response = {
+              status: res.statusCode ?? 0,
+              contentType: res.headers['content-type'],
+              text: Buffer.concat(chunks).toString('utf8'),
+            };
+            try {
+              checkContract({ method, path, ...response });
+              resolve(response);
+            } catch (drift) {
+              reject(drift);
+            }
+          });
           res.on('error', reject);
         });
         req.on('error', reject);
@@ -98,7 +113,10 @@ export type Mutation = { at: number; kind: 'delete' | 'replace' | 'add'; key: st
 /** A copy of `document` with each mutation applied in turn at one of its paths (chosen by `at`). */
 export function mutate(document: Json, mutations: readonly Mutation[]): Json {
   const copy = structuredClone(document) as Json;
-  for (const mutation of mutations) {
+  for (const generated of mutations) {
+    // fast-check hands out its constants ({}, [], ...) by reference, to every run: once inserted, a later
+    // mutation could add a key to the constant itself, and the shared value could even come to hold itself.
+    const mutation = { ...generated, value: structuredClone(generated.value) };
     const paths = pathsOf(copy);
     if (paths.length === 0) break;
     const path = paths[mutation.at % paths.length]!;

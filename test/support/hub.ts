@@ -8,10 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../contracts/identity.js';
 import { type Hub, startHub } from '../../local/hub.js';
+import { checkContract } from './contract.js';
 
 export type TestHub = Hub & {
   token(area: string, roles: Role | Role[], options?: { agency?: string; sub?: string }): Promise<string>;
-  /** fetch against the hub with a bearer token and JSON body. */
+  /**
+   * fetch against the hub with a bearer token and JSON body. Rejects with a ContractDrift when the answer
+   * breaks the published contract (contract.ts), so every HTTP test also checks what it receives.
+   */
   call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
 };
 
@@ -44,7 +48,8 @@ export async function startTestHub(): Promise<TestHub> {
         body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(`${hub.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const url = new URL(`${hub.url}${path}`);
+      const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
       const text = await response.text();
       let json: unknown;
       try {
@@ -52,6 +57,14 @@ export async function startTestHub(): Promise<TestHub> {
       } catch {
         json = undefined;
       }
+      // The path as fetch sent it (dot segments resolved, no fragment) is the one the gateway routed.
+      checkContract({
+        method,
+        path: `${url.pathname}${url.search}`,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        text,
+      });
       return { status: response.status, headers: response.headers, text, json };
     },
   };

@@ -6,7 +6,7 @@
  */
 import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import type { AreaId, Role } from '../../contracts/identity.js';
-import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import { DependencyUnavailableError } from '../../functions/core/errors.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
@@ -14,26 +14,11 @@ import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeti
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { Page } from '../../functions/core/ports.js';
-import { contextFor, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
+import { contextFor, decodeOffset, encodeOffset, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
 type Box = 'inbox' | 'outbox';
-
-function encodeOffset(scope: string, offset: number): string {
-  return Buffer.from(JSON.stringify({ scope, offset }), 'utf8').toString('base64url');
-}
-
-function decodeOffset(cursor: string | undefined, scope: string): number {
-  if (cursor === undefined) return 0;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { scope: unknown; offset: unknown };
-    if (parsed.scope === scope && typeof parsed.offset === 'number') return parsed.offset;
-  } catch {
-    // falls through to the same refusal as the store's
-  }
-  throw new ValidationError('The cursor is not valid for this listing', [{ path: 'cursor', message: 'not a cursor issued for this listing' }]);
-}
 
 export class InMemoryMeetingRepository implements MeetingRepository {
   readonly meetings = new Map<string, StoredMeeting>();

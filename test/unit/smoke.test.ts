@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES } from '../../functions/routes.js';
+import { ROUTE_LIST } from '../../functions/routes.js';
 describe('route table', () => {
   it('declares a catch-all route', () => {
-    expect(ROUTES.some((r) => r.routeKey === '$default')).toBe(true);
+    expect(ROUTE_LIST.some((r) => r.routeKey === '$default')).toBe(true);
   });
 });

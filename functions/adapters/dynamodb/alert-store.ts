@@ -4,8 +4,6 @@
  * a single-item conditional write or an idempotent step with a compensation.
  */
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -16,9 +14,13 @@ import {
 import type { AreaId } from '../../../contracts/identity.js';
 import { CompensationFailedError } from '../../core/errors.js';
 import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../core/alerts/ports.js';
+import { statusFilter } from '../../core/alerts/status.js';
+import { isLive, LIVE } from '../../core/expiry.js';
 import type { Page } from '../../core/ports.js';
+import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
+import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
-import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
 const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
@@ -34,11 +36,6 @@ const OUTBOX_KEY_NAMES = ['pk', 'sk', 'outboxPk', 'outboxSk'] as const;
 const MAX_QUERIES_PER_PAGE = 8;
 /** Rows each query reads before the filter: enough that a typical filtered page is one query. */
 const ROWS_PER_QUERY = 100;
-const BATCH_WRITE_LIMIT = 25;
-const BATCH_GET_LIMIT = 100;
-const MAX_BATCH_ATTEMPTS = 5;
-
-type Item = Record<string, unknown>;
 
 function withoutKeys<T>(item: Item): T {
   const copy: Item = { ...item };
@@ -67,7 +64,7 @@ export class DynamoAlertStore implements AlertRepository {
         }),
       );
       try {
-        await this.batchWrite(shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })));
+        await batchWrite(this.client, this.tableName, shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })));
       } catch (error) {
         try {
           await this.remove(alert.alertId, alert.recipients);
@@ -80,12 +77,11 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
-    await withDatabase(() =>
-      this.batchWrite([
-        ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
-        { DeleteRequest: { Key: alertKey(alertId) } },
-      ]),
-    );
+    const requests: WriteRequest[] = [
+      ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
+      { DeleteRequest: { Key: alertKey(alertId) } },
+    ];
+    await withDatabase(() => batchWrite(this.client, this.tableName, requests));
   }
 
   async getAlert(alertId: string): Promise<StoredAlert | undefined> {
@@ -105,7 +101,8 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   async getShares(keys: readonly ShareKey[]): Promise<StoredShare[]> {
-    const shares = await this.batchGet(keys.map((key) => shareKey(key.alertId, key.area)));
+    const items = await withDatabase(() => batchGet(this.client, this.tableName, keys.map((key) => shareKey(key.alertId, key.area))));
+    const shares = items.map((item) => withoutKeys<StoredShare>(item));
     // BatchGetItem answers in any order; callers get the order they asked in.
     const found = new Map(shares.map((share) => [`${share.alertId}#${share.recipientArea}`, share]));
     return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
@@ -117,23 +114,24 @@ export class DynamoAlertStore implements AlertRepository {
     ack: StoredAcknowledgement,
     now: string,
   ): Promise<AcknowledgeResult> {
+    const live = liveCondition(now);
     try {
       await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: shareKey(alertId, area),
             // Exactly one of any number of concurrent acknowledgements satisfies this condition.
-            ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND expiresAt > :now',
+            ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}`,
             UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ':now': now },
+            ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ...live.values },
           }),
       );
       return 'ACKNOWLEDGED';
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      if (current === undefined || current.expiresAt <= now) return 'GONE';
+      if (!isLive(current, now)) return 'GONE';
       return 'ALREADY_ACKNOWLEDGED';
     }
   }
@@ -159,23 +157,15 @@ export class DynamoAlertStore implements AlertRepository {
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
     const scope = `inbox:${area}:${filter.status ?? 'ALL'}`;
     const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
-    const conditions = ['expiresAt > :now'];
-    const values: Record<string, unknown> = { ':pk': inboxPk(area), ':now': filter.now };
-    if (filter.status === 'ACKNOWLEDGED') {
-      conditions.push('#status = :acknowledged');
-      values[':acknowledged'] = 'ACKNOWLEDGED';
-    } else if (filter.status !== undefined) {
-      conditions.push('#status = :pending', filter.status === 'OVERDUE' ? 'ackDueBy <= :now' : 'ackDueBy > :now');
-      values[':pending'] = 'PENDING';
-    }
+    const listed = conditionOf([LIVE, ...statusFilter(filter.status)], filter.now);
     const page = await this.queryPage(
       {
         TableName: this.tableName,
         IndexName: 'inbox',
         KeyConditionExpression: 'inboxPk = :pk',
-        FilterExpression: conditions.join(' AND '),
-        ExpressionAttributeValues: values,
-        ...(filter.status === undefined ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
+        FilterExpression: listed.expression,
+        ExpressionAttributeValues: { ':pk': inboxPk(area), ...listed.values },
+        ...namesOf(listed),
         ScanIndexForward: false,
       },
       limit,
@@ -191,13 +181,14 @@ export class DynamoAlertStore implements AlertRepository {
   async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
     const scope = `outbox:${area}`;
     const startKey = decodeCursor(cursor, scope, OUTBOX_KEY_NAMES, { outboxPk: outboxPk(area) });
+    const live = liveCondition(now);
     const page = await this.queryPage(
       {
         TableName: this.tableName,
         IndexName: 'outbox',
         KeyConditionExpression: 'outboxPk = :pk',
-        FilterExpression: 'expiresAt > :now',
-        ExpressionAttributeValues: { ':pk': outboxPk(area), ':now': now },
+        FilterExpression: live.expression,
+        ExpressionAttributeValues: { ':pk': outboxPk(area), ...live.values },
         ScanIndexForward: false,
       },
       limit,
@@ -265,38 +256,5 @@ export class DynamoAlertStore implements AlertRepository {
       ttl: epochSeconds(share.expiresAt),
       ...share,
     };
-  }
-
-  private async batchWrite(requests: Item[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-      let pending: Item[] = requests.slice(start, start + BATCH_WRITE_LIMIT);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
-        if (attempt > 0) await backoff(attempt);
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-        );
-        pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
-      }
-    }
-  }
-
-  private async batchGet(keys: Item[]): Promise<StoredShare[]> {
-    const found: StoredShare[] = [];
-    await withDatabase(async () => {
-      for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-        let pending: Item[] = keys.slice(start, start + BATCH_GET_LIMIT);
-        for (let attempt = 0; pending.length > 0; attempt += 1) {
-          if (attempt === MAX_BATCH_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
-          if (attempt > 0) await backoff(attempt);
-          const result = await this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          found.push(...(result.Responses?.[this.tableName] ?? []).map((item) => withoutKeys<StoredShare>(item)));
-          pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        }
-      }
-    });
-    return found;
   }
 }

@@ -24,3 +24,11 @@ export function backoff(attempt: number): Promise<void> {
   const ceiling = Math.min(1000, 25 * 2 ** attempt);
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
+
+/** A batch call still left items unprocessed after its last attempt; nothing says which were written. */
+export class BatchIncompleteError extends Error {
+  constructor(operation: 'BatchWriteItem' | 'BatchGetItem', remaining: number) {
+    super(`${operation} left ${remaining} ${operation === 'BatchWriteItem' ? 'items' : 'keys'} unprocessed`);
+    this.name = 'BatchIncompleteError';
+  }
+}

@@ -3,27 +3,18 @@
  * row per participating area for its inbox or outbox listing. A listing reads its rows from the index and
  * the meetings themselves in one batch.
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import { CompensationFailedError } from '../../core/errors.js';
 import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
 import type { Page } from '../../core/ports.js';
+import { batchGet, batchWrite, type Item } from './batch.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { backoff, databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
 const KEY_NAMES = ['pk', 'sk', 'boxPk', 'boxSk'] as const;
-const MAX_ATTEMPTS = 5;
-
-type Item = Record<string, unknown>;
 
 export class DynamoMeetingStore implements MeetingRepository {
   constructor(
@@ -43,11 +34,11 @@ export class DynamoMeetingStore implements MeetingRepository {
       // Listing rows are idempotent puts: a retry rewrites the same rows.
       const rows = listingRows(meeting);
       try {
-        await this.batchWrite(rows.map((Item) => ({ PutRequest: { Item } })));
+        await batchWrite(this.client, this.tableName, rows.map((Item) => ({ PutRequest: { Item } })));
       } catch (error) {
         // Without its listing rows nobody could find the meeting, yet its sealed content would stand.
         try {
-          await this.batchWrite([
+          await batchWrite(this.client, this.tableName, [
             ...rows.map((row) => ({ DeleteRequest: { Key: { pk: row['pk'], sk: row['sk'] } } })),
             { DeleteRequest: { Key: meetingKey(meeting.meetingId) } },
           ]);
@@ -57,16 +48,6 @@ export class DynamoMeetingStore implements MeetingRepository {
         throw error;
       }
     });
-  }
-
-  private async batchWrite(requests: Item[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt === MAX_ATTEMPTS) throw new Error('BatchWriteItem left items unprocessed');
-      if (attempt > 0) await backoff(attempt);
-      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-      pending = (result.UnprocessedItems?.[this.tableName] as Item[] | undefined) ?? [];
-    }
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {
@@ -110,7 +91,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       ),
     );
     const ids = (rows.Items ?? []).map((row) => String(row['meetingId']));
-    const meetings = await this.batchGet(ids);
+    const meetings = await this.getMeetings(ids);
     const last = rows.LastEvaluatedKey;
     return {
       items: ids.flatMap((id) => meetings.get(id) ?? []),
@@ -120,25 +101,9 @@ export class DynamoMeetingStore implements MeetingRepository {
     };
   }
 
-  private async batchGet(ids: readonly string[]): Promise<Map<string, StoredMeeting>> {
-    const found = new Map<string, StoredMeeting>();
-    if (ids.length === 0) return found;
-    await withDatabase(async () => {
-      let pending: Item[] = ids.map(meetingKey);
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt === MAX_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
-        if (attempt > 0) await backoff(attempt);
-        const result = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const meeting = withoutKeys(item);
-          found.set(meeting.meetingId, meeting);
-        }
-        pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    });
-    return found;
+  private async getMeetings(ids: readonly string[]): Promise<Map<string, StoredMeeting>> {
+    const items = await withDatabase(() => batchGet(this.client, this.tableName, ids.map(meetingKey)));
+    return new Map(items.map((item) => withoutKeys(item)).map((meeting) => [meeting.meetingId, meeting]));
   }
 }
 

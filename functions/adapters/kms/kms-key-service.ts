@@ -3,7 +3,13 @@
  * 503) or KMS refused this wrapped key under this context (the record does not belong where it was asked
  * for; retrying cannot help). Everything is sorted into one of those two.
  */
-import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  DecryptCommand,
+  type DecryptCommandOutput,
+  GenerateDataKeyCommand,
+  type GenerateDataKeyCommandOutput,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { awsClientConfig } from '../aws-client-config.js';
 import { DependencyUnavailableError } from '../../core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
@@ -27,7 +33,7 @@ export class KmsKeyService implements KeyService {
   }
 
   async generateDataKey(context: EncryptionContext): Promise<DataKey> {
-    let output;
+    let output: GenerateDataKeyCommandOutput;
     try {
       output = await this.client.send(
         new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: { ...context } }),
@@ -42,7 +48,7 @@ export class KmsKeyService implements KeyService {
   }
 
   async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
-    let output;
+    let output: DecryptCommandOutput;
     try {
       // KeyId pins the key: a blob wrapped by any other key is refused rather than decrypted with it.
       output = await this.client.send(

@@ -4,6 +4,7 @@
  */
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
+import { isLive } from '../expiry.js';
 import type { StoredAlert, StoredShare } from './ports.js';
 import type { AlertDeps } from './deps.js';
 
@@ -23,7 +24,7 @@ export async function resolveAccess(
   options: { includeExpired?: boolean } = {},
 ): Promise<AlertAccess> {
   const alert = await deps.alerts.getAlert(alertId);
-  const live = alert !== undefined && (options.includeExpired === true || alert.expiresAt > deps.clock.now().toISOString());
+  const live = alert !== undefined && (options.includeExpired === true || isLive(alert, deps.clock.now()));
   if (alert === undefined || !live) return deps.audit.notFound(context, action, alertId);
   if (alert.senderArea === context.caller.area) return { side: 'sender', alert };
   const share = alert.recipients.includes(context.caller.area)

@@ -4,7 +4,7 @@
  * events, not those of other recipients, whose involvement is not its business. The store reads only the
  * partitions the caller may see, so nothing hidden shapes a page or a cursor.
  */
-import type { AccessHistory, AuditEvent } from '../../../contracts/audit.js';
+import type { AlertAccessHistory, AuditEvent } from '../../../contracts/audit.js';
 import { historyEntry, type RequestContext } from '../audit.js';
 import { resolveAccess } from './access.js';
 import type { AlertDeps } from './deps.js';
@@ -15,7 +15,7 @@ export async function getAlertAudit(
   context: RequestContext,
   alertId: string,
   page: { limit: number; cursor?: string },
-): Promise<AccessHistory> {
+): Promise<AlertAccessHistory> {
   const access = await resolveAccess(deps, context, 'ALERT_AUDIT_READ', alertId, { includeExpired: true });
   if (!hasRight(context.caller, 'readHistory')) {
     return deps.audit.forbidden(context, 'ALERT_AUDIT_READ', 'Your role may not read access history', alertId);

@@ -65,7 +65,7 @@ async function toShareRecord(keys: KeyService, share: StoredShare, now: string):
     ackDueBy: share.ackDueBy,
     sharing: {
       purpose: terms.purpose,
-      lawfulBasis: share.terms.lawfulBasis as ShareRecord['sharing']['lawfulBasis'],
+      lawfulBasis: share.terms.lawfulBasis,
       consent: {
         status: share.terms.consentStatus,
         ...(terms.consentReason === undefined ? {} : { reason: terms.consentReason }),

@@ -93,7 +93,7 @@ function summary(
     fromArea: source.senderArea,
     toAreas: shares.map((share) => share.recipientArea),
     riskLevel: source.riskLevel,
-    exploitation: [...source.exploitation] as AlertSummary['exploitation'],
+    exploitation: [...source.exploitation],
     createdAt: source.createdAt,
     ackDueBy: dueDates[0] ?? source.createdAt,
     shares: shareSummaries,

@@ -1,4 +1,4 @@
-/** Which roles may do what with alerts (issue #2, item 6). The area check is separate: see each use case. */
+/** Which roles may do what with alerts. The area check is separate: see each use case. */
 import type { Caller, Role } from '../../../contracts/identity.js';
 import { holdsAnyRole } from '../roles.js';
 

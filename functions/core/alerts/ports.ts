@@ -3,7 +3,7 @@
  * only as sealed boxes.
  */
 import type { Agency, AreaId } from '../../../contracts/identity.js';
-import type { RiskLevel, Scope } from '../../../contracts/alerts.js';
+import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
 import type { SealedBox } from '../sealed-box.js';
 import type { Page } from '../ports.js';
 
@@ -12,10 +12,10 @@ export type StoredAlert = {
   readonly alertId: string;
   readonly senderArea: AreaId;
   readonly createdAt: string;
-  readonly createdBy: { readonly sub: string; readonly name: string; readonly agency: string };
+  readonly createdBy: { readonly sub: string; readonly name: string; readonly agency: Agency };
   readonly expiresAt: string;
   readonly riskLevel: RiskLevel;
-  readonly exploitation: readonly string[];
+  readonly exploitation: readonly ExploitationType[];
   readonly recipients: readonly AreaId[];
   readonly sections: Partial<Record<Scope, SealedBox>>;
 };
@@ -23,7 +23,7 @@ export type StoredAlert = {
 export type StoredAcknowledgement = {
   readonly outcome: 'ACCEPTED' | 'ALREADY_KNOWN' | 'REDIRECTED';
   readonly acknowledgedAt: string;
-  readonly by: { readonly sub: string; readonly name: string; readonly agency: string; readonly area: AreaId };
+  readonly by: { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
   readonly redirectTo?: AreaId;
   readonly note?: SealedBox;
   /** The audit event that recorded it; a compensating revert matches on it. */
@@ -41,11 +41,11 @@ export type StoredShare = {
   readonly createdAt: string;
   readonly expiresAt: string;
   readonly riskLevel: RiskLevel;
-  readonly exploitation: readonly string[];
+  readonly exploitation: readonly ExploitationType[];
   readonly terms: {
-    readonly lawfulBasis: string;
-    readonly consentStatus: string;
-    readonly handlingCode: string;
+    readonly lawfulBasis: LawfulBasis;
+    readonly consentStatus: ConsentStatus;
+    readonly handlingCode: HandlingCode;
   };
   /** Purpose, consent reason and handling conditions: free text, so sealed. */
   readonly termsText: SealedBox;

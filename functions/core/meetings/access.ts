@@ -6,6 +6,7 @@
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError } from '../errors.js';
+import { isLive } from '../expiry.js';
 import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
@@ -19,10 +20,10 @@ export async function resolveMeeting(
   meetingId: string,
 ): Promise<{ meeting: StoredMeeting; side: MeetingSide }> {
   const stored = await deps.meetings.get(meetingId);
-  const meeting = stored !== undefined && stored.expiresAt > deps.clock.now().toISOString() ? stored : undefined;
+  const meeting = isLive(stored, deps.clock.now()) ? stored : undefined;
   const area = context.caller.area;
   if (meeting !== undefined && meeting.requestingArea === area) return { meeting, side: 'requester' };
-  if (meeting !== undefined && meeting.invitedAreas.includes(area)) return { meeting, side: 'invited' };
+  if (meeting?.invitedAreas.includes(area)) return { meeting, side: 'invited' };
   return deps.audit.notFound(context, action, { meetingId });
 }
 

@@ -2,7 +2,7 @@
  * A meeting's access history. Every participating area sees what the participating areas did; the
  * requesting area also sees refused attempts by anyone else.
  */
-import type { AccessHistory } from '../../../contracts/audit.js';
+import type { MeetingAccessHistory } from '../../../contracts/audit.js';
 import { historyEntry, type RequestContext } from '../audit.js';
 import { requireRight, resolveMeeting } from './access.js';
 import type { MeetingDeps } from './deps.js';
@@ -12,7 +12,7 @@ export async function getMeetingAudit(
   context: RequestContext,
   meetingId: string,
   page: { limit: number; cursor?: string },
-): Promise<AccessHistory> {
+): Promise<MeetingAccessHistory> {
   const action = 'MEETING_AUDIT_READ';
   const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'readHistory', meetingId, 'Your role may not read access history');

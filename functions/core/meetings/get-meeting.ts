@@ -5,7 +5,7 @@
 import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
-import type { StoredMeeting } from './ports.js';
+import type { StoredMeeting, StoredPerson } from './ports.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';
@@ -150,6 +150,6 @@ async function visibleAlerts(deps: Pick<MeetingDeps, 'alerts'>, meeting: StoredM
 }
 
 /** Staff are named to each other across areas; their token subject is for the audit trail only. */
-function publicPerson(person: { name: string; agency: string; area: string }) {
+function publicPerson(person: StoredPerson): MeetingView['createdBy'] {
   return { name: person.name, agency: person.agency, area: person.area };
 }

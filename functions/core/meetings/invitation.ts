@@ -4,6 +4,7 @@
  * areas, the time and the format.
  */
 import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import type { Invitation } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError } from '../errors.js';
 import { requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
@@ -15,7 +16,7 @@ export async function meetingInvitation(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'areas' | 'clock'>,
   context: RequestContext,
   meetingId: string,
-): Promise<string> {
+): Promise<Invitation> {
   const action = 'MEETING_CALENDAR';
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');

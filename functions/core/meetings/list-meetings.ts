@@ -5,6 +5,7 @@
  */
 import type { ListMeetingsQuery, MeetingList } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
+import { isLive } from '../expiry.js';
 import type { MeetingDeps } from './deps.js';
 import { toSummary } from './get-meeting.js';
 import { hasMeetingRight } from './permissions.js';
@@ -20,7 +21,7 @@ export async function listMeetings(
   const now = deps.clock.now();
   const page = await deps.meetings.list(context.caller.area, query.box, query.limit, query.cursor);
   const items = page.items
-    .filter((meeting) => meeting.expiresAt > now.toISOString())
+    .filter((meeting) => isLive(meeting, now))
     .filter((meeting) => query.status === undefined || meeting.status === query.status)
     .map((meeting) => toSummary(meeting, now));
   await deps.audit.record(context, 'MEETING_LIST', 'SUCCESS', {

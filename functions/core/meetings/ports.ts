@@ -5,7 +5,7 @@ import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { Page } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 
-export type StoredPerson = { readonly sub: string; readonly name: string; readonly agency: string; readonly area: AreaId };
+export type StoredPerson = { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
 
 export type StoredSlot = {
   readonly slotId: string;

@@ -2,7 +2,7 @@
  * After the meeting, the requesting area records who attended, what was decided, the disruption plan and
  * the actions (each owned by an area and agency). Once only, and not before the meeting has started.
  */
-import type { RecordMeetingRequest } from '../../../contracts/meetings.js';
+import type { RecordMeetingRequest, RecordMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
 import type { StoredAction } from './ports.js';
@@ -15,7 +15,7 @@ export async function recordMeeting(
   context: RequestContext,
   meetingId: string,
   request: RecordMeetingRequest,
-): Promise<{ meetingId: string; status: 'HELD'; actions: { actionId: string; ownerArea: string; ownerAgency: string; dueBy: string }[] }> {
+): Promise<RecordMeetingResponse> {
   const action = 'MEETING_RECORD';
   const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
   if (side !== 'requester') {

@@ -2,7 +2,7 @@
  * An invited area answers: accept a slot, decline with a reason, or propose another slot (which joins the
  * slots for everyone). An area may change its answer until the meeting is scheduled.
  */
-import type { MeetingResponseRequest } from '../../../contracts/meetings.js';
+import type { MeetingResponseReceipt, MeetingResponseRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import type { StoredAreaResponse, StoredSlot } from './ports.js';
@@ -18,7 +18,7 @@ export async function respondToMeeting(
   context: RequestContext,
   meetingId: string,
   request: MeetingResponseRequest,
-): Promise<{ meetingId: string; area: string; response: string; slotId?: string }> {
+): Promise<MeetingResponseReceipt> {
   const action = 'MEETING_RESPOND';
   const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
   if (side !== 'invited') {
@@ -32,6 +32,7 @@ export async function respondToMeeting(
   const area = context.caller.area;
   let slots: readonly StoredSlot[] = meeting.slots;
   let response: StoredAreaResponse;
+  let receipt: MeetingResponseReceipt;
   const details: ResponseDetails = {
     ...(request.response === 'DECLINE' ? { reason: request.reason } : {}),
     ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
@@ -48,8 +49,10 @@ export async function respondToMeeting(
       throw new ValidationError('The slot has passed', [{ path: 'slotId', message: 'the slot has already started' }]);
     }
     response = { ...base, response: 'ACCEPT', slotId: request.slotId };
+    receipt = { meetingId, area, response: 'ACCEPT', slotId: request.slotId };
   } else if (request.response === 'DECLINE') {
     response = { ...base, response: 'DECLINE' };
+    receipt = { meetingId, area, response: 'DECLINE' };
   } else {
     if (new Date(request.slot.start) <= now) {
       throw new ValidationError('The slot is in the past', [{ path: 'slot.start', message: 'must be in the future' }]);
@@ -65,14 +68,10 @@ export async function respondToMeeting(
     };
     slots = [...meeting.slots, slot];
     response = { ...base, response: 'PROPOSE', slotId: slot.slotId };
+    receipt = { meetingId, area, response: 'PROPOSE', slotId: slot.slotId };
   }
   await changeMeeting(deps, context, action, meeting, { ...meeting, slots, responses: { ...meeting.responses, [area]: response } }, {
     response: request.response,
   });
-  return {
-    meetingId,
-    area,
-    response: request.response,
-    ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
-  };
+  return receipt;
 }

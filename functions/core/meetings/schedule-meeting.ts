@@ -1,12 +1,11 @@
 /**
- * The requesting area's chair or coordinator fixes the slot, or cancels the meeting before it happens.
- * A slot nobody invited has accepted is scheduled only when the requester confirms it with `force`.
+ * The requesting area's chair or coordinator fixes the slot. A slot nobody invited has accepted is
+ * scheduled only when the requester confirms it with `force`.
  */
-import type { CancelMeetingRequest, ScheduleMeetingRequest } from '../../../contracts/meetings.js';
+import type { ScheduleMeetingRequest, ScheduleMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
-import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
-import { SCOPES, sealFor } from './content.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
 import type { MeetingDeps } from './deps.js';
 
 export async function scheduleMeeting(
@@ -14,7 +13,7 @@ export async function scheduleMeeting(
   context: RequestContext,
   meetingId: string,
   request: ScheduleMeetingRequest,
-): Promise<{ meetingId: string; status: 'SCHEDULED'; slotId: string; start: string; durationMinutes: number }> {
+): Promise<ScheduleMeetingResponse> {
   const action = 'MEETING_SCHEDULE';
   const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
   if (side !== 'requester') {
@@ -45,29 +44,4 @@ export async function scheduleMeeting(
     { slotId: slot.slotId, forced: accepted ? 'no' : 'yes' },
   );
   return { meetingId, status: 'SCHEDULED', slotId: slot.slotId, start: slot.start, durationMinutes: slot.durationMinutes };
-}
-
-export async function cancelMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
-  context: RequestContext,
-  meetingId: string,
-  request: CancelMeetingRequest,
-): Promise<{ meetingId: string; status: 'CANCELLED' }> {
-  const action = 'MEETING_CANCEL';
-  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
-  if (side !== 'requester') {
-    return deps.audit.forbidden(context, action, 'Only the requesting area cancels its meeting', { meetingId });
-  }
-  await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not cancel meetings');
-  const now = deps.clock.now();
-  const start = scheduledSlotOf(meeting)?.start;
-  const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
-  if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
-  const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
-  await changeMeeting(deps, context, action, meeting, {
-    ...meeting,
-    status: 'CANCELLED',
-    cancelled: { reason, at: now.toISOString(), by: personOf(context) },
-  });
-  return { meetingId, status: 'CANCELLED' };
 }

@@ -2,7 +2,7 @@
  * The area that owns an action says where it stands (OPEN, DONE, CANCELLED), with a note. Every
  * participating area sees the list; only the owner area changes its own actions.
  */
-import type { UpdateActionRequest } from '../../../contracts/meetings.js';
+import type { ActionUpdateReceipt, UpdateActionRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { NotFoundError } from '../errors.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
@@ -17,7 +17,7 @@ export async function updateAction(
   meetingId: string,
   actionId: string,
   request: UpdateActionRequest,
-): Promise<{ meetingId: string; actionId: string; status: string; updatedAt: string }> {
+): Promise<ActionUpdateReceipt> {
   const action = 'MEETING_ACTION_UPDATE';
   const { meeting } = await resolveMeeting(deps, context, action, meetingId);
   // Authorization before state, so a role without the right learns nothing of where the meeting stands.

@@ -1,13 +1,11 @@
 import type { AreaId } from '../../../contracts/identity.js';
-import type { AlertRepository, StoredAlert } from '../alerts/ports.js';
-
-const live = (alert: StoredAlert | undefined, now: Date): alert is StoredAlert =>
-  alert !== undefined && alert.expiresAt > now.toISOString();
+import type { AlertRepository } from '../alerts/ports.js';
+import { isLive } from '../expiry.js';
 
 /** Whether `area` may link the alert to a meeting it requests: it sent it, or holds a live share of it. */
 export async function mayLinkAlert(alerts: AlertRepository, alertId: string, area: AreaId, now: Date): Promise<boolean> {
   const alert = await alerts.getAlert(alertId);
-  return live(alert, now) && (alert.senderArea === area || alert.recipients.includes(area));
+  return isLive(alert, now) && (alert.senderArea === area || alert.recipients.includes(area));
 }
 
 /**
@@ -24,7 +22,7 @@ export async function linkedAlertVisibleTo(
   now: Date,
 ): Promise<boolean> {
   const alert = await alerts.getAlert(alertId);
-  if (!live(alert, now)) return false;
+  if (!isLive(alert, now)) return false;
   if (alert.senderArea === viewer) return true;
   return alert.recipients.includes(viewer) && (alert.senderArea === requestingArea || viewer === requestingArea);
 }

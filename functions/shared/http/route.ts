@@ -1,32 +1,48 @@
 /**
  * Builds an HTTP function: middy around a small run function. The middleware order is the same for every
- * route: metrics, access log, error mapping, authentication, then body parsing and idempotency where the
- * route takes a body.
+ * route: Lambda context on the logger, metrics, access log, error mapping, authentication, then body parsing
+ * and idempotency where the route takes a body. `needs` names the adapters the route's use case takes; they
+ * are built once per environment, before the first request.
  */
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { RequestContext } from '../../core/audit.js';
+import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type Resolved, resolveNeeds } from '../function.js';
+import { lambdaContextLogging } from '../logger.js';
 import { metrics } from '../metrics.js';
-import { areaDirectory, auditRecorder, clock, idempotencyStore } from '../wiring.js';
+import { areaDirectory, auditRecorder, idempotencyStore } from '../wiring.js';
 import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
 import type { HttpResponse } from './problem.js';
 
-export type RouteInput = { readonly event: HubEvent; readonly context: RequestContext; readonly json: unknown };
+export type RouteInput<D> = {
+  readonly event: HubEvent;
+  readonly context: RequestContext;
+  readonly json: unknown;
+  readonly deps: D;
+};
 
-export function httpRoute(options: { body?: boolean }, run: (input: RouteInput) => Promise<HttpResponse>) {
-  const handler = middy<HubEvent, HttpResponse, Error, Context>()
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
-    .use(accessLog())
-    .use(problemResponses())
-    .use(authentication({ areas: areaDirectory(), audit: auditRecorder() }));
-  if (options.body === true) {
-    handler.use(jsonBody()).use(idempotency({ store: idempotencyStore(), now: () => clock.now() }));
-  }
-  return handler.handler(async (event) => {
-    const context = event.hub?.context;
-    // authentication() sets it or throws; reaching here without it would be a wiring bug.
-    if (context === undefined) throw new Error('request reached the handler unauthenticated');
-    return run({ event, context, json: event.hub?.json });
+export function httpRoute<N extends Needs>(
+  options: { readonly body?: boolean; readonly needs: N },
+  run: (input: RouteInput<Resolved<N>>) => Promise<HttpResponse>,
+): HttpFunction {
+  return lambdaFunction<HttpHandler>((env) => {
+    const deps = resolveNeeds(options.needs, env);
+    const handler = middy<HubEvent, HttpResponse, Error, Context>()
+      .use(lambdaContextLogging())
+      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(accessLog())
+      .use(problemResponses())
+      .use(authentication({ areas: areaDirectory(env), audit: auditRecorder(env) }));
+    if (options.body === true) {
+      handler.use(jsonBody()).use(idempotency({ store: idempotencyStore(env), now: () => env.clock.now() }));
+    }
+    const wired = handler.handler(async (event) => {
+      const context = event.hub?.context;
+      // authentication() sets it or throws; reaching here without it would be a wiring bug.
+      if (context === undefined) throw new Error('request reached the handler unauthenticated');
+      return run({ event, context, json: event.hub?.json, deps });
+    });
+    return wired;
   });
 }

@@ -4,7 +4,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
 import { InvalidAuditEventError } from '../../../functions/adapters/errors.js';
-import { InProcessAuditTrail, InProcessQueue } from '../../../functions/adapters/local/in-process-queue.js';
+import { QueueAuditTrail } from '../../../functions/adapters/queue-audit-trail.js';
+import { InProcessQueue } from '../../../local/in-process-queue.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 
 type Delivery = { body: string; count: number };
@@ -17,7 +18,7 @@ function recorder(decide: (delivery: Delivery) => 'ok' | 'fail' = () => 'ok') {
     const batch = event.Records.map((r) => ({ body: r.body, count: Number(r.attributes.ApproximateReceiveCount) }));
     batches.push(batch);
     for (const watcher of watchers.filter((w) => w.count <= batches.length)) watcher.resolve();
-    const failures = event.Records.filter((r, i) => decide(batch[i]!) === 'fail').map((r) => ({
+    const failures = event.Records.filter((_record, i) => decide(batch[i]!) === 'fail').map((r) => ({
       itemIdentifier: r.messageId,
     }));
     return { batchItemFailures: failures };
@@ -50,7 +51,7 @@ describe('InProcessQueue delivery', () => {
     });
 
     // Act
-    await queue.send('{"n":1}', { groupId: 'alert-1', dedupId: 'event-1' });
+    await queue.send({ body: '{"n":1}', groupId: 'alert-1', dedupId: 'event-1' });
     const deliveredDuringSend = events.length;
     await queue.drain();
 
@@ -88,7 +89,7 @@ describe('InProcessQueue delivery', () => {
     });
 
     // Act
-    await queue.send('plain');
+    await queue.send({ body: 'plain' });
     await queue.drain();
 
     // Assess
@@ -105,7 +106,7 @@ describe('InProcessQueue delivery', () => {
     queue.subscribe(consumer);
 
     // Act
-    for (let i = 0; i < 10; i += 1) await queue.send(`m${i}`, { groupId: `g${i % 3}` });
+    for (let i = 0; i < 10; i += 1) await queue.send({ body: `m${i}`, groupId: `g${i % 3}` });
     await queue.drain();
 
     // Assess
@@ -120,9 +121,9 @@ describe('InProcessQueue delivery', () => {
     queue.subscribe(consumer);
 
     // Act
-    await queue.send('a');
-    await queue.send('b');
-    await queue.send('c');
+    await queue.send({ body: 'a' });
+    await queue.send({ body: 'b' });
+    await queue.send({ body: 'c' });
     await queue.drain();
 
     // Assess
@@ -145,8 +146,8 @@ describe('InProcessQueue delivery', () => {
     queue.subscribe(consumer);
 
     // Act
-    await queue.send('poison');
-    await queue.send('fine');
+    await queue.send({ body: 'poison' });
+    await queue.send({ body: 'fine' });
     await queue.drain();
 
     // Assess
@@ -166,8 +167,8 @@ describe('InProcessQueue delivery', () => {
     });
 
     // Act
-    await queue.send('x', { groupId: 'g' });
-    await queue.send('y', { groupId: 'g' });
+    await queue.send({ body: 'x', groupId: 'g' });
+    await queue.send({ body: 'y', groupId: 'g' });
     await queue.drain();
 
     // Assess
@@ -194,8 +195,8 @@ describe('InProcessQueue delivery', () => {
     });
 
     // Act
-    await queue.send('a');
-    await queue.send('b');
+    await queue.send({ body: 'a' });
+    await queue.send({ body: 'b' });
     await queue.drain();
 
     // Assess
@@ -208,12 +209,12 @@ describe('InProcessQueue delivery', () => {
     const queue = makeQueue({ visibilityTimeoutMs: 100 });
     const { consumer, bodies, batchesArrived } = recorder((d) => (d.body === 'g1' && d.count === 1 ? 'fail' : 'ok'));
     queue.subscribe(consumer);
-    await queue.send('g1', { groupId: 'G' });
+    await queue.send({ body: 'g1', groupId: 'G' });
     await batchesArrived(1);
 
     // Act
-    await queue.send('g2', { groupId: 'G' });
-    await queue.send('h1', { groupId: 'H' });
+    await queue.send({ body: 'g2', groupId: 'G' });
+    await queue.send({ body: 'h1', groupId: 'H' });
     await queue.drain();
 
     // Assess
@@ -229,13 +230,13 @@ describe('InProcessQueue delivery', () => {
     queue.subscribe(consumer);
 
     // Act
-    await queue.send('first', { groupId: 'g', dedupId: 'same' });
-    await queue.send('duplicate', { groupId: 'g', dedupId: 'same' });
+    await queue.send({ body: 'first', groupId: 'g', dedupId: 'same' });
+    await queue.send({ body: 'duplicate', groupId: 'g', dedupId: 'same' });
     await queue.drain();
     vi.setSystemTime(new Date('2025-03-01T10:04:59Z'));
-    await queue.send('still a duplicate', { groupId: 'g', dedupId: 'same' });
+    await queue.send({ body: 'still a duplicate', groupId: 'g', dedupId: 'same' });
     vi.setSystemTime(new Date('2025-03-01T10:05:01Z'));
-    await queue.send('after the window', { groupId: 'g', dedupId: 'same' });
+    await queue.send({ body: 'after the window', groupId: 'g', dedupId: 'same' });
     await queue.drain();
 
     // Assess
@@ -248,11 +249,11 @@ describe('InProcessQueue delivery', () => {
     const queue = makeQueue();
 
     // Act / Assess
-    await expect(queue.send('')).rejects.toThrow(TypeError);
-    await expect(queue.send('x'.repeat(262_145))).rejects.toThrow(RangeError);
-    await expect(queue.send('lone \uD800 surrogate')).rejects.toThrow(TypeError);
-    await expect(queue.send('x', { groupId: 'has space' })).rejects.toThrow(TypeError);
-    await expect(queue.send('x', { dedupId: 'd'.repeat(129) })).rejects.toThrow(TypeError);
+    await expect(queue.send({ body: '' })).rejects.toThrow(TypeError);
+    await expect(queue.send({ body: 'x'.repeat(262_145) })).rejects.toThrow(RangeError);
+    await expect(queue.send({ body: 'lone \uD800 surrogate' })).rejects.toThrow(TypeError);
+    await expect(queue.send({ body: 'x', groupId: 'has space' })).rejects.toThrow(TypeError);
+    await expect(queue.send({ body: 'x', dedupId: 'd'.repeat(129) })).rejects.toThrow(TypeError);
     expect(queue.stats().sent).toBe(0);
     expect(() => new InProcessQueue({ batchSize: 0 })).toThrow(RangeError);
     expect(() => new InProcessQueue({ maxReceiveCount: 1.5 })).toThrow(RangeError);
@@ -275,7 +276,7 @@ describe('InProcessQueue drain and close', () => {
 
     // Act / Assess
     await expect(queue.drain()).resolves.toBeUndefined();
-    await queue.send('waiting');
+    await queue.send({ body: 'waiting' });
     await expect(queue.drain()).rejects.toThrow(/no consumer/);
   });
 
@@ -283,7 +284,7 @@ describe('InProcessQueue drain and close', () => {
     // Prepare
     const queue = makeQueue();
     const { bodies, consumer } = recorder();
-    await queue.send('early');
+    await queue.send({ body: 'early' });
 
     // Act
     queue.subscribe(consumer);
@@ -303,7 +304,7 @@ describe('InProcessQueue drain and close', () => {
     });
 
     // Act
-    await queue.send('slow');
+    await queue.send({ body: 'slow' });
     await queue.drain();
 
     // Assess
@@ -316,7 +317,7 @@ describe('InProcessQueue drain and close', () => {
     const queue = makeQueue({ visibilityTimeoutMs: 50 });
     const { batches, consumer, batchesArrived } = recorder(() => 'fail');
     queue.subscribe(consumer);
-    await queue.send('retried');
+    await queue.send({ body: 'retried' });
     await batchesArrived(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(queue.stats()).toMatchObject({ inFlight: 0, waiting: 1, redelivered: 1 });
@@ -329,7 +330,7 @@ describe('InProcessQueue drain and close', () => {
     // Assess
     await expect(drained).resolves.toBeUndefined();
     expect(batches).toHaveLength(1);
-    await expect(queue.send('late')).rejects.toThrow(/closed/);
+    await expect(queue.send({ body: 'late' })).rejects.toThrow(/closed/);
     await expect(queue.drain()).resolves.toBeUndefined();
   });
 
@@ -338,7 +339,7 @@ describe('InProcessQueue drain and close', () => {
     const queue = makeQueue();
     const { batches, consumer, batchesArrived } = recorder(() => 'fail');
     queue.subscribe(consumer);
-    await queue.send('in flight');
+    await queue.send({ body: 'in flight' });
     await batchesArrived(1);
     const drained = queue.drain();
 
@@ -359,7 +360,7 @@ describe('InProcessQueue drain and close', () => {
     queue.subscribe(consumer);
 
     // Act
-    await queue.send('too late');
+    await queue.send({ body: 'too late' });
     queue.close();
     await sleep(20);
 
@@ -373,7 +374,7 @@ describe('InProcessQueue drain and close', () => {
     queue.subscribe(() => Promise.reject(undefined));
 
     // Act
-    await queue.send('doomed');
+    await queue.send({ body: 'doomed' });
     await queue.drain();
 
     // Assess
@@ -382,7 +383,7 @@ describe('InProcessQueue drain and close', () => {
   });
 });
 
-describe('InProcessAuditTrail', () => {
+describe('QueueAuditTrail on the in-process queue', () => {
   const event: AuditEvent = {
     eventId: '6d1f3a10-0000-4000-8000-000000000001',
     occurredAt: '2025-03-01T10:15:00.000Z',
@@ -400,7 +401,7 @@ describe('InProcessAuditTrail', () => {
     queue.subscribe(async (e) => {
       events.push(e);
     });
-    const trail = new InProcessAuditTrail(queue);
+    const trail = new QueueAuditTrail(queue);
 
     // Act
     await trail.record(event);
@@ -418,7 +419,7 @@ describe('InProcessAuditTrail', () => {
   it('rejects an invalid event without enqueuing it', async () => {
     // Prepare
     const queue = makeQueue();
-    const trail = new InProcessAuditTrail(queue);
+    const trail = new QueueAuditTrail(queue);
 
     // Act
     const attempt = trail.record({ ...event, action: 'ALERT_DELETE' } as unknown as AuditEvent);
@@ -432,7 +433,7 @@ describe('InProcessAuditTrail', () => {
     // Prepare
     const queue = makeQueue();
     queue.close();
-    const trail = new InProcessAuditTrail(queue);
+    const trail = new QueueAuditTrail(queue);
 
     // Act
     const error = await trail.record(event).catch((e: unknown) => e);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCiphertextError } from '../../../functions/adapters/errors.js';
-import { LocalKeyService } from '../../../functions/adapters/local/local-key-service.js';
+import { LocalKeyService } from '../../../local/local-key-service.js';
 import type { EncryptionContext } from '../../../functions/core/ports.js';
 
 const context: EncryptionContext = {

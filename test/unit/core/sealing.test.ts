@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalKeyService } from '../../../functions/adapters/local/local-key-service.js';
+import { LocalKeyService } from '../../../local/local-key-service.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../../functions/core/ports.js';
 import { SealError } from '../../../functions/core/errors.js';

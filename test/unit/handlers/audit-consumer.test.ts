@@ -5,23 +5,17 @@ import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
 import { lambdaContext } from '../../support/apigw.js';
 import { conditionalCheckFailed, throttled } from '../../support/aws-errors.js';
+import { useDeployedEnv } from '../../support/lambda-env.js';
 
-// config() reads the environment once, when the handler module first asks for the audit store.
-process.env['ALERTS_TABLE'] = 'alerts-table';
-process.env['AUDIT_TABLE'] = 'audit-table';
-process.env['IDEMPOTENCY_TABLE'] = 'idempotency-table';
-process.env['MEETINGS_TABLE'] = 'meetings-table';
-process.env['AUDIT_QUEUE'] = 'in-process';
-process.env['KEY_SERVICE'] = 'local';
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
-delete process.env['DYNAMODB_ENDPOINT'];
+// The Lambda environment is read once, when the handler is first invoked.
+useDeployedEnv();
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let handler: (event: SQSEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let logger: typeof import('../../../functions/shared/logger.js').logger;
 
 beforeAll(async () => {
-  ({ handler } = await import('../../../functions/handlers/audit-consumer.js'));
+  handler = (await import('../../../functions/handlers/audit-consumer.js')).handler as typeof handler;
   ({ logger } = await import('../../../functions/shared/logger.js'));
 });
 
@@ -69,7 +63,7 @@ function record(id: string, groupId: string, body: string): SQSRecord {
 
 const eventRecord = (id: string, n: number, alertId: string) => record(id, alertId, JSON.stringify(auditEvent(n, alertId)));
 const storedEventIds = () =>
-  ddb.commandCalls(PutCommand).map((call) => ((call.args[0].input as PutCommandInput).Item?.['event'] as AuditEvent).eventId);
+  ddb.commandCalls(PutCommand).map((call) => ((call.args[0].input as PutCommandInput).Item!['event'] as AuditEvent).eventId);
 const failures = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
   response.batchItemFailures.map((failure) => failure.itemIdentifier);
 
@@ -103,7 +97,7 @@ describe('audit consumer', () => {
     // Prepare: the second event of group A cannot be written
     const failing = auditEvent(3, ALERT_A).eventId;
     ddb.on(PutCommand).callsFake((input: PutCommandInput) => {
-      if ((input.Item?.['event'] as AuditEvent).eventId === failing) throw throttled();
+      if ((input.Item!['event'] as AuditEvent).eventId === failing) throw throttled();
       return {};
     });
     const event: SQSEvent = {

@@ -15,7 +15,7 @@ const sqs = mockClient(SQSClient);
 let handler: (event: CloudWatchLogsEvent) => Promise<void>;
 
 beforeAll(async () => {
-  ({ handler } = await import('../../../functions/handlers/authorizer-refusals.js'));
+  handler = (await import('../../../functions/handlers/authorizer-refusals.js')).handler as typeof handler;
 });
 beforeEach(() => {
   sqs.reset();

@@ -22,7 +22,7 @@ const TABLE = 'meetings-table';
 const MEETING_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 const NOW = '2026-03-10T10:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
-const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services', area: 'northumberland' };
+const PERSON = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services' as const, area: 'northumberland' };
 
 const meetingWith = (id: string, overrides: Partial<StoredMeeting> = {}): StoredMeeting => ({
   meetingId: id,

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { CompensationFailedError, ConflictError, DependencyUnavailableError } from '../../../../functions/core/errors.js';
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
-import { cancelMeeting, scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
+import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
 import { updateAction } from '../../../../functions/core/meetings/update-action.js';
 import {
   makeMeetingFakes,

@@ -105,7 +105,7 @@ describe('getMeeting', () => {
     // Prepare
     const fakes = makeMeetingFakes();
     const meetingId = await seedMeeting(fakes);
-    const { cancelMeeting } = await import('../../../../functions/core/meetings/schedule-meeting.js');
+    const { cancelMeeting } = await import('../../../../functions/core/meetings/cancel-meeting.js');
     await cancelMeeting(fakes.meetingDeps, requester(), meetingId, { reason: MEETING_TEXT.cancel });
 
     // Act

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../../functions/core/errors.js';
 import { meetingInvitation } from '../../../../functions/core/meetings/invitation.js';
-import { cancelMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
+import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
 import {
   MEETING_TEXT,
   newcastle,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
 import { recordMeeting } from '../../../../functions/core/meetings/record-meeting.js';
-import { cancelMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
+import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
 import {
   DURING_SLOT_1,
   makeMeetingFakes,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
-import { cancelMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
+import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { NOW } from '../../../support/fakes.js';
 import {
@@ -69,7 +69,7 @@ describe('respondToMeeting', () => {
     });
 
     // Assess
-    expect(answer.slotId).toBe('slot-3');
+    expect(answer).toEqual({ meetingId, area: 'newcastle', response: 'PROPOSE', slotId: 'slot-3' });
     expect(stored()?.slots).toHaveLength(3);
     expect(stored()?.slots[2]).toEqual({ slotId: 'slot-3', start: '2026-03-19T09:30:00.000Z', durationMinutes: 45, proposedBy: 'newcastle' });
     expect(stored()?.responses['newcastle']).toMatchObject({ response: 'PROPOSE', slotId: 'slot-3' });

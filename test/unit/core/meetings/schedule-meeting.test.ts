@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
-import { cancelMeeting, scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
+import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
 import { NOW } from '../../../support/fakes.js';
 import {
   DURING_SLOT_1,

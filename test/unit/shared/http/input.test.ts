@@ -155,7 +155,9 @@ describe('parseInput', () => {
     const leaves: (string | number)[][] = [];
     const walk = (value: unknown, path: (string | number)[]) => {
       if (typeof value === 'string') leaves.push(path);
-      else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, index]));
+      else if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) walk(item, [...path, index]);
+      }
       else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
     };
     walk(base, []);

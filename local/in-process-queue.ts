@@ -10,10 +10,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AuditEvent } from '../../../contracts/audit.js';
-import { DependencyUnavailableError } from '../../core/errors.js';
-import type { AuditTrail } from '../../core/ports.js';
-import { toAuditMessage } from '../audit-message.js';
+import type { MessageQueue, QueueMessage } from '../functions/adapters/queue.js';
 
 export type InProcessQueueOptions = {
   /** Receives before a failing message is dead-lettered, as the redrive policy's maxReceiveCount. */
@@ -26,8 +23,7 @@ export type InProcessQueueOptions = {
   readonly region?: string;
 };
 
-export type SendAttributes = { readonly groupId?: string; readonly dedupId?: string };
-
+// biome-ignore lint/suspicious/noConfusingVoidType: an SQS handler that returns nothing has processed the whole batch, as Lambda reads it.
 export type QueueConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export type QueueStats = {
@@ -65,7 +61,7 @@ const QUEUE_ID = /^[\x21-\x7e]{1,128}$/;
 const SEQUENCE_BASE = 18_849_496_460_467_696_128n;
 const SENDER_ID = 'AIDALOCALHUBSENDER00';
 
-export class InProcessQueue {
+export class InProcessQueue implements MessageQueue {
   private readonly maxReceiveCount: number;
   private readonly batchSize: number;
   private readonly visibilityTimeoutMs: number;
@@ -94,12 +90,13 @@ export class InProcessQueue {
     this.eventSourceARN = `arn:aws:sqs:${this.region}:000000000000:${options.queueName ?? 'local-hub-queue'}`;
   }
 
-  async send(body: string, attributes: SendAttributes = {}): Promise<void> {
+  async send(message: QueueMessage): Promise<void> {
+    const { body } = message;
     if (this.closed) throw new Error('The queue is closed');
     if (typeof body !== 'string' || body.length === 0) throw new TypeError('A message body must be a non-empty string');
     if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw new RangeError('The message body is too large');
     if (INVALID_BODY_CHARACTER.test(body)) throw new TypeError('The message body holds a character SQS refuses');
-    const { groupId, dedupId } = attributes;
+    const { groupId, dedupId } = message;
     if (groupId !== undefined && !QUEUE_ID.test(groupId)) throw new TypeError('Invalid message group id');
     if (dedupId !== undefined && !QUEUE_ID.test(dedupId)) throw new TypeError('Invalid message deduplication id');
 
@@ -330,18 +327,4 @@ function failedItems(response: unknown, batch: readonly Message[]): ReadonlySet<
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer`);
   return value;
-}
-
-/** The audit trail on the in-process queue: the SQS adapter's twin, with the same message and the same 503. */
-export class InProcessAuditTrail implements AuditTrail {
-  constructor(private readonly queue: InProcessQueue) {}
-
-  async record(event: AuditEvent): Promise<void> {
-    const message = toAuditMessage(event);
-    try {
-      await this.queue.send(message.body, { groupId: message.groupId, dedupId: message.dedupId });
-    } catch (error) {
-      throw new DependencyUnavailableError('audit-queue', { cause: error });
-    }
-  }
 }

@@ -6,9 +6,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { link, mkdir, open as openFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalContext } from '../../core/sealing.js';
-import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
-import { InvalidCiphertextError } from '../errors.js';
+import { canonicalContext } from '../functions/core/sealing.js';
+import type { DataKey, EncryptionContext, KeyService } from '../functions/core/ports.js';
+import { InvalidCiphertextError } from '../functions/adapters/errors.js';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
@@ -98,4 +98,23 @@ async function createMasterKey(path: string): Promise<Buffer> {
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
+}
+
+/**
+ * The local key service as the hub wires it: the master key is read from disk on first use, and a failed
+ * read is tried again on the next request rather than remembered.
+ */
+export function lazyLocalKeyService(dataDir: string): KeyService {
+  let opening: Promise<LocalKeyService> | undefined;
+  const open = () => {
+    opening ??= LocalKeyService.open(dataDir).catch((error: unknown) => {
+      opening = undefined;
+      throw error;
+    });
+    return opening;
+  };
+  return {
+    generateDataKey: async (context: EncryptionContext) => (await open()).generateDataKey(context),
+    decryptDataKey: async (encrypted: Uint8Array, context: EncryptionContext) => (await open()).decryptDataKey(encrypted, context),
+  };
 }

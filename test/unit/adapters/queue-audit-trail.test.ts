@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
 import { InvalidAuditEventError } from '../../../functions/adapters/errors.js';
-import { createSqsClient, SqsAuditTrail } from '../../../functions/adapters/sqs/sqs-audit-trail.js';
+import { QueueAuditTrail } from '../../../functions/adapters/queue-audit-trail.js';
+import { createSqsClient, SqsQueue } from '../../../functions/adapters/sqs/sqs-queue.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
 
 const QUEUE_URL = 'https://sqs.eu-west-2.amazonaws.com/111122223333/mset-audit.fifo';
@@ -30,18 +31,18 @@ const listEvent: AuditEvent = {
 };
 
 const sqs = mockClient(SQSClient);
-let trail: SqsAuditTrail;
+let trail: QueueAuditTrail;
 
 beforeEach(() => {
   sqs.reset();
-  trail = new SqsAuditTrail({ client: new SQSClient({ region: 'eu-west-2' }), queueUrl: QUEUE_URL });
+  trail = new QueueAuditTrail(new SqsQueue({ client: new SQSClient({ region: 'eu-west-2' }), queueUrl: QUEUE_URL }));
 });
 
 afterEach(() => {
   sqs.reset();
 });
 
-describe('SqsAuditTrail', () => {
+describe('QueueAuditTrail on SQS', () => {
   it('sends the event as the body, grouped by alert and deduplicated by event id', async () => {
     // Prepare
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });

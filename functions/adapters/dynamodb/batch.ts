@@ -1,0 +1,53 @@
+/**
+ * BatchWriteItem and BatchGetItem as the stores use them: within DynamoDB's limits per request (25 writes,
+ * 100 keys), retrying only what DynamoDB left unprocessed, with backoff, a bounded number of times. Errors
+ * are the SDK's own (or a BatchIncompleteError); callers turn them into the core's vocabulary.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchIncompleteError, backoff } from './errors.js';
+
+export { BatchIncompleteError };
+
+export const BATCH_WRITE_LIMIT = 25;
+export const BATCH_GET_LIMIT = 100;
+/** Attempts per chunk, the first included, before unprocessed items are a failure. */
+export const MAX_BATCH_ATTEMPTS = 5;
+
+export type Item = Record<string, unknown>;
+export type WriteRequest = { readonly PutRequest: { readonly Item: Item } } | { readonly DeleteRequest: { readonly Key: Item } };
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+export async function batchWrite(client: DynamoDBDocumentClient, tableName: string, requests: readonly WriteRequest[]): Promise<void> {
+  for (const chunk of chunksOf(requests, BATCH_WRITE_LIMIT)) {
+    let pending: readonly WriteRequest[] = chunk;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt === MAX_BATCH_ATTEMPTS) throw new BatchIncompleteError('BatchWriteItem', pending.length);
+      if (attempt > 0) await backoff(attempt);
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
+      pending = (result.UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
+    }
+  }
+}
+
+/** The items found, in no particular order (as DynamoDB answers); a key with no item is simply absent. */
+export async function batchGet(client: DynamoDBDocumentClient, tableName: string, keys: readonly Item[]): Promise<Item[]> {
+  const found: Item[] = [];
+  for (const chunk of chunksOf(keys, BATCH_GET_LIMIT)) {
+    let pending: readonly Item[] = chunk;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt === MAX_BATCH_ATTEMPTS) throw new BatchIncompleteError('BatchGetItem', pending.length);
+      if (attempt > 0) await backoff(attempt);
+      const result = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending as Item[], ConsistentRead: true } } }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}

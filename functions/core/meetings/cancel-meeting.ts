@@ -1,0 +1,31 @@
+/** The requesting area's chair or coordinator cancels a meeting before it happens, with a reason (sealed). */
+import type { CancelMeetingRequest, CancelMeetingResponse } from '../../../contracts/meetings.js';
+import type { RequestContext } from '../audit.js';
+import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
+import { SCOPES, sealFor } from './content.js';
+import type { MeetingDeps } from './deps.js';
+
+export async function cancelMeeting(
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  context: RequestContext,
+  meetingId: string,
+  request: CancelMeetingRequest,
+): Promise<CancelMeetingResponse> {
+  const action = 'MEETING_CANCEL';
+  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  if (side !== 'requester') {
+    return deps.audit.forbidden(context, action, 'Only the requesting area cancels its meeting', { meetingId });
+  }
+  await requireRight(deps, context, action, 'organise', meetingId, 'Your role may not cancel meetings');
+  const now = deps.clock.now();
+  const start = scheduledSlotOf(meeting)?.start;
+  const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
+  if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
+  const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
+  await changeMeeting(deps, context, action, meeting, {
+    ...meeting,
+    status: 'CANCELLED',
+    cancelled: { reason, at: now.toISOString(), by: personOf(context) },
+  });
+  return { meetingId, status: 'CANCELLED' };
+}

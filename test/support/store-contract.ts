@@ -1,0 +1,785 @@
+/**
+ * What every implementation of a storage port promises, written once and run against each of them: the
+ * in-memory stores the use-case tests rely on, and the DynamoDB stores on dynalite. A use case tested on a
+ * fake is tested against the real store's behaviour only while the two pass the same suite.
+ *
+ * Each `make` gives a store with nothing in it, so that every test starts from its own data.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../contracts/audit.js';
+import type { AreaId } from '../../contracts/identity.js';
+import type { AlertRepository, InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type { AuditStore } from '../../functions/core/ports.js';
+import type { SealedBox } from '../../functions/core/sealed-box.js';
+import { allPagesOf } from './dynalite.js';
+import { SequentialIds } from './fakes.js';
+
+export type MakeStore<T> = () => Promise<T>;
+
+const NOW = '2026-03-10T12:00:00.000Z';
+const AN_HOUR_AGO = '2026-03-10T11:00:00.000Z';
+const TWO_HOURS_AGO = '2026-03-10T10:00:00.000Z';
+const IN_AN_HOUR = '2026-03-10T13:00:00.000Z';
+const NEXT_YEAR = '2027-03-10T12:00:00.000Z';
+const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+
+const alertIds = new SequentialIds('3f0c7c1e-0000-4000-8000');
+const meetingIds = new SequentialIds('aaaaaaaa-0000-4000-8000');
+const eventIds = new SequentialIds('6d1f3a10-0000-4000-8000');
+
+/** Pages are followed to the end; a listing that never ends fails instead of hanging. */
+const MAX_PAGES = 50;
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+// ---- alerts ----
+
+type AlertSpec = {
+  readonly createdAt: string;
+  readonly from?: AreaId;
+  readonly to?: readonly AreaId[];
+  readonly ackDueBy?: string;
+  readonly expiresAt?: string;
+};
+
+function alertOf(spec: AlertSpec): { alert: StoredAlert; shares: StoredShare[] } {
+  const alertId = alertIds.newId();
+  const senderArea = spec.from ?? 'northumberland';
+  const recipients = spec.to ?? ['north-tyneside'];
+  const expiresAt = spec.expiresAt ?? NEXT_YEAR;
+  const alert: StoredAlert = {
+    alertId,
+    senderArea,
+    createdAt: spec.createdAt,
+    createdBy: { sub: 'officer-1', name: 'Test Officer', agency: 'police' },
+    expiresAt,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    recipients,
+    sections: { IDENTITY: BOX, RISK: BOX },
+  };
+  const shares: StoredShare[] = recipients.map((recipientArea) => ({
+    alertId,
+    senderArea,
+    recipientArea,
+    scopes: ['IDENTITY', 'RISK'],
+    status: 'PENDING',
+    ackDueBy: spec.ackDueBy ?? IN_AN_HOUR,
+    createdAt: spec.createdAt,
+    expiresAt,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+    termsText: BOX,
+  }));
+  return { alert, shares };
+}
+
+async function storedAlert(store: AlertRepository, spec: AlertSpec): Promise<{ alert: StoredAlert; shares: StoredShare[] }> {
+  const created = alertOf(spec);
+  await store.create(created.alert, created.shares);
+  return created;
+}
+
+const ackBy = (sub = 'coord-1', at = NOW): StoredAcknowledgement => ({
+  outcome: 'ACCEPTED',
+  acknowledgedAt: at,
+  by: { sub, name: 'Test Coordinator', agency: 'childrens-services', area: 'north-tyneside' },
+  eventId: eventIds.newId(),
+});
+
+type InboxStatus = 'ALL' | 'PENDING' | 'OVERDUE' | 'ACKNOWLEDGED';
+
+/**
+ * North Tyneside's inbox at NOW: a share of each status, a deadline falling exactly at NOW, an acknowledged
+ * share past its deadline, three expired shares (one expiring exactly at NOW, one acknowledged before it
+ * expired) and Newcastle's share of an alert North Tyneside also holds. The ids each filter lists, newest first.
+ */
+async function seedInbox(store: AlertRepository): Promise<Record<InboxStatus, string[]>> {
+  const kinds = [
+    ['PENDING', { ackDueBy: IN_AN_HOUR }],
+    ['OVERDUE', { ackDueBy: NOW }],
+    ['EXPIRED', { expiresAt: NOW }],
+    ['ACKNOWLEDGED', { ackDueBy: IN_AN_HOUR }],
+    ['OVERDUE', { ackDueBy: AN_HOUR_AGO, to: ['north-tyneside', 'newcastle'] }],
+    ['EXPIRED', { expiresAt: AN_HOUR_AGO }],
+    ['ACKNOWLEDGED', { ackDueBy: TWO_HOURS_AGO }],
+    ['PENDING', { ackDueBy: '2026-03-10T12:00:00.001Z' }],
+    ['EXPIRED_ACKNOWLEDGED', { expiresAt: AN_HOUR_AGO }],
+    ['NEWCASTLE_ONLY', { to: ['newcastle'] }],
+  ] as const;
+  const listed: { id: string; kind: string }[] = [];
+  for (const [index, [kind, spec]] of kinds.entries()) {
+    const { alert } = await storedAlert(store, { createdAt: `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`, to: ['north-tyneside'], ...spec });
+    if (kind === 'ACKNOWLEDGED') expect(await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW)).toBe('ACKNOWLEDGED');
+    if (kind === 'EXPIRED_ACKNOWLEDGED') {
+      expect(await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-1', TWO_HOURS_AGO), TWO_HOURS_AGO)).toBe('ACKNOWLEDGED');
+    }
+    listed.push({ id: alert.alertId, kind });
+  }
+  const newestFirst = listed.reverse();
+  const ofKind = (...wanted: string[]) => newestFirst.filter((row) => wanted.includes(row.kind)).map((row) => row.id);
+  return {
+    ALL: ofKind('PENDING', 'OVERDUE', 'ACKNOWLEDGED'),
+    PENDING: ofKind('PENDING'),
+    OVERDUE: ofKind('OVERDUE'),
+    ACKNOWLEDGED: ofKind('ACKNOWLEDGED'),
+  };
+}
+
+const filterFor = (status: InboxStatus): InboxFilter => ({ now: NOW, ...(status === 'ALL' ? {} : { status }) });
+
+export function alertRepositoryContract(make: MakeStore<AlertRepository>): void {
+  describe('AlertRepository contract', () => {
+    let store: AlertRepository;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    describe('create and read', () => {
+      it('reads back the alert and each share as written, and nothing for an area without one', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+
+        // Act
+        const found = await store.getAlert(alert.alertId);
+        const newcastle = await store.getShare(alert.alertId, 'newcastle');
+        const gateshead = await store.getShare(alert.alertId, 'gateshead');
+        const unknown = await store.getAlert(alertIds.newId());
+
+        // Assess
+        expect(found).toEqual(alert);
+        expect(newcastle).toEqual(shares[1]);
+        expect(gateshead).toBeUndefined();
+        expect(unknown).toBeUndefined();
+      });
+
+      it('batch-reads shares in the order asked, leaving out those that do not exist', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+
+        // Act
+        const found = await store.getShares([
+          { alertId: alert.alertId, area: 'newcastle' },
+          { alertId: alert.alertId, area: 'gateshead' },
+          { alertId: alertIds.newId(), area: 'north-tyneside' },
+          { alertId: alert.alertId, area: 'north-tyneside' },
+        ]);
+        const none = await store.getShares([]);
+
+        // Assess
+        expect(found).toEqual([shares[1], shares[0]]);
+        expect(none).toEqual([]);
+      });
+
+      it('never overwrites an alert with the same id', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+
+        // Act
+        const error = await rejection(store.create({ ...alert, riskLevel: 'SIGNIFICANT' }, shares));
+
+        // Assess
+        expect(error).toBeInstanceOf(DependencyUnavailableError);
+        expect(await store.getAlert(alert.alertId)).toEqual(alert);
+      });
+
+      it('removes an alert and every share', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+
+        // Act
+        await store.remove(alert.alertId, alert.recipients);
+
+        // Assess
+        expect(await store.getAlert(alert.alertId)).toBeUndefined();
+        expect(await store.getShares(alert.recipients.map((area) => ({ alertId: alert.alertId, area })))).toEqual([]);
+        expect((await store.listInbox('north-tyneside', { now: NOW }, 10)).items).toEqual([]);
+        expect((await store.listOutbox('northumberland', NOW, 10)).items).toEqual([]);
+      });
+
+      it('still reads an expired alert and share by id: the reader decides liveness, and the access history outlives them', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', expiresAt: AN_HOUR_AGO });
+
+        // Act
+        const found = await store.getAlert(alert.alertId);
+        const share = await store.getShare(alert.alertId, 'north-tyneside');
+
+        // Assess
+        expect(found).toEqual(alert);
+        expect(share).toEqual(shares[0]);
+      });
+    });
+
+    describe('acknowledge', () => {
+      it('acknowledges a pending, live share and stores the acknowledgement', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const ack = ackBy();
+
+        // Act
+        const result = await store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW);
+
+        // Assess
+        expect(result).toBe('ACKNOWLEDGED');
+        expect(await store.getShare(alert.alertId, 'north-tyneside')).toEqual({ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack });
+      });
+
+      it('acknowledges an overdue share: the deadline passing does not close it', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', ackDueBy: AN_HOUR_AGO });
+
+        // Act
+        const result = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW);
+
+        // Assess
+        expect(result).toBe('ACKNOWLEDGED');
+      });
+
+      it('acknowledges exactly once: a second attempt is ALREADY_ACKNOWLEDGED and the first stands', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const first = ackBy('coord-1');
+        await store.acknowledge(alert.alertId, 'north-tyneside', first, NOW);
+
+        // Act
+        const second = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-2'), NOW);
+
+        // Assess
+        expect(second).toBe('ALREADY_ACKNOWLEDGED');
+        expect((await store.getShare(alert.alertId, 'north-tyneside'))?.acknowledgement).toEqual(first);
+      });
+
+      it('lets exactly one of 10 concurrent acknowledgements win, and stores the winner', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const acks = Array.from({ length: 10 }, (_, index) => ackBy(`racer-${index}`));
+
+        // Act
+        const results = await Promise.all(acks.map((ack) => store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW)));
+
+        // Assess
+        expect(results.filter((result) => result === 'ACKNOWLEDGED')).toHaveLength(1);
+        expect(results.filter((result) => result === 'ALREADY_ACKNOWLEDGED')).toHaveLength(9);
+        const winner = acks[results.indexOf('ACKNOWLEDGED')];
+        expect((await store.getShare(alert.alertId, 'north-tyneside'))?.acknowledgement).toEqual(winner);
+      });
+
+      it.each([
+        ['expired an hour ago', AN_HOUR_AGO],
+        ['expiring at this very moment', NOW],
+      ])('answers GONE for a share %s, and leaves it pending', async (_label, expiresAt) => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', expiresAt });
+
+        // Act
+        const result = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW);
+
+        // Assess
+        expect(result).toBe('GONE');
+        expect(await store.getShare(alert.alertId, 'north-tyneside')).toEqual(shares[0]);
+      });
+
+      it('answers GONE for an acknowledged share that has since expired', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', expiresAt: AN_HOUR_AGO });
+        await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-1', TWO_HOURS_AGO), TWO_HOURS_AGO);
+
+        // Act
+        const result = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW);
+
+        // Assess
+        expect(result).toBe('GONE');
+      });
+
+      it('answers GONE for an area without a share, and creates none', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+
+        // Act
+        const result = await store.acknowledge(alert.alertId, 'gateshead', ackBy(), NOW);
+
+        // Assess
+        expect(result).toBe('GONE');
+        expect(await store.getShare(alert.alertId, 'gateshead')).toBeUndefined();
+      });
+    });
+
+    describe('revertAcknowledgement', () => {
+      it('undoes only the acknowledgement recorded by the given event, once, and the share can then be acknowledged again', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const ack = ackBy();
+        await store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW);
+
+        // Act
+        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', eventIds.newId());
+        const afterOtherEvent = await store.getShare(alert.alertId, 'north-tyneside');
+        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', ack.eventId);
+        const afterRevert = await store.getShare(alert.alertId, 'north-tyneside');
+        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', ack.eventId);
+        const afterSecondRevert = await store.getShare(alert.alertId, 'north-tyneside');
+        const again = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-2'), NOW);
+
+        // Assess
+        expect(afterOtherEvent).toEqual({ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack });
+        expect(afterRevert).toEqual(shares[0]);
+        expect(afterSecondRevert).toEqual(shares[0]);
+        expect(again).toBe('ACKNOWLEDGED');
+      });
+
+      it('creates no share where there is none', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+
+        // Act
+        await store.revertAcknowledgement(alert.alertId, 'gateshead', eventIds.newId());
+
+        // Assess
+        expect(await store.getShare(alert.alertId, 'gateshead')).toBeUndefined();
+      });
+    });
+
+    describe('listInbox', () => {
+      it.each(['ALL', 'PENDING', 'OVERDUE', 'ACKNOWLEDGED'] as const)(
+        'lists %s shares newest first in one page, leaving out expired shares and other areas',
+        async (status) => {
+          // Prepare
+          const expected = await seedInbox(store);
+
+          // Act
+          const page = await store.listInbox('north-tyneside', filterFor(status), 100);
+
+          // Assess
+          expect(page.items.map((share) => share.alertId)).toEqual(expected[status]);
+          expect(page.items.every((share) => share.recipientArea === 'north-tyneside')).toBe(true);
+          expect(page.nextCursor).toBeUndefined();
+        },
+      );
+
+      it('lists the shares as stored, acknowledgement included', async () => {
+        // Prepare
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const ack = ackBy();
+        await store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW);
+
+        // Act
+        const page = await store.listInbox('north-tyneside', { now: NOW, status: 'ACKNOWLEDGED' }, 10);
+
+        // Assess
+        expect(page.items).toEqual([{ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack }]);
+      });
+
+      it('pages every filter at every page size: each match once, in order, and the cursor continues where the page ended', async () => {
+        // Prepare
+        const expected = await seedInbox(store);
+
+        // Act
+        const paged: Record<string, string[]> = {};
+        for (const status of ['ALL', 'PENDING', 'OVERDUE', 'ACKNOWLEDGED'] as const) {
+          for (const limit of [1, 2, 3]) {
+            const { ids } = await allPagesOf(
+              (cursor) => store.listInbox('north-tyneside', filterFor(status), limit, cursor),
+              (share) => share.alertId,
+              limit,
+              MAX_PAGES,
+            );
+            paged[`${status} by ${limit}`] = ids;
+          }
+        }
+
+        // Assess
+        for (const [run, ids] of Object.entries(paged)) {
+          const status = run.split(' ')[0] as InboxStatus;
+          expect({ run, ids }).toEqual({ run, ids: expected[status] });
+        }
+      });
+
+      it("shows an area only its own shares, and another area's share of the same alert only to that area", async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+        await storedAlert(store, { createdAt: '2026-03-01T10:01:00.000Z', to: ['gateshead'] });
+
+        // Act
+        const newcastle = await store.listInbox('newcastle', { now: NOW }, 10);
+        const sunderland = await store.listInbox('sunderland', { now: NOW }, 10);
+
+        // Assess
+        expect(newcastle.items.map((share) => [share.alertId, share.recipientArea])).toEqual([[alert.alertId, 'newcastle']]);
+        expect(sunderland.items).toEqual([]);
+      });
+
+      it("refuses one filter's cursor under another filter, in another area's inbox, in the outbox, and a cursor it never issued", async () => {
+        // Prepare
+        await seedInbox(store);
+        const { nextCursor } = await store.listInbox('north-tyneside', { now: NOW, status: 'OVERDUE' }, 1);
+        expect(nextCursor).toBeDefined();
+
+        // Act
+        const refusals = await Promise.all([
+          rejection(store.listInbox('north-tyneside', { now: NOW, status: 'PENDING' }, 1, nextCursor)),
+          rejection(store.listInbox('north-tyneside', { now: NOW }, 1, nextCursor)),
+          rejection(store.listInbox('newcastle', { now: NOW, status: 'OVERDUE' }, 1, nextCursor)),
+          rejection(store.listOutbox('north-tyneside', NOW, 1, nextCursor)),
+          rejection(store.listInbox('north-tyneside', { now: NOW, status: 'OVERDUE' }, 1, 'not-a-cursor')),
+        ]);
+
+        // Assess
+        for (const refusal of refusals) expect(refusal).toBeInstanceOf(ValidationError);
+      });
+    });
+
+    describe('listOutbox', () => {
+      it("lists the sender's live alerts newest first, page by page, and no other area's", async () => {
+        // Prepare
+        const mine: string[] = [];
+        for (let minute = 0; minute < 5; minute += 1) {
+          const { alert } = await storedAlert(store, { createdAt: `2026-03-01T10:0${minute}:00.000Z`, to: ['north-tyneside'] });
+          mine.push(alert.alertId);
+        }
+        await storedAlert(store, { createdAt: '2026-03-01T10:05:00.000Z', expiresAt: NOW });
+        await storedAlert(store, { createdAt: '2026-03-01T10:06:00.000Z', expiresAt: AN_HOUR_AGO });
+        await storedAlert(store, { createdAt: '2026-03-01T10:07:00.000Z', from: 'gateshead' });
+
+        // Act
+        const whole = await store.listOutbox('northumberland', NOW, 100);
+        const paged = await allPagesOf((cursor) => store.listOutbox('northumberland', NOW, 2, cursor), (alert) => alert.alertId, 2, MAX_PAGES);
+        const gateshead = await store.listOutbox('gateshead', NOW, 100);
+        const sunderland = await store.listOutbox('sunderland', NOW, 100);
+
+        // Assess
+        const newestFirst = [...mine].reverse();
+        expect(whole.items.map((alert) => alert.alertId)).toEqual(newestFirst);
+        expect(whole.nextCursor).toBeUndefined();
+        expect(paged.ids).toEqual(newestFirst);
+        expect(gateshead.items.map((alert) => alert.senderArea)).toEqual(['gateshead']);
+        expect(sunderland.items).toEqual([]);
+      });
+
+      it('lists the alerts as stored', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+
+        // Act
+        const page = await store.listOutbox('northumberland', NOW, 10);
+
+        // Assess
+        expect(page.items).toEqual([alert]);
+      });
+
+      it("refuses another sender's cursor and an inbox cursor", async () => {
+        // Prepare
+        for (let minute = 0; minute < 3; minute += 1) {
+          await storedAlert(store, { createdAt: `2026-03-01T10:0${minute}:00.000Z`, to: ['northumberland'], from: 'north-tyneside' });
+        }
+        const outbox = await store.listOutbox('north-tyneside', NOW, 1);
+        const inbox = await store.listInbox('northumberland', { now: NOW }, 1);
+        expect([outbox.nextCursor, inbox.nextCursor]).toEqual([expect.any(String), expect.any(String)]);
+
+        // Act
+        const refusals = await Promise.all([
+          rejection(store.listOutbox('northumberland', NOW, 1, outbox.nextCursor)),
+          rejection(store.listOutbox('northumberland', NOW, 1, inbox.nextCursor)),
+        ]);
+
+        // Assess
+        for (const refusal of refusals) expect(refusal).toBeInstanceOf(ValidationError);
+      });
+    });
+  });
+}
+
+// ---- meetings ----
+
+const CHAIR = { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services' as const, area: 'northumberland' };
+
+function meetingOf(spec: { createdAt: string; from?: AreaId; to?: readonly AreaId[] }): StoredMeeting {
+  const from = spec.from ?? 'northumberland';
+  return {
+    meetingId: meetingIds.newId(),
+    version: 1,
+    requestingArea: from,
+    invitedAreas: spec.to ?? ['north-tyneside', 'newcastle'],
+    status: 'REQUESTED',
+    format: 'HYBRID',
+    createdAt: spec.createdAt,
+    expiresAt: '2028-03-10T12:00:00.000Z',
+    createdBy: { ...CHAIR, area: from },
+    alertIds: [],
+    subject: BOX,
+    request: BOX,
+    slots: [{ slotId: 'slot-1', start: '2026-03-17T10:00:00.000Z', durationMinutes: 60, proposedBy: from }],
+    responses: {},
+    actions: [],
+  };
+}
+
+export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): void {
+  describe('MeetingRepository contract', () => {
+    let store: MeetingRepository;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    const allIds = (area: AreaId, box: 'inbox' | 'outbox', limit: number) =>
+      allPagesOf((cursor) => store.list(area, box, limit, cursor), (meeting) => meeting.meetingId, limit, MAX_PAGES);
+
+    it('reads back a meeting as written, and nothing for an unknown id', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+
+      // Act
+      await store.create(meeting);
+      const found = await store.get(meeting.meetingId);
+      const unknown = await store.get(meetingIds.newId());
+
+      // Assess
+      expect(found).toEqual(meeting);
+      expect(unknown).toBeUndefined();
+    });
+
+    it('never overwrites a meeting with the same id', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+
+      // Act
+      const error = await rejection(store.create({ ...meeting, status: 'CANCELLED' }));
+
+      // Assess
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect(await store.get(meeting.meetingId)).toEqual(meeting);
+    });
+
+    it('saves on the expected version only: a stale version or an unknown meeting is CONFLICT', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+      const scheduled: StoredMeeting = { ...meeting, version: 2, status: 'SCHEDULED' };
+      const never = meetingOf({ createdAt: '2026-03-01T10:01:00.000Z' });
+
+      // Act
+      const first = await store.save(scheduled, 1);
+      const stale = await store.save({ ...meeting, version: 2, status: 'CANCELLED' }, 1);
+      const unknown = await store.save({ ...never, version: 2 }, 1);
+
+      // Assess
+      expect([first, stale, unknown]).toEqual(['SAVED', 'CONFLICT', 'CONFLICT']);
+      expect(await store.get(meeting.meetingId)).toEqual(scheduled);
+      expect(await store.get(never.meetingId)).toBeUndefined();
+    });
+
+    it('lets exactly one of 10 concurrent saves from the same version win, and stores the winner', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+      const candidates = Array.from({ length: 10 }, (_, index): StoredMeeting => ({
+        ...meeting,
+        version: 2,
+        slots: [...meeting.slots, { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' }],
+      }));
+
+      // Act
+      const results = await Promise.all(candidates.map((candidate) => store.save(candidate, 1)));
+
+      // Assess
+      expect(results.filter((result) => result === 'SAVED')).toHaveLength(1);
+      expect(results.filter((result) => result === 'CONFLICT')).toHaveLength(9);
+      expect(await store.get(meeting.meetingId)).toEqual(candidates[results.indexOf('SAVED')]);
+    });
+
+    it("lists the requester's outbox and each invited area's inbox newest first, apart from each other", async () => {
+      // Prepare
+      const created: StoredMeeting[] = [];
+      for (let n = 1; n <= 5; n += 1) {
+        const meeting = meetingOf({ createdAt: `2026-02-0${n}T09:00:00.000Z`, from: 'gateshead', to: n % 2 === 0 ? ['south-tyneside', 'hartlepool'] : ['south-tyneside'] });
+        await store.create(meeting);
+        created.push(meeting);
+      }
+      const back = meetingOf({ createdAt: '2026-02-06T09:00:00.000Z', from: 'hartlepool', to: ['gateshead'] });
+      await store.create(back);
+      created.push(back);
+      const idsOf = (indexes: number[]) => indexes.map((index) => created[index]?.meetingId);
+
+      // Act
+      const gatesheadOutbox = await store.list('gateshead', 'outbox', 100);
+      const southTynesideInbox = await store.list('south-tyneside', 'inbox', 100);
+      const gatesheadInbox = await store.list('gateshead', 'inbox', 100);
+      const hartlepoolInbox = await store.list('hartlepool', 'inbox', 100);
+      const hartlepoolOutbox = await store.list('hartlepool', 'outbox', 100);
+      const southTynesideOutbox = await store.list('south-tyneside', 'outbox', 100);
+
+      // Assess
+      const ids = (page: { items: readonly StoredMeeting[] }) => page.items.map((meeting) => meeting.meetingId);
+      expect(ids(gatesheadOutbox)).toEqual(idsOf([4, 3, 2, 1, 0]));
+      expect(ids(southTynesideInbox)).toEqual(idsOf([4, 3, 2, 1, 0]));
+      expect(ids(gatesheadInbox)).toEqual(idsOf([5]));
+      expect(ids(hartlepoolInbox)).toEqual(idsOf([3, 1]));
+      expect(ids(hartlepoolOutbox)).toEqual(idsOf([5]));
+      expect(ids(southTynesideOutbox)).toEqual([]);
+      expect(gatesheadOutbox.items[0]).toEqual(created[4]);
+    });
+
+    it('pages a box: each meeting once, in order, and the cursor continues where the page ended', async () => {
+      // Prepare
+      const created: string[] = [];
+      for (let n = 1; n <= 5; n += 1) {
+        const meeting = meetingOf({ createdAt: `2026-02-0${n}T09:00:00.000Z` });
+        await store.create(meeting);
+        created.push(meeting.meetingId);
+      }
+
+      // Act
+      const byOne = await allIds('northumberland', 'outbox', 1);
+      const byTwo = await allIds('northumberland', 'outbox', 2);
+      const inbox = await allIds('newcastle', 'inbox', 3);
+
+      // Assess
+      const newestFirst = [...created].reverse();
+      expect(byOne.ids).toEqual(newestFirst);
+      expect(byTwo.ids).toEqual(newestFirst);
+      expect(inbox.ids).toEqual(newestFirst);
+    });
+
+    it('lists a saved meeting in its new state', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z', from: 'sunderland', to: ['county-durham'] });
+      await store.create(meeting);
+      const cancelled: StoredMeeting = { ...meeting, version: 2, status: 'CANCELLED' };
+      await store.save(cancelled, 1);
+
+      // Act
+      const outbox = await store.list('sunderland', 'outbox', 10);
+      const inbox = await store.list('county-durham', 'inbox', 10);
+
+      // Assess
+      expect(outbox.items).toEqual([cancelled]);
+      expect(inbox.items).toEqual([cancelled]);
+    });
+
+    it('refuses a cursor from another area or box, and a cursor it never issued', async () => {
+      // Prepare
+      for (let n = 1; n <= 3; n += 1) await store.create(meetingOf({ createdAt: `2026-02-0${n}T09:00:00.000Z` }));
+      const { nextCursor } = await store.list('northumberland', 'outbox', 1);
+      expect(nextCursor).toBeDefined();
+
+      // Act
+      const refusals = await Promise.all([
+        rejection(store.list('newcastle', 'outbox', 1, nextCursor)),
+        rejection(store.list('northumberland', 'inbox', 1, nextCursor)),
+        rejection(store.list('northumberland', 'outbox', 1, 'not-a-cursor')),
+      ]);
+
+      // Assess
+      for (const refusal of refusals) expect(refusal).toBeInstanceOf(ValidationError);
+    });
+  });
+}
+
+// ---- audit ----
+
+function eventAt(occurredAt: string, resourceId: string, area: AreaId, requestId: string): AuditEvent {
+  return {
+    eventId: eventIds.newId(),
+    occurredAt,
+    requestId,
+    action: 'ALERT_VIEW',
+    outcome: 'SUCCESS',
+    actor: { sub: `person-of-${area}`, area, agency: 'childrens-services', roles: ['coordinator'] },
+    resource: { type: 'alert', id: resourceId },
+  };
+}
+
+export function auditStoreContract(make: MakeStore<AuditStore>): void {
+  describe('AuditStore contract', () => {
+    let store: AuditStore;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    const history = (resourceId: string, filter: { actorAreas?: readonly AreaId[] }, limit: number) =>
+      allPagesOf(
+        (cursor) => store.listForResource({ type: 'alert', id: resourceId }, filter, limit, cursor),
+        (event) => event.requestId,
+        limit,
+        MAX_PAGES,
+      );
+
+    it('stores an event delivered twice as one, and gives it back as written', async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      const event = eventAt('2026-03-10T10:00:01.000Z', alertId, 'north-tyneside', 'req-1');
+
+      // Act
+      await store.put(event);
+      await store.put(event);
+      const page = await store.listForResource({ type: 'alert', id: alertId }, {}, 10);
+
+      // Assess
+      expect(page.items).toEqual([event]);
+      expect(page.nextCursor).toBeUndefined();
+    });
+
+    it("pages one alert's history newest first, by the instant each event happened, and no other resource's", async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      await store.put(eventAt('2026-03-10T10:00:10.000Z', alertId, 'northumberland', 'req-1'));
+      await store.put(eventAt('2026-03-10T10:00:30.000Z', alertId, 'north-tyneside', 'req-3'));
+      // 10:00:20 in UTC, written with an offset: ordered by when it happened, not by how it is written.
+      await store.put(eventAt('2026-03-10T11:00:20.000+01:00', alertId, 'newcastle', 'req-2'));
+      await store.put(eventAt('2026-03-10T10:00:40.000Z', alertId, 'northumberland', 'req-4'));
+      await store.put(eventAt('2026-03-10T10:00:50.000Z', alertIds.newId(), 'northumberland', 'req-other'));
+      await store.put({ ...eventAt('2026-03-10T10:00:55.000Z', alertId, 'northumberland', 'req-meeting'), resource: { type: 'meeting', id: alertId } });
+
+      // Act
+      const whole = await history(alertId, {}, 100);
+      const paged = await history(alertId, {}, 1);
+
+      // Assess
+      expect(whole.ids).toEqual(['req-4', 'req-3', 'req-2', 'req-1']);
+      expect(paged.ids).toEqual(whole.ids);
+    });
+
+    it('gives only the events of the people of the areas asked for', async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      const areas: AreaId[] = ['northumberland', 'gateshead', 'north-tyneside', 'gateshead', 'newcastle', 'northumberland'];
+      for (const [index, area] of areas.entries()) await store.put(eventAt(`2026-03-10T10:00:0${index + 1}.000Z`, alertId, area, `req-${index + 1}`));
+
+      // Act
+      const whole = await history(alertId, { actorAreas: ['north-tyneside', 'northumberland'] }, 100);
+      const paged = await history(alertId, { actorAreas: ['north-tyneside', 'northumberland'] }, 1);
+
+      // Assess
+      expect(whole.ids).toEqual(['req-6', 'req-3', 'req-1']);
+      expect(paged.ids).toEqual(whole.ids);
+    });
+
+    it("refuses one history's cursor for another alert or another set of areas, and a cursor it never issued", async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      for (const n of [1, 2, 3]) await store.put(eventAt(`2026-03-10T10:00:0${n}.000Z`, alertId, 'northumberland', `req-${n}`));
+      const { nextCursor } = await store.listForResource({ type: 'alert', id: alertId }, {}, 1);
+      expect(nextCursor).toBeDefined();
+
+      // Act
+      const refusals = await Promise.all([
+        rejection(store.listForResource({ type: 'alert', id: alertIds.newId() }, {}, 1, nextCursor)),
+        rejection(store.listForResource({ type: 'meeting', id: alertId }, {}, 1, nextCursor)),
+        rejection(store.listForResource({ type: 'alert', id: alertId }, { actorAreas: ['northumberland'] }, 1, nextCursor)),
+        rejection(store.listForResource({ type: 'alert', id: alertId }, {}, 1, 'not-a-cursor')),
+      ]);
+
+      // Assess
+      for (const refusal of refusals) expect(refusal).toBeInstanceOf(ValidationError);
+    });
+  });
+}
