@@ -24,7 +24,7 @@ import { DynamoAlertStore } from '../functions/adapters/dynamodb/alert-store.js'
 import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js';
 import type { SealedBox } from '../functions/core/sealed-box.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
-import { type FunctionBundle, bundleFunctions, formatBundleTable } from '../scripts/bundle.js';
+import { bundleFunctions, type FunctionBundle, formatBundleTable } from '../scripts/bundle.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   const hub = await startHub({ port: 0, dataDir });
   const raw = localDynamoClient(hub.dynamoEndpoint);
   const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const progress = (message: string) => process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
+  const progress = (message: string) =>
+    process.stderr.write(`[bench ${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${message}\n`);
 
   let create: Awaited<ReturnType<typeof benchCreate>>;
   let meeting: Awaited<ReturnType<typeof benchMeeting>>;
@@ -184,17 +185,23 @@ async function benchCreate(hub: StartedHub, documents: DynamoDBDocumentClient, r
   const table = LOCAL_TABLE_NAMES.alerts;
   const stored = await Promise.all([
     documents.send(new GetCommand({ TableName: table, Key: { pk: `ALERT#${lastAlertId}`, sk: 'ALERT' } })),
-    ...recipients.map((area) => documents.send(new GetCommand({ TableName: table, Key: { pk: `ALERT#${lastAlertId}`, sk: `SHARE#${area}` } }))),
+    ...recipients.map((area) =>
+      documents.send(new GetCommand({ TableName: table, Key: { pk: `ALERT#${lastAlertId}`, sk: `SHARE#${area}` } })),
+    ),
   ]);
   if (stored.some((result) => result.Item === undefined)) throw new Error('The created alert was not found in the table');
   const storedBytes = stored.reduce((sum, result) => sum + Buffer.byteLength(JSON.stringify(result.Item)), 0);
 
   // The same table, a key prefix no use case reads, no index attributes: one plain write of that size.
-  const filler = 'x'.repeat(Math.max(1, storedBytes - JSON.stringify({ pk: 'BENCH#PUT#00000000-0000-0000-0000-000000000000', sk: 'ITEM', data: '' }).length));
+  const filler = 'x'.repeat(
+    Math.max(1, storedBytes - JSON.stringify({ pk: 'BENCH#PUT#00000000-0000-0000-0000-000000000000', sk: 'ITEM', data: '' }).length),
+  );
   const rawPutItemBytes = Buffer.byteLength(JSON.stringify({ pk: `BENCH#PUT#${randomUUID()}`, sk: 'ITEM', data: filler }));
   const put = () =>
     raw
-      .send(new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#PUT#${randomUUID()}` }, sk: { S: 'ITEM' }, data: { S: filler } } }))
+      .send(
+        new PutItemCommand({ TableName: table, Item: { pk: { S: `BENCH#PUT#${randomUUID()}` }, sk: { S: 'ITEM' }, data: { S: filler } } }),
+      )
       .then(() => undefined);
   for (let i = 0; i < PUT_WARMUP; i += 1) await put();
   const puts: number[] = [];
@@ -257,7 +264,9 @@ async function benchMeeting(hub: StartedHub, documents: DynamoDBDocumentClient, 
   const http: number[] = [];
   for (let i = 0; i < MEETING_RUNS; i += 1) http.push(await timed(post));
 
-  const stored = await documents.send(new GetCommand({ TableName: LOCAL_TABLE_NAMES.meetings, Key: { pk: `MEETING#${lastMeetingId}`, sk: 'MEETING' } }));
+  const stored = await documents.send(
+    new GetCommand({ TableName: LOCAL_TABLE_NAMES.meetings, Key: { pk: `MEETING#${lastMeetingId}`, sk: 'MEETING' } }),
+  );
   if (stored.Item === undefined) throw new Error('The requested meeting was not found in the table');
   const stats = percentiles(http);
   return {
@@ -331,7 +340,13 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
   const seedSeconds = (performance.now() - seedStart) / 1000;
 
   const tokenFor = (area: string) =>
-    hub.identity.mint({ area, roles: ['coordinator'], agency: 'childrens-services', sub: `bench-coordinator-${area}`, name: `Bench Coordinator ${area}` });
+    hub.identity.mint({
+      area,
+      roles: ['coordinator'],
+      agency: 'childrens-services',
+      sub: `bench-coordinator-${area}`,
+      name: `Bench Coordinator ${area}`,
+    });
   const [smallToken, largeToken] = await Promise.all([tokenFor(SMALL_INBOX.area), tokenFor(LARGE_INBOX.area)]);
   const firstPage = async (token: string, expected: number) => {
     const response = await fetch(`${hub.url}/v1/alerts?box=inbox&limit=20`, { headers: { authorization: `Bearer ${token}` } });
@@ -339,7 +354,9 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
     if (response.status !== 200) throw new Error(`GET /v1/alerts answered ${response.status}: ${text.slice(0, 300)}`);
     const page = JSON.parse(text) as { items: unknown[]; nextCursor?: string };
     if (page.items.length !== expected || page.nextCursor === undefined) {
-      throw new Error(`The inbox first page held ${page.items.length} items (cursor ${page.nextCursor === undefined ? 'absent' : 'present'})`);
+      throw new Error(
+        `The inbox first page held ${page.items.length} items (cursor ${page.nextCursor === undefined ? 'absent' : 'present'})`,
+      );
     }
   };
   for (let i = 0; i < INBOX_WARMUP; i += 1) {

@@ -10,16 +10,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date();
 const isoDateTime = z.iso.datetime({ offset: true });
 
-export const SCOPES = [
-  'IDENTITY',
-  'MOVEMENT',
-  'RISK',
-  'PERPETRATORS',
-  'LOCATIONS',
-  'DISRUPTION_PLAN',
-  'VOICE',
-  'CONTACTS',
-] as const;
+export const SCOPES = ['IDENTITY', 'MOVEMENT', 'RISK', 'PERPETRATORS', 'LOCATIONS', 'DISRUPTION_PLAN', 'VOICE', 'CONTACTS'] as const;
 export const Scope = z.enum(SCOPES);
 export type Scope = z.infer<typeof Scope>;
 
@@ -96,7 +87,11 @@ export const Child = z.strictObject({
   identifiers: z
     .strictObject({
       localCaseNumber: text(50).optional(),
-      nhsNumber: z.string().trim().regex(/^\d{3} ?\d{3} ?\d{4}$/, 'must be a 10-digit NHS number').optional(),
+      nhsNumber: z
+        .string()
+        .trim()
+        .regex(/^\d{3} ?\d{3} ?\d{4}$/, 'must be a 10-digit NHS number')
+        .optional(),
     })
     .optional(),
 });

@@ -65,13 +65,14 @@ export const CancelMeetingRequest = z.strictObject({ reason: text(1000) });
 export type CancelMeetingRequest = z.infer<typeof CancelMeetingRequest>;
 
 export const RecordMeetingRequest = z.strictObject({
-  attendance: z.array(z.strictObject({ area: AreaId, agency: Agency })).min(1).max(50),
+  attendance: z
+    .array(z.strictObject({ area: AreaId, agency: Agency }))
+    .min(1)
+    .max(50),
   decisions: text(8000),
   disruptionPlan: text(8000).optional(),
   reviewDate: isoDate,
-  actions: z
-    .array(z.strictObject({ description: text(2000), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate }))
-    .max(50),
+  actions: z.array(z.strictObject({ description: text(2000), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate })).max(50),
 });
 export type RecordMeetingRequest = z.infer<typeof RecordMeetingRequest>;
 

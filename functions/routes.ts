@@ -25,6 +25,7 @@ import {
   ActionUpdateReceipt,
   CancelMeetingRequest,
   CancelMeetingResponse,
+  Invitation,
   ListMeetingsQuery,
   MeetingList,
   MeetingResponseReceipt,
@@ -37,7 +38,6 @@ import {
   ScheduleMeetingRequest,
   ScheduleMeetingResponse,
   UpdateActionRequest,
-  Invitation,
 } from '../contracts/meetings.js';
 import type { ALERTS_TABLE, AUDIT_TABLE, MEETINGS_TABLE } from './adapters/dynamodb/tables.js';
 import type { HttpFunction, WorkerFunction } from './shared/function.js';

@@ -68,7 +68,13 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
         usesTables = true;
         if (need.actions.length > 0) statements.push(allow('AlertsTable', need.actions, [resources.alertsTableArn]));
         if (need.indexes !== undefined) {
-          statements.push(allow('AlertsIndexes', ['dynamodb:Query'], need.indexes.map((index) => `${resources.alertsTableArn}/index/${index}`)));
+          statements.push(
+            allow(
+              'AlertsIndexes',
+              ['dynamodb:Query'],
+              need.indexes.map((index) => `${resources.alertsTableArn}/index/${index}`),
+            ),
+          );
         }
         break;
       case 'audit':
@@ -84,7 +90,13 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
         usesTables = true;
         if (need.actions.length > 0) statements.push(allow('MeetingsTable', need.actions, [resources.meetingsTableArn]));
         if (need.indexes !== undefined) {
-          statements.push(allow('MeetingsIndexes', ['dynamodb:Query'], need.indexes.map((index) => `${resources.meetingsTableArn}/index/${index}`)));
+          statements.push(
+            allow(
+              'MeetingsIndexes',
+              ['dynamodb:Query'],
+              need.indexes.map((index) => `${resources.meetingsTableArn}/index/${index}`),
+            ),
+          );
         }
         break;
       case 'idempotency':
@@ -123,9 +135,11 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
     }
   }
   // DynamoDB decrypts its table key with the caller's rights: kms:Decrypt, and only through DynamoDB.
-  if (usesTables) statements.push(viaService('StorageKeyViaDynamoDB', ['kms:Decrypt'], resources.storageKeyArn, `dynamodb.${region}.amazonaws.com`));
+  if (usesTables)
+    statements.push(viaService('StorageKeyViaDynamoDB', ['kms:Decrypt'], resources.storageKeyArn, `dynamodb.${region}.amazonaws.com`));
   // SQS encrypts a sent message under a data key and decrypts a received one, with the caller's rights.
-  if (sqsKeyActions !== undefined) statements.push(viaService('StorageKeyViaSqs', sqsKeyActions, resources.storageKeyArn, `sqs.${region}.amazonaws.com`));
+  if (sqsKeyActions !== undefined)
+    statements.push(viaService('StorageKeyViaSqs', sqsKeyActions, resources.storageKeyArn, `sqs.${region}.amazonaws.com`));
   return statements;
 }
 

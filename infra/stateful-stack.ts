@@ -11,7 +11,7 @@
  * - ContentKey wraps the data keys that envelope-encrypt child content. No service principal may use it;
  *   only the functions that seal or open content, each only with the encryption context the code binds.
  */
-import { WORKERS } from '../functions/routes.js';
+
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -21,7 +21,6 @@ import { type CfnKey, Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnTopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { type CfnQueue, DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { acknowledge } from './checks.js';
 import {
   ALERTS_TABLE,
   AUDIT_TABLE,
@@ -29,6 +28,8 @@ import {
   MEETINGS_TABLE,
   type TableDefinition,
 } from '../functions/adapters/dynamodb/tables.js';
+import { WORKERS } from '../functions/routes.js';
+import { acknowledge } from './checks.js';
 
 /** The audit consumer's timeout; the queue's visibility timeout is six times it, as Lambda advises. */
 export const AUDIT_CONSUMER_TIMEOUT = Duration.seconds(WORKERS['audit-consumer'].sizing.timeoutSeconds);
@@ -93,7 +94,7 @@ export class StatefulStack extends Stack {
     acknowledge(
       this.refusalsDeadLetterQueue,
       'AwsSolutions-SQS3',
-      'It is a dead-letter queue: the authorizer-refusals function\'s (DeadLetterConfig, stateless stack). The rule looks for the function in the same stack only; the queue lives here so that it, like the other queues, outlives a redeployment of the code.',
+      "It is a dead-letter queue: the authorizer-refusals function's (DeadLetterConfig, stateless stack). The rule looks for the function in the same stack only; the queue lives here so that it, like the other queues, outlives a redeployment of the code.",
     );
 
     this.operationsTopic = new Topic(this, 'OperationsTopic', {

@@ -165,7 +165,8 @@ export class StatelessStack extends Stack {
       functions.set(name, fn);
       const httpRoute = this.route(routes, route, fn, authorizer);
       if (!route.authorized) {
-        if (route.publicReason === undefined) throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
+        if (route.publicReason === undefined)
+          throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
         acknowledge(httpRoute, 'AwsSolutions-APIG4', route.publicReason);
       }
       // Route settings name routes that must exist first.
@@ -204,17 +205,17 @@ export class StatelessStack extends Stack {
     acknowledge(
       mapping,
       'Serverless-LambdaEventSourceMappingDestination',
-      'Lambda supports on-failure destinations for stream and Kafka event sources, not SQS. For SQS the failure destination is the queue\'s own redrive policy: after 5 receives a message moves to the audit dead-letter queue, whose alarm notifies operators.',
+      "Lambda supports on-failure destinations for stream and Kafka event sources, not SQS. For SQS the failure destination is the queue's own redrive policy: after 5 receives a message moves to the audit dead-letter queue, whose alarm notifies operators.",
     );
     acknowledge(
       consumer.function,
       'Serverless-LambdaDLQ',
-      'Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue\'s redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.',
+      "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
     );
     acknowledge(
       consumer.function,
       'NIST.800.53.R5-LambdaDLQ',
-      'Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue\'s redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.',
+      "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
     );
 
     // --- The JWT authorizer refuses before any function runs; its 401s reach the audit trail from the log.
@@ -236,7 +237,7 @@ export class StatelessStack extends Stack {
     acknowledge(
       invokeConfig,
       'Serverless-LambdaAsyncFailureDestination',
-      'Failed asynchronous invocations (after 2 retries) go to the function\'s dead-letter queue (DeadLetterConfig), which has an alarm. An on-failure destination as well would put every failure in two places.',
+      "Failed asynchronous invocations (after 2 retries) go to the function's dead-letter queue (DeadLetterConfig), which has an alarm. An on-failure destination as well would put every failure in two places.",
     );
     for (const scope of [routes, consumer, refusals]) {
       acknowledge(
@@ -250,7 +251,12 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
   }
 
-  private route(scope: Construct, route: RouteDefinition & { readonly handler: HandlerName }, fn: HubFunction, authorizer: HttpJwtAuthorizer): HttpRoute {
+  private route(
+    scope: Construct,
+    route: RouteDefinition & { readonly handler: HandlerName },
+    fn: HubFunction,
+    authorizer: HttpJwtAuthorizer,
+  ): HttpRoute {
     const integration = new HttpLambdaIntegration(`${pascal(route.handler)}Integration`, fn.function);
     const routeKey = route.routeKey === '$default' ? HttpRouteKey.DEFAULT : parseRouteKey(route.routeKey);
     return new HttpRoute(scope, `Route${pascal(route.handler)}`, {

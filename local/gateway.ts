@@ -5,19 +5,9 @@
  * this copies it; the local tools that got these wrong are why the details are spelled out below.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createServer,
-  validateHeaderName,
-  validateHeaderValue,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, validateHeaderName, validateHeaderValue } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { flattenClaims } from '../functions/shared/claims.js';
 
 export type LambdaHttpHandler = (
@@ -205,12 +195,7 @@ function compareRanks(a: readonly number[], b: readonly number[]): number {
 
 // ---- requests ----
 
-async function handleRequest(
-  req: IncomingMessage,
-  res: ServerResponse,
-  table: RouteTable,
-  options: GatewayOptions,
-): Promise<void> {
+async function handleRequest(req: IncomingMessage, res: ServerResponse, table: RouteTable, options: GatewayOptions): Promise<void> {
   const requestId = newRequestId();
   res.setHeader('apigw-requestid', requestId);
   const received = new Date();
@@ -306,10 +291,7 @@ type AuthorizationOutcome =
   | { readonly ok: false; readonly challenge: string };
 
 /** The identity source may hold the bare token or "Bearer <token>", as API Gateway allows both. */
-async function authorize(
-  header: string | undefined,
-  verifyToken: GatewayOptions['verifyToken'],
-): Promise<AuthorizationOutcome> {
+async function authorize(header: string | undefined, verifyToken: GatewayOptions['verifyToken']): Promise<AuthorizationOutcome> {
   const value = header?.trim() ?? '';
   const bearer = /^bearer\s+(\S+)$/i.exec(value);
   const token = bearer ? (bearer[1] ?? '') : /^\S+$/.test(value) ? value : '';
@@ -317,8 +299,7 @@ async function authorize(
   try {
     return { ok: true, payload: await verifyToken(token) };
   } catch (error) {
-    const description =
-      (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid';
+    const description = (error as { code?: unknown }).code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid';
     return { ok: false, challenge: `Bearer scope="" error="invalid_token" error_description="${description}"` };
   }
 }
@@ -387,7 +368,12 @@ function buildEvent(parts: EventParts): APIGatewayProxyEventV2WithJWTAuthorizer 
     // Hop-by-hop headers describe the client's connection to the gateway, which the function never sees.
     if (HOP_BY_HOP.has(name)) continue;
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((cookie) => cookie.trim()).filter((cookie) => cookie.length > 0));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((cookie) => cookie.trim())
+          .filter((cookie) => cookie.length > 0),
+      );
       continue;
     }
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
@@ -600,11 +586,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function jsonReply(
-  status: number,
-  body: Record<string, unknown>,
-  extra: ReadonlyArray<readonly [string, string]> = [],
-): HttpReply {
+function jsonReply(status: number, body: Record<string, unknown>, extra: ReadonlyArray<readonly [string, string]> = []): HttpReply {
   return { status, headers: [['content-type', 'application/json'], ...extra], body: Buffer.from(JSON.stringify(body)) };
 }
 

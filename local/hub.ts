@@ -9,16 +9,16 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import type { Clock } from '../functions/core/ports.js';
+import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
 import { auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';
 import { InProcessQueue } from './in-process-queue.js';
-import { lazyLocalKeyService } from './local-key-service.js';
 import { type RunningJobs, startJobs } from './jobs.js';
+import { lazyLocalKeyService } from './local-key-service.js';
 
 export type HubOptions = {
   /** 0 picks a free port. */
@@ -71,9 +71,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     stopping.push(() => dynamoClient.destroy());
 
     const consumer = (await WORKERS['audit-consumer'].load()).wire(environment);
-    auditQueue.subscribe(
-      (event: SQSEvent) => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>,
-    );
+    auditQueue.subscribe((event: SQSEvent) => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>);
     stopping.push(async () => {
       await auditQueue.drain();
       auditQueue.close();

@@ -4,20 +4,20 @@
  * accept from a real issuer with the same issuer and audience settings.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, link, unlink, writeFile, chmod } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  SignJWT,
+  type CryptoKey,
   calculateJwkThumbprint,
   createLocalJWKSet,
   decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
-  jwtVerify,
-  type CryptoKey,
   type JSONWebKeySet,
   type JWK,
+  jwtVerify,
+  SignJWT,
 } from 'jose';
 
 // API Gateway documents JWT authorizers as RSA-only; the design asks for ES256 here because the local

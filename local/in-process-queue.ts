@@ -263,9 +263,7 @@ export class InProcessQueue implements MessageQueue {
         SentTimestamp: String(message.sentTimestamp),
         SenderId: SENDER_ID,
         ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
-        ...(fifo
-          ? { SequenceNumber: (SEQUENCE_BASE + BigInt(message.order)).toString(), MessageGroupId: message.groupId }
-          : {}),
+        ...(fifo ? { SequenceNumber: (SEQUENCE_BASE + BigInt(message.order)).toString(), MessageGroupId: message.groupId } : {}),
         ...(message.dedupId !== undefined ? { MessageDeduplicationId: message.dedupId } : {}),
       },
       messageAttributes: {},

@@ -6,9 +6,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { link, mkdir, open as openFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { canonicalContext } from '../functions/core/sealing.js';
-import type { DataKey, EncryptionContext, KeyService } from '../functions/core/ports.js';
 import { InvalidCiphertextError } from '../functions/adapters/errors.js';
+import type { DataKey, EncryptionContext, KeyService } from '../functions/core/ports.js';
+import { canonicalContext } from '../functions/core/sealing.js';
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;

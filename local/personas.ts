@@ -5,16 +5,34 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
   {
     label: 'Police officer, Northumberland',
     variable: 'POLICE_NORTHUMBERLAND',
-    claims: { sub: 'test-officer-northumberland', name: 'Test Officer Northumberland', area: 'northumberland', agency: 'police', roles: ['police'] },
+    claims: {
+      sub: 'test-officer-northumberland',
+      name: 'Test Officer Northumberland',
+      area: 'northumberland',
+      agency: 'police',
+      roles: ['police'],
+    },
   },
   {
     label: 'MSET coordinator, North Tyneside',
     variable: 'COORDINATOR_NORTH_TYNESIDE',
-    claims: { sub: 'test-coordinator-north-tyneside', name: 'Test Coordinator North Tyneside', area: 'north-tyneside', agency: 'childrens-services', roles: ['coordinator'] },
+    claims: {
+      sub: 'test-coordinator-north-tyneside',
+      name: 'Test Coordinator North Tyneside',
+      area: 'north-tyneside',
+      agency: 'childrens-services',
+      roles: ['coordinator'],
+    },
   },
   {
     label: 'MSET coordinator, Newcastle',
     variable: 'COORDINATOR_NEWCASTLE',
-    claims: { sub: 'test-coordinator-newcastle', name: 'Test Coordinator Newcastle', area: 'newcastle', agency: 'childrens-services', roles: ['coordinator'] },
+    claims: {
+      sub: 'test-coordinator-newcastle',
+      name: 'Test Coordinator Newcastle',
+      area: 'newcastle',
+      agency: 'childrens-services',
+      roles: ['coordinator'],
+    },
   },
 ];

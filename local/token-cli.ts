@@ -36,24 +36,27 @@ function parseOrUsage<T>(parse: () => T): T {
 function parseRequest(argv: string[]): Request {
   const values = parseOrUsage(() =>
     parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-          area: { type: 'string' },
-          role: { type: 'string', multiple: true },
-          agency: { type: 'string' },
-          sub: { type: 'string' },
-          name: { type: 'string' },
-          'expires-in': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }),
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        area: { type: 'string' },
+        role: { type: 'string', multiple: true },
+        agency: { type: 'string' },
+        sub: { type: 'string' },
+        name: { type: 'string' },
+        'expires-in': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
   ).values;
   if (values.help) throw new UsageError('');
   const area = AreaId.safeParse(values.area ?? '');
   if (!area.success) throw new UsageError('--area must be a kebab-case area id, e.g. northumberland');
-  const roles = (values.role ?? []).flatMap((role) => role.split(',')).map((role) => role.trim()).filter(Boolean);
+  const roles = (values.role ?? [])
+    .flatMap((role) => role.split(','))
+    .map((role) => role.trim())
+    .filter(Boolean);
   if (roles.length === 0) throw new UsageError('--role is required');
   // A typo in a role would mint a token the hub silently reads as having no such role.
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));

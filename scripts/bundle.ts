@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 export type FunctionBundle = {
   /** The handler module's name, e.g. `create-alert`. */
@@ -68,7 +68,10 @@ export const IMPORT_ENV: Readonly<Record<string, string>> = {
 
 export async function handlerNames(): Promise<string[]> {
   const files = await readdir(HANDLERS_DIR);
-  return files.filter((file) => file.endsWith('.ts')).map((file) => basename(file, '.ts')).sort();
+  return files
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => basename(file, '.ts'))
+    .sort();
 }
 
 /** Builds every handler into `outDir` and returns its size and import time. */
@@ -146,7 +149,9 @@ export function formatBundleTable(bundles: readonly FunctionBundle[]): string {
   const header = ['function', 'size KB', 'import ms'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join('  ');
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number)))
+      .join('  ');
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 

@@ -3,8 +3,9 @@
  * onboarding an area edits ../data/areas.json, and this class refuses a file whose references do not
  * resolve, so a typo fails at start-up rather than when a child's alert is routed.
  */
-import { AreaDirectoryFile, type AckDeadline, type Area } from '../../contracts/areas.js';
+
 import type { RiskLevel } from '../../contracts/alerts.js';
+import { type AckDeadline, type Area, AreaDirectoryFile } from '../../contracts/areas.js';
 // A static import, not a read from disk, so esbuild inlines the directory into each Lambda bundle.
 import bundledAreas from '../data/areas.json' with { type: 'json' };
 

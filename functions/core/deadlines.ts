@@ -18,7 +18,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import * as z from 'zod';
-import { Area, type AckDeadline } from '../../contracts/areas.js';
+import { type AckDeadline, Area } from '../../contracts/areas.js';
 // A static import, not a read from disk, so esbuild inlines the calendars into each Lambda bundle.
 import bundledBankHolidays from '../data/bank-holidays.json' with { type: 'json' };
 

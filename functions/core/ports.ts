@@ -41,7 +41,6 @@ export interface IdGenerator {
 
 export type Page<T> = { readonly items: readonly T[]; readonly nextCursor?: string };
 
-
 /** The audit trail's consumer and read side. */
 export interface AuditStore {
   /** Idempotent: the same event stored twice is one record. */
@@ -54,5 +53,3 @@ export interface AuditStore {
     cursor?: string,
   ): Promise<Page<AuditEvent>>;
 }
-
-

@@ -8,7 +8,6 @@ import { DependencyUnavailableError, SealError } from './errors.js';
 import type { EncryptionContext, KeyService } from './ports.js';
 import type { SealedBox } from './sealed-box.js';
 
-
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;

@@ -8,10 +8,13 @@ import { httpRoute } from '../shared/http/route.js';
 import { countSuccess } from '../shared/metrics.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: { alerts: alertRepository, audit: auditRecorder, keys: keyService, clock, ids, areas: areaDirectory } }, async ({ event, context, json, deps }) => {
-  const request = parseInput(AcknowledgeRequest, json, 'body');
-  const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_ACKNOWLEDGE');
-  const receipt = await acknowledgeAlert(deps, context, alertId, request);
-  countSuccess('AlertsAcknowledged');
-  return jsonResponse(201, receipt);
-});
+export const { handler, wire } = httpRoute(
+  { body: true, needs: { alerts: alertRepository, audit: auditRecorder, keys: keyService, clock, ids, areas: areaDirectory } },
+  async ({ event, context, json, deps }) => {
+    const request = parseInput(AcknowledgeRequest, json, 'body');
+    const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_ACKNOWLEDGE');
+    const receipt = await acknowledgeAlert(deps, context, alertId, request);
+    countSuccess('AlertsAcknowledged');
+    return jsonResponse(201, receipt);
+  },
+);

@@ -7,16 +7,22 @@ import { httpRoute } from '../shared/http/route.js';
 import { countSuccess } from '../shared/metrics.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, workingCalendars } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: {
-  alerts: alertRepository,
-  audit: auditRecorder,
-  keys: keyService,
-  clock,
-  ids,
-  areas: areaDirectory,
-  calendars: workingCalendars,
-} }, async ({ context, json, deps }) => {
-  const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
-  countSuccess('AlertsCreated');
-  return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
-});
+export const { handler, wire } = httpRoute(
+  {
+    body: true,
+    needs: {
+      alerts: alertRepository,
+      audit: auditRecorder,
+      keys: keyService,
+      clock,
+      ids,
+      areas: areaDirectory,
+      calendars: workingCalendars,
+    },
+  },
+  async ({ context, json, deps }) => {
+    const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
+    countSuccess('AlertsCreated');
+    return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
+  },
+);

@@ -7,8 +7,11 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, auditRecorder, auditStore, clock } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { alerts: alertRepository, audit: auditRecorder, auditStore: auditStore, clock } }, async ({ event, context, deps }) => {
-  const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
-  const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_AUDIT_READ');
-  return jsonResponse(200, await getAlertAudit(deps, context, alertId, query));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { alerts: alertRepository, audit: auditRecorder, auditStore: auditStore, clock } },
+  async ({ event, context, deps }) => {
+    const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
+    const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_AUDIT_READ');
+    return jsonResponse(200, await getAlertAudit(deps, context, alertId, query));
+  },
+);

@@ -5,7 +5,10 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, auditRecorder, clock, keyService } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { alerts: alertRepository, audit: auditRecorder, keys: keyService, clock } }, async ({ event, context, deps }) => {
-  const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_VIEW');
-  return jsonResponse(200, await getAlert(deps, context, alertId));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { alerts: alertRepository, audit: auditRecorder, keys: keyService, clock } },
+  async ({ event, context, deps }) => {
+    const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_VIEW');
+    return jsonResponse(200, await getAlert(deps, context, alertId));
+  },
+);

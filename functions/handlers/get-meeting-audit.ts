@@ -7,8 +7,11 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, auditStore, clock, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { meetings: meetingRepository, audit: auditRecorder, auditStore: auditStore, clock } }, async ({ event, context, deps }) => {
-  const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
-  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_AUDIT_READ');
-  return jsonResponse(200, await getMeetingAudit(deps, context, meetingId, query));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { meetings: meetingRepository, audit: auditRecorder, auditStore: auditStore, clock } },
+  async ({ event, context, deps }) => {
+    const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
+    const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_AUDIT_READ');
+    return jsonResponse(200, await getMeetingAudit(deps, context, meetingId, query));
+  },
+);

@@ -5,7 +5,10 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { meetings: meetingRepository, alerts: alertRepository, audit: auditRecorder, keys: keyService, clock } }, async ({ event, context, deps }) => {
-  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_VIEW');
-  return jsonResponse(200, await getMeeting(deps, context, meetingId));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { meetings: meetingRepository, alerts: alertRepository, audit: auditRecorder, keys: keyService, clock } },
+  async ({ event, context, deps }) => {
+    const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_VIEW');
+    return jsonResponse(200, await getMeeting(deps, context, meetingId));
+  },
+);

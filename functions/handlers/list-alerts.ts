@@ -6,7 +6,10 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, auditRecorder, clock } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { alerts: alertRepository, audit: auditRecorder, clock } }, async ({ event, context, deps }) => {
-  const query = parseInput(ListAlertsQuery, event.queryStringParameters ?? {}, 'query');
-  return jsonResponse(200, await listAlerts(deps, context, query));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { alerts: alertRepository, audit: auditRecorder, clock } },
+  async ({ event, context, deps }) => {
+    const query = parseInput(ListAlertsQuery, event.queryStringParameters ?? {}, 'query');
+    return jsonResponse(200, await listAlerts(deps, context, query));
+  },
+);

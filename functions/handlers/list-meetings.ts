@@ -6,7 +6,10 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ needs: { meetings: meetingRepository, audit: auditRecorder, clock } }, async ({ event, context, deps }) => {
-  const query = parseInput(ListMeetingsQuery, event.queryStringParameters ?? {}, 'query');
-  return jsonResponse(200, await listMeetings(deps, context, query));
-});
+export const { handler, wire } = httpRoute(
+  { needs: { meetings: meetingRepository, audit: auditRecorder, clock } },
+  async ({ event, context, deps }) => {
+    const query = parseInput(ListMeetingsQuery, event.queryStringParameters ?? {}, 'query');
+    return jsonResponse(200, await listMeetings(deps, context, query));
+  },
+);

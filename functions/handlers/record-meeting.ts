@@ -7,8 +7,11 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } }, async ({ event, context, json, deps }) => {
-  const request = parseInput(RecordMeetingRequest, json, 'body');
-  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_RECORD');
-  return jsonResponse(201, await recordMeeting(deps, context, meetingId, request));
-});
+export const { handler, wire } = httpRoute(
+  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } },
+  async ({ event, context, json, deps }) => {
+    const request = parseInput(RecordMeetingRequest, json, 'body');
+    const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_RECORD');
+    return jsonResponse(201, await recordMeeting(deps, context, meetingId, request));
+  },
+);

@@ -6,15 +6,21 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: {
-  meetings: meetingRepository,
-  alerts: alertRepository,
-  audit: auditRecorder,
-  keys: keyService,
-  clock,
-  ids,
-  areas: areaDirectory,
-} }, async ({ context, json, deps }) => {
-  const created = await requestMeeting(deps, context, parseInput(RequestMeetingRequest, json, 'body'));
-  return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
-});
+export const { handler, wire } = httpRoute(
+  {
+    body: true,
+    needs: {
+      meetings: meetingRepository,
+      alerts: alertRepository,
+      audit: auditRecorder,
+      keys: keyService,
+      clock,
+      ids,
+      areas: areaDirectory,
+    },
+  },
+  async ({ context, json, deps }) => {
+    const created = await requestMeeting(deps, context, parseInput(RequestMeetingRequest, json, 'body'));
+    return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
+  },
+);

@@ -7,8 +7,11 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: { meetings: meetingRepository, audit: auditRecorder, clock } }, async ({ event, context, json, deps }) => {
-  const request = parseInput(ScheduleMeetingRequest, json, 'body');
-  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_SCHEDULE');
-  return jsonResponse(200, await scheduleMeeting(deps, context, meetingId, request));
-});
+export const { handler, wire } = httpRoute(
+  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, clock } },
+  async ({ event, context, json, deps }) => {
+    const request = parseInput(ScheduleMeetingRequest, json, 'body');
+    const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_SCHEDULE');
+    return jsonResponse(200, await scheduleMeeting(deps, context, meetingId, request));
+  },
+);

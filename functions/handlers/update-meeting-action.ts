@@ -7,9 +7,12 @@ import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
 
-export const { handler, wire } = httpRoute({ body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } }, async ({ event, context, json, deps }) => {
-  const request = parseInput(UpdateActionRequest, json, 'body');
-  const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_ACTION_UPDATE');
-  const actionId = (event.pathParameters?.['actionId'] ?? '').slice(0, 64);
-  return jsonResponse(200, await updateAction(deps, context, meetingId, actionId, request));
-});
+export const { handler, wire } = httpRoute(
+  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } },
+  async ({ event, context, json, deps }) => {
+    const request = parseInput(UpdateActionRequest, json, 'body');
+    const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_ACTION_UPDATE');
+    const actionId = (event.pathParameters?.['actionId'] ?? '').slice(0, 64);
+    return jsonResponse(200, await updateAction(deps, context, meetingId, actionId, request));
+  },
+);

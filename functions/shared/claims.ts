@@ -5,7 +5,7 @@
  * that the flattening and its parser change together and the tests exercise the parser AWS runs.
  */
 import * as z from 'zod';
-import { Agency, AreaId, ROLES, type Caller, type Role } from '../../contracts/identity.js';
+import { Agency, AreaId, type Caller, ROLES, type Role } from '../../contracts/identity.js';
 import { UnauthenticatedError } from '../core/errors.js';
 
 /**

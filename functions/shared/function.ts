@@ -6,8 +6,8 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { lambdaContextLogging, logger } from './logger.js';
 import { lambdaEnvironment } from './lambda-environment.js';
+import { lambdaContextLogging, logger } from './logger.js';
 import type { Getter, HubEnvironment } from './wiring.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each worker's event type is its own (SQS, CloudWatch Logs, a schedule).
@@ -15,10 +15,7 @@ export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
 
 export type Wired<H extends LambdaHandler> = { readonly handler: H; readonly wire: (env: HubEnvironment) => H };
 
-export type HttpHandler = (
-  event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  context: Context,
-) => Promise<APIGatewayProxyStructuredResultV2>;
+export type HttpHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export type HttpFunction = Wired<HttpHandler>;
 export type WorkerFunction = Wired<LambdaHandler>;

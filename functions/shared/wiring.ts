@@ -20,8 +20,8 @@ import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.j
 import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../adapters/dynamodb/tables.js';
 import { createKmsClient, KmsKeyService } from '../adapters/kms/kms-key-service.js';
-import { QueueAuditTrail } from '../adapters/queue-audit-trail.js';
 import type { MessageQueue } from '../adapters/queue.js';
+import { QueueAuditTrail } from '../adapters/queue-audit-trail.js';
 import { createSqsClient, SqsQueue } from '../adapters/sqs/sqs-queue.js';
 import { AreaDirectory } from '../core/areas.js';
 import { AuditRecorder } from '../core/audit.js';
@@ -91,7 +91,9 @@ export const documentClient = /* @__PURE__ */ perEnvironment(
 
 export const alertRepository = /* @__PURE__ */ perEnvironment((env) => new DynamoAlertStore(documentClient(env), env.config.tables.alerts));
 export const auditStore = /* @__PURE__ */ perEnvironment((env) => new DynamoAuditStore(documentClient(env), env.config.tables.audit));
-export const meetingRepository = /* @__PURE__ */ perEnvironment((env) => new DynamoMeetingStore(documentClient(env), env.config.tables.meetings));
+export const meetingRepository = /* @__PURE__ */ perEnvironment(
+  (env) => new DynamoMeetingStore(documentClient(env), env.config.tables.meetings),
+);
 export const idempotencyStore = /* @__PURE__ */ perEnvironment(
   (env) => new DynamoIdempotencyStore(documentClient(env), env.config.tables.idempotency),
 );

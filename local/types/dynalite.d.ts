@@ -1,5 +1,6 @@
 declare module 'dynalite' {
   import type { Server } from 'node:http';
+
   type DynaliteOptions = {
     /** LevelDB directory; in memory when absent. */
     path?: string;

@@ -237,7 +237,7 @@ describe('the walkthrough', () => {
 });
 
 describe("a recipient's access history, paged", () => {
-  it('reads only its own and the sender\'s events: limit=1 pages are never empty and no cursor or item names the other recipient', async () => {
+  it("reads only its own and the sender's events: limit=1 pages are never empty and no cursor or item names the other recipient", async () => {
     // Prepare: an alert to north-tyneside and gateshead; gateshead views and acknowledges; north-tyneside
     // and the sender view it
     const sender = police;
@@ -395,20 +395,23 @@ describe('pagination', () => {
     return { pages, last: lastResponse };
   }
 
-  it.each(['inbox', 'outbox'])('limit=2 over 5 alerts (%s): newest first, no duplicates, all reached, no cursor at the end', async (box) => {
-    // Act
-    const { pages, last } = await readAll(box === 'inbox' ? hartlepoolCoordinator : darlingtonPolice, box);
+  it.each(['inbox', 'outbox'])(
+    'limit=2 over 5 alerts (%s): newest first, no duplicates, all reached, no cursor at the end',
+    async (box) => {
+      // Act
+      const { pages, last } = await readAll(box === 'inbox' ? hartlepoolCoordinator : darlingtonPolice, box);
 
-    // Assess
-    const items = pages.flat();
-    expect(pages.every((page) => page.length <= 2)).toBe(true);
-    expect(pages.length).toBeGreaterThanOrEqual(3);
-    expect(items.map((item) => item.alertId).sort()).toEqual([...created].sort());
-    expect(new Set(items.map((item) => item.alertId)).size).toBe(items.length);
-    const times = items.map((item) => item.createdAt);
-    expect(times).toEqual([...times].sort().reverse());
-    expect(last?.json).not.toHaveProperty('nextCursor');
-  });
+      // Assess
+      const items = pages.flat();
+      expect(pages.every((page) => page.length <= 2)).toBe(true);
+      expect(pages.length).toBeGreaterThanOrEqual(3);
+      expect(items.map((item) => item.alertId).sort()).toEqual([...created].sort());
+      expect(new Set(items.map((item) => item.alertId)).size).toBe(items.length);
+      const times = items.map((item) => item.createdAt);
+      expect(times).toEqual([...times].sort().reverse());
+      expect(last?.json).not.toHaveProperty('nextCursor');
+    },
+  );
 
   it("a cursor from north-tyneside's inbox used by newcastle is 422 and releases nothing", async () => {
     // Prepare: north-tyneside has more than one alert in its inbox by now

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../contracts/identity.js';
 import { ROUTE_LIST } from '../../functions/routes.js';
@@ -101,7 +101,12 @@ async function newAlertForNorthTyneside(): Promise<string> {
   return created.json.alertId as string;
 }
 
-async function request(routeKey: string, area: string, token: string | undefined, options: { fresh?: boolean } = {}): Promise<TestResponse> {
+async function request(
+  routeKey: string,
+  area: string,
+  token: string | undefined,
+  options: { fresh?: boolean } = {},
+): Promise<TestResponse> {
   const auth = token === undefined ? {} : { token };
   switch (routeKey) {
     case 'GET /v1/areas':
@@ -214,7 +219,17 @@ describe('authentication', () => {
     signingKey = (await importJWK(jwk, 'ES256')) as CryptoKey;
   });
 
-  type Build = (options?: Partial<{ claims: Record<string, unknown>; aud: string; iss: string; exp: number | null; key: CryptoKey; kid: string; iat: number }>) => Promise<string>;
+  type Build = (
+    options?: Partial<{
+      claims: Record<string, unknown>;
+      aud: string;
+      iss: string;
+      exp: number | null;
+      key: CryptoKey;
+      kid: string;
+      iat: number;
+    }>,
+  ) => Promise<string>;
   const sign: Build = async (options = {}) => {
     const now = Math.floor(Date.now() / 1000);
     let jwt = new SignJWT(options.claims ?? goodClaims)

@@ -22,9 +22,9 @@ import {
   oddValueOf,
   PROBLEM,
   queryOf,
-  rawClient,
   type RawClient,
   type RawResponse,
+  rawClient,
   segmentOf,
   withKeyFirst,
 } from '../support/fuzz.js';
@@ -54,7 +54,9 @@ afterAll(async () => {
 /** A complete, valid alert from north-tyneside (the fuzzing caller) to gateshead. */
 function fullAlert() {
   return sampleAlert(['gateshead'], {
-    perpetrators: [{ names: ['Synthetic Name'], vehicles: [{ registration: 'ZZ00 ZZZ' }], grading: { source: '1', intelligence: 'A', handling: 'P' } }],
+    perpetrators: [
+      { names: ['Synthetic Name'], vehicles: [{ registration: 'ZZ00 ZZZ' }], grading: { source: '1', intelligence: 'A', handling: 'P' } },
+    ],
     locations: [{ description: 'Synthetic place', postcode: 'ZZ1 1ZZ' }],
     disruptionPlan: 'Synthetic plan',
     voice: 'Synthetic voice',
@@ -109,7 +111,9 @@ describe('problem details for each mistake', () => {
     // Act
     const top = await createWith({ ...sampleAlert(['gateshead']), priority: 'high' });
     const nested = await createWith(
-      sampleAlert(['gateshead'], { child: { name: { given: 'Test', middle: 'Synthetic', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' } }),
+      sampleAlert(['gateshead'], {
+        child: { name: { given: 'Test', middle: 'Synthetic', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+      }),
     );
     const inArray = await createWith(sampleAlert(['gateshead'], { recipients: [{ area: 'gateshead', scopes: ['RISK'], cc: 'x' }] }));
 
@@ -152,7 +156,12 @@ describe('problem details for each mistake', () => {
   it('text/plain is 415, and so is a body without a content type', async () => {
     // Act
     const plain = await createWith(JSON.stringify(sampleAlert(['gateshead'])), { 'content-type': 'text/plain' });
-    const none = await raw.send('POST', '/v1/alerts', { authorization: `Bearer ${token}` }, Buffer.from(JSON.stringify(sampleAlert(['gateshead']))));
+    const none = await raw.send(
+      'POST',
+      '/v1/alerts',
+      { authorization: `Bearer ${token}` },
+      Buffer.from(JSON.stringify(sampleAlert(['gateshead']))),
+    );
 
     // Assess
     expect(plain.status).toBe(415);
@@ -187,12 +196,28 @@ describe('problem details for each mistake', () => {
   it.each<[string, string, Record<string, unknown>]>([
     ['the recipient is the sender', 'recipients.0.area', { recipients: [{ area: 'north-tyneside', scopes: ['RISK'] }] }],
     ['the recipient area is unknown', 'recipients.0.area', { recipients: [{ area: 'atlantis', scopes: ['RISK'] }] }],
-    ['recipients repeat an area', 'recipients', { recipients: [{ area: 'gateshead', scopes: ['RISK'] }, { area: 'gateshead', scopes: ['VOICE'] }] }],
+    [
+      'recipients repeat an area',
+      'recipients',
+      {
+        recipients: [
+          { area: 'gateshead', scopes: ['RISK'] },
+          { area: 'gateshead', scopes: ['VOICE'] },
+        ],
+      },
+    ],
     ['movement.to is an unknown area', 'movement.to', { movement: { kind: 'SIGHTING', on: '2026-12-01', to: 'atlantis' } }],
     [
       'consent NOT_SOUGHT has no reason',
       'sharing.consent.reason',
-      { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_E_SCH1_PARA18', consent: { status: 'NOT_SOUGHT' }, handling: { code: 'P' } } },
+      {
+        sharing: {
+          purpose: 'Synthetic',
+          lawfulBasis: 'UKGDPR_6_1_E_SCH1_PARA18',
+          consent: { status: 'NOT_SOUGHT' },
+          handling: { code: 'P' },
+        },
+      },
     ],
     [
       'handling C has no conditions',
@@ -215,10 +240,26 @@ describe('problem details for each mistake', () => {
     [
       'expiresAt has no offset',
       'sharing.expiresAt',
-      { sharing: { purpose: 'Synthetic', lawfulBasis: 'UKGDPR_6_1_C', consent: { status: 'OBTAINED' }, handling: { code: 'P' }, expiresAt: '2027-01-01T00:00:00' } },
+      {
+        sharing: {
+          purpose: 'Synthetic',
+          lawfulBasis: 'UKGDPR_6_1_C',
+          consent: { status: 'OBTAINED' },
+          handling: { code: 'P' },
+          expiresAt: '2027-01-01T00:00:00',
+        },
+      },
     ],
-    ['the date of birth is in the future', 'child.dateOfBirth', { child: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2999-01-01' } }],
-    ['the risk level is "low" (the risk scale has no low level: no exploitation risk is called low)', 'risk.level', { risk: { level: 'LOW', exploitation: ['CSE'], summary: 'Synthetic' } }],
+    [
+      'the date of birth is in the future',
+      'child.dateOfBirth',
+      { child: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2999-01-01' } },
+    ],
+    [
+      'the risk level is "low" (the risk scale has no low level: no exploitation risk is called low)',
+      'risk.level',
+      { risk: { level: 'LOW', exploitation: ['CSE'], summary: 'Synthetic' } },
+    ],
     ['a scope is repeated', 'recipients.0.scopes', { recipients: [{ area: 'gateshead', scopes: ['RISK', 'RISK'] }] }],
     ['a string is only spaces', 'voice', { voice: '   ' }],
   ])('422 when %s, at %s', async (_label, path, overrides) => {
@@ -273,7 +314,15 @@ describe('problem details for each mistake', () => {
 
 // ---- generators (the generic ones are in ../support/fuzz.ts) ----
 
-const oddValue = oddValueOf(['2011-02-30', '2026-13-01', '9999-12-31T23:59:59Z', 'IDENTITY', 'SIGNIFICANT', 'north-tyneside', 'northumberland']);
+const oddValue = oddValueOf([
+  '2011-02-30',
+  '2026-13-01',
+  '9999-12-31T23:59:59Z',
+  'IDENTITY',
+  'SIGNIFICANT',
+  'north-tyneside',
+  'northumberland',
+]);
 
 const mutation = mutationOf(oddValue);
 
@@ -297,17 +346,31 @@ const idempotencyKey = fc.option(idempotencyKeyText, { freq: 2 });
 
 const segment = segmentOf(['v1', 'alerts', 'areas', 'audit', 'acknowledgements', 'health', '{alertId}']);
 
-const alertIdSegment = fc.oneof(
-  fc.constant('REAL'),
-  fc.uuid().map(String),
-  segment,
-);
+const alertIdSegment = fc.oneof(fc.constant('REAL'), fc.uuid().map(String), segment);
 
 const path: fc.Arbitrary<string> = fc
   .tuple(
     fc.oneof(
-      { weight: 4, arbitrary: fc.tuple(fc.constantFrom('/v1/alerts/ID', '/v1/alerts/ID/acknowledgements', '/v1/alerts/ID/audit'), alertIdSegment).map(([template, id]) => template.replace('ID', id)) },
-      { weight: 3, arbitrary: fc.constantFrom('/v1/alerts', '/v1/areas', '/health', '/', '/v1', '/v1/alerts/', '/v1//alerts', '/V1/ALERTS', '/v1/alerts/REAL/acknowledgements/') },
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(fc.constantFrom('/v1/alerts/ID', '/v1/alerts/ID/acknowledgements', '/v1/alerts/ID/audit'), alertIdSegment)
+          .map(([template, id]) => template.replace('ID', id)),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.constantFrom(
+          '/v1/alerts',
+          '/v1/areas',
+          '/health',
+          '/',
+          '/v1',
+          '/v1/alerts/',
+          '/v1//alerts',
+          '/V1/ALERTS',
+          '/v1/alerts/REAL/acknowledgements/',
+        ),
+      },
       { weight: 2, arbitrary: fc.array(segment, { minLength: 1, maxLength: 5 }).map((segments) => `/${segments.join('/')}`) },
     ),
     fc.string({ maxLength: 40 }).map(encodeURIComponent),
@@ -386,15 +449,18 @@ describe('properties over generated bad requests', () => {
   it('every 4xx body is JSON whose status is the HTTP status (the gateway’s own {"message"} refusals aside)', async () => {
     // Act + Assess
     await fc.assert(
-      fc.asyncProperty(badRequest.filter((generated) => generated.method !== 'HEAD'), async (generated) => {
-        const response = await sendBad(generated);
-        if (response.status < 400) return;
-        const body = JSON.parse(response.text) as Record<string, unknown>;
-        if (isGatewayRefusal(response)) return;
-        expect(body['status']).toBe(response.status);
-        expect(typeof body['title']).toBe('string');
-        expect(typeof body['type']).toBe('string');
-      }),
+      fc.asyncProperty(
+        badRequest.filter((generated) => generated.method !== 'HEAD'),
+        async (generated) => {
+          const response = await sendBad(generated);
+          if (response.status < 400) return;
+          const body = JSON.parse(response.text) as Record<string, unknown>;
+          if (isGatewayRefusal(response)) return;
+          expect(body['status']).toBe(response.status);
+          expect(typeof body['title']).toBe('string');
+          expect(typeof body['type']).toBe('string');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -403,14 +469,43 @@ describe('properties over generated bad requests', () => {
     // Prepare: what the hub issues to this caller (north-tyneside, a recipient of `alertId` from northumberland)
     const SORT_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z#[0-9a-f-]{36}$/;
     const listings = {
-      inbox: { path: '/v1/alerts?box=inbox&limit=2', scope: 'inbox:north-tyneside:ALL', names: ['pk', 'sk', 'inboxPk', 'inboxSk'], fixed: { inboxPk: 'INBOX#north-tyneside' } },
-      outbox: { path: '/v1/alerts?box=outbox&limit=2', scope: 'outbox:north-tyneside', names: ['pk', 'sk', 'outboxPk', 'outboxSk'], fixed: { outboxPk: 'OUTBOX#north-tyneside' } },
-      audit: { path: `/v1/alerts/${alertId}/audit?limit=2`, scope: `audit:${alertId}:north-tyneside,northumberland`, names: ['sk'], fixed: {} },
+      inbox: {
+        path: '/v1/alerts?box=inbox&limit=2',
+        scope: 'inbox:north-tyneside:ALL',
+        names: ['pk', 'sk', 'inboxPk', 'inboxSk'],
+        fixed: { inboxPk: 'INBOX#north-tyneside' },
+      },
+      outbox: {
+        path: '/v1/alerts?box=outbox&limit=2',
+        scope: 'outbox:north-tyneside',
+        names: ['pk', 'sk', 'outboxPk', 'outboxSk'],
+        fixed: { outboxPk: 'OUTBOX#north-tyneside' },
+      },
+      audit: {
+        path: `/v1/alerts/${alertId}/audit?limit=2`,
+        scope: `audit:${alertId}:north-tyneside,northumberland`,
+        names: ['sk'],
+        fixed: {},
+      },
     } as const;
     type Listing = keyof typeof listings;
     const keyValue = fc.oneof(
-      fc.constantFrom('', ' ', 'INBOX#north-tyneside', 'OUTBOX#north-tyneside', 'INBOX#gateshead', 'OUTBOX#northumberland', `ALERT#${alertId}`, 'ALERT', 'SHARE#north-tyneside'),
-      fc.constantFrom(`2026-03-10T10:00:00.000Z#${alertId}`, `9999-12-31T23:59:59.999Z#${crypto.randomUUID()}`, '2026-03-10T10:00:00.000Z#'),
+      fc.constantFrom(
+        '',
+        ' ',
+        'INBOX#north-tyneside',
+        'OUTBOX#north-tyneside',
+        'INBOX#gateshead',
+        'OUTBOX#northumberland',
+        `ALERT#${alertId}`,
+        'ALERT',
+        'SHARE#north-tyneside',
+      ),
+      fc.constantFrom(
+        `2026-03-10T10:00:00.000Z#${alertId}`,
+        `9999-12-31T23:59:59.999Z#${crypto.randomUUID()}`,
+        '2026-03-10T10:00:00.000Z#',
+      ),
       fc.string({ maxLength: 30 }),
       fc.string({ unit: 'grapheme', maxLength: 30 }),
       fc.integer({ min: 200, max: 2000 }).map((length) => 'k'.repeat(length)),
@@ -424,12 +519,10 @@ describe('properties over generated bad requests', () => {
     /** A key map of the listing's own attribute names (often with its own partition fixed), or anything. */
     const keyMap = (listing: Listing) =>
       fc.oneof(
-        fc
-          .tuple(fc.array(keyValue, { minLength: 4, maxLength: 4 }), fc.boolean())
-          .map(([values, fixPartition]) => ({
-            ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])),
-            ...(fixPartition ? listings[listing].fixed : {}),
-          })),
+        fc.tuple(fc.array(keyValue, { minLength: 4, maxLength: 4 }), fc.boolean()).map(([values, fixPartition]) => ({
+          ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])),
+          ...(fixPartition ? listings[listing].fixed : {}),
+        })),
         fc.dictionary(keyName, keyValue, { maxKeys: 6 }),
         fc.constantFrom<unknown>(null, [], 'sk', 1),
       );
@@ -447,27 +540,42 @@ describe('properties over generated bad requests', () => {
     const wellFormed = (listing: Listing) =>
       (listing === 'audit'
         ? sortKey.map((sk) => ({ sk }))
-        : fc
-            .array(plausibleValue, { minLength: 4, maxLength: 4 })
-            .map((values) => ({ ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])), ...listings[listing].fixed }))
+        : fc.array(plausibleValue, { minLength: 4, maxLength: 4 }).map((values) => ({
+            ...Object.fromEntries(listings[listing].names.map((name, index) => [name, values[index]])),
+            ...listings[listing].fixed,
+          }))
       ).map((key) => ({ v: 1, scope: listings[listing].scope, key }) as Record<string, unknown>);
     const forged = fc.constantFrom<Listing>('inbox', 'outbox', 'audit').chain((listing) =>
       fc.record({
         listing: fc.constant(listing),
-        payload: fc.oneof(wellFormed(listing), fc.record(
-          {
-            v: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>(1) }, fc.constantFrom<unknown>(0, 2, '1', null, 1.5, -1, [1]), fc.integer()),
-            scope: fc.oneof(
-              { weight: 4, arbitrary: fc.constant<unknown>(listings[listing].scope) },
-              fc.constantFrom<unknown>(...Object.values(listings).map((other) => other.scope), 'inbox:gateshead:ALL', `audit:${alertId}:*`, `audit:${alertId}:gateshead,northumberland`, '', null),
-              fc.string({ maxLength: 40 }),
-              fc.integer({ min: 500, max: 3000 }).map((length) => 's'.repeat(length)),
-            ),
-            key: keyMap(listing),
-            extra: fc.jsonValue({ maxDepth: 1 }),
-          },
-          { requiredKeys: ['v', 'scope', 'key'] },
-        )),
+        payload: fc.oneof(
+          wellFormed(listing),
+          fc.record(
+            {
+              v: fc.oneof(
+                { weight: 4, arbitrary: fc.constant<unknown>(1) },
+                fc.constantFrom<unknown>(0, 2, '1', null, 1.5, -1, [1]),
+                fc.integer(),
+              ),
+              scope: fc.oneof(
+                { weight: 4, arbitrary: fc.constant<unknown>(listings[listing].scope) },
+                fc.constantFrom<unknown>(
+                  ...Object.values(listings).map((other) => other.scope),
+                  'inbox:gateshead:ALL',
+                  `audit:${alertId}:*`,
+                  `audit:${alertId}:gateshead,northumberland`,
+                  '',
+                  null,
+                ),
+                fc.string({ maxLength: 40 }),
+                fc.integer({ min: 500, max: 3000 }).map((length) => 's'.repeat(length)),
+              ),
+              key: keyMap(listing),
+              extra: fc.jsonValue({ maxDepth: 1 }),
+            },
+            { requiredKeys: ['v', 'scope', 'key'] },
+          ),
+        ),
       }),
     );
     /** The hub cannot tell a well-formed cursor for the caller's own listing from one it issued. */

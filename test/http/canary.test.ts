@@ -33,7 +33,10 @@ function contact(role: string) {
 
 const alertBody = {
   recipients: [
-    { area: 'north-tyneside', scopes: ['IDENTITY', 'MOVEMENT', 'RISK', 'PERPETRATORS', 'LOCATIONS', 'DISRUPTION_PLAN', 'VOICE', 'CONTACTS'] },
+    {
+      area: 'north-tyneside',
+      scopes: ['IDENTITY', 'MOVEMENT', 'RISK', 'PERPETRATORS', 'LOCATIONS', 'DISRUPTION_PLAN', 'VOICE', 'CONTACTS'],
+    },
     { area: 'gateshead', scopes: ['MOVEMENT', 'RISK'] },
   ],
   sharing: {
@@ -49,7 +52,13 @@ const alertBody = {
     gender: canary('gender', 50),
     identifiers: { localCaseNumber: canary('caseno', 50), nhsNumber: NHS_NUMBER },
   },
-  movement: { kind: 'MISSING_BELIEVED_IN_AREA', from: 'northumberland', to: 'north-tyneside', on: '2026-12-01', details: canary('movement.details') },
+  movement: {
+    kind: 'MISSING_BELIEVED_IN_AREA',
+    from: 'northumberland',
+    to: 'north-tyneside',
+    on: '2026-12-01',
+    details: canary('movement.details'),
+  },
   risk: { level: 'SIGNIFICANT', exploitation: ['CCE', 'COUNTY_LINES'], summary: canary('risk.summary'), section47: 'ONGOING' },
   perpetrators: [
     {
@@ -87,10 +96,16 @@ beforeAll(async () => {
   const record = recorder(responses);
 
   // Successful journey
-  const created = await record('create', hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }));
+  const created = await record(
+    'create',
+    hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }),
+  );
   expect(created.status).toBe(201);
   alertId = created.json.alertId;
-  await record('create replay', hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }));
+  await record(
+    'create replay',
+    hub.call('POST', '/v1/alerts', { token: police, body: alertBody, headers: { 'idempotency-key': `create-${run}` } }),
+  );
   await record('sender view', hub.call('GET', `/v1/alerts/${alertId}`, { token: police }));
   recipientView = await record('recipient view', hub.call('GET', `/v1/alerts/${alertId}`, { token: coordinator }));
   gatesheadView = await record('gateshead view', hub.call('GET', `/v1/alerts/${alertId}`, { token: gateshead }));
@@ -113,22 +128,95 @@ beforeAll(async () => {
   // Failing requests, each carrying child content
   const failing: Array<[string, Promise<TestResponse>]> = [
     ['unknown top-level field', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, remark: canary('unknown.value') } })],
-    ['unknown nested field', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, middle: canary('unknown.nested') } } })],
-    ['unknown key that is not a field name', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, [`${canary('weird.key')} !`]: 1 } })],
-    ['invalid date', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, dateOfBirth: canary('dob') } } })],
-    ['invalid enum', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, risk: { ...alertBody.risk, level: canary('risk.level') } } })],
-    ['invalid email', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, contacts: { police: { name: 'x', email: canary('bad.email') } } } })],
-    ['invalid NHS number', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, identifiers: { nhsNumber: canary('nhs') } } } })],
-    ['too long', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, voice: `${canary('long.voice')}${'x'.repeat(5000)}` } })],
-    ['unknown recipient area', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, recipients: [{ area: lowerCanary('area'), scopes: ['RISK'] }] } })],
+    [
+      'unknown nested field',
+      hub.call('POST', '/v1/alerts', {
+        token: police,
+        body: { ...alertBody, child: { ...alertBody.child, middle: canary('unknown.nested') } },
+      }),
+    ],
+    [
+      'unknown key that is not a field name',
+      hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, [`${canary('weird.key')} !`]: 1 } }),
+    ],
+    [
+      'invalid date',
+      hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, child: { ...alertBody.child, dateOfBirth: canary('dob') } } }),
+    ],
+    [
+      'invalid enum',
+      hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, risk: { ...alertBody.risk, level: canary('risk.level') } } }),
+    ],
+    [
+      'invalid email',
+      hub.call('POST', '/v1/alerts', {
+        token: police,
+        body: { ...alertBody, contacts: { police: { name: 'x', email: canary('bad.email') } } },
+      }),
+    ],
+    [
+      'invalid NHS number',
+      hub.call('POST', '/v1/alerts', {
+        token: police,
+        body: { ...alertBody, child: { ...alertBody.child, identifiers: { nhsNumber: canary('nhs') } } },
+      }),
+    ],
+    [
+      'too long',
+      hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, voice: `${canary('long.voice')}${'x'.repeat(5000)}` } }),
+    ],
+    [
+      'unknown recipient area',
+      hub.call('POST', '/v1/alerts', {
+        token: police,
+        body: { ...alertBody, recipients: [{ area: lowerCanary('area'), scopes: ['RISK'] }] },
+      }),
+    ],
     ['malformed JSON', hub.call('POST', '/v1/alerts', { token: police, body: `{"voice": "${canary('malformed')}",` })],
-    ['wrong media type', hub.call('POST', '/v1/alerts', { token: police, body: JSON.stringify(alertBody), headers: { 'content-type': 'text/plain' } })],
-    ['body too large', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, disruptionPlan: `${canary('huge')}${'y'.repeat(70_000)}` } })],
-    ['idempotency key reused with another body', hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, voice: canary('idem.voice') }, headers: { 'idempotency-key': `create-${run}` } })],
-    ['second acknowledgement', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'ALREADY_KNOWN', note: canary('ack.note2') } })],
-    ['invalid acknowledgement', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'REDIRECTED', note: canary('ack.note3') } })],
-    ['acknowledgement by the sender', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: police, body: { outcome: 'ACCEPTED', note: canary('ack.note4') } })],
-    ['acknowledgement by an unrelated area', hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: newcastle, body: { outcome: 'ACCEPTED', note: canary('ack.note5') } })],
+    [
+      'wrong media type',
+      hub.call('POST', '/v1/alerts', { token: police, body: JSON.stringify(alertBody), headers: { 'content-type': 'text/plain' } }),
+    ],
+    [
+      'body too large',
+      hub.call('POST', '/v1/alerts', { token: police, body: { ...alertBody, disruptionPlan: `${canary('huge')}${'y'.repeat(70_000)}` } }),
+    ],
+    [
+      'idempotency key reused with another body',
+      hub.call('POST', '/v1/alerts', {
+        token: police,
+        body: { ...alertBody, voice: canary('idem.voice') },
+        headers: { 'idempotency-key': `create-${run}` },
+      }),
+    ],
+    [
+      'second acknowledgement',
+      hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+        token: coordinator,
+        body: { outcome: 'ALREADY_KNOWN', note: canary('ack.note2') },
+      }),
+    ],
+    [
+      'invalid acknowledgement',
+      hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+        token: coordinator,
+        body: { outcome: 'REDIRECTED', note: canary('ack.note3') },
+      }),
+    ],
+    [
+      'acknowledgement by the sender',
+      hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+        token: police,
+        body: { outcome: 'ACCEPTED', note: canary('ack.note4') },
+      }),
+    ],
+    [
+      'acknowledgement by an unrelated area',
+      hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, {
+        token: newcastle,
+        body: { outcome: 'ACCEPTED', note: canary('ack.note5') },
+      }),
+    ],
     ['view by an unrelated area', hub.call('GET', `/v1/alerts/${alertId}`, { token: newcastle })],
     ['canary as an alert id', hub.call('GET', `/v1/alerts/${canary('path')}`, { token: police })],
     ['canary in an unknown route', hub.call('GET', `/v1/${canary('route')}`, { token: police })],
@@ -184,7 +272,22 @@ describe('the canaries were really sent', () => {
     expect(statusOf('view by an unrelated area')).toBe(404);
     expect(statusOf('canary as an alert id')).toBe(404);
     expect(statusOf('canary in an unknown route')).toBe(404);
-    for (const label of ['unknown top-level field', 'unknown nested field', 'invalid date', 'invalid enum', 'invalid email', 'too long', 'unknown recipient area', 'idempotency key reused with another body', 'invalid acknowledgement', 'canary in a query value', 'canary as a cursor', 'canary as an unknown query key', 'invalid NHS number', 'unknown key that is not a field name']) {
+    for (const label of [
+      'unknown top-level field',
+      'unknown nested field',
+      'invalid date',
+      'invalid enum',
+      'invalid email',
+      'too long',
+      'unknown recipient area',
+      'idempotency key reused with another body',
+      'invalid acknowledgement',
+      'canary in a query value',
+      'canary as a cursor',
+      'canary as an unknown query key',
+      'invalid NHS number',
+      'unknown key that is not a field name',
+    ]) {
       expect(statusOf(label), label).toBe(422);
     }
   });
@@ -194,7 +297,9 @@ describe('no canary anywhere else', () => {
   it('no error response and no listing echoes a canary', () => {
     // Assess
     const mustBeClean = responses.filter(
-      ({ label, response }) => response.status >= 400 || ['inbox', 'outbox', 'create', 'create replay', 'acknowledge', 'audit read (sender)', 'audit read (recipient)'].includes(label),
+      ({ label, response }) =>
+        response.status >= 400 ||
+        ['inbox', 'outbox', 'create', 'create replay', 'acknowledge', 'audit read (sender)', 'audit read (recipient)'].includes(label),
     );
     expect(mustBeClean.length).toBeGreaterThan(25);
     for (const { label, response } of mustBeClean) {
@@ -241,7 +346,7 @@ describe('no canary anywhere else', () => {
 
   it('no log line of this process holds a canary', () => {
     // Assess: the hub did log (one access line per request at least), and nothing it logged is child content
-    const text = logged.join("");
+    const text = logged.join('');
     expect(text).toContain('"message":"request"');
     expect(text).toContain(`"routeKey":"POST /v1/alerts"`);
     expect(leaksIn(text)).toEqual([]);

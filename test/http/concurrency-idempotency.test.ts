@@ -136,9 +136,7 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     const headers = { 'idempotency-key': 'concurrent-key' };
 
     // Act
-    const responses = await Promise.all(
-      Array.from({ length: 5 }, () => hub.call('POST', '/v1/alerts', { token: police, body, headers })),
-    );
+    const responses = await Promise.all(Array.from({ length: 5 }, () => hub.call('POST', '/v1/alerts', { token: police, body, headers })));
 
     // Assess
     const created = await outboxIds(police);

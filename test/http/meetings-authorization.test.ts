@@ -115,7 +115,8 @@ beforeAll(async () => {
   // Meetings to be recorded: scheduled on a slot a few seconds ahead, so it has started by the record cases.
   const soon = slotIn(2);
   const toRecord = await Promise.all(Array.from({ length: 4 }, () => newMeeting(soon)));
-  for (const id of toRecord) await expectOk(hub.call('POST', `/v1/meetings/${id}/schedule`, { token: chair, body: { slotId: 'slot-1', force: true } }));
+  for (const id of toRecord)
+    await expectOk(hub.call('POST', `/v1/meetings/${id}/schedule`, { token: chair, body: { slotId: 'slot-1', force: true } }));
   shared.requested = await newMeeting();
   shared.scheduled = await newMeeting();
   await expectOk(hub.call('POST', `/v1/meetings/${shared.scheduled}/schedule`, { token: chair, body: { slotId: 'slot-1', force: true } }));
@@ -168,7 +169,10 @@ function request(routeKey: string, area: string, token: string | undefined, meet
   const base = `/v1/meetings/${meetingId}`;
   switch (routeKey) {
     case 'POST /v1/meetings':
-      return hub.call('POST', '/v1/meetings', { ...auth, body: sampleMeeting([area === 'northumberland' ? 'north-tyneside' : 'northumberland']) });
+      return hub.call('POST', '/v1/meetings', {
+        ...auth,
+        body: sampleMeeting([area === 'northumberland' ? 'north-tyneside' : 'northumberland']),
+      });
     case 'GET /v1/meetings':
       return hub.call('GET', '/v1/meetings?box=inbox', auth);
     case 'GET /v1/meetings/{meetingId}':
@@ -275,7 +279,9 @@ describe('refusals are on record', () => {
 
     // Act
     const histories = await Promise.all(
-      [...tally.keys()].map(async (meetingId) => [meetingId, await hub.call('GET', `/v1/meetings/${meetingId}/audit?limit=500`, { token: chair })] as const),
+      [...tally.keys()].map(
+        async (meetingId) => [meetingId, await hub.call('GET', `/v1/meetings/${meetingId}/audit?limit=500`, { token: chair })] as const,
+      ),
     );
 
     // Assess
@@ -293,7 +299,9 @@ describe('refusals are on record', () => {
       forbiddenSeen += forbidden.length;
       notFoundSeen += notFound.length;
     }
-    const all = histories.flatMap(([, history]) => history.json.items as Array<{ outcome: string; action: string; actor: { area: string } }>);
+    const all = histories.flatMap(
+      ([, history]) => history.json.items as Array<{ outcome: string; action: string; actor: { area: string } }>,
+    );
     const refused = (outcome: string, action: string, area: string) =>
       all.some((item) => item.outcome === outcome && item.action === action && item.actor.area === area);
     expect(refused('FORBIDDEN', 'MEETING_RESPOND', 'northumberland')).toBe(true);
@@ -304,11 +312,16 @@ describe('refusals are on record', () => {
     expect(refused('FORBIDDEN', 'MEETING_AUDIT_READ', 'newcastle')).toBe(true);
     expect(refused('NOT_FOUND', 'MEETING_CANCEL', 'gateshead')).toBe(true);
     expect(refused('NOT_FOUND', 'MEETING_CALENDAR', 'gateshead')).toBe(true);
-    const expectedTotals = [...tally.values()].reduce((sum, counts) => ({ forbidden: sum.forbidden + counts.forbidden, notFound: sum.notFound + counts.notFound }), { forbidden: 0, notFound: 0 });
+    const expectedTotals = [...tally.values()].reduce(
+      (sum, counts) => ({ forbidden: sum.forbidden + counts.forbidden, notFound: sum.notFound + counts.notFound }),
+      { forbidden: 0, notFound: 0 },
+    );
     expect({ forbidden: forbiddenSeen, notFound: notFoundSeen }).toEqual(expectedTotals);
     // No refusal changed anything: the refused states stand
     const states = await Promise.all(
-      (['requested', 'scheduled', 'cancelled', 'held'] as const).map(async (state) => (await hub.call('GET', `/v1/meetings/${shared[state]}`, { token: chair })).json.status),
+      (['requested', 'scheduled', 'cancelled', 'held'] as const).map(
+        async (state) => (await hub.call('GET', `/v1/meetings/${shared[state]}`, { token: chair })).json.status,
+      ),
     );
     expect(states).toEqual(['REQUESTED', 'SCHEDULED', 'CANCELLED', 'HELD']);
   });

@@ -24,9 +24,9 @@ import {
   oddValueOf,
   PROBLEM,
   queryOf,
-  rawClient,
   type RawClient,
   type RawResponse,
+  rawClient,
   segmentOf,
   withKeyFirst,
 } from '../support/fuzz.js';
@@ -57,9 +57,14 @@ beforeAll(async () => {
   requester = await hub.token('northumberland', [...ALL_ROLES]);
   invited = await hub.token('north-tyneside', [...ALL_ROLES]);
   const start = slotIn(1);
-  const held = await hub.call('POST', '/v1/meetings', { token: requester, body: sampleMeeting(['north-tyneside'], { proposedSlots: [{ start, durationMinutes: 30 }] }) });
+  const held = await hub.call('POST', '/v1/meetings', {
+    token: requester,
+    body: sampleMeeting(['north-tyneside'], { proposedSlots: [{ start, durationMinutes: 30 }] }),
+  });
   heldId = held.json.meetingId;
-  expect((await hub.call('POST', `/v1/meetings/${heldId}/schedule`, { token: requester, body: { slotId: 'slot-1', force: true } })).status).toBe(200);
+  expect(
+    (await hub.call('POST', `/v1/meetings/${heldId}/schedule`, { token: requester, body: { slotId: 'slot-1', force: true } })).status,
+  ).toBe(200);
   const requested = await hub.call('POST', '/v1/meetings', { token: requester, body: sampleMeeting(['north-tyneside', 'newcastle']) });
   requestedId = requested.json.meetingId;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(start).getTime() - Date.now() + 100)));
@@ -98,13 +103,34 @@ describe('problem details for each mistake', () => {
   });
 
   it.each<[string, string, Record<string, unknown>]>([
-    ['a slot is shorter than 15 minutes', 'proposedSlots.0.durationMinutes', { proposedSlots: [{ start: slotIn(3600), durationMinutes: 10 }] }],
-    ['a slot is longer than 480 minutes', 'proposedSlots.1.durationMinutes', { proposedSlots: [{ start: slotIn(3600), durationMinutes: 60 }, { start: slotIn(7200), durationMinutes: 481 }] }],
-    ['a slot lasts a fraction of a minute', 'proposedSlots.0.durationMinutes', { proposedSlots: [{ start: slotIn(3600), durationMinutes: 30.5 }] }],
+    [
+      'a slot is shorter than 15 minutes',
+      'proposedSlots.0.durationMinutes',
+      { proposedSlots: [{ start: slotIn(3600), durationMinutes: 10 }] },
+    ],
+    [
+      'a slot is longer than 480 minutes',
+      'proposedSlots.1.durationMinutes',
+      {
+        proposedSlots: [
+          { start: slotIn(3600), durationMinutes: 60 },
+          { start: slotIn(7200), durationMinutes: 481 },
+        ],
+      },
+    ],
+    [
+      'a slot lasts a fraction of a minute',
+      'proposedSlots.0.durationMinutes',
+      { proposedSlots: [{ start: slotIn(3600), durationMinutes: 30.5 }] },
+    ],
     ['a slot starts in the past', 'proposedSlots.0.start', { proposedSlots: [{ start: '2020-01-01T10:00:00Z', durationMinutes: 30 }] }],
     ['a slot start has no offset', 'proposedSlots.0.start', { proposedSlots: [{ start: '2030-01-01T10:00:00', durationMinutes: 30 }] }],
     ['there is no slot', 'proposedSlots', { proposedSlots: [] }],
-    ['there are six slots', 'proposedSlots', { proposedSlots: Array.from({ length: 6 }, (_, index) => ({ start: slotIn(3600 * (index + 1)), durationMinutes: 30 })) }],
+    [
+      'there are six slots',
+      'proposedSlots',
+      { proposedSlots: Array.from({ length: 6 }, (_, index) => ({ start: slotIn(3600 * (index + 1)), durationMinutes: 30 })) },
+    ],
     ['an invited area is unknown', 'invitedAreas.0', { invitedAreas: ['atlantis'] }],
     ['an invited area is not an area id', 'invitedAreas.0', { invitedAreas: ['North Tyneside'] }],
     ['the requester invites itself', 'invitedAreas.1', { invitedAreas: ['north-tyneside', 'northumberland'] }],
@@ -113,8 +139,16 @@ describe('problem details for each mistake', () => {
     ['eleven areas are invited', 'invitedAreas', { invitedAreas: Array.from({ length: 11 }, (_, index) => `area-${index}`) }],
     ['an alert id is not a uuid', 'alertIds.0', { alertIds: ['not-an-alert'] }],
     ['an alert is not one the area sent or received', 'alertIds.0', { alertIds: [crypto.randomUUID()] }],
-    ['the date of birth is not a date', 'subject.dateOfBirth', { subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-02-30' } }],
-    ['the family name is only spaces', 'subject.name.family', { subject: { name: { given: 'Test', family: '   ' }, dateOfBirth: '2011-01-01' } }],
+    [
+      'the date of birth is not a date',
+      'subject.dateOfBirth',
+      { subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-02-30' } },
+    ],
+    [
+      'the family name is only spaces',
+      'subject.name.family',
+      { subject: { name: { given: 'Test', family: '   ' }, dateOfBirth: '2011-01-01' } },
+    ],
     ['the format is unknown', 'format', { format: 'CARRIER_PIGEON' }],
     ['the reason is empty', 'reason', { reason: '' }],
     ['the agenda is too long', 'agenda', { agenda: 'a'.repeat(4001) }],
@@ -132,19 +166,55 @@ describe('problem details for each mistake', () => {
     ['an answer names no slot of the meeting', 'responses', 'slotId', 'invited', { response: 'ACCEPT', slotId: 'slot-99' }],
     ['an answer is neither ACCEPT, DECLINE nor PROPOSE', 'responses', 'response', 'invited', { response: 'MAYBE' }],
     ['a decline has no reason', 'responses', 'reason', 'invited', { response: 'DECLINE' }],
-    ['a proposal is in the past', 'responses', 'slot.start', 'invited', { response: 'PROPOSE', slot: { start: '2020-01-01T10:00:00Z', durationMinutes: 30 } }],
-    ['a proposal lasts 5 minutes', 'responses', 'slot.durationMinutes', 'invited', { response: 'PROPOSE', slot: { start: slotIn(3600), durationMinutes: 5 } }],
-    ['an attendee has an unknown agency', 'responses', 'attendees.0.agency', 'invited', { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'press', role: 'x' }] }],
+    [
+      'a proposal is in the past',
+      'responses',
+      'slot.start',
+      'invited',
+      { response: 'PROPOSE', slot: { start: '2020-01-01T10:00:00Z', durationMinutes: 30 } },
+    ],
+    [
+      'a proposal lasts 5 minutes',
+      'responses',
+      'slot.durationMinutes',
+      'invited',
+      { response: 'PROPOSE', slot: { start: slotIn(3600), durationMinutes: 5 } },
+    ],
+    [
+      'an attendee has an unknown agency',
+      'responses',
+      'attendees.0.agency',
+      'invited',
+      { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'press', role: 'x' }] },
+    ],
     ['scheduling names no slot of the meeting', 'schedule', 'slotId', 'requester', { slotId: 'slot-99', force: true }],
     ['force is not a boolean', 'schedule', 'force', 'requester', { slotId: 'slot-1', force: 'yes' }],
     ['a cancellation has no reason', 'cancel', 'reason', 'requester', {}],
     ['a record has no attendance', 'record', 'attendance', 'requester', { ...validRecord(), attendance: [] }],
     ['a record review date is not a date', 'record', 'reviewDate', 'requester', { ...validRecord(), reviewDate: 'next month' }],
-    ['an action has no owner area', 'record', 'actions.0.ownerArea', 'requester', { ...validRecord(), actions: [{ description: 'x', ownerAgency: 'police', dueBy: isoDay(1) }] }],
-    ['an action due date is a date-time', 'record', 'actions.0.dueBy', 'requester', { ...validRecord(), actions: [{ description: 'x', ownerArea: 'northumberland', ownerAgency: 'police', dueBy: '2030-01-01T00:00:00Z' }] }],
+    [
+      'an action has no owner area',
+      'record',
+      'actions.0.ownerArea',
+      'requester',
+      { ...validRecord(), actions: [{ description: 'x', ownerAgency: 'police', dueBy: isoDay(1) }] },
+    ],
+    [
+      'an action due date is a date-time',
+      'record',
+      'actions.0.dueBy',
+      'requester',
+      {
+        ...validRecord(),
+        actions: [{ description: 'x', ownerArea: 'northumberland', ownerAgency: 'police', dueBy: '2030-01-01T00:00:00Z' }],
+      },
+    ],
   ])('%s: 422 on %s at %s', async (_label, step, path, who, body) => {
     // Act
-    const response = await hub.call('POST', `/v1/meetings/${requestedId}/${step}`, { token: who === 'invited' ? invited : requester, body });
+    const response = await hub.call('POST', `/v1/meetings/${requestedId}/${step}`, {
+      token: who === 'invited' ? invited : requester,
+      body,
+    });
 
     // Assess
     expectProblem(response, 422);
@@ -153,8 +223,14 @@ describe('problem details for each mistake', () => {
 
   it('an action update with an unknown status or an empty note is 422 at the field', async () => {
     // Act
-    const status = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, { token: invited, body: { status: 'FINISHED', note: 'x' } });
-    const note = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, { token: invited, body: { status: 'DONE', note: ' ' } });
+    const status = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, {
+      token: invited,
+      body: { status: 'FINISHED', note: 'x' },
+    });
+    const note = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, {
+      token: invited,
+      body: { status: 'DONE', note: ' ' },
+    });
 
     // Assess
     expectProblem(status, 422);
@@ -166,10 +242,18 @@ describe('problem details for each mistake', () => {
   it('an unknown field is rejected at the top level, nested and in an array, without its name', async () => {
     // Act
     const top = await requestWith({ priority: 'high' });
-    const nested = await requestWith({ subject: { name: { given: 'Test', middle: 'Synthetic', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' } });
+    const nested = await requestWith({
+      subject: { name: { given: 'Test', middle: 'Synthetic', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+    });
     const inArray = await requestWith({ proposedSlots: [{ start: slotIn(3600), durationMinutes: 30, room: 'x' }] });
-    const response = await hub.call('POST', `/v1/meetings/${requestedId}/responses`, { token: invited, body: { response: 'DECLINE', reason: 'x', cc: 'x' } });
-    const update = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, { token: invited, body: { status: 'DONE', note: 'x', owner: 'x' } });
+    const response = await hub.call('POST', `/v1/meetings/${requestedId}/responses`, {
+      token: invited,
+      body: { response: 'DECLINE', reason: 'x', cc: 'x' },
+    });
+    const update = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, {
+      token: invited,
+      body: { status: 'DONE', note: 'x', owner: 'x' },
+    });
 
     // Assess
     expectProblem(top, 422);
@@ -199,9 +283,12 @@ describe('problem details for each mistake', () => {
     ];
 
     // Act
-    const plain = await Promise.all(targets.map(([method, path, body]) => hub.call(method, path, { token: requester, body, headers: { 'content-type': 'text/plain' } })));
+    const plain = await Promise.all(
+      targets.map(([method, path, body]) => hub.call(method, path, { token: requester, body, headers: { 'content-type': 'text/plain' } })),
+    );
     const none = [];
-    for (const [method, path, body] of targets) none.push(await raw.send(method, path, { authorization: `Bearer ${requester}` }, Buffer.from(body)));
+    for (const [method, path, body] of targets)
+      none.push(await raw.send(method, path, { authorization: `Bearer ${requester}` }, Buffer.from(body)));
 
     // Assess
     for (const response of plain) expectProblem(response, 415);
@@ -254,14 +341,20 @@ describe('problem details for each mistake', () => {
     }
   });
 
-  it.each(['action-99', 'action-0', 'ACTION-1', 'x', 'a'.repeat(300)])('an action id %s that the meeting does not have is 404', async (actionId) => {
-    // Act
-    const response = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/${actionId}`, { token: invited, body: { status: 'DONE', note: 'x' } });
+  it.each(['action-99', 'action-0', 'ACTION-1', 'x', 'a'.repeat(300)])(
+    'an action id %s that the meeting does not have is 404',
+    async (actionId) => {
+      // Act
+      const response = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/${actionId}`, {
+        token: invited,
+        body: { status: 'DONE', note: 'x' },
+      });
 
-    // Assess
-    expectProblem(response, 404);
-    expect(response.json.detail).toBe('No such action');
-  });
+      // Assess
+      expectProblem(response, 404);
+      expect(response.json.detail).toBe('No such action');
+    },
+  );
 
   it('a listing or history query the route does not know is 422 at the query, without its name', async () => {
     // Act
@@ -333,7 +426,10 @@ const mutation = mutationOf(oddValue);
 /** Valid bodies of every meeting route: the fuzz mutates these, so most runs reach a deep check. */
 const validBodies = (): Json[] =>
   [
-    sampleMeeting(['north-tyneside', 'newcastle'], { alertIds: [crypto.randomUUID()], proposedSlots: [{ start: slotIn(3600), durationMinutes: 30 }] }),
+    sampleMeeting(['north-tyneside', 'newcastle'], {
+      alertIds: [crypto.randomUUID()],
+      proposedSlots: [{ start: slotIn(3600), durationMinutes: 30 }],
+    }),
     { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'police', role: 'Synthetic DS' }] },
     { response: 'DECLINE', reason: 'Synthetic reason' },
     { response: 'PROPOSE', slot: { start: slotIn(7200), durationMinutes: 60 } },
@@ -358,7 +454,19 @@ const bodyText: fc.Arbitrary<string> = fc.oneof(
 /** Absent two times in three. */
 const idempotencyKey = fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: idempotencyKeyText });
 
-const segment = segmentOf(['v1', 'meetings', 'responses', 'schedule', 'cancel', 'record', 'actions', 'audit', 'calendar.ics', 'calendar.ICS', '{meetingId}']);
+const segment = segmentOf([
+  'v1',
+  'meetings',
+  'responses',
+  'schedule',
+  'cancel',
+  'record',
+  'actions',
+  'audit',
+  'calendar.ics',
+  'calendar.ICS',
+  '{meetingId}',
+]);
 
 const meetingIdSegment = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('MEETING-R', 'MEETING-H') }, fc.uuid().map(String), segment);
 const actionIdSegment = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('action-1', 'action-2') }, segment);
@@ -380,7 +488,13 @@ const TEMPLATES: ReadonlyArray<[string, string]> = [
 ];
 
 const routeTarget = fc
-  .record({ template: fc.constantFrom(...TEMPLATES), otherMethod: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: method }), id: meetingIdSegment, action: actionIdSegment, search: query })
+  .record({
+    template: fc.constantFrom(...TEMPLATES),
+    otherMethod: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: method }),
+    id: meetingIdSegment,
+    action: actionIdSegment,
+    search: query,
+  })
   .map(({ template: [verb, template], otherMethod, id, action, search }) => ({
     method: otherMethod ?? verb,
     path: `${template.replace('ID', id).replace('ACTION', action)}${search === null ? '' : `?${search}`}`,
@@ -406,7 +520,12 @@ type BadRequest = typeof badRequest extends fc.Arbitrary<infer T> ? T : never;
 
 async function sendBad(generated: BadRequest): Promise<RawResponse> {
   const path = generated.path.replaceAll('MEETING-R', requestedId).replaceAll('MEETING-H', heldId);
-  return raw.send(generated.method, path, fuzzHeaders(generated.caller === 'requester' ? requester : invited, generated), generated.body ?? undefined);
+  return raw.send(
+    generated.method,
+    path,
+    fuzzHeaders(generated.caller === 'requester' ? requester : invited, generated),
+    generated.body ?? undefined,
+  );
 }
 
 describe('properties over generated bad requests on the meeting routes', () => {
@@ -441,16 +560,19 @@ describe('properties over generated bad requests on the meeting routes', () => {
   it('300 more: every 4xx body is JSON whose status is the HTTP status (the gateway’s own {"message"} refusals aside)', async () => {
     // Act + Assess
     await fc.assert(
-      fc.asyncProperty(badRequest.filter((generated) => generated.method !== 'HEAD'), async (generated) => {
-        const response = await sendBad(generated);
-        runs += 1;
-        expect(response.status).toBeLessThan(500);
-        if (response.status < 400 || isGatewayRefusal(response)) return;
-        const body = JSON.parse(response.text) as Record<string, unknown>;
-        expect(body['status']).toBe(response.status);
-        expect(typeof body['title']).toBe('string');
-        expect(typeof body['type']).toBe('string');
-      }),
+      fc.asyncProperty(
+        badRequest.filter((generated) => generated.method !== 'HEAD'),
+        async (generated) => {
+          const response = await sendBad(generated);
+          runs += 1;
+          expect(response.status).toBeLessThan(500);
+          if (response.status < 400 || isGatewayRefusal(response)) return;
+          const body = JSON.parse(response.text) as Record<string, unknown>;
+          expect(body['status']).toBe(response.status);
+          expect(typeof body['title']).toBe('string');
+          expect(typeof body['type']).toBe('string');
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -458,7 +580,15 @@ describe('properties over generated bad requests on the meeting routes', () => {
   it('200 forged cursors on the meeting listing: never a 5xx; a page, if any, holds only the caller’s meetings', async () => {
     // Prepare: the shape the hub issues to north-tyneside's inbox, with made-up or foreign values
     const keyValue = fc.oneof(
-      fc.constantFrom('MEETINGS#north-tyneside#inbox', 'MEETINGS#northumberland#outbox', 'MEETINGS#gateshead#inbox', `MEETING#${crypto.randomUUID()}`, 'AREA#north-tyneside', 'AREA#gateshead', 'MEETING'),
+      fc.constantFrom(
+        'MEETINGS#north-tyneside#inbox',
+        'MEETINGS#northumberland#outbox',
+        'MEETINGS#gateshead#inbox',
+        `MEETING#${crypto.randomUUID()}`,
+        'AREA#north-tyneside',
+        'AREA#gateshead',
+        'MEETING',
+      ),
       fc.constantFrom(`2026-03-10T10:00:00.000Z#${crypto.randomUUID()}`, '9999-12-31T23:59:59.999Z#x', '0000#'),
       fc.string({ minLength: 1, maxLength: 30 }),
       fc.constantFrom<unknown>('', 0, null, [], {}, 'k'.repeat(600)),
@@ -492,7 +622,9 @@ describe('properties over generated bad requests on the meeting routes', () => {
     await fc.assert(
       fc.asyncProperty(forged, fc.constantFrom('', '&status=REQUESTED', '&status=HELD'), async (payload, filter) => {
         const cursor = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-        const response = await raw.send('GET', `/v1/meetings?box=inbox&limit=2${filter}&cursor=${cursor}`, { authorization: `Bearer ${invited}` });
+        const response = await raw.send('GET', `/v1/meetings?box=inbox&limit=2${filter}&cursor=${cursor}`, {
+          authorization: `Bearer ${invited}`,
+        });
         runs += 1;
         outcomes.set(response.status, (outcomes.get(response.status) ?? 0) + 1);
         expect(response.status).toBeLessThan(500);
@@ -502,7 +634,8 @@ describe('properties over generated bad requests on the meeting routes', () => {
           expect(response.contentType).toBe(PROBLEM);
           expect(JSON.parse(response.text).errors).toEqual([expect.objectContaining({ path: 'cursor' })]);
         } else {
-          for (const item of JSON.parse(response.text).items as Array<{ invitedAreas: string[] }>) expect(item.invitedAreas).toContain('north-tyneside');
+          for (const item of JSON.parse(response.text).items as Array<{ invitedAreas: string[] }>)
+            expect(item.invitedAreas).toContain('north-tyneside');
         }
       }),
       { numRuns: 200 },

@@ -68,14 +68,20 @@ beforeAll(async () => {
     agenda: stored.agenda,
     proposedSlots: [{ start, durationMinutes: 30 }],
   });
-  const created = await record('request', hub.call('POST', '/v1/meetings', { token: chair, body, headers: { 'idempotency-key': `m-${run}` } }));
+  const created = await record(
+    'request',
+    hub.call('POST', '/v1/meetings', { token: chair, body, headers: { 'idempotency-key': `m-${run}` } }),
+  );
   expect(created.status).toBe(201);
   meetingId = created.json.meetingId;
   const m = `/v1/meetings/${meetingId}`;
   await record('request replay', hub.call('POST', '/v1/meetings', { token: chair, body, headers: { 'idempotency-key': `m-${run}` } }));
   await record(
     'accept',
-    hub.call('POST', `${m}/responses`, { token: nt, body: { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'police', role: stored.attendeeRoleNt }] } }),
+    hub.call('POST', `${m}/responses`, {
+      token: nt,
+      body: { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'police', role: stored.attendeeRoleNt }] },
+    }),
   );
   await record(
     'decline',
@@ -85,18 +91,37 @@ beforeAll(async () => {
     }),
   );
   await record('view before schedule', hub.call('GET', m, { token: newcastle }));
-  await record('record before start', hub.call('POST', `${m}/record`, { token: chair, body: { attendance: [{ area: 'northumberland', agency: 'police' }], decisions: canary('early.decisions'), reviewDate: isoDay(7), actions: [] } }));
+  await record(
+    'record before start',
+    hub.call('POST', `${m}/record`, {
+      token: chair,
+      body: {
+        attendance: [{ area: 'northumberland', agency: 'police' }],
+        decisions: canary('early.decisions'),
+        reviewDate: isoDay(7),
+        actions: [],
+      },
+    }),
+  );
   await record('invitation before schedule', hub.call('GET', `${m}/calendar.ics`, { token: nt }));
   // Two plain meetings for failing steps: one scheduled on the same slot (to record), one left requested
-  const third = await hub.call('POST', '/v1/meetings', { token: chair, body: sampleMeeting(['north-tyneside'], { proposedSlots: [{ start, durationMinutes: 30 }] }) });
+  const third = await hub.call('POST', '/v1/meetings', {
+    token: chair,
+    body: sampleMeeting(['north-tyneside'], { proposedSlots: [{ start, durationMinutes: 30 }] }),
+  });
   const thirdId = third.json.meetingId as string;
-  expect((await hub.call('POST', `/v1/meetings/${thirdId}/schedule`, { token: chair, body: { slotId: 'slot-1', force: true } })).status).toBe(200);
+  expect(
+    (await hub.call('POST', `/v1/meetings/${thirdId}/schedule`, { token: chair, body: { slotId: 'slot-1', force: true } })).status,
+  ).toBe(200);
   const fourth = await hub.call('POST', '/v1/meetings', { token: chair, body: sampleMeeting(['north-tyneside']) });
   const fourthId = fourth.json.meetingId as string;
   const scheduled = await record('schedule', hub.call('POST', `${m}/schedule`, { token: chair, body: { slotId: 'slot-1' } }));
   expect(scheduled.status).toBe(200);
   calendar = await record('invitation', hub.call('GET', `${m}/calendar.ics`, { token: newcastle }));
-  await record('answer after schedule', hub.call('POST', `${m}/responses`, { token: newcastle, body: { response: 'DECLINE', reason: canary('late.decline') } }));
+  await record(
+    'answer after schedule',
+    hub.call('POST', `${m}/responses`, { token: newcastle, body: { response: 'DECLINE', reason: canary('late.decline') } }),
+  );
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(start).getTime() - Date.now() + 150)));
   const recordBody = {
     attendance: [
@@ -113,17 +138,26 @@ beforeAll(async () => {
   };
   const held = await record('record', hub.call('POST', `${m}/record`, { token: chair, body: recordBody }));
   expect(held.status).toBe(201);
-  const updated = await record('action update', hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: 'DONE', note: stored.actionNote } }));
+  const updated = await record(
+    'action update',
+    hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: 'DONE', note: stored.actionNote } }),
+  );
   expect(updated.status).toBe(200);
 
   // The second meeting: requested and cancelled
   const other = await record(
     'second request',
-    hub.call('POST', '/v1/meetings', { token: chair, body: sampleMeeting(['north-tyneside'], { subject: second.subject, reason: second.reason, agenda: second.agenda }) }),
+    hub.call('POST', '/v1/meetings', {
+      token: chair,
+      body: sampleMeeting(['north-tyneside'], { subject: second.subject, reason: second.reason, agenda: second.agenda }),
+    }),
   );
   expect(other.status).toBe(201);
   secondId = other.json.meetingId;
-  const cancelled = await record('cancel', hub.call('POST', `/v1/meetings/${secondId}/cancel`, { token: chair, body: { reason: second.cancellation } }));
+  const cancelled = await record(
+    'cancel',
+    hub.call('POST', `/v1/meetings/${secondId}/cancel`, { token: chair, body: { reason: second.cancellation } }),
+  );
   expect(cancelled.status).toBe(200);
 
   // Reads
@@ -139,41 +173,159 @@ beforeAll(async () => {
   await record('history (invited)', hub.call('GET', `${m}/audit`, { token: newcastle }));
 
   // Failing requests, each carrying child content
-  const request = (overrides: Record<string, unknown>) => ({ ...body, proposedSlots: [{ start: slotIn(3600), durationMinutes: 30 }], ...overrides });
+  const request = (overrides: Record<string, unknown>) => ({
+    ...body,
+    proposedSlots: [{ start: slotIn(3600), durationMinutes: 30 }],
+    ...overrides,
+  });
   const failing: Array<[string, () => Promise<TestResponse>]> = [
-    ['unknown top-level field', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ remark: canary('unknown.value') }) })],
-    ['unknown nested field', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ subject: { ...stored.subject, name: { ...stored.subject.name, middle: canary('unknown.nested') } } }) })],
-    ['unknown key that is not a field name', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ [`${canary('weird.key')} !`]: 1 }) })],
-    ['invalid date of birth', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ subject: { ...stored.subject, dateOfBirth: canary('dob') } }) })],
+    [
+      'unknown top-level field',
+      () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ remark: canary('unknown.value') }) }),
+    ],
+    [
+      'unknown nested field',
+      () =>
+        hub.call('POST', '/v1/meetings', {
+          token: chair,
+          body: request({ subject: { ...stored.subject, name: { ...stored.subject.name, middle: canary('unknown.nested') } } }),
+        }),
+    ],
+    [
+      'unknown key that is not a field name',
+      () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ [`${canary('weird.key')} !`]: 1 }) }),
+    ],
+    [
+      'invalid date of birth',
+      () =>
+        hub.call('POST', '/v1/meetings', { token: chair, body: request({ subject: { ...stored.subject, dateOfBirth: canary('dob') } }) }),
+    ],
     ['invalid format', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ format: canary('format') }) })],
-    ['invalid slot start', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ proposedSlots: [{ start: canary('slot.start'), durationMinutes: 30 }] }) })],
-    ['unknown invited area', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ invitedAreas: [lowerCanary('area')] }) })],
+    [
+      'invalid slot start',
+      () =>
+        hub.call('POST', '/v1/meetings', {
+          token: chair,
+          body: request({ proposedSlots: [{ start: canary('slot.start'), durationMinutes: 30 }] }),
+        }),
+    ],
+    [
+      'unknown invited area',
+      () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ invitedAreas: [lowerCanary('area')] }) }),
+    ],
     ['alert id not a uuid', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ alertIds: [canary('alert.id')] }) })],
-    ['an alert the area never had', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ alertIds: [crypto.randomUUID()], reason: canary('unlinked.reason') }) })],
-    ['reason too long', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ reason: `${canary('long.reason')}${'x'.repeat(2001)}` }) })],
+    [
+      'an alert the area never had',
+      () =>
+        hub.call('POST', '/v1/meetings', {
+          token: chair,
+          body: request({ alertIds: [crypto.randomUUID()], reason: canary('unlinked.reason') }),
+        }),
+    ],
+    [
+      'reason too long',
+      () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ reason: `${canary('long.reason')}${'x'.repeat(2001)}` }) }),
+    ],
     ['malformed JSON', () => hub.call('POST', '/v1/meetings', { token: chair, body: `{"reason": "${canary('malformed')}",` })],
-    ['wrong media type', () => hub.call('POST', '/v1/meetings', { token: chair, body: JSON.stringify(request({ reason: canary('media.reason') })), headers: { 'content-type': 'text/plain' } })],
-    ['body too large', () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ agenda: `${canary('huge')}${'y'.repeat(70_000)}` }) })],
-    ['idempotency key reused with another body', () => hub.call('POST', '/v1/meetings', { token: chair, body: { ...body, reason: canary('idem.reason') }, headers: { 'idempotency-key': `m-${run}` } })],
-    ['request by a practitioner', () => hub.call('POST', '/v1/meetings', { token: practitioner, body: request({ reason: canary('practitioner.reason') }) })],
-    ['answer by the requester', () => hub.call('POST', `${m}/responses`, { token: chair, body: { response: 'DECLINE', reason: canary('requester.decline') } })],
-    ['answer by an outsider', () => hub.call('POST', `${m}/responses`, { token: gateshead, body: { response: 'DECLINE', reason: canary('outsider.decline') } })],
-    ['proposal in the past', () => hub.call('POST', `/v1/meetings/${fourthId}/responses`, { token: nt, body: { response: 'PROPOSE', slot: { start: '2020-01-01T10:00:00Z', durationMinutes: 30 }, attendees: [{ agency: 'police', role: canary('past.role') }] } })],
-    ['attendee of an unknown agency', () => hub.call('POST', `${m}/responses`, { token: nt, body: { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: lowerCanary('agency'), role: 'x' }] } })],
-    ['schedule an unknown slot', () => hub.call('POST', `/v1/meetings/${fourthId}/schedule`, { token: chair, body: { slotId: canary('slot', 20) } })],
+    [
+      'wrong media type',
+      () =>
+        hub.call('POST', '/v1/meetings', {
+          token: chair,
+          body: JSON.stringify(request({ reason: canary('media.reason') })),
+          headers: { 'content-type': 'text/plain' },
+        }),
+    ],
+    [
+      'body too large',
+      () => hub.call('POST', '/v1/meetings', { token: chair, body: request({ agenda: `${canary('huge')}${'y'.repeat(70_000)}` }) }),
+    ],
+    [
+      'idempotency key reused with another body',
+      () =>
+        hub.call('POST', '/v1/meetings', {
+          token: chair,
+          body: { ...body, reason: canary('idem.reason') },
+          headers: { 'idempotency-key': `m-${run}` },
+        }),
+    ],
+    [
+      'request by a practitioner',
+      () => hub.call('POST', '/v1/meetings', { token: practitioner, body: request({ reason: canary('practitioner.reason') }) }),
+    ],
+    [
+      'answer by the requester',
+      () => hub.call('POST', `${m}/responses`, { token: chair, body: { response: 'DECLINE', reason: canary('requester.decline') } }),
+    ],
+    [
+      'answer by an outsider',
+      () => hub.call('POST', `${m}/responses`, { token: gateshead, body: { response: 'DECLINE', reason: canary('outsider.decline') } }),
+    ],
+    [
+      'proposal in the past',
+      () =>
+        hub.call('POST', `/v1/meetings/${fourthId}/responses`, {
+          token: nt,
+          body: {
+            response: 'PROPOSE',
+            slot: { start: '2020-01-01T10:00:00Z', durationMinutes: 30 },
+            attendees: [{ agency: 'police', role: canary('past.role') }],
+          },
+        }),
+    ],
+    [
+      'attendee of an unknown agency',
+      () =>
+        hub.call('POST', `${m}/responses`, {
+          token: nt,
+          body: { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: lowerCanary('agency'), role: 'x' }] },
+        }),
+    ],
+    [
+      'schedule an unknown slot',
+      () => hub.call('POST', `/v1/meetings/${fourthId}/schedule`, { token: chair, body: { slotId: canary('slot', 20) } }),
+    ],
     ['cancel a held meeting', () => hub.call('POST', `${m}/cancel`, { token: chair, body: { reason: canary('held.cancel') } })],
     ['cancel by an invited area', () => hub.call('POST', `${m}/cancel`, { token: nt, body: { reason: canary('invited.cancel') } })],
     ['record twice', () => hub.call('POST', `${m}/record`, { token: chair, body: { ...recordBody, decisions: canary('second.record') } })],
-    ['record by an outsider', () => hub.call('POST', `${m}/record`, { token: gateshead, body: { ...recordBody, disruptionPlan: canary('outsider.plan') } })],
-    ['record naming an area outside the meeting', () => hub.call('POST', `/v1/meetings/${thirdId}/record`, { token: chair, body: { ...recordBody, attendance: [{ area: lowerCanary('attendance'), agency: 'police' }] } })],
-    ['action update by a non-owner', () => hub.call('PATCH', `${m}/actions/action-1`, { token: newcastle, body: { status: 'DONE', note: canary('nonowner.note') } })],
-    ['action update by an outsider', () => hub.call('PATCH', `${m}/actions/action-1`, { token: gateshead, body: { status: 'DONE', note: canary('outsider.note') } })],
-    ['action update with an invalid status', () => hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: canary('status'), note: 'x' } })],
-    ['canary as an action id', () => hub.call('PATCH', `${m}/actions/${canary('action.id', 60)}`, { token: nt, body: { status: 'DONE', note: 'x' } })],
+    [
+      'record by an outsider',
+      () => hub.call('POST', `${m}/record`, { token: gateshead, body: { ...recordBody, disruptionPlan: canary('outsider.plan') } }),
+    ],
+    [
+      'record naming an area outside the meeting',
+      () =>
+        hub.call('POST', `/v1/meetings/${thirdId}/record`, {
+          token: chair,
+          body: { ...recordBody, attendance: [{ area: lowerCanary('attendance'), agency: 'police' }] },
+        }),
+    ],
+    [
+      'action update by a non-owner',
+      () => hub.call('PATCH', `${m}/actions/action-1`, { token: newcastle, body: { status: 'DONE', note: canary('nonowner.note') } }),
+    ],
+    [
+      'action update by an outsider',
+      () => hub.call('PATCH', `${m}/actions/action-1`, { token: gateshead, body: { status: 'DONE', note: canary('outsider.note') } }),
+    ],
+    [
+      'action update with an invalid status',
+      () => hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: canary('status'), note: 'x' } }),
+    ],
+    [
+      'canary as an action id',
+      () => hub.call('PATCH', `${m}/actions/${canary('action.id', 60)}`, { token: nt, body: { status: 'DONE', note: 'x' } }),
+    ],
     ['view by an outsider', () => hub.call('GET', m, { token: gateshead })],
     ['canary as a meeting id', () => hub.call('GET', `/v1/meetings/${canary('path')}`, { token: chair })],
-    ['canary as a meeting id, on the invitation', () => hub.call('GET', `/v1/meetings/${canary('ics.path')}/calendar.ics`, { token: chair })],
-    ['canary in a query value', () => hub.call('GET', `/v1/meetings?status=${canary('query.status')}&box=${canary('query.box')}`, { token: chair })],
+    [
+      'canary as a meeting id, on the invitation',
+      () => hub.call('GET', `/v1/meetings/${canary('ics.path')}/calendar.ics`, { token: chair }),
+    ],
+    [
+      'canary in a query value',
+      () => hub.call('GET', `/v1/meetings?status=${canary('query.status')}&box=${canary('query.box')}`, { token: chair }),
+    ],
     ['canary as a cursor', () => hub.call('GET', `/v1/meetings?cursor=${canary('cursor')}`, { token: chair })],
     ['canary as an unknown query key', () => hub.call('GET', `/v1/meetings?${canary('query.key')}=1`, { token: chair })],
     ['canary in the history query', () => hub.call('GET', `${m}/audit?limit=${canary('history.limit')}`, { token: chair })],
@@ -192,7 +344,11 @@ afterAll(async () => {
 describe('the canaries were really sent', () => {
   it('every stored canary comes back decrypted in GET /v1/meetings/{id} to every participating area', () => {
     // Assess
-    const values = [stored.subject.name.given, stored.subject.name.family, ...Object.values(stored).filter((value) => typeof value === 'string')];
+    const values = [
+      stored.subject.name.given,
+      stored.subject.name.family,
+      ...Object.values(stored).filter((value) => typeof value === 'string'),
+    ];
     expect(values).toHaveLength(12);
     for (const [area, view] of Object.entries(views)) {
       expect(view.status, area).toBe(200);
@@ -201,7 +357,13 @@ describe('the canaries were really sent', () => {
     expect(views['newcastle']!.json.responses[1]).toMatchObject({ area: 'newcastle', response: 'DECLINE', reason: stored.declineReason });
     expect(views['newcastle']!.json.actions[0].updates[0].note).toBe(stored.actionNote);
     expect(secondView.status).toBe(200);
-    expect(secondView.json).toMatchObject({ status: 'CANCELLED', subject: second.subject, reason: second.reason, agenda: second.agenda, cancelled: { reason: second.cancellation } });
+    expect(secondView.json).toMatchObject({
+      status: 'CANCELLED',
+      subject: second.subject,
+      reason: second.reason,
+      agenda: second.agenda,
+      cancelled: { reason: second.cancellation },
+    });
   });
 
   it('every failing request did fail, with the status it should', () => {
@@ -315,7 +477,12 @@ describe('no canary anywhere else', () => {
     // Assess: the hub did log every meeting route, and nothing it logged is child content
     const text = logged.join('');
     expect(text).toContain('"message":"request"');
-    for (const route of ['POST /v1/meetings', 'POST /v1/meetings/{meetingId}/record', 'PATCH /v1/meetings/{meetingId}/actions/{actionId}', 'GET /v1/meetings/{meetingId}/calendar.ics']) {
+    for (const route of [
+      'POST /v1/meetings',
+      'POST /v1/meetings/{meetingId}/record',
+      'PATCH /v1/meetings/{meetingId}/actions/{actionId}',
+      'GET /v1/meetings/{meetingId}/calendar.ics',
+    ]) {
       expect(text).toContain(`"routeKey":"${route}"`);
     }
     expect(leaksIn(text)).toEqual([]);

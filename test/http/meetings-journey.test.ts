@@ -132,7 +132,11 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
     });
     const proposed = await hub.call('POST', `/v1/meetings/${meetingId}/responses`, {
       token: tokens.newcastleChair,
-      body: { response: 'PROPOSE', slot: { start: proposedStart, durationMinutes: 45 }, attendees: [{ agency: 'police', role: 'DS, exploitation team' }] },
+      body: {
+        response: 'PROPOSE',
+        slot: { start: proposedStart, durationMinutes: 45 },
+        attendees: [{ agency: 'police', role: 'DS, exploitation team' }],
+      },
     });
     const changed = await hub.call('POST', `/v1/meetings/${meetingId}/responses`, {
       token: tokens.ntCoordinator,
@@ -239,9 +243,19 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
         disruptionPlan: PLAN,
         reviewDate: isoDay(28),
         actions: [
-          { description: 'Synthetic action: return home interview', ownerArea: 'north-tyneside', ownerAgency: 'childrens-services', dueBy: isoDay(7) },
+          {
+            description: 'Synthetic action: return home interview',
+            ownerArea: 'north-tyneside',
+            ownerAgency: 'childrens-services',
+            dueBy: isoDay(7),
+          },
           { description: 'Synthetic action: share the patrol plan', ownerArea: 'northumberland', ownerAgency: 'police', dueBy: isoDay(14) },
-          { description: 'Synthetic action: check the address (already late)', ownerArea: 'newcastle', ownerAgency: 'police', dueBy: isoDay(-3) },
+          {
+            description: 'Synthetic action: check the address (already late)',
+            ownerArea: 'newcastle',
+            ownerAgency: 'police',
+            dueBy: isoDay(-3),
+          },
         ],
       },
     });
@@ -277,7 +291,10 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
     // Act
     const responses = await Promise.all(
       others.map((item) =>
-        hub.call('PATCH', `/v1/meetings/${meetingId}/actions/${item.actionId}`, { token: tokens.ntCoordinator, body: { status: 'DONE', note: 'Not ours' } }),
+        hub.call('PATCH', `/v1/meetings/${meetingId}/actions/${item.actionId}`, {
+          token: tokens.ntCoordinator,
+          body: { status: 'DONE', note: 'Not ours' },
+        }),
       ),
     );
 
@@ -311,7 +328,10 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
       });
       expect(view.json.record.attendance, area).toHaveLength(4);
       const actions = view.json.actions as Array<Record<string, any>>;
-      expect(actions.map((item) => [item.ownerArea, item.status, item.overdue]), area).toEqual([
+      expect(
+        actions.map((item) => [item.ownerArea, item.status, item.overdue]),
+        area,
+      ).toEqual([
         ['north-tyneside', 'DONE', false],
         ['northumberland', 'OPEN', false],
         ['newcastle', 'OPEN', true],
@@ -329,7 +349,7 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
     expect(withoutAlerts(views['newcastle']!)).toEqual(withoutAlerts(views['northumberland']!));
   });
 
-  it("the linked alert shows only to areas that already had it: Northumberland and North Tyneside, not Newcastle", async () => {
+  it('the linked alert shows only to areas that already had it: Northumberland and North Tyneside, not Newcastle', async () => {
     // Act
     const newcastleAlert = await hub.call('GET', `/v1/alerts/${alertId}`, { token: tokens.newcastleChair });
 
@@ -369,7 +389,10 @@ describe('Gateshead, not invited, learns nothing', () => {
         token,
         body: { attendance: [{ area: 'gateshead', agency: 'police' }], decisions: 'Synthetic', reviewDate: isoDay(7), actions: [] },
       }),
-      hub.call('PATCH', `/v1/meetings/${id}/actions/${recordedActions[0]!.actionId}`, { token, body: { status: 'DONE', note: 'Synthetic' } }),
+      hub.call('PATCH', `/v1/meetings/${id}/actions/${recordedActions[0]!.actionId}`, {
+        token,
+        body: { status: 'DONE', note: 'Synthetic' },
+      }),
       hub.call('GET', `/v1/meetings/${id}/audit`, { token }),
     ];
     const stripInstance = (response: TestResponse) => ({ ...response.json, instance: undefined });
@@ -406,7 +429,10 @@ describe('inbox and outbox', () => {
       expect(created.status).toBe(201);
       others.push(created.json.meetingId);
     }
-    const cancelled = await hub.call('POST', `/v1/meetings/${others[1]}/cancel`, { token: tokens.chair, body: { reason: 'Synthetic: child returned home' } });
+    const cancelled = await hub.call('POST', `/v1/meetings/${others[1]}/cancel`, {
+      token: tokens.chair,
+      body: { reason: 'Synthetic: child returned home' },
+    });
     expect(cancelled.status).toBe(200);
   });
 
@@ -415,9 +441,13 @@ describe('inbox and outbox', () => {
     const pages: TestResponse[] = [];
     let cursor: string | undefined;
     do {
-      const page = await hub.call('GET', `/v1/meetings?box=outbox&limit=1${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`, {
-        token: tokens.chair,
-      });
+      const page = await hub.call(
+        'GET',
+        `/v1/meetings?box=outbox&limit=1${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+        {
+          token: tokens.chair,
+        },
+      );
       pages.push(page);
       cursor = page.json?.nextCursor;
     } while (cursor !== undefined && pages.length < 10);
@@ -485,7 +515,8 @@ describe('inbox and outbox', () => {
 
 describe("the meeting's access history", () => {
   type Entry = { action: string; outcome: string; actor: { area: string } };
-  const stepsOf = (response: TestResponse) => (response.json.items as Entry[]).map((item) => `${item.actor.area} ${item.action} ${item.outcome}`);
+  const stepsOf = (response: TestResponse) =>
+    (response.json.items as Entry[]).map((item) => `${item.actor.area} ${item.action} ${item.outcome}`);
 
   it('shows the requester every step by area, Gateshead refusals included', async () => {
     // Prepare

@@ -50,7 +50,8 @@ async function requestMeeting(starts: string[] = [inDays(7), inDays(8)]): Promis
   return response.json.meetingId as string;
 }
 
-const respond = (token: string, meetingId: string, body: unknown) => hub.call('POST', `/v1/meetings/${meetingId}/responses`, { token, body });
+const respond = (token: string, meetingId: string, body: unknown) =>
+  hub.call('POST', `/v1/meetings/${meetingId}/responses`, { token, body });
 const schedule = (token: string, meetingId: string, slotId: string, force?: boolean) =>
   hub.call('POST', `/v1/meetings/${meetingId}/schedule`, { token, body: force === undefined ? { slotId } : { slotId, force } });
 const view = async (meetingId: string) => {
@@ -219,11 +220,16 @@ describe('concurrent changes over HTTP', () => {
 
     // Assess
     const statuses = responses.map((response) => response.status);
-    expect(statuses.every((status) => status === 201 || status === 409), `statuses ${statuses.join(',')}`).toBe(true);
+    expect(
+      statuses.every((status) => status === 201 || status === 409),
+      `statuses ${statuses.join(',')}`,
+    ).toBe(true);
     expect(statuses).toContain(201);
     const meeting = await view(meetingId);
     for (const area of areas) {
-      const won = requests.flatMap((request, index) => (request.area === area && statuses[index] === 201 ? [{ ...request, reply: responses[index]! }] : []));
+      const won = requests.flatMap((request, index) =>
+        request.area === area && statuses[index] === 201 ? [{ ...request, reply: responses[index]! }] : [],
+      );
       const stored = responseOf(meeting, area);
       if (won.length === 0) {
         expect(stored).toEqual({ area, response: 'PENDING' });

@@ -127,7 +127,11 @@ describe('a restart of the hub', () => {
         child.kill('SIGTERM');
       }
     }
-    await Promise.all(started.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.on('close', resolve)) : undefined)));
+    await Promise.all(
+      started.map((child) =>
+        child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.on('close', resolve)) : undefined,
+      ),
+    );
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -182,7 +186,9 @@ describe('a restart of the hub', () => {
     expect(outbox.json.items.map((item: { alertId: string }) => item.alertId)).toEqual([alertId]);
     expect(inbox.json.items[0]).toMatchObject({ alertId, shares: [{ area: 'north-tyneside', status: 'ACKNOWLEDGED' }] });
     expect(history.status).toBe(200);
-    const before = (historyBefore.json.items as Array<{ action: string; occurredAt: string }>).map((item) => `${item.occurredAt} ${item.action}`);
+    const before = (historyBefore.json.items as Array<{ action: string; occurredAt: string }>).map(
+      (item) => `${item.occurredAt} ${item.action}`,
+    );
     const after = (history.json.items as Array<{ action: string; occurredAt: string }>).map((item) => `${item.occurredAt} ${item.action}`);
     expect(after).toEqual(expect.arrayContaining(before));
     expect(after.some((entry) => entry.endsWith('ALERT_CREATE'))).toBe(true);

@@ -54,8 +54,8 @@ describe('README walkthrough', () => {
     const outbox = JSON.parse(lines[5] ?? '');
     expect(outbox.items[0].shares).toEqual([expect.objectContaining({ area: 'north-tyneside', status: 'ACKNOWLEDGED' })]);
     const history = JSON.parse(lines[6] ?? '');
-    const seen = history.items.map((item: { action: string; outcome: string; actor: { area: string } }) =>
-      `${item.actor.area} ${item.action} ${item.outcome}`,
+    const seen = history.items.map(
+      (item: { action: string; outcome: string; actor: { area: string } }) => `${item.actor.area} ${item.action} ${item.outcome}`,
     );
     expect(seen).toEqual(
       expect.arrayContaining([
@@ -80,7 +80,11 @@ describe('README walkthrough', () => {
     expect(lines.slice(11, calendarEnd).every((line) => line.endsWith('\r'))).toBe(true);
     const unfolded = calendar.replace(/\r\n[ \t]/g, '');
     expect(unfolded).toContain('BEGIN:VEVENT');
-    expect(unfolded).toContain(`DTSTART:${String(scheduled.start).replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
+    expect(unfolded).toContain(
+      `DTSTART:${String(scheduled.start)
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')}`,
+    );
     expect(unfolded).toContain(`MSET-${meetingId!.slice(0, 8).toUpperCase()}`);
     expect(unfolded).toMatch(/North Tyneside/);
     expect(unfolded).not.toMatch(/Child-Alpha|2011-01-01|Missing episodes/);

@@ -43,13 +43,18 @@ const ACKNOWLEDGED = [
 ];
 
 describe('cdk-nag', () => {
-  it.each(['stateful', 'stateless'] as const)('finds nothing unacknowledged in the %s stack (AWS Solutions, Serverless, NIST 800-53 R5)', (which) => {
-    const stack = which === 'stateful' ? hub.stateful : hub.stateless;
-    const findings = hubChecks().flatMap((pack) =>
-      pack.validateScope(stack).violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`),
-    );
-    expect(findings).toEqual([]);
-  });
+  it.each(['stateful', 'stateless'] as const)(
+    'finds nothing unacknowledged in the %s stack (AWS Solutions, Serverless, NIST 800-53 R5)',
+    (which) => {
+      const stack = which === 'stateful' ? hub.stateful : hub.stateless;
+      const findings = hubChecks().flatMap((pack) =>
+        pack
+          .validateScope(stack)
+          .violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`),
+      );
+      expect(findings).toEqual([]);
+    },
+  );
 
   it('acknowledges exactly the listed findings, each on its own construct and with a reason', () => {
     const acknowledged = acknowledgementsIn(hub.app);

@@ -28,7 +28,11 @@ beforeAll(async () => {
     CDK_DISABLE_CLI_TELEMETRY: 'true',
   };
   result = await new Promise((done, fail) => {
-    const child = spawn('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', outDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', outDir], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -54,7 +58,9 @@ describe('npx cdk synth', () => {
 
   it('bundles every function it deploys with local esbuild: an ESM bundle and its source map', async () => {
     const template = JSON.parse(await readFile(join(outDir, 'MsetHubStateless.template.json'), 'utf8'));
-    const functions = Object.values(template.Resources as Record<string, any>).filter((resource) => resource.Type === 'AWS::Lambda::Function');
+    const functions = Object.values(template.Resources as Record<string, any>).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
     const assets = new Set(functions.map((fn) => fn.Metadata['aws:asset:path'] as string));
     expect(assets.size).toBe(functions.length);
     for (const asset of assets) {

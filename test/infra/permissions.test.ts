@@ -46,12 +46,31 @@ const MEETING_CONTEXT = {
     'kms:EncryptionContext:scope': 'false',
   },
 };
-const SEAL: Statement = { Sid: 'SealAlertContent', Action: ['kms:GenerateDataKey'], Resource: ['ContentKey.Arn'], Condition: ALERT_CONTEXT };
+const SEAL: Statement = {
+  Sid: 'SealAlertContent',
+  Action: ['kms:GenerateDataKey'],
+  Resource: ['ContentKey.Arn'],
+  Condition: ALERT_CONTEXT,
+};
 const OPEN: Statement = { Sid: 'OpenAlertContent', Action: ['kms:Decrypt'], Resource: ['ContentKey.Arn'], Condition: ALERT_CONTEXT };
-const SEAL_MEETING: Statement = { Sid: 'SealMeetingContent', Action: ['kms:GenerateDataKey'], Resource: ['ContentKey.Arn'], Condition: MEETING_CONTEXT };
-const OPEN_MEETING: Statement = { Sid: 'OpenMeetingContent', Action: ['kms:Decrypt'], Resource: ['ContentKey.Arn'], Condition: MEETING_CONTEXT };
+const SEAL_MEETING: Statement = {
+  Sid: 'SealMeetingContent',
+  Action: ['kms:GenerateDataKey'],
+  Resource: ['ContentKey.Arn'],
+  Condition: MEETING_CONTEXT,
+};
+const OPEN_MEETING: Statement = {
+  Sid: 'OpenMeetingContent',
+  Action: ['kms:Decrypt'],
+  Resource: ['ContentKey.Arn'],
+  Condition: MEETING_CONTEXT,
+};
 const GET_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem'], Resource: ['MeetingsTable.Arn'] };
-const CHANGE_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ['MeetingsTable.Arn'] };
+const CHANGE_MEETING: Statement = {
+  Sid: 'MeetingsTable',
+  Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  Resource: ['MeetingsTable.Arn'],
+};
 const LOOK_UP_ALERTS: Statement = { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] };
 const IDEMPOTENCY: Statement = {
   Sid: 'IdempotencyTable',
@@ -192,10 +211,13 @@ describe('each function policy', () => {
       expect(actual.map((statement) => statement.Sid)).toEqual(EXPECTED[name].map((statement) => statement.Sid));
     });
 
-    it.each(EXPECTED[name].map((statement) => [statement.Sid, statement] as const))('statement %s: actions, resources, conditions', (sid, expected) => {
-      const actual = statementsOf(name).find((statement) => statement.Sid === sid);
-      expect(actual).toEqual(expected);
-    });
+    it.each(EXPECTED[name].map((statement) => [statement.Sid, statement] as const))(
+      'statement %s: actions, resources, conditions',
+      (sid, expected) => {
+        const actual = statementsOf(name).find((statement) => statement.Sid === sid);
+        expect(actual).toEqual(expected);
+      },
+    );
 
     it('is attached to its own role, which has only it and the tracing policy', () => {
       const fn = hub.stateless.functions.get(name)!;
@@ -257,14 +279,17 @@ describe('across all policies', () => {
         expect(statement.Resource.filter((resource) => resource.includes('*'))).toEqual([]);
       }
     }
-    const tracing = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[logicalId(hub.stateless.node.findChild('TracingPolicy'))]!;
+    const tracing = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[
+      logicalId(hub.stateless.node.findChild('TracingPolicy'))
+    ]!;
     expect(tracing.Properties['PolicyDocument'].Statement).toEqual([
       { Sid: 'SendTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
     ]);
   });
 
   it('no function can write alerts but the two that create and acknowledge them; the consumer cannot read them', () => {
-    const touchesAlerts = (name: FunctionName) => statementsOf(name).filter((statement) => statement.Resource.some((r) => r.startsWith('AlertsTable')));
+    const touchesAlerts = (name: FunctionName) =>
+      statementsOf(name).filter((statement) => statement.Resource.some((r) => r.startsWith('AlertsTable')));
     expect(touchesAlerts('audit-consumer')).toEqual([]);
     expect(touchesAlerts('authorizer-refusals')).toEqual([]);
     const writers = NAMES.filter((name) =>

@@ -54,7 +54,11 @@ describe('stateful stack', () => {
   it('retains every resource that holds data when the stack is deleted', () => {
     for (const [id, resource] of Object.entries(statefulResources)) {
       if (/Policy$|Alarm$/.test(resource.Type)) continue;
-      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({ id, deletion: 'Retain', replace: 'Retain' });
+      expect({ id, deletion: resource.DeletionPolicy, replace: resource.UpdateReplacePolicy }).toEqual({
+        id,
+        deletion: 'Retain',
+        replace: 'Retain',
+      });
     }
   });
 
@@ -64,7 +68,7 @@ describe('stateful stack', () => {
     for (const key of Object.values(keys)) expect(key.Properties['EnableKeyRotation']).toBe(true);
   });
 
-  it('lets only CloudWatch Logs (this account\'s log groups) and CloudWatch alarms use the storage key as services', () => {
+  it("lets only CloudWatch Logs (this account's log groups) and CloudWatch alarms use the storage key as services", () => {
     const statements = hub.render(statefulResources['StorageKey']!.Properties['KeyPolicy'].Statement) as any[];
     expect(statements).toEqual([
       { Action: 'kms:*', Effect: 'Allow', Principal: { AWS: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, Resource: '*' },
@@ -74,7 +78,9 @@ describe('stateful stack', () => {
         Effect: 'Allow',
         Principal: { Service: 'logs.${AWS::Region}.amazonaws.com' },
         Resource: '*',
-        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' } },
+        Condition: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*' },
+        },
       },
       {
         Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
@@ -90,7 +96,7 @@ describe('stateful stack', () => {
     ]);
   });
 
-  it('gives no service principal the content key: only IAM policies (the functions\') can use it', () => {
+  it("gives no service principal the content key: only IAM policies (the functions') can use it", () => {
     const statements = hub.render(statefulResources['ContentKey']!.Properties['KeyPolicy'].Statement) as any[];
     expect(statements).toEqual([
       { Action: 'kms:*', Effect: 'Allow', Principal: { AWS: 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' }, Resource: '*' },
@@ -101,7 +107,11 @@ describe('stateful stack', () => {
     const tables = ofType(statefulResources, 'AWS::DynamoDB::Table');
     expect(Object.keys(tables).length).toBe(4);
     for (const table of Object.values(tables)) {
-      expect(hub.render(table.Properties['SSESpecification'])).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: 'StorageKey.Arn' });
+      expect(hub.render(table.Properties['SSESpecification'])).toEqual({
+        SSEEnabled: true,
+        SSEType: 'KMS',
+        KMSMasterKeyId: 'StorageKey.Arn',
+      });
       expect(table.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
       expect(table.Properties['DeletionProtectionEnabled']).toBe(true);
       expect(table.Properties['BillingMode']).toBe('PAY_PER_REQUEST');
@@ -153,7 +163,10 @@ describe('stateful stack', () => {
     const queue = statefulResources['AuditQueue']!.Properties;
     expect(queue['FifoQueue']).toBe(true);
     expect(queue['ContentBasedDeduplication']).toBe(false);
-    expect(hub.render(queue['RedrivePolicy'])).toEqual({ deadLetterTargetArn: 'AuditDeadLetterQueue.Arn', maxReceiveCount: AUDIT_MAX_RECEIVE_COUNT });
+    expect(hub.render(queue['RedrivePolicy'])).toEqual({
+      deadLetterTargetArn: 'AuditDeadLetterQueue.Arn',
+      maxReceiveCount: AUDIT_MAX_RECEIVE_COUNT,
+    });
     expect(AUDIT_MAX_RECEIVE_COUNT).toBeGreaterThanOrEqual(3);
     expect(AUDIT_MAX_RECEIVE_COUNT).toBeLessThanOrEqual(5);
     expect(statefulResources['AuditDeadLetterQueue']!.Properties['FifoQueue']).toBe(true);
@@ -162,8 +175,9 @@ describe('stateful stack', () => {
     expect(statefulResources['RefusalsDeadLetterQueue']!.Properties['FifoQueue']).toBeUndefined();
   });
 
-  it('sets the audit queue\'s visibility timeout to at least six times its consumer\'s timeout', () => {
-    const consumer = statelessResources[hub.stateless.getLogicalId(hub.stateless.functions.get('audit-consumer')!.function.node.defaultChild as any)]!;
+  it("sets the audit queue's visibility timeout to at least six times its consumer's timeout", () => {
+    const consumer =
+      statelessResources[hub.stateless.getLogicalId(hub.stateless.functions.get('audit-consumer')!.function.node.defaultChild as any)]!;
     const consumerTimeout = consumer.Properties['Timeout'] as number;
     expect(consumerTimeout).toBeGreaterThan(0);
     expect(statefulResources['AuditQueue']!.Properties['VisibilityTimeout']).toBeGreaterThanOrEqual(6 * consumerTimeout);
@@ -186,7 +200,7 @@ describe('stateful stack', () => {
     expect(watched.sort()).toEqual(['AuditDeadLetterQueue.QueueName', 'RefusalsDeadLetterQueue.QueueName']);
   });
 
-  it('encrypts the operations topic with the storage key, TLS-only, and lets only this account\'s alarms publish', () => {
+  it("encrypts the operations topic with the storage key, TLS-only, and lets only this account's alarms publish", () => {
     expect(hub.render(statefulResources['OperationsTopic']!.Properties['KmsMasterKeyId'])).toBe('StorageKey.Arn');
     const [policy] = Object.values(ofType(statefulResources, 'AWS::SNS::TopicPolicy'));
     const statements = hub.render(policy!.Properties['PolicyDocument'].Statement) as any[];
@@ -221,13 +235,21 @@ describe('stateless stack', () => {
     for (const route of routes) {
       const key = route.Properties['RouteKey'] as string;
       if (key === 'GET /health' || key === '$default') {
-        expect({ key, type: route.Properties['AuthorizationType'] ?? 'NONE', id: route.Properties['AuthorizerId'] }).toEqual({ key, type: 'NONE', id: undefined });
+        expect({ key, type: route.Properties['AuthorizationType'] ?? 'NONE', id: route.Properties['AuthorizerId'] }).toEqual({
+          key,
+          type: 'NONE',
+          id: undefined,
+        });
       } else {
         expect({ key, type: route.Properties['AuthorizationType'] }).toEqual({ key, type: 'JWT' });
         expect(route.Properties['AuthorizerId']).toBeDefined();
       }
     }
-    expect(ROUTE_LIST.filter((route) => !route.authorized).map((route) => route.routeKey).sort()).toEqual(['$default', 'GET /health']);
+    expect(
+      ROUTE_LIST.filter((route) => !route.authorized)
+        .map((route) => route.routeKey)
+        .sort(),
+    ).toEqual(['$default', 'GET /health']);
   });
 
   it('sends each route to its own function', () => {
@@ -243,7 +265,10 @@ describe('stateless stack', () => {
     const [stage] = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Stage'));
     const properties = stage!.Properties;
     expect(properties['StageName']).toBe('$default');
-    expect(properties['DefaultRouteSettings']).toEqual({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    expect(properties['DefaultRouteSettings']).toEqual({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
     expect(Object.keys(properties['RouteSettings']).sort()).toEqual(ROUTE_LIST.map((route) => route.routeKey).sort());
     for (const setting of Object.values(properties['RouteSettings']) as any[]) {
       expect(setting.ThrottlingRateLimit).toBeGreaterThan(0);
@@ -278,7 +303,7 @@ describe('stateless stack', () => {
     expect(logGroupId).toBe(hub.stateless.getLogicalId(hub.stateless.accessLogs.node.defaultChild as any));
   });
 
-  it('runs every function on nodejs24.x and arm64 with a timeout, reserved concurrency, tracing and the hub\'s configuration', () => {
+  it("runs every function on nodejs24.x and arm64 with a timeout, reserved concurrency, tracing and the hub's configuration", () => {
     const all = Object.values(functions());
     expect(all).toHaveLength(new Set(ROUTE_LIST.map((route) => route.handler)).size + 2);
     for (const fn of all) {
@@ -312,7 +337,7 @@ describe('stateless stack', () => {
     expect(readme).toContain(`must be at least ${total + 100}`);
   });
 
-  it('gives every function its own log group: KMS-encrypted with the storage key, a year\'s retention, retained', () => {
+  it("gives every function its own log group: KMS-encrypted with the storage key, a year's retention, retained", () => {
     const logGroups = ofType(statelessResources, 'AWS::Logs::LogGroup');
     const used = Object.values(functions()).map((fn) => hub.render(fn.Properties['LoggingConfig']?.LogGroup) as string);
     expect(new Set(used).size).toBe(used.length);
@@ -340,7 +365,7 @@ describe('stateless stack', () => {
     );
   });
 
-  it('sends the access log\'s 401 lines to the authorizer-refusals function, which has a dead-letter queue and 2 retries', () => {
+  it("sends the access log's 401 lines to the authorizer-refusals function, which has a dead-letter queue and 2 retries", () => {
     const refusals = hub.stateless.functions.get('authorizer-refusals')!;
     const refusalsId = hub.stateless.getLogicalId(refusals.function.node.defaultChild as any);
     const filters = Object.values(ofType(statelessResources, 'AWS::Logs::SubscriptionFilter'));
@@ -352,7 +377,9 @@ describe('stateless stack', () => {
       },
     ]);
     expect(REFUSALS_FILTER_PATTERN).toBe('{ ($.status = "401") && ($.integrationStatus = "-") }');
-    expect(hub.render(statelessResources[refusalsId]!.Properties['DeadLetterConfig'])).toEqual({ TargetArn: 'RefusalsDeadLetterQueue.Arn' });
+    expect(hub.render(statelessResources[refusalsId]!.Properties['DeadLetterConfig'])).toEqual({
+      TargetArn: 'RefusalsDeadLetterQueue.Arn',
+    });
     const [invokeConfig] = Object.values(ofType(statelessResources, 'AWS::Lambda::EventInvokeConfig'));
     expect(hub.render(invokeConfig!.Properties)).toEqual({ FunctionName: refusalsId, MaximumRetryAttempts: 2, Qualifier: '$LATEST' });
     // Only CloudWatch Logs, from the access log group, may invoke it.
@@ -370,7 +397,9 @@ describe('stateless stack', () => {
   });
 
   it('lets API Gateway invoke each route function only from this API', () => {
-    const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission')).map((permission) => hub.render(permission.Properties) as any);
+    const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission')).map(
+      (permission) => hub.render(permission.Properties) as any,
+    );
     const fromApi = permissions.filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
     expect(fromApi).toHaveLength(ROUTE_LIST.length);
     const apiId = Object.keys(ofType(statelessResources, 'AWS::ApiGatewayV2::Api'))[0]!;

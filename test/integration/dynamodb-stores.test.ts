@@ -9,8 +9,8 @@ import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
 import { DynamoIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
-import { ValidationError } from '../../functions/core/errors.js';
 import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import { ValidationError } from '../../functions/core/errors.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
@@ -84,7 +84,12 @@ const ackBy = (eventId: string, sub = 'coord-1'): StoredAcknowledgement => ({
 });
 
 const allPages = (area: string, filter: InboxFilter, limit: number) =>
-  allPagesOf((cursor) => alerts.listInbox(area, filter, limit, cursor), (share) => share.alertId, limit, 50);
+  allPagesOf(
+    (cursor) => alerts.listInbox(area, filter, limit, cursor),
+    (share) => share.alertId,
+    limit,
+    50,
+  );
 
 describe('DynamoAlertStore on dynalite', () => {
   it('creates an alert with its shares and reads them back without table keys', async () => {
@@ -134,11 +139,29 @@ describe('DynamoAlertStore on dynalite', () => {
   describe('inbox paging', () => {
     // South Tyneside's inbox, kept apart from the other tests' areas: 12 shares, a minute apart.
     const AREA = 'south-tyneside';
-    const expected: Record<'ALL' | 'PENDING' | 'OVERDUE' | 'ACKNOWLEDGED', string[]> = { ALL: [], PENDING: [], OVERDUE: [], ACKNOWLEDGED: [] };
+    const expected: Record<'ALL' | 'PENDING' | 'OVERDUE' | 'ACKNOWLEDGED', string[]> = {
+      ALL: [],
+      PENDING: [],
+      OVERDUE: [],
+      ACKNOWLEDGED: [],
+    };
 
     beforeAll(async () => {
       const created: { id: string; kind: 'PENDING' | 'OVERDUE' | 'ACKNOWLEDGED' | 'EXPIRED' }[] = [];
-      const kinds = ['PENDING', 'OVERDUE', 'OVERDUE', 'ACKNOWLEDGED', 'PENDING', 'EXPIRED', 'OVERDUE', 'PENDING', 'ACKNOWLEDGED', 'OVERDUE', 'OVERDUE', 'PENDING'] as const;
+      const kinds = [
+        'PENDING',
+        'OVERDUE',
+        'OVERDUE',
+        'ACKNOWLEDGED',
+        'PENDING',
+        'EXPIRED',
+        'OVERDUE',
+        'PENDING',
+        'ACKNOWLEDGED',
+        'OVERDUE',
+        'OVERDUE',
+        'PENDING',
+      ] as const;
       for (const [index, kind] of kinds.entries()) {
         const { alert } = await createAlert({
           createdAt: `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`,
@@ -210,7 +233,9 @@ describe('DynamoAlertStore on dynalite', () => {
       // Prepare
       const mine = [];
       for (let minute = 0; minute < 5; minute += 1) {
-        mine.push((await createAlert({ createdAt: `2026-02-01T10:0${minute}:00.000Z`, from: 'darlington', to: ['hartlepool'] })).alert.alertId);
+        mine.push(
+          (await createAlert({ createdAt: `2026-02-01T10:0${minute}:00.000Z`, from: 'darlington', to: ['hartlepool'] })).alert.alertId,
+        );
       }
 
       // Act
@@ -230,7 +255,9 @@ describe('DynamoAlertStore on dynalite', () => {
       const eventIds = Array.from({ length: 20 }, () => nextId());
 
       // Act
-      const results = await Promise.all(eventIds.map((eventId, index) => alerts.acknowledge(alert.alertId, 'north-tyneside', ackBy(eventId, `racer-${index}`), NOW)));
+      const results = await Promise.all(
+        eventIds.map((eventId, index) => alerts.acknowledge(alert.alertId, 'north-tyneside', ackBy(eventId, `racer-${index}`), NOW)),
+      );
 
       // Assess
       expect(results.filter((result) => result === 'ACKNOWLEDGED')).toHaveLength(1);
@@ -305,9 +332,7 @@ describe('DynamoIdempotencyStore on dynalite', () => {
     const key = `key-${nextId()}`;
 
     // Act
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => idempotency.claim(key, 'hash', new Date(Date.parse(NOW) + 60_000))),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, () => idempotency.claim(key, 'hash', new Date(Date.parse(NOW) + 60_000))));
 
     // Assess
     expect(results.filter((result) => result === undefined)).toHaveLength(1);
@@ -349,7 +374,11 @@ describe('DynamoAuditStore on dynalite', () => {
 
     // Assess
     const { Items } = await dynamo.client.send(
-      new QueryCommand({ TableName: NAMES.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` } }),
+      new QueryCommand({
+        TableName: NAMES.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` },
+      }),
     );
     expect(Items).toHaveLength(1);
     expect((await audit.listForResource({ type: 'alert', id: alertId }, {}, 10)).items).toEqual([event(1, alertId)]);

@@ -55,7 +55,12 @@ function meetingOf(spec: { createdAt: string; from?: string; to?: string[] }): S
 }
 
 const allPages = (area: string, box: 'inbox' | 'outbox', limit: number) =>
-  allPagesOf((cursor) => meetings.list(area, box, limit, cursor), (meeting) => meeting.meetingId, limit, 20);
+  allPagesOf(
+    (cursor) => meetings.list(area, box, limit, cursor),
+    (meeting) => meeting.meetingId,
+    limit,
+    20,
+  );
 
 describe('DynamoMeetingStore on dynalite', () => {
   it('creates a meeting and reads it back whole, without table keys', async () => {
@@ -107,7 +112,10 @@ describe('DynamoMeetingStore on dynalite', () => {
     const candidates = Array.from({ length: 10 }, (_, index) => ({
       ...meeting,
       version: 2,
-      slots: [...meeting.slots, { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' }],
+      slots: [
+        ...meeting.slots,
+        { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' },
+      ],
     }));
 
     // Act

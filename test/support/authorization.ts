@@ -18,7 +18,14 @@ export function rightsOf<Right extends string>(table: Record<Right, readonly Rol
   return (roles: readonly Role[], right: Right) => roles.some((role) => table[right].includes(role));
 }
 
-export type Case<Relation extends string> = { routeKey: string; area: string; relation: Relation; roles: readonly Role[]; label: string; expected: number };
+export type Case<Relation extends string> = {
+  routeKey: string;
+  area: string;
+  relation: Relation;
+  roles: readonly Role[];
+  label: string;
+  expected: number;
+};
 
 /** Every route × area × role set, each with the status `expectedStatus` gives it. */
 export function matrixCases<Relation extends string>(
@@ -29,7 +36,14 @@ export function matrixCases<Relation extends string>(
 ): Case<Relation>[] {
   return routeKeys.flatMap((routeKey) =>
     areas.flatMap(({ area, relation }) =>
-      sets.map((roles) => ({ routeKey, area, relation, roles, label: roleLabel(roles), expected: expectedStatus(routeKey, area, relation, roles) })),
+      sets.map((roles) => ({
+        routeKey,
+        area,
+        relation,
+        roles,
+        label: roleLabel(roles),
+        expected: expectedStatus(routeKey, area, relation, roles),
+      })),
     ),
   );
 }

@@ -122,5 +122,11 @@ export async function scanEveryTable(hub: TestHub): Promise<{ tables: string[]; 
 /** Every file under `dir`, at any depth, with its raw bytes. */
 export async function readFilesUnder(dir: string): Promise<Array<{ path: string; name: string; content: Buffer }>> {
   const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
-  return Promise.all(files.map(async (entry) => ({ path: join(entry.parentPath, entry.name), name: entry.name, content: await readFile(join(entry.parentPath, entry.name)) })));
+  return Promise.all(
+    files.map(async (entry) => ({
+      path: join(entry.parentPath, entry.name),
+      name: entry.name,
+      content: await readFile(join(entry.parentPath, entry.name)),
+    })),
+  );
 }

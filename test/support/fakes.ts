@@ -10,17 +10,34 @@ import { expect } from 'vitest';
 import { CreateAlertRequest } from '../../contracts/alerts.js';
 import { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId, Caller, Role } from '../../contracts/identity.js';
+import type { AlertDeps } from '../../functions/core/alerts/deps.js';
+import type {
+  AcknowledgeResult,
+  AlertRepository,
+  InboxFilter,
+  ShareKey,
+  StoredAcknowledgement,
+  StoredAlert,
+  StoredShare,
+} from '../../functions/core/alerts/ports.js';
+import { hasStatus } from '../../functions/core/alerts/status.js';
 import { AreaDirectory } from '../../functions/core/areas.js';
 import { AuditRecorder, type RequestContext } from '../../functions/core/audit.js';
-import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
-import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
-import { hasStatus } from '../../functions/core/alerts/status.js';
 import { isLive } from '../../functions/core/expiry.js';
-import type { AuditStore, AuditTrail, Clock, DataKey, EncryptionContext, IdGenerator, KeyService, Page } from '../../functions/core/ports.js';
-import type { IdempotencyRecord, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
+import type {
+  AuditStore,
+  AuditTrail,
+  Clock,
+  DataKey,
+  EncryptionContext,
+  IdGenerator,
+  KeyService,
+  Page,
+} from '../../functions/core/ports.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
+import type { IdempotencyRecord, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -39,7 +56,9 @@ export function decodeOffset(cursor: string | undefined, scope: string): number 
   } catch {
     // not even JSON: refused below, as the store refuses it
   }
-  throw new ValidationError('The cursor is not valid for this listing', [{ path: 'cursor', message: 'not a cursor issued for this listing' }]);
+  throw new ValidationError('The cursor is not valid for this listing', [
+    { path: 'cursor', message: 'not a cursor issued for this listing' },
+  ]);
 }
 function paginate<T>(rows: readonly T[], scope: string, limit: number, cursor?: string): Page<T> {
   const offset = decodeOffset(cursor, scope);

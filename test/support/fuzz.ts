@@ -61,7 +61,10 @@ export function rawClient(baseUrl: string): RawClient {
 }
 
 /** The headers of a generated request: the caller's bearer token, and the content type and idempotency key if any. */
-export function fuzzHeaders(token: string, generated: { contentType: string | null; idempotencyKey: string | null }): Record<string, string> {
+export function fuzzHeaders(
+  token: string,
+  generated: { contentType: string | null; idempotencyKey: string | null },
+): Record<string, string> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (generated.contentType !== null) headers['content-type'] = generated.contentType;
   if (generated.idempotencyKey !== null) headers['idempotency-key'] = generated.idempotencyKey;
@@ -183,7 +186,22 @@ export function withKeyFirst(document: () => unknown, keys: readonly string[], o
 export const ANY_BODY: ReadonlyArray<fc.WeightedArbitrary<string>> = [
   { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', '{', '[', '{"a":}', 'null', 'true', '"x"', '1', '{"__proto__":{"polluted":1}}', '\uFEFF{}', '{"a":1}garbage') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '{',
+      '[',
+      '{"a":}',
+      'null',
+      'true',
+      '"x"',
+      '1',
+      '{"__proto__":{"polluted":1}}',
+      '\uFEFF{}',
+      '{"a":1}garbage',
+    ),
+  },
 ];
 
 /** JSON most of the time; otherwise none, a near miss or anything. */
@@ -234,7 +252,10 @@ export function queryOf(values: readonly string[]): fc.Arbitrary<string | null> 
   return fc.option(
     fc.oneof(
       fc
-        .dictionary(fc.constantFrom('box', 'status', 'limit', 'cursor', 'x', '__proto__'), fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...values)))
+        .dictionary(
+          fc.constantFrom('box', 'status', 'limit', 'cursor', 'x', '__proto__'),
+          fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom(...values)),
+        )
         .map((entries) => new URLSearchParams(entries).toString()),
       fc.string({ maxLength: 40 }).map(encodeURIComponent),
       fc.constantFrom('limit=5&limit=6', 'box', '=', '&&', '%zz=1', 'cursor='),

@@ -4,15 +4,16 @@
  * overwrite), listings are newest first per area and box, and a cursor works only for the listing it was
  * issued for. Hooks let a test pause reads (two changes computed from the same read) or fail a write.
  */
-import { RequestMeetingRequest } from '../../contracts/meetings.js';
+
 import type { AreaId, Role } from '../../contracts/identity.js';
+import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import { DependencyUnavailableError } from '../../functions/core/errors.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
+import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
 import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
-import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { Page } from '../../functions/core/ports.js';
 import { contextFor, decodeOffset, encodeOffset, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
 

@@ -117,7 +117,11 @@ async function seedInbox(store: AlertRepository): Promise<Record<InboxStatus, st
   ] as const;
   const listed: { id: string; kind: string }[] = [];
   for (const [index, [kind, spec]] of kinds.entries()) {
-    const { alert } = await storedAlert(store, { createdAt: `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`, to: ['north-tyneside'], ...spec });
+    const { alert } = await storedAlert(store, {
+      createdAt: `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`,
+      to: ['north-tyneside'],
+      ...spec,
+    });
     if (kind === 'ACKNOWLEDGED') expect(await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW)).toBe('ACKNOWLEDGED');
     if (kind === 'EXPIRED_ACKNOWLEDGED') {
       expect(await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-1', TWO_HOURS_AGO), TWO_HOURS_AGO)).toBe('ACKNOWLEDGED');
@@ -230,7 +234,11 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>): void 
 
         // Assess
         expect(result).toBe('ACKNOWLEDGED');
-        expect(await store.getShare(alert.alertId, 'north-tyneside')).toEqual({ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack });
+        expect(await store.getShare(alert.alertId, 'north-tyneside')).toEqual({
+          ...shares[0],
+          status: 'ACKNOWLEDGED',
+          acknowledgement: ack,
+        });
       });
 
       it('acknowledges an overdue share: the deadline passing does not close it', async () => {
@@ -451,7 +459,12 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>): void 
 
         // Act
         const whole = await store.listOutbox('northumberland', NOW, 100);
-        const paged = await allPagesOf((cursor) => store.listOutbox('northumberland', NOW, 2, cursor), (alert) => alert.alertId, 2, MAX_PAGES);
+        const paged = await allPagesOf(
+          (cursor) => store.listOutbox('northumberland', NOW, 2, cursor),
+          (alert) => alert.alertId,
+          2,
+          MAX_PAGES,
+        );
         const gateshead = await store.listOutbox('gateshead', NOW, 100);
         const sunderland = await store.listOutbox('sunderland', NOW, 100);
 
@@ -530,7 +543,12 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): v
     });
 
     const allIds = (area: AreaId, box: 'inbox' | 'outbox', limit: number) =>
-      allPagesOf((cursor) => store.list(area, box, limit, cursor), (meeting) => meeting.meetingId, limit, MAX_PAGES);
+      allPagesOf(
+        (cursor) => store.list(area, box, limit, cursor),
+        (meeting) => meeting.meetingId,
+        limit,
+        MAX_PAGES,
+      );
 
     it('reads back a meeting as written, and nothing for an unknown id', async () => {
       // Prepare
@@ -581,11 +599,17 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): v
       // Prepare
       const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
       await store.create(meeting);
-      const candidates = Array.from({ length: 10 }, (_, index): StoredMeeting => ({
-        ...meeting,
-        version: 2,
-        slots: [...meeting.slots, { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' }],
-      }));
+      const candidates = Array.from(
+        { length: 10 },
+        (_, index): StoredMeeting => ({
+          ...meeting,
+          version: 2,
+          slots: [
+            ...meeting.slots,
+            { slotId: 'slot-2', start: `2026-03-${10 + index}T10:00:00.000Z`, durationMinutes: 30, proposedBy: 'newcastle' },
+          ],
+        }),
+      );
 
       // Act
       const results = await Promise.all(candidates.map((candidate) => store.save(candidate, 1)));
@@ -600,7 +624,11 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): v
       // Prepare
       const created: StoredMeeting[] = [];
       for (let n = 1; n <= 5; n += 1) {
-        const meeting = meetingOf({ createdAt: `2026-02-0${n}T09:00:00.000Z`, from: 'gateshead', to: n % 2 === 0 ? ['south-tyneside', 'hartlepool'] : ['south-tyneside'] });
+        const meeting = meetingOf({
+          createdAt: `2026-02-0${n}T09:00:00.000Z`,
+          from: 'gateshead',
+          to: n % 2 === 0 ? ['south-tyneside', 'hartlepool'] : ['south-tyneside'],
+        });
         await store.create(meeting);
         created.push(meeting);
       }
@@ -737,7 +765,10 @@ export function auditStoreContract(make: MakeStore<AuditStore>): void {
       await store.put(eventAt('2026-03-10T11:00:20.000+01:00', alertId, 'newcastle', 'req-2'));
       await store.put(eventAt('2026-03-10T10:00:40.000Z', alertId, 'northumberland', 'req-4'));
       await store.put(eventAt('2026-03-10T10:00:50.000Z', alertIds.newId(), 'northumberland', 'req-other'));
-      await store.put({ ...eventAt('2026-03-10T10:00:55.000Z', alertId, 'northumberland', 'req-meeting'), resource: { type: 'meeting', id: alertId } });
+      await store.put({
+        ...eventAt('2026-03-10T10:00:55.000Z', alertId, 'northumberland', 'req-meeting'),
+        resource: { type: 'meeting', id: alertId },
+      });
 
       // Act
       const whole = await history(alertId, {}, 100);
@@ -752,7 +783,8 @@ export function auditStoreContract(make: MakeStore<AuditStore>): void {
       // Prepare
       const alertId = alertIds.newId();
       const areas: AreaId[] = ['northumberland', 'gateshead', 'north-tyneside', 'gateshead', 'newcastle', 'northumberland'];
-      for (const [index, area] of areas.entries()) await store.put(eventAt(`2026-03-10T10:00:0${index + 1}.000Z`, alertId, area, `req-${index + 1}`));
+      for (const [index, area] of areas.entries())
+        await store.put(eventAt(`2026-03-10T10:00:0${index + 1}.000Z`, alertId, area, `req-${index + 1}`));
 
       // Act
       const whole = await history(alertId, { actorAreas: ['north-tyneside', 'northumberland'] }, 100);

@@ -12,9 +12,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
-import { CompensationFailedError } from '../../core/errors.js';
-import type { AcknowledgeResult, AlertRepository, InboxFilter, ShareKey, StoredAcknowledgement, StoredAlert, StoredShare } from '../../core/alerts/ports.js';
+import type {
+  AcknowledgeResult,
+  AlertRepository,
+  InboxFilter,
+  ShareKey,
+  StoredAcknowledgement,
+  StoredAlert,
+  StoredShare,
+} from '../../core/alerts/ports.js';
 import { statusFilter } from '../../core/alerts/status.js';
+import { CompensationFailedError } from '../../core/errors.js';
 import { isLive, LIVE } from '../../core/expiry.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
@@ -64,7 +72,11 @@ export class DynamoAlertStore implements AlertRepository {
         }),
       );
       try {
-        await batchWrite(this.client, this.tableName, shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })));
+        await batchWrite(
+          this.client,
+          this.tableName,
+          shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })),
+        );
       } catch (error) {
         try {
           await this.remove(alert.alertId, alert.recipients);
@@ -93,39 +105,38 @@ export class DynamoAlertStore implements AlertRepository {
 
   async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
     const result = await withDatabase(() =>
-      this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true }),
-      ),
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true })),
     );
     return result.Item === undefined ? undefined : withoutKeys<StoredShare>(result.Item);
   }
 
   async getShares(keys: readonly ShareKey[]): Promise<StoredShare[]> {
-    const items = await withDatabase(() => batchGet(this.client, this.tableName, keys.map((key) => shareKey(key.alertId, key.area))));
+    const items = await withDatabase(() =>
+      batchGet(
+        this.client,
+        this.tableName,
+        keys.map((key) => shareKey(key.alertId, key.area)),
+      ),
+    );
     const shares = items.map((item) => withoutKeys<StoredShare>(item));
     // BatchGetItem answers in any order; callers get the order they asked in.
     const found = new Map(shares.map((share) => [`${share.alertId}#${share.recipientArea}`, share]));
     return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
   }
 
-  async acknowledge(
-    alertId: string,
-    area: AreaId,
-    ack: StoredAcknowledgement,
-    now: string,
-  ): Promise<AcknowledgeResult> {
+  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
     const live = liveCondition(now);
     try {
       await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: shareKey(alertId, area),
-            // Exactly one of any number of concurrent acknowledgements satisfies this condition.
-            ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}`,
-            UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ...live.values },
-          }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shareKey(alertId, area),
+          // Exactly one of any number of concurrent acknowledgements satisfies this condition.
+          ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}`,
+          UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ...live.values },
+        }),
       );
       return 'ACKNOWLEDGED';
     } catch (error) {
@@ -139,14 +150,14 @@ export class DynamoAlertStore implements AlertRepository {
   async revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void> {
     try {
       await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: shareKey(alertId, area),
-            ConditionExpression: 'acknowledgement.eventId = :eventId',
-            UpdateExpression: 'SET #status = :pending REMOVE acknowledgement',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':pending': 'PENDING', ':eventId': eventId },
-          }),
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shareKey(alertId, area),
+          ConditionExpression: 'acknowledgement.eventId = :eventId',
+          UpdateExpression: 'SET #status = :pending REMOVE acknowledgement',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING', ':eventId': eventId },
+        }),
       );
     } catch (error) {
       // Already reverted, or another acknowledgement stands: either way ours is not stored.

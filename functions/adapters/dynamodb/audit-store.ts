@@ -35,9 +35,7 @@ export class DynamoAuditStore implements AuditStore {
             pk: eventPk(event),
             sk: `${occurredAt}#${event.eventId}`,
             actorAreaPk: `AREA#${event.actor.area ?? 'unknown'}`,
-            ...(event.resource === undefined
-              ? {}
-              : { resourceAreaPk: resourceAreaPk(event.resource, event.actor.area ?? 'unknown') }),
+            ...(event.resource === undefined ? {} : { resourceAreaPk: resourceAreaPk(event.resource, event.actor.area ?? 'unknown') }),
             event,
           },
           // A redelivered message finds its event already stored: that is success, not a duplicate.

@@ -34,7 +34,11 @@ export class DynamoMeetingStore implements MeetingRepository {
       // Listing rows are idempotent puts: a retry rewrites the same rows.
       const rows = listingRows(meeting);
       try {
-        await batchWrite(this.client, this.tableName, rows.map((Item) => ({ PutRequest: { Item } })));
+        await batchWrite(
+          this.client,
+          this.tableName,
+          rows.map((Item) => ({ PutRequest: { Item } })),
+        );
       } catch (error) {
         // Without its listing rows nobody could find the meeting, yet its sealed content would stand.
         try {

@@ -10,9 +10,9 @@ import {
   type GenerateDataKeyCommandOutput,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { awsClientConfig } from '../aws-client-config.js';
 import { DependencyUnavailableError } from '../../core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../core/ports.js';
+import { awsClientConfig } from '../aws-client-config.js';
 import { KeyIntegrityError } from '../errors.js';
 
 /** Only these say something about the ciphertext; every other failure is about KMS or our access to it. */

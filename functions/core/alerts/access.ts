@@ -5,8 +5,8 @@
 import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { isLive } from '../expiry.js';
-import type { StoredAlert, StoredShare } from './ports.js';
 import type { AlertDeps } from './deps.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 
 export type AlertAccess =
   | { readonly side: 'sender'; readonly alert: StoredAlert }
@@ -27,9 +27,7 @@ export async function resolveAccess(
   const live = alert !== undefined && (options.includeExpired === true || isLive(alert, deps.clock.now()));
   if (alert === undefined || !live) return deps.audit.notFound(context, action, alertId);
   if (alert.senderArea === context.caller.area) return { side: 'sender', alert };
-  const share = alert.recipients.includes(context.caller.area)
-    ? await deps.alerts.getShare(alertId, context.caller.area)
-    : undefined;
+  const share = alert.recipients.includes(context.caller.area) ? await deps.alerts.getShare(alertId, context.caller.area) : undefined;
   if (share === undefined) return deps.audit.notFound(context, action, alertId);
   return { side: 'recipient', alert, share };
 }

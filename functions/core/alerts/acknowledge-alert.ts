@@ -5,11 +5,11 @@
 import type { AcknowledgementReceipt, AcknowledgeRequest } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { StoredAcknowledgement } from './ports.js';
 import { resolveAccess } from './access.js';
 import { sealAcknowledgementNote } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
+import type { StoredAcknowledgement } from './ports.js';
 
 export async function acknowledgeAlert(
   deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,

@@ -5,9 +5,9 @@
 import type { AlertSections, CreateAlertRequest, Scope, Sharing } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
 import type { EncryptionContext, KeyService } from '../ports.js';
-import type { StoredAcknowledgement, StoredAlert, StoredShare } from './ports.js';
-import { open, seal } from '../sealing.js';
 import type { SealedBox } from '../sealed-box.js';
+import { open, seal } from '../sealing.js';
+import type { StoredAcknowledgement, StoredAlert, StoredShare } from './ports.js';
 
 export const contentContext = (alertId: string, sendingArea: string, scope: string): EncryptionContext => ({
   alertId,
@@ -40,22 +40,14 @@ export async function sealSections(
   sections: AlertSections,
 ): Promise<Partial<Record<Scope, SealedBox>>> {
   const present = SCOPES.filter((scope) => sections[scope] !== undefined);
-  const boxes = await Promise.all(
-    present.map((scope) => seal(keys, contentContext(alertId, sendingArea, scope), sections[scope])),
-  );
+  const boxes = await Promise.all(present.map((scope) => seal(keys, contentContext(alertId, sendingArea, scope), sections[scope])));
   return Object.fromEntries(present.map((scope, index) => [scope, boxes[index]]));
 }
 
-export async function openSections(
-  keys: KeyService,
-  alert: StoredAlert,
-  scopes: readonly Scope[],
-): Promise<AlertSections> {
+export async function openSections(keys: KeyService, alert: StoredAlert, scopes: readonly Scope[]): Promise<AlertSections> {
   const present = scopes.filter((scope) => alert.sections[scope] !== undefined);
   const values = await Promise.all(
-    present.map((scope) =>
-      open(keys, contentContext(alert.alertId, alert.senderArea, scope), alert.sections[scope] as SealedBox),
-    ),
+    present.map((scope) => open(keys, contentContext(alert.alertId, alert.senderArea, scope), alert.sections[scope] as SealedBox)),
   );
   return Object.fromEntries(present.map((scope, index) => [scope, values[index]])) as AlertSections;
 }

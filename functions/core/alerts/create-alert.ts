@@ -5,14 +5,14 @@
 // By path: the date-fns barrel costs seconds to load, on every cold start.
 import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
-import type { FieldIssue } from '../errors.js';
-import { ValidationError } from '../errors.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
-import type { StoredAlert, StoredShare } from './ports.js';
+import type { FieldIssue } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 /** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
@@ -87,11 +87,7 @@ export async function createAlert(
 }
 
 /** Checks the directory and the clock, which the schema cannot: every problem is reported at once. */
-function validateAgainstDirectory(
-  deps: Pick<AlertDeps, 'areas' | 'clock'>,
-  context: RequestContext,
-  request: CreateAlertRequest,
-): void {
+function validateAgainstDirectory(deps: Pick<AlertDeps, 'areas' | 'clock'>, context: RequestContext, request: CreateAlertRequest): void {
   const issues: FieldIssue[] = [];
   const knownArea = (path: string, area: string | undefined) => {
     if (area !== undefined && !deps.areas.has(area)) issues.push({ path, message: 'not an area in the directory' });
@@ -119,7 +115,5 @@ function validateAgainstDirectory(
 }
 
 function resolveExpiry(request: CreateAlertRequest, now: Date): string {
-  return request.sharing.expiresAt === undefined
-    ? addYears(now, 1).toISOString()
-    : new Date(request.sharing.expiresAt).toISOString();
+  return request.sharing.expiresAt === undefined ? addYears(now, 1).toISOString() : new Date(request.sharing.expiresAt).toISOString();
 }

@@ -1,8 +1,8 @@
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
 import type { WorkingCalendars } from '../deadlines.js';
-import type { AlertRepository } from './ports.js';
 import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
+import type { AlertRepository } from './ports.js';
 
 /** Everything the alert use cases need; each use case names the subset it uses. */
 export type AlertDeps = {

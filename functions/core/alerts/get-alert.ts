@@ -6,11 +6,11 @@ import type { AlertView, Scope, ShareRecord } from '../../../contracts/alerts.js
 import { SCOPES } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import type { KeyService } from '../ports.js';
-import type { StoredShare } from './ports.js';
 import { resolveAccess } from './access.js';
 import { openAcknowledgementNote, openSections, openTerms } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
+import type { StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 export async function getAlert(
@@ -25,7 +25,8 @@ export async function getAlert(
   const { alert } = access;
   const now = deps.clock.now().toISOString();
   const scopes: readonly Scope[] = access.side === 'sender' ? SCOPES : access.share.scopes;
-  const shares = access.side === 'sender' ? await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area }))) : [access.share];
+  const shares =
+    access.side === 'sender' ? await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area }))) : [access.share];
   const [sections, shareRecords] = await Promise.all([
     openSections(deps.keys, alert, scopes),
     Promise.all(shares.map((share) => toShareRecord(deps.keys, share, now))),

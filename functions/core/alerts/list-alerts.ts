@@ -5,9 +5,9 @@
  */
 import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import type { StoredAlert, StoredShare } from './ports.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
+import type { StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 export async function listAlerts(
@@ -20,22 +20,14 @@ export async function listAlerts(
     return deps.audit.forbidden(context, 'ALERT_LIST', 'Your role may not list alerts');
   }
   const now = deps.clock.now().toISOString();
-  const list =
-    query.box === 'inbox'
-      ? await inbox(deps, caller.area, query, now)
-      : await outbox(deps, caller.area, query, now);
+  const list = query.box === 'inbox' ? await inbox(deps, caller.area, query, now) : await outbox(deps, caller.area, query, now);
   await deps.audit.record(context, 'ALERT_LIST', 'SUCCESS', {
     detail: { box: query.box, status: query.status ?? 'ALL', count: list.items.length },
   });
   return list;
 }
 
-async function inbox(
-  deps: Pick<AlertDeps, 'alerts'>,
-  area: string,
-  query: ListAlertsQuery,
-  now: string,
-): Promise<AlertList> {
+async function inbox(deps: Pick<AlertDeps, 'alerts'>, area: string, query: ListAlertsQuery, now: string): Promise<AlertList> {
   const page = await deps.alerts.listInbox(
     area,
     { now, ...(query.status === undefined ? {} : { status: query.status }) },
@@ -53,12 +45,7 @@ async function inbox(
  * The sender's alerts with every share's status. A status filter keeps alerts with at least one share in
  * that status; it applies to the page read, so a page may hold fewer than `limit` items.
  */
-async function outbox(
-  deps: Pick<AlertDeps, 'alerts'>,
-  area: string,
-  query: ListAlertsQuery,
-  now: string,
-): Promise<AlertList> {
+async function outbox(deps: Pick<AlertDeps, 'alerts'>, area: string, query: ListAlertsQuery, now: string): Promise<AlertList> {
   const page = await deps.alerts.listOutbox(area, now, query.limit, query.cursor);
   const shares = await deps.alerts.getShares(
     page.items.flatMap((alert) => alert.recipients.map((recipient) => ({ alertId: alert.alertId, area: recipient }))),

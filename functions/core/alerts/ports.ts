@@ -2,10 +2,11 @@
  * The alert store's port: what the alert use cases need from storage. Routing metadata is held in the clear; child content
  * only as sealed boxes.
  */
-import type { Agency, AreaId } from '../../../contracts/identity.js';
+
 import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
-import type { SealedBox } from '../sealed-box.js';
+import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { Page } from '../ports.js';
+import type { SealedBox } from '../sealed-box.js';
 
 /** What the store holds of an alert: routing metadata in the clear, child content sealed per scope. */
 export type StoredAlert = {

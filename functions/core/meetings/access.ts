@@ -7,9 +7,9 @@ import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError } from '../errors.js';
 import { isLive } from '../expiry.js';
-import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
+import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 
 export type MeetingSide = 'requester' | 'invited';
 

@@ -4,9 +4,9 @@
  */
 import type { Agency } from '../../../contracts/identity.js';
 import type { EncryptionContext, KeyService } from '../ports.js';
-import type { StoredMeeting } from './ports.js';
-import { open, seal } from '../sealing.js';
 import type { SealedBox } from '../sealed-box.js';
+import { open, seal } from '../sealing.js';
+import type { StoredMeeting } from './ports.js';
 
 const context = (meeting: Pick<StoredMeeting, 'meetingId' | 'requestingArea'>, scope: string): EncryptionContext => ({
   meetingId: meeting.meetingId,

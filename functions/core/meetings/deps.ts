@@ -1,6 +1,6 @@
+import type { AlertRepository } from '../alerts/ports.js';
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
-import type { AlertRepository } from '../alerts/ports.js';
 import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
 import type { MeetingRepository } from './ports.js';
 

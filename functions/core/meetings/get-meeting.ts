@@ -5,10 +5,10 @@
 import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
-import type { StoredMeeting, StoredPerson } from './ports.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
 import type { MeetingDeps } from './deps.js';
+import type { StoredMeeting, StoredPerson } from './ports.js';
 import { linkedAlertVisibleTo } from './visibility.js';
 
 export async function getMeeting(

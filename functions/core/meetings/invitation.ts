@@ -30,7 +30,10 @@ export async function meetingInvitation(
   const areaName = (id: string) => deps.areas.get(id)?.name ?? id;
   const start = new Date(slot.start);
   const reference = `MSET-${meeting.meetingId.slice(0, 8).toUpperCase()}`;
-  const calendar = ical({ name: 'MSET cross-boundary meetings', prodId: { company: 'MSET Cross-Boundary Hub', product: 'hub', language: 'EN' } });
+  const calendar = ical({
+    name: 'MSET cross-boundary meetings',
+    prodId: { company: 'MSET Cross-Boundary Hub', product: 'hub', language: 'EN' },
+  });
   const cancelled = meeting.status === 'CANCELLED';
   calendar.method(cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH);
   calendar.createEvent({

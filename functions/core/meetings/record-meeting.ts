@@ -5,10 +5,10 @@
 import type { RecordMeetingRequest, RecordMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
-import type { StoredAction } from './ports.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { type RecordText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
+import type { StoredAction } from './ports.js';
 
 export async function recordMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
@@ -60,7 +60,13 @@ export async function recordMeeting(
     {
       ...meeting,
       status: 'HELD',
-      record: { attendance: request.attendance, reviewDate: request.reviewDate, content, recordedAt: now.toISOString(), by: personOf(context) },
+      record: {
+        attendance: request.attendance,
+        reviewDate: request.reviewDate,
+        content,
+        recordedAt: now.toISOString(),
+        by: personOf(context),
+      },
       actions,
     },
     { actions: actions.length },

@@ -7,11 +7,11 @@ import { addYears } from 'date-fns/addYears';
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
-import type { StoredMeeting } from './ports.js';
 import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight } from './permissions.js';
+import type { StoredMeeting } from './ports.js';
 import { mayLinkAlert } from './visibility.js';
 
 /**

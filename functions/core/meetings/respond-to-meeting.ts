@@ -5,10 +5,10 @@
 import type { MeetingResponseReceipt, MeetingResponseRequest } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
-import type { StoredAreaResponse, StoredSlot } from './ports.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
 import { type ResponseDetails, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
+import type { StoredAreaResponse, StoredSlot } from './ports.js';
 
 /** Enough for every invited area to propose twice over; a longer list is no longer a way to agree. */
 const MAX_SLOTS = 20;
@@ -70,8 +70,15 @@ export async function respondToMeeting(
     response = { ...base, response: 'PROPOSE', slotId: slot.slotId };
     receipt = { meetingId, area, response: 'PROPOSE', slotId: slot.slotId };
   }
-  await changeMeeting(deps, context, action, meeting, { ...meeting, slots, responses: { ...meeting.responses, [area]: response } }, {
-    response: request.response,
-  });
+  await changeMeeting(
+    deps,
+    context,
+    action,
+    meeting,
+    { ...meeting, slots, responses: { ...meeting.responses, [area]: response } },
+    {
+      response: request.response,
+    },
+  );
   return receipt;
 }

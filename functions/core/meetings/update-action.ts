@@ -34,13 +34,23 @@ export async function updateAction(
   }
   // A meeting is one item under DynamoDB's 400 KB: its notes are bounded so a busy action cannot fill it.
   if (meeting.actions.reduce((count, item) => count + item.updates.length, 0) >= MAX_UPDATES_PER_MEETING) {
-    return conflict(deps, context, action, meetingId, `A meeting holds at most ${MAX_UPDATES_PER_MEETING} action updates; record a review meeting`);
+    return conflict(
+      deps,
+      context,
+      action,
+      meetingId,
+      `A meeting holds at most ${MAX_UPDATES_PER_MEETING} action updates; record a review meeting`,
+    );
   }
   const now = deps.clock.now().toISOString();
   const note = await sealFor(deps.keys, meeting, SCOPES.actionNote(actionId), request.note);
   const actions = meeting.actions.map((candidate) =>
     candidate.actionId === actionId
-      ? { ...candidate, status: request.status, updates: [...candidate.updates, { status: request.status, note, at: now, by: personOf(context) }] }
+      ? {
+          ...candidate,
+          status: request.status,
+          updates: [...candidate.updates, { status: request.status, note, at: now, by: personOf(context) }],
+        }
       : candidate,
   );
   await changeMeeting(deps, context, action, meeting, { ...meeting, actions }, { actionId, status: request.status });

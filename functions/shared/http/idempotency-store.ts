@@ -11,4 +11,3 @@ export interface IdempotencyStore {
   complete(key: string, response: string, expiresAt: Date): Promise<void>;
   release(key: string): Promise<void>;
 }
-

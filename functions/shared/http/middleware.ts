@@ -6,13 +6,19 @@
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { CompensationFailedError, ConflictError, DependencyUnavailableError, UnauthenticatedError, ValidationError } from '../../core/errors.js';
 import type { AreaDirectory } from '../../core/areas.js';
 import type { AuditRecorder, RequestContext } from '../../core/audit.js';
-import type { IdempotencyStore } from './idempotency-store.js';
+import {
+  CompensationFailedError,
+  ConflictError,
+  DependencyUnavailableError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../core/errors.js';
 import { callerFromClaims } from '../claims.js';
 import { errorNames, logger } from '../logger.js';
 import { HttpRequestError } from './errors.js';
+import type { IdempotencyStore } from './idempotency-store.js';
 import { type HttpResponse, toProblemResponse } from './problem.js';
 
 /** What the middlewares learn about a request, for the handler. */

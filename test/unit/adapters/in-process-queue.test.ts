@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../../contracts/audit.js';
 import { InvalidAuditEventError } from '../../../functions/adapters/errors.js';
 import { QueueAuditTrail } from '../../../functions/adapters/queue-audit-trail.js';
-import { InProcessQueue } from '../../../local/in-process-queue.js';
 import { DependencyUnavailableError } from '../../../functions/core/errors.js';
+import { InProcessQueue } from '../../../local/in-process-queue.js';
 
 type Delivery = { body: string; count: number };
 
@@ -151,7 +151,10 @@ describe('InProcessQueue delivery', () => {
     await queue.drain();
 
     // Assess
-    const poisonCounts = batches.flat().filter((d) => d.body === 'poison').map((d) => d.count);
+    const poisonCounts = batches
+      .flat()
+      .filter((d) => d.body === 'poison')
+      .map((d) => d.count);
     expect(poisonCounts).toEqual([1, 2, 3]);
     expect(queue.deadLetters()).toEqual(['poison']);
     expect(queue.stats()).toMatchObject({ deleted: 1, redelivered: 2, deadLettered: 1, waiting: 0 });

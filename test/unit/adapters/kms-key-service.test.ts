@@ -41,13 +41,19 @@ afterEach(() => {
 });
 
 const outages: Array<[string, () => Error]> = [
-  ['ThrottlingException', () => new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata, message: 'Rate exceeded' })],
+  [
+    'ThrottlingException',
+    () => new KMSServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata, message: 'Rate exceeded' }),
+  ],
   ['KMSInternalException', () => new KMSInternalException({ $metadata, message: 'internal' })],
   ['DependencyTimeoutException', () => new DependencyTimeoutException({ $metadata, message: 'timeout' })],
   ['DisabledException', () => new DisabledException({ $metadata, message: 'disabled' })],
   ['KeyUnavailableException', () => new KeyUnavailableException({ $metadata, message: 'unavailable' })],
   ['KMSInvalidStateException', () => new KMSInvalidStateException({ $metadata, message: 'pending deletion' })],
-  ['AccessDeniedException', () => new KMSServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata, message: 'denied' })],
+  [
+    'AccessDeniedException',
+    () => new KMSServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata, message: 'denied' }),
+  ],
   ['a network error', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
 ];
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCiphertextError } from '../../../functions/adapters/errors.js';
-import { LocalKeyService } from '../../../local/local-key-service.js';
 import type { EncryptionContext } from '../../../functions/core/ports.js';
+import { LocalKeyService } from '../../../local/local-key-service.js';
 
 const context: EncryptionContext = {
   alertId: '3f0c7c1e-0000-4000-8000-000000000001',
@@ -77,9 +77,7 @@ describe('LocalKeyService', () => {
 
     // Act / Assess
     await expect(keys.decryptDataKey(wrapped.subarray(0, 59), context)).rejects.toBeInstanceOf(InvalidCiphertextError);
-    await expect(keys.decryptDataKey(Buffer.concat([wrapped, Buffer.from([0])]), context)).rejects.toBeInstanceOf(
-      InvalidCiphertextError,
-    );
+    await expect(keys.decryptDataKey(Buffer.concat([wrapped, Buffer.from([0])]), context)).rejects.toBeInstanceOf(InvalidCiphertextError);
   });
 
   it('writes a 32-byte master key once, readable by its owner only, and leaves no temporary files', async () => {

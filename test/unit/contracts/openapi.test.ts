@@ -10,7 +10,9 @@ describe('OpenAPI document', () => {
 
     // Act
     const paths = (openApiDocument() as { paths: Record<string, Record<string, unknown>> }).paths;
-    const documented = Object.entries(paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
 
     // Assess
     expect(documented.sort()).toEqual(routeKeys.sort());

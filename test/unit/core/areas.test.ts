@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Area } from '../../../contracts/areas.js';
 import { RISK_LEVELS } from '../../../contracts/alerts.js';
+import type { Area } from '../../../contracts/areas.js';
 import { AreaDirectory, DEFAULT_ACK_DEADLINES } from '../../../functions/core/areas.js';
 
 const EXPECTED: Record<string, { name: string; policeForce: string }> = {
@@ -42,9 +42,7 @@ describe('bundled area directory', () => {
     // Assess
     expect(areas).toHaveLength(15);
     expect(new Set(areas.map((a) => a.id)).size).toBe(15);
-    expect(Object.fromEntries(areas.map((a) => [a.id, { name: a.name, policeForce: a.policeForce }]))).toEqual(
-      EXPECTED,
-    );
+    expect(Object.fromEntries(areas.map((a) => [a.id, { name: a.name, policeForce: a.policeForce }]))).toEqual(EXPECTED);
   });
 
   it('lists only known neighbours, never itself, and symmetrically', () => {
@@ -74,9 +72,7 @@ describe('bundled area directory', () => {
     expect(neighboursOf('northumberland')).toEqual(
       expect.arrayContaining(['north-tyneside', 'newcastle', 'gateshead', 'county-durham', 'cumberland', 'scottish-borders']),
     );
-    expect(neighboursOf('north-tyneside')).toEqual(
-      expect.arrayContaining(['northumberland', 'newcastle', 'south-tyneside']),
-    );
+    expect(neighboursOf('north-tyneside')).toEqual(expect.arrayContaining(['northumberland', 'newcastle', 'south-tyneside']));
     expect(neighboursOf('stockton-on-tees')).toEqual(expect.arrayContaining(['middlesbrough', 'darlington', 'hartlepool']));
     expect(neighboursOf('county-durham')).toContain('westmorland-and-furness');
     expect(neighboursOf('scottish-borders')).toEqual(expect.arrayContaining(['northumberland', 'cumberland']));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Area, type AckDeadline } from '../../../contracts/areas.js';
+import { type AckDeadline, Area } from '../../../contracts/areas.js';
 import { ackDueBy, type Jurisdiction, WorkingCalendar, WorkingCalendars } from '../../../functions/core/deadlines.js';
 import bankHolidays from '../../../functions/data/bank-holidays.json' with { type: 'json' };
 
@@ -209,9 +209,7 @@ describe('WorkingCalendar', () => {
     expect(calendar.coversYear(2030)).toBe(false);
     expect(calendar.isWorkingDay('2030-12-25')).toBe(true); // a Wednesday in an uncovered year
     expect(calendar.isWorkingDay('2030-12-28')).toBe(false); // a Saturday
-    expect(ackDueBy(new Date('2030-12-24T10:00:00Z'), moderate, calendar).toISOString()).toBe(
-      '2030-12-25T10:00:00.000Z',
-    );
+    expect(ackDueBy(new Date('2030-12-24T10:00:00Z'), moderate, calendar).toISOString()).toBe('2030-12-25T10:00:00.000Z');
   });
 
   it('rejects malformed dates and lists', () => {
@@ -264,9 +262,7 @@ describe('WorkingCalendars', () => {
     // Prepare: deliberately the real clock, so this fails in time for someone to act.
     const thisYear = new Date().getFullYear();
     const missing = JURISDICTIONS.flatMap((jurisdiction) =>
-      [thisYear, thisYear + 1]
-        .filter((year) => !calendars.for(jurisdiction).coversYear(year))
-        .map((year) => `${jurisdiction} ${year}`),
+      [thisYear, thisYear + 1].filter((year) => !calendars.for(jurisdiction).coversYear(year)).map((year) => `${jurisdiction} ${year}`),
     );
 
     // Assess

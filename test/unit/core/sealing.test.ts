@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalKeyService } from '../../../local/local-key-service.js';
-import { DependencyUnavailableError } from '../../../functions/core/errors.js';
+import { DependencyUnavailableError, SealError } from '../../../functions/core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../../functions/core/ports.js';
-import { SealError } from '../../../functions/core/errors.js';
-import { canonicalContext, open, seal } from '../../../functions/core/sealing.js';
 import type { SealedBox } from '../../../functions/core/sealed-box.js';
+import { canonicalContext, open, seal } from '../../../functions/core/sealing.js';
+import { LocalKeyService } from '../../../local/local-key-service.js';
 
 const CANARY = 'Test Child-Alpha canary-5c1e9a';
 const context: EncryptionContext = {
@@ -220,21 +219,16 @@ describe('seal and open', () => {
 
   it('round-trips any JSON value, and any single flipped ciphertext byte is refused', async () => {
     // Prepare
-    const property = fc.asyncProperty(
-      fc.jsonValue(),
-      fc.nat(),
-      fc.integer({ min: 1, max: 255 }),
-      async (value, index, mask) => {
-        // Act
-        const box = await seal(keys, context, value);
-        const opened = await open(keys, context, box);
-        const tampered = open(keys, context, flipByte(box, 'ct', index, mask));
+    const property = fc.asyncProperty(fc.jsonValue(), fc.nat(), fc.integer({ min: 1, max: 255 }), async (value, index, mask) => {
+      // Act
+      const box = await seal(keys, context, value);
+      const opened = await open(keys, context, box);
+      const tampered = open(keys, context, flipByte(box, 'ct', index, mask));
 
-        // Assess
-        expect(opened).toEqual(JSON.parse(JSON.stringify(value)));
-        await expect(tampered).rejects.toBeInstanceOf(SealError);
-      },
-    );
+      // Assess
+      expect(opened).toEqual(JSON.parse(JSON.stringify(value)));
+      await expect(tampered).rejects.toBeInstanceOf(SealError);
+    });
 
     await fc.assert(property, { numRuns: 300 });
   });

@@ -44,7 +44,13 @@ describe('authorizer refusals from the access log', () => {
   it('records each 401 as an UNAUTHENTICATED event at the time of the request', async () => {
     // Prepare
     const event = logsEvent([
-      { requestId: 'req-a', routeKey: 'GET /v1/alerts/{alertId}', status: '401', integrationStatus: '-', requestTimeEpoch: '1790000000123' },
+      {
+        requestId: 'req-a',
+        routeKey: 'GET /v1/alerts/{alertId}',
+        status: '401',
+        integrationStatus: '-',
+        requestTimeEpoch: '1790000000123',
+      },
       { requestId: 'req-b', routeKey: 'POST /v1/alerts', status: '401', integrationStatus: '-' },
     ]);
 

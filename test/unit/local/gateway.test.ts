@@ -7,11 +7,11 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  MAX_REQUEST_BODY_BYTES,
-  startGateway,
   type GatewayRoute,
   type LambdaHttpHandler,
+  MAX_REQUEST_BODY_BYTES,
   type RunningGateway,
+  startGateway,
   type UnauthorizedAttempt,
 } from '../../../local/gateway.js';
 import { LocalIdentityProvider } from '../../../local/identity-provider.js';
@@ -161,9 +161,10 @@ function shapeOf(value: unknown, path = ''): Shape {
 describe('the v2 event', () => {
   it('has exactly the keys and types of the recorded AWS example', async () => {
     // Prepare
-    const fixture = JSON.parse(
-      await readFile(new URL('../../fixtures/apigw-v2-event.json', import.meta.url), 'utf8'),
-    ) as Record<string, Record<string, Record<string, unknown>>>;
+    const fixture = JSON.parse(await readFile(new URL('../../fixtures/apigw-v2-event.json', import.meta.url), 'utf8')) as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
     // Present in AWS's example only under features the hub does not use: mutual TLS, Lambda authorizers,
     // stage variables. Everything else must match key for key.
     delete fixture['requestContext']!['authentication'];
@@ -215,7 +216,13 @@ describe('the v2 event', () => {
       routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
       stage: '$default',
       domainName: '127.0.0.1',
-      http: { method: 'POST', path: '/v1/alerts/alert-1/acknowledgements', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      http: {
+        method: 'POST',
+        path: '/v1/alerts/alert-1/acknowledgements',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'vitest',
+      },
     });
     expect(context.requestId).toBe(response.headers.get('apigw-requestid'));
     expect(context.time).toMatch(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
@@ -364,11 +371,13 @@ describe('route matching', () => {
   it('refuses route tables it cannot serve faithfully', async () => {
     // Act / Assess
     await expect(
-      startGateway({ port: 0, routes: [{ routeKey: 'GET /files/{proxy+}', authorized: false, handler: record }], verifyToken: provider.verify }),
+      startGateway({
+        port: 0,
+        routes: [{ routeKey: 'GET /files/{proxy+}', authorized: false, handler: record }],
+        verifyToken: provider.verify,
+      }),
     ).rejects.toThrow(/params/);
-    await expect(
-      startGateway({ port: 0, routes: [routes[0]!, routes[0]!], verifyToken: provider.verify }),
-    ).rejects.toThrow(/twice/);
+    await expect(startGateway({ port: 0, routes: [routes[0]!, routes[0]!], verifyToken: provider.verify })).rejects.toThrow(/twice/);
   });
 });
 
@@ -382,7 +391,7 @@ describe('the JWT authorizer', () => {
     expect(refusals).toHaveLength(0);
   });
 
-  it('refuses a missing token with API Gateway\'s exact 401, after recording the refusal', async () => {
+  it("refuses a missing token with API Gateway's exact 401, after recording the refusal", async () => {
     // Act
     const response = await call('/v1/alerts/alert-1');
 
@@ -547,7 +556,7 @@ describe('request bodies', () => {
 });
 
 describe('handler results', () => {
-  it('turns a thrown error into API Gateway\'s bare 500', async () => {
+  it("turns a thrown error into API Gateway's bare 500", async () => {
     // Act
     const response = await call('/v1/boom');
 
@@ -617,23 +626,25 @@ describe('robustness', () => {
     fc.constantFrom('%', '%zz', '%2F', '%C3', '%00', '{alertId}', '..', '.', '', 'inbox', 'v1', 'alerts', 'health'),
     fc.stringMatching(/^[\x21-\x7e]{0,8}$/),
   );
-  const method = fc.oneof(
-    fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
-    fc.stringMatching(/^[A-Z]{1,12}$/),
-  );
+  const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'), fc.stringMatching(/^[A-Z]{1,12}$/));
 
   it('always answers with an HTTP response, whatever the method and path', async () => {
     await fc.assert(
-      fc.asyncProperty(method, fc.array(segment, { maxLength: 6 }), fc.option(fc.string({ maxLength: 10 })), async (verb, segments, query) => {
-        // Prepare
-        const target = `/${segments.join('/')}${query === null ? '' : `?${query.replace(/[\s]/g, '')}`}`;
+      fc.asyncProperty(
+        method,
+        fc.array(segment, { maxLength: 6 }),
+        fc.option(fc.string({ maxLength: 10 })),
+        async (verb, segments, query) => {
+          // Prepare
+          const target = `/${segments.join('/')}${query === null ? '' : `?${query.replace(/[\s]/g, '')}`}`;
 
-        // Act
-        const response = await rawRequest(`${verb} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+          // Act
+          const response = await rawRequest(`${verb} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
 
-        // Assess
-        expect(response).toMatch(/^HTTP\/1\.1 [1-5]\d\d /);
-      }),
+          // Assess
+          expect(response).toMatch(/^HTTP\/1\.1 [1-5]\d\d /);
+        },
+      ),
       { numRuns: 250 },
     );
     expect((await call('/health')).status).toBe(200);

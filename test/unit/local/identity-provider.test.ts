@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWK } from 'jose';
+import { base64url, decodeJwt, decodeProtectedHeader, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIdentityProvider } from '../../../local/identity-provider.js';
 
@@ -123,9 +123,7 @@ describe('LocalIdentityProvider', () => {
     ['iat in the future', { iat: nowSeconds() + 300 }],
   ])('rejects a token with %s', async (_label, override) => {
     // Prepare
-    const claims = Object.fromEntries(
-      Object.entries({ ...goodClaims(), ...override }).filter(([, value]) => value !== undefined),
-    );
+    const claims = Object.fromEntries(Object.entries({ ...goodClaims(), ...override }).filter(([, value]) => value !== undefined));
     const control = await signed(goodClaims());
 
     // Act / Assess
@@ -159,9 +157,7 @@ describe('LocalIdentityProvider', () => {
   it('rejects a token signed by another key that claims this kid', async () => {
     // Prepare
     const { privateKey } = await generateKeyPair('ES256');
-    const token = await new SignJWT(goodClaims())
-      .setProtectedHeader({ alg: 'ES256', kid: provider.kid })
-      .sign(privateKey);
+    const token = await new SignJWT(goodClaims()).setProtectedHeader({ alg: 'ES256', kid: provider.kid }).sign(privateKey);
 
     // Act / Assess
     await expect(provider.verify(token)).rejects.toThrow();

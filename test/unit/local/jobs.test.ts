@@ -4,9 +4,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { scheduledJob } from '../../../functions/shared/function.js';
 import { randomIds } from '../../../functions/shared/lambda-environment.js';
 import { clock, type HubEnvironment } from '../../../functions/shared/wiring.js';
-import { scheduledJob } from '../../../functions/shared/function.js';
 import { type ScheduledJob, startJobs } from '../../../local/jobs.js';
 import { lambdaContext } from '../../support/apigw.js';
 

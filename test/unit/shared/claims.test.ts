@@ -118,9 +118,10 @@ describe('callerFromClaims', () => {
     ['agency', { agency: undefined }],
   ])('rejects claims without %s', (claim, override) => {
     // Prepare
-    const claims = Object.fromEntries(
-      Object.entries({ ...validClaims, ...override }).filter(([, value]) => value !== undefined),
-    ) as Record<string, string>;
+    const claims = Object.fromEntries(Object.entries({ ...validClaims, ...override }).filter(([, value]) => value !== undefined)) as Record<
+      string,
+      string
+    >;
 
     // Act
     const act = () => callerFromClaims(claims);

@@ -3,7 +3,7 @@
  * contract while checking nothing. Synthetic ids and values only.
  */
 import { describe, expect, it } from 'vitest';
-import { checkContract, ContractDrift, type Exchange, routeFor } from '../../support/contract.js';
+import { ContractDrift, checkContract, type Exchange, routeFor } from '../../support/contract.js';
 
 const MEETING = '0b5e2c1a-4f3d-4a6b-9c8d-7e6f5a4b3c2d';
 const JSON_TYPE = 'application/json';

@@ -13,8 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-store.js';
 import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
-import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
+import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import type { SealedBox } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
 
@@ -111,7 +111,12 @@ describe('DynamoAlertStore.create', () => {
     expect(batch).toHaveLength(1);
     const requests = batch[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
     expect(requests.map((request) => request.PutRequest?.Item)).toEqual([
-      expect.objectContaining({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#north-tyneside', inboxPk: 'INBOX#north-tyneside', inboxSk: `${NOW}#${ALERT_ID}` }),
+      expect.objectContaining({
+        pk: `ALERT#${ALERT_ID}`,
+        sk: 'SHARE#north-tyneside',
+        inboxPk: 'INBOX#north-tyneside',
+        inboxSk: `${NOW}#${ALERT_ID}`,
+      }),
       expect.objectContaining({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle', inboxPk: 'INBOX#newcastle' }),
     ]);
   });
@@ -120,7 +125,10 @@ describe('DynamoAlertStore.create', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     const leftOver = [{ PutRequest: { Item: { pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle' } } }];
-    ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } }).resolves({});
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } })
+      .resolves({});
 
     // Act
     await store.create(alert, shares);
@@ -512,8 +520,17 @@ describe('DynamoAlertStore.listInbox', () => {
 describe('DynamoAlertStore.listOutbox', () => {
   it('queries the outbox index newest first, filtering out expired alerts', async () => {
     // Prepare
-    const row = { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT', outboxPk: 'OUTBOX#northumberland', outboxSk: `${NOW}#${ALERT_ID}`, ttl: 1, ...alert };
-    ddb.on(QueryCommand).resolves({ Items: [row], LastEvaluatedKey: { pk: row.pk, sk: row.sk, outboxPk: row.outboxPk, outboxSk: row.outboxSk } });
+    const row = {
+      pk: `ALERT#${ALERT_ID}`,
+      sk: 'ALERT',
+      outboxPk: 'OUTBOX#northumberland',
+      outboxSk: `${NOW}#${ALERT_ID}`,
+      ttl: 1,
+      ...alert,
+    };
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [row], LastEvaluatedKey: { pk: row.pk, sk: row.sk, outboxPk: row.outboxPk, outboxSk: row.outboxSk } });
 
     // Act
     const page = await store.listOutbox('northumberland', NOW, 1);

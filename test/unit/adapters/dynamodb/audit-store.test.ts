@@ -61,7 +61,12 @@ describe('DynamoAuditStore.put', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     const { resource: _none, ...listEvent } = viewEvent;
-    const unauthenticated: AuditEvent = { ...listEvent, action: 'AUTHENTICATE', outcome: 'UNAUTHENTICATED', actor: { sub: 'unidentified', roles: [] } };
+    const unauthenticated: AuditEvent = {
+      ...listEvent,
+      action: 'AUTHENTICATE',
+      outcome: 'UNAUTHENTICATED',
+      actor: { sub: 'unidentified', roles: [] },
+    };
 
     // Act
     await store.put(listEvent);

@@ -65,7 +65,10 @@ describe('batchWrite', () => {
   it('retries only the unprocessed writes of a chunk before moving to the next chunk', async () => {
     // Prepare
     const leftOver = [put(3), put(7)];
-    ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } }).resolves({});
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } })
+      .resolves({});
 
     // Act
     await batchWrite(client, TABLE, range(30).map(put));

@@ -95,7 +95,14 @@ describe('page cursors', () => {
       fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 200 }),
       fc.json({ maxDepth: 2 }).map((json) => Buffer.from(json, 'utf8').toString('base64url')),
       fc
-        .record({ v: fc.constantFrom(1, 2, '1'), scope: fc.constantFrom(SCOPE, 'x'), key: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())) }, { requiredKeys: [] })
+        .record(
+          {
+            v: fc.constantFrom(1, 2, '1'),
+            scope: fc.constantFrom(SCOPE, 'x'),
+            key: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer())),
+          },
+          { requiredKeys: [] },
+        )
         .map((payload) => b64(payload)),
     );
 

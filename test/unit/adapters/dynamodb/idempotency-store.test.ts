@@ -42,7 +42,9 @@ describe('DynamoIdempotencyStore.claim', () => {
   it('returns the completed record (and its response) when the key is taken', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
-    ddb.on(GetCommand).resolves({ Item: { pk: 'key-1', state: 'COMPLETED', requestHash: 'hash-0', response: '{"statusCode":201}', ttl: 1 } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'key-1', state: 'COMPLETED', requestHash: 'hash-0', response: '{"statusCode":201}', ttl: 1 } });
 
     // Act
     const existing = await store.claim('key-1', 'hash-1', IN_A_MINUTE);

@@ -81,8 +81,15 @@ describe('DynamoMeetingStore.create', () => {
     expect(put?.TableName).toBe(TABLE);
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     // TTL deletes the meeting after its retention (reads filter it out before then).
-    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000), ...meeting });
-    const rows = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map((request) => request.PutRequest?.Item);
+    expect(put?.Item).toEqual({
+      pk: `MEETING#${MEETING_ID}`,
+      sk: 'MEETING',
+      ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000),
+      ...meeting,
+    });
+    const rows = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
+      (request) => request.PutRequest?.Item,
+    );
     const ttl = Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000);
     expect(rows).toEqual([
       { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl },
@@ -97,7 +104,10 @@ describe('DynamoMeetingStore.create', () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     const leftOver = [{ PutRequest: { Item: boxRow(MEETING_ID, 'newcastle') } }];
-    ddb.on(BatchWriteCommand).resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } }).resolves({});
+    ddb
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } })
+      .resolves({});
 
     // Act
     await store.create(meeting);
@@ -215,7 +225,12 @@ describe('DynamoMeetingStore.save', () => {
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe('attribute_exists(pk) AND version = :expected');
     expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3 });
-    expect(put?.Item).toEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000), ...next });
+    expect(put?.Item).toEqual({
+      pk: `MEETING#${MEETING_ID}`,
+      sk: 'MEETING',
+      ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000),
+      ...next,
+    });
   });
 
   it("answers 'CONFLICT' when the condition fails", async () => {
@@ -294,7 +309,10 @@ describe('DynamoMeetingStore.list', () => {
     const key2 = { pk: `MEETING#${idOf(2)}`, sk: 'MEETING' };
     ddb
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [TABLE]: [{ pk: 'x', sk: 'MEETING', ...meetingWith(idOf(1)) }] }, UnprocessedKeys: { [TABLE]: { Keys: [key2] } } })
+      .resolvesOnce({
+        Responses: { [TABLE]: [{ pk: 'x', sk: 'MEETING', ...meetingWith(idOf(1)) }] },
+        UnprocessedKeys: { [TABLE]: { Keys: [key2] } },
+      })
       .resolves({ Responses: { [TABLE]: [{ ...key2, ...meetingWith(idOf(2)) }] } });
 
     // Act
@@ -308,7 +326,9 @@ describe('DynamoMeetingStore.list', () => {
   it('issues a cursor of the last key, bound to the area and box, and resumes from it', async () => {
     // Prepare
     const last = boxRow(idOf(2));
-    ddb.on(QueryCommand).resolves({ Items: [boxRow(idOf(3)), last], LastEvaluatedKey: { pk: last.pk, sk: last.sk, boxPk: last.boxPk, boxSk: last.boxSk } });
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [boxRow(idOf(3)), last], LastEvaluatedKey: { pk: last.pk, sk: last.sk, boxPk: last.boxPk, boxSk: last.boxSk } });
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
 
     // Act
@@ -331,7 +351,9 @@ describe('DynamoMeetingStore.list', () => {
   ] as const)('refuses a cursor for %s with ValidationError, querying nothing', async (_label, area, box) => {
     // Prepare
     const last = boxRow(idOf(2));
-    ddb.on(QueryCommand).resolvesOnce({ Items: [last], LastEvaluatedKey: { pk: last.pk, sk: last.sk, boxPk: last.boxPk, boxSk: last.boxSk } });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [last], LastEvaluatedKey: { pk: last.pk, sk: last.sk, boxPk: last.boxPk, boxSk: last.boxSk } });
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [] } });
     const { nextCursor } = await store.list('north-tyneside', 'inbox', 1);
 
@@ -348,7 +370,12 @@ describe('DynamoMeetingStore.list', () => {
     ['garbage', 'not-a-cursor!!'],
     [
       'a forged key for another area under this scope',
-      encodeCursor('meetings:north-tyneside:inbox', { pk: 'MEETING#x', sk: 'AREA#newcastle', boxPk: 'MEETINGS#newcastle#inbox', boxSk: 'z' }),
+      encodeCursor('meetings:north-tyneside:inbox', {
+        pk: 'MEETING#x',
+        sk: 'AREA#newcastle',
+        boxPk: 'MEETINGS#newcastle#inbox',
+        boxSk: 'z',
+      }),
     ],
   ])('refuses %s with ValidationError', async (_label, cursor) => {
     // Act

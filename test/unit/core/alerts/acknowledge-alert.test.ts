@@ -90,18 +90,21 @@ describe('acknowledgeAlert', () => {
       expect(fakes.alerts.calls).not.toContain('acknowledge');
     });
 
-    it.each<Role>(['coordinator', 'chair', 'police'])('refuses the sending area (a %s) with 403: the sender cannot acknowledge', async (role) => {
-      // Prepare
-      const { fakes, alertId } = await setUp();
+    it.each<Role>(['coordinator', 'chair', 'police'])(
+      'refuses the sending area (a %s) with 403: the sender cannot acknowledge',
+      async (role) => {
+        // Prepare
+        const { fakes, alertId } = await setUp();
 
-      // Act
-      const attempt = acknowledgeAlert(fakes.deps, contextFor('northumberland', role), alertId, { outcome: 'ACCEPTED' });
+        // Act
+        const attempt = acknowledgeAlert(fakes.deps, contextFor('northumberland', role), alertId, { outcome: 'ACCEPTED' });
 
-      // Assess
-      await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
-      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:FORBIDDEN']);
-      expect(fakes.alerts.calls).not.toContain('acknowledge');
-    });
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);
+        expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:FORBIDDEN']);
+        expect(fakes.alerts.calls).not.toContain('acknowledge');
+      },
+    );
 
     it('answers an unrelated area 404 with NOT_FOUND recorded, and changes nothing', async () => {
       // Prepare

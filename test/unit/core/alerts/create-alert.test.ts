@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
-import { AreaDirectory } from '../../../../functions/core/areas.js';
-import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { createAlert } from '../../../../functions/core/alerts/create-alert.js';
+import { AreaDirectory } from '../../../../functions/core/areas.js';
 import { CompensationFailedError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
+import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { CHILD, childCanaries, contextFor, createRequest, issuesOf, makeFakes, NOW } from '../../../support/fakes.js';
 
 const HOUR_MS = 3_600_000;
@@ -310,7 +310,13 @@ describe('createAlert', () => {
     it('seals each present section in its own box, and the share terms separately', async () => {
       // Prepare
       const { deps, alerts } = makeFakes();
-      const minimal = createRequest({ perpetrators: undefined, locations: undefined, disruptionPlan: undefined, voice: undefined, contacts: undefined });
+      const minimal = createRequest({
+        perpetrators: undefined,
+        locations: undefined,
+        disruptionPlan: undefined,
+        voice: undefined,
+        contacts: undefined,
+      });
 
       // Act
       const created = await createAlert(deps, contextFor('northumberland', 'police'), minimal);

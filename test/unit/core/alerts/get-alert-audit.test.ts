@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { acknowledgeAlert } from '../../../../functions/core/alerts/acknowledge-alert.js';
-import { getAlertAudit } from '../../../../functions/core/alerts/get-alert-audit.js';
 import { getAlert } from '../../../../functions/core/alerts/get-alert.js';
+import { getAlertAudit } from '../../../../functions/core/alerts/get-alert-audit.js';
 import { DependencyUnavailableError, ForbiddenError, NotFoundError } from '../../../../functions/core/errors.js';
 import { contextFor, makeFakes, seedAlert } from '../../../support/fakes.js';
 
@@ -155,7 +155,10 @@ describe('getAlertAudit', () => {
 
     // Act
     const first = await getAlertAudit(fakes.deps, context, alertId, { limit: 4 });
-    const second = await getAlertAudit(fakes.deps, context, alertId, { limit: 4, ...(first.nextCursor ? { cursor: first.nextCursor } : {}) });
+    const second = await getAlertAudit(fakes.deps, context, alertId, {
+      limit: 4,
+      ...(first.nextCursor ? { cursor: first.nextCursor } : {}),
+    });
 
     // Assess
     expect(first.items).toHaveLength(4);

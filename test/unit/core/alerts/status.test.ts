@@ -42,8 +42,13 @@ describe('statusFilter', () => {
 
   it('lists every share under exactly one status filter: the status deriveStatus gives it', () => {
     // Prepare
-    const iso = fc.date({ min: new Date('2026-03-09T00:00:00Z'), max: new Date('2026-03-11T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
-    const share = fc.record({ status: fc.constantFrom('PENDING' as const, 'ACKNOWLEDGED' as const), ackDueBy: fc.oneof(iso, fc.constant(NOW)) });
+    const iso = fc
+      .date({ min: new Date('2026-03-09T00:00:00Z'), max: new Date('2026-03-11T00:00:00Z'), noInvalidDate: true })
+      .map((date) => date.toISOString());
+    const share = fc.record({
+      status: fc.constantFrom('PENDING' as const, 'ACKNOWLEDGED' as const),
+      ackDueBy: fc.oneof(iso, fc.constant(NOW)),
+    });
 
     // Act / Assess
     fc.assert(

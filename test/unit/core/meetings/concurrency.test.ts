@@ -7,14 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompensationFailedError, ConflictError, DependencyUnavailableError } from '../../../../functions/core/errors.js';
-import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
 import { updateAction } from '../../../../functions/core/meetings/update-action.js';
 import {
-  makeMeetingFakes,
-  type MeetingFakes,
   MEETING_TEXT,
+  type MeetingFakes,
+  makeMeetingFakes,
   newcastle,
   northTyneside,
   requester,
@@ -28,7 +28,8 @@ async function fromTheSameRead(fakes: ReturnType<typeof makeMeetingFakes>, chang
   return Promise.allSettled(changes.map((change) => change()));
 }
 
-const winners = (results: PromiseSettledResult<unknown>[]) => results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
+const winners = (results: PromiseSettledResult<unknown>[]) =>
+  results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
 
 /** What the trail holds for one request, in the order it was enqueued. */
 const onRecordFor = (fakes: MeetingFakes, requestId: string) =>

@@ -9,17 +9,17 @@ import { updateAction } from '../../../../functions/core/meetings/update-action.
 import { createRequest, seedAlert } from '../../../support/fakes.js';
 import {
   DURING_SLOT_1,
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   meetingRequest,
   newcastle,
   northTyneside,
   outsider,
   recordRequest,
   requester,
+  SLOT_1,
   seedHeldMeeting,
   seedMeeting,
-  SLOT_1,
 } from '../../../support/meeting-fakes.js';
 
 /**

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../../functions/core/errors.js';
-import { meetingInvitation } from '../../../../functions/core/meetings/invitation.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { meetingInvitation } from '../../../../functions/core/meetings/invitation.js';
 import {
   MEETING_TEXT,
   newcastle,

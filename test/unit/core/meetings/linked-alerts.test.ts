@@ -19,7 +19,11 @@ describe('alerts linked to a meeting', () => {
     // Prepare: gateshead alerts northumberland and north-tyneside; northumberland links it to its meeting
     const fakes = makeMeetingFakes();
     const { alertId } = await seedAlert(fakes, toBoth, 'gateshead');
-    const { meetingId } = await requestMeeting(fakes.meetingDeps, contextFor('northumberland', 'chair'), meetingRequest({ alertIds: [alertId] }));
+    const { meetingId } = await requestMeeting(
+      fakes.meetingDeps,
+      contextFor('northumberland', 'chair'),
+      meetingRequest({ alertIds: [alertId] }),
+    );
 
     // Act
     const forNorthTyneside = await getMeeting(fakes.meetingDeps, northTyneside(), meetingId);
@@ -34,7 +38,11 @@ describe('alerts linked to a meeting', () => {
     // Prepare: northumberland alerts north-tyneside only, then links it
     const fakes = makeMeetingFakes();
     const { alertId } = await seedAlert(fakes, createRequest({ recipients: [{ area: 'north-tyneside', scopes: ['RISK'] }] }));
-    const { meetingId } = await requestMeeting(fakes.meetingDeps, contextFor('northumberland', 'chair'), meetingRequest({ alertIds: [alertId] }));
+    const { meetingId } = await requestMeeting(
+      fakes.meetingDeps,
+      contextFor('northumberland', 'chair'),
+      meetingRequest({ alertIds: [alertId] }),
+    );
 
     // Act
     const forNorthTyneside = await getMeeting(fakes.meetingDeps, northTyneside(), meetingId);

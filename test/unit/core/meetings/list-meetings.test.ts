@@ -6,8 +6,8 @@ import { requestMeeting } from '../../../../functions/core/meetings/request-meet
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { contextFor } from '../../../support/fakes.js';
 import {
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   meetingRequest,
   newcastle,
   northTyneside,
@@ -72,7 +72,14 @@ describe('listMeetings', () => {
 
     // Assess
     const text = JSON.stringify(page);
-    for (const secret of [MEETING_TEXT.family, MEETING_TEXT.reason, MEETING_TEXT.agenda, MEETING_TEXT.decline, MEETING_TEXT.decisions, '2011-01-01']) {
+    for (const secret of [
+      MEETING_TEXT.family,
+      MEETING_TEXT.reason,
+      MEETING_TEXT.agenda,
+      MEETING_TEXT.decline,
+      MEETING_TEXT.decisions,
+      '2011-01-01',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(fakes.keys.decrypted).toBe(opened);
@@ -164,7 +171,11 @@ describe('listMeetings', () => {
   it('shows a meeting requested by another area in the requester outbox only', async () => {
     // Prepare
     const fakes = makeMeetingFakes();
-    const { meetingId } = await requestMeeting(fakes.meetingDeps, northTyneside('chair'), meetingRequest({ invitedAreas: ['northumberland'] }));
+    const { meetingId } = await requestMeeting(
+      fakes.meetingDeps,
+      northTyneside('chair'),
+      meetingRequest({ invitedAreas: ['northumberland'] }),
+    );
 
     // Act
     const outbox = await listMeetings(fakes.meetingDeps, northTyneside(), query({ box: 'outbox' }));

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
-import { recordMeeting } from '../../../../functions/core/meetings/record-meeting.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { recordMeeting } from '../../../../functions/core/meetings/record-meeting.js';
 import {
   DURING_SLOT_1,
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   northTyneside,
   outsider,
   recordRequest,
   requester,
+  SLOT_1,
   seedHeldMeeting,
   seedMeeting,
   seedScheduledMeeting,
-  SLOT_1,
   withMeeting,
 } from '../../../support/meeting-fakes.js';
 

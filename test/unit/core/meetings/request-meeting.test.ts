@@ -3,7 +3,7 @@ import type { Role } from '../../../../contracts/identity.js';
 import { CompensationFailedError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
 import { requestMeeting } from '../../../../functions/core/meetings/request-meeting.js';
 import { contextFor, issuesOf, seedAlert } from '../../../support/fakes.js';
-import { makeMeetingFakes, MEETING_TEXT, meetingRequest, requester, SLOT_1, SLOT_2 } from '../../../support/meeting-fakes.js';
+import { MEETING_TEXT, makeMeetingFakes, meetingRequest, requester, SLOT_1, SLOT_2 } from '../../../support/meeting-fakes.js';
 
 describe('requestMeeting', () => {
   it('stores a REQUESTED meeting with numbered slots, seals the child content, and records MEETING_REQUEST SUCCESS', async () => {

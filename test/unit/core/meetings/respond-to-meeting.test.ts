@@ -5,15 +5,15 @@ import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meetin
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { NOW } from '../../../support/fakes.js';
 import {
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   newcastle,
   northTyneside,
   outsider,
   requester,
+  SLOT_1,
   seedHeldMeeting,
   seedScheduledMeeting,
-  SLOT_1,
   withMeeting,
 } from '../../../support/meeting-fakes.js';
 
@@ -71,14 +71,22 @@ describe('respondToMeeting', () => {
     // Assess
     expect(answer).toEqual({ meetingId, area: 'newcastle', response: 'PROPOSE', slotId: 'slot-3' });
     expect(stored()?.slots).toHaveLength(3);
-    expect(stored()?.slots[2]).toEqual({ slotId: 'slot-3', start: '2026-03-19T09:30:00.000Z', durationMinutes: 45, proposedBy: 'newcastle' });
+    expect(stored()?.slots[2]).toEqual({
+      slotId: 'slot-3',
+      start: '2026-03-19T09:30:00.000Z',
+      durationMinutes: 45,
+      proposedBy: 'newcastle',
+    });
     expect(stored()?.responses['newcastle']).toMatchObject({ response: 'PROPOSE', slotId: 'slot-3' });
   });
 
   it('lets the other invited area accept a proposed slot', async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
-    await respondToMeeting(fakes.meetingDeps, newcastle(), meetingId, { response: 'PROPOSE', slot: { start: SLOT_1.replace('17', '19'), durationMinutes: 45 } });
+    await respondToMeeting(fakes.meetingDeps, newcastle(), meetingId, {
+      response: 'PROPOSE',
+      slot: { start: SLOT_1.replace('17', '19'), durationMinutes: 45 },
+    });
 
     // Act
     await respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'ACCEPT', slotId: 'slot-3' });
@@ -152,7 +160,9 @@ describe('respondToMeeting', () => {
       const { fakes, meetingId } = await withMeeting();
 
       // Act
-      const real = await respondToMeeting(fakes.meetingDeps, outsider(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' }).catch((e: unknown) => e);
+      const real = await respondToMeeting(fakes.meetingDeps, outsider(), meetingId, { response: 'ACCEPT', slotId: 'slot-1' }).catch(
+        (e: unknown) => e,
+      );
       const missing = await respondToMeeting(fakes.meetingDeps, outsider(), 'aaaaaaaa-0000-4000-8000-0000000000ff', {
         response: 'ACCEPT',
         slotId: 'slot-1',
@@ -201,7 +211,10 @@ describe('respondToMeeting', () => {
       const meetingId = await seedScheduledMeeting(fakes);
 
       // Act
-      const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, { response: 'DECLINE', reason: MEETING_TEXT.decline });
+      const attempt = respondToMeeting(fakes.meetingDeps, northTyneside(), meetingId, {
+        response: 'DECLINE',
+        reason: MEETING_TEXT.decline,
+      });
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(ConflictError);

@@ -11,7 +11,9 @@ describe('meeting retention', () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting();
     const expiresAt = stored()?.expiresAt ?? '';
-    expect(Date.parse(expiresAt) - Date.parse(stored()?.createdAt ?? '')).toBeGreaterThan(365 * 24 * 3600 * 1000 * (MEETING_RETENTION_YEARS - 0.01));
+    expect(Date.parse(expiresAt) - Date.parse(stored()?.createdAt ?? '')).toBeGreaterThan(
+      365 * 24 * 3600 * 1000 * (MEETING_RETENTION_YEARS - 0.01),
+    );
     const before = await getMeeting(fakes.meetingDeps, northTyneside(), meetingId);
     fakes.clock.set(expiresAt);
 

@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
-import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
+import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
 import { NOW } from '../../../support/fakes.js';
 import {
   DURING_SLOT_1,
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   newcastle,
   northTyneside,
   outsider,
   requester,
+  SLOT_1,
   seedHeldMeeting,
   seedScheduledMeeting,
-  SLOT_1,
   withMeeting,
 } from '../../../support/meeting-fakes.js';
 

@@ -3,8 +3,8 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../../../functi
 import { updateAction } from '../../../../functions/core/meetings/update-action.js';
 import {
   DURING_SLOT_1,
-  makeMeetingFakes,
   MEETING_TEXT,
+  makeMeetingFakes,
   newcastle,
   northTyneside,
   outsider,
@@ -83,7 +83,10 @@ describe('updateAction', () => {
     const { fakes, meetingId, action } = await held();
 
     // Act
-    const attempt = updateAction(fakes.meetingDeps, northTyneside('auditor'), meetingId, 'action-1', { status: 'DONE', note: MEETING_TEXT.note });
+    const attempt = updateAction(fakes.meetingDeps, northTyneside('auditor'), meetingId, 'action-1', {
+      status: 'DONE',
+      note: MEETING_TEXT.note,
+    });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ForbiddenError);

@@ -51,12 +51,7 @@ describe('parseInput', () => {
     const { issues } = issuesOf(CreateAlertRequest, body);
 
     // Assess
-    expect(issues.map((issue) => issue.path).sort()).toEqual([
-      'child.dateOfBirth',
-      'child.name.given',
-      'risk.exploitation',
-      'risk.level',
-    ]);
+    expect(issues.map((issue) => issue.path).sort()).toEqual(['child.dateOfBirth', 'child.name.given', 'risk.exploitation', 'risk.level']);
   });
 
   it('reports unknown fields at the object that holds them, never by name', () => {
@@ -157,8 +152,7 @@ describe('parseInput', () => {
       if (typeof value === 'string') leaves.push(path);
       else if (Array.isArray(value)) {
         for (const [index, item] of value.entries()) walk(item, [...path, index]);
-      }
-      else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+      } else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
     };
     walk(base, []);
     const canary = fc

@@ -11,9 +11,9 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CreateAlertRequest } from '../../../../contracts/alerts.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
+import type { RequestContext } from '../../../../functions/core/audit.js';
 import { AuditRecorder } from '../../../../functions/core/audit.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
-import type { RequestContext } from '../../../../functions/core/audit.js';
 import { parseInput } from '../../../../functions/shared/http/input.js';
 import {
   authentication,
@@ -534,7 +534,11 @@ describe('problemResponses', () => {
     expect(response.statusCode).toBe(503);
     expect(error).toHaveBeenCalledTimes(1);
     expect(JSON.stringify(error.mock.calls)).not.toContain('Child-Alpha');
-    expect(error.mock.calls[0]?.[1]).toMatchObject({ status: 503, errors: ['DependencyUnavailableError', 'Error'], dependency: 'database' });
+    expect(error.mock.calls[0]?.[1]).toMatchObject({
+      status: 503,
+      errors: ['DependencyUnavailableError', 'Error'],
+      dependency: 'database',
+    });
   });
 
   it('turns an unexpected error into a bare 500, logging nothing of its message', async () => {
@@ -568,7 +572,7 @@ describe('the middleware chain under arbitrary input (fast-check)', () => {
       fc.constant(valid),
       fc.string({ maxLength: 40 }).map((tail) => valid.slice(0, -1) + tail),
       fc.string({ maxLength: 8 }).map((tail) => `{"recipients":[{"area":"Test Child-Alpha ${tail}","scopes":["RISK"]}]}`),
-      fc.constant('[' .repeat(5000)),
+      fc.constant('['.repeat(5000)),
     );
     const contentType = fc.option(
       fc.oneof(
