@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Each file gets its own process: a test file that starts a hub owns its module singletons.
+    // Each file gets its own process, so one file's logger and metrics settings never reach another's.
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
   // The hub's functions log every request at INFO; the report is what this run prints.
   process.env['POWERTOOLS_LOG_LEVEL'] ??= 'WARN';
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  // CloudWatch metric lines would be work and output that AWS does elsewhere.
+  process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
   const { startHub } = await import('../local/hub.js');
 
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-'));

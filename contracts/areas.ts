@@ -30,3 +30,4 @@ export type Area = z.infer<typeof Area>;
 
 export const AreaDirectoryFile = z.strictObject({ areas: z.array(Area).min(1) });
 export const AreaList = z.object({ items: z.array(Area.omit({ ackDeadlines: true })) });
+export type AreaList = z.infer<typeof AreaList>;

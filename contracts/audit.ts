@@ -22,6 +22,8 @@ export const AUDIT_ACTIONS = [
   'MEETING_ACTION_UPDATE',
   'MEETING_AUDIT_READ',
   'AUTHENTICATE',
+  // A response answered again from the idempotency record: the caller received it once more.
+  'REQUEST_REPLAY',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

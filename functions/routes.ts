@@ -79,9 +79,11 @@ export type Operation = {
 export type RouteDefinition = {
   /** As API Gateway writes it: "METHOD /path/{param}", or "$default" for the catch-all. */
   readonly routeKey: string;
-  /** Whether the JWT authorizer guards the route; a public route needs a reviewed reason to be public. */
-  readonly authorized: boolean;
-  readonly publicReason?: string;
+} & (
+  | { readonly authorized: true }
+  /** Without the JWT authorizer: only with a reviewed reason to be public. */
+  | { readonly authorized: false; readonly publicReason: string }
+) & {
   /** The handler module (functions/handlers/<name>.ts, named by this entry's key). */
   readonly load: () => Promise<HttpFunction>;
   readonly needs: readonly Need[];
@@ -135,7 +137,11 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/create-alert.js'),
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
+      // The intent, the shares and the alert (the commit); a retry reads what an earlier attempt committed.
+      {
+        kind: 'alerts',
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      },
       { kind: 'idempotency' },
       { kind: 'content', of: 'alert', use: 'seal' },
       { kind: 'sendAuditEvents' },
@@ -211,6 +217,7 @@ export const ROUTES = {
     routeKey: 'GET /v1/alerts/{alertId}/audit',
     authorized: true,
     load: () => import('./handlers/get-alert-audit.js'),
+    // The history record decides access (GetItem); an alert stored before records existed stands in while stored.
     needs: [
       { kind: 'alerts', actions: ['dynamodb:GetItem'] },
       { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
@@ -233,7 +240,7 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/request-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] },
+      { kind: 'meetings', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'] },
       { kind: 'alerts', actions: ['dynamodb:GetItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
@@ -403,6 +410,7 @@ export const ROUTES = {
     routeKey: 'GET /v1/meetings/{meetingId}/audit',
     authorized: true,
     load: () => import('./handlers/get-meeting-audit.js'),
+    // As for an alert's history: the record decides access, the meeting stands in while stored.
     needs: [
       { kind: 'meetings', actions: ['dynamodb:GetItem'] },
       { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
@@ -443,6 +451,16 @@ export const WORKERS = {
     load: () => import('./handlers/audit-consumer.js'),
     needs: [{ kind: 'audit', actions: ['dynamodb:PutItem'], table: true }, { kind: 'receiveAuditEvents' }],
     sizing: { timeoutSeconds: AUDIT_CONSUMER_TIMEOUT_SECONDS, memoryMb: 256, reservedConcurrency: 2 },
+  },
+  // Tidies what creations cut off part-way left (invisible already): reads only the creation intents.
+  'commit-sweep': {
+    trigger: { kind: 'schedule', everyMinutes: 60 },
+    load: () => import('./handlers/commit-sweep.js'),
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] },
+    ],
+    sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
   },
   'authorizer-refusals': {
     trigger: { kind: 'access-log-refusals' },

@@ -1,7 +1,7 @@
 /**
  * The stateless half: the HTTP API, one function per route (functions/routes.ts, the table the local hub's
- * gateway reads too), the audit queue's consumer and the function that audits the JWT authorizer's
- * refusals from the API's access log. Everything here can be destroyed and redeployed without losing data
+ * gateway reads too), the audit queue's consumer, the function that audits the JWT authorizer's
+ * refusals from the API's access log, and the scheduled jobs with their EventBridge Scheduler schedules. Everything here can be destroyed and redeployed without losing data
  * (log groups are retained).
  *
  * Functions reach the stateful stack's resources only through the statements of ./permissions.ts; queues
@@ -28,9 +28,19 @@ import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-log
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type HandlerName, ROUTE_LIST, type RouteDefinition, type Sizing, WORKERS } from '../functions/routes.js';
+import {
+  type HandlerName,
+  ROUTE_LIST,
+  type RouteDefinition,
+  type Sizing,
+  WORKER_LIST,
+  WORKERS,
+  type WorkerDefinition,
+  type WorkerName,
+} from '../functions/routes.js';
 import { acknowledge } from './checks.js';
-import { HubFunction, LOG_RETENTION } from './hub-function.js';
+import { HubFunction, type HubFunctionProps, LOG_RETENTION } from './hub-function.js';
+import { JobSchedule } from './job-schedule.js';
 import type { FunctionName, HubResources } from './permissions.js';
 import type { StatefulStack } from './stateful-stack.js';
 
@@ -84,11 +94,17 @@ export const ACCESS_LOG_FORMAT: Readonly<Record<string, string>> = {
  */
 export const REFUSALS_FILTER_PATTERN = '{ ($.status = "401") && ($.integrationStatus = "-") }';
 
+type Worker = WorkerDefinition & { readonly name: WorkerName };
+type CommonProps = Omit<HubFunctionProps, 'name' | 'timeout' | 'memorySize' | 'reservedConcurrency'>;
+
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly functions: ReadonlyMap<FunctionName, HubFunction>;
+  /** Each scheduled job's schedule (with its role), by the job's name. */
+  readonly schedules: ReadonlyMap<WorkerName, JobSchedule>;
+  private readonly jobSchedules = new Map<WorkerName, JobSchedule>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -164,11 +180,8 @@ export class StatelessStack extends Stack {
       const fn = new HubFunction(routes, pascal(name), { ...common, ...sizingOf(route.sizing), name });
       functions.set(name, fn);
       const httpRoute = this.route(routes, route, fn, authorizer);
-      if (!route.authorized) {
-        if (route.publicReason === undefined)
-          throw new Error(`Route ${route.routeKey} has no authorizer and no reviewed reason to be public`);
-        acknowledge(httpRoute, 'AwsSolutions-APIG4', route.publicReason);
-      }
+      // The route list's type requires a reason for every route without the authorizer.
+      if (!route.authorized) acknowledge(httpRoute, 'AwsSolutions-APIG4', route.publicReason);
       // Route settings name routes that must exist first.
       this.stage.node.addDependency(httpRoute);
       routeSettings[route.routeKey] = { ThrottlingRateLimit: route.throttle.rate, ThrottlingBurstLimit: route.throttle.burst };
@@ -185,8 +198,37 @@ export class StatelessStack extends Stack {
       'Route functions are invoked synchronously by API Gateway, which returns any failure to the caller as a problem response; a dead-letter queue only receives failed asynchronous invocations and would stay empty while widening every role by sqs:SendMessage and a KMS grant.',
     );
 
-    // --- The audit queue's consumer: the only writer of the audit table.
-    const consumer = new HubFunction(this, 'AuditConsumer', { ...common, ...AUDIT_CONSUMER_SIZING, name: 'audit-consumer' });
+    // --- The workers: each built by its trigger, and a trigger the stack cannot build fails the type check.
+    // Built at the stack's top level, where each has always been, so their logical ids stay put.
+    const builders = {
+      'audit-queue': (worker) => this.auditConsumer(this, worker, common, stateful),
+      'access-log-refusals': (worker) => this.refusalsRecorder(this, worker, common, stateful),
+      schedule: (worker) => this.scheduledJob(this, worker, common),
+    } satisfies Record<WorkerDefinition['trigger']['kind'], (worker: Worker) => HubFunction>;
+    const workers: HubFunction[] = [];
+    for (const worker of WORKER_LIST) {
+      const build: (worker: Worker) => HubFunction = builders[worker.trigger.kind];
+      const fn = build(worker);
+      workers.push(fn);
+      functions.set(worker.name, fn);
+    }
+    for (const scope of [routes, ...workers]) {
+      acknowledge(
+        scope,
+        'NIST.800.53.R5-LambdaInsideVPC',
+        'The functions reach only AWS APIs (DynamoDB, SQS, KMS, CloudWatch Logs, X-Ray), over TLS and signed with their role; there is no private resource to reach. A VPC would add a NAT gateway or four interface endpoints (SQS, KMS, CloudWatch Logs, X-Ray: about $60 a month idle across two AZs) to a hub that otherwise costs a few dollars idle, and no control the IAM policies do not already give.',
+      );
+    }
+    this.functions = functions;
+    this.schedules = this.jobSchedules;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
+  }
+
+  /** The audit queue's consumer: the only writer of the audit table. */
+  private auditConsumer(scope: Construct, worker: Worker, common: CommonProps, stateful: StatefulStack): HubFunction {
+    const sizing = sizingOf(worker.sizing);
+    const consumer = new HubFunction(scope, 'AuditConsumer', { ...common, ...sizing, name: worker.name });
     const auditQueue = Queue.fromQueueAttributes(this, 'AuditQueueRef', {
       queueArn: stateful.auditQueue.queueArn,
       queueUrl: stateful.auditQueue.queueUrl,
@@ -196,10 +238,9 @@ export class StatelessStack extends Stack {
       new SqsEventSource(auditQueue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        maxConcurrency: AUDIT_CONSUMER_SIZING.reservedConcurrency,
+        maxConcurrency: sizing.reservedConcurrency,
       }),
     );
-    functions.set('audit-consumer', consumer);
     const mapping = consumer.function.node.children.find((child) => child instanceof EventSourceMapping);
     if (mapping === undefined) throw new Error('The audit consumer has no event source mapping');
     acknowledge(
@@ -207,22 +248,22 @@ export class StatelessStack extends Stack {
       'Serverless-LambdaEventSourceMappingDestination',
       "Lambda supports on-failure destinations for stream and Kafka event sources, not SQS. For SQS the failure destination is the queue's own redrive policy: after 5 receives a message moves to the audit dead-letter queue, whose alarm notifies operators.",
     );
-    acknowledge(
-      consumer.function,
-      'Serverless-LambdaDLQ',
-      "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
-    );
-    acknowledge(
-      consumer.function,
-      'NIST.800.53.R5-LambdaDLQ',
-      "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
-    );
+    for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+      acknowledge(
+        consumer.function,
+        rule,
+        "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS and moved by the audit queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
+      );
+    }
+    return consumer;
+  }
 
-    // --- The JWT authorizer refuses before any function runs; its 401s reach the audit trail from the log.
-    const refusals = new HubFunction(this, 'AuthorizerRefusals', {
+  /** The JWT authorizer refuses before any function runs; its 401s reach the audit trail from the access log. */
+  private refusalsRecorder(scope: Construct, worker: Worker, common: CommonProps, stateful: StatefulStack): HubFunction {
+    const refusals = new HubFunction(scope, 'AuthorizerRefusals', {
       ...common,
-      ...REFUSALS_SIZING,
-      name: 'authorizer-refusals',
+      ...sizingOf(worker.sizing),
+      name: worker.name,
       deadLetterQueue: Queue.fromQueueArn(this, 'RefusalsDeadLetterQueueRef', stateful.refusalsDeadLetterQueue.queueArn),
       retryAttempts: 2,
     });
@@ -231,7 +272,6 @@ export class StatelessStack extends Stack {
       destination: new LambdaDestination(refusals.function),
       filterPattern: FilterPattern.literal(REFUSALS_FILTER_PATTERN),
     });
-    functions.set('authorizer-refusals', refusals);
     const invokeConfig = refusals.function.node.children.find((child) => child instanceof EventInvokeConfig);
     if (invokeConfig === undefined) throw new Error('The authorizer-refusals function has no asynchronous invocation config');
     acknowledge(
@@ -239,16 +279,31 @@ export class StatelessStack extends Stack {
       'Serverless-LambdaAsyncFailureDestination',
       "Failed asynchronous invocations (after 2 retries) go to the function's dead-letter queue (DeadLetterConfig), which has an alarm. An on-failure destination as well would put every failure in two places.",
     );
-    for (const scope of [routes, consumer, refusals]) {
+    return refusals;
+  }
+
+  /**
+   * A job on an EventBridge Scheduler rate schedule (to the minute), invoking its function with no input,
+   * asynchronously, through a role of its own that may invoke that function alone (./job-schedule.ts).
+   */
+  private scheduledJob(scope: Construct, worker: Worker, common: CommonProps): HubFunction {
+    if (worker.trigger.kind !== 'schedule') throw new Error(`${worker.name} is not a scheduled job`);
+    const id = pascal(worker.name);
+    const job = new HubFunction(scope, id, { ...common, ...sizingOf(worker.sizing), name: worker.name });
+    const schedule = new JobSchedule(scope, `${id}Schedule`, {
+      name: worker.name,
+      function: job.function,
+      everyMinutes: worker.trigger.everyMinutes,
+    });
+    this.jobSchedules.set(worker.name, schedule);
+    for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
       acknowledge(
-        scope,
-        'NIST.800.53.R5-LambdaInsideVPC',
-        'The functions reach only AWS APIs (DynamoDB, SQS, KMS, CloudWatch Logs, X-Ray), over TLS and signed with their role; there is no private resource to reach. A VPC would add a NAT gateway or four interface endpoints (SQS, KMS, CloudWatch Logs, X-Ray: about $60 a month idle across two AZs) to a hub that otherwise costs a few dollars idle, and no control the IAM policies do not already give.',
+        job.function,
+        rule,
+        "Invoked asynchronously by its schedule, with no input: a failed run (after Lambda retries it twice) carries nothing to keep, and the next tick takes up whatever is then due, oldest first. A dead-letter queue would hold only empty, stale ticks while widening the role by sqs:SendMessage and a KMS grant; failures show in the function's Errors metric and its log.",
       );
     }
-    this.functions = functions;
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
+    return job;
   }
 
   private route(

@@ -12,6 +12,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { awsClientConfig } from '../functions/adapters/aws-client-config.js';
 import {
   ALERTS_TABLE,
   AUDIT_TABLE,
@@ -49,6 +50,8 @@ export async function startDynalite(dataDir: string, port = 0): Promise<LocalDyn
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
+    // The retry and timeout policy of every client in the hub, so a stalled dynalite fails as DynamoDB would.
+    ...awsClientConfig('eu-west-2'),
     endpoint,
     region: 'eu-west-2',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

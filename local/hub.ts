@@ -7,12 +7,13 @@
  * several hubs, each with its own data directory and adapters.
  */
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
 import { auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
+import { migrate } from '../functions/adapters/dynamodb/migrations.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';
@@ -27,7 +28,12 @@ export type HubOptions = {
   readonly dataDir: string;
   /** The hub's clock; the system clock unless a test or a trainer moves it. */
   readonly clock?: Clock;
-  /** How often scheduled jobs run, overriding each job's own schedule (tests run them by hand instead: 0). */
+  /**
+   * How long a request holds its Idempotency-Key before a retry may take it over. The default suits any
+   * request; a test that kills the hub shortens it so that its retries need not wait.
+   */
+  readonly idempotencyLeaseSeconds?: number;
+  /** How often scheduled jobs run, overriding each job's own schedule; 0 starts no timer (`runJob` still runs one). */
   readonly jobIntervalMs?: number;
 };
 
@@ -56,14 +62,38 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   const dynamo = await startDynalite(dataDir);
   const dynamoClient = localDynamoClient(dynamo.endpoint);
   const stopping: Array<() => Promise<void> | void> = [() => dynamo.close()];
-  const stopAll = async () => {
-    for (const step of stopping.reverse()) await step();
+  let stopped: Promise<void> | undefined;
+  // Last started, first stopped; every step runs even if one fails, and a second stop waits for the first.
+  const stopAll = () => {
+    stopped ??= (async () => {
+      const failures: unknown[] = [];
+      for (const step of [...stopping].reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'The hub did not stop cleanly');
+    })();
+    return stopped;
   };
   try {
     await ensureTables(dynamoClient);
-    const auditQueue = new InProcessQueue({ queueName: 'mset-hub-audit.fifo' });
+    // Data written by an earlier version of the hub is brought up to this one before anything reads it.
+    await migrate(documentClientFor(dynamoClient), LOCAL_TABLE_NAMES);
+    // Journaled in the data directory, so an audit event the hub has accepted survives the hub being killed.
+    const auditQueue = await InProcessQueue.open({
+      queueName: 'mset-hub-audit.fifo',
+      journalPath: join(dataDir, 'queues', 'mset-hub-audit.fifo.journal'),
+    });
+    stopping.push(() => auditQueue.close());
     const environment: HubEnvironment = {
-      config: { region: 'eu-west-2', tables: LOCAL_TABLE_NAMES },
+      config: {
+        region: 'eu-west-2',
+        tables: LOCAL_TABLE_NAMES,
+        ...(options.idempotencyLeaseSeconds === undefined ? {} : { idempotencyLeaseSeconds: options.idempotencyLeaseSeconds }),
+      },
       clock: options.clock ?? systemClock,
       ids: randomIds,
       adapters: { documentClient: documentClientFor(dynamoClient), keyService: lazyLocalKeyService(dataDir), auditQueue },
@@ -74,7 +104,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     auditQueue.subscribe((event: SQSEvent) => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>);
     stopping.push(async () => {
       await auditQueue.drain();
-      auditQueue.close();
+      await auditQueue.close();
     });
 
     const identity = await LocalIdentityProvider.open(dataDir);

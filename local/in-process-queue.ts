@@ -5,12 +5,20 @@
  * honoured item by item, a thrown handler fails the whole batch, and a message received maxReceiveCount
  * times without success moves to a dead-letter list. One batch is in flight at a time.
  *
- * Bodies are strings held in memory only and never logged, and no error here quotes one.
+ * Opened with a journal (`InProcessQueue.open`), it keeps the promise a producer relies on across a crash
+ * too: `send` resolves only once the message is synced to the journal, and a restart delivers again every
+ * message not yet processed, in its original order, and restores the dead letters and the deduplication
+ * window. A message processed just before a crash may be delivered a second time, as SQS may do too, so
+ * the consumer must be idempotent. Without a journal the queue is memory only.
+ *
+ * Bodies are never logged, and no error here quotes one; only the journal writes them, to the hub's data
+ * directory.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { MessageQueue, QueueMessage } from '../functions/adapters/queue.js';
+import { type JournaledMessage, QueueJournal } from './queue-journal.js';
 
 export type InProcessQueueOptions = {
   /** Receives before a failing message is dead-lettered, as the redrive policy's maxReceiveCount. */
@@ -21,6 +29,13 @@ export type InProcessQueueOptions = {
   /** Only shapes eventSourceARN; a FIFO queue's name ends in `.fifo`. */
   readonly queueName?: string;
   readonly region?: string;
+};
+
+export type JournaledQueueOptions = InProcessQueueOptions & {
+  /** The journal file; its directory is created if missing. */
+  readonly journalPath: string;
+  /** The size past which the journal is rewritten with only what it still needs, while the queue runs. */
+  readonly journalCompactAtBytes?: number;
 };
 
 // biome-ignore lint/suspicious/noConfusingVoidType: an SQS handler that returns nothing has processed the whole batch, as Lambda reads it.
@@ -71,7 +86,9 @@ export class InProcessQueue implements MessageQueue {
   /** Not yet deleted nor dead-lettered and not in flight, in send order. */
   private waiting: Message[] = [];
   private readonly dedup = new Map<string, number>();
-  private readonly dead: string[] = [];
+  private readonly dead: Message[] = [];
+  private journal: QueueJournal | undefined;
+  private closing: Promise<void> | undefined;
   private consumer: QueueConsumer | undefined;
   private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -90,6 +107,22 @@ export class InProcessQueue implements MessageQueue {
     this.eventSourceARN = `arn:aws:sqs:${this.region}:000000000000:${options.queueName ?? 'local-hub-queue'}`;
   }
 
+  /** A queue kept in a journal: what the journal holds is waiting (or dead) again, as it was left. */
+  static async open(options: JournaledQueueOptions): Promise<InProcessQueue> {
+    const queue = new InProcessQueue(options);
+    const journal = await QueueJournal.open(options.journalPath, {
+      dedupWindowMs: DEDUP_WINDOW_MS,
+      ...(options.journalCompactAtBytes === undefined ? {} : { compactAtBytes: options.journalCompactAtBytes }),
+    });
+    const { pending, dead, dedup, nextOrder } = journal.recovered;
+    queue.journal = journal;
+    queue.waiting = pending.map(unreceived);
+    queue.dead.push(...dead.map(unreceived));
+    for (const [id, expiresAt] of dedup) queue.dedup.set(id, expiresAt);
+    queue.nextOrder = nextOrder;
+    return queue;
+  }
+
   async send(message: QueueMessage): Promise<void> {
     const { body } = message;
     if (this.closed) throw new Error('The queue is closed');
@@ -106,22 +139,26 @@ export class InProcessQueue implements MessageQueue {
       // Like SQS FIFO: the send succeeds, and the duplicate is never delivered.
       if (this.dedup.has(dedupId)) {
         this.counters.deduplicated += 1;
+        // The first copy may still be on its way to disk; this one is accepted only once that one is.
+        await this.journal?.synced();
         return;
       }
       this.dedup.set(dedupId, now + DEDUP_WINDOW_MS);
     }
-    this.waiting.push({
-      messageId: randomUUID(),
-      body,
-      md5OfBody: createHash('md5').update(body, 'utf8').digest('hex'),
-      groupId,
-      dedupId,
-      order: this.nextOrder++,
-      sentTimestamp: now,
-      receiveCount: 0,
-      firstReceiveTimestamp: undefined,
-      visibleAt: 0,
-    });
+    const accepted = unreceived({ messageId: randomUUID(), body, groupId, dedupId, order: this.nextOrder++, sentTimestamp: now });
+    if (this.journal) {
+      try {
+        await this.journal.sent(accepted);
+      } catch (error) {
+        // Not accepted, so a retry with the same id must not be taken for a duplicate.
+        if (dedupId !== undefined && this.dedup.get(dedupId) === now + DEDUP_WINDOW_MS) this.dedup.delete(dedupId);
+        throw error;
+      }
+      // On record, so the next start delivers it.
+      if (this.closed) return;
+    }
+    // Journaled sends resolve in the order they were made, so this keeps send order.
+    this.waiting.push(accepted);
     this.counters.sent += 1;
     this.kick();
   }
@@ -146,7 +183,7 @@ export class InProcessQueue implements MessageQueue {
 
   /** Bodies of messages that failed maxReceiveCount times, oldest first. */
   deadLetters(): readonly string[] {
-    return [...this.dead];
+    return this.dead.map((message) => message.body);
   }
 
   stats(): QueueStats {
@@ -154,16 +191,19 @@ export class InProcessQueue implements MessageQueue {
   }
 
   /**
-   * Stops delivery and drops what waits (the queue is memory only). A batch already with the consumer runs
-   * to its end, and its outcome is ignored.
+   * Stops delivery and drops what waits from memory; a journal keeps it for the next start, and is synced
+   * and closed before the promise resolves. A batch already with the consumer runs to its end, and its
+   * outcome is ignored (journaled, its messages are delivered again at the next start).
    */
-  close(): void {
+  close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     this.waiting = [];
     this.dedup.clear();
     this.settleDrainers();
+    this.closing ??= this.journal?.close() ?? Promise.resolve();
+    return this.closing;
   }
 
   private isIdle(): boolean {
@@ -215,7 +255,10 @@ export class InProcessQueue implements MessageQueue {
       if (this.closed) return;
       for (const message of batch) {
         if (failed === 'all' || failed.has(message.messageId)) this.fail(message);
-        else this.counters.deleted += 1;
+        else {
+          this.counters.deleted += 1;
+          this.journal?.deleted(message.messageId);
+        }
       }
     } finally {
       this.inFlight = 0;
@@ -276,8 +319,9 @@ export class InProcessQueue implements MessageQueue {
 
   private fail(message: Message): void {
     if (message.receiveCount >= this.maxReceiveCount) {
-      this.dead.push(message.body);
+      this.dead.push(message);
       this.counters.deadLettered += 1;
+      this.journal?.deadLettered(message.messageId);
       return;
     }
     message.visibleAt = performance.now() + this.visibilityTimeoutMs;
@@ -320,6 +364,17 @@ function failedItems(response: unknown, batch: readonly Message[]): ReadonlySet<
     failed.add(id);
   }
   return failed;
+}
+
+/** A message as sent, or as a journal gave it back, not yet received. */
+function unreceived(message: JournaledMessage): Message {
+  return {
+    ...message,
+    md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
+    receiveCount: 0,
+    firstReceiveTimestamp: undefined,
+    visibleAt: 0,
+  };
 }
 
 function positiveInteger(value: number, name: string): number {

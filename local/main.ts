@@ -11,7 +11,8 @@ const { PERSONAS } = await import('./personas.js');
 const port = Number.parseInt(process.env['PORT'] ?? '3000', 10);
 const dataDir = process.env['HUB_DATA_DIR'] ?? '.data';
 
-const hub = await startHub({ port, dataDir });
+const lease = process.env['HUB_IDEMPOTENCY_LEASE_SECONDS'];
+const hub = await startHub({ port, dataDir, ...(lease === undefined ? {} : { idempotencyLeaseSeconds: Number.parseInt(lease, 10) }) });
 const url = hub.url.replace('127.0.0.1', 'localhost');
 const lines = [`MSET Cross-Boundary Hub (local) listening on ${url}`, `state: ${hub.dataDir}`, '', 'Tokens (8 hours):'];
 for (const persona of PERSONAS) {

@@ -7,9 +7,13 @@ import type { AccessHistoryEntry, AuditAction, AuditEvent, AuditOutcome } from '
 import type { Caller } from '../../contracts/identity.js';
 import { CompensationFailedError, ForbiddenError, NotFoundError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
+import { eventIdFor, type RequestClaim } from './request-ids.js';
 
-/** Who is asking, and under which request id, for one request. */
-export type RequestContext = { readonly caller: Caller; readonly requestId: string };
+/**
+ * Who is asking, and under which request id, for one request; with the idempotency claim it runs under
+ * when the caller sent an Idempotency-Key.
+ */
+export type RequestContext = { readonly caller: Caller; readonly requestId: string; readonly claim?: RequestClaim };
 
 export type AuditDetail = NonNullable<AuditEvent['detail']>;
 
@@ -19,6 +23,11 @@ export class AuditRecorder {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
+
+  /** The id of the event that puts this request's `purpose` on record: stable across retries of one claim. */
+  eventIdFor(context: RequestContext, purpose: string): string {
+    return eventIdFor(context.claim, this.ids, purpose);
+  }
 
   async record(
     context: RequestContext,
@@ -75,7 +84,7 @@ export class AuditRecorder {
     create: () => Promise<void>,
   ): Promise<void> {
     const id = 'alertId' in target ? target.alertId : target.meetingId;
-    await this.record(context, action, 'SUCCESS', { ...target, detail });
+    await this.record(context, action, 'SUCCESS', { ...target, detail, eventId: this.eventIdFor(context, action) });
     try {
       await create();
     } catch (error) {

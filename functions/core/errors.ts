@@ -41,6 +41,13 @@ export class ValidationError extends HubError {
 /** The resource's state does not allow the change (already acknowledged, concurrent change). */
 export class ConflictError extends HubError {
   override readonly name = 'ConflictError';
+  constructor(
+    message: string,
+    /** When the conflict will pass by itself (a request still running under its lease): when to try again. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A dependency (database, queue, key service) could not do its part; nothing was released. */

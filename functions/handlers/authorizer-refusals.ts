@@ -5,11 +5,11 @@
  * records each such refusal in the audit trail like every other refused attempt. The local hub's gateway
  * records them directly, so this function runs only on AWS.
  */
-import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { AuditRecorder } from '../core/audit.js';
+import { uuidFrom } from '../core/request-ids.js';
 import { worker } from '../shared/function.js';
 import { errorNames, logger } from '../shared/logger.js';
 import { auditRecorder } from '../shared/wiring.js';
@@ -44,7 +44,8 @@ async function recordRefusals(audit: AuditRecorder, event: CloudWatchLogsEvent):
     // recording any refusal twice.
     await audit.unauthenticated(line.requestId, line.routeKey, {
       occurredAt: new Date(line.requestTimeEpoch ?? logEvent.timestamp),
-      eventId: uuidFrom(line.requestId),
+      // A stable id per request: a redelivered log line is the same audit event.
+      eventId: uuidFrom(`authorizer-refusal:${line.requestId}`),
       source: 'api-gateway',
     });
   }
@@ -60,10 +61,4 @@ function parseLine(message: string): z.infer<typeof AccessLogLine> | undefined {
     logger.warn('access log line is not JSON', { errors: errorNames(error) });
     return undefined;
   }
-}
-
-/** A stable UUID-shaped id for one request, so a redelivered log line is the same audit event. */
-function uuidFrom(requestId: string): string {
-  const hex = createHash('sha256').update(`authorizer-refusal:${requestId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

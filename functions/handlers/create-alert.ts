@@ -1,7 +1,6 @@
 /** POST /v1/alerts */
 import { CreateAlertRequest } from '../../contracts/alerts.js';
 import { createAlert } from '../core/alerts/create-alert.js';
-import { parseInput } from '../shared/http/input.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { countSuccess } from '../shared/metrics.js';
@@ -20,8 +19,8 @@ export const { handler, wire } = httpRoute(
       calendars: workingCalendars,
     },
   },
-  async ({ context, json, deps }) => {
-    const created = await createAlert(deps, context, parseInput(CreateAlertRequest, json, 'body'));
+  async ({ context, body, deps }) => {
+    const created = await createAlert(deps, context, body(CreateAlertRequest));
     countSuccess('AlertsCreated');
     return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
   },

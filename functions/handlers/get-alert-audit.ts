@@ -5,10 +5,10 @@ import { parseInput } from '../shared/http/input.js';
 import { alertIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { alertRepository, auditRecorder, auditStore, clock } from '../shared/wiring.js';
+import { alertRepository, auditRecorder, auditStore, clock, historyRecords } from '../shared/wiring.js';
 
 export const { handler, wire } = httpRoute(
-  { needs: { alerts: alertRepository, audit: auditRecorder, auditStore: auditStore, clock } },
+  { needs: { alerts: alertRepository, audit: auditRecorder, auditStore: auditStore, clock, history: historyRecords } },
   async ({ event, context, deps }) => {
     const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
     const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_AUDIT_READ');

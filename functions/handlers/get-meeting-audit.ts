@@ -5,10 +5,10 @@ import { parseInput } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { auditRecorder, auditStore, clock, meetingRepository } from '../shared/wiring.js';
+import { auditRecorder, auditStore, clock, historyRecords, meetingRepository } from '../shared/wiring.js';
 
 export const { handler, wire } = httpRoute(
-  { needs: { meetings: meetingRepository, audit: auditRecorder, auditStore: auditStore, clock } },
+  { needs: { meetings: meetingRepository, audit: auditRecorder, auditStore: auditStore, clock, history: historyRecords } },
   async ({ event, context, deps }) => {
     const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
     const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_AUDIT_READ');

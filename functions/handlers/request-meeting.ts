@@ -1,7 +1,6 @@
 /** POST /v1/meetings */
 import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import { requestMeeting } from '../core/meetings/request-meeting.js';
-import { parseInput } from '../shared/http/input.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
 import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, meetingRepository } from '../shared/wiring.js';
@@ -19,8 +18,8 @@ export const { handler, wire } = httpRoute(
       areas: areaDirectory,
     },
   },
-  async ({ context, json, deps }) => {
-    const created = await requestMeeting(deps, context, parseInput(RequestMeetingRequest, json, 'body'));
+  async ({ context, body, deps }) => {
+    const created = await requestMeeting(deps, context, body(RequestMeetingRequest));
     return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
   },
 );

@@ -1,7 +1,8 @@
 /** POST /v1/meetings/{meetingId}/responses */
 import { MeetingResponseRequest } from '../../contracts/meetings.js';
+import { resolveMeeting } from '../core/meetings/access.js';
 import { respondToMeeting } from '../core/meetings/respond-to-meeting.js';
-import { parseInput } from '../shared/http/input.js';
+import { inputOrNotFound } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
@@ -9,9 +10,12 @@ import { auditRecorder, clock, keyService, meetingRepository } from '../shared/w
 
 export const { handler, wire } = httpRoute(
   { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } },
-  async ({ event, context, json, deps }) => {
-    const request = parseInput(MeetingResponseRequest, json, 'body');
+  async ({ event, context, body, deps }) => {
     const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_RESPOND');
+    const request = await inputOrNotFound(
+      () => body(MeetingResponseRequest),
+      () => resolveMeeting(deps, context, 'MEETING_RESPOND', meetingId),
+    );
     return jsonResponse(201, await respondToMeeting(deps, context, meetingId, request));
   },
 );

@@ -39,19 +39,21 @@ function flattenValue(value: unknown): string {
 const KNOWN_ROLES: ReadonlySet<string> = new Set(ROLES);
 
 /**
- * Accepts the forms a roles claim can take on its way here: API Gateway's `[police coordinator]`, a JSON
- * array string from a gateway that passes arrays through as JSON, and a single bare value. Roles this
+ * Accepts exactly the forms of a roles claim the README documents: an array (which API Gateway flattens
+ * to `[police coordinator]`, and a gateway that passes arrays through sends as a JSON array string), or
+ * one string of roles separated by spaces, a single role being the shortest. Only spaces separate:
+ * `police,coordinator` is one item naming no role, so no undocumented form grants anything. Roles this
  * version does not know are dropped rather than rejected, so an identity provider can add roles first.
  */
 function parseRoles(raw: string | undefined): Role[] {
   if (raw === undefined) return [];
-  const text = raw.trim();
+  const text = raw.replace(/^ +| +$/g, '');
   let items: string[];
   if (text.startsWith('[') && text.endsWith(']')) {
-    const inner = text.slice(1, -1).trim();
-    items = inner.startsWith('"') ? parseJsonArray(text) : inner.split(/[\s,]+/);
+    const inner = text.slice(1, -1).replace(/^ +| +$/g, '');
+    items = inner.startsWith('"') ? parseJsonArray(text) : inner.split(/ +/);
   } else {
-    items = text.split(/[\s,]+/);
+    items = text.split(/ +/);
   }
   const roles: Role[] = [];
   for (const item of items) {
@@ -69,6 +71,33 @@ function parseJsonArray(text: string): string[] {
   }
 }
 
+/**
+ * The claims this parser reads. Others never reach a record or a message, so a token is not refused for
+ * what they hold.
+ */
+const READ_CLAIMS = ['sub', 'name', 'area', 'agency', 'roles'] as const;
+
+/**
+ * A character SQS refuses in a message body (a lone surrogate among them). Every audit event goes through
+ * SQS with the caller's sub and name in it, so one of these in a claim would fail every audited request,
+ * leaving no record of it; refused here, it is a 401, and the refusal is audited. Every claim read is held
+ * to the rule, so none can carry such a character into a record later.
+ */
+const NOT_SQS_CHARACTER = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** C0 and C1 controls, DEL among them: no person's id or name holds one, and logs and screens misread them. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+const IDENTITY_CLAIMS: ReadonlySet<string> = new Set(['sub', 'name']);
+
+function unusableClaims(claims: Record<string, unknown>): string[] {
+  return READ_CLAIMS.filter((name) => {
+    const value = claims[name];
+    if (typeof value !== 'string') return false;
+    return NOT_SQS_CHARACTER.test(value) || (IDENTITY_CLAIMS.has(name) && CONTROL_CHARACTER.test(value));
+  });
+}
+
 const ClaimStrings = z.object({
   sub: z.string().trim().min(1).max(256),
   name: z.string().trim().max(256).optional(),
@@ -79,9 +108,11 @@ const ClaimStrings = z.object({
 
 export function callerFromClaims(claims: Record<string, string> | undefined): Caller {
   const parsed = ClaimStrings.safeParse(claims ?? {});
-  if (!parsed.success) {
+  const unusable = unusableClaims(claims ?? {});
+  if (!parsed.success || unusable.length > 0) {
     // Claim names only: the values may be anything a token carried, and errors end up in logs.
-    const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'claims')))];
+    const invalid = parsed.success ? [] : parsed.error.issues.map((issue) => String(issue.path[0] ?? 'claims'));
+    const names = [...new Set([...invalid, ...unusable])];
     throw new UnauthenticatedError(`The token's claims do not identify a caller (missing or invalid: ${names.join(', ')})`);
   }
   const { sub, name, area, agency, roles } = parsed.data;

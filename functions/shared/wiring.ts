@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
 import { DynamoAlertStore } from '../adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
+import { DynamoHistoryRecords } from '../adapters/dynamodb/history-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
 import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../adapters/dynamodb/tables.js';
@@ -35,6 +36,8 @@ export type HubConfig = {
   readonly contentKeyId?: string;
   /** Needed unless an audit queue is plugged in. */
   readonly auditQueueUrl?: string;
+  /** How long a request holds its Idempotency-Key before a retry may take it over (the default suits Lambda). */
+  readonly idempotencyLeaseSeconds?: number;
 };
 
 /** Adapters that replace the AWS ones: where the local hub's twins plug in. */
@@ -93,6 +96,10 @@ export const alertRepository = /* @__PURE__ */ perEnvironment((env) => new Dynam
 export const auditStore = /* @__PURE__ */ perEnvironment((env) => new DynamoAuditStore(documentClient(env), env.config.tables.audit));
 export const meetingRepository = /* @__PURE__ */ perEnvironment(
   (env) => new DynamoMeetingStore(documentClient(env), env.config.tables.meetings),
+);
+/** Each record lives in its resource's table, so a function reaches only the table its route names. */
+export const historyRecords = /* @__PURE__ */ perEnvironment(
+  (env) => new DynamoHistoryRecords(documentClient(env), { alerts: env.config.tables.alerts, meetings: env.config.tables.meetings }),
 );
 export const idempotencyStore = /* @__PURE__ */ perEnvironment(
   (env) => new DynamoIdempotencyStore(documentClient(env), env.config.tables.idempotency),

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanEveryTable } from '../support/canary.js';
 import {
   ANY_BODY,
   anyText,
@@ -28,7 +29,7 @@ import {
   segmentOf,
   withKeyFirst,
 } from '../support/fuzz.js';
-import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
+import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
 let hub: TestHub;
 let token: string;
@@ -309,6 +310,125 @@ describe('problem details for each mistake', () => {
     expect(limit.status).toBe(422);
     expect(limit.json.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
     expect(history.status).toBe(422);
+  });
+});
+
+describe('bodies nested deeper than any contract', () => {
+  const DEPTH = 4_000;
+  const bodies = {
+    arrays: `${'['.repeat(DEPTH)}1${']'.repeat(DEPTH)}`,
+    objects: `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`,
+  };
+  const routes = [
+    ['POST', '/v1/alerts'],
+    ['POST', '/v1/alerts/REAL/acknowledgements'],
+    ['POST', '/v1/meetings'],
+  ] as const;
+
+  it.each(routes.flatMap(([verb, path]) => [true, false].map((withKey) => [verb, path, withKey] as const)))(
+    '%s %s with Idempotency-Key %s: a 422 problem for 4,000 levels of arrays or objects, never a 5xx',
+    async (verb, path, withKey) => {
+      for (const [shape, body] of Object.entries(bodies)) {
+        // Act
+        const response = await hub.call(verb, path.replace('REAL', alertId), {
+          token,
+          body,
+          headers: withKey ? { 'idempotency-key': `deep-${shape}-${crypto.randomUUID()}` } : {},
+        });
+
+        // Assess
+        expect(response.status, shape).toBe(422);
+        expect(response.headers.get('content-type')).toBe(PROBLEM);
+        expect(response.json).toMatchObject({ type: 'urn:mset-hub:problem:validation', status: 422, errors: [] });
+        expect(response.json.detail).toMatch(/nested too deeply/);
+      }
+    },
+  );
+
+  it('the same routes still take a valid body afterwards', async () => {
+    // Act
+    const alert = await hub.call('POST', '/v1/alerts', {
+      token,
+      body: sampleAlert(['gateshead']),
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+    const meeting = await hub.call('POST', '/v1/meetings', {
+      token,
+      body: sampleMeeting(['gateshead']),
+      headers: { 'idempotency-key': crypto.randomUUID() },
+    });
+
+    // Assess
+    expect(alert.status).toBe(201);
+    expect(meeting.status).toBe(201);
+  });
+});
+
+describe('claims holding characters SQS refuses or control characters', () => {
+  const REFUSED = [
+    ['a name holding U+FFFE', { name: 'Synthetic\uFFFEName' }, '\uFFFE'],
+    ['a name holding U+FFFF', { name: 'Synthetic\uFFFFName' }, '\uFFFF'],
+    ['a sub holding U+FFFE', { sub: 'synthetic-sub-\uFFFE' }, '\uFFFE'],
+    ['a sub holding a C0 control', { sub: 'synthetic-sub-\u0007' }, '\u0007'],
+    ['a name holding a C1 control', { name: 'Synthetic\u0085Name' }, '\u0085'],
+  ] as const;
+
+  it('are refused with 401 on audited routes, each refusal audited as UNAUTHENTICATED without the value', async () => {
+    // Prepare
+    const refusals: Array<{ label: string; requestId: string; character: string }> = [];
+
+    for (const [label, claims, character] of REFUSED) {
+      const bad = await hub.identity.mint({ area: 'north-tyneside', roles: ['coordinator'], agency: 'childrens-services', ...claims });
+
+      // Act
+      const responses = [
+        await hub.call('GET', '/v1/alerts', { token: bad }),
+        await hub.call('GET', `/v1/alerts/${alertId}`, { token: bad }),
+        await hub.call('POST', '/v1/meetings', { token: bad, body: sampleMeeting(['gateshead']) }),
+      ];
+
+      // Assess
+      for (const response of responses) {
+        expect(response.status, label).toBe(401);
+        expect(response.headers.get('content-type')).toBe(PROBLEM);
+        expect(response.headers.get('www-authenticate')).toBe('Bearer');
+        expect(response.json).toMatchObject({ type: 'urn:mset-hub:problem:unauthenticated', status: 401 });
+        expect(response.text).not.toContain('Synthetic');
+        expect(response.text).not.toContain('synthetic-sub');
+        refusals.push({ label, requestId: response.json.instance, character });
+      }
+    }
+
+    // Assess: every refusal is on the audit trail, and no audit event holds the claim's value
+    await hub.drainAudit();
+    expect(hub.auditDeadLetters()).toEqual([]);
+    const { items } = await scanEveryTable(hub);
+    const events = (items['mset-hub-audit'] ?? []) as Array<{ event?: { M?: Record<string, { S?: string }> } }>;
+    for (const { label, requestId, character } of refusals) {
+      const recorded = events.filter((item) => item.event?.M?.['requestId']?.S === requestId);
+      expect(recorded, label).toHaveLength(1);
+      expect(recorded[0]?.event?.M?.['outcome']?.S).toBe('UNAUTHENTICATED');
+      const text = JSON.stringify(recorded);
+      expect(text).not.toContain(character);
+      expect(text).not.toMatch(/Synthetic|synthetic-sub/);
+    }
+  });
+
+  it('the same token without the character is accepted', async () => {
+    // Prepare
+    const good = await hub.identity.mint({
+      area: 'north-tyneside',
+      roles: ['coordinator'],
+      agency: 'childrens-services',
+      sub: 'synthetic-sub-clean',
+      name: 'Synthetic Name',
+    });
+
+    // Act
+    const response = await hub.call('GET', '/v1/alerts', { token: good });
+
+    // Assess
+    expect(response.status).toBe(200);
   });
 });
 

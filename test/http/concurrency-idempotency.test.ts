@@ -3,7 +3,8 @@
  * `Idempotency-Key` on both POST routes (replay, conflicting reuse, per-caller scope, concurrent retries,
  * malformed keys). Each scenario uses its own sending area so outbox counts are its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_LEASE_SECONDS } from '../../functions/shared/http/middleware.js';
 import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 let hub: TestHub;
@@ -129,7 +130,7 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect((await outboxIds(first)).sort()).toEqual([a.json.alertId, b.json.alertId].sort());
   });
 
-  it('five concurrent retries with one key create exactly one alert; the others replay it or get 409', async () => {
+  it('five concurrent retries with one key create exactly one alert; the others replay it or get 409 with Retry-After', async () => {
     // Prepare
     const police = await hub.token('darlington', 'police');
     const body = sampleAlert(['county-durham']);
@@ -144,12 +145,76 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     for (const response of responses) {
       expect([201, 409]).toContain(response.status);
       if (response.status === 201) expect(response.json.alertId).toBe(created[0]);
+      // In progress, not refused: told to come back within the lease (whole seconds, at least one).
+      if (response.status === 409) {
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(response.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+        expect(Number(response.headers.get('retry-after'))).toBeLessThanOrEqual(DEFAULT_LEASE_SECONDS);
+      }
     }
     expect(responses.filter((response) => response.status === 201 && response.headers.get('idempotent-replayed') === null)).toHaveLength(1);
     // Once the first has finished, a further retry replays it.
     const later = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
     expect(later.status).toBe(201);
     expect(later.json.alertId).toBe(created[0]);
+  });
+
+  it('a request cut off holding its key: 409 with Retry-After during its lease, then a retry after it runs and is replayed, one alert', async () => {
+    // Prepare: the first request stalls while enqueuing its audit event and never gets further, as an
+    // instance that died there would (Lambda ends a function long before its lease lapses)
+    const police = await hub.token('scottish-borders', 'police');
+    const body = sampleAlert(['northumberland']);
+    const headers = { 'idempotency-key': 'cut-off-create' };
+    let cutOff: () => void = () => undefined;
+    let markStalled: () => void = () => undefined;
+    const stalledAt = new Promise<void>((resolve) => {
+      markStalled = resolve;
+    });
+    const spy = vi.spyOn(hub.auditQueue, 'send').mockImplementationOnce(async () => {
+      markStalled();
+      await new Promise<void>((resolve) => {
+        cutOff = resolve;
+      });
+      throw new Error('instance gone (test)');
+    });
+    const stalled = hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    // Fails at once, rather than at the test's timeout, if the request answers without reaching the queue.
+    await Promise.race([
+      stalledAt,
+      stalled.then((response) => Promise.reject(new Error(`answered ${response.status} before enqueuing its audit event`))),
+    ]);
+
+    // Act
+    const during = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    const afterLease = Date.now() + (DEFAULT_LEASE_SECONDS + 1) * 1000;
+    const clock = vi.spyOn(hub.environment.clock, 'now').mockImplementation(() => new Date(afterLease));
+    const retry = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    const replay = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    cutOff();
+    const late = await stalled;
+    // Its failure releases nothing: the claim it held is completed by the retry.
+    const afterCutOff = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    clock.mockRestore();
+    spy.mockRestore();
+
+    // Assess
+    expect(during.status).toBe(409);
+    expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(during.headers.get('retry-after'))).toBeLessThanOrEqual(DEFAULT_LEASE_SECONDS);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(retry.json);
+    expect(late.status).toBe(503);
+    expect(afterCutOff.status).toBe(201);
+    expect(afterCutOff.headers.get('idempotent-replayed')).toBe('true');
+    expect(afterCutOff.json).toEqual(retry.json);
+    expect(await outboxIds(police)).toEqual([retry.json.alertId]);
+    await hub.drainAudit();
+    const history = await hub.call('GET', `/v1/alerts/${retry.json.alertId}/audit`, { token: police });
+    const creations = (history.json.items as Array<{ action: string; outcome: string }>).filter((item) => item.action === 'ALERT_CREATE');
+    expect(creations).toEqual([expect.objectContaining({ outcome: 'SUCCESS' })]);
   });
 
   it('a failed request releases its key: the same key may then be used for a corrected request', async () => {

@@ -37,9 +37,12 @@ const ACKNOWLEDGED = [
   'MsetHubStateless/AuditConsumer/Function: Serverless-LambdaDLQ',
   'MsetHubStateless/AuditConsumer/Function: NIST.800.53.R5-LambdaDLQ',
   'MsetHubStateless/AuthorizerRefusals/Function/EventInvokeConfig: Serverless-LambdaAsyncFailureDestination',
+  'MsetHubStateless/CommitSweep/Function: Serverless-LambdaDLQ',
+  'MsetHubStateless/CommitSweep/Function: NIST.800.53.R5-LambdaDLQ',
   'MsetHubStateless/Routes: NIST.800.53.R5-LambdaInsideVPC',
   'MsetHubStateless/AuditConsumer: NIST.800.53.R5-LambdaInsideVPC',
   'MsetHubStateless/AuthorizerRefusals: NIST.800.53.R5-LambdaInsideVPC',
+  'MsetHubStateless/CommitSweep: NIST.800.53.R5-LambdaInsideVPC',
 ];
 
 describe('cdk-nag', () => {

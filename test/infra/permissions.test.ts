@@ -1,10 +1,12 @@
 /**
  * Least privilege, statement by statement. Each function's role has exactly two policies: its own
  * customer-managed policy, compared here in full against a table written out by hand (not derived from
- * infra/permissions.ts, so a change there must be made twice to pass), and the shared X-Ray policy.
+ * infra/permissions.ts, so a change there must be made twice to pass), and the shared X-Ray policy. Each
+ * schedule's role has one customer-managed policy too: invoke its job's function, and nothing else.
  * No inline policy, no AWS-managed policy, no CDK default policy anywhere.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerName } from '../../functions/routes.js';
 import type { FunctionName } from '../../infra/permissions.js';
 import { type SynthesizedHub, synthesizeHub } from './support.js';
 
@@ -84,7 +86,12 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   'list-areas': [LOGS, SEND_AUDIT, VIA_SQS_SEND],
   'create-alert': [
     LOGS,
-    { Sid: 'AlertsTable', Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], Resource: ['AlertsTable.Arn'] },
+    // The intent, the shares and the alert (the commit), the intent's removal; a retry reads what was committed.
+    {
+      Sid: 'AlertsTable',
+      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      Resource: ['AlertsTable.Arn'],
+    },
     IDEMPOTENCY,
     SEAL,
     SEND_AUDIT,
@@ -118,7 +125,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   ],
   'get-alert-audit': [
     LOGS,
-    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] },
+    LOOK_UP_ALERTS,
     { Sid: 'AuditTable', Action: ['dynamodb:Query'], Resource: ['AuditTable.Arn', 'AuditTable.Arn/index/byResourceArea'] },
     SEND_AUDIT,
     VIA_DYNAMODB,
@@ -126,7 +133,12 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   ],
   'request-meeting': [
     LOGS,
-    { Sid: 'MeetingsTable', Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'], Resource: ['MeetingsTable.Arn'] },
+    // As create-alert's: the intent, the listing rows, the meeting, the intent's removal, and a retry's read.
+    {
+      Sid: 'MeetingsTable',
+      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      Resource: ['MeetingsTable.Arn'],
+    },
     LOOK_UP_ALERTS,
     IDEMPOTENCY,
     SEAL_MEETING,
@@ -168,6 +180,21 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     VIA_DYNAMODB,
     { ...VIA_SQS_SEND, Action: ['kms:Decrypt'] },
   ],
+  // Reads the intents' partition, looks each creation up, removes what an uncommitted one left and the intent.
+  'commit-sweep': [
+    LOGS,
+    {
+      Sid: 'AlertsTable',
+      Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+      Resource: ['AlertsTable.Arn'],
+    },
+    {
+      Sid: 'MeetingsTable',
+      Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+      Resource: ['MeetingsTable.Arn'],
+    },
+    VIA_DYNAMODB,
+  ],
   'authorizer-refusals': [
     LOGS,
     SEND_AUDIT,
@@ -178,6 +205,12 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
 
 const NAMES = Object.keys(EXPECTED) as FunctionName[];
 
+/** Each scheduled job's schedule role: its one policy, with OWN_FUNCTION for the job's function. */
+const SCHEDULE_EXPECTED: Partial<Record<WorkerName, Statement[]>> = {
+  'commit-sweep': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
+};
+const SCHEDULED = Object.keys(SCHEDULE_EXPECTED) as WorkerName[];
+
 function logicalId(construct: { node: { defaultChild?: unknown } } | object): string {
   const child = 'node' in construct ? ((construct as any).node.defaultChild ?? construct) : construct;
   return hub.stateless.getLogicalId(child as any);
@@ -185,15 +218,26 @@ function logicalId(construct: { node: { defaultChild?: unknown } } | object): st
 
 function statementsOf(name: FunctionName): Statement[] {
   const fn = hub.stateless.functions.get(name)!;
-  const policy = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[logicalId(fn.policy)]!;
-  const ownLogGroup = logicalId(fn.logGroup);
+  return renderedStatements(logicalId(fn.policy), [[logicalId(fn.logGroup), 'OWN_LOG_GROUP']]);
+}
+
+function scheduleStatementsOf(name: WorkerName): Statement[] {
+  const { policy } = hub.stateless.schedules.get(name)!;
+  return renderedStatements(logicalId(policy), [[logicalId(hub.stateless.functions.get(name)!.function), 'OWN_FUNCTION']]);
+}
+
+/** A managed policy's statements, rendered, with the given logical ids replaced by placeholders. */
+function renderedStatements(policyId: string, placeholders: [string, string][]): Statement[] {
+  const policy = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[policyId]!;
   return (policy.Properties['PolicyDocument'].Statement as any[]).map((statement) => {
     const rendered = hub.render(statement) as any;
     const list = (value: unknown) => (Array.isArray(value) ? value : [value]) as string[];
     return {
       Sid: rendered.Sid,
       Action: list(rendered.Action),
-      Resource: list(rendered.Resource).map((resource) => resource.replace(ownLogGroup, 'OWN_LOG_GROUP')),
+      Resource: list(rendered.Resource).map((resource) =>
+        placeholders.reduce((text, [id, placeholder]) => text.replace(id, placeholder), resource),
+      ),
       ...(rendered.Condition === undefined ? {} : { Condition: rendered.Condition }),
       ...(rendered.Effect === 'Allow' ? {} : { Effect: rendered.Effect }),
     };
@@ -236,6 +280,43 @@ describe('each function policy', () => {
       const fnResource = hub.resources(hub.statelessTemplate, 'AWS::Lambda::Function')[logicalId(fn.function)]!;
       expect(hub.render(fnResource.Properties['Role'])).toBe(`${roleId}.Arn`);
       expect(fnResource.DependsOn).toContain(logicalId(fn.policy));
+    });
+  });
+});
+
+describe('each schedule role', () => {
+  it('covers exactly the schedules the stack deploys', () => {
+    expect([...hub.stateless.schedules.keys()].sort()).toEqual([...SCHEDULED].sort());
+  });
+
+  describe.each(SCHEDULED)('%s', (name) => {
+    it("may invoke its job's function and nothing else", () => {
+      expect(scheduleStatementsOf(name)).toEqual(SCHEDULE_EXPECTED[name]);
+    });
+
+    it('is assumed only by EventBridge Scheduler, for a schedule of this account, and has only that policy', () => {
+      const { role, policy } = hub.stateless.schedules.get(name)!;
+      const roleId = logicalId(role);
+      const resource = hub.resources(hub.statelessTemplate, 'AWS::IAM::Role')[roleId]!;
+      expect(resource.Properties['Policies']).toBeUndefined();
+      expect(resource.Properties['ManagedPolicyArns']).toBeUndefined();
+      expect(hub.render(resource.Properties['AssumeRolePolicyDocument'].Statement)).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': '${AWS::AccountId}',
+              'aws:SourceArn': 'arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule-group/default',
+            },
+          },
+        },
+      ]);
+      const attached = Object.entries(hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy'))
+        .filter(([, candidate]) => (hub.render(candidate.Properties['Roles']) as string[] | undefined)?.includes(roleId))
+        .map(([id]) => id);
+      expect(attached).toEqual([logicalId(policy)]);
     });
   });
 });
@@ -287,7 +368,7 @@ describe('across all policies', () => {
     ]);
   });
 
-  it('no function can write alerts but the two that create and acknowledge them; the consumer cannot read them', () => {
+  it('no function can write alerts but those that create and acknowledge them and the commit sweep; the consumer cannot read them', () => {
     const touchesAlerts = (name: FunctionName) =>
       statementsOf(name).filter((statement) => statement.Resource.some((r) => r.startsWith('AlertsTable')));
     expect(touchesAlerts('audit-consumer')).toEqual([]);
@@ -295,7 +376,27 @@ describe('across all policies', () => {
     const writers = NAMES.filter((name) =>
       touchesAlerts(name).some((statement) => statement.Action.some((action) => /Put|Write|Update|Delete/.test(action))),
     );
-    expect(writers.sort()).toEqual(['acknowledge-alert', 'create-alert']);
+    // The sweep deletes only (its BatchWriteItem is DeleteRequests: IAM cannot tell them from puts).
+    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'create-alert']);
+  });
+
+  it("no role may invoke a function but a schedule's, and only its own job", () => {
+    const invokers = Object.entries(hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')).flatMap(([id, policy]) =>
+      (policy.Properties['PolicyDocument'].Statement as any[])
+        .filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('lambda:')))
+        .map(() => id),
+    );
+    expect(invokers.sort()).toEqual(SCHEDULED.map((name) => logicalId(hub.stateless.schedules.get(name)!.policy)).sort());
+  });
+
+  it("every role in the stateless stack is a function's or a schedule's", () => {
+    const roles = Object.keys(hub.resources(hub.statelessTemplate, 'AWS::IAM::Role'));
+    expect(roles.sort()).toEqual(
+      [
+        ...[...hub.stateless.functions.values()].map((fn) => logicalId(fn.role)),
+        ...[...hub.stateless.schedules.values()].map((schedule) => logicalId(schedule.role)),
+      ].sort(),
+    );
   });
 
   it('there is no inline or default policy and no AWS-managed policy in either stack', () => {

@@ -3,13 +3,14 @@
  * bundle budget test exercise). Asserts what a DPO and a penetration tester are promised: encryption
  * everywhere with the hub's own keys, recoverable and undeletable tables with every index the code
  * queries, stable logical ids for everything that holds data, dead-letter queues with alarms that notify
- * someone, every route but /health and $default behind the JWT authorizer, throttled, and every function
- * on nodejs24.x / arm64 with reserved concurrency, a timeout and an encrypted log group it alone writes.
+ * someone, every route but /health and $default behind the JWT authorizer, throttled, every function
+ * on nodejs24.x / arm64 with reserved concurrency, a timeout and an encrypted log group it alone writes,
+ * and each scheduled job on its schedule, invoked through a role that may invoke that job alone.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
-import { ROUTE_LIST } from '../../functions/routes.js';
+import { ROUTE_LIST, ROUTES, WORKER_LIST } from '../../functions/routes.js';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stateful-stack.js';
 import { ACCESS_LOG_FORMAT, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
 import { AUDIENCE, ISSUER, type Resource, type SynthesizedHub, synthesizeHub } from './support.js';
@@ -305,13 +306,15 @@ describe('stateless stack', () => {
 
   it("runs every function on nodejs24.x and arm64 with a timeout, reserved concurrency, tracing and the hub's configuration", () => {
     const all = Object.values(functions());
-    expect(all).toHaveLength(new Set(ROUTE_LIST.map((route) => route.handler)).size + 2);
-    for (const fn of all) {
-      const properties = fn.Properties;
+    expect(all).toHaveLength(new Set(ROUTE_LIST.map((route) => route.handler)).size + WORKER_LIST.length);
+    expect([...hub.stateless.functions.keys()]).toHaveLength(all.length);
+    for (const [name, { function: fn }] of hub.stateless.functions) {
+      const properties = statelessResources[hub.stateless.getLogicalId(fn.node.defaultChild as any)]!.Properties;
       expect(properties['Runtime']).toBe('nodejs24.x');
       expect(properties['Architectures']).toEqual(['arm64']);
       expect(properties['Timeout']).toBeGreaterThan(0);
-      expect(properties['Timeout']).toBeLessThanOrEqual(30);
+      // API Gateway waits 30 seconds for a route's function; a worker (no caller waiting) gets a minute.
+      expect({ name, timeout: properties['Timeout'] <= (name in ROUTES ? 30 : 60) }).toEqual({ name, timeout: true });
       expect(properties['ReservedConcurrentExecutions']).toBeGreaterThanOrEqual(1);
       expect(properties['ReservedConcurrentExecutions']).toBeLessThanOrEqual(20);
       expect(properties['TracingConfig']).toEqual({ Mode: 'Active' });
@@ -404,5 +407,43 @@ describe('stateless stack', () => {
     expect(fromApi).toHaveLength(ROUTE_LIST.length);
     const apiId = Object.keys(ofType(statelessResources, 'AWS::ApiGatewayV2::Api'))[0]!;
     for (const permission of fromApi) expect(permission.SourceArn).toContain(`:${apiId}/*/`);
+  });
+
+  it('runs each scheduled job on an EventBridge Scheduler rate schedule, through a role of its own, with no input', () => {
+    const scheduled = WORKER_LIST.filter((worker) => worker.trigger.kind === 'schedule').map((worker) => worker.name);
+    expect(scheduled).toEqual(['commit-sweep']);
+    expect(WORKER_LIST.find((worker) => worker.name === 'commit-sweep')!.trigger).toEqual({ kind: 'schedule', everyMinutes: 60 });
+    const schedules = ofType(statelessResources, 'AWS::Scheduler::Schedule');
+    expect([...hub.stateless.schedules.keys()]).toEqual(scheduled);
+    expect(Object.keys(schedules)).toHaveLength(scheduled.length);
+
+    const sweep = hub.stateless.functions.get('commit-sweep')!;
+    const sweepId = hub.stateless.getLogicalId(sweep.function.node.defaultChild as any);
+    const { schedule, role, policy } = hub.stateless.schedules.get('commit-sweep')!;
+    const resource = schedules[hub.stateless.getLogicalId(schedule.node.defaultChild as any)]!;
+    expect(hub.render(resource.Properties)).toEqual({
+      Description: 'MSET hub: commit-sweep, every 60 minutes',
+      // 60 minutes, as CDK writes it.
+      ScheduleExpression: 'rate(1 hour)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: `${sweepId}.Arn`,
+        RoleArn: `${hub.stateless.getLogicalId(role.node.defaultChild as any)}.Arn`,
+        // Scheduler retries an invocation Lambda refused, until the next tick is due; no dead-letter queue.
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+      },
+    });
+    // The first tick finds the role able to invoke.
+    expect(resource.DependsOn).toEqual([hub.stateless.getLogicalId(policy.node.defaultChild as any)]);
+    // A run ends long before the next tick, and one at a time.
+    expect(statelessResources[sweepId]!.Properties['Timeout']).toBeLessThan(60 * 60);
+    expect(statelessResources[sweepId]!.Properties['ReservedConcurrentExecutions']).toBe(1);
+    // Scheduler invokes with its role's rights: the function's resource policy lets nothing in.
+    const permissions = Object.values(ofType(statelessResources, 'AWS::Lambda::Permission'))
+      .map((permission) => hub.render(permission.Properties) as any)
+      .filter((permission) => permission.FunctionName === `${sweepId}.Arn` || permission.FunctionName === sweepId);
+    expect(permissions).toEqual([]);
   });
 });

@@ -12,8 +12,9 @@ import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import { ValidationError } from '../../functions/core/errors.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
+import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
-import { SequentialIds } from '../support/fakes.js';
+import { InMemoryIdempotencyStore, SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
@@ -22,14 +23,13 @@ const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', 
 let dynamo: TestDynamo;
 let alerts: DynamoAlertStore;
 let audit: DynamoAuditStore;
-let idempotencyNow = new Date(NOW);
 let idempotency: DynamoIdempotencyStore;
 
 beforeAll(async () => {
   dynamo = await startTestDynamo('mset-stores-it-', NAMES);
   alerts = new DynamoAlertStore(dynamo.client, NAMES.alerts);
   audit = new DynamoAuditStore(dynamo.client, NAMES.audit);
-  idempotency = new DynamoIdempotencyStore(dynamo.client, NAMES.idempotency, () => idempotencyNow);
+  idempotency = new DynamoIdempotencyStore(dynamo.client, NAMES.idempotency);
 });
 
 afterAll(async () => {
@@ -306,50 +306,240 @@ describe('DynamoAlertStore on dynalite', () => {
   });
 });
 
-describe('DynamoIdempotencyStore on dynalite', () => {
-  it('claims once, reports the claim in progress, then the completed response, and frees the key on release', async () => {
+// The in-memory fake the middleware tests use is held to the same scenarios, so what they show holds here too.
+const fakeIdempotency = new InMemoryIdempotencyStore();
+
+describe.each([
+  ['DynamoIdempotencyStore on dynalite', (): IdempotencyStore => idempotency],
+  ['InMemoryIdempotencyStore, the fake, alike', (): IdempotencyStore => fakeIdempotency],
+])('%s', (_name, storeUnderTest) => {
+  let store: IdempotencyStore;
+  beforeAll(() => {
+    store = storeUnderTest();
+  });
+  const at = (offsetMs: number) => new Date(Date.parse(NOW) + offsetMs);
+  /** A claim made `offsetMs` after NOW, leased for 35 s and remembered for a day. */
+  const times = (offsetMs: number) => ({ now: at(offsetMs), leaseUntil: at(offsetMs + 35_000), expiresAt: at(offsetMs + 86_400_000) });
+  const claimed = (result: ClaimResult): IdempotencyClaim => {
+    if (!result.claimed) throw new Error(`expected a claim, got ${JSON.stringify(result)}`);
+    return result.claim;
+  };
+
+  it('claims once, reports the claim in progress to another request, then the completed response, which release leaves alone', async () => {
     // Prepare
     const key = `key-${nextId()}`;
-    const later = new Date(Date.parse(NOW) + 60_000);
 
     // Act
-    const first = await idempotency.claim(key, 'hash-a', later);
-    const inProgress = await idempotency.claim(key, 'hash-b', later);
-    await idempotency.complete(key, '{"statusCode":201}', new Date(Date.parse(NOW) + 86_400_000));
-    const completed = await idempotency.claim(key, 'hash-a', later);
-    await idempotency.release(key);
-    const afterRelease = await idempotency.claim(key, 'hash-c', later);
+    const first = await store.claim(key, 'hash-a', times(0));
+    const inProgress = await store.claim(key, 'hash-b', times(1_000));
+    await store.complete(key, claimed(first), '{"statusCode":201}', at(86_400_000));
+    const completed = await store.claim(key, 'hash-a', times(2_000));
+    // A late release (say, from an error after completing) must not make a completed request run again.
+    await store.release(key, claimed(first), at(35_000));
+    const afterRelease = await store.claim(key, 'hash-a', times(3_000));
 
     // Assess
-    expect(first).toBeUndefined();
-    expect(inProgress).toEqual({ state: 'IN_PROGRESS', requestHash: 'hash-a' });
-    expect(completed).toEqual({ state: 'COMPLETED', requestHash: 'hash-a', response: '{"statusCode":201}' });
-    expect(afterRelease).toBeUndefined();
+    const claim = claimed(first);
+    expect(claim).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(inProgress).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...claim, leaseUntil: at(35_000) },
+    });
+    expect(completed).toEqual({
+      claimed: false,
+      record: { state: 'COMPLETED', requestHash: 'hash-a', ...claim, response: '{"statusCode":201}' },
+    });
+    expect(afterRelease).toEqual(completed);
   });
 
-  it('lets exactly one of concurrent claims win', async () => {
+  it('refuses a retry within the lease, lets one after it take over under the same claimId, and then replays its response', async () => {
     // Prepare
     const key = `key-${nextId()}`;
+    const first = claimed(await store.claim(key, 'hash-a', times(0)));
 
     // Act
-    const results = await Promise.all(Array.from({ length: 10 }, () => idempotency.claim(key, 'hash', new Date(Date.parse(NOW) + 60_000))));
+    const withinLease = await store.claim(key, 'hash-a', times(34_999));
+    const afterLease = await store.claim(key, 'hash-a', times(35_000));
+    const whileTakenOver = await store.claim(key, 'hash-a', times(36_000));
+    await store.complete(key, claimed(afterLease), '{"statusCode":201,"body":"first"}', at(86_400_000));
+    const replay = await store.claim(key, 'hash-a', times(40_000));
 
     // Assess
-    expect(results.filter((result) => result === undefined)).toHaveLength(1);
+    expect(withinLease).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...first, leaseUntil: at(35_000) },
+    });
+    expect(afterLease).toEqual({ claimed: true, claim: first });
+    // The takeover holds a lease of its own, from when it took over.
+    expect(whileTakenOver).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...first, leaseUntil: at(70_000) },
+    });
+    expect(replay).toEqual({
+      claimed: false,
+      record: { state: 'COMPLETED', requestHash: 'hash-a', ...first, response: '{"statusCode":201,"body":"first"}' },
+    });
   });
 
-  it('lets an expired record that TTL has not yet deleted be claimed again', async () => {
+  it('after a release, the next claim of the same request is attempt 2 under the same claimId, at once', async () => {
     // Prepare
     const key = `key-${nextId()}`;
-    await idempotency.claim(key, 'hash-a', new Date(Date.parse(NOW) + 60_000));
-    idempotencyNow = new Date(Date.parse(NOW) + 120_000);
+    const first = claimed(await store.claim(key, 'hash-a', times(0)));
+    await store.release(key, first, at(35_000));
 
-    // Act
-    const reclaimed = await idempotency.claim(key, 'hash-b', new Date(Date.parse(NOW) + 180_000));
+    // Act: well within the first lease, which the release ended
+    const second = await store.claim(key, 'hash-a', times(1_000));
+    const duringSecond = await store.claim(key, 'hash-a', times(2_000));
+    await store.release(key, claimed(second), at(36_000));
+    const third = await store.claim(key, 'hash-a', times(3_000));
 
     // Assess
-    idempotencyNow = new Date(NOW);
-    expect(reclaimed).toBeUndefined();
+    expect(second).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 2 } });
+    expect(duringSecond).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', attempt: 2, leaseUntil: at(36_000) } });
+    expect(third).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 3 } });
+  });
+
+  it('ignores a release by an attempt that no longer holds the key', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    const first = claimed(await store.claim(key, 'hash-a', times(0)));
+    await store.release(key, first, at(35_000));
+    const second = claimed(await store.claim(key, 'hash-a', times(1_000)));
+
+    // Act: the first attempt's release, delivered twice
+    await store.release(key, first, at(35_000));
+    const during = await store.claim(key, 'hash-a', times(2_000));
+
+    // Assess
+    expect(second.attempt).toBe(2);
+    expect(during).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', attempt: 2 } });
+  });
+
+  it('ignores a release by a holder that outlived its lease, once a retry took it over under the same claim and attempt', async () => {
+    // Prepare: the first holder stalls past its lease; a retry takes the claim over with a lease of its own
+    const key = `key-${nextId()}`;
+    const first = claimed(await store.claim(key, 'hash-a', times(0)));
+    const takeover = claimed(await store.claim(key, 'hash-a', times(40_000)));
+
+    // Act: the stalled holder fails and releases with the lease it was given
+    await store.release(key, first, at(35_000));
+    const whileRetryRuns = await store.claim(key, 'hash-a', times(41_000));
+    await store.release(key, takeover, at(75_000));
+    const afterRetryReleased = await store.claim(key, 'hash-a', times(42_000));
+
+    // Assess
+    expect(takeover).toEqual(first);
+    expect(whileRetryRuns).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...first, leaseUntil: at(75_000) },
+    });
+    // The holder of the current lease could release it: the next try is the next attempt.
+    expect(afterRetryReleased).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 2 } });
+  });
+
+  it('gives a released key to a corrected request as a fresh claim; the failed request retried then meets another request', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    const failed = claimed(await store.claim(key, 'hash-a', times(0)));
+    await store.release(key, failed, at(35_000));
+
+    // Act
+    const corrected = await store.claim(key, 'hash-b', times(1_000));
+    const oldRetried = await store.claim(key, 'hash-a', times(2_000));
+    await store.complete(key, claimed(corrected), '{"statusCode":201}', at(86_400_000));
+    const replay = await store.claim(key, 'hash-b', times(3_000));
+
+    // Assess
+    expect(corrected).toEqual({ claimed: true, claim: { claimId: expect.any(String), attempt: 1 } });
+    const fresh = claimed(corrected);
+    expect(fresh.claimId).not.toBe(failed.claimId);
+    expect(oldRetried).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-b', ...fresh, leaseUntil: at(36_000) },
+    });
+    expect(replay).toEqual({
+      claimed: false,
+      record: { state: 'COMPLETED', requestHash: 'hash-b', ...fresh, response: '{"statusCode":201}' },
+    });
+  });
+
+  it('lets exactly one of 10 concurrent corrected requests claim a released key', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    const failed = claimed(await store.claim(key, 'hash-a', times(0)));
+    await store.release(key, failed, at(35_000));
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(key, 'hash-b', times(1_000))));
+
+    // Assess
+    const winners = results.filter((result) => result.claimed);
+    expect(winners).toHaveLength(1);
+    expect(claimed(winners[0]!)).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(claimed(winners[0]!).claimId).not.toBe(failed.claimId);
+    for (const loser of results.filter((result) => !result.claimed)) {
+      expect(loser).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', requestHash: 'hash-b' } });
+    }
+    // What the winner holds is its claim: only it can complete the key.
+    await store.complete(key, claimed(winners[0]!), '{"statusCode":201}', at(86_400_000));
+    expect(await store.claim(key, 'hash-b', times(2_000))).toMatchObject({
+      claimed: false,
+      record: { state: 'COMPLETED', claimId: claimed(winners[0]!).claimId },
+    });
+  });
+
+  it('refuses to complete under a claimId that does not hold the key', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    claimed(await store.claim(key, 'hash-a', times(0)));
+
+    // Act
+    const attempt = store.complete(key, { claimId: 'not-the-claim', attempt: 1 }, '{"statusCode":201}', at(86_400_000));
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+    expect(await store.claim(key, 'hash-a', times(1_000))).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS' } });
+  });
+
+  it('lets exactly one of 10 concurrent claims of a key win', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(key, 'hash', times(0))));
+
+    // Assess
+    const winners = results.filter((result) => result.claimed);
+    expect(winners).toHaveLength(1);
+    const winner = claimed(winners[0]!);
+    for (const loser of results.filter((result) => !result.claimed)) {
+      expect(loser).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', requestHash: 'hash', claimId: winner.claimId } });
+    }
+  });
+
+  it('lets exactly one of 10 concurrent retries take over a lapsed lease', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    const first = claimed(await store.claim(key, 'hash', times(0)));
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => store.claim(key, 'hash', times(60_000))));
+
+    // Assess
+    expect(results.filter((result) => result.claimed)).toEqual([{ claimed: true, claim: first }]);
+  });
+
+  it('lets an expired record that TTL has not yet deleted be claimed again, as a new request', async () => {
+    // Prepare
+    const key = `key-${nextId()}`;
+    const expired = claimed(await store.claim(key, 'hash-a', { now: at(0), leaseUntil: at(35_000), expiresAt: at(60_000) }));
+
+    // Act
+    const reclaimed = await store.claim(key, 'hash-b', times(120_000));
+
+    // Assess
+    expect(reclaimed).toEqual({ claimed: true, claim: { claimId: expect.any(String), attempt: 1 } });
+    expect(claimed(reclaimed).claimId).not.toBe(expired.claimId);
   });
 });
 

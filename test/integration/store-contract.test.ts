@@ -6,11 +6,17 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
+import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
-import { alertRepositoryContract, auditStoreContract, meetingRepositoryContract } from '../support/store-contract.js';
+import {
+  alertRepositoryContract,
+  auditStoreContract,
+  historyRecordsContract,
+  meetingRepositoryContract,
+} from '../support/store-contract.js';
 
 const namesFor = (suffix: string): TableNames => ({
   alerts: `contract-alerts-${suffix}`,
@@ -49,4 +55,8 @@ describe('DynamoMeetingStore on dynalite', () => {
 
 describe('DynamoAuditStore on dynalite', () => {
   auditStoreContract(async () => new DynamoAuditStore(dynamo.client, (await freshTables()).audit));
+});
+
+describe('DynamoHistoryRecords on dynalite', () => {
+  historyRecordsContract(async () => new DynamoHistoryRecords(dynamo.client, await freshTables()));
 });

@@ -26,6 +26,7 @@ import { AuditRecorder, type RequestContext } from '../../functions/core/audit.j
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import { isLive } from '../../functions/core/expiry.js';
+import type { HistoryRecord, HistoryRecords, HistoryType } from '../../functions/core/history.js';
 import type {
   AuditStore,
   AuditTrail,
@@ -37,7 +38,13 @@ import type {
   Page,
 } from '../../functions/core/ports.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
-import type { IdempotencyRecord, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
+import type {
+  ClaimResult,
+  ClaimTimes,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from '../../functions/shared/http/idempotency-store.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -82,14 +89,21 @@ export class InMemoryAlertRepository implements AlertRepository {
     return `${alertId}#${area}`;
   }
 
-  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void> {
+  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
     if (this.failCreate !== undefined) throw this.failCreate;
-    if (this.alerts.has(alert.alertId)) throw new DependencyUnavailableError('database');
+    if (this.alerts.has(alert.alertId)) return 'EXISTS';
     this.alerts.set(alert.alertId, clone(alert));
     for (const share of shares) {
       this.shares.set(InMemoryAlertRepository.shareId(share.alertId, share.recipientArea), clone(share));
     }
+    return 'CREATED';
+  }
+
+  /** Creation here is one step, so nothing is ever left uncommitted. */
+  async sweepUncommitted(_before: string): Promise<{ committed: number; removed: number }> {
+    this.calls.push('sweepUncommitted');
+    return { committed: 0, removed: 0 };
   }
 
   async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
@@ -153,6 +167,27 @@ export class InMemoryAlertRepository implements AlertRepository {
       .sort(newestFirst)
       .map(clone);
     return paginate(rows, `outbox:${area}`, limit, cursor);
+  }
+}
+
+/** History records by resource; a record replaces the resource's earlier one, as the store's put does. */
+export class InMemoryHistoryRecords implements HistoryRecords {
+  readonly records = new Map<string, HistoryRecord>();
+  /** Every call, by method name. */
+  readonly calls: string[] = [];
+  /** Set to make `record` fail as the store does when the database is down. */
+  failRecord: Error | undefined;
+
+  async record(record: HistoryRecord): Promise<void> {
+    this.calls.push('record');
+    if (this.failRecord !== undefined) throw this.failRecord;
+    this.records.set(`${record.type}#${record.id}`, clone(record));
+  }
+
+  async get(type: HistoryType, id: string): Promise<HistoryRecord | undefined> {
+    this.calls.push('get');
+    const record = this.records.get(`${type}#${id}`);
+    return record === undefined ? undefined : clone(record);
   }
 }
 
@@ -267,32 +302,76 @@ export class InMemoryKeyService implements KeyService {
   }
 }
 
-export class InMemoryIdempotencyStore implements IdempotencyStore {
-  readonly records = new Map<string, IdempotencyRecord & { expiresAt: Date }>();
-  readonly calls: string[] = [];
-  constructor(private readonly now: () => Date = () => new Date()) {}
+/** An idempotency record as the DynamoDB store keeps it: RELEASED is a state of its own there too. */
+export type StoredIdempotencyRecord = IdempotencyClaim & {
+  readonly state: 'IN_PROGRESS' | 'COMPLETED' | 'RELEASED';
+  readonly requestHash: string;
+  /** Only while IN_PROGRESS. */
+  readonly leaseUntil?: Date;
+  /** Only once COMPLETED. */
+  readonly response?: string;
+  readonly expiresAt: Date;
+};
 
-  async claim(key: string, requestHash: string, expiresAt: Date): Promise<IdempotencyRecord | undefined> {
+/**
+ * The DynamoDB store's semantics in memory: a new claim gets a random claimId at attempt 1; a live lease,
+ * a completed record or another request's hash is reported, not taken; a lapsed lease is taken over under
+ * the same claimId and attempt, a RELEASED one under the same claimId at attempt + 1, unless it is claimed
+ * for another request: then it is replaced by a fresh claim (a new claimId at attempt 1); an expired
+ * record is free. Completing needs the claimId (a failed condition is the database refusing, as there);
+ * releasing needs the claimId, IN_PROGRESS, the attempt and the holder's lease, and silently does nothing
+ * otherwise.
+ */
+export class InMemoryIdempotencyStore implements IdempotencyStore {
+  readonly records = new Map<string, StoredIdempotencyRecord>();
+  /** Every call, by method name. */
+  readonly calls: string[] = [];
+
+  async claim(key: string, requestHash: string, times: ClaimTimes): Promise<ClaimResult> {
     this.calls.push('claim');
     const existing = this.records.get(key);
-    if (existing !== undefined && existing.expiresAt > this.now()) {
-      return existing.state === 'COMPLETED'
-        ? { state: 'COMPLETED', requestHash: existing.requestHash, response: existing.response }
-        : { state: 'IN_PROGRESS', requestHash: existing.requestHash };
+    // A released key asked for by another request is free for it: nothing of the failed request stands.
+    const releasedForAnother = existing?.state === 'RELEASED' && existing.requestHash !== requestHash;
+    if (existing === undefined || existing.expiresAt < times.now || releasedForAnother) {
+      const claim: IdempotencyClaim = { claimId: crypto.randomUUID(), attempt: 1 };
+      this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: times.expiresAt });
+      return { claimed: true, claim };
     }
-    this.records.set(key, { state: 'IN_PROGRESS', requestHash, expiresAt });
-    return undefined;
+    const record = InMemoryIdempotencyStore.asRecord(existing);
+    if (existing.requestHash !== requestHash || record.state === 'COMPLETED') return { claimed: false, record };
+    if (existing.state === 'IN_PROGRESS' && record.leaseUntil > times.now) return { claimed: false, record };
+    const claim: IdempotencyClaim = {
+      claimId: existing.claimId,
+      attempt: existing.state === 'RELEASED' ? existing.attempt + 1 : existing.attempt,
+    };
+    // As the DynamoDB takeover: the expiry is the first claim's, only the lease moves.
+    this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: existing.expiresAt });
+    return { claimed: true, claim };
   }
 
-  async complete(key: string, response: string, expiresAt: Date): Promise<void> {
+  async complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date): Promise<void> {
     this.calls.push('complete');
     const existing = this.records.get(key);
-    this.records.set(key, { state: 'COMPLETED', requestHash: existing?.requestHash ?? '', response, expiresAt });
+    if (existing?.claimId !== claim.claimId) throw new DependencyUnavailableError('database');
+    const { requestHash, claimId, attempt } = existing;
+    this.records.set(key, { state: 'COMPLETED', requestHash, claimId, attempt, response, expiresAt });
   }
 
-  async release(key: string): Promise<void> {
+  async release(key: string, claim: IdempotencyClaim, leaseUntil: Date): Promise<void> {
     this.calls.push('release');
-    this.records.delete(key);
+    const existing = this.records.get(key);
+    if (existing?.state !== 'IN_PROGRESS' || existing.claimId !== claim.claimId || existing.attempt !== claim.attempt) return;
+    // A holder that outlived its lease finds it taken over (same claim, same attempt, a later lease): not its to end.
+    if (existing.leaseUntil?.getTime() !== leaseUntil.getTime()) return;
+    const { leaseUntil: _lease, ...rest } = existing;
+    this.records.set(key, { ...rest, state: 'RELEASED' });
+  }
+
+  /** What the DynamoDB store reports: a RELEASED record reads as IN_PROGRESS with a lease long lapsed. */
+  private static asRecord(stored: StoredIdempotencyRecord): IdempotencyRecord {
+    const { state, requestHash, claimId, attempt } = stored;
+    if (state === 'COMPLETED') return { state, requestHash, claimId, attempt, response: stored.response ?? '' };
+    return { state: 'IN_PROGRESS', requestHash, claimId, attempt, leaseUntil: stored.leaseUntil ?? new Date(0) };
   }
 }
 
@@ -305,6 +384,7 @@ export type Fakes = {
   alerts: InMemoryAlertRepository;
   trail: RecordingAuditTrail;
   auditStore: InMemoryAuditStore;
+  history: InMemoryHistoryRecords;
   keys: InMemoryKeyService;
   clock: FixedClock;
   ids: SequentialIds;
@@ -314,6 +394,7 @@ export function makeFakes(now: string = NOW): Fakes {
   const alerts = new InMemoryAlertRepository();
   const auditStore = new InMemoryAuditStore();
   const trail = new RecordingAuditTrail(auditStore);
+  const history = new InMemoryHistoryRecords();
   const keys = new InMemoryKeyService();
   const clock = new FixedClock(new Date(now));
   const ids = new SequentialIds();
@@ -323,13 +404,14 @@ export function makeFakes(now: string = NOW): Fakes {
     alerts,
     audit,
     auditStore,
+    history,
     keys,
     clock,
     ids,
     areas: AreaDirectory.fromBundledData(),
     calendars: WorkingCalendars.fromBundledData(),
   };
-  return { deps, alerts, trail, auditStore, keys, clock, ids };
+  return { deps, alerts, trail, auditStore, history, keys, clock, ids };
 }
 
 let requestCounter = 0;

@@ -1,12 +1,12 @@
 /**
  * Starts a real local hub (dynalite, gateway, in-process queue, local key service) in a fresh temporary
- * data directory for one test file. vitest runs each file in its own process, and a hub is one per
- * process, so every file that calls this owns its hub.
+ * data directory. A hub holds its own adapters, so a test file may start several.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../contracts/identity.js';
+import type { Clock } from '../../functions/core/ports.js';
 import { type Hub, startHub } from '../../local/hub.js';
 import { checkContract } from './contract.js';
 
@@ -21,9 +21,14 @@ export type TestHub = Hub & {
 
 export type TestResponse = { status: number; headers: Headers; text: string; json: any };
 
-export async function startTestHub(): Promise<TestHub> {
+/**
+ * `from` is a data directory to start from (copied, so the original is never changed), as an upgrade
+ * starts on what an earlier version wrote; `clock` replaces the system clock.
+ */
+export async function startTestHub(options: { from?: string; clock?: Clock } = {}): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-test-'));
-  const hub = await startHub({ port: 0, dataDir });
+  if (options.from !== undefined) await cp(options.from, dataDir, { recursive: true });
+  const hub = await startHub({ port: 0, dataDir, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   return {
     ...hub,
     stop: async () => {

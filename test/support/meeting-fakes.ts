@@ -43,15 +43,22 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.gate = { size, waiting: [] };
   }
 
-  async create(meeting: StoredMeeting): Promise<void> {
+  async create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
     this.onCreate?.(clone(meeting));
     if (this.failCreate !== undefined) throw this.failCreate;
-    if (this.meetings.has(meeting.meetingId)) throw new DependencyUnavailableError('database');
+    if (this.meetings.has(meeting.meetingId)) return 'EXISTS';
     this.meetings.set(meeting.meetingId, clone(meeting));
     const sortKey = `${meeting.createdAt}#${meeting.meetingId}`;
     this.rows.push({ area: meeting.requestingArea, box: 'outbox', sortKey, meetingId: meeting.meetingId });
     for (const area of meeting.invitedAreas) this.rows.push({ area, box: 'inbox', sortKey, meetingId: meeting.meetingId });
+    return 'CREATED';
+  }
+
+  /** Creation here is one step, so nothing is ever left uncommitted. */
+  async sweepUncommitted(_before: string): Promise<{ committed: number; removed: number }> {
+    this.calls.push('sweepUncommitted');
+    return { committed: 0, removed: 0 };
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {
@@ -121,6 +128,7 @@ export function makeMeetingFakes(now: string = NOW): MeetingFakes {
     alerts: fakes.alerts,
     audit: fakes.deps.audit,
     auditStore: fakes.auditStore,
+    history: fakes.history,
     keys: fakes.keys,
     clock: fakes.clock,
     ids: meetingIds,

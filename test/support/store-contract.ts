@@ -10,6 +10,7 @@ import type { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId } from '../../contracts/identity.js';
 import type { AlertRepository, InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import { type HistoryRecords, historyRecordOf } from '../../functions/core/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { AuditStore } from '../../functions/core/ports.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
@@ -812,6 +813,74 @@ export function auditStoreContract(make: MakeStore<AuditStore>): void {
 
       // Assess
       for (const refusal of refusals) expect(refusal).toBeInstanceOf(ValidationError);
+    });
+  });
+}
+
+// ---- history records ----
+
+export function historyRecordsContract(make: MakeStore<HistoryRecords>): void {
+  describe('HistoryRecords contract', () => {
+    let store: HistoryRecords;
+    beforeEach(async () => {
+      store = await make();
+    });
+
+    const recordOf = (type: 'alert' | 'meeting', id: string, expiresAt = NEXT_YEAR) =>
+      historyRecordOf({ type, id, ownerArea: 'northumberland', holderAreas: ['north-tyneside', 'newcastle'], createdAt: NOW, expiresAt });
+
+    it('gives a record back as written, and nothing for a resource it holds none of', async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      const record = recordOf('alert', alertId);
+
+      // Act
+      await store.record(record);
+
+      // Assess
+      expect(await store.get('alert', alertId)).toEqual(record);
+      expect(record.keptUntil).toBe('2030-03-10T12:00:00.000Z');
+      expect(await store.get('alert', alertIds.newId())).toBeUndefined();
+    });
+
+    it("keeps an alert's and a meeting's records apart, even under one id", async () => {
+      // Prepare
+      const id = meetingIds.newId();
+      const alert = recordOf('alert', id);
+      const meeting = { ...recordOf('meeting', id), ownerArea: 'gateshead', holderAreas: ['sunderland'] };
+
+      // Act
+      await store.record(alert);
+      await store.record(meeting);
+
+      // Assess
+      expect(await store.get('alert', id)).toEqual(alert);
+      expect(await store.get('meeting', id)).toEqual(meeting);
+    });
+
+    it("replaces a resource's earlier record, so a retried creation's own dates stand", async () => {
+      // Prepare
+      const meetingId = meetingIds.newId();
+      await store.record(recordOf('meeting', meetingId));
+      const retried = recordOf('meeting', meetingId, '2027-03-10T12:05:00.000Z');
+
+      // Act
+      await store.record(retried);
+
+      // Assess
+      expect(await store.get('meeting', meetingId)).toEqual(retried);
+    });
+
+    it("gives back a record past its keptUntil as stored: deciding whether it is kept is the reader's rule", async () => {
+      // Prepare
+      const alertId = alertIds.newId();
+      const old = recordOf('alert', alertId, TWO_HOURS_AGO);
+
+      // Act
+      await store.record(old);
+
+      // Assess
+      expect(await store.get('alert', alertId)).toEqual(old);
     });
   });
 }

@@ -4,6 +4,7 @@
  * a single-item conditional write or an idempotent step with a compensation.
  */
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -21,18 +22,22 @@ import type {
   StoredAlert,
   StoredShare,
 } from '../../core/alerts/ports.js';
+import { alertHistory } from '../../core/alerts/history.js';
 import { statusFilter } from '../../core/alerts/status.js';
-import { CompensationFailedError } from '../../core/errors.js';
 import { isLive, LIVE } from '../../core/expiry.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import { historyItem, historyKey } from './history-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
 const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
 const inboxPk = (area: AreaId) => `INBOX#${area}`;
+/** Intents of creations not yet known to be committed, oldest first, in one partition the sweep reads. */
+const INTENT_PK = 'INTENT#ALERT';
+const intentKey = (createdAt: string, alertId: string) => ({ pk: INTENT_PK, sk: `${createdAt}#${alertId}` });
 const outboxPk = (area: AreaId) => `OUTBOX#${area}`;
 const newestFirstKey = (createdAt: string, alertId: string) => `${createdAt}#${alertId}`;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -61,31 +66,88 @@ export class DynamoAlertStore implements AlertRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void> {
-    await withDatabase(async () => {
-      // The alert item goes first and only if new, so a retried id can never overwrite another alert.
+  /**
+   * All or nothing, as every reader sees it, whatever instant the process dies. DynamoDB's transactions
+   * would do this on AWS, but dynalite has none, and one design on both keeps one thing to test: an intent
+   * is written first, then the shares, then the alert item last, conditionally. The alert item is the
+   * commit: every reader of a share requires it (the inbox checks, a GET reads the alert first), so
+   * shares written before a crash are invisible until a retry under the same claim commits them, or the
+   * sweep removes them once no retry can come. A retry that finds the alert committed gets EXISTS.
+   */
+  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'> {
+    return withDatabase(async () => {
+      const intent = intentKey(alert.createdAt, alert.alertId);
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: this.alertItem(alert),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...intent, alertId: alert.alertId, recipients: alert.recipients, ttl: epochSeconds(alert.expiresAt) },
         }),
       );
+      // The history record goes with the shares: who held the alert outlives the alert, for the audit trail.
+      await batchWrite(this.client, this.tableName, [
+        ...shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })),
+        { PutRequest: { Item: historyItem(alertHistory(alert)) } },
+      ]);
       try {
-        await batchWrite(
-          this.client,
-          this.tableName,
-          shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })),
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: this.alertItem(alert),
+            // Only if new: a retried id never overwrites a committed alert.
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
         );
       } catch (error) {
-        try {
-          await this.remove(alert.alertId, alert.recipients);
-        } catch (compensation) {
-          throw new CompensationFailedError(error, alert.alertId, compensation);
-        }
+        if (isConditionalCheckFailed(error)) return 'EXISTS';
         throw error;
       }
+      // Committed; a left intent is only work for the sweep, never a fault.
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent })).catch(() => undefined);
+      return 'CREATED';
     });
+  }
+
+  /**
+   * Finishes what creations cut off before `before` left: an intent whose alert was committed is dropped;
+   * one whose alert never was takes its shares with it. Reads only the intents, never the alerts at large.
+   */
+  async sweepUncommitted(before: string, limit = 100): Promise<{ committed: number; removed: number }> {
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk < :before',
+          ExpressionAttributeValues: { ':pk': INTENT_PK, ':before': before },
+          Limit: limit,
+        }),
+      ),
+    );
+    let committed = 0;
+    let removed = 0;
+    for (const intent of result.Items ?? []) {
+      const alertId = String(intent['alertId']);
+      const recipients = (intent['recipients'] as AreaId[] | undefined) ?? [];
+      if ((await this.getAlert(alertId)) === undefined) {
+        await withDatabase(() =>
+          batchWrite(
+            this.client,
+            this.tableName,
+            [
+              ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
+              // An alert that never existed has no history for its would-be recipients to read.
+              { DeleteRequest: { Key: historyKey('alert', alertId) } },
+            ],
+          ),
+        );
+        removed += 1;
+      } else {
+        committed += 1;
+      }
+      await withDatabase(() =>
+        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })),
+      );
+    }
+    return { committed, removed };
   }
 
   async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
@@ -182,6 +244,7 @@ export class DynamoAlertStore implements AlertRepository {
       limit,
       startKey,
       INBOX_KEY_NAMES,
+      (rows) => this.committedOnly(rows),
     );
     return {
       items: page.items.map((item) => withoutKeys<StoredShare>(item)),
@@ -223,6 +286,7 @@ export class DynamoAlertStore implements AlertRepository {
     limit: number,
     startKey: PageKey | undefined,
     keyNames: readonly string[],
+    keep: (rows: Item[]) => Promise<Item[]> = async (rows) => rows,
   ): Promise<{ items: Item[]; lastKey?: PageKey }> {
     const items: Item[] = [];
     let exclusiveStartKey: Item | undefined = startKey;
@@ -236,7 +300,7 @@ export class DynamoAlertStore implements AlertRepository {
           }),
         ),
       );
-      const rows = result.Items ?? [];
+      const rows = await keep(result.Items ?? []);
       const room = limit - items.length;
       items.push(...rows.slice(0, room));
       const more = rows.length > room || result.LastEvaluatedKey !== undefined;
@@ -247,6 +311,22 @@ export class DynamoAlertStore implements AlertRepository {
       if (exclusiveStartKey === undefined) return { items };
     }
     return { items, lastKey: pick(exclusiveStartKey as Item, keyNames) };
+  }
+
+  /** The share rows whose alert is committed: a share is never seen before its alert exists. */
+  private async committedOnly(rows: Item[]): Promise<Item[]> {
+    if (rows.length === 0) return rows;
+    const alertIds = [...new Set(rows.map((row) => String(row['alertId'])))];
+    const found = await withDatabase(() =>
+      batchGet(
+        this.client,
+        this.tableName,
+        alertIds.map((alertId) => alertKey(alertId)),
+        { keysOnly: true },
+      ),
+    );
+    const committed = new Set(found.map((item) => String(item['pk'])));
+    return rows.filter((row) => committed.has(alertKey(String(row['alertId'])).pk));
   }
 
   private alertItem(alert: StoredAlert): Item {

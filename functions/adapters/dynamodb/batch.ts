@@ -35,7 +35,12 @@ export async function batchWrite(client: DynamoDBDocumentClient, tableName: stri
 }
 
 /** The items found, in no particular order (as DynamoDB answers); a key with no item is simply absent. */
-export async function batchGet(client: DynamoDBDocumentClient, tableName: string, keys: readonly Item[]): Promise<Item[]> {
+export async function batchGet(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Item[],
+  options: { readonly keysOnly?: boolean } = {},
+): Promise<Item[]> {
   const found: Item[] = [];
   for (const chunk of chunksOf(keys, BATCH_GET_LIMIT)) {
     let pending: readonly Item[] = chunk;
@@ -43,7 +48,16 @@ export async function batchGet(client: DynamoDBDocumentClient, tableName: string
       if (attempt === MAX_BATCH_ATTEMPTS) throw new BatchIncompleteError('BatchGetItem', pending.length);
       if (attempt > 0) await backoff(attempt);
       const result = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending as Item[], ConsistentRead: true } } }),
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending as Item[],
+              ConsistentRead: true,
+              // Whether an item exists is all some readers need: its keys, not its content.
+              ...(options.keysOnly === true ? { ProjectionExpression: 'pk, sk' } : {}),
+            },
+          },
+        }),
       );
       found.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];

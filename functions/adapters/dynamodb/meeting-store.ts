@@ -3,18 +3,21 @@
  * row per participating area for its inbox or outbox listing. A listing reads its rows from the index and
  * the meetings themselves in one batch.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
-import { CompensationFailedError } from '../../core/errors.js';
+import { meetingHistory } from '../../core/meetings/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item } from './batch.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { historyItem, historyKey } from './history-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
 const KEY_NAMES = ['pk', 'sk', 'boxPk', 'boxSk'] as const;
+/** Intents of creations not yet known to be committed, oldest first, in one partition the sweep reads. */
+const INTENT_PK = 'INTENT#MEETING';
 
 export class DynamoMeetingStore implements MeetingRepository {
   constructor(
@@ -22,36 +25,83 @@ export class DynamoMeetingStore implements MeetingRepository {
     private readonly tableName: string,
   ) {}
 
-  async create(meeting: StoredMeeting): Promise<void> {
-    await withDatabase(async () => {
+  /**
+   * All or nothing, as every reader sees it: an intent, then the listing rows, then the meeting item last,
+   * conditionally. Every reader needs the meeting item (a listing reads the meetings its rows name, and
+   * skips rows without one), so rows written before a crash stay invisible until a retry under the same
+   * claim commits the meeting, or the sweep removes them once no retry can come.
+   */
+  async create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'> {
+    return withDatabase(async () => {
+      const intent = { pk: INTENT_PK, sk: `${meeting.createdAt}#${meeting.meetingId}` };
+      const areas = [meeting.requestingArea, ...meeting.invitedAreas];
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...intent, meetingId: meeting.meetingId, areas, ttl: epochSeconds(meeting.expiresAt) },
         }),
       );
       // Listing rows are idempotent puts: a retry rewrites the same rows.
-      const rows = listingRows(meeting);
+      // The history record goes with the rows: who took part outlives the meeting, for the audit trail.
+      await batchWrite(this.client, this.tableName, [
+        ...listingRows(meeting).map((Item) => ({ PutRequest: { Item } })),
+        { PutRequest: { Item: historyItem(meetingHistory(meeting)) } },
+      ]);
       try {
-        await batchWrite(
-          this.client,
-          this.tableName,
-          rows.map((Item) => ({ PutRequest: { Item } })),
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
         );
       } catch (error) {
-        // Without its listing rows nobody could find the meeting, yet its sealed content would stand.
-        try {
-          await batchWrite(this.client, this.tableName, [
-            ...rows.map((row) => ({ DeleteRequest: { Key: { pk: row['pk'], sk: row['sk'] } } })),
-            { DeleteRequest: { Key: meetingKey(meeting.meetingId) } },
-          ]);
-        } catch (compensation) {
-          throw new CompensationFailedError(error, meeting.meetingId, compensation);
-        }
+        if (isConditionalCheckFailed(error)) return 'EXISTS';
         throw error;
       }
+      // Committed; a left intent is only work for the sweep.
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent })).catch(() => undefined);
+      return 'CREATED';
     });
+  }
+
+  /** As the alert store's: finishes what creations cut off before `before` left behind. */
+  async sweepUncommitted(before: string, limit = 100): Promise<{ committed: number; removed: number }> {
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk < :before',
+          ExpressionAttributeValues: { ':pk': INTENT_PK, ':before': before },
+          Limit: limit,
+        }),
+      ),
+    );
+    let committed = 0;
+    let removed = 0;
+    for (const intent of result.Items ?? []) {
+      const meetingId = String(intent['meetingId']);
+      const areas = (intent['areas'] as AreaId[] | undefined) ?? [];
+      if ((await this.get(meetingId)) === undefined) {
+        await withDatabase(() =>
+          batchWrite(
+            this.client,
+            this.tableName,
+            [
+              ...areas.map((area) => ({ DeleteRequest: { Key: { pk: `MEETING#${meetingId}`, sk: `AREA#${area}` } } })),
+              { DeleteRequest: { Key: historyKey('meeting', meetingId) } },
+            ],
+          ),
+        );
+        removed += 1;
+      } else {
+        committed += 1;
+      }
+      await withDatabase(() =>
+        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })),
+      );
+    }
+    return { committed, removed };
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {

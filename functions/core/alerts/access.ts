@@ -13,19 +13,17 @@ export type AlertAccess =
   | { readonly side: 'recipient'; readonly alert: StoredAlert; readonly share: StoredShare };
 
 /**
- * Resolves the caller's access, or records the refusal and throws 404. `includeExpired` is for the
- * access history, which outlives the share: it holds no child content and the DPO needs it.
+ * Resolves the caller's access to a live alert, or records the refusal and throws 404. (The access
+ * history, which outlives the alert, decides from the alert's history record instead: ./get-alert-audit.ts.)
  */
 export async function resolveAccess(
   deps: Pick<AlertDeps, 'alerts' | 'audit' | 'clock'>,
   context: RequestContext,
   action: AuditAction,
   alertId: string,
-  options: { includeExpired?: boolean } = {},
 ): Promise<AlertAccess> {
   const alert = await deps.alerts.getAlert(alertId);
-  const live = alert !== undefined && (options.includeExpired === true || isLive(alert, deps.clock.now()));
-  if (alert === undefined || !live) return deps.audit.notFound(context, action, alertId);
+  if (!isLive(alert, deps.clock.now())) return deps.audit.notFound(context, action, alertId);
   if (alert.senderArea === context.caller.area) return { side: 'sender', alert };
   const share = alert.recipients.includes(context.caller.area) ? await deps.alerts.getShare(alertId, context.caller.area) : undefined;
   if (share === undefined) return deps.audit.notFound(context, action, alertId);

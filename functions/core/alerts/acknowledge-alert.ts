@@ -36,10 +36,14 @@ export async function acknowledgeAlert(
     }
   }
   const { share } = access;
-  if (share.status === 'ACKNOWLEDGED') return conflict(deps, context, alertId);
+  // A retry under the same claim finds its own acknowledgement if the first try stored it before it was cut off.
+  const eventId = deps.audit.eventIdFor(context, 'ALERT_ACKNOWLEDGE');
+  if (share.status === 'ACKNOWLEDGED') {
+    if (context.claim !== undefined && share.acknowledgement?.eventId === eventId) return receiptOf(alertId, share.acknowledgement);
+    return conflict(deps, context, alertId);
+  }
 
   const now = deps.clock.now().toISOString();
-  const eventId = deps.ids.newId();
   const acknowledgement: StoredAcknowledgement = {
     outcome: request.outcome,
     acknowledgedAt: now,
@@ -48,34 +52,56 @@ export async function acknowledgeAlert(
     ...(request.note === undefined ? {} : { note: await sealAcknowledgementNote(deps.keys, share, request.note) }),
     eventId,
   };
-  const result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now);
-  if (result === 'ALREADY_ACKNOWLEDGED') return conflict(deps, context, alertId);
-  if (result === 'GONE') {
-    await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', 'NOT_FOUND', { alertId });
-    throw new NotFoundError('No such alert');
-  }
+  // On record before it is stored, as every change is: a crash between the two leaves the record ahead
+  // of the store, which a retry under the same claim completes, never a change nobody recorded.
+  await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', 'SUCCESS', {
+    alertId,
+    eventId,
+    detail: { outcome: request.outcome, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) },
+  });
+  let result: Awaited<ReturnType<AlertDeps['alerts']['acknowledge']>>;
   try {
-    await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', 'SUCCESS', {
-      alertId,
-      eventId,
-      detail: { outcome: request.outcome, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) },
-    });
+    result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now);
   } catch (error) {
-    // Not on record, so not done: the share goes back to PENDING and the caller may try again.
-    try {
-      await deps.alerts.revertAcknowledgement(alertId, caller.area, eventId);
-    } catch (compensation) {
-      throw new CompensationFailedError(error, alertId, compensation);
-    }
+    await correct(deps, context, alertId, 'FAILED', error);
     throw error;
   }
+  if (result === 'ALREADY_ACKNOWLEDGED') {
+    const current = await deps.alerts.getShare(alertId, caller.area);
+    if (current?.acknowledgement?.eventId === eventId) return receiptOf(alertId, current.acknowledgement);
+    await correct(deps, context, alertId, 'CONFLICT');
+    throw new ConflictError('This share has already been acknowledged');
+  }
+  if (result === 'GONE') {
+    await correct(deps, context, alertId, 'NOT_FOUND');
+    throw new NotFoundError('No such alert');
+  }
+  return receiptOf(alertId, acknowledgement);
+}
+
+function receiptOf(alertId: string, acknowledgement: StoredAcknowledgement): AcknowledgementReceipt {
   return {
     alertId,
-    area: caller.area,
-    outcome: request.outcome,
-    acknowledgedAt: now,
-    ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }),
+    area: acknowledgement.by.area,
+    outcome: acknowledgement.outcome,
+    acknowledgedAt: acknowledgement.acknowledgedAt,
+    ...(acknowledgement.redirectTo === undefined ? {} : { redirectTo: acknowledgement.redirectTo }),
   };
+}
+
+/** Corrects the SUCCESS already on record when the acknowledgement was not stored after all. */
+async function correct(
+  deps: Pick<AlertDeps, 'audit'>,
+  context: RequestContext,
+  alertId: string,
+  outcome: 'FAILED' | 'CONFLICT' | 'NOT_FOUND',
+  original?: unknown,
+): Promise<void> {
+  try {
+    await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', outcome, { alertId });
+  } catch (correction) {
+    throw new CompensationFailedError(original ?? new ConflictError('not acknowledged'), alertId, correction);
+  }
 }
 
 async function conflict(deps: Pick<AlertDeps, 'audit'>, context: RequestContext, alertId: string): Promise<never> {

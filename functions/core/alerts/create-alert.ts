@@ -8,12 +8,13 @@ import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { FieldIssue } from '../errors.js';
-import { ValidationError } from '../errors.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
 import type { StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
+import { resourceIdFor } from '../request-ids.js';
 
 /** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
 const MAX_SHARE_YEARS = 2;
@@ -28,9 +29,14 @@ export async function createAlert(
     return deps.audit.forbidden(context, 'ALERT_CREATE', 'Your role may not create alerts');
   }
   validateAgainstDirectory(deps, context, request);
+  // A retry under the same claim names the same alert: if a cut-off attempt committed it, answer as it would have.
+  const alertId = resourceIdFor(context.claim, deps.ids, 'alert');
+  if (context.claim !== undefined) {
+    const committed = await replayOf(deps, alertId, context);
+    if (committed !== undefined) return committed;
+  }
   const now = deps.clock.now();
   const expiresAt = resolveExpiry(request, now);
-  const alertId = deps.ids.newId();
   const createdAt = now.toISOString();
 
   const [sections, termsText] = await Promise.all([
@@ -73,17 +79,46 @@ export async function createAlert(
   };
 
   const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
-  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, () => deps.alerts.create(alert, shares));
+  let outcome = 'CREATED' as 'CREATED' | 'EXISTS';
+  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async () => {
+    outcome = await deps.alerts.create(alert, shares);
+  });
+  if (outcome === 'EXISTS') {
+    const committed = await replayOf(deps, alertId, context);
+    if (committed === undefined) throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
+    return committed;
+  }
+  return creationReceipt(alert, shares);
+}
+
+/** What the sender is told of a creation: the same whether it is answered now or on a retry. */
+function creationReceipt(alert: StoredAlert, shares: readonly StoredShare[]): CreateAlertResponse {
   return {
-    alertId,
-    createdAt,
+    alertId: alert.alertId,
+    createdAt: alert.createdAt,
     shares: shares.map((share) => ({
       area: share.recipientArea,
       scopes: [...share.scopes],
-      status: deriveStatus(share, createdAt),
+      status: deriveStatus(share, alert.createdAt),
       ackDueBy: share.ackDueBy,
     })),
   };
+}
+
+/** The receipt of an alert this caller's claim already committed, as it was at creation. */
+async function replayOf(
+  deps: Pick<AlertDeps, 'alerts'>,
+  alertId: string,
+  context: RequestContext,
+): Promise<CreateAlertResponse | undefined> {
+  const alert = await deps.alerts.getAlert(alertId);
+  if (alert === undefined || alert.senderArea !== context.caller.area || alert.createdBy.sub !== context.caller.sub) return undefined;
+  const shares = await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area })));
+  // As at creation: an acknowledgement made since is not part of what the creation answered.
+  return creationReceipt(
+    alert,
+    shares.map(({ acknowledgement: _later, ...share }) => ({ ...share, status: 'PENDING' as const })),
+  );
 }
 
 /** Checks the directory and the clock, which the schema cannot: every problem is reported at once. */

@@ -1,6 +1,7 @@
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
 import type { WorkingCalendars } from '../deadlines.js';
+import type { HistoryRecords } from '../history.js';
 import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
 import type { AlertRepository } from './ports.js';
 
@@ -9,6 +10,8 @@ export type AlertDeps = {
   readonly alerts: AlertRepository;
   readonly audit: AuditRecorder;
   readonly auditStore: AuditStore;
+  /** Who held each alert and meeting, kept after the content for the access histories. */
+  readonly history: HistoryRecords;
   readonly keys: KeyService;
   readonly clock: Clock;
   readonly ids: IdGenerator;

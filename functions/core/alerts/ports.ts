@@ -60,8 +60,14 @@ export type InboxFilter = { readonly status?: 'PENDING' | 'ACKNOWLEDGED' | 'OVER
 export type AcknowledgeResult = 'ACKNOWLEDGED' | 'ALREADY_ACKNOWLEDGED' | 'GONE';
 
 export interface AlertRepository {
-  /** Writes the alert and its shares; on failure nothing is left behind. */
-  create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<void>;
+  /**
+   * Writes the alert and its shares so that every reader sees all of them or none, whatever instant the
+   * writer dies. EXISTS: an alert with this id is already committed (a retry of a creation cut off after
+   * its commit), and nothing was written.
+   */
+  create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'>;
+  /** Removes what creations cut off before `before` (an ISO time) left uncommitted. */
+  sweepUncommitted(before: string): Promise<{ readonly committed: number; readonly removed: number }>;
   /** Removes an alert and its shares: the compensation when its creation could not be audited. */
   remove(alertId: string, recipients: readonly AreaId[]): Promise<void>;
   getAlert(alertId: string): Promise<StoredAlert | undefined>;

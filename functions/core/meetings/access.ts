@@ -18,13 +18,17 @@ export async function resolveMeeting(
   context: RequestContext,
   action: AuditAction,
   meetingId: string,
-): Promise<{ meeting: StoredMeeting; side: MeetingSide }> {
+): Promise<{ meeting: StoredMeeting; side: MeetingSide; replay?: unknown }> {
   const stored = await deps.meetings.get(meetingId);
   const meeting = isLive(stored, deps.clock.now()) ? stored : undefined;
   const area = context.caller.area;
-  if (meeting !== undefined && meeting.requestingArea === area) return { meeting, side: 'requester' };
-  if (meeting?.invitedAreas.includes(area)) return { meeting, side: 'invited' };
-  return deps.audit.notFound(context, action, { meetingId });
+  const side: MeetingSide | undefined =
+    meeting === undefined ? undefined : meeting.requestingArea === area ? 'requester' : meeting.invitedAreas.includes(area) ? 'invited' : undefined;
+  if (meeting === undefined || side === undefined) return deps.audit.notFound(context, action, { meetingId });
+  // A retry of a change this claim already wrote (cut off before its answer went out) gets that answer.
+  const eventId = context.claim === undefined ? undefined : deps.audit.eventIdFor(context, action);
+  const receipt = eventId === undefined ? undefined : meeting.receipts?.find((candidate) => candidate.eventId === eventId);
+  return receipt === undefined ? { meeting, side } : { meeting, side, replay: receipt.response };
 }
 
 export async function requireRight(
@@ -70,6 +74,8 @@ export function personOf(context: RequestContext): StoredPerson {
  * wrapped key per note) is refused with 409 before anything is written, never left to fail as a 503.
  */
 const MAX_MEETING_BYTES = 350_000;
+/** Receipts kept for retries: a retry comes within minutes, and a few later changes do not push it out. */
+const RECEIPTS_KEPT = 20;
 
 /**
  * Writes `next` (built from `current`) only if nobody changed the meeting since it was read; a concurrent
@@ -78,20 +84,23 @@ const MAX_MEETING_BYTES = 350_000;
  * corrects the record if the write does not happen. No change ever stands unaudited, and nobody sees it
  * before its event is enqueued.
  */
-export async function changeMeeting(
+export async function changeMeeting<R>(
   deps: Pick<MeetingDeps, 'meetings' | 'audit'>,
   context: RequestContext,
   action: AuditAction,
   current: StoredMeeting,
   next: Omit<StoredMeeting, 'version'>,
-  detail?: Record<string, string | number>,
-): Promise<StoredMeeting> {
+  detail: Record<string, string | number> | undefined,
+  response: R,
+): Promise<R> {
   const { meetingId } = current;
-  const saved: StoredMeeting = { ...next, version: current.version + 1 };
+  const eventId = deps.audit.eventIdFor(context, action);
+  const receipts = [...(current.receipts ?? []), { eventId, response }].slice(-RECEIPTS_KEPT);
+  const saved: StoredMeeting = { ...next, version: current.version + 1, receipts };
   if (Buffer.byteLength(JSON.stringify(saved), 'utf8') > MAX_MEETING_BYTES) {
     return conflict(deps, context, action, meetingId, 'The meeting record is full; record any further notes in a review meeting');
   }
-  await deps.audit.record(context, action, 'SUCCESS', { meetingId, ...(detail === undefined ? {} : { detail }) });
+  await deps.audit.record(context, action, 'SUCCESS', { meetingId, eventId, ...(detail === undefined ? {} : { detail }) });
   let result: 'SAVED' | 'CONFLICT';
   try {
     result = await deps.meetings.save(saved, current.version);
@@ -104,7 +113,7 @@ export async function changeMeeting(
     await correct(deps, context, action, meetingId, 'CONFLICT', error);
     throw error;
   }
-  return saved;
+  return response;
 }
 
 async function correct(

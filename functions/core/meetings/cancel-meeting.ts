@@ -12,7 +12,8 @@ export async function cancelMeeting(
   request: CancelMeetingRequest,
 ): Promise<CancelMeetingResponse> {
   const action = 'MEETING_CANCEL';
-  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  const { meeting, side, replay } = await resolveMeeting(deps, context, action, meetingId);
+  if (replay !== undefined) return replay as CancelMeetingResponse;
   if (side !== 'requester') {
     return deps.audit.forbidden(context, action, 'Only the requesting area cancels its meeting', { meetingId });
   }
@@ -22,10 +23,14 @@ export async function cancelMeeting(
   const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
   if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
   const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
-  await changeMeeting(deps, context, action, meeting, {
-    ...meeting,
-    status: 'CANCELLED',
-    cancelled: { reason, at: now.toISOString(), by: personOf(context) },
-  });
-  return { meetingId, status: 'CANCELLED' };
+  const response: CancelMeetingResponse = { meetingId, status: 'CANCELLED' };
+  return changeMeeting(
+    deps,
+    context,
+    action,
+    meeting,
+    { ...meeting, status: 'CANCELLED', cancelled: { reason, at: now.toISOString(), by: personOf(context) } },
+    undefined,
+    response,
+  );
 }

@@ -1,6 +1,7 @@
 import type { AlertRepository } from '../alerts/ports.js';
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
+import type { HistoryRecords } from '../history.js';
 import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
 import type { MeetingRepository } from './ports.js';
 
@@ -11,6 +12,8 @@ export type MeetingDeps = {
   readonly alerts: AlertRepository;
   readonly audit: AuditRecorder;
   readonly auditStore: AuditStore;
+  /** Who held each alert and meeting, kept after the content for the access histories. */
+  readonly history: HistoryRecords;
   readonly keys: KeyService;
   readonly clock: Clock;
   readonly ids: IdGenerator;

@@ -70,11 +70,24 @@ export type StoredMeeting = {
     readonly by: StoredPerson;
   };
   readonly actions: readonly StoredAction[];
+  /**
+   * What the last changes answered, by the audit event that put each on record: a retry of a change cut
+   * off after it was written finds its answer here (no content: receipts hold ids, states and times).
+   */
+  readonly receipts?: readonly StoredReceipt[];
 };
 
+export type StoredReceipt = { readonly eventId: string; readonly response: unknown };
+
 export interface MeetingRepository {
-  /** Writes the meeting and one listing row per participating area; on failure nothing is left behind. */
-  create(meeting: StoredMeeting): Promise<void>;
+  /**
+   * Writes the meeting and one listing row per participating area so that every reader sees all of them or
+   * none, whatever instant the writer dies. EXISTS: a meeting with this id is already committed (a retry of
+   * a request cut off after its commit), and nothing was written.
+   */
+  create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'>;
+  /** Removes what creations cut off before `before` (an ISO time) left uncommitted. */
+  sweepUncommitted(before: string): Promise<{ readonly committed: number; readonly removed: number }>;
   get(meetingId: string): Promise<StoredMeeting | undefined>;
   /** Writes `meeting` only if the stored version is still `expectedVersion`. */
   save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;

@@ -17,7 +17,8 @@ export async function recordMeeting(
   request: RecordMeetingRequest,
 ): Promise<RecordMeetingResponse> {
   const action = 'MEETING_RECORD';
-  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  const { meeting, side, replay } = await resolveMeeting(deps, context, action, meetingId);
+  if (replay !== undefined) return replay as RecordMeetingResponse;
   if (side !== 'requester') {
     return deps.audit.forbidden(context, action, 'Only the requesting area records its meeting', { meetingId });
   }
@@ -52,7 +53,12 @@ export async function recordMeeting(
     actions: Object.fromEntries(actions.map((stored, index) => [stored.actionId, request.actions[index]?.description ?? ''])),
   };
   const content = await sealFor(deps.keys, meeting, SCOPES.record, text);
-  await changeMeeting(
+  const response: RecordMeetingResponse = {
+    meetingId,
+    status: 'HELD',
+    actions: actions.map(({ actionId, ownerArea, ownerAgency, dueBy }) => ({ actionId, ownerArea, ownerAgency, dueBy })),
+  };
+  return changeMeeting(
     deps,
     context,
     action,
@@ -70,10 +76,6 @@ export async function recordMeeting(
       actions,
     },
     { actions: actions.length },
+    response,
   );
-  return {
-    meetingId,
-    status: 'HELD',
-    actions: actions.map(({ actionId, ownerArea, ownerAgency, dueBy }) => ({ actionId, ownerArea, ownerAgency, dueBy })),
-  };
 }

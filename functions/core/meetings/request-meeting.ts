@@ -6,7 +6,8 @@
 import { addYears } from 'date-fns/addYears';
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
-import { type FieldIssue, ValidationError } from '../errors.js';
+import { ConflictError, type FieldIssue, ValidationError } from '../errors.js';
+import { resourceIdFor } from '../request-ids.js';
 import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
@@ -32,7 +33,12 @@ export async function requestMeeting(
   const now = deps.clock.now();
   await validate(deps, context, request, now);
 
-  const meetingId = deps.ids.newId();
+  // A retry under the same claim names the same meeting: if a cut-off attempt committed it, answer as it would have.
+  const meetingId = resourceIdFor(context.claim, deps.ids, 'meeting');
+  if (context.claim !== undefined) {
+    const committed = await replayOf(deps, meetingId, context);
+    if (committed !== undefined) return committed;
+  }
   const identity = { meetingId, requestingArea: caller.area };
   const [subject, requestText] = await Promise.all([
     sealFor(deps.keys, identity, SCOPES.subject, request.subject),
@@ -62,12 +68,36 @@ export async function requestMeeting(
   };
 
   const detail = { invited: request.invitedAreas.join(' ') };
-  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, () => deps.meetings.create(meeting));
+  let outcome = 'CREATED' as 'CREATED' | 'EXISTS';
+  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async () => {
+    outcome = await deps.meetings.create(meeting);
+  });
+  if (outcome === 'EXISTS') {
+    const committed = await replayOf(deps, meetingId, context);
+    if (committed === undefined) throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
+    return committed;
+  }
+  return receiptOf(meeting);
+}
+
+function receiptOf(meeting: StoredMeeting): RequestMeetingResponse {
   return {
-    meetingId,
+    meetingId: meeting.meetingId,
     status: 'REQUESTED',
     slots: meeting.slots.map(({ slotId, start, durationMinutes }) => ({ slotId, start, durationMinutes })),
   };
+}
+
+/** The receipt of a meeting this caller's claim already committed, as it was when requested. */
+async function replayOf(
+  deps: Pick<MeetingDeps, 'meetings'>,
+  meetingId: string,
+  context: RequestContext,
+): Promise<RequestMeetingResponse | undefined> {
+  const meeting = await deps.meetings.get(meetingId);
+  if (meeting === undefined || meeting.requestingArea !== context.caller.area || meeting.createdBy.sub !== context.caller.sub) return undefined;
+  // Only the slots it proposed: those other areas proposed since are not what the request answered.
+  return receiptOf({ ...meeting, slots: meeting.slots.filter((slot) => slot.proposedBy === meeting.requestingArea) });
 }
 
 async function validate(

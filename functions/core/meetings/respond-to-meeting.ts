@@ -20,7 +20,8 @@ export async function respondToMeeting(
   request: MeetingResponseRequest,
 ): Promise<MeetingResponseReceipt> {
   const action = 'MEETING_RESPOND';
-  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  const { meeting, side, replay } = await resolveMeeting(deps, context, action, meetingId);
+  if (replay !== undefined) return replay as MeetingResponseReceipt;
   if (side !== 'invited') {
     return deps.audit.forbidden(context, action, 'Only an invited area responds to a meeting request', { meetingId });
   }
@@ -70,15 +71,13 @@ export async function respondToMeeting(
     response = { ...base, response: 'PROPOSE', slotId: slot.slotId };
     receipt = { meetingId, area, response: 'PROPOSE', slotId: slot.slotId };
   }
-  await changeMeeting(
+  return changeMeeting(
     deps,
     context,
     action,
     meeting,
     { ...meeting, slots, responses: { ...meeting.responses, [area]: response } },
-    {
-      response: request.response,
-    },
+    { response: request.response },
+    receipt,
   );
-  return receipt;
 }

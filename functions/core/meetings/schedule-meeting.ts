@@ -15,7 +15,8 @@ export async function scheduleMeeting(
   request: ScheduleMeetingRequest,
 ): Promise<ScheduleMeetingResponse> {
   const action = 'MEETING_SCHEDULE';
-  const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
+  const { meeting, side, replay } = await resolveMeeting(deps, context, action, meetingId);
+  if (replay !== undefined) return replay as ScheduleMeetingResponse;
   if (side !== 'requester') {
     return deps.audit.forbidden(context, action, 'Only the requesting area schedules its meeting', { meetingId });
   }
@@ -35,13 +36,20 @@ export async function scheduleMeeting(
   if (!accepted && !request.force) {
     return conflict(deps, context, action, meetingId, 'No invited area has accepted this slot; send force: true to schedule it anyway');
   }
-  await changeMeeting(
+  const response: ScheduleMeetingResponse = {
+    meetingId,
+    status: 'SCHEDULED',
+    slotId: slot.slotId,
+    start: slot.start,
+    durationMinutes: slot.durationMinutes,
+  };
+  return changeMeeting(
     deps,
     context,
     action,
     meeting,
     { ...meeting, status: 'SCHEDULED', scheduled: { slotId: slot.slotId, at: deps.clock.now().toISOString(), by: personOf(context) } },
     { slotId: slot.slotId, forced: accepted ? 'no' : 'yes' },
+    response,
   );
-  return { meetingId, status: 'SCHEDULED', slotId: slot.slotId, start: slot.start, durationMinutes: slot.durationMinutes };
 }

@@ -19,7 +19,8 @@ export async function updateAction(
   request: UpdateActionRequest,
 ): Promise<ActionUpdateReceipt> {
   const action = 'MEETING_ACTION_UPDATE';
-  const { meeting } = await resolveMeeting(deps, context, action, meetingId);
+  const { meeting, replay } = await resolveMeeting(deps, context, action, meetingId);
+  if (replay !== undefined) return replay as ActionUpdateReceipt;
   // Authorization before state, so a role without the right learns nothing of where the meeting stands.
   await requireRight(deps, context, action, 'updateAction', meetingId, 'Your role may not update actions');
   if (meeting.status !== 'HELD') return conflict(deps, context, action, meetingId, 'Actions exist only once the meeting is recorded');
@@ -53,6 +54,6 @@ export async function updateAction(
         }
       : candidate,
   );
-  await changeMeeting(deps, context, action, meeting, { ...meeting, actions }, { actionId, status: request.status });
-  return { meetingId, actionId, status: request.status, updatedAt: now };
+  const response: ActionUpdateReceipt = { meetingId, actionId, status: request.status, updatedAt: now };
+  return changeMeeting(deps, context, action, meeting, { ...meeting, actions }, { actionId, status: request.status }, response);
 }

@@ -21,3 +21,17 @@ function toFieldIssues(issue: z.core.$ZodIssue): FieldIssue[] {
   }
   return [{ path, message: issue.message }];
 }
+
+/**
+ * Reads a request's input about one alert or meeting. Bad input is refused (4xx) only to a caller who may
+ * know the resource exists: to anyone else `mayKnow` answers 404, on record, as for any other request to
+ * it, so a bad body or query is never a probe for what exists. A good request costs no extra read.
+ */
+export async function inputOrNotFound<T>(read: () => T, mayKnow: () => Promise<unknown>): Promise<T> {
+  try {
+    return read();
+  } catch (error) {
+    await mayKnow();
+    throw error;
+  }
+}

@@ -18,12 +18,14 @@ import {
 import { callerFromClaims } from '../claims.js';
 import { errorNames, logger } from '../logger.js';
 import { HttpRequestError } from './errors.js';
-import type { IdempotencyStore } from './idempotency-store.js';
+import type { IdempotencyClaim, IdempotencyStore } from './idempotency-store.js';
+import { canonicalJson, MAX_JSON_DEPTH, withinDepth } from './json.js';
 import { type HttpResponse, toProblemResponse } from './problem.js';
 
 /** What the middlewares learn about a request, for the handler. */
 export type HubEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
-  hub?: { context?: RequestContext; json?: unknown };
+  /** `bodyError`: why the body could not be read, raised when the handler asks for the body. */
+  hub?: { context?: RequestContext; json?: unknown; bodyError?: unknown };
 };
 type Middleware = MiddlewareObj<HubEvent, HttpResponse, Error, Context>;
 
@@ -72,28 +74,47 @@ export function problemResponses(): Middleware {
 
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json$/;
 
-/** Size, media type and JSON syntax, in that order, before anything reads the body. */
+/**
+ * Size, media type, JSON syntax and depth, in that order, before anything reads the body. A bad body is
+ * not answered here but kept for the handler to raise when it asks for the body: a route about an alert
+ * or a meeting first makes sure the caller may know it exists, so a bad body sent to somebody else's
+ * resource is 404 like any other request to it (./input.ts).
+ */
 export function jsonBody(maxBytes = MAX_BODY_BYTES): Middleware {
   return {
     before: (request) => {
       const { event } = request;
-      const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-      if (raw.byteLength > maxBytes) {
-        throw new HttpRequestError(413, 'Content Too Large', `The body must be at most ${maxBytes} bytes`);
-      }
-      const mediaType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!JSON_MEDIA_TYPE.test(mediaType)) {
-        throw new HttpRequestError(415, 'Unsupported Media Type', 'The body must be application/json');
-      }
-      const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
       try {
-        event.hub = { ...event.hub, json: JSON.parse(text) };
-      } catch {
-        // JSON.parse's message quotes the input; ours does not.
-        throw new HttpRequestError(400, 'Malformed JSON', 'The body is not valid JSON');
+        event.hub = { ...event.hub, json: readJson(event, maxBytes) };
+      } catch (error) {
+        event.hub = { ...event.hub, bodyError: error };
       }
     },
   };
+}
+
+function readJson(event: HubEvent, maxBytes: number): unknown {
+  const raw = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  if (raw.byteLength > maxBytes) {
+    throw new HttpRequestError(413, 'Content Too Large', `The body must be at most ${maxBytes} bytes`);
+  }
+  const mediaType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+    throw new HttpRequestError(415, 'Unsupported Media Type', 'The body must be application/json');
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the input; ours does not.
+    throw new HttpRequestError(400, 'Malformed JSON', 'The body is not valid JSON');
+  }
+  // Valid JSON, but deeper than any contract: refused before a recursive walk can overflow the stack.
+  if (!withinDepth(json, MAX_JSON_DEPTH)) {
+    throw new ValidationError(`The body is nested too deeply (at most ${MAX_JSON_DEPTH} levels of arrays and objects)`);
+  }
+  return json;
 }
 
 /**
@@ -119,57 +140,78 @@ export function authentication(deps: { areas: AreaDirectory; audit: AuditRecorde
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
-const IN_PROGRESS_SECONDS = 60;
+/** Longer than any request may run (API Gateway's integration timeout is 30 s): a live lease means a live request. */
+export const DEFAULT_LEASE_SECONDS = 35;
 const REMEMBER_SECONDS = 24 * 60 * 60;
 
 /**
- * `Idempotency-Key`: the same key and body from the same caller on the same resource returns the first
- * response and does nothing new; the same key with another body is 422. The key is scoped to the caller
- * (token subject), so one caller can never replay another's response.
+ * `Idempotency-Key`: the same key and body from the same caller (token subject and area) on the same route
+ * and resource returns the first response and does nothing new; the same key with another body is 422.
+ * A retry while the first request runs is told to wait (409, Retry-After); a retry after the first request
+ * was cut off (its lease lapsed) runs it again under the same claim, which completes what was started
+ * (functions/core/request-ids.ts). Replays are audited like any other access.
  */
-export function idempotency(deps: { store: IdempotencyStore; now: () => Date }): Middleware {
-  const claimed = new WeakMap<object, string>();
+export function idempotency(deps: {
+  store: IdempotencyStore;
+  audit: AuditRecorder;
+  now: () => Date;
+  leaseSeconds?: number | undefined;
+}): Middleware {
+  const claimed = new WeakMap<object, { key: string; claim: IdempotencyClaim; leaseUntil: Date }>();
+  const leaseMs = (deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
   return {
     before: async (request) => {
       const { event } = request;
       const header = event.headers['idempotency-key'];
-      if (header === undefined) return;
+      const context = event.hub?.context;
+      if (header === undefined || context === undefined) return;
       if (!IDEMPOTENCY_KEY.test(header)) {
         throw new HttpRequestError(400, 'Invalid Idempotency-Key', 'Idempotency-Key must be 1-128 visible ASCII characters');
       }
-      const sub = event.hub?.context?.caller.sub ?? '';
-      const key = sha256([sub, event.requestContext.routeKey, event.rawPath, header].join('\n'));
+      // A body that could not be read fails whatever happens: there is nothing to claim or to replay.
+      if (event.hub?.bodyError !== undefined) return;
+      const { sub, area } = context.caller;
+      const key = sha256([sub, area, event.requestContext.routeKey, event.rawPath, header].join('\n'));
       // The same JSON however it is spaced or ordered: a client re-serialising its retry is still retrying.
       const requestHash = sha256(canonicalJson(event.hub?.json));
       const now = deps.now();
-      const existing = await deps.store.claim(key, requestHash, new Date(now.getTime() + IN_PROGRESS_SECONDS * 1000));
-      if (existing === undefined) {
-        claimed.set(event, key);
+      const leaseUntil = new Date(now.getTime() + leaseMs);
+      const result = await deps.store.claim(key, requestHash, { now, leaseUntil, expiresAt: new Date(now.getTime() + REMEMBER_SECONDS * 1000) });
+      if (result.claimed) {
+        claimed.set(event, { key, claim: result.claim, leaseUntil });
+        event.hub = { ...event.hub, context: { ...context, claim: result.claim } };
         return;
       }
-      if (existing.requestHash !== requestHash) {
+      const { record } = result;
+      if (record.requestHash !== requestHash) {
         throw new ValidationError('This Idempotency-Key was used with a different request', [
           { path: 'headers.idempotency-key', message: 'already used with a different body' },
         ]);
       }
-      if (existing.state === 'IN_PROGRESS') {
-        throw new ConflictError('A request with this Idempotency-Key is still in progress');
+      if (record.state === 'IN_PROGRESS') {
+        const wait = Math.max(1, Math.ceil((record.leaseUntil.getTime() - now.getTime()) / 1000));
+        throw new ConflictError('A request with this Idempotency-Key is still in progress', wait);
       }
-      const replay = JSON.parse(existing.response) as HttpResponse;
+      const replay = JSON.parse(record.response) as HttpResponse;
+      await deps.audit.record(context, 'REQUEST_REPLAY', 'SUCCESS', {
+        ...replayedResource(event, replay),
+        detail: { route: event.requestContext.routeKey.slice(0, 256), status: replay.statusCode ?? 200 },
+      });
       logger.info('idempotent replay', { requestId: event.requestContext.requestId, status: replay.statusCode });
       return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
     },
     after: async (request) => {
-      const key = claimed.get(request.event);
+      const held = claimed.get(request.event);
       const response = request.response;
-      if (key === undefined || response === null || response === undefined) return;
+      if (held === undefined || response === null || response === undefined) return;
       const expiresAt = new Date(deps.now().getTime() + REMEMBER_SECONDS * 1000);
       // The change is done and audited; failing to remember it must not turn success into failure. One
-      // retry, then an error operators see: until the claim lapses a retry gets 409, after it a duplicate.
+      // retry, then an error operators see: a retry after the lease runs the request again under the same
+      // claim, which finds the change made and answers as the first time did.
       const stored = JSON.stringify(response);
       await deps.store
-        .complete(key, stored, expiresAt)
-        .catch(() => deps.store.complete(key, stored, expiresAt))
+        .complete(held.key, held.claim, stored, expiresAt)
+        .catch(() => deps.store.complete(held.key, held.claim, stored, expiresAt))
         .catch((error: unknown) => {
           logger.error('idempotency record not completed', {
             requestId: request.event.requestContext.requestId,
@@ -178,23 +220,28 @@ export function idempotency(deps: { store: IdempotencyStore; now: () => Date }):
         });
     },
     onError: async (request) => {
-      const key = claimed.get(request.event);
-      if (key === undefined) return;
-      await deps.store.release(key).catch((error: unknown) => {
+      const held = claimed.get(request.event);
+      if (held === undefined) return;
+      await deps.store.release(held.key, held.claim, held.leaseUntil).catch((error: unknown) => {
         logger.warn('idempotency record not released', { errors: errorNames(error) });
       });
     },
   };
 }
 
-/** JSON with object keys sorted at every level, so equal values hash equally. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+/** The alert or meeting a replayed response is about, so the replay shows in that resource's history. */
+function replayedResource(event: HubEvent, replay: HttpResponse): { alertId?: string; meetingId?: string } {
+  const params = event.pathParameters ?? {};
+  if (params['alertId'] !== undefined) return { alertId: params['alertId'] };
+  if (params['meetingId'] !== undefined) return { meetingId: params['meetingId'] };
+  try {
+    const body = JSON.parse(typeof replay.body === 'string' ? replay.body : '{}') as Record<string, unknown>;
+    if (typeof body['alertId'] === 'string') return { alertId: body['alertId'] };
+    if (typeof body['meetingId'] === 'string') return { meetingId: body['meetingId'] };
+  } catch {
+    // A replayed body that is not JSON names no resource.
   }
-  return JSON.stringify(value) ?? 'null';
+  return {};
 }
 
 function sha256(value: string): string {

@@ -85,7 +85,10 @@ export function toProblemResponse(error: unknown, instance?: string): HttpRespon
     return problemResponse({ type: type('not-found'), title: 'Not Found', status: 404, detail: error.message, ...at });
   }
   if (error instanceof ConflictError) {
-    return problemResponse({ type: type('conflict'), title: 'Conflict', status: 409, detail: error.message, ...at });
+    return problemResponse(
+      { type: type('conflict'), title: 'Conflict', status: 409, detail: error.message, ...at },
+      error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) },
+    );
   }
   if (error instanceof DependencyUnavailableError) {
     return problemResponse(

@@ -7,18 +7,23 @@
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
 import type { RequestContext } from '../../core/audit.js';
 import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type Resolved, resolveNeeds } from '../function.js';
 import { lambdaContextLogging } from '../logger.js';
 import { metrics } from '../metrics.js';
 import { areaDirectory, auditRecorder, idempotencyStore } from '../wiring.js';
 import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
+import { parseInput } from './input.js';
 import type { HttpResponse } from './problem.js';
 
 export type RouteInput<D> = {
   readonly event: HubEvent;
   readonly context: RequestContext;
-  readonly json: unknown;
+  /** The body as the contract reads it; a body that could not be read, or breaks the contract, throws. */
+  readonly body: <S extends z.ZodType>(schema: S) => z.infer<S>;
+  /** The query string as the contract reads it. */
+  readonly query: <S extends z.ZodType>(schema: S) => z.infer<S>;
   readonly deps: D;
 };
 
@@ -35,13 +40,25 @@ export function httpRoute<N extends Needs>(
       .use(problemResponses())
       .use(authentication({ areas: areaDirectory(env), audit: auditRecorder(env) }));
     if (options.body === true) {
-      handler.use(jsonBody()).use(idempotency({ store: idempotencyStore(env), now: () => env.clock.now() }));
+      handler.use(jsonBody()).use(
+        idempotency({
+          store: idempotencyStore(env),
+          audit: auditRecorder(env),
+          now: () => env.clock.now(),
+          leaseSeconds: env.config.idempotencyLeaseSeconds,
+        }),
+      );
     }
     const wired = handler.handler(async (event) => {
       const context = event.hub?.context;
       // authentication() sets it or throws; reaching here without it would be a wiring bug.
       if (context === undefined) throw new Error('request reached the handler unauthenticated');
-      return run({ event, context, json: event.hub?.json, deps });
+      const body = <S extends z.ZodType>(schema: S): z.infer<S> => {
+        if (event.hub?.bodyError !== undefined) throw event.hub.bodyError;
+        return parseInput(schema, event.hub?.json, 'body');
+      };
+      const query = <S extends z.ZodType>(schema: S): z.infer<S> => parseInput(schema, event.queryStringParameters ?? {}, 'query');
+      return run({ event, context, body, query, deps });
     });
     return wired;
   });

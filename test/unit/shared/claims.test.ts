@@ -90,6 +90,57 @@ describe('callerFromClaims', () => {
     expect(caller.roles).toEqual(expected);
   });
 
+  it.each([
+    ['space-separated roles', 'police coordinator', ['police', 'coordinator']],
+    ['space-separated roles with runs of spaces around and between them', '  chair   auditor ', ['chair', 'auditor']],
+    ['a flattened array with spaces inside its brackets', '[ police  chair ]', ['police', 'chair']],
+    ['a JSON array string with spaces around its items', '[ "police" , "chair" ]', ['police', 'chair']],
+  ])('accepts %s', (_label, roles, expected) => {
+    // Prepare / Act
+    const caller = callerFromClaims({ ...validClaims, roles });
+
+    // Assess
+    expect(caller.roles).toEqual(expected);
+  });
+
+  it.each([
+    ['a comma-joined string', 'police,coordinator', []],
+    ['a comma-joined flattened array', '[police,coordinator]', []],
+    ['a comma-joined item in a JSON array', '["police,coordinator"]', []],
+    ['a space-separated item in a JSON array', '["police coordinator"]', []],
+    ['a comma and a space: the item with the comma names no role', 'police, coordinator', ['coordinator']],
+    ['a semicolon-joined string', 'police;coordinator', []],
+    ['tab- or newline-separated roles', 'police\tcoordinator\nchair', []],
+    ['roles in other letter case', 'Police COORDINATOR', []],
+  ])('grants no role for an item in an undocumented form: %s', (_label, roles, expected) => {
+    // Prepare / Act
+    const caller = callerFromClaims({ ...validClaims, roles });
+
+    // Assess
+    expect(caller.roles).toEqual(expected);
+  });
+
+  it('recovers any set of known roles from each documented form, and none when they are comma-joined', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 2 }), fc.constantFrom(',', ', ', ' ,'), (roles, comma) => {
+        // Prepare
+        const documented = [`[${roles.join(' ')}]`, JSON.stringify(roles), roles.join(' ')];
+
+        // Act
+        const fromDocumented = documented.map((form) => callerFromClaims({ ...validClaims, roles: form }).roles);
+        const fromCommas = callerFromClaims({ ...validClaims, roles: roles.join(',') }).roles;
+        const fromCommaSpaced = callerFromClaims({ ...validClaims, roles: roles.join(comma) }).roles;
+
+        // Assess
+        for (const parsed of fromDocumented) expect(parsed).toEqual(roles);
+        expect(fromCommas).toEqual([]);
+        // Only an item a space separates from every comma names a role: the last after ', ', the first before ' ,'.
+        expect(fromCommaSpaced).toEqual(comma === ', ' ? roles.slice(-1) : comma === ' ,' ? roles.slice(0, 1) : []);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('gives a caller with no roles when the roles claim is absent', () => {
     // Prepare
     const { roles: _roles, ...claims } = validClaims;
@@ -150,6 +201,112 @@ describe('callerFromClaims', () => {
     expect(message).toContain('area');
     expect(message).not.toContain('secret-agency-value');
     expect(message).not.toContain('Not An Area!');
+  });
+
+  it.each([
+    ['U+FFFE', 'Synthetic\uFFFEOfficer'],
+    ['U+FFFF', 'Synthetic\uFFFFOfficer'],
+    ['a lone high surrogate', 'Synthetic\uD800Officer'],
+    ['a lone low surrogate', 'Synthetic\uDC00Officer'],
+    ['NUL', 'Synthetic\u0000Officer'],
+    ['a C0 control', 'Synthetic\u0007Officer'],
+    ['a tab', 'Synthetic\tOfficer'],
+    ['a line feed', 'Synthetic\nOfficer'],
+    ['a carriage return at the end', 'Synthetic Officer\r'],
+    ['DEL', 'Synthetic\u007FOfficer'],
+    ['a C1 control (NEL)', 'Synthetic\u0085Officer'],
+    ['the last C1 control', 'Synthetic\u009FOfficer'],
+  ])('rejects a sub or name holding %s, naming the claim without echoing it', (_label, value) => {
+    for (const claim of ['sub', 'name'] as const) {
+      // Prepare
+      const claims = { ...validClaims, [claim]: value };
+
+      // Act
+      let thrown: unknown;
+      try {
+        callerFromClaims(claims);
+      } catch (error) {
+        thrown = error;
+      }
+
+      // Assess
+      expect(thrown).toBeInstanceOf(UnauthenticatedError);
+      const message = (thrown as Error).message;
+      expect(message).toContain(claim);
+      expect(message).not.toContain('Synthetic');
+      expect(message).not.toMatch(/[^\x20-\x7e]/);
+    }
+  });
+
+  it.each([
+    ['area', 'northumberland\uFFFE'],
+    ['agency', 'police\uFFFF'],
+    ['roles', '[police \uFFFEauditor]'],
+    ['roles', 'police\uDFFF'],
+  ])('rejects a %s claim holding a character SQS refuses', (claim, value) => {
+    // Prepare / Act
+    const act = () => callerFromClaims({ ...validClaims, [claim]: value });
+
+    // Assess
+    expect(act).toThrow(UnauthenticatedError);
+    expect(act).toThrow(claim);
+  });
+
+  it.each([
+    ['the first character after the C1 controls (no-break space)', 'Synthetic\u00A0Officer'],
+    ['the last character before the surrogates', 'Synthetic\uD7FFOfficer'],
+    ['the first character after the surrogates', 'Synthetic\uE000Officer'],
+    ['the replacement character', 'Synthetic\uFFFDOfficer'],
+    ['a surrogate pair (outside the BMP)', 'Synthetic \u{1F600} Officer'],
+    ['the last code point', 'Synthetic\u{10FFFF}Officer'],
+    ['accented letters and punctuation', "Siân O'Brien-Ødegård"],
+  ])('accepts a sub and name holding %s', (_label, value) => {
+    // Prepare / Act
+    const caller = callerFromClaims({ ...validClaims, sub: value, name: value });
+
+    // Assess
+    expect(caller.sub).toBe(value);
+    expect(caller.name).toBe(value);
+  });
+
+  it('accepts a tab, line feed or carriage return in roles, where SQS allows them, granting nothing by them', () => {
+    // Prepare / Act
+    const caller = callerFromClaims({ ...validClaims, roles: 'police\tchair\r\ncoordinator auditor' });
+
+    // Assess
+    expect(caller.roles).toEqual(['auditor']);
+  });
+
+  it('ignores what claims it does not read hold', () => {
+    // Prepare / Act
+    const caller = callerFromClaims({ ...validClaims, email: 'synthetic\uFFFE@example.org', nickname: '\u0000' });
+
+    // Assess
+    expect(caller.sub).toBe(validClaims.sub);
+  });
+
+  it('never gives a caller whose sub or name SQS would refuse or that holds a control character', () => {
+    const notSqs = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }), (sub, name) => {
+        // Act
+        let caller: ReturnType<typeof callerFromClaims> | undefined;
+        try {
+          caller = callerFromClaims({ ...validClaims, sub: `s${sub}`, name });
+        } catch (error) {
+          expect(error).toBeInstanceOf(UnauthenticatedError);
+        }
+
+        // Assess
+        const bad = notSqs.test(`${sub}${name}`) || /\p{Cc}/u.test(`${sub}${name}`);
+        expect(caller === undefined).toBe(bad);
+        if (caller !== undefined) {
+          expect(notSqs.test(caller.sub + caller.name)).toBe(false);
+          expect(/\p{Cc}/u.test(caller.sub + caller.name)).toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('rejects missing claims altogether', () => {

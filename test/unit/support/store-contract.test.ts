@@ -3,9 +3,14 @@
  * (test/integration/store-contract.test.ts runs the same suite on dynalite).
  */
 import { describe } from 'vitest';
-import { InMemoryAlertRepository, InMemoryAuditStore } from '../../support/fakes.js';
+import { InMemoryAlertRepository, InMemoryAuditStore, InMemoryHistoryRecords } from '../../support/fakes.js';
 import { InMemoryMeetingRepository } from '../../support/meeting-fakes.js';
-import { alertRepositoryContract, auditStoreContract, meetingRepositoryContract } from '../../support/store-contract.js';
+import {
+  alertRepositoryContract,
+  auditStoreContract,
+  historyRecordsContract,
+  meetingRepositoryContract,
+} from '../../support/store-contract.js';
 
 describe('InMemoryAlertRepository', () => {
   alertRepositoryContract(async () => new InMemoryAlertRepository());
@@ -17,4 +22,8 @@ describe('InMemoryMeetingRepository', () => {
 
 describe('InMemoryAuditStore', () => {
   auditStoreContract(async () => new InMemoryAuditStore());
+});
+
+describe('InMemoryHistoryRecords', () => {
+  historyRecordsContract(async () => new InMemoryHistoryRecords());
 });

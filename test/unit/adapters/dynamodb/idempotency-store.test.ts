@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoIdempotencyStore } from '../../../../functions/adapters/dynamodb/idempotency-store.js';
@@ -9,75 +9,416 @@ import { conditionalCheckFailed, internalServerError, networkError, throttled } 
 const TABLE = 'idempotency-table';
 const NOW = new Date('2026-03-10T10:00:00.000Z');
 const NOW_SECONDS = NOW.getTime() / 1000;
-const IN_A_MINUTE = new Date(NOW.getTime() + 60_000);
+const LEASE_UNTIL = new Date(NOW.getTime() + 35_000);
+const EXPIRES_AT = new Date(NOW.getTime() + 86_400_000);
+const TIMES = { now: NOW, leaseUntil: LEASE_UNTIL, expiresAt: EXPIRES_AT };
+/** A ttl the records below have not reached. */
+const LIVE_TTL = NOW_SECONDS + 3_600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const ddb = mockClient(DynamoDBDocumentClient);
 let store: DynamoIdempotencyStore;
 
 beforeEach(() => {
   ddb.reset();
-  store = new DynamoIdempotencyStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })), TABLE, () => NOW);
+  store = new DynamoIdempotencyStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })), TABLE);
 });
 
-describe('DynamoIdempotencyStore.claim', () => {
-  it('claims a free key with a conditional put that also takes over an expired record', async () => {
+/** The item a claim by the current hub writes, holding a lease. */
+const heldItem = (overrides: Record<string, unknown> = {}) => ({
+  pk: 'key-1',
+  state: 'IN_PROGRESS',
+  requestHash: 'hash-1',
+  claimId: 'claim-1',
+  attempt: 1,
+  leaseUntil: LEASE_UNTIL.toISOString(),
+  ttl: LIVE_TTL,
+  ...overrides,
+});
+
+describe('DynamoIdempotencyStore.claim of a free key', () => {
+  it('claims with a conditional put that also takes over an expired record, under a fresh claimId at attempt 1', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
 
     // Act
-    const existing = await store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(existing).toBeUndefined();
-    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input).toEqual({
       TableName: TABLE,
-      Item: { pk: 'key-1', state: 'IN_PROGRESS', requestHash: 'hash-1', ttl: NOW_SECONDS + 60 },
+      Item: {
+        pk: 'key-1',
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: expect.stringMatching(UUID),
+        attempt: 1,
+        leaseUntil: LEASE_UNTIL.toISOString(),
+        ttl: NOW_SECONDS + 86_400,
+      },
       ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':now': NOW_SECONDS },
     });
+    expect(result).toEqual({ claimed: true, claim: { claimId: input?.Item?.['claimId'], attempt: 1 } });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
-  it('returns the completed record (and its response) when the key is taken', async () => {
+  it('gives every new claim its own claimId', async () => {
     // Prepare
-    ddb.on(PutCommand).rejects(conditionalCheckFailed());
-    ddb
-      .on(GetCommand)
-      .resolves({ Item: { pk: 'key-1', state: 'COMPLETED', requestHash: 'hash-0', response: '{"statusCode":201}', ttl: 1 } });
+    ddb.on(PutCommand).resolves({});
 
     // Act
-    const existing = await store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const first = await store.claim('key-1', 'hash-1', TIMES);
+    const second = await store.claim('key-2', 'hash-1', TIMES);
 
     // Assess
-    expect(existing).toEqual({ state: 'COMPLETED', requestHash: 'hash-0', response: '{"statusCode":201}' });
-    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { pk: 'key-1' }, ConsistentRead: true });
+    const [a, b] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['claimId']);
+    expect(first).toEqual({ claimed: true, claim: { claimId: a, attempt: 1 } });
+    expect(second).toEqual({ claimed: true, claim: { claimId: b, attempt: 1 } });
+    expect(a).not.toBe(b);
   });
 
-  it('returns IN_PROGRESS with the holder hash while another request holds the key', async () => {
+  it('claims anew when the record vanished between the put and the read', async () => {
     // Prepare
-    ddb.on(PutCommand).rejects(conditionalCheckFailed());
-    ddb.on(GetCommand).resolves({ Item: { pk: 'key-1', state: 'IN_PROGRESS', requestHash: 'hash-0', ttl: 1 } });
+    ddb.on(PutCommand).rejectsOnce(conditionalCheckFailed()).resolves({});
+    ddb.on(GetCommand).resolves({});
 
     // Act
-    const existing = await store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(existing).toEqual({ state: 'IN_PROGRESS', requestHash: 'hash-0' });
+    const puts = ddb.commandCalls(PutCommand);
+    expect(puts).toHaveLength(2);
+    expect(puts[1]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk) OR #ttl < :now');
+    expect(result).toEqual({ claimed: true, claim: { claimId: puts[1]?.args[0].input.Item?.['claimId'], attempt: 1 } });
   });
 
-  it('reports IN_PROGRESS with our own hash when the record vanished between put and get', async () => {
+  it('reports the key in progress, with our own hash and lease, when the record vanished and another claim won the retry', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({});
 
     // Act
-    const existing = await store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(existing).toEqual({ state: 'IN_PROGRESS', requestHash: 'hash-1' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: expect.stringMatching(UUID), attempt: 1, leaseUntil: LEASE_UNTIL },
+    });
   });
 
+  it('claims anew over a record whose ttl has passed but that TTL has not yet deleted', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejectsOnce(conditionalCheckFailed()).resolves({});
+    ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'COMPLETED', response: '{"statusCode":201}', ttl: NOW_SECONDS - 1 }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    const puts = ddb.commandCalls(PutCommand);
+    expect(puts).toHaveLength(2);
+    const freshId = puts[1]?.args[0].input.Item?.['claimId'];
+    expect(freshId).not.toBe('claim-1');
+    expect(result).toEqual({ claimed: true, claim: { claimId: freshId, attempt: 1 } });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('DynamoIdempotencyStore.claim of a held key', () => {
+  it('returns the completed record (and its response), read consistently, when the key is taken by another request', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: heldItem({ state: 'COMPLETED', requestHash: 'hash-0', response: '{"statusCode":201}', attempt: 2 }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'COMPLETED', requestHash: 'hash-0', claimId: 'claim-1', attempt: 2, response: '{"statusCode":201}' },
+    });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { pk: 'key-1' }, ConsistentRead: true });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('returns the completed record for the same request, to replay, without taking it over', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'COMPLETED', response: '{"statusCode":201}' }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'COMPLETED', requestHash: 'hash-1', claimId: 'claim-1', attempt: 1, response: '{"statusCode":201}' },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('returns IN_PROGRESS with the holder hash and lease while another request holds the key', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ requestHash: 'hash-0' }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-0', claimId: 'claim-1', attempt: 1, leaseUntil: LEASE_UNTIL },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('never takes over a lapsed lease held for another request: the different hash is reported', async () => {
+    // Prepare
+    const lapsed = new Date(NOW.getTime() - 1_000);
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ requestHash: 'hash-0', leaseUntil: lapsed.toISOString() }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-0', claimId: 'claim-1', attempt: 1, leaseUntil: lapsed },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('reports a live lease of the same request (a retry while it runs), and does not take it', async () => {
+    // Prepare: the lease runs one millisecond past now
+    const live = new Date(NOW.getTime() + 1);
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ leaseUntil: live.toISOString(), attempt: 3 }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: 'claim-1', attempt: 3, leaseUntil: live },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('DynamoIdempotencyStore.claim taking over', () => {
+  it('takes over a lapsed lease of the same request, keeping claimId and attempt, conditional on the lease it saw', async () => {
+    // Prepare: the holder died; its lease ended exactly now
+    const lapsed = NOW.toISOString();
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ leaseUntil: lapsed, attempt: 2 }) });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2 } });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'key-1' },
+      ConditionExpression: '#state = :state AND leaseUntil = :seenLease',
+      UpdateExpression: 'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':state': 'IN_PROGRESS',
+        ':seenLease': lapsed,
+        ':inProgress': 'IN_PROGRESS',
+        ':lease': LEASE_UNTIL.toISOString(),
+        ':attempt': 2,
+        ':claimId': 'claim-1',
+      },
+    });
+  });
+
+  it('takes over a RELEASED record of the same request under the same claimId as the next attempt', async () => {
+    // Prepare: the first attempt failed cleanly and released (release writes leaseUntil = RELEASED)
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'RELEASED', leaseUntil: 'RELEASED', attempt: 1 }) });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2 } });
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('#state = :state AND leaseUntil = :seenLease');
+    expect(input?.ExpressionAttributeValues).toEqual({
+      ':state': 'RELEASED',
+      ':seenLease': 'RELEASED',
+      ':inProgress': 'IN_PROGRESS',
+      ':lease': LEASE_UNTIL.toISOString(),
+      ':attempt': 2,
+      ':claimId': 'claim-1',
+    });
+  });
+
+  it('takes over a RELEASED record even though its lease would still run: release ends the lease', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'RELEASED', leaseUntil: LEASE_UNTIL.toISOString(), attempt: 4 }) });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 5 } });
+  });
+
+  it('reports the key in progress, under the claim the winner took, when a concurrent retry took it over first', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ leaseUntil: new Date(NOW.getTime() - 5_000).toISOString(), attempt: 2 }) });
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: 'claim-1', attempt: 2, leaseUntil: LEASE_UNTIL },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it('takes over an old-format record (no claimId, attempt or lease) only while it still has no lease, persisting a fresh claimId', async () => {
+    // Prepare: as the previous hub wrote an in-progress claim
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: { pk: 'key-1', state: 'IN_PROGRESS', requestHash: 'hash-1', ttl: LIVE_TTL } });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ConditionExpression).toBe('#state = :state AND attribute_not_exists(leaseUntil)');
+    expect(input?.ExpressionAttributeValues).toEqual({
+      ':state': 'IN_PROGRESS',
+      ':inProgress': 'IN_PROGRESS',
+      ':lease': LEASE_UNTIL.toISOString(),
+      ':attempt': 1,
+      ':claimId': expect.stringMatching(UUID),
+    });
+    expect(result).toEqual({ claimed: true, claim: { claimId: input?.ExpressionAttributeValues?.[':claimId'], attempt: 1 } });
+  });
+
+  it('replays an old-format completed record without writing to it', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { pk: 'key-1', state: 'COMPLETED', requestHash: 'hash-1', response: '{"statusCode":201}', ttl: LIVE_TTL } });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: {
+        state: 'COMPLETED',
+        requestHash: 'hash-1',
+        claimId: expect.stringMatching(UUID),
+        attempt: 1,
+        response: '{"statusCode":201}',
+      },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+});
+
+describe('DynamoIdempotencyStore.claim of a key released by another request', () => {
+  /** A record the failed request (hash-0) released: the corrected request (hash-1) may use the key. */
+  const releasedItem = () => heldItem({ state: 'RELEASED', leaseUntil: 'RELEASED', requestHash: 'hash-0', attempt: 3 });
+
+  it('replaces it with a fresh claim (a new claimId at attempt 1), conditional on the release it saw', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejectsOnce(conditionalCheckFailed()).resolves({});
+    ddb.on(GetCommand).resolves({ Item: releasedItem() });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    const puts = ddb.commandCalls(PutCommand);
+    expect(puts).toHaveLength(2);
+    const input = puts[1]?.args[0].input;
+    expect(input).toEqual({
+      TableName: TABLE,
+      Item: {
+        pk: 'key-1',
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: expect.stringMatching(UUID),
+        attempt: 1,
+        leaseUntil: LEASE_UNTIL.toISOString(),
+        ttl: NOW_SECONDS + 86_400,
+      },
+      ConditionExpression: '#state = :released AND claimId = :seen',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':released': 'RELEASED', ':seen': 'claim-1' },
+    });
+    expect(input?.Item?.['claimId']).not.toBe('claim-1');
+    expect(result).toEqual({ claimed: true, claim: { claimId: input?.Item?.['claimId'], attempt: 1 } });
+    // Not a takeover: nothing of the failed request's claim is carried on.
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('reports the key in progress, with our own hash and lease, when another request replaced the release first', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: releasedItem() });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+    expect(result).toEqual({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: expect.stringMatching(UUID), attempt: 1, leaseUntil: LEASE_UNTIL },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['throttling', throttled],
+    ['an internal server error', internalServerError],
+    ['a network error', networkError],
+  ])('turns %s on the replacing put into DependencyUnavailableError(database), not a claim', async (_label, failure) => {
+    // Prepare
+    ddb.on(PutCommand).rejectsOnce(conditionalCheckFailed()).rejects(failure());
+    ddb.on(GetCommand).resolves({ Item: releasedItem() });
+
+    // Act
+    const attempt = store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+  });
+});
+
+describe('DynamoIdempotencyStore.claim when DynamoDB fails', () => {
   it.each([
     ['throttling', throttled],
     ['an internal server error', internalServerError],
@@ -87,7 +428,7 @@ describe('DynamoIdempotencyStore.claim', () => {
     ddb.on(PutCommand).rejects(failure());
 
     // Act
-    const attempt = store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const attempt = store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
@@ -100,51 +441,125 @@ describe('DynamoIdempotencyStore.claim', () => {
     ddb.on(GetCommand).rejects(throttled());
 
     // Act
-    const attempt = store.claim('key-1', 'hash-1', IN_A_MINUTE);
+    const attempt = store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
   });
+
+  it.each([
+    ['throttling', throttled],
+    ['an internal server error', internalServerError],
+    ['a network error', networkError],
+  ])('turns %s on a takeover into DependencyUnavailableError(database), not a claim', async (_label, failure) => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'RELEASED', leaseUntil: 'RELEASED' }) });
+    ddb.on(UpdateCommand).rejects(failure());
+
+    // Act
+    const attempt = store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+  });
+
+  it('turns a failure of the second put (after the record vanished) into DependencyUnavailableError(database)', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejectsOnce(conditionalCheckFailed()).rejects(internalServerError());
+    ddb.on(GetCommand).resolves({});
+
+    // Act
+    const attempt = store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+  });
 });
 
 describe('DynamoIdempotencyStore.complete and release', () => {
-  it('completes with the response and a new expiry', async () => {
+  const claim = { claimId: 'claim-1', attempt: 2 };
+
+  it('completes with the response and a new expiry, only under the claimId, ending the lease', async () => {
     // Prepare
     ddb.on(UpdateCommand).resolves({});
-    const tomorrow = new Date(NOW.getTime() + 86_400_000);
 
     // Act
-    await store.complete('key-1', '{"statusCode":201}', tomorrow);
+    await store.complete('key-1', claim, '{"statusCode":201}', EXPIRES_AT);
 
     // Assess
-    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.Key).toEqual({ pk: 'key-1' });
-    expect(input?.UpdateExpression).toBe('SET #state = :completed, #response = :response, #ttl = :ttl');
-    expect(input?.ExpressionAttributeValues).toEqual({
-      ':completed': 'COMPLETED',
-      ':response': '{"statusCode":201}',
-      ':ttl': NOW_SECONDS + 86_400,
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'key-1' },
+      ConditionExpression: 'claimId = :claimId',
+      UpdateExpression: 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl' },
+      ExpressionAttributeValues: {
+        ':claimId': 'claim-1',
+        ':completed': 'COMPLETED',
+        ':response': '{"statusCode":201}',
+        ':ttl': NOW_SECONDS + 86_400,
+      },
     });
   });
 
-  it('releases by deleting the record', async () => {
+  it('refuses to complete a record the claim no longer holds, as the database unavailable', async () => {
     // Prepare
-    ddb.on(DeleteCommand).resolves({});
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
 
     // Act
-    await store.release('key-1');
+    const attempt = store.complete('key-1', claim, '{"statusCode":201}', EXPIRES_AT);
 
     // Assess
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { pk: 'key-1' } });
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
   });
 
-  it('reports failures of either as the database unavailable', async () => {
+  it('releases by marking the record RELEASED, only for the claim, attempt and lease that hold it in progress', async () => {
     // Prepare
-    ddb.on(UpdateCommand).rejects(internalServerError());
-    ddb.on(DeleteCommand).rejects(networkError());
+    ddb.on(UpdateCommand).resolves({});
 
     // Act
-    const results = await Promise.allSettled([store.complete('k', '{}', IN_A_MINUTE), store.release('k')]);
+    await store.release('key-1', claim, LEASE_UNTIL);
+
+    // Assess
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'key-1' },
+      ConditionExpression: 'claimId = :claimId AND #state = :inProgress AND attempt = :attempt AND leaseUntil = :lease',
+      UpdateExpression: 'SET #state = :released, leaseUntil = :released',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':claimId': 'claim-1',
+        ':inProgress': 'IN_PROGRESS',
+        ':attempt': 2,
+        ':lease': LEASE_UNTIL.toISOString(),
+        ':released': 'RELEASED',
+      },
+    });
+  });
+
+  it('releases quietly when the claim no longer holds the record (completed, taken as a later attempt, or its lease taken over)', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(conditionalCheckFailed());
+
+    // Act
+    const attempt = store.release('key-1', claim, LEASE_UNTIL);
+
+    // Assess
+    await expect(attempt).resolves.toBeUndefined();
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['throttling', throttled],
+    ['an internal server error', internalServerError],
+    ['a network error', networkError],
+  ])('reports %s on either as the database unavailable', async (_label, failure) => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(failure());
+
+    // Act
+    const results = await Promise.allSettled([store.complete('k', claim, '{}', EXPIRES_AT), store.release('k', claim, LEASE_UNTIL)]);
 
     // Assess
     for (const result of results) {

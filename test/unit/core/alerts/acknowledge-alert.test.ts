@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { acknowledgeAlert } from '../../../../functions/core/alerts/acknowledge-alert.js';
 import {
+  CompensationFailedError,
   ConflictError,
   DependencyUnavailableError,
   ForbiddenError,
@@ -177,45 +178,127 @@ describe('acknowledgeAlert', () => {
       expect(share()?.acknowledgement?.by.sub).toBe('first');
     });
 
-    it('lets exactly one of 20 concurrent acknowledgements win; the rest are conflicts on record', async () => {
+    it('lets exactly one of 20 concurrent acknowledgements win; every other SUCCESS on record is corrected by CONFLICT', async () => {
       // Prepare
       const { fakes, alertId, share } = await setUp();
+      const contexts = Array.from({ length: 20 }, (_, index) => contextFor('north-tyneside', 'coordinator', `racer-${index}`));
 
       // Act
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, (_, index) =>
-          acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator', `racer-${index}`), alertId, {
-            outcome: 'ACCEPTED',
-          }),
-        ),
+        contexts.map((context) => acknowledgeAlert(fakes.deps, context, alertId, { outcome: 'ACCEPTED' })),
       );
 
       // Assess
-      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      const fulfilled = results.flatMap((result, index) => (result.status === 'fulfilled' ? [index] : []));
+      expect(fulfilled).toHaveLength(1);
       const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
       expect(rejected).toHaveLength(19);
       expect(rejected.every((result) => result.reason instanceof ConflictError)).toBe(true);
-      expect(fakes.trail.summary().filter((entry) => entry === 'ALERT_ACKNOWLEDGE:SUCCESS')).toHaveLength(1);
-      expect(fakes.trail.summary().filter((entry) => entry === 'ALERT_ACKNOWLEDGE:CONFLICT')).toHaveLength(19);
+      const winner = contexts[fulfilled[0] as number];
       expect(share()?.status).toBe('ACKNOWLEDGED');
+      expect(share()?.acknowledgement?.by.sub).toBe(winner?.caller.sub);
+      // Audit first: a racer that passed the check records SUCCESS before it loses, so each loser's record
+      // ends in CONFLICT, and the one SUCCESS left standing is the stored acknowledgement's own event.
+      const outcomesOf = (requestId: string | undefined) =>
+        fakes.trail.events.filter((event) => event.requestId === requestId).map((event) => event.outcome);
+      for (const context of contexts) {
+        const outcomes = outcomesOf(context.requestId);
+        if (context === winner) expect(outcomes).toEqual(['SUCCESS']);
+        else expect([['SUCCESS', 'CONFLICT'], ['CONFLICT']]).toContainEqual(outcomes);
+      }
+      const standing = fakes.trail.events.filter(
+        (event) => event.outcome === 'SUCCESS' && !outcomesOf(event.requestId).includes('CONFLICT'),
+      );
+      expect(standing.map((event) => event.eventId)).toEqual([share()?.acknowledgement?.eventId]);
+      expect(standing[0]?.actor.sub).toBe(winner?.caller.sub);
+      expect(fakes.trail.events.every((event) => event.action === 'ALERT_ACKNOWLEDGE' && event.resource?.id === alertId)).toBe(true);
     });
 
-    it('answers 404 with NOT_FOUND recorded when the share is gone by the time it is written', async () => {
+    it('answers 404 when the share is gone by the time it is written, correcting its SUCCESS with NOT_FOUND', async () => {
       // Prepare
-      const { fakes, alertId } = await setUp();
+      const { fakes, alertId, share } = await setUp();
       fakes.alerts.acknowledge = async () => 'GONE';
+      const context = contextFor('north-tyneside', 'coordinator');
 
       // Act
-      const attempt = acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
+      const attempt = acknowledgeAlert(fakes.deps, context, alertId, { outcome: 'ACCEPTED' });
 
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
-      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:NOT_FOUND']);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:NOT_FOUND']);
+      expect(fakes.trail.events.map((event) => event.requestId)).toEqual([context.requestId, context.requestId]);
+      expect(fakes.trail.events[1]?.resource).toEqual({ type: 'alert', id: alertId });
+      expect(share()?.status).toBe('PENDING');
     });
   });
 
-  describe('when the audit trail fails', () => {
-    it('puts the share back to PENDING without an acknowledgement, propagates the outage, and allows a retry', async () => {
+  describe('retried under the same idempotency claim', () => {
+    /** A request under an Idempotency-Key: every attempt of one claim writes the same audit event id. */
+    const claimed = (claimId: string, sub = 'coordinator-1') => ({
+      ...contextFor('north-tyneside', 'coordinator', sub),
+      claim: { claimId, attempt: 1 },
+    });
+
+    it('answers a retry after the acknowledgement was stored with the same receipt, and acknowledges nothing twice', async () => {
+      // Prepare: the first try stored its acknowledgement and was cut off before it answered
+      const { fakes, alertId, share } = await setUp();
+      const first = await acknowledgeAlert(fakes.deps, claimed('claim-1'), alertId, { outcome: 'REDIRECTED', redirectTo: 'gateshead' });
+      const stored = share();
+      fakes.clock.advance(60_000);
+
+      // Act
+      const retry = await acknowledgeAlert(fakes.deps, claimed('claim-1'), alertId, { outcome: 'REDIRECTED', redirectTo: 'gateshead' });
+
+      // Assess
+      expect(retry).toEqual(first);
+      expect(retry.acknowledgedAt).toBe(NOW);
+      expect(share()).toEqual(stored);
+      expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
+      expect(fakes.trail.events[0]?.eventId).toBe(stored?.acknowledgement?.eventId);
+    });
+
+    it('answers both with the one receipt when a retry races the try it took over, with no CONFLICT on record', async () => {
+      // Prepare: both pass the check before either writes, as a takeover racing a stalled first try would
+      const { fakes, alertId, share } = await setUp();
+
+      // Act
+      const [first, second] = await Promise.all([
+        acknowledgeAlert(fakes.deps, claimed('claim-2'), alertId, { outcome: 'ACCEPTED' }),
+        acknowledgeAlert(fakes.deps, claimed('claim-2'), alertId, { outcome: 'ACCEPTED' }),
+      ]);
+
+      // Assess
+      expect(second).toEqual(first);
+      expect(share()?.status).toBe('ACKNOWLEDGED');
+      expect(fakes.trail.summary().every((entry) => entry === 'ALERT_ACKNOWLEDGE:SUCCESS')).toBe(true);
+      // The same event twice is stored once: one acknowledgement on record.
+      const stored = [...fakes.auditStore.events.values()].filter((event) => event.action === 'ALERT_ACKNOWLEDGE');
+      expect(stored.map((event) => event.eventId)).toEqual([share()?.acknowledgement?.eventId]);
+    });
+
+    it('refuses another claim with 409, CONFLICT on record, the first acknowledgement kept', async () => {
+      // Prepare
+      const { fakes, alertId, share } = await setUp();
+      await acknowledgeAlert(fakes.deps, claimed('claim-3', 'first'), alertId, { outcome: 'ACCEPTED' });
+      const stored = share();
+      fakes.trail.events.length = 0;
+
+      // Act
+      const sameCaller = acknowledgeAlert(fakes.deps, claimed('claim-4', 'first'), alertId, { outcome: 'ACCEPTED' });
+      const otherCaller = acknowledgeAlert(fakes.deps, claimed('claim-5', 'second'), alertId, { outcome: 'ACCEPTED' });
+
+      // Assess
+      await expect(sameCaller).rejects.toBeInstanceOf(ConflictError);
+      await expect(otherCaller).rejects.toBeInstanceOf(ConflictError);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:CONFLICT', 'ALERT_ACKNOWLEDGE:CONFLICT']);
+      expect(share()).toEqual(stored);
+      expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
+    });
+  });
+
+  describe('when a dependency fails', () => {
+    it('stores nothing when SUCCESS cannot be recorded first, propagates the outage, and allows a retry', async () => {
       // Prepare
       const { fakes, alertId, share } = await setUp();
       fakes.trail.failWhen = (event) => event.action === 'ALERT_ACKNOWLEDGE' && event.outcome === 'SUCCESS';
@@ -231,30 +314,76 @@ describe('acknowledgeAlert', () => {
       await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
       expect(share()?.status).toBe('PENDING');
       expect(share()?.acknowledgement).toBeUndefined();
-      expect(fakes.alerts.calls.slice(-2)).toEqual(['acknowledge', 'revertAcknowledgement']);
+      expect(fakes.alerts.calls).not.toContain('acknowledge');
       fakes.trail.failWhen = undefined;
       await acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
       expect(share()?.status).toBe('ACKNOWLEDGED');
     });
 
-    it('reverts only its own acknowledgement: the revert names the event id it wrote', async () => {
+    it('leaves the share PENDING when the store fails after SUCCESS is on record, corrects it with FAILED, and allows a retry', async () => {
       // Prepare
-      const { fakes, alertId } = await setUp();
-      fakes.trail.failWhen = (event) => event.outcome === 'SUCCESS';
-      const reverted: string[] = [];
-      const original = fakes.alerts.revertAcknowledgement.bind(fakes.alerts);
-      fakes.alerts.revertAcknowledgement = async (id, area, eventId) => {
-        reverted.push(`${id}|${area}|${eventId}`);
-        return original(id, area, eventId);
+      const { fakes, alertId, share } = await setUp();
+      const outage = new DependencyUnavailableError('database');
+      const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
+      fakes.alerts.acknowledge = async () => {
+        throw outage;
       };
+      const context = contextFor('north-tyneside', 'coordinator');
 
       // Act
-      await acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' }).catch(
-        () => undefined,
-      );
+      const attempt = acknowledgeAlert(fakes.deps, context, alertId, { outcome: 'ACCEPTED', note: NOTE });
 
       // Assess
-      expect(reverted).toEqual([`${alertId}|north-tyneside|${fakes.trail.refused[0]?.eventId}`]);
+      await expect(attempt).rejects.toBe(outage);
+      expect(share()?.status).toBe('PENDING');
+      expect(share()?.acknowledgement).toBeUndefined();
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:FAILED']);
+      expect(fakes.trail.events.map((event) => event.requestId)).toEqual([context.requestId, context.requestId]);
+      // Nothing was stored, so nothing is undone: the record is corrected instead.
+      expect(fakes.alerts.calls).not.toContain('revertAcknowledgement');
+      fakes.alerts.acknowledge = acknowledge;
+      await acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
+      expect(share()?.status).toBe('ACKNOWLEDGED');
     });
+
+    it('reports a CompensationFailedError when neither the store write nor its FAILED correction goes through', async () => {
+      // Prepare
+      const { fakes, alertId, share } = await setUp();
+      fakes.alerts.acknowledge = async () => {
+        throw new DependencyUnavailableError('database');
+      };
+      fakes.trail.failWhen = (event) => event.outcome === 'FAILED';
+
+      // Act
+      const attempt = acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(CompensationFailedError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database', resourceId: alertId });
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
+      expect(fakes.trail.refused.map((event) => event.outcome)).toEqual(['FAILED']);
+      expect(share()?.status).toBe('PENDING');
+    });
+
+    it.each([
+      ['ALREADY_ACKNOWLEDGED', 'CONFLICT'],
+      ['GONE', 'NOT_FOUND'],
+    ] as const)(
+      'reports a CompensationFailedError when the store answers %s and the %s correction cannot be recorded',
+      async (answer, correction) => {
+        // Prepare
+        const { fakes, alertId } = await setUp();
+        fakes.alerts.acknowledge = async () => answer;
+        fakes.trail.failWhen = (event) => event.outcome === correction;
+
+        // Act
+        const attempt = acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(CompensationFailedError);
+        expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
+        expect(fakes.trail.refused.map((event) => event.outcome)).toEqual([correction]);
+      },
+    );
   });
 });

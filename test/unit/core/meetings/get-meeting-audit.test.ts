@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError } from '../../../../functions/core/errors.js';
+import { DependencyUnavailableError, ForbiddenError, NotFoundError } from '../../../../functions/core/errors.js';
 import { getMeeting } from '../../../../functions/core/meetings/get-meeting.js';
 import { getMeetingAudit } from '../../../../functions/core/meetings/get-meeting-audit.js';
+import { meetingHistory } from '../../../../functions/core/meetings/history.js';
 import { respondToMeeting } from '../../../../functions/core/meetings/respond-to-meeting.js';
-import { makeMeetingFakes, newcastle, northTyneside, outsider, requester, seedMeeting } from '../../../support/meeting-fakes.js';
+import {
+  type MeetingFakes,
+  makeMeetingFakes,
+  newcastle,
+  northTyneside,
+  outsider,
+  requester,
+  seedMeeting,
+} from '../../../support/meeting-fakes.js';
 
 /** A meeting with a response, a participant's view, and an outsider's refused attempts. */
 async function withHistory() {
@@ -110,5 +119,133 @@ describe('getMeetingAudit', () => {
     expect(first.nextCursor).toBeDefined();
     // the second page also holds the first read's own AUDIT_READ event
     expect(second.items.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+/** What DynamoDB's TTL does to a meeting at its end: the meeting is gone, the audit table is not. */
+function deleteMeeting(fakes: MeetingFakes, meetingId: string) {
+  fakes.meetings.meetings.delete(meetingId);
+}
+
+describe('getMeetingAudit after the meeting is gone', () => {
+  // The seeded meeting is requested at 2026-03-10T10:00Z and kept two years; its history three years more.
+  const AFTER_EXPIRY = '2028-06-01T00:00:00.000Z';
+  const NO_LONGER_KEPT = '2031-03-10T10:00:00.000Z';
+
+  it('backfills the record of a meeting stored before records existed, on its first history read', async () => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    fakes.history.records.clear();
+
+    // Act
+    await getMeetingAudit(fakes.meetingDeps, newcastle('auditor'), meetingId, { limit: 50 });
+
+    // Assess
+    expect(await fakes.history.get('meeting', meetingId)).toEqual({
+      type: 'meeting',
+      id: meetingId,
+      ownerArea: 'northumberland',
+      holderAreas: ['north-tyneside', 'newcastle'],
+      createdAt: '2026-03-10T10:00:00.000Z',
+      expiresAt: '2028-03-10T10:00:00.000Z',
+      keptUntil: '2031-03-10T10:00:00.000Z',
+    });
+  });
+
+  it('shows every participating area its history once the meeting has expired, even deleted, as before', async () => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    const before = await getMeetingAudit(fakes.meetingDeps, newcastle('police'), meetingId, { limit: 50 });
+    deleteMeeting(fakes, meetingId);
+    fakes.clock.set(AFTER_EXPIRY);
+    fakes.meetings.calls.length = 0;
+
+    // Act
+    const requesting = await getMeetingAudit(fakes.meetingDeps, requester('coordinator'), meetingId, { limit: 50 });
+    const invited = await getMeetingAudit(fakes.meetingDeps, newcastle('police'), meetingId, { limit: 50 });
+
+    // Assess
+    expect(summary(requesting.items)).toContain('MEETING_VIEW:NOT_FOUND:gateshead');
+    // What it saw before, then its own read of the history and the requesting area's just now.
+    expect(summary(invited.items)).toEqual([
+      'MEETING_AUDIT_READ:SUCCESS:northumberland',
+      'MEETING_AUDIT_READ:SUCCESS:newcastle',
+      ...summary(before.items),
+    ]);
+    expect(fakes.meetings.calls).toEqual([]);
+    expect(fakes.trail.summary()).toEqual(['MEETING_AUDIT_READ:SUCCESS', 'MEETING_AUDIT_READ:SUCCESS', 'MEETING_AUDIT_READ:SUCCESS']);
+  });
+
+  it('reads the history of an expired meeting still stored (DynamoDB deletes it lazily), which it refused before', async () => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    fakes.history.records.clear();
+    fakes.clock.set(AFTER_EXPIRY);
+
+    // Act
+    const history = await getMeetingAudit(fakes.meetingDeps, northTyneside('chair'), meetingId, { limit: 50 });
+
+    // Assess
+    expect(summary(history.items)).toContain('MEETING_REQUEST:SUCCESS:northumberland');
+  });
+
+  it.each([
+    ['an outsider', () => outsider('auditor'), NotFoundError, 'NOT_FOUND'],
+    ['a practitioner of an invited area', () => northTyneside('practitioner'), ForbiddenError, 'FORBIDDEN'],
+  ])('refuses %s as it did while the meeting stood', async (_who, caller, error, outcome) => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    await fakes.history.record(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
+    deleteMeeting(fakes, meetingId);
+    fakes.clock.set(AFTER_EXPIRY);
+
+    // Act
+    const attempt = getMeetingAudit(fakes.meetingDeps, caller(), meetingId, { limit: 50 });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(error);
+    expect(fakes.trail.summary()).toEqual([`MEETING_AUDIT_READ:${outcome}`]);
+  });
+
+  it('answers 404, on record, once the record itself is past its keptUntil', async () => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    await fakes.history.record(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
+    deleteMeeting(fakes, meetingId);
+    fakes.clock.set(NO_LONGER_KEPT);
+
+    // Act
+    const attempt = getMeetingAudit(fakes.meetingDeps, requester('chair'), meetingId, { limit: 50 });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+    expect(fakes.trail.summary()).toEqual(['MEETING_AUDIT_READ:NOT_FOUND']);
+  });
+
+  it('refuses with 503 and releases nothing when the backfill cannot be written', async () => {
+    // Prepare
+    const { fakes, meetingId } = await withHistory();
+    fakes.history.records.clear();
+    fakes.history.failRecord = new DependencyUnavailableError('database');
+
+    // Act
+    const attempt = getMeetingAudit(fakes.meetingDeps, requester('chair'), meetingId, { limit: 50 });
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(fakes.trail.events).toEqual([]);
+  });
+
+  // Red until requestMeeting records the meeting's history before it commits the meeting (then make this
+  // `it`): a meeting whose history nobody read before it ended would otherwise lose its history with it.
+  it.fails('is recorded by the request itself, before anyone reads the history', async () => {
+    // Prepare
+    const fakes = makeMeetingFakes();
+
+    // Act
+    const meetingId = await seedMeeting(fakes);
+
+    // Assess
+    expect(await fakes.history.get('meeting', meetingId)).toEqual(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
   });
 });

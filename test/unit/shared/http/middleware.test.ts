@@ -17,6 +17,7 @@ import { DependencyUnavailableError, ValidationError } from '../../../../functio
 import { parseInput } from '../../../../functions/shared/http/input.js';
 import {
   authentication,
+  DEFAULT_LEASE_SECONDS,
   type HubEvent,
   idempotency,
   jsonBody,
@@ -37,13 +38,14 @@ type Seen = { context?: RequestContext; json?: unknown };
 function harness(run: (event: HubEvent) => Promise<HttpResponse> = async () => jsonResponse(201, { ok: true })) {
   const trail = new RecordingAuditTrail();
   const clock = new FixedClock(new Date(NOW));
-  const store = new InMemoryIdempotencyStore(() => clock.now());
+  const store = new InMemoryIdempotencyStore();
+  const audit = new AuditRecorder(trail, clock, new SequentialIds());
   const seen: Seen[] = [];
   const handler = middy<HubEvent, HttpResponse, Error, Context>()
     .use(problemResponses())
-    .use(authentication({ areas, audit: new AuditRecorder(trail, clock, new SequentialIds()) }))
+    .use(authentication({ areas, audit }))
     .use(jsonBody())
-    .use(idempotency({ store, now: () => clock.now() }))
+    .use(idempotency({ store, audit, now: () => clock.now() }))
     .handler(async (event) => {
       seen.push({ ...(event.hub?.context ? { context: event.hub.context } : {}), json: event.hub?.json });
       return run(event);
@@ -54,6 +56,45 @@ function harness(run: (event: HubEvent) => Promise<HttpResponse> = async () => j
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const problem = (response: HttpResponse) => JSON.parse(response.body) as { title: string; status: number; errors?: unknown[] };
+const ALERT_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const OTHER_ALERT_ID = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+const MEETING_ID = '9f0d2c4e-5b6a-4c3d-8e7f-102938475665';
+
+/**
+ * A handler whose first run waits until `finish()`, as a request still running (or an instance that died
+ * holding the claim) would. Later runs answer at once.
+ */
+function stalledFirstRun() {
+  let runs = 0;
+  let finish: () => void = () => undefined;
+  let markStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const gate = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const run = async () => {
+    runs += 1;
+    const run = runs;
+    if (run === 1) {
+      markStarted();
+      await gate;
+    }
+    return jsonResponse(201, { run });
+  };
+  return {
+    run,
+    /** Resolves once the first run holds the claim; rejects at once if that request answered instead. */
+    started: (response: Promise<HttpResponse>) =>
+      Promise.race([
+        started,
+        response.then((answered) => Promise.reject(new Error(`answered ${answered.statusCode} before the handler ran`))),
+      ]),
+    finish: () => finish(),
+    runs: () => runs,
+  };
+}
 
 describe('jsonBody', () => {
   it('hands the parsed JSON to the handler', async () => {
@@ -310,7 +351,7 @@ describe('idempotency', () => {
     expect(runs).toBe(1);
   });
 
-  it('answers 409 while the first request with the key is still in progress', async () => {
+  it('answers 409 while the first request with the key is still in progress, with Retry-After for the whole lease', async () => {
     // Prepare
     let release: () => void = () => undefined;
     const { call } = harness(
@@ -328,10 +369,12 @@ describe('idempotency', () => {
 
     // Assess
     expect(second.statusCode).toBe(409);
+    expect(second.headers['content-type']).toBe('application/problem+json');
+    expect(second.headers['retry-after']).toBe(String(DEFAULT_LEASE_SECONDS));
     expect((await first).statusCode).toBe(201);
   });
 
-  it('releases the key when the handler fails, keeping no record, so a retry runs', async () => {
+  it('releases the key when the handler fails, keeping no response and no lease, so a retry runs at once', async () => {
     // Prepare
     let fail = true;
     const { call, store } = harness(async () => {
@@ -341,29 +384,40 @@ describe('idempotency', () => {
 
     // Act
     const failed = await call(request('key-1'));
-    const recordsAfterFailure = store.records.size;
+    const afterFailure = [...store.records.values()];
     fail = false;
     const retried = await call(request('key-1'));
 
     // Assess
     expect(failed.statusCode).toBe(503);
-    expect(recordsAfterFailure).toBe(0);
+    expect(afterFailure).toEqual([expect.objectContaining({ state: 'RELEASED' })]);
+    expect(afterFailure[0]).not.toHaveProperty('response');
+    expect(afterFailure[0]).not.toHaveProperty('leaseUntil');
     expect(store.calls).toEqual(['claim', 'release', 'claim', 'complete']);
     expect(retried.statusCode).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
   });
 
-  it('keeps no record of a client error either', async () => {
+  it('keeps no response for a client error either: the retry runs the handler again instead of replaying the 422', async () => {
     // Prepare
+    let runs = 0;
     const { call, store } = harness(async () => {
+      runs += 1;
       throw new ValidationError('bad', [{ path: 'x', message: 'bad' }]);
     });
 
     // Act
     const response = await call(request('key-1'));
+    const stored = [...store.records.values()];
+    const retried = await call(request('key-1'));
 
     // Assess
     expect(response.statusCode).toBe(422);
-    expect(store.records.size).toBe(0);
+    expect(stored).toEqual([expect.objectContaining({ state: 'RELEASED' })]);
+    expect(stored[0]).not.toHaveProperty('response');
+    expect(retried.statusCode).toBe(422);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(runs).toBe(2);
   });
 
   it('scopes the key to the caller: another caller with the same key is served afresh', async () => {
@@ -512,6 +566,277 @@ describe('idempotency', () => {
     // Assess
     expect(response.statusCode).toBe(503);
     expect(runs).toBe(0);
+  });
+
+  it('puts the claim on the request context (attempt 1, a fresh claimId per key), and no claim without the header', async () => {
+    // Prepare
+    const { call, seen } = harness();
+
+    // Act
+    await call(request('key-1'));
+    await call(request('key-2'));
+    await call({ headers: JSON_HEADERS, body: '{"n":1}' });
+
+    // Assess
+    const [first, second, unkeyed] = seen.map((entry) => entry.context?.claim);
+    expect(first).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(second).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(second?.claimId).not.toBe(first?.claimId);
+    expect(unkeyed).toBeUndefined();
+  });
+
+  it('scopes the key to the area: the same subject in another area is served afresh', async () => {
+    // Prepare
+    let runs = 0;
+    const { call, seen } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs });
+    });
+    const inNewcastle = { ...request('shared-key', '{}', 'sub-1'), claims: claimsFor('newcastle', ['police'], 'sub-1') };
+
+    // Act
+    const home = await call(request('shared-key', '{}', 'sub-1'));
+    const away = await call(inNewcastle);
+    const awayAgain = await call(inNewcastle);
+
+    // Assess
+    expect(runs).toBe(2);
+    expect(JSON.parse(home.body)).toEqual({ run: 1 });
+    expect(JSON.parse(away.body)).toEqual({ run: 2 });
+    expect(away.headers['idempotent-replayed']).toBeUndefined();
+    expect(seen[1]?.context?.claim?.claimId).not.toBe(seen[0]?.context?.claim?.claimId);
+    // Scoped, not ignored: in its own area the key still replays.
+    expect(awayAgain.headers['idempotent-replayed']).toBe('true');
+    expect(JSON.parse(awayAgain.body)).toEqual({ run: 2 });
+  });
+
+  it('scopes the key to the resource: the same key on another path is served afresh', async () => {
+    // Prepare
+    let runs = 0;
+    const { call } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, { run: runs });
+    });
+    const on = (alertId: string): EventOptions => ({
+      ...request('shared-key'),
+      path: `/v1/alerts/${alertId}/acknowledgements`,
+      routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
+      pathParameters: { alertId },
+    });
+
+    // Act
+    const first = await call(on(ALERT_ID));
+    const other = await call(on(OTHER_ALERT_ID));
+
+    // Assess
+    expect(runs).toBe(2);
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('tells a retry during the lease to wait for what is left of it, in whole seconds rounded up', async () => {
+    // Prepare
+    const first = stalledFirstRun();
+    const { call, clock } = harness(first.run);
+    const running = call(request('key-1'));
+    await first.started(running);
+
+    // Act
+    clock.advance(10_500);
+    const early = await call(request('key-1'));
+    clock.advance(23_501);
+    const late = await call(request('key-1'));
+    first.finish();
+    const finished = await running;
+    const after = await call(request('key-1'));
+
+    // Assess
+    expect(early.statusCode).toBe(409);
+    expect(early.headers['retry-after']).toBe('25');
+    expect(late.statusCode).toBe(409);
+    // 0.999 s left: rounded up, so the client never retries before the lease ends.
+    expect(late.headers['retry-after']).toBe('1');
+    expect(finished.statusCode).toBe(201);
+    expect(after.headers['idempotent-replayed']).toBe('true');
+    expect(first.runs()).toBe(1);
+  });
+
+  it('never tells a client to wait less than a second, even when the store reports a lease already ended', async () => {
+    // Prepare: another instance's clock runs behind ours, so the lease it reports has just passed here
+    let runs = 0;
+    const { call, store } = harness(async () => {
+      runs += 1;
+      return jsonResponse(201, {});
+    });
+    store.claim = async (_key, requestHash, times) => ({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', requestHash, claimId: 'claim-1', attempt: 1, leaseUntil: new Date(times.now.getTime() - 5_000) },
+    });
+
+    // Act
+    const response = await call(request('key-1'));
+
+    // Assess
+    expect(response.statusCode).toBe(409);
+    expect(response.headers['retry-after']).toBe('1');
+    expect(runs).toBe(0);
+  });
+
+  it('lets a retry after the lease lapsed run the handler again under the same claim, and replays what it answered', async () => {
+    // Prepare: the first request stalls (as a crashed or frozen instance would) and never answers in time
+    const first = stalledFirstRun();
+    const { call, clock, seen, store } = harness(first.run);
+    const stalled = call(request('key-1'));
+    await first.started(stalled);
+
+    // Act
+    clock.advance(DEFAULT_LEASE_SECONDS * 1000 - 1);
+    const justBefore = await call(request('key-1'));
+    clock.advance(1);
+    const retry = await call(request('key-1'));
+    const replay = await call(request('key-1'));
+    first.finish();
+    const late = await stalled;
+
+    // Assess
+    expect(justBefore.statusCode).toBe(409);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expect(JSON.parse(retry.body)).toEqual({ run: 2 });
+    expect(first.runs()).toBe(2);
+    const [stalledContext, retryContext] = seen.map((entry) => entry.context);
+    expect(stalledContext?.claim).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(retryContext?.claim).toEqual(stalledContext?.claim);
+    expect(retryContext?.requestId).not.toBe(stalledContext?.requestId);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(retry.body);
+    // The stalled request, under the same claim, may still complete; what it did is what the retry did.
+    expect(late.statusCode).toBe(201);
+    expect(store.calls).toEqual(['claim', 'claim', 'claim', 'complete', 'claim', 'complete']);
+  });
+
+  it('records one REQUEST_REPLAY audit event per replay, naming the alert from the path', async () => {
+    // Prepare
+    const { call, trail } = harness(async () => jsonResponse(201, { acknowledgedAt: NOW }));
+    const acknowledge: EventOptions = {
+      ...request('key-1'),
+      path: `/v1/alerts/${ALERT_ID}/acknowledgements`,
+      routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
+      pathParameters: { alertId: ALERT_ID },
+    };
+    await call(acknowledge);
+    const beforeReplay = trail.events.length;
+
+    // Act
+    await call({ ...acknowledge, requestId: 'req-replay-1' });
+    await call({ ...acknowledge, requestId: 'req-replay-2' });
+
+    // Assess
+    expect(beforeReplay).toBe(0);
+    expect(trail.events).toHaveLength(2);
+    expect(trail.events[0]).toEqual({
+      eventId: expect.any(String),
+      occurredAt: NOW,
+      requestId: 'req-replay-1',
+      action: 'REQUEST_REPLAY',
+      outcome: 'SUCCESS',
+      actor: expect.objectContaining({ sub: 'sub-1', area: 'northumberland' }),
+      resource: { type: 'alert', id: ALERT_ID },
+      detail: { route: 'POST /v1/alerts/{alertId}/acknowledgements', status: 201 },
+    });
+    expect(trail.events[1]).toMatchObject({
+      requestId: 'req-replay-2',
+      action: 'REQUEST_REPLAY',
+      resource: { type: 'alert', id: ALERT_ID },
+    });
+  });
+
+  it.each([
+    ['an alert', { alertId: ALERT_ID }, { type: 'alert', id: ALERT_ID }],
+    ['a meeting', { meetingId: MEETING_ID }, { type: 'meeting', id: MEETING_ID }],
+  ])('names %s created by the replayed request from its response body', async (_label, body, resource) => {
+    // Prepare
+    const { call, trail } = harness(async () => jsonResponse(201, body));
+    await call(request('key-1'));
+
+    // Act
+    const replay = await call(request('key-1'));
+
+    // Assess
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(trail.events).toEqual([
+      expect.objectContaining({
+        action: 'REQUEST_REPLAY',
+        outcome: 'SUCCESS',
+        resource,
+        detail: { route: 'POST /v1/alerts', status: 201 },
+      }),
+    ]);
+  });
+
+  it('records a replay that names no resource without one', async () => {
+    // Prepare
+    const { call, trail } = harness(async () => jsonResponse(200, { ok: true }));
+    await call(request('key-1'));
+
+    // Act
+    await call(request('key-1'));
+
+    // Assess
+    expect(trail.events).toHaveLength(1);
+    expect(trail.events[0]).toMatchObject({ action: 'REQUEST_REPLAY', outcome: 'SUCCESS', detail: { status: 200 } });
+    expect(trail.events[0]).not.toHaveProperty('resource');
+  });
+
+  it('does not replay what cannot be put on record: 503, and the response stays to replay later', async () => {
+    // Prepare
+    const { call, trail, store } = harness(async () => jsonResponse(201, { alertId: ALERT_ID }));
+    const first = await call(request('key-1'));
+    trail.failWhen = (event) => event.action === 'REQUEST_REPLAY';
+
+    // Act
+    const refused = await call(request('key-1'));
+    trail.failWhen = undefined;
+    const replay = await call(request('key-1'));
+
+    // Assess
+    expect(refused.statusCode).toBe(503);
+    expect(refused.body).not.toContain(ALERT_ID);
+    expect([...store.records.values()]).toEqual([expect.objectContaining({ state: 'COMPLETED' })]);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(first.body);
+    expect(trail.refused).toHaveLength(1);
+    expect(trail.events).toHaveLength(1);
+  });
+
+  it('runs the next try after a failed attempt at once, as the next attempt under the same claimId', async () => {
+    // Prepare
+    let failures = 2;
+    const { call, seen } = harness(async () => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new DependencyUnavailableError('audit-queue');
+      }
+      return jsonResponse(201, {});
+    });
+
+    // Act
+    const first = await call(request('key-1'));
+    const second = await call(request('key-1'));
+    const third = await call(request('key-1'));
+    const replay = await call(request('key-1'));
+
+    // Assess
+    expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([503, 503, 201]);
+    const claims = seen.map((entry) => entry.context?.claim);
+    const claimId = claims[0]?.claimId;
+    expect(claimId).toEqual(expect.any(String));
+    expect(claims).toEqual([
+      { claimId, attempt: 1 },
+      { claimId, attempt: 2 },
+      { claimId, attempt: 3 },
+    ]);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
   });
 });
 
