@@ -84,15 +84,15 @@ export type RouteDefinition = {
   /** Without the JWT authorizer: only with a reviewed reason to be public. */
   | { readonly authorized: false; readonly publicReason: string }
 ) & {
-  /** The handler module (functions/handlers/<name>.ts, named by this entry's key). */
-  readonly load: () => Promise<HttpFunction>;
-  readonly needs: readonly Need[];
-  /** API Gateway's per-route throttle: requests per second, steady and burst. */
-  readonly throttle: { readonly rate: number; readonly burst: number };
-  readonly sizing: Sizing;
-  /** What the OpenAPI document says of it; null only for the catch-all, which is no operation of the API. */
-  readonly operation: Operation | null;
-};
+    /** The handler module (functions/handlers/<name>.ts, named by this entry's key). */
+    readonly load: () => Promise<HttpFunction>;
+    readonly needs: readonly Need[];
+    /** API Gateway's per-route throttle: requests per second, steady and burst. */
+    readonly throttle: { readonly rate: number; readonly burst: number };
+    readonly sizing: Sizing;
+    /** What the OpenAPI document says of it; null only for the catch-all, which is no operation of the API. */
+    readonly operation: Operation | null;
+  };
 
 export type WorkerDefinition = {
   /** How the function is invoked: by the audit queue, by the API's access log, or on a schedule. */

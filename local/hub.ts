@@ -9,11 +9,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { migrate } from '../functions/adapters/dynamodb/migrations.js';
 import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
 import { auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
-import { migrate } from '../functions/adapters/dynamodb/migrations.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';

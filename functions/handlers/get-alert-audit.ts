@@ -1,7 +1,7 @@
 /** GET /v1/alerts/{alertId}/audit?limit=...&cursor=... */
 import { AccessHistoryQuery } from '../../contracts/audit.js';
-import { getAlertAudit } from '../core/alerts/get-alert-audit.js';
-import { parseInput } from '../shared/http/input.js';
+import { getAlertAudit, historyAccess } from '../core/alerts/get-alert-audit.js';
+import { inputOrNotFound } from '../shared/http/input.js';
 import { alertIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
@@ -9,9 +9,12 @@ import { alertRepository, auditRecorder, auditStore, clock, historyRecords } fro
 
 export const { handler, wire } = httpRoute(
   { needs: { alerts: alertRepository, audit: auditRecorder, auditStore: auditStore, clock, history: historyRecords } },
-  async ({ event, context, deps }) => {
-    const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
+  async ({ event, context, query, deps }) => {
     const alertId = await alertIdParam(deps.audit, event, context, 'ALERT_AUDIT_READ');
-    return jsonResponse(200, await getAlertAudit(deps, context, alertId, query));
+    const page = await inputOrNotFound(
+      () => query(AccessHistoryQuery),
+      () => historyAccess(deps, context, alertId),
+    );
+    return jsonResponse(200, await getAlertAudit(deps, context, alertId, page));
   },
 );

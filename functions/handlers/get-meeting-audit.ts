@@ -1,7 +1,7 @@
 /** GET /v1/meetings/{meetingId}/audit?limit=...&cursor=... */
 import { AccessHistoryQuery } from '../../contracts/audit.js';
-import { getMeetingAudit } from '../core/meetings/get-meeting-audit.js';
-import { parseInput } from '../shared/http/input.js';
+import { getMeetingAudit, historyAccess } from '../core/meetings/get-meeting-audit.js';
+import { inputOrNotFound } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
@@ -9,9 +9,12 @@ import { auditRecorder, auditStore, clock, historyRecords, meetingRepository } f
 
 export const { handler, wire } = httpRoute(
   { needs: { meetings: meetingRepository, audit: auditRecorder, auditStore: auditStore, clock, history: historyRecords } },
-  async ({ event, context, deps }) => {
-    const query = parseInput(AccessHistoryQuery, event.queryStringParameters ?? {}, 'query');
+  async ({ event, context, query, deps }) => {
     const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_AUDIT_READ');
-    return jsonResponse(200, await getMeetingAudit(deps, context, meetingId, query));
+    const page = await inputOrNotFound(
+      () => query(AccessHistoryQuery),
+      () => historyAccess(deps, context, meetingId),
+    );
+    return jsonResponse(200, await getMeetingAudit(deps, context, meetingId, page));
   },
 );

@@ -4,7 +4,9 @@
  * malformed keys). Each scenario uses its own sending area so outbox counts are its own.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { AuditEvent } from '../../contracts/audit.js';
 import { DEFAULT_LEASE_SECONDS } from '../../functions/shared/http/middleware.js';
+import { auditStore } from '../../functions/shared/wiring.js';
 import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 let hub: TestHub;
@@ -34,6 +36,9 @@ describe('concurrent acknowledgements', () => {
       Array.from({ length: 20 }, (_, index) => hub.token('north-tyneside', 'coordinator', { sub: `test-coordinator-${index}` })),
     );
 
+    // Every audit event the requests enqueue, in the order each request sent them.
+    const enqueue = vi.spyOn(hub.auditQueue, 'send');
+
     // Act
     const responses = await Promise.all(
       tokens.map((token, index) =>
@@ -43,6 +48,8 @@ describe('concurrent acknowledgements', () => {
         }),
       ),
     );
+    const sent = enqueue.mock.calls.map(([message]) => JSON.parse(message.body) as AuditEvent);
+    enqueue.mockRestore();
 
     // Assess
     const statuses = responses.map((response) => response.status);
@@ -57,15 +64,34 @@ describe('concurrent acknowledgements', () => {
     });
     expect(view.json.shares[0].acknowledgement.acknowledgedAt).toBe(responses[winner]!.json.acknowledgedAt);
 
+    // On record first, then stored: a request that passed the check records SUCCESS before it can lose the
+    // race, and a loser corrects it with CONFLICT under the same requestId (one that arrived after the winner's
+    // write is refused at the check, with CONFLICT alone). So exactly one SUCCESS stands uncorrected: the winner's.
+    const acks = sent.filter((event) => event.action === 'ALERT_ACKNOWLEDGE' && event.resource?.id === alertId);
+    const byRequest = new Map<string, AuditEvent[]>();
+    for (const event of acks) byRequest.set(event.requestId, [...(byRequest.get(event.requestId) ?? []), event]);
+    expect(byRequest.size).toBe(20);
+    const outcomes = [...byRequest.values()].map((events) => events.map((event) => event.outcome).join(' '));
+    expect(outcomes.filter((sequence) => sequence === 'SUCCESS')).toHaveLength(1);
+    expect(outcomes.filter((sequence) => sequence === 'SUCCESS CONFLICT' || sequence === 'CONFLICT')).toHaveLength(19);
+    const standing = [...byRequest.values()].filter((events) => events.length === 1 && events[0]?.outcome === 'SUCCESS');
+    expect(standing.map((events) => events[0]?.actor.sub)).toEqual([`test-coordinator-${winner}`]);
+    for (const [requestId, events] of byRequest) {
+      if (events.length === 1) continue;
+      // A correction names the request it corrects, and its actor.
+      expect(events.every((event) => event.requestId === requestId && event.actor.sub === events[0]?.actor.sub)).toBe(true);
+    }
+    // What was enqueued is what the record holds, once each.
     await hub.drainAudit();
-    const history = await hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: police });
-    const acks = (history.json.items as Array<{ action: string; outcome: string; actor: { sub: string } }>).filter(
-      (item) => item.action === 'ALERT_ACKNOWLEDGE',
-    );
-    expect(acks.filter((item) => item.outcome === 'SUCCESS')).toEqual([
-      expect.objectContaining({ actor: expect.objectContaining({ sub: `test-coordinator-${winner}` }) }),
-    ]);
-    expect(acks.filter((item) => item.outcome === 'CONFLICT')).toHaveLength(19);
+    const onRecord: AuditEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await auditStore(hub.environment).listForResource({ type: 'alert', id: alertId }, {}, 100, cursor);
+      onRecord.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    const recordedAcks = onRecord.filter((event) => event.action === 'ALERT_ACKNOWLEDGE');
+    expect(recordedAcks.map((event) => event.eventId).sort()).toEqual(acks.map((event) => event.eventId).sort());
   });
 });
 

@@ -2,7 +2,7 @@
  * The DynamoDB stores against a real DynamoDB API (dynalite, as the local hub runs it), without the hub:
  * conditional writes, GSI paging with filters, cursors, idempotent audit writes, and no Scan.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
@@ -13,6 +13,7 @@ import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } fro
 import { ValidationError } from '../../functions/core/errors.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
+import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { InMemoryIdempotencyStore, SequentialIds } from '../support/fakes.js';
 
@@ -43,7 +44,8 @@ const nextId = () => idSequence.newId();
 
 type Spec = { createdAt: string; ackDueBy?: string; expiresAt?: string; to?: string[]; from?: string };
 
-async function createAlert(spec: Spec): Promise<{ alert: StoredAlert; shares: StoredShare[] }> {
+/** An alert and its shares as the use case would hand them to the store, not yet stored. */
+function alertOf(spec: Spec): { alert: StoredAlert; shares: StoredShare[] } {
   const alertId = nextId();
   const recipients = spec.to ?? ['north-tyneside'];
   const expiresAt = spec.expiresAt ?? '2027-03-10T12:00:00.000Z';
@@ -72,8 +74,13 @@ async function createAlert(spec: Spec): Promise<{ alert: StoredAlert; shares: St
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
     termsText: BOX,
   }));
-  await alerts.create(alert, shares);
   return { alert, shares };
+}
+
+async function createAlert(spec: Spec): Promise<{ alert: StoredAlert; shares: StoredShare[] }> {
+  const created = alertOf(spec);
+  expect(await alerts.create(created.alert, created.shares)).toBe('CREATED');
+  return created;
 }
 
 const ackBy = (eventId: string, sub = 'coord-1'): StoredAcknowledgement => ({
@@ -112,16 +119,30 @@ describe('DynamoAlertStore on dynalite', () => {
     expect(await alerts.getShare(alert.alertId, 'gateshead')).toBeUndefined();
   });
 
-  it('never overwrites an existing alert', async () => {
+  it('never overwrites an existing alert: a second create of its id answers EXISTS', async () => {
     // Prepare
     const { alert, shares } = await createAlert({ createdAt: '2026-01-02T00:00:00.000Z' });
 
     // Act
-    const attempt = alerts.create({ ...alert, riskLevel: 'SIGNIFICANT' }, shares);
+    const result = await alerts.create({ ...alert, riskLevel: 'SIGNIFICANT' }, shares);
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError' });
-    expect((await alerts.getAlert(alert.alertId))?.riskLevel).toBe('MODERATE');
+    expect(result).toBe('EXISTS');
+    expect(await alerts.getAlert(alert.alertId)).toEqual(alert);
+  });
+
+  it('leaves the shares of an existing alert as they are, acknowledgement included, when a second create of its id answers EXISTS', async () => {
+    // Prepare: committed, then acknowledged by its recipient
+    const { alert, shares } = await createAlert({ createdAt: '2026-01-02T01:00:00.000Z' });
+    await alerts.acknowledge(alert.alertId, 'north-tyneside', ackBy(nextId()), NOW);
+    const acknowledged = await alerts.getShare(alert.alertId, 'north-tyneside');
+
+    // Act: a try of the same creation that passed its check before the first committed
+    const result = await alerts.create(alert, shares);
+
+    // Assess
+    expect(result).toBe('EXISTS');
+    expect(await alerts.getShare(alert.alertId, 'north-tyneside')).toEqual(acknowledged);
   });
 
   it('removes an alert and every share', async () => {
@@ -134,6 +155,138 @@ describe('DynamoAlertStore on dynalite', () => {
     // Assess
     expect(await alerts.getAlert(alert.alertId)).toBeUndefined();
     expect(await alerts.getShares(alert.recipients.map((area) => ({ alertId: alert.alertId, area })))).toEqual([]);
+  });
+
+  describe('a creation cut off part-way', () => {
+    /** An alerts table of the test's own, so the sweep meets only the intents the test left. */
+    async function ownTable(name: string): Promise<void> {
+      await ensureTables(dynamo.raw, { ...NAMES, alerts: name });
+    }
+    /** The client, except that the command `fails` picks throws once, as an instance dying there would. */
+    function cutOffAt(fails: (command: { constructor: { name: string }; input: Record<string, unknown> }) => boolean) {
+      let cut = false;
+      return {
+        send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+          if (!cut && fails(command)) {
+            cut = true;
+            return Promise.reject(new Error('instance gone (test)'));
+          }
+          return dynamo.client.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+    }
+    const isAlertPut = (command: { constructor: { name: string }; input: Record<string, unknown> }) =>
+      command.constructor.name === 'PutCommand' && (command.input['Item'] as { sk?: string }).sk === 'ALERT';
+    const isIntentDelete = (command: { constructor: { name: string }; input: Record<string, unknown> }) =>
+      command.constructor.name === 'DeleteCommand' && (command.input['Key'] as { pk?: string }).pk === 'INTENT#ALERT';
+    /** Every item of a partition, read straight from the table: what no store method would show. */
+    async function partition(table: string, pk: string): Promise<string[]> {
+      const { Items } = await dynamo.client.send(
+        new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+      );
+      return (Items ?? []).map((item) => String(item['sk'])).sort();
+    }
+    const inboxOf = async (store: DynamoAlertStore, area: string) =>
+      (
+        await allPagesOf(
+          (cursor) => store.listInbox(area, { now: NOW }, 1, cursor),
+          (share) => share.alertId,
+          1,
+          20,
+        )
+      ).ids;
+
+    it('cut off after its shares, shows the recipients nothing; the sweep then removes its shares, history record and intent', async () => {
+      // Prepare: a committed alert beside the one cut off, both to Stockton-on-Tees
+      const table = 'it-alerts-cut-off';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const committed = alertOf({ createdAt: '2026-03-05T09:00:00.000Z', to: ['stockton-on-tees'] });
+      expect(await store.create(committed.alert, committed.shares)).toBe('CREATED');
+      const { alert, shares } = alertOf({ createdAt: '2026-03-05T10:00:00.000Z', to: ['stockton-on-tees', 'middlesbrough'] });
+      const attempt = new DynamoAlertStore(cutOffAt(isAlertPut), table).create(alert, shares);
+      await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+
+      // Act
+      const inbox = await inboxOf(store, 'stockton-on-tees');
+      const found = await store.getAlert(alert.alertId);
+      const outbox = await store.listOutbox('northumberland', NOW, 100);
+      const leftBehind = await partition(table, `ALERT#${alert.alertId}`);
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+
+      // Assess
+      expect(inbox).toEqual([committed.alert.alertId]);
+      expect(found).toBeUndefined();
+      expect(outbox.items.map((item) => item.alertId)).toEqual([committed.alert.alertId]);
+      // The rows were there, only invisible, until the sweep.
+      expect(leftBehind).toEqual(['HOLDERS', 'SHARE#middlesbrough', 'SHARE#stockton-on-tees']);
+      expect(swept).toEqual({ committed: 0, removed: 1 });
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual([]);
+      expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
+      expect(await inboxOf(store, 'stockton-on-tees')).toEqual([committed.alert.alertId]);
+      expect(await partition(table, `ALERT#${committed.alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
+    });
+
+    it('cut off after its shares, is committed by a retry of the same creation, which the sweep then leaves alone', async () => {
+      // Prepare
+      const table = 'it-alerts-retried';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const { alert, shares } = alertOf({ createdAt: '2026-03-05T11:00:00.000Z', to: ['stockton-on-tees'] });
+      await new DynamoAlertStore(cutOffAt(isAlertPut), table).create(alert, shares).catch(() => undefined);
+
+      // Act
+      const retried = await store.create(alert, shares);
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+
+      // Assess
+      expect(retried).toBe('CREATED');
+      expect(await store.getAlert(alert.alertId)).toEqual(alert);
+      expect(await inboxOf(store, 'stockton-on-tees')).toEqual([alert.alertId]);
+      expect(swept).toEqual({ committed: 0, removed: 0 });
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
+    });
+
+    it('committed but for dropping its intent, is counted committed by the sweep, which drops the intent and nothing else', async () => {
+      // Prepare
+      const table = 'it-alerts-intent-kept';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const { alert, shares } = alertOf({ createdAt: '2026-03-05T12:00:00.000Z', to: ['stockton-on-tees'] });
+      expect(await new DynamoAlertStore(cutOffAt(isIntentDelete), table).create(alert, shares)).toBe('CREATED');
+      const intents = await partition(table, 'INTENT#ALERT');
+
+      // Act
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+
+      // Assess
+      expect(intents).toEqual([`2026-03-05T12:00:00.000Z#${alert.alertId}`]);
+      expect(swept).toEqual({ committed: 1, removed: 0 });
+      expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
+      expect(await inboxOf(store, 'stockton-on-tees')).toEqual([alert.alertId]);
+    });
+
+    it('sweeps only intents older than the cutoff', async () => {
+      // Prepare: one creation cut off before the cutoff, one after it (still within reach of a retry)
+      const table = 'it-alerts-cutoff';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const old = alertOf({ createdAt: '2026-03-05T13:00:00.000Z', to: ['stockton-on-tees'] });
+      const recent = alertOf({ createdAt: '2026-03-07T13:00:00.000Z', to: ['stockton-on-tees'] });
+      for (const { alert, shares } of [old, recent]) {
+        await new DynamoAlertStore(cutOffAt(isAlertPut), table).create(alert, shares).catch(() => undefined);
+      }
+
+      // Act
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+
+      // Assess
+      expect(swept).toEqual({ committed: 0, removed: 1 });
+      expect(await partition(table, `ALERT#${old.alert.alertId}`)).toEqual([]);
+      expect(await partition(table, `ALERT#${recent.alert.alertId}`)).toEqual(['HOLDERS', 'SHARE#stockton-on-tees']);
+      expect(await partition(table, 'INTENT#ALERT')).toEqual([`2026-03-07T13:00:00.000Z#${recent.alert.alertId}`]);
+    });
   });
 
   describe('inbox paging', () => {

@@ -1,14 +1,17 @@
 /**
  * The DynamoDB meeting store against a real DynamoDB API (dynalite, as the local hub runs it): the
  * conditional create, version-conditional saves under concurrency, inbox/outbox paging on the byArea
- * index with cursors, and no Scan.
+ * index with cursors, and no Scan; and a creation cut off part-way: invisible, completed by a retry, or
+ * cleaned up by the sweep.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
+import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 
@@ -77,16 +80,16 @@ describe('DynamoMeetingStore on dynalite', () => {
     expect(missing).toBeUndefined();
   });
 
-  it('refuses to create the same meeting id twice', async () => {
+  it("never creates the same meeting id twice: the second is 'EXISTS' and the first stands", async () => {
     // Prepare
     const meeting = meetingOf({ createdAt: '2026-01-01T00:00:01.000Z' });
-    await meetings.create(meeting);
+    const first = await meetings.create(meeting);
 
     // Act
-    const attempt = meetings.create({ ...meeting, status: 'CANCELLED' });
+    const second = await meetings.create({ ...meeting, status: 'CANCELLED' });
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect([first, second]).toEqual(['CREATED', 'EXISTS']);
     expect((await meetings.get(meeting.meetingId))?.status).toBe('REQUESTED');
   });
 
@@ -206,5 +209,149 @@ describe('DynamoMeetingStore on dynalite', () => {
       await expect(otherArea).rejects.toBeInstanceOf(ValidationError);
       await expect(otherBox).rejects.toBeInstanceOf(ValidationError);
     });
+  });
+});
+
+/** A client that dies at the first command `isCut` picks: that one fails unsent, as when the process is killed. */
+function dyingAt(isCut: (command: { constructor: { name: string }; input: Record<string, any> }) => boolean): DynamoDBDocumentClient {
+  return {
+    send: (command: { constructor: { name: string }; input: Record<string, any> }) =>
+      isCut(command) ? Promise.reject(new Error('process killed')) : dynamo.client.send(command as never),
+  } as unknown as DynamoDBDocumentClient;
+}
+const isListingWrite = (command: { constructor: { name: string } }) => command.constructor.name === 'BatchWriteCommand';
+const isCommit = (command: { constructor: { name: string }; input: Record<string, any> }) =>
+  command.constructor.name === 'PutCommand' && command.input['Item']?.sk === 'MEETING';
+
+describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
+  // Each test has a meetings table of its own: a sweep reads every intent older than its cut-off.
+  let tableName: string;
+  let store: DynamoMeetingStore;
+  let tables = 0;
+  beforeEach(async () => {
+    tables += 1;
+    const names = { ...NAMES, meetings: `it-m-cut-${tables}` };
+    await ensureTables(dynamo.raw, names);
+    tableName = names.meetings;
+    store = new DynamoMeetingStore(dynamo.client, tableName);
+  });
+
+  const CREATED_AT = '2026-05-01T09:00:00.000Z';
+  const AFTER_A_DAY = '2026-05-02T10:00:00.000Z';
+
+  /** The sort keys of every item under a partition, read directly: what the store left in the table. */
+  async function itemsUnder(pk: string): Promise<string[]> {
+    const result = await dynamo.client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+    );
+    return (result.Items ?? []).map((item) => String(item['sk'])).sort();
+  }
+
+  /** The ids every participating box lists, for each of the requester's outbox and the invited inboxes. */
+  async function everyListing(): Promise<string[][]> {
+    const boxes = [
+      ['northumberland', 'outbox'],
+      ['north-tyneside', 'inbox'],
+      ['newcastle', 'inbox'],
+    ] as const;
+    return Promise.all(boxes.map(async ([area, box]) => (await store.list(area, box, 10)).items.map((item) => item.meetingId)));
+  }
+
+  it.each([
+    ['after the intent', isListingWrite],
+    ['after the listing rows and the history record', isCommit],
+  ])('a creation cut off %s is in no listing and cannot be read', async (_where, isCut) => {
+    // Prepare: a meeting committed beside it, so the listings are not empty for want of rows
+    const committed = meetingOf({ createdAt: '2026-04-01T09:00:00.000Z' });
+    await store.create(committed);
+    const cut = meetingOf({ createdAt: CREATED_AT });
+
+    // Act
+    const attempt = new DynamoMeetingStore(dyingAt(isCut), tableName).create(cut);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(await store.get(cut.meetingId)).toBeUndefined();
+    expect(await everyListing()).toEqual([[committed.meetingId], [committed.meetingId], [committed.meetingId]]);
+  });
+
+  it('the sweep removes the listing rows, the history record and the intent of a creation never committed, and nothing else', async () => {
+    // Prepare
+    const committed = meetingOf({ createdAt: '2026-04-01T09:00:00.000Z' });
+    await store.create(committed);
+    const cut = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut).catch(() => undefined);
+    const left = await itemsUnder(`MEETING#${cut.meetingId}`);
+
+    // Act
+    const result = await store.sweepUncommitted(AFTER_A_DAY);
+
+    // Assess
+    expect(left).toEqual(['AREA#newcastle', 'AREA#north-tyneside', 'AREA#northumberland', 'HOLDERS']);
+    expect(result).toEqual({ committed: 0, removed: 1 });
+    expect(await itemsUnder(`MEETING#${cut.meetingId}`)).toEqual([]);
+    expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
+    expect(await itemsUnder(`MEETING#${committed.meetingId}`)).toEqual([
+      'AREA#newcastle',
+      'AREA#north-tyneside',
+      'AREA#northumberland',
+      'HOLDERS',
+      'MEETING',
+    ]);
+  });
+
+  it('the sweep leaves a creation newer than its cut-off alone: a retry under its claim may still come', async () => {
+    // Prepare
+    const cut = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut).catch(() => undefined);
+
+    // Act
+    const result = await store.sweepUncommitted(CREATED_AT);
+
+    // Assess
+    expect(result).toEqual({ committed: 0, removed: 0 });
+    expect(await itemsUnder(`MEETING#${cut.meetingId}`)).toEqual([
+      'AREA#newcastle',
+      'AREA#north-tyneside',
+      'AREA#northumberland',
+      'HOLDERS',
+    ]);
+    expect(await itemsUnder('INTENT#MEETING')).toHaveLength(1);
+  });
+
+  it('a retry of the cut-off creation commits it: listed once in every box, and the sweep then keeps it', async () => {
+    // Prepare
+    const cut = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut).catch(() => undefined);
+
+    // Act
+    const retried = await store.create(cut);
+    const swept = await store.sweepUncommitted(AFTER_A_DAY);
+
+    // Assess
+    expect(retried).toBe('CREATED');
+    expect(await everyListing()).toEqual([[cut.meetingId], [cut.meetingId], [cut.meetingId]]);
+    expect(swept).toEqual({ committed: 0, removed: 0 });
+    expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
+  });
+
+  it('the sweep keeps a meeting committed by a creation that died before dropping its intent, and drops only the intent', async () => {
+    // Prepare: the commit reaches the table, then the process dies before the intent is dropped
+    const meeting = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(
+      dyingAt((command) => command.constructor.name === 'DeleteCommand'),
+      tableName,
+    ).create(meeting);
+    const intents = await itemsUnder('INTENT#MEETING');
+
+    // Act
+    const result = await store.sweepUncommitted(AFTER_A_DAY);
+
+    // Assess
+    expect(intents).toHaveLength(1);
+    expect(result).toEqual({ committed: 1, removed: 0 });
+    expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
+    expect(await store.get(meeting.meetingId)).toEqual(meeting);
+    expect(await itemsUnder(`MEETING#${meeting.meetingId}`)).toContain('HOLDERS');
   });
 });

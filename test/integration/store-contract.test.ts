@@ -3,12 +3,13 @@
  * run on (test/unit/support/store-contract.test.ts runs the same suite on them). Each test gets tables of
  * its own in one dynalite.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
 import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import type { HistoryRecords } from '../../functions/core/history.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import {
@@ -45,12 +46,26 @@ afterAll(async () => {
   await dynamo?.stop();
 });
 
+/** The history records in the tables each store was made on, where its creations write theirs. */
+const histories = new WeakMap<object, HistoryRecords>();
+const historyOf = (store: object): HistoryRecords => histories.get(store) ?? expect.fail('a store made without its history records');
+
 describe('DynamoAlertStore on dynalite', () => {
-  alertRepositoryContract(async () => new DynamoAlertStore(dynamo.client, (await freshTables()).alerts));
+  alertRepositoryContract(async () => {
+    const names = await freshTables();
+    const store = new DynamoAlertStore(dynamo.client, names.alerts);
+    histories.set(store, new DynamoHistoryRecords(dynamo.client, names));
+    return store;
+  }, historyOf);
 });
 
 describe('DynamoMeetingStore on dynalite', () => {
-  meetingRepositoryContract(async () => new DynamoMeetingStore(dynamo.client, (await freshTables()).meetings));
+  meetingRepositoryContract(async () => {
+    const names = await freshTables();
+    const store = new DynamoMeetingStore(dynamo.client, names.meetings);
+    histories.set(store, new DynamoHistoryRecords(dynamo.client, names));
+    return store;
+  }, historyOf);
 });
 
 describe('DynamoAuditStore on dynalite', () => {

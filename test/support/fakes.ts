@@ -11,6 +11,7 @@ import { CreateAlertRequest } from '../../contracts/alerts.js';
 import { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId, Caller, Role } from '../../contracts/identity.js';
 import type { AlertDeps } from '../../functions/core/alerts/deps.js';
+import { alertHistory } from '../../functions/core/alerts/history.js';
 import type {
   AcknowledgeResult,
   AlertRepository,
@@ -85,6 +86,12 @@ export class InMemoryAlertRepository implements AlertRepository {
   /** Set to make the next `create` fail the way the store would (nothing left behind). */
   failCreate: Error | undefined;
 
+  /**
+   * `history`: where creation records who held the alert, as the store writes the record with the shares
+   * (a retry that finds the alert committed writes nothing, its record included).
+   */
+  constructor(private readonly history?: InMemoryHistoryRecords) {}
+
   private static shareId(alertId: string, area: string): string {
     return `${alertId}#${area}`;
   }
@@ -93,6 +100,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.calls.push('create');
     if (this.failCreate !== undefined) throw this.failCreate;
     if (this.alerts.has(alert.alertId)) return 'EXISTS';
+    await this.history?.record(alertHistory(alert));
     this.alerts.set(alert.alertId, clone(alert));
     for (const share of shares) {
       this.shares.set(InMemoryAlertRepository.shareId(share.alertId, share.recipientArea), clone(share));
@@ -391,10 +399,10 @@ export type Fakes = {
 };
 
 export function makeFakes(now: string = NOW): Fakes {
-  const alerts = new InMemoryAlertRepository();
+  const history = new InMemoryHistoryRecords();
+  const alerts = new InMemoryAlertRepository(history);
   const auditStore = new InMemoryAuditStore();
   const trail = new RecordingAuditTrail(auditStore);
-  const history = new InMemoryHistoryRecords();
   const keys = new InMemoryKeyService();
   const clock = new FixedClock(new Date(now));
   const ids = new SequentialIds();

@@ -7,15 +7,15 @@
 
 import type { AreaId, Role } from '../../contracts/identity.js';
 import { RequestMeetingRequest } from '../../contracts/meetings.js';
-import { DependencyUnavailableError } from '../../functions/core/errors.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
+import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
 import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
 import type { Page } from '../../functions/core/ports.js';
-import { contextFor, decodeOffset, encodeOffset, type Fakes, makeFakes, NOW, SequentialIds } from './fakes.js';
+import { contextFor, decodeOffset, encodeOffset, type Fakes, type InMemoryHistoryRecords, makeFakes, NOW, SequentialIds } from './fakes.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -38,6 +38,12 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   private saves = 0;
   private gate: { size: number; waiting: (() => void)[] } | undefined;
 
+  /**
+   * `history`: where creation records who took part, as the store writes the record with the listing rows
+   * (a retry that finds the meeting committed writes nothing, its record included).
+   */
+  constructor(private readonly history?: InMemoryHistoryRecords) {}
+
   /** The next `size` reads wait for each other, so they all see the same version. */
   gateReads(size: number): void {
     this.gate = { size, waiting: [] };
@@ -48,6 +54,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.onCreate?.(clone(meeting));
     if (this.failCreate !== undefined) throw this.failCreate;
     if (this.meetings.has(meeting.meetingId)) return 'EXISTS';
+    await this.history?.record(meetingHistory(meeting));
     this.meetings.set(meeting.meetingId, clone(meeting));
     const sortKey = `${meeting.createdAt}#${meeting.meetingId}`;
     this.rows.push({ area: meeting.requestingArea, box: 'outbox', sortKey, meetingId: meeting.meetingId });
@@ -121,7 +128,7 @@ export type MeetingFakes = Fakes & { meetingDeps: MeetingDeps; meetings: InMemor
  */
 export function makeMeetingFakes(now: string = NOW): MeetingFakes {
   const fakes = makeFakes(now);
-  const meetings = new InMemoryMeetingRepository();
+  const meetings = new InMemoryMeetingRepository(fakes.history);
   const meetingIds = new SequentialIds('aaaaaaaa-0000-4000-8000');
   const meetingDeps: MeetingDeps = {
     meetings,

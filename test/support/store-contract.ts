@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId } from '../../contracts/identity.js';
 import type { AlertRepository, InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
-import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import { ValidationError } from '../../functions/core/errors.js';
 import { type HistoryRecords, historyRecordOf } from '../../functions/core/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { AuditStore } from '../../functions/core/ports.js';
@@ -18,6 +18,8 @@ import { allPagesOf } from './dynalite.js';
 import { SequentialIds } from './fakes.js';
 
 export type MakeStore<T> = () => Promise<T>;
+/** The history records a store made by `make` writes its creations' records to, to read them back. */
+export type HistoryOf<T> = (store: T) => HistoryRecords;
 
 const NOW = '2026-03-10T12:00:00.000Z';
 const AN_HOUR_AGO = '2026-03-10T11:00:00.000Z';
@@ -141,7 +143,7 @@ async function seedInbox(store: AlertRepository): Promise<Record<InboxStatus, st
 
 const filterFor = (status: InboxStatus): InboxFilter => ({ now: NOW, ...(status === 'ALL' ? {} : { status }) });
 
-export function alertRepositoryContract(make: MakeStore<AlertRepository>): void {
+export function alertRepositoryContract(make: MakeStore<AlertRepository>, historyOf: HistoryOf<AlertRepository>): void {
   describe('AlertRepository contract', () => {
     let store: AlertRepository;
     beforeEach(async () => {
@@ -184,16 +186,40 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>): void 
         expect(none).toEqual([]);
       });
 
-      it('never overwrites an alert with the same id', async () => {
+      it("never overwrites an alert with the same id: a second creation is 'EXISTS'", async () => {
         // Prepare
         const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
 
+        // Act: a later try, with its own dates
+        const second = await store.create(
+          { ...alert, riskLevel: 'SIGNIFICANT', createdAt: IN_AN_HOUR, expiresAt: '2027-03-10T13:00:00.000Z' },
+          shares,
+        );
+
+        // Assess: the alert and the history record are the first creation's
+        expect(second).toBe('EXISTS');
+        expect(await store.getAlert(alert.alertId)).toEqual(alert);
+        expect((await historyOf(store).get('alert', alert.alertId))?.keptUntil).toBe('2030-03-10T12:00:00.000Z');
+      });
+
+      it('records who sent and received the alert when it is created, kept three years past its end', async () => {
+        // Prepare
+        const { alert, shares } = alertOf({ createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+
         // Act
-        const error = await rejection(store.create({ ...alert, riskLevel: 'SIGNIFICANT' }, shares));
+        const result = await store.create(alert, shares);
 
         // Assess
-        expect(error).toBeInstanceOf(DependencyUnavailableError);
-        expect(await store.getAlert(alert.alertId)).toEqual(alert);
+        expect(result).toBe('CREATED');
+        expect(await historyOf(store).get('alert', alert.alertId)).toEqual({
+          type: 'alert',
+          id: alert.alertId,
+          ownerArea: 'northumberland',
+          holderAreas: ['north-tyneside', 'newcastle'],
+          createdAt: '2026-03-01T10:00:00.000Z',
+          expiresAt: NEXT_YEAR,
+          keptUntil: '2030-03-10T12:00:00.000Z',
+        });
       });
 
       it('removes an alert and every share', async () => {
@@ -536,7 +562,7 @@ function meetingOf(spec: { createdAt: string; from?: AreaId; to?: readonly AreaI
   };
 }
 
-export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): void {
+export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, historyOf: HistoryOf<MeetingRepository>): void {
   describe('MeetingRepository contract', () => {
     let store: MeetingRepository;
     beforeEach(async () => {
@@ -565,17 +591,38 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>): v
       expect(unknown).toBeUndefined();
     });
 
-    it('never overwrites a meeting with the same id', async () => {
+    it("never overwrites a meeting with the same id: a second creation is 'EXISTS'", async () => {
       // Prepare
       const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
       await store.create(meeting);
 
+      // Act: a later try, with its own dates
+      const second = await store.create({ ...meeting, status: 'CANCELLED', createdAt: IN_AN_HOUR, expiresAt: '2028-03-10T13:00:00.000Z' });
+
+      // Assess: the meeting and the history record are the first creation's
+      expect(second).toBe('EXISTS');
+      expect(await store.get(meeting.meetingId)).toEqual(meeting);
+      expect((await historyOf(store).get('meeting', meeting.meetingId))?.keptUntil).toBe('2031-03-10T12:00:00.000Z');
+    });
+
+    it('records who requested and who was invited when the meeting is created, kept three years past its end', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z', from: 'gateshead', to: ['sunderland', 'county-durham'] });
+
       // Act
-      const error = await rejection(store.create({ ...meeting, status: 'CANCELLED' }));
+      const result = await store.create(meeting);
 
       // Assess
-      expect(error).toBeInstanceOf(DependencyUnavailableError);
-      expect(await store.get(meeting.meetingId)).toEqual(meeting);
+      expect(result).toBe('CREATED');
+      expect(await historyOf(store).get('meeting', meeting.meetingId)).toEqual({
+        type: 'meeting',
+        id: meeting.meetingId,
+        ownerArea: 'gateshead',
+        holderAreas: ['sunderland', 'county-durham'],
+        createdAt: '2026-03-01T10:00:00.000Z',
+        expiresAt: '2028-03-10T12:00:00.000Z',
+        keptUntil: '2031-03-10T12:00:00.000Z',
+      });
     });
 
     it('saves on the expected version only: a stale version or an unknown meeting is CONFLICT', async () => {

@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
+import { alertHistory } from '../../core/alerts/history.js';
 import type {
   AcknowledgeResult,
   AlertRepository,
@@ -22,15 +23,14 @@ import type {
   StoredAlert,
   StoredShare,
 } from '../../core/alerts/ports.js';
-import { alertHistory } from '../../core/alerts/history.js';
 import { statusFilter } from '../../core/alerts/status.js';
 import { isLive, LIVE } from '../../core/expiry.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
-import { historyItem, historyKey } from './history-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { historyItem, historyKey } from './history-store.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
 const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
@@ -76,6 +76,9 @@ export class DynamoAlertStore implements AlertRepository {
    */
   async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'> {
     return withDatabase(async () => {
+      // A committed alert's shares are never written again (an acknowledgement may stand on one): only two
+      // tries of one claim running at once, which its lease rules out, could still both get past this read.
+      if ((await this.getAlert(alert.alertId)) !== undefined) return 'EXISTS';
       const intent = intentKey(alert.createdAt, alert.alertId);
       await this.client.send(
         new PutCommand({
@@ -102,7 +105,11 @@ export class DynamoAlertStore implements AlertRepository {
         throw error;
       }
       // Committed; a left intent is only work for the sweep, never a fault.
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent })).catch(() => undefined);
+      try {
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent }));
+      } catch {
+        // The sweep drops it later.
+      }
       return 'CREATED';
     });
   }
@@ -129,15 +136,11 @@ export class DynamoAlertStore implements AlertRepository {
       const recipients = (intent['recipients'] as AreaId[] | undefined) ?? [];
       if ((await this.getAlert(alertId)) === undefined) {
         await withDatabase(() =>
-          batchWrite(
-            this.client,
-            this.tableName,
-            [
-              ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
-              // An alert that never existed has no history for its would-be recipients to read.
-              { DeleteRequest: { Key: historyKey('alert', alertId) } },
-            ],
-          ),
+          batchWrite(this.client, this.tableName, [
+            ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
+            // An alert that never existed has no history for its would-be recipients to read.
+            { DeleteRequest: { Key: historyKey('alert', alertId) } },
+          ]),
         );
         removed += 1;
       } else {

@@ -76,7 +76,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ConditionExpression: 'claimId = :claimId',
           UpdateExpression: 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil',
           ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':claimId': claim.claimId, ':completed': 'COMPLETED', ':response': response, ':ttl': seconds(expiresAt) },
+          ExpressionAttributeValues: {
+            ':claimId': claim.claimId,
+            ':completed': 'COMPLETED',
+            ':response': response,
+            ':ttl': seconds(expiresAt),
+          },
         }),
       ),
     );

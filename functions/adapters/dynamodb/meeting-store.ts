@@ -10,8 +10,8 @@ import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item } from './batch.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { historyItem, historyKey } from './history-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
+import { historyItem, historyKey } from './history-store.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
@@ -33,6 +33,8 @@ export class DynamoMeetingStore implements MeetingRepository {
    */
   async create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'> {
     return withDatabase(async () => {
+      // A committed meeting's rows are never written again: see the alert store's create.
+      if ((await this.get(meeting.meetingId)) !== undefined) return 'EXISTS';
       const intent = { pk: INTENT_PK, sk: `${meeting.createdAt}#${meeting.meetingId}` };
       const areas = [meeting.requestingArea, ...meeting.invitedAreas];
       await this.client.send(
@@ -60,7 +62,11 @@ export class DynamoMeetingStore implements MeetingRepository {
         throw error;
       }
       // Committed; a left intent is only work for the sweep.
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent })).catch(() => undefined);
+      try {
+        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent }));
+      } catch {
+        // The sweep drops it later.
+      }
       return 'CREATED';
     });
   }
@@ -84,14 +90,10 @@ export class DynamoMeetingStore implements MeetingRepository {
       const areas = (intent['areas'] as AreaId[] | undefined) ?? [];
       if ((await this.get(meetingId)) === undefined) {
         await withDatabase(() =>
-          batchWrite(
-            this.client,
-            this.tableName,
-            [
-              ...areas.map((area) => ({ DeleteRequest: { Key: { pk: `MEETING#${meetingId}`, sk: `AREA#${area}` } } })),
-              { DeleteRequest: { Key: historyKey('meeting', meetingId) } },
-            ],
-          ),
+          batchWrite(this.client, this.tableName, [
+            ...areas.map((area) => ({ DeleteRequest: { Key: { pk: `MEETING#${meetingId}`, sk: `AREA#${area}` } } })),
+            { DeleteRequest: { Key: historyKey('meeting', meetingId) } },
+          ]),
         );
         removed += 1;
       } else {

@@ -9,12 +9,12 @@ import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { FieldIssue } from '../errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import { resourceIdFor } from '../request-ids.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
 import type { StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
-import { resourceIdFor } from '../request-ids.js';
 
 /** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
 const MAX_SHARE_YEARS = 2;
@@ -79,16 +79,14 @@ export async function createAlert(
   };
 
   const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
-  let outcome = 'CREATED' as 'CREATED' | 'EXISTS';
+  let replayed: CreateAlertResponse | undefined;
   await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async () => {
-    outcome = await deps.alerts.create(alert, shares);
+    if ((await deps.alerts.create(alert, shares)) === 'CREATED') return;
+    // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
+    replayed = await replayOf(deps, alertId, context);
+    if (replayed === undefined) throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
   });
-  if (outcome === 'EXISTS') {
-    const committed = await replayOf(deps, alertId, context);
-    if (committed === undefined) throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
-    return committed;
-  }
-  return creationReceipt(alert, shares);
+  return replayed ?? creationReceipt(alert, shares);
 }
 
 /** What the sender is told of a creation: the same whether it is answered now or on a retry. */

@@ -23,7 +23,13 @@ export async function resolveMeeting(
   const meeting = isLive(stored, deps.clock.now()) ? stored : undefined;
   const area = context.caller.area;
   const side: MeetingSide | undefined =
-    meeting === undefined ? undefined : meeting.requestingArea === area ? 'requester' : meeting.invitedAreas.includes(area) ? 'invited' : undefined;
+    meeting === undefined
+      ? undefined
+      : meeting.requestingArea === area
+        ? 'requester'
+        : meeting.invitedAreas.includes(area)
+          ? 'invited'
+          : undefined;
   if (meeting === undefined || side === undefined) return deps.audit.notFound(context, action, { meetingId });
   // A retry of a change this claim already wrote (cut off before its answer went out) gets that answer.
   const eventId = context.claim === undefined ? undefined : deps.audit.eventIdFor(context, action);

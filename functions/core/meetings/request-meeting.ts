@@ -68,16 +68,14 @@ export async function requestMeeting(
   };
 
   const detail = { invited: request.invitedAreas.join(' ') };
-  let outcome = 'CREATED' as 'CREATED' | 'EXISTS';
+  let replayed: RequestMeetingResponse | undefined;
   await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async () => {
-    outcome = await deps.meetings.create(meeting);
+    if ((await deps.meetings.create(meeting)) === 'CREATED') return;
+    // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
+    replayed = await replayOf(deps, meetingId, context);
+    if (replayed === undefined) throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
   });
-  if (outcome === 'EXISTS') {
-    const committed = await replayOf(deps, meetingId, context);
-    if (committed === undefined) throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
-    return committed;
-  }
-  return receiptOf(meeting);
+  return replayed ?? receiptOf(meeting);
 }
 
 function receiptOf(meeting: StoredMeeting): RequestMeetingResponse {
@@ -95,7 +93,8 @@ async function replayOf(
   context: RequestContext,
 ): Promise<RequestMeetingResponse | undefined> {
   const meeting = await deps.meetings.get(meetingId);
-  if (meeting === undefined || meeting.requestingArea !== context.caller.area || meeting.createdBy.sub !== context.caller.sub) return undefined;
+  if (meeting === undefined || meeting.requestingArea !== context.caller.area || meeting.createdBy.sub !== context.caller.sub)
+    return undefined;
   // Only the slots it proposed: those other areas proposed since are not what the request answered.
   return receiptOf({ ...meeting, slots: meeting.slots.filter((slot) => slot.proposedBy === meeting.requestingArea) });
 }

@@ -176,7 +176,11 @@ export function idempotency(deps: {
       const requestHash = sha256(canonicalJson(event.hub?.json));
       const now = deps.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      const result = await deps.store.claim(key, requestHash, { now, leaseUntil, expiresAt: new Date(now.getTime() + REMEMBER_SECONDS * 1000) });
+      const result = await deps.store.claim(key, requestHash, {
+        now,
+        leaseUntil,
+        expiresAt: new Date(now.getTime() + REMEMBER_SECONDS * 1000),
+      });
       if (result.claimed) {
         claimed.set(event, { key, claim: result.claim, leaseUntil });
         event.hub = { ...event.hub, context: { ...context, claim: result.claim } };

@@ -13,8 +13,8 @@ import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type R
 import { lambdaContextLogging } from '../logger.js';
 import { metrics } from '../metrics.js';
 import { areaDirectory, auditRecorder, idempotencyStore } from '../wiring.js';
-import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
 import { parseInput } from './input.js';
+import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
 import type { HttpResponse } from './problem.js';
 
 export type RouteInput<D> = {

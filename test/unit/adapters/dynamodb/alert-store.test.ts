@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,6 +14,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-store.js';
 import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
+import { historyItem } from '../../../../functions/adapters/dynamodb/history-store.js';
+import { alertHistory } from '../../../../functions/core/alerts/history.js';
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import type { SealedBox } from '../../../../functions/core/sealed-box.js';
@@ -75,6 +78,8 @@ let store: DynamoAlertStore;
 
 beforeEach(() => {
   ddb.reset();
+  // Nothing is stored unless a test says so: a create first reads whether its alert is already committed.
+  ddb.on(GetCommand).resolves({});
   // Backoff between batch attempts is full jitter; zero keeps the retry tests instant.
   vi.spyOn(Math, 'random').mockReturnValue(0);
   store = new DynamoAlertStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })), TABLE);
@@ -86,30 +91,37 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The commands sent, by name, in order: what a crash between any two of them would leave. */
+const sentNames = () => ddb.calls().map((call) => (call.args[0] as object).constructor.name);
+/** Every DeleteRequest any BatchWrite carried. */
+const batchDeletes = () =>
+  ddb
+    .commandCalls(BatchWriteCommand)
+    .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
+    .flatMap((request) => (request.DeleteRequest ? [request.DeleteRequest.Key] : []));
+
+const INTENT_KEY = { pk: 'INTENT#ALERT', sk: `${NOW}#${ALERT_ID}` };
+const HISTORY_KEY = { pk: `ALERT#${ALERT_ID}`, sk: 'HOLDERS' };
+
 describe('DynamoAlertStore.create', () => {
-  it('puts the alert only if new, with its outbox keys and TTL, then the shares with their inbox keys', async () => {
+  it('writes the intent, then the shares and the history record in one batch, then the alert only if new (the commit), then drops the intent', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
 
     // Act
-    await store.create(alert, shares);
+    const result = await store.create(alert, shares);
 
     // Assess
-    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put?.TableName).toBe(TABLE);
-    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(put?.Item).toMatchObject({
-      pk: `ALERT#${ALERT_ID}`,
-      sk: 'ALERT',
-      outboxPk: 'OUTBOX#northumberland',
-      outboxSk: `${NOW}#${ALERT_ID}`,
-      ttl: Date.parse(alert.expiresAt) / 1000,
-      senderArea: 'northumberland',
+    expect(result).toBe('CREATED');
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
+    const [intentPut, alertPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(intentPut).toEqual({
+      TableName: TABLE,
+      Item: { ...INTENT_KEY, alertId: ALERT_ID, recipients: ['north-tyneside', 'newcastle'], ttl: Date.parse(alert.expiresAt) / 1000 },
     });
-    const batch = ddb.commandCalls(BatchWriteCommand);
-    expect(batch).toHaveLength(1);
-    const requests = batch[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
+    const requests = ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
     expect(requests.map((request) => request.PutRequest?.Item)).toEqual([
       expect.objectContaining({
         pk: `ALERT#${ALERT_ID}`,
@@ -118,12 +130,97 @@ describe('DynamoAlertStore.create', () => {
         inboxSk: `${NOW}#${ALERT_ID}`,
       }),
       expect.objectContaining({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle', inboxPk: 'INBOX#newcastle' }),
+      historyItem(alertHistory(alert)),
     ]);
+    // The history record names who held the alert and sits under no index, so no listing meets it.
+    expect(requests[2]?.PutRequest?.Item).toMatchObject({
+      ...HISTORY_KEY,
+      type: 'alert',
+      id: ALERT_ID,
+      ownerArea: 'northumberland',
+      holderAreas: ['north-tyneside', 'newcastle'],
+    });
+    expect(requests[2]?.PutRequest?.Item).not.toHaveProperty('inboxPk');
+    expect(alertPut?.TableName).toBe(TABLE);
+    expect(alertPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(alertPut?.Item).toMatchObject({
+      pk: `ALERT#${ALERT_ID}`,
+      sk: 'ALERT',
+      outboxPk: 'OUTBOX#northumberland',
+      outboxSk: `${NOW}#${ALERT_ID}`,
+      ttl: Date.parse(alert.expiresAt) / 1000,
+      senderArea: 'northumberland',
+    });
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: INTENT_KEY });
+  });
+
+  it('writes every share and the history record before the alert, even across batches of 25', async () => {
+    // Prepare: 25 recipients and the history record make 26 writes
+    const many = Array.from({ length: 25 }, (_, index) => shareFor(`area-${index}`));
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    await store.create({ ...alert, recipients: many.map((share) => share.recipientArea) }, many);
+
+    // Assess
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
+    const written = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
+      .map((request) => request.PutRequest?.Item?.['sk']);
+    expect(written).toEqual([...many.map((share) => `SHARE#${share.recipientArea}`), 'HOLDERS']);
+  });
+
+  it('answers EXISTS without writing anything when its consistent read finds the alert committed', async () => {
+    // Prepare: the alert is committed, and one of its shares may carry an acknowledgement.
+    ddb.on(GetCommand).resolves({ Item: { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT', ...alert } });
+
+    // Act
+    const result = await store.create(alert, shares);
+
+    // Assess
+    expect(result).toBe('EXISTS');
+    expect(sentNames()).toEqual(['GetCommand']);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT' },
+      ConsistentRead: true,
+    });
+  });
+
+  it('answers EXISTS when the alert is already committed, and deletes nothing', async () => {
+    // Prepare: the intent put succeeds; the alert put finds the alert there
+    ddb.on(PutCommand).resolvesOnce({}).rejects(conditionalCheckFailed());
+    ddb.on(BatchWriteCommand).resolves({});
+
+    // Act
+    const result = await store.create(alert, shares);
+
+    // Assess
+    expect(result).toBe('EXISTS');
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand']);
+    expect(batchDeletes()).toEqual([]);
+  });
+
+  it('answers CREATED when the alert is committed but its intent cannot be dropped: the intent is only work for the sweep', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).rejects(internalServerError());
+
+    // Act
+    const result = await store.create(alert, shares);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
   });
 
   it('retries unprocessed share writes with only what was left', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
     const leftOver = [{ PutRequest: { Item: { pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle' } } }];
     ddb
       .on(BatchWriteCommand)
@@ -131,23 +228,23 @@ describe('DynamoAlertStore.create', () => {
       .resolves({});
 
     // Act
-    await store.create(alert, shares);
+    const result = await store.create(alert, shares);
 
     // Assess
+    expect(result).toBe('CREATED');
     const batch = ddb.commandCalls(BatchWriteCommand);
     expect(batch).toHaveLength(2);
     expect(batch[1]?.args[0].input.RequestItems?.[TABLE]).toEqual(leftOver);
+    // The commit waits for every share.
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
   });
 
-  it('gives up after repeated unprocessed items, deletes what it wrote, and reports the database unavailable', async () => {
+  it('gives up after repeated unprocessed items and reports the database unavailable, never committing and undoing nothing', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => {
-      const requests = input.RequestItems[TABLE] ?? [];
-      // Puts are never processed; the clean-up's deletes are.
-      const unprocessed = requests.filter((request) => Object.hasOwn(request as object, 'PutRequest'));
-      return { UnprocessedItems: unprocessed.length === 0 ? {} : { [TABLE]: unprocessed } };
-    });
+    ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
+      UnprocessedItems: { [TABLE]: input.RequestItems[TABLE] ?? [] },
+    }));
 
     // Act
     const attempt = store.create(alert, shares);
@@ -155,46 +252,163 @@ describe('DynamoAlertStore.create', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    const batches = ddb.commandCalls(BatchWriteCommand).map((call) => call.args[0].input.RequestItems?.[TABLE] ?? []);
-    expect(batches.filter((requests) => requests.some((request) => request.PutRequest))).toHaveLength(5);
-    const deletes = batches.flat().flatMap((request) => (request.DeleteRequest ? [request.DeleteRequest.Key] : []));
-    expect(deletes).toEqual([
-      { pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#north-tyneside' },
-      { pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle' },
-      { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT' },
-    ]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(5);
+    // Only the intent was put: the shares written stay invisible without the alert, for a retry or the sweep.
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual(['INTENT#ALERT']);
+    expect(batchDeletes()).toEqual([]);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
-  it('cleans up and reports the database unavailable when the share write fails outright', async () => {
-    // Prepare
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).rejectsOnce(networkError()).resolves({});
-
-    // Act
-    const attempt = store.create(alert, shares);
-
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    const second = ddb.commandCalls(BatchWriteCommand)[1]?.args[0].input.RequestItems?.[TABLE] ?? [];
-    expect(second.every((request) => request.DeleteRequest !== undefined)).toBe(true);
-    expect(second).toHaveLength(3);
-  });
-
-  it.each([
+  describe.each([
     ['throttling', throttled],
     ['an internal server error', internalServerError],
     ['a network error', networkError],
-  ])('turns %s on the alert put into DependencyUnavailableError(database) and writes no shares', async (_label, failure) => {
+  ])('on %s', (_label, failure) => {
+    it('at the intent put: DependencyUnavailableError(database), and nothing else is written', async () => {
+      // Prepare
+      ddb.on(PutCommand).rejects(failure());
+
+      // Act
+      const attempt = store.create(alert, shares);
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+      expect(sentNames()).toEqual(['GetCommand', 'PutCommand']);
+    });
+
+    it('at the share batch: DependencyUnavailableError(database), no commit and no compensation', async () => {
+      // Prepare
+      ddb.on(PutCommand).resolves({});
+      ddb.on(BatchWriteCommand).rejects(failure());
+
+      // Act
+      const attempt = store.create(alert, shares);
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+      expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand']);
+      expect(batchDeletes()).toEqual([]);
+    });
+
+    it('at the alert put: DependencyUnavailableError(database), not EXISTS, and no compensation', async () => {
+      // Prepare
+      ddb.on(PutCommand).resolvesOnce({}).rejects(failure());
+      ddb.on(BatchWriteCommand).resolves({});
+
+      // Act
+      const attempt = store.create(alert, shares);
+
+      // Assess
+      await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+      // The intent stays: it is how the sweep finds the shares if no retry commits them.
+      expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand']);
+      expect(batchDeletes()).toEqual([]);
+    });
+  });
+});
+
+describe('DynamoAlertStore.sweepUncommitted', () => {
+  const BEFORE = '2026-03-09T09:00:00.000Z';
+  /** An intent as create writes it. */
+  const intent = (alertId: string, recipients: string[]) => ({
+    pk: 'INTENT#ALERT',
+    sk: `2026-03-08T10:00:00.000Z#${alertId}`,
+    alertId,
+    recipients,
+    ttl: 1_804_672_800,
+  });
+  /** GetItem finds the alert items of `committed` only. */
+  const alertsCommitted = (...committed: string[]) =>
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+      const alertId = input.Key.pk.replace('ALERT#', '');
+      return committed.includes(alertId) ? { Item: { pk: input.Key.pk, sk: 'ALERT', ...alert, alertId } } : {};
+    });
+
+  it('reads only the intent partition below the cutoff, a bounded number at a time', async () => {
     // Prepare
-    ddb.on(PutCommand).rejects(failure());
+    ddb.on(QueryCommand).resolves({ Items: [] });
 
     // Act
-    const attempt = store.create(alert, shares);
+    const result = await store.sweepUncommitted(BEFORE, 25);
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(result).toEqual({ committed: 0, removed: 0 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      KeyConditionExpression: 'pk = :pk AND sk < :before',
+      ExpressionAttributeValues: { ':pk': 'INTENT#ALERT', ':before': BEFORE },
+      Limit: 25,
+    });
+    expect(sentNames()).toEqual(['QueryCommand']);
+  });
+
+  it('drops the intent of a committed alert, and removes the shares and history record of one never committed before its intent', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intent('committed-1', ['gateshead']), intent('cut-off-1', ['north-tyneside', 'newcastle'])] });
+    alertsCommitted('committed-1');
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 1 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(100);
+    // Each intent goes last, so a sweep cut off part-way leaves it for the next run.
+    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand', 'DeleteCommand', 'GetCommand', 'BatchWriteCommand', 'DeleteCommand']);
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: TABLE, Key: { pk: 'ALERT#committed-1', sk: 'ALERT' }, ConsistentRead: true },
+      { TableName: TABLE, Key: { pk: 'ALERT#cut-off-1', sk: 'ALERT' }, ConsistentRead: true },
+    ]);
+    expect(batchDeletes()).toEqual([
+      { pk: 'ALERT#cut-off-1', sk: 'SHARE#north-tyneside' },
+      { pk: 'ALERT#cut-off-1', sk: 'SHARE#newcastle' },
+      { pk: 'ALERT#cut-off-1', sk: 'HOLDERS' },
+    ]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: TABLE, Key: { pk: 'INTENT#ALERT', sk: intent('committed-1', []).sk } },
+      { TableName: TABLE, Key: { pk: 'INTENT#ALERT', sk: intent('cut-off-1', []).sk } },
+    ]);
+  });
+
+  it.each([
+    ['the intent query', QueryCommand],
+    ['the alert read', GetCommand],
+    ['the removal of the shares', BatchWriteCommand],
+  ] as const)('reports an outage at %s as DependencyUnavailableError(database), keeping the intent', async (_label, failing) => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intent('cut-off-2', ['north-tyneside'])] });
+    alertsCommitted();
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    ddb.on(failing as typeof QueryCommand).rejects(internalServerError());
+
+    // Act
+    const attempt = store.sweepUncommitted(BEFORE);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('reports an outage on dropping an intent as DependencyUnavailableError(database), after its leftovers are gone', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intent('cut-off-3', ['north-tyneside'])] });
+    alertsCommitted();
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.sweepUncommitted(BEFORE);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+    expect(batchDeletes()).toEqual([
+      { pk: 'ALERT#cut-off-3', sk: 'SHARE#north-tyneside' },
+      { pk: 'ALERT#cut-off-3', sk: 'HOLDERS' },
+    ]);
   });
 });
 
@@ -380,6 +594,18 @@ describe('DynamoAlertStore.acknowledge', () => {
 });
 
 describe('DynamoAlertStore.listInbox', () => {
+  /** The keys-only BatchGet of alert items answers for the committed alerts only: all but `uncommitted`. */
+  const alertsCommittedExcept = (...uncommitted: string[]) =>
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { pk: string; sk: string }[] }> }) => ({
+      Responses: {
+        [TABLE]: (input.RequestItems[TABLE]?.Keys ?? []).filter((key) => !uncommitted.includes(key.pk.replace('ALERT#', ''))),
+      },
+    }));
+
+  beforeEach(() => {
+    alertsCommittedExcept();
+  });
+
   it.each([
     [undefined, 'expiresAt > :now', {}],
     ['PENDING', 'expiresAt > :now AND #status = :pending AND ackDueBy > :now', { ':pending': 'PENDING' }],
@@ -473,6 +699,92 @@ describe('DynamoAlertStore.listInbox', () => {
       inboxPk: 'INBOX#north-tyneside',
     });
     expect(key).toEqual(keyOf(inboxRow(2)));
+  });
+
+  it('leaves out rows whose alert is not committed, asking once per alert for its keys only, consistently', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [inboxRow(1), inboxRow(2), inboxRow(3)] });
+    alertsCommittedExcept('id-2');
+
+    // Act
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 5);
+
+    // Assess
+    expect(page.items.map((share) => share.alertId)).toEqual(['id-1', 'id-3']);
+    expect(Object.hasOwn(page, 'nextCursor')).toBe(false);
+    const gets = ddb.commandCalls(BatchGetCommand);
+    expect(gets).toHaveLength(1);
+    expect(gets[0]?.args[0].input.RequestItems?.[TABLE]).toEqual({
+      Keys: [1, 2, 3].map((n) => ({ pk: `ALERT#id-${n}`, sk: 'ALERT' })),
+      ConsistentRead: true,
+      ProjectionExpression: 'pk, sk',
+    });
+  });
+
+  it('fills the page past uncommitted rows, with a cursor at the last row handed out', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [inboxRow(1), inboxRow(2), inboxRow(3)], LastEvaluatedKey: keyOf(inboxRow(3)) })
+      .resolves({ Items: [inboxRow(4), inboxRow(5)], LastEvaluatedKey: keyOf(inboxRow(5)) });
+    alertsCommittedExcept('id-2');
+
+    // Act
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 3);
+
+    // Assess
+    const calls = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.ExclusiveStartKey).toEqual(keyOf(inboxRow(3)));
+    expect(page.items.map((share) => share.alertId)).toEqual(['id-1', 'id-3', 'id-4']);
+    const key = decodeCursor(page.nextCursor, 'inbox:north-tyneside:ALL', ['pk', 'sk', 'inboxPk', 'inboxSk'], {
+      inboxPk: 'INBOX#north-tyneside',
+    });
+    expect(key).toEqual(keyOf(inboxRow(4)));
+  });
+
+  it('issues no cursor when only uncommitted rows remain after a full page', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [inboxRow(1), inboxRow(2), inboxRow(3)] });
+    alertsCommittedExcept('id-3');
+
+    // Act
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 2);
+
+    // Assess
+    expect(page.items.map((share) => share.alertId)).toEqual(['id-1', 'id-2']);
+    expect(Object.hasOwn(page, 'nextCursor')).toBe(false);
+  });
+
+  it('reads on past a query of uncommitted rows only, asking nothing for an empty one', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [inboxRow(1)], LastEvaluatedKey: keyOf(inboxRow(1)) })
+      .resolvesOnce({ Items: [], LastEvaluatedKey: keyOf(inboxRow(2)) })
+      .resolves({ Items: [inboxRow(3)] });
+    alertsCommittedExcept('id-1');
+
+    // Act
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 2);
+
+    // Assess
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(2);
+    expect(page.items.map((share) => share.alertId)).toEqual(['id-3']);
+    expect(Object.hasOwn(page, 'nextCursor')).toBe(false);
+  });
+
+  it('turns a failed check of the alerts into DependencyUnavailableError(database), never a page without it', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [inboxRow(1)] });
+    ddb.on(BatchGetCommand).rejects(throttled());
+
+    // Act
+    const attempt = store.listInbox('north-tyneside', { now: NOW }, 2);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
   });
 
   it('starts the next page where the cursor says', async () => {

@@ -67,42 +67,135 @@ afterEach(() => {
   expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
 });
 
+/** The key of the creation intent the store writes first: in the partition the sweep reads, oldest first. */
+const INTENT_KEY = { pk: 'INTENT#MEETING', sk: `${NOW}#${MEETING_ID}` };
+const MEETING_KEY = { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING' };
+const HISTORY_KEY = { pk: `MEETING#${MEETING_ID}`, sk: 'HOLDERS' };
+const TTL = Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000);
+
+/** Every command the store sent, in order, named by kind and the key of what it wrote, deleted or read. */
+function sentInOrder(): string[] {
+  return ddb.calls().map((call) => {
+    const command = call.args[0] as { constructor: { name: string }; input: Record<string, any> };
+    const input = command.input;
+    const name = command.constructor.name.replace('Command', '');
+    if (name === 'Put') return `Put ${input['Item'].pk}/${input['Item'].sk}`;
+    if (name === 'Delete') return `Delete ${input['Key'].pk}/${input['Key'].sk}`;
+    if (name === 'BatchWrite') {
+      return `BatchWrite ${(input['RequestItems'][TABLE] as any[])
+        .map((request) => (request.PutRequest ? `put ${request.PutRequest.Item.sk}` : `delete ${request.DeleteRequest.Key.sk}`))
+        .join(',')}`;
+    }
+    if (name === 'Get') return `Get ${input['Key'].pk}/${input['Key'].sk}`;
+    return name;
+  });
+}
+
+/** Answers each PutCommand by what it writes: the intent, or the meeting item (the commit). */
+function onPuts(answers: { intent?: () => Error; meeting?: () => Error }) {
+  ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+    const failure = input.Item.pk === 'INTENT#MEETING' ? answers.intent : answers.meeting;
+    if (failure !== undefined) throw failure();
+    return {};
+  });
+}
+
 describe('DynamoMeetingStore.create', () => {
-  it('puts the meeting only if new, then one listing row for the requester outbox and each invited inbox', async () => {
+  beforeEach(() => {
+    // No meeting under the id yet, unless a test says otherwise.
+    ddb.on(GetCommand).resolves({});
+  });
+
+  it('reads the meeting, writes the intent, then the listing rows and the history record, then the meeting only if new, then drops the intent', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
 
     // Act
-    await store.create(meeting);
+    const result = await store.create(meeting);
 
     // Assess
-    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put?.TableName).toBe(TABLE);
-    expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    // TTL deletes the meeting after its retention (reads filter it out before then).
-    expect(put?.Item).toEqual({
-      pk: `MEETING#${MEETING_ID}`,
-      sk: 'MEETING',
-      ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000),
-      ...meeting,
+    expect(result).toBe('CREATED');
+    // The meeting item is the commit: written last, so a crash anywhere before it leaves nothing a reader sees.
+    expect(sentInOrder()).toEqual([
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
+      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle,put HOLDERS',
+      `Put MEETING#${MEETING_ID}/MEETING`,
+      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
+    ]);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
+    const [intentPut, meetingPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    // The intent names what the sweep must remove, and nothing of the child; it carries no condition.
+    expect(intentPut).toEqual({
+      TableName: TABLE,
+      Item: { ...INTENT_KEY, meetingId: MEETING_ID, areas: ['northumberland', 'north-tyneside', 'newcastle'], ttl: TTL },
     });
-    const rows = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
+    expect(meetingPut?.TableName).toBe(TABLE);
+    expect(meetingPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // TTL deletes the meeting after its retention (reads filter it out before then).
+    expect(meetingPut?.Item).toEqual({ ...MEETING_KEY, ttl: TTL, ...meeting });
+    const items = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
       (request) => request.PutRequest?.Item,
     );
-    const ttl = Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000);
+    const rows = items.slice(0, 3);
     expect(rows).toEqual([
-      { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl },
-      { ...boxRow(MEETING_ID, 'north-tyneside', 'inbox'), ttl },
-      { ...boxRow(MEETING_ID, 'newcastle', 'inbox'), ttl },
+      { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl: TTL },
+      { ...boxRow(MEETING_ID, 'north-tyneside', 'inbox'), ttl: TTL },
+      { ...boxRow(MEETING_ID, 'newcastle', 'inbox'), ttl: TTL },
     ]);
     // listing rows carry no meeting content
     for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk', 'ttl']);
+    // The history record: who took part, kept three years past the meeting's end, under its own TTL.
+    expect(items[3]).toEqual({
+      ...HISTORY_KEY,
+      ttl: Math.floor(Date.parse('2031-03-10T10:00:00.000Z') / 1000),
+      type: 'meeting',
+      id: MEETING_ID,
+      ownerArea: 'northumberland',
+      holderAreas: ['north-tyneside', 'newcastle'],
+      createdAt: NOW,
+      expiresAt: '2028-03-10T10:00:00.000Z',
+      keptUntil: '2031-03-10T10:00:00.000Z',
+    });
+  });
+
+  it("answers 'EXISTS' for a meeting already committed, writing nothing: its rows and record stay as committed", async () => {
+    // Prepare: a retry under the same claim finds the meeting its first attempt committed
+    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+
+    // Act
+    const result = await store.create({ ...meeting, status: 'CANCELLED', createdAt: '2026-03-10T10:05:00.000Z' });
+
+    // Assess
+    expect(result).toBe('EXISTS');
+    expect(sentInOrder()).toEqual([`Get MEETING#${MEETING_ID}/MEETING`]);
+  });
+
+  it("answers 'EXISTS' when another try of the claim commits between the read and the commit, deleting nothing", async () => {
+    // Prepare: the read finds nothing; the conditional commit then finds the other try's meeting
+    onPuts({ meeting: conditionalCheckFailed });
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.create({ ...meeting, status: 'CANCELLED' });
+
+    // Assess: nothing is undone (the rows name the same meeting, whichever try wrote them); its intent is the sweep's
+    expect(result).toBe('EXISTS');
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    const deletes = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
+      .filter((request) => request.DeleteRequest !== undefined);
+    expect(deletes).toEqual([]);
   });
 
   it('retries unprocessed listing rows with only what was left', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
     const leftOver = [{ PutRequest: { Item: boxRow(MEETING_ID, 'newcastle') } }];
     ddb
       .on(BatchWriteCommand)
@@ -110,15 +203,16 @@ describe('DynamoMeetingStore.create', () => {
       .resolves({});
 
     // Act
-    await store.create(meeting);
+    const result = await store.create(meeting);
 
     // Assess
+    expect(result).toBe('CREATED');
     const batches = ddb.commandCalls(BatchWriteCommand);
     expect(batches).toHaveLength(2);
     expect(batches[1]?.args[0].input.RequestItems?.[TABLE]).toEqual(leftOver);
   });
 
-  it('reports the database unavailable after repeated unprocessed rows', async () => {
+  it('reports the database unavailable after repeated unprocessed rows, and never commits the meeting', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
@@ -130,10 +224,11 @@ describe('DynamoMeetingStore.create', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual(['INTENT#MEETING']);
   });
 
-  it('leaves nothing behind when the listing rows cannot be written (as the alert store does)', async () => {
-    // Prepare: the meeting put succeeds, the listing write fails outright
+  it('writes no meeting and undoes nothing when the listing rows cannot be written: what was written stays invisible', async () => {
+    // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).rejects(networkError());
     ddb.on(DeleteCommand).resolves({});
@@ -141,25 +236,42 @@ describe('DynamoMeetingStore.create', () => {
     // Act
     const attempt = store.create(meeting);
 
-    // Assess: the use case records the request FAILED, so the meeting item (sealed child content) must not stand
+    // Assess: no compensation to fail half-way; every reader requires the meeting item, never written, and
+    // the intent is left for a retry under the same claim to complete, or for the sweep
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    const deletes = [
-      ...ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key),
-      ...ddb
-        .commandCalls(BatchWriteCommand)
-        .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
-        .flatMap((request) => (request.DeleteRequest ? [request.DeleteRequest.Key] : [])),
-    ];
-    expect(deletes).toContainEqual({ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING' });
+    expect(sentInOrder()).toEqual([
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
+      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle,put HOLDERS',
+    ]);
   });
 
   it.each([
-    ['an existing meeting id', conditionalCheckFailed],
     ['throttling', throttled],
     ['a network error', networkError],
-  ])('turns %s on the meeting put into DependencyUnavailableError(database) and writes no rows', async (_label, failure) => {
+  ])('turns %s on the meeting put into DependencyUnavailableError(database), undoing nothing', async (_label, failure) => {
     // Prepare
-    ddb.on(PutCommand).rejects(failure());
+    onPuts({ meeting: failure });
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const attempt = store.create(meeting);
+
+    // Assess: the write may even have happened (a lost answer); the intent stays for the sweep to decide
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['throttling', throttled],
+    ['an internal server error', internalServerError],
+    ['a network error', networkError],
+  ])('turns %s on the first read into DependencyUnavailableError(database) and writes nothing', async (_label, failure) => {
+    // Prepare
+    ddb.on(GetCommand).rejects(failure());
 
     // Act
     const attempt = store.create(meeting);
@@ -167,7 +279,121 @@ describe('DynamoMeetingStore.create', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
     await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['throttling', throttled],
+    ['an internal server error', internalServerError],
+    ['a network error', networkError],
+  ])('turns %s on the intent put into DependencyUnavailableError(database) and writes nothing else', async (_label, failure) => {
+    // Prepare
+    onPuts({ intent: failure });
+
+    // Act
+    const attempt = store.create(meeting);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  it("answers 'CREATED' though the intent cannot be dropped: the meeting is committed, the sweep drops the intent", async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).rejects(throttled());
+
+    // Act
+    const result = await store.create(meeting);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual(INTENT_KEY);
+  });
+});
+
+describe('DynamoMeetingStore.sweepUncommitted', () => {
+  const BEFORE = '2026-03-11T09:00:00.000Z';
+  const intentOf = (id: string, areas: string[]) => ({ pk: 'INTENT#MEETING', sk: `${NOW}#${id}`, meetingId: id, areas, ttl: TTL });
+
+  it('reads only the intents older than the cut-off, oldest first and bounded, never the meetings at large', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [] });
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE);
+
+    // Assess
+    expect(result).toEqual({ committed: 0, removed: 0 });
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      KeyConditionExpression: 'pk = :pk AND sk < :before',
+      ExpressionAttributeValues: { ':pk': 'INTENT#MEETING', ':before': BEFORE },
+      Limit: 100,
+    });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+  });
+
+  it('removes the listing rows and history record of a meeting never committed, then its intent', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE);
+
+    // Assess
+    expect(result).toEqual({ committed: 0, removed: 1 });
+    expect(sentInOrder()).toEqual([
+      'Query',
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      'BatchWrite delete AREA#northumberland,delete AREA#north-tyneside,delete HOLDERS',
+      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
+    ]);
+    const keys = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
+      (request) => request.DeleteRequest?.Key,
+    );
+    expect(keys).toEqual([
+      { pk: `MEETING#${MEETING_ID}`, sk: 'AREA#northumberland' },
+      { pk: `MEETING#${MEETING_ID}`, sk: 'AREA#north-tyneside' },
+      HISTORY_KEY,
+    ]);
+  });
+
+  it('keeps everything of a committed meeting and drops only its intent', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
+    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 0 });
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([INTENT_KEY]);
+  });
+
+  it('keeps the intent when its leftovers cannot be removed, so the next sweep tries again', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'])] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(BatchWriteCommand).rejects(throttled());
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const attempt = store.sweepUncommitted(BEFORE);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 });
 

@@ -199,6 +199,8 @@ describe('acknowledgeAlert', () => {
       expect(share()?.acknowledgement?.by.sub).toBe(winner?.caller.sub);
       // Audit first: a racer that passed the check records SUCCESS before it loses, so each loser's record
       // ends in CONFLICT, and the one SUCCESS left standing is the stored acknowledgement's own event.
+      // The race is real here: racers other than the winner got past the check and recorded SUCCESS.
+      expect(fakes.trail.summary().filter((entry) => entry === 'ALERT_ACKNOWLEDGE:SUCCESS').length).toBeGreaterThan(1);
       const outcomesOf = (requestId: string | undefined) =>
         fakes.trail.events.filter((event) => event.requestId === requestId).map((event) => event.outcome);
       for (const context of contexts) {

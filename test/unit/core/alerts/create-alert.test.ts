@@ -2,9 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
+import { acknowledgeAlert } from '../../../../functions/core/alerts/acknowledge-alert.js';
 import { createAlert } from '../../../../functions/core/alerts/create-alert.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
-import { CompensationFailedError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
+import { CompensationFailedError, ConflictError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
+import { resourceIdFor } from '../../../../functions/core/request-ids.js';
 import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { CHILD, childCanaries, contextFor, createRequest, issuesOf, makeFakes, NOW } from '../../../support/fakes.js';
 
@@ -337,6 +339,101 @@ describe('createAlert', () => {
       // Assess
       const events = JSON.stringify(trail.events);
       for (const canary of childCanaries()) expect(events).not.toContain(canary);
+    });
+  });
+
+  describe('retried under the same idempotency claim', () => {
+    /** A request under an Idempotency-Key: every attempt of one claim names the same alert. */
+    const claimed = (claimId: string, sub?: string) => ({
+      ...contextFor('northumberland', 'police', sub),
+      claim: { claimId, attempt: 1 },
+    });
+
+    it('names the alert after the claim: the same claimId the same alert id, another claimId another', async () => {
+      // Prepare
+      const { deps } = makeFakes();
+
+      // Act
+      const first = await createAlert(deps, claimed('claim-a'), createRequest());
+      const other = await createAlert(deps, claimed('claim-b'), createRequest());
+
+      // Assess
+      expect(first.alertId).toBe(resourceIdFor({ claimId: 'claim-a', attempt: 1 }, deps.ids, 'alert'));
+      expect(other.alertId).not.toBe(first.alertId);
+    });
+
+    it('answers a retry after the alert was committed with the receipt given at creation, creating nothing more', async () => {
+      // Prepare: the first try committed and was cut off before it answered; a recipient acknowledged since
+      const { deps, alerts, trail, keys, clock } = makeFakes();
+      const first = await createAlert(deps, claimed('claim-c'), createRequest());
+      const shares = new Map(alerts.shares);
+      await acknowledgeAlert(deps, contextFor('north-tyneside', 'coordinator'), first.alertId, { outcome: 'ACCEPTED' });
+      const events = trail.summary();
+      const sealed = keys.generated;
+      clock.advance(60_000);
+
+      // Act
+      const retry = await createAlert(deps, { ...claimed('claim-c'), claim: { claimId: 'claim-c', attempt: 2 } }, createRequest());
+
+      // Assess
+      expect(retry).toEqual(first);
+      expect(retry.shares.map((share) => share.status)).toEqual(['PENDING', 'PENDING']);
+      expect(alerts.alerts.size).toBe(1);
+      expect(alerts.shares.size).toBe(shares.size);
+      expect(alerts.shares.get(`${first.alertId}#north-tyneside`)?.status).toBe('ACKNOWLEDGED');
+      expect(alerts.calls.filter((call) => call === 'create')).toHaveLength(1);
+      // Nothing new is sealed or put on record: the creation is on record already.
+      expect(keys.generated).toBe(sealed);
+      expect(trail.summary()).toEqual(events);
+    });
+
+    it('answers the committed receipt when the store says EXISTS: a retry that raced the try it took over', async () => {
+      // Prepare: both tries pass the check before either commits
+      const { deps, alerts, trail } = makeFakes();
+
+      // Act
+      const [first, second] = await Promise.all([
+        createAlert(deps, claimed('claim-d'), createRequest()),
+        createAlert(deps, claimed('claim-d'), createRequest()),
+      ]);
+
+      // Assess
+      expect(alerts.calls.filter((call) => call === 'create')).toHaveLength(2);
+      expect(second).toEqual(first);
+      expect(alerts.alerts.size).toBe(1);
+      expect(alerts.shares.size).toBe(2);
+      // The same event from both tries, which the store keeps once; no FAILED, since nothing failed.
+      expect(trail.summary()).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:SUCCESS']);
+      expect(new Set(trail.events.map((event) => event.eventId)).size).toBe(1);
+    });
+
+    it("refuses with 409 when the id names an alert that is not the caller's, which it leaves as it was", async () => {
+      // Prepare: an alert another officer committed under the id this claim names (claim ids are random, so
+      // only an accident makes two callers' claims name one alert; giving both the same claim id forces it)
+      const { deps, alerts } = makeFakes();
+      const theirs = await createAlert(deps, claimed('claim-e', 'another-officer'), createRequest());
+      const stored = structuredClone({ alert: alerts.alerts.get(theirs.alertId), shares: [...alerts.shares.values()] });
+
+      // Act
+      const attempt = createAlert(deps, claimed('claim-e', 'this-officer'), createRequest());
+
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+      expect({ alert: alerts.alerts.get(theirs.alertId), shares: [...alerts.shares.values()] }).toEqual(stored);
+    });
+
+    it("corrects its SUCCESS on record when the store says EXISTS for an alert that is not the caller's", async () => {
+      // Prepare: as above, another officer's alert under the id this claim names
+      const { deps, trail } = makeFakes();
+      await createAlert(deps, claimed('claim-f', 'another-officer'), createRequest());
+      trail.events.length = 0;
+
+      // Act
+      const attempt = createAlert(deps, claimed('claim-f', 'this-officer'), createRequest());
+
+      // Assess: the record must not say this caller created an alert it did not
+      await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+      expect(trail.summary()).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
     });
   });
 

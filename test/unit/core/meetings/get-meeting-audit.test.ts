@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DependencyUnavailableError, ForbiddenError, NotFoundError } from '../../../../functions/core/errors.js';
+import { ForbiddenError, NotFoundError } from '../../../../functions/core/errors.js';
 import { getMeeting } from '../../../../functions/core/meetings/get-meeting.js';
 import { getMeetingAudit } from '../../../../functions/core/meetings/get-meeting-audit.js';
 import { meetingHistory } from '../../../../functions/core/meetings/history.js';
@@ -132,13 +132,12 @@ describe('getMeetingAudit after the meeting is gone', () => {
   const AFTER_EXPIRY = '2028-06-01T00:00:00.000Z';
   const NO_LONGER_KEPT = '2031-03-10T10:00:00.000Z';
 
-  it('backfills the record of a meeting stored before records existed, on its first history read', async () => {
+  it('is recorded by the request itself (the store writes it with the listing rows), before anyone reads the history', async () => {
     // Prepare
-    const { fakes, meetingId } = await withHistory();
-    fakes.history.records.clear();
+    const fakes = makeMeetingFakes();
 
     // Act
-    await getMeetingAudit(fakes.meetingDeps, newcastle('auditor'), meetingId, { limit: 50 });
+    const meetingId = await seedMeeting(fakes);
 
     // Assess
     expect(await fakes.history.get('meeting', meetingId)).toEqual({
@@ -152,7 +151,22 @@ describe('getMeetingAudit after the meeting is gone', () => {
     });
   });
 
-  it('shows every participating area its history once the meeting has expired, even deleted, as before', async () => {
+  it('writes nothing when read: a meeting stored before records existed stands in for its record while it is stored', async () => {
+    // Prepare: as if stored before records existed and not yet migrated
+    const { fakes, meetingId } = await withHistory();
+    fakes.history.records.clear();
+    fakes.history.calls.length = 0;
+
+    // Act
+    const history = await getMeetingAudit(fakes.meetingDeps, newcastle('auditor'), meetingId, { limit: 50 });
+
+    // Assess
+    expect(summary(history.items)).toContain('MEETING_REQUEST:SUCCESS:northumberland');
+    expect(fakes.history.calls).toEqual(['get']);
+    expect(fakes.history.records.size).toBe(0);
+  });
+
+  it('shows every participating area its history once the meeting has expired, even deleted, from the record its request wrote', async () => {
     // Prepare
     const { fakes, meetingId } = await withHistory();
     const before = await getMeetingAudit(fakes.meetingDeps, newcastle('police'), meetingId, { limit: 50 });
@@ -195,7 +209,6 @@ describe('getMeetingAudit after the meeting is gone', () => {
   ])('refuses %s as it did while the meeting stood', async (_who, caller, error, outcome) => {
     // Prepare
     const { fakes, meetingId } = await withHistory();
-    await fakes.history.record(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
     deleteMeeting(fakes, meetingId);
     fakes.clock.set(AFTER_EXPIRY);
 
@@ -210,7 +223,6 @@ describe('getMeetingAudit after the meeting is gone', () => {
   it('answers 404, on record, once the record itself is past its keptUntil', async () => {
     // Prepare
     const { fakes, meetingId } = await withHistory();
-    await fakes.history.record(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
     deleteMeeting(fakes, meetingId);
     fakes.clock.set(NO_LONGER_KEPT);
 
@@ -222,30 +234,34 @@ describe('getMeetingAudit after the meeting is gone', () => {
     expect(fakes.trail.summary()).toEqual(['MEETING_AUDIT_READ:NOT_FOUND']);
   });
 
-  it('refuses with 503 and releases nothing when the backfill cannot be written', async () => {
+  it('shows the requesting area its history after deletion, from the record the migration wrote for a meeting stored before records existed', async () => {
+    // Prepare: no record at its request; the migration writes the one the meeting gives, as meetingHistory derives it
+    const { fakes, meetingId } = await withHistory();
+    fakes.history.records.clear();
+    await fakes.history.record(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
+    deleteMeeting(fakes, meetingId);
+    fakes.clock.set(AFTER_EXPIRY);
+
+    // Act
+    const history = await getMeetingAudit(fakes.meetingDeps, requester('chair'), meetingId, { limit: 50 });
+
+    // Assess
+    expect(summary(history.items)).toContain('MEETING_REQUEST:SUCCESS:northumberland');
+    expect(fakes.trail.summary()).toEqual(['MEETING_AUDIT_READ:SUCCESS']);
+  });
+
+  it('answers 404, on record, for a meeting without a record once it is deleted (stored before records existed, never migrated)', async () => {
     // Prepare
     const { fakes, meetingId } = await withHistory();
     fakes.history.records.clear();
-    fakes.history.failRecord = new DependencyUnavailableError('database');
+    deleteMeeting(fakes, meetingId);
 
     // Act
     const attempt = getMeetingAudit(fakes.meetingDeps, requester('chair'), meetingId, { limit: 50 });
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    expect(fakes.trail.events).toEqual([]);
-  });
-
-  // Red until requestMeeting records the meeting's history before it commits the meeting (then make this
-  // `it`): a meeting whose history nobody read before it ended would otherwise lose its history with it.
-  it.fails('is recorded by the request itself, before anyone reads the history', async () => {
-    // Prepare
-    const fakes = makeMeetingFakes();
-
-    // Act
-    const meetingId = await seedMeeting(fakes);
-
-    // Assess
-    expect(await fakes.history.get('meeting', meetingId)).toEqual(meetingHistory(fakes.meetings.meetings.get(meetingId)!));
+    await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+    expect(fakes.trail.summary()).toEqual(['MEETING_AUDIT_READ:NOT_FOUND']);
+    expect(fakes.history.records.size).toBe(0);
   });
 });

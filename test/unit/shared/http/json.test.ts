@@ -9,6 +9,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../../../functions/core/errors.js';
 import { canonicalJson, MAX_JSON_DEPTH, withinDepth } from '../../../../functions/shared/http/json.js';
 import { type HubEvent, jsonBody, problemResponses } from '../../../../functions/shared/http/middleware.js';
 import { type HttpResponse, jsonResponse } from '../../../../functions/shared/http/problem.js';
@@ -118,16 +119,22 @@ describe('canonicalJson', () => {
 describe('jsonBody bounds nesting depth', () => {
   function harness() {
     const seen: unknown[] = [];
+    const errors: unknown[] = [];
     const handler = middy<HubEvent, HttpResponse, Error, Context>()
       .use(problemResponses())
       .use(jsonBody())
       .handler(async (event) => {
+        // As route.ts's body() does: a body that could not be read is raised when the handler asks for it.
+        if (event.hub?.bodyError !== undefined) {
+          errors.push(event.hub.bodyError);
+          throw event.hub.bodyError;
+        }
         seen.push(event.hub?.json);
         return jsonResponse(201, { ok: true });
       });
     const call = (body: string) =>
       handler(apiEvent({ headers: { 'content-type': 'application/json' }, body }) as HubEvent, lambdaContext());
-    return { call, seen };
+    return { call, seen, errors };
   }
 
   it('hands on a body nested exactly to the limit', async () => {
@@ -146,9 +153,9 @@ describe('jsonBody bounds nesting depth', () => {
   it.each([
     ['one level more than the limit', MAX_JSON_DEPTH + 1],
     ['4,000 levels', 4_000],
-  ])('refuses a body nested %s with a 422 problem naming no field, before the handler runs', async (_label, depth) => {
+  ])('refuses a body nested %s with a 422 problem naming no field, when the handler asks for it', async (_label, depth) => {
     // Prepare
-    const { call, seen } = harness();
+    const { call, seen, errors } = harness();
 
     // Act
     const responses = [await call(nestedArrays(depth)), await call(nestedObjects(depth))];
@@ -163,5 +170,7 @@ describe('jsonBody bounds nesting depth', () => {
       expect(problem.errors).toEqual([]);
     }
     expect(seen).toEqual([]);
+    expect(errors).toHaveLength(2);
+    for (const error of errors) expect(error).toBeInstanceOf(ValidationError);
   });
 });

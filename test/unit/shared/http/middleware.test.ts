@@ -14,6 +14,7 @@ import { AreaDirectory } from '../../../../functions/core/areas.js';
 import type { RequestContext } from '../../../../functions/core/audit.js';
 import { AuditRecorder } from '../../../../functions/core/audit.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
+import { HttpRequestError } from '../../../../functions/shared/http/errors.js';
 import { parseInput } from '../../../../functions/shared/http/input.js';
 import {
   authentication,
@@ -32,7 +33,7 @@ import { sampleAlert } from '../../../support/hub.js';
 
 const areas = AreaDirectory.fromBundledData();
 
-type Seen = { context?: RequestContext; json?: unknown };
+type Seen = { context?: RequestContext; json?: unknown; bodyError?: unknown };
 
 /** A route built as route.ts builds one, with in-memory stores, around a handler the test controls. */
 function harness(run: (event: HubEvent) => Promise<HttpResponse> = async () => jsonResponse(201, { ok: true })) {
@@ -47,7 +48,11 @@ function harness(run: (event: HubEvent) => Promise<HttpResponse> = async () => j
     .use(jsonBody())
     .use(idempotency({ store, audit, now: () => clock.now() }))
     .handler(async (event) => {
-      seen.push({ ...(event.hub?.context ? { context: event.hub.context } : {}), json: event.hub?.json });
+      seen.push({
+        ...(event.hub?.context ? { context: event.hub.context } : {}),
+        json: event.hub?.json,
+        ...(event.hub?.bodyError === undefined ? {} : { bodyError: event.hub.bodyError }),
+      });
       return run(event);
     });
   const call = (options: EventOptions = {}) => handler(apiEvent(options) as HubEvent, lambdaContext());
@@ -58,6 +63,21 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const problem = (response: HttpResponse) => JSON.parse(response.body) as { title: string; status: number; errors?: unknown[] };
 const ALERT_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER_ALERT_ID = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
+
+/** A handler that asks for the body as route.ts's `body()` does: a body that could not be read is raised then. */
+const readsBody = async (event: HubEvent): Promise<HttpResponse> => {
+  if (event.hub?.bodyError !== undefined) throw event.hub.bodyError;
+  return jsonResponse(201, { ok: true });
+};
+
+/** The error jsonBody kept for the handler, and that it kept no body: it refused nothing itself. */
+function expectKept(seen: readonly Seen[], status: number): void {
+  expect(seen).toHaveLength(1);
+  expect(seen[0]?.json).toBeUndefined();
+  expect(seen[0]?.bodyError).toBeInstanceOf(HttpRequestError);
+  expect((seen[0]?.bodyError as HttpRequestError | undefined)?.status).toBe(status);
+}
+
 const MEETING_ID = '9f0d2c4e-5b6a-4c3d-8e7f-102938475665';
 
 /**
@@ -109,9 +129,42 @@ describe('jsonBody', () => {
     expect(seen[0]?.json).toEqual({ a: [1, 2] });
   });
 
+  it('keeps a bad body for the handler rather than answering it: the handler runs, and answers as it decides', async () => {
+    // Prepare: a handler that never asks for the body (as one refusing the resource first would not)
+    const { call, seen } = harness();
+
+    // Act
+    const response = await call({ headers: JSON_HEADERS, body: '{broken' });
+
+    // Assess
+    expect(response.statusCode).toBe(201);
+    expectKept(seen, 400);
+  });
+
+  it('claims no Idempotency-Key for a body that could not be read: the corrected request under the same key runs', async () => {
+    // Prepare
+    const { call, store } = harness(readsBody);
+    const keyed = (body: string) => ({
+      headers: { ...JSON_HEADERS, 'idempotency-key': 'key-bad-body' },
+      body,
+      claims: claimsFor('northumberland', ['police']),
+    });
+
+    // Act
+    const broken = await call(keyed('{broken'));
+    const claimsAfterBroken = store.calls.filter((name) => name === 'claim').length;
+    const corrected = await call(keyed('{"n":1}'));
+
+    // Assess: nothing was remembered for the broken body, so the key is not "used with a different body"
+    expect(broken.statusCode).toBe(400);
+    expect(claimsAfterBroken).toBe(0);
+    expect(corrected.statusCode).toBe(201);
+    expect(corrected.headers?.['idempotent-replayed']).toBeUndefined();
+  });
+
   it('checks size first: an oversized body is 413 even with the wrong type and broken JSON', async () => {
     // Prepare
-    const { call, seen } = harness();
+    const { call, seen } = harness(readsBody);
 
     // Act
     const response = await call({ headers: { 'content-type': 'text/plain' }, body: `{${'x'.repeat(MAX_BODY_BYTES)}` });
@@ -119,23 +172,25 @@ describe('jsonBody', () => {
     // Assess
     expect(response.statusCode).toBe(413);
     expect(response.headers['content-type']).toBe('application/problem+json');
-    expect(seen).toEqual([]);
+    expect(problem(response).title).toBe('Content Too Large');
+    expectKept(seen, 413);
   });
 
   it('checks the media type second: the wrong type with broken JSON is 415', async () => {
     // Prepare
-    const { call } = harness();
+    const { call, seen } = harness(readsBody);
 
     // Act
     const response = await call({ headers: { 'content-type': 'text/plain' }, body: '{broken' });
 
     // Assess
     expect(response.statusCode).toBe(415);
+    expectKept(seen, 415);
   });
 
   it('checks JSON syntax last (400), without quoting the body', async () => {
     // Prepare
-    const { call } = harness();
+    const { call, seen } = harness(readsBody);
 
     // Act
     const response = await call({ headers: JSON_HEADERS, body: '{"child":"Test Child-Alpha"' });
@@ -144,11 +199,13 @@ describe('jsonBody', () => {
     expect(response.statusCode).toBe(400);
     expect(problem(response).title).toBe('Malformed JSON');
     expect(response.body).not.toContain('Child-Alpha');
+    expectKept(seen, 400);
+    expect(String(seen[0]?.bodyError)).not.toContain('Child-Alpha');
   });
 
   it('accepts exactly the limit and refuses one byte more, counting UTF-8 bytes', async () => {
     // Prepare
-    const { call } = harness();
+    const { call, seen } = harness(readsBody);
     const padded = (bytes: number) => `"${'é'.repeat((bytes - 2) / 2)}"`; // é is two bytes
 
     // Act
@@ -159,11 +216,13 @@ describe('jsonBody', () => {
     expect(Buffer.byteLength(padded(MAX_BODY_BYTES))).toBe(MAX_BODY_BYTES);
     expect(atLimit.statusCode).toBe(201);
     expect(over.statusCode).toBe(413);
+    expect(seen[0]?.bodyError).toBeUndefined();
+    expect((seen[1]?.bodyError as HttpRequestError | undefined)?.status).toBe(413);
   });
 
   it('decodes a base64 body and measures its decoded size', async () => {
     // Prepare
-    const { call, seen } = harness();
+    const { call, seen } = harness(readsBody);
     const atLimit = `"${'x'.repeat(MAX_BODY_BYTES - 2)}"`;
 
     // Act
@@ -176,6 +235,7 @@ describe('jsonBody', () => {
     expect(seen[0]?.json).toEqual({ a: 1 });
     expect(large.statusCode).toBe(201);
     expect(tooLarge.statusCode).toBe(413);
+    expect((seen[2]?.bodyError as HttpRequestError | undefined)?.status).toBe(413);
   });
 
   it.each([
@@ -199,19 +259,20 @@ describe('jsonBody', () => {
     'refuses content-type "%s" with 415',
     async (contentType) => {
       // Prepare
-      const { call } = harness();
+      const { call, seen } = harness(readsBody);
 
       // Act
       const response = await call({ headers: { 'content-type': contentType }, body: '{}' });
 
       // Assess
       expect(response.statusCode).toBe(415);
+      expectKept(seen, 415);
     },
   );
 
   it('refuses a missing content type with 415 and a missing body with 400', async () => {
     // Prepare
-    const { call } = harness();
+    const { call, seen } = harness(readsBody);
 
     // Act
     const noType = await call({ body: '{}' });
@@ -220,6 +281,7 @@ describe('jsonBody', () => {
     // Assess
     expect(noType.statusCode).toBe(415);
     expect(noBody.statusCode).toBe(400);
+    expect(seen.map((entry) => (entry.bodyError as HttpRequestError | undefined)?.status)).toEqual([415, 400]);
   });
 });
 

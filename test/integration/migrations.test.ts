@@ -1,0 +1,219 @@
+/**
+ * The stored-data migration on dynalite: alerts and meetings stored before history records existed get
+ * the record their creation would write today, so their access histories outlive them like any later
+ * one's; a record already there (written at creation, or by an earlier run) is never replaced; and a
+ * second run writes nothing.
+ */
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
+import { DynamoHistoryRecords, historyItem, historyKey } from '../../functions/adapters/dynamodb/history-store.js';
+import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
+import { migrate } from '../../functions/adapters/dynamodb/migrations.js';
+import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import { alertHistory } from '../../functions/core/alerts/history.js';
+import type { StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import { type HistoryType, historyRecordOf } from '../../functions/core/history.js';
+import { meetingHistory } from '../../functions/core/meetings/history.js';
+import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type { SealedBox } from '../../functions/core/sealed-box.js';
+import { ensureTables } from '../../local/dynamodb.js';
+import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+import { SequentialIds } from '../support/fakes.js';
+
+const namesFor = (suffix: string): TableNames => ({
+  alerts: `it-mig-alerts-${suffix}`,
+  audit: `it-mig-audit-${suffix}`,
+  idempotency: `it-mig-idempotency-${suffix}`,
+  meetings: `it-mig-meetings-${suffix}`,
+});
+const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+const CREATED = '2026-03-10T10:00:00.000Z';
+const EXPIRES = '2027-03-10T10:00:00.000Z';
+
+let dynamo: TestDynamo;
+let tableSets = 0;
+let names: TableNames;
+let alerts: DynamoAlertStore;
+let meetings: DynamoMeetingStore;
+let history: DynamoHistoryRecords;
+const ids = new SequentialIds('cccccccc-0000-4000-8000');
+
+beforeAll(async () => {
+  dynamo = await startTestDynamo('mset-migrations-it-', namesFor('0'));
+});
+
+afterAll(async () => {
+  await dynamo?.stop();
+});
+
+// Each test migrates tables of its own: a migration reads a whole table.
+beforeEach(async () => {
+  tableSets += 1;
+  names = namesFor(String(tableSets));
+  await ensureTables(dynamo.raw, names);
+  alerts = new DynamoAlertStore(dynamo.client, names.alerts);
+  meetings = new DynamoMeetingStore(dynamo.client, names.meetings);
+  history = new DynamoHistoryRecords(dynamo.client, names);
+});
+
+function alertOf(recipients: string[]): { alert: StoredAlert; shares: StoredShare[] } {
+  const alertId = ids.newId();
+  const alert: StoredAlert = {
+    alertId,
+    senderArea: 'northumberland',
+    createdAt: CREATED,
+    createdBy: { sub: 'officer-1', name: 'Test Officer', agency: 'police' },
+    expiresAt: EXPIRES,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    recipients,
+    sections: { IDENTITY: BOX },
+  };
+  const shares: StoredShare[] = recipients.map((recipientArea) => ({
+    alertId,
+    senderArea: 'northumberland',
+    recipientArea,
+    scopes: ['IDENTITY'],
+    status: 'PENDING',
+    ackDueBy: '2026-03-11T10:00:00.000Z',
+    createdAt: CREATED,
+    expiresAt: EXPIRES,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+    termsText: BOX,
+  }));
+  return { alert, shares };
+}
+
+function meetingOf(invitedAreas: string[]): StoredMeeting {
+  return {
+    meetingId: ids.newId(),
+    version: 1,
+    requestingArea: 'gateshead',
+    invitedAreas,
+    status: 'REQUESTED',
+    format: 'ONLINE',
+    createdAt: CREATED,
+    expiresAt: '2028-03-10T10:00:00.000Z',
+    createdBy: { sub: 'chair-1', name: 'Test Chair', agency: 'childrens-services', area: 'gateshead' },
+    alertIds: [],
+    subject: BOX,
+    request: BOX,
+    slots: [{ slotId: 'slot-1', start: '2026-03-17T10:00:00.000Z', durationMinutes: 60, proposedBy: 'gateshead' }],
+    responses: {},
+    actions: [],
+  };
+}
+
+/** Removes the record its creation wrote: the resource is then as a hub before history records stored it. */
+async function withoutRecord(type: HistoryType, id: string): Promise<void> {
+  await dynamo.client.send(new DeleteCommand({ TableName: type === 'alert' ? names.alerts : names.meetings, Key: historyKey(type, id) }));
+}
+
+async function rawRecord(type: HistoryType, id: string): Promise<Record<string, unknown> | undefined> {
+  const result = await dynamo.client.send(
+    new GetCommand({ TableName: type === 'alert' ? names.alerts : names.meetings, Key: historyKey(type, id), ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+/** Two alerts (shares beside them) and a meeting (listing rows beside it), all stored without records. */
+async function storedBeforeRecords() {
+  const first = alertOf(['north-tyneside', 'newcastle']);
+  const second = alertOf(['sunderland']);
+  const meeting = meetingOf(['south-tyneside', 'county-durham']);
+  for (const { alert, shares } of [first, second]) {
+    await alerts.create(alert, shares);
+    await withoutRecord('alert', alert.alertId);
+  }
+  await meetings.create(meeting);
+  await withoutRecord('meeting', meeting.meetingId);
+  return { alerts: [first.alert, second.alert], meeting };
+}
+
+describe('migrate', () => {
+  it('writes the record of each alert and meeting stored without one, as its creation writes it today', async () => {
+    // Prepare
+    const stored = await storedBeforeRecords();
+
+    // Act
+    const report = await migrate(dynamo.client, names);
+
+    // Assess: one record per alert and meeting, none for the shares or listing rows beside them
+    expect(report).toEqual({ historyRecordsWritten: 3 });
+    for (const alert of stored.alerts) {
+      expect(await history.get('alert', alert.alertId)).toEqual(alertHistory(alert));
+      expect(await rawRecord('alert', alert.alertId)).toEqual(historyItem(alertHistory(alert)));
+    }
+    expect(await history.get('meeting', stored.meeting.meetingId)).toEqual(meetingHistory(stored.meeting));
+    expect(await rawRecord('meeting', stored.meeting.meetingId)).toEqual(historyItem(meetingHistory(stored.meeting)));
+  });
+
+  it('leaves a record already there as it is, and writes only the missing ones', async () => {
+    // Prepare: one alert and one meeting with records of their own (a retried creation's later dates), one alert without
+    const kept = alertOf(['north-tyneside']);
+    const missing = alertOf(['newcastle']);
+    const meeting = meetingOf(['sunderland']);
+    await alerts.create(kept.alert, kept.shares);
+    await alerts.create(missing.alert, missing.shares);
+    await withoutRecord('alert', missing.alert.alertId);
+    await meetings.create(meeting);
+    const keptRecord = historyRecordOf({
+      ...alertHistory(kept.alert),
+      createdAt: '2026-03-10T10:05:00.000Z',
+      expiresAt: '2027-03-10T10:05:00.000Z',
+    });
+    const meetingRecord = historyRecordOf({
+      ...meetingHistory(meeting),
+      createdAt: '2026-03-10T10:05:00.000Z',
+      expiresAt: '2028-03-10T10:05:00.000Z',
+    });
+    await history.record(keptRecord);
+    await history.record(meetingRecord);
+
+    // Act
+    const report = await migrate(dynamo.client, names);
+
+    // Assess
+    expect(report).toEqual({ historyRecordsWritten: 1 });
+    expect(await history.get('alert', kept.alert.alertId)).toEqual(keptRecord);
+    expect(await history.get('meeting', meeting.meetingId)).toEqual(meetingRecord);
+    expect(await history.get('alert', missing.alert.alertId)).toEqual(alertHistory(missing.alert));
+  });
+
+  it('writes nothing when run a second time', async () => {
+    // Prepare
+    const stored = await storedBeforeRecords();
+    const first = await migrate(dynamo.client, names);
+    const afterFirst = await Promise.all([
+      ...stored.alerts.map((alert) => rawRecord('alert', alert.alertId)),
+      rawRecord('meeting', stored.meeting.meetingId),
+    ]);
+    const puts = () => dynamo.sent.filter((name) => name === 'PutCommand').length;
+    const putsBefore = puts();
+
+    // Act
+    const second = await migrate(dynamo.client, names);
+
+    // Assess: every conditional put of the second run was refused, and every record is as the first run wrote it
+    expect(first).toEqual({ historyRecordsWritten: 3 });
+    expect(second).toEqual({ historyRecordsWritten: 0 });
+    expect(puts() - putsBefore).toBe(3);
+    expect(
+      await Promise.all([
+        ...stored.alerts.map((alert) => rawRecord('alert', alert.alertId)),
+        rawRecord('meeting', stored.meeting.meetingId),
+      ]),
+    ).toEqual(afterFirst);
+  });
+
+  it('writes nothing on tables with nothing stored', async () => {
+    // Act
+    const report = await migrate(dynamo.client, names);
+
+    // Assess
+    expect(report).toEqual({ historyRecordsWritten: 0 });
+  });
+});
