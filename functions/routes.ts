@@ -440,9 +440,6 @@ export const ROUTES = {
   },
 } as const satisfies Record<string, RouteDefinition>;
 
-/** Consumer timeout: the audit queue's visibility timeout is derived from it (six times, as AWS advises). */
-export const AUDIT_CONSUMER_TIMEOUT_SECONDS = 30;
-
 export const WORKERS = {
   // Writes audit events and nothing else: it cannot read an alert, nor the audit table. A FIFO queue's
   // consumer needs few pollers; the event source's maximum concurrency equals its reservation.
@@ -450,15 +447,24 @@ export const WORKERS = {
     trigger: { kind: 'audit-queue' },
     load: () => import('./handlers/audit-consumer.js'),
     needs: [{ kind: 'audit', actions: ['dynamodb:PutItem'], table: true }, { kind: 'receiveAuditEvents' }],
-    sizing: { timeoutSeconds: AUDIT_CONSUMER_TIMEOUT_SECONDS, memoryMb: 256, reservedConcurrency: 2 },
+    // The audit queue's visibility timeout is six times this timeout, as AWS advises (infra/stateful-stack.ts).
+    sizing: { timeoutSeconds: 30, memoryMb: 256, reservedConcurrency: 2 },
   },
-  // Tidies what creations cut off part-way left (invisible already): reads only the creation intents.
+  // Finishes what creations cut off part-way left: reads only the creation intents, writes the history
+  // record of a committed one (PutItem), and corrects the audit record of an abandoned one.
   'commit-sweep': {
     trigger: { kind: 'schedule', everyMinutes: 60 },
     load: () => import('./handlers/commit-sweep.js'),
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] },
-      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'] },
+      {
+        kind: 'alerts',
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+      },
+      {
+        kind: 'meetings',
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+      },
+      { kind: 'sendAuditEvents' },
     ],
     sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
   },

@@ -11,8 +11,13 @@ const { PERSONAS } = await import('./personas.js');
 const port = Number.parseInt(process.env['PORT'] ?? '3000', 10);
 const dataDir = process.env['HUB_DATA_DIR'] ?? '.data';
 
-const lease = process.env['HUB_IDEMPOTENCY_LEASE_SECONDS'];
-const hub = await startHub({ port, dataDir, ...(lease === undefined ? {} : { idempotencyLeaseSeconds: Number.parseInt(lease, 10) }) });
+const leaseSetting = process.env['HUB_IDEMPOTENCY_LEASE_SECONDS'];
+const lease = leaseSetting === undefined ? undefined : Number(leaseSetting);
+if (lease !== undefined && !(Number.isInteger(lease) && lease >= 1)) {
+  process.stderr.write('HUB_IDEMPOTENCY_LEASE_SECONDS must be a whole number of seconds, 1 or more\n');
+  process.exit(2);
+}
+const hub = await startHub({ port, dataDir, ...(lease === undefined ? {} : { idempotencyLeaseSeconds: lease }) });
 const url = hub.url.replace('127.0.0.1', 'localhost');
 const lines = [`MSET Cross-Boundary Hub (local) listening on ${url}`, `state: ${hub.dataDir}`, '', 'Tokens (8 hours):'];
 for (const persona of PERSONAS) {

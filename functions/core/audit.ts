@@ -5,9 +5,10 @@
  */
 import type { AccessHistoryEntry, AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
 import type { Caller } from '../../contracts/identity.js';
+import { type CreationRecord, correctionEventId } from './creations.js';
 import { CompensationFailedError, ForbiddenError, NotFoundError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
-import { eventIdFor, type RequestClaim } from './request-ids.js';
+import { changeIdFor, eventIdFor, type RequestClaim } from './request-ids.js';
 
 /**
  * Who is asking, and under which request id, for one request; with the idempotency claim it runs under
@@ -29,20 +30,50 @@ export class AuditRecorder {
     return eventIdFor(context.claim, this.ids, purpose);
   }
 
+  /** What identifies this request's change where it is stored: the same for every attempt of one claim. */
+  changeIdFor(context: RequestContext, purpose: string): string {
+    return changeIdFor(context.claim, this.ids, purpose);
+  }
+
+  /** A retry found its change already made (its first answer was lost): it gets that answer, on record. */
+  async replayed(context: RequestContext, action: AuditAction, target: { alertId?: string; meetingId?: string }): Promise<void> {
+    await this.record(context, 'REQUEST_REPLAY', 'SUCCESS', { ...target, detail: { of: action, found: 'stored' } });
+  }
+
+  /**
+   * Puts the request's change on record before it is made (SUCCESS). Under a claim every try of one
+   * attempt writes the same event, id and time alike, so the audit table stores it once however late a
+   * retry comes. Returns the event's id.
+   */
+  async recordChange(
+    context: RequestContext,
+    action: AuditAction,
+    target: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string },
+  ): Promise<string> {
+    // A caller that stores the event's id with its change names it here, so the two always agree.
+    const eventId = target.eventId ?? this.eventIdFor(context, action);
+    await this.record(context, action, 'SUCCESS', {
+      ...target,
+      eventId,
+      ...(context.claim === undefined ? {} : { occurredAt: context.claim.attemptStartedAt }),
+    });
+    return eventId;
+  }
+
   async record(
     context: RequestContext,
     action: AuditAction,
     outcome: AuditOutcome,
-    options: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string } = {},
+    options: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string; occurredAt?: string } = {},
   ): Promise<void> {
     const { caller } = context;
     await this.trail.record({
       eventId: options.eventId ?? this.ids.newId(),
-      occurredAt: this.clock.now().toISOString(),
+      occurredAt: options.occurredAt ?? this.clock.now().toISOString(),
       requestId: context.requestId,
       action,
       outcome,
-      actor: { sub: caller.sub, name: caller.name, area: caller.area, agency: caller.agency, roles: [...caller.roles] },
+      actor: actorOf(caller),
       ...(options.alertId === undefined ? {} : { resource: { type: 'alert' as const, id: options.alertId } }),
       ...(options.meetingId === undefined ? {} : { resource: { type: 'meeting' as const, id: options.meetingId } }),
       ...(options.detail === undefined ? {} : { detail: options.detail }),
@@ -74,27 +105,57 @@ export class AuditRecorder {
    * Creates something on record before it exists: SUCCESS is enqueued, then `create` runs; if it fails
    * (leaving nothing behind, as the stores promise) a FAILED event corrects the record. So nothing is ever
    * live without its creation in the audit trail, and the trail never claims a creation that did not happen
-   * without saying so.
+   * without saying so. `create` gets the SUCCESS event's facts to store with the creation: if the process
+   * dies before the creation is committed, the sweep that removes it records the correction instead.
    */
   async recordCreation(
     context: RequestContext,
     action: AuditAction,
     target: { alertId: string } | { meetingId: string },
     detail: AuditDetail,
-    create: () => Promise<void>,
+    create: (record: CreationRecord) => Promise<void>,
   ): Promise<void> {
     const id = 'alertId' in target ? target.alertId : target.meetingId;
-    await this.record(context, action, 'SUCCESS', { ...target, detail, eventId: this.eventIdFor(context, action) });
+    const attemptAt = context.claim?.attemptStartedAt ?? this.clock.now().toISOString();
+    const eventId = await this.recordChange(context, action, { ...target, detail });
+    const record: CreationRecord = {
+      eventId,
+      requestId: context.requestId,
+      actor: actorOf(context.caller),
+      action,
+      resource: 'alertId' in target ? { type: 'alert', id } : { type: 'meeting', id },
+      attemptAt,
+    };
     try {
-      await create();
+      await create(record);
     } catch (error) {
       try {
-        await this.record(context, action, 'FAILED', target);
+        // The very event the sweep would record for this creation if the process died here: one on record, not two.
+        await this.correctAbandoned(record);
       } catch (correction) {
         throw new CompensationFailedError(error, id, correction);
       }
       throw error;
     }
+  }
+
+  /**
+   * Corrects the SUCCESS of a creation that did not happen, as its own request does when its write fails
+   * and the commit sweep does for one abandoned before its commit (the process died, no retry came): FAILED,
+   * by the original actor under the original request id, dated to the attempt and naming the event it
+   * corrects. Built from the creation's record alone, so both write the same event, stored once.
+   */
+  async correctAbandoned(record: CreationRecord): Promise<void> {
+    await this.trail.record({
+      eventId: correctionEventId(record.eventId),
+      occurredAt: record.attemptAt,
+      requestId: record.requestId,
+      action: record.action,
+      outcome: 'FAILED',
+      actor: record.actor,
+      resource: record.resource,
+      detail: { corrects: record.eventId },
+    });
   }
 
   /**
@@ -111,6 +172,10 @@ export class AuditRecorder {
     await this.record(context, action, 'FORBIDDEN', resourceOf(target));
     throw new ForbiddenError(message);
   }
+}
+
+function actorOf(caller: Caller): AuditEvent['actor'] {
+  return { sub: caller.sub, name: caller.name, area: caller.area, agency: caller.agency, roles: [...caller.roles] };
 }
 
 /** An alert, by its id, or a meeting (without an id when the one asked for was malformed). */

@@ -1,8 +1,8 @@
 /**
  * Ports: what the use cases need from the outside world. The core imports no AWS SDK and nothing from
- * aws-lambda; adapters in ../adapters implement these (each feature's storage port is beside its use cases: ./alerts/ports.ts,
- * ./meetings/ports.ts), and the composition root (../shared/wiring.ts)
- * chooses which implementation a process gets.
+ * aws-lambda; adapters in ../adapters implement these, and the composition root (../shared/wiring.ts)
+ * chooses which implementation a process gets. Each feature's storage port is beside its use cases
+ * (./alerts/ports.ts, ./meetings/ports.ts); these are the ones they share.
  */
 import type { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId } from '../../contracts/identity.js';

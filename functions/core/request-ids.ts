@@ -7,8 +7,12 @@
 import { createHash } from 'node:crypto';
 import type { IdGenerator } from './ports.js';
 
-/** The claim a request runs under; `attempt` goes up only after an attempt failed cleanly and said so. */
-export type RequestClaim = { readonly claimId: string; readonly attempt: number };
+/**
+ * The claim a request runs under. `attempt` goes up only after an attempt failed and said so (released its
+ * claim); `attemptStartedAt` is when the attempt began, the time every event it derives is recorded at, so
+ * the same event written again by a retry, however late, is the same record.
+ */
+export type RequestClaim = { readonly claimId: string; readonly attempt: number; readonly attemptStartedAt: string };
 
 /** A UUID-shaped id that is a digest of `seed`: the same seed, the same id. */
 export function uuidFrom(seed: string): string {
@@ -19,6 +23,14 @@ export function uuidFrom(seed: string): string {
 /** The id of what the request creates (an alert, a meeting): the same for every attempt of one claim. */
 export function resourceIdFor(claim: RequestClaim | undefined, ids: IdGenerator, purpose: string): string {
   return claim === undefined ? ids.newId() : uuidFrom(`${claim.claimId}:resource:${purpose}`);
+}
+
+/**
+ * What identifies the request's change where it is stored (an acknowledgement, a meeting's receipt): the
+ * same for every attempt, so a retry recognises the change made by an attempt whose answer was lost.
+ */
+export function changeIdFor(claim: RequestClaim | undefined, ids: IdGenerator, purpose: string): string {
+  return claim === undefined ? ids.newId() : uuidFrom(`${claim.claimId}:change:${purpose}`);
 }
 
 /**

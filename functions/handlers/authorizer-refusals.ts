@@ -1,9 +1,8 @@
 /**
  * API Gateway's JWT authorizer refuses a request with no valid token before any function runs, so no
  * handler can audit it. This function, subscribed to the API's access log (filtered to the authorizer's
- * 401s),
- * records each such refusal in the audit trail like every other refused attempt. The local hub's gateway
- * records them directly, so this function runs only on AWS.
+ * 401s), records each such refusal in the audit trail like every other refused attempt. The local hub's
+ * gateway records them directly, so this function runs only on AWS.
  */
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';

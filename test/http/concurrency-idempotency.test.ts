@@ -239,8 +239,12 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(await outboxIds(police)).toEqual([retry.json.alertId]);
     await hub.drainAudit();
     const history = await hub.call('GET', `/v1/alerts/${retry.json.alertId}/audit`, { token: police });
-    const creations = (history.json.items as Array<{ action: string; outcome: string }>).filter((item) => item.action === 'ALERT_CREATE');
+    const creations = (history.json.items as Array<{ action: string; outcome: string; occurredAt: string }>).filter(
+      (item) => item.action === 'ALERT_CREATE',
+    );
     expect(creations).toEqual([expect.objectContaining({ outcome: 'SUCCESS' })]);
+    // The retry carried on the cut-off attempt: its SUCCESS is at that attempt's start, not at the retry's time.
+    expect(Date.parse(creations[0]?.occurredAt ?? '')).toBeLessThanOrEqual(afterLease - (DEFAULT_LEASE_SECONDS + 1) * 1000);
   });
 
   it('a failed request releases its key: the same key may then be used for a corrected request', async () => {

@@ -7,15 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
+import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import { alertHistory } from '../../functions/core/alerts/history.js';
 import type { InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
+import { AuditRecorder } from '../../functions/core/audit.js';
+import type { CreationRecord } from '../../functions/core/creations.js';
 import { ValidationError } from '../../functions/core/errors.js';
+import { uuidFrom } from '../../functions/core/request-ids.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
-import { InMemoryIdempotencyStore, SequentialIds } from '../support/fakes.js';
+import { contextFor, FixedClock, InMemoryIdempotencyStore, RecordingAuditTrail, SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
@@ -179,6 +184,24 @@ describe('DynamoAlertStore on dynalite', () => {
       command.constructor.name === 'PutCommand' && (command.input['Item'] as { sk?: string }).sk === 'ALERT';
     const isIntentDelete = (command: { constructor: { name: string }; input: Record<string, unknown> }) =>
       command.constructor.name === 'DeleteCommand' && (command.input['Key'] as { pk?: string }).pk === 'INTENT#ALERT';
+    const isHistoryPut = (command: { constructor: { name: string }; input: Record<string, unknown> }) =>
+      command.constructor.name === 'PutCommand' && (command.input['Item'] as { sk?: string }).sk === 'HOLDERS';
+    /** The audit facts a use case hands the store with a creation. */
+    const recordOf = (alert: StoredAlert): CreationRecord => ({
+      eventId: uuidFrom(`success:${alert.alertId}`),
+      requestId: `request-${alert.alertId}`,
+      actor: { sub: 'officer-1', name: 'Test Officer', area: alert.senderArea, agency: 'police', roles: ['police'] },
+      action: 'ALERT_CREATE',
+      resource: { type: 'alert', id: alert.alertId },
+      attemptAt: alert.createdAt,
+    });
+    /** The sweep's corrections, as the audit recorder would be asked for them. */
+    let corrected: CreationRecord[] = [];
+    const correct = async (record: CreationRecord) => {
+      corrected.push(record);
+    };
+    const historyIn = (table: string, alertId: string) =>
+      new DynamoHistoryRecords(dynamo.client, { alerts: table, meetings: NAMES.meetings }).get('alert', alertId);
     /** Every item of a partition, read straight from the table: what no store method would show. */
     async function partition(table: string, pk: string): Promise<string[]> {
       const { Items } = await dynamo.client.send(
@@ -196,31 +219,37 @@ describe('DynamoAlertStore on dynalite', () => {
         )
       ).ids;
 
-    it('cut off after its shares, shows the recipients nothing; the sweep then removes its shares, history record and intent', async () => {
+    it('cut off after its shares, shows the recipients nothing and has no history record; the sweep corrects its record, then removes its shares and intent', async () => {
       // Prepare: a committed alert beside the one cut off, both to Stockton-on-Tees
+      corrected = [];
       const table = 'it-alerts-cut-off';
       await ownTable(table);
       const store = new DynamoAlertStore(dynamo.client, table);
       const committed = alertOf({ createdAt: '2026-03-05T09:00:00.000Z', to: ['stockton-on-tees'] });
-      expect(await store.create(committed.alert, committed.shares)).toBe('CREATED');
+      expect(await store.create(committed.alert, committed.shares, recordOf(committed.alert))).toBe('CREATED');
       const { alert, shares } = alertOf({ createdAt: '2026-03-05T10:00:00.000Z', to: ['stockton-on-tees', 'middlesbrough'] });
-      const attempt = new DynamoAlertStore(cutOffAt(isAlertPut), table).create(alert, shares);
+      const attempt = new DynamoAlertStore(cutOffAt(isAlertPut), table).create(alert, shares, recordOf(alert));
       await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
 
       // Act
       const inbox = await inboxOf(store, 'stockton-on-tees');
       const found = await store.getAlert(alert.alertId);
+      const history = await historyIn(table, alert.alertId);
       const outbox = await store.listOutbox('northumberland', NOW, 100);
       const leftBehind = await partition(table, `ALERT#${alert.alertId}`);
-      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
 
       // Assess
       expect(inbox).toEqual([committed.alert.alertId]);
       expect(found).toBeUndefined();
+      // No history record: no area can read an access history of an alert that was never created.
+      expect(history).toBeUndefined();
       expect(outbox.items.map((item) => item.alertId)).toEqual([committed.alert.alertId]);
       // The rows were there, only invisible, until the sweep.
-      expect(leftBehind).toEqual(['HOLDERS', 'SHARE#middlesbrough', 'SHARE#stockton-on-tees']);
-      expect(swept).toEqual({ committed: 0, removed: 1 });
+      expect(leftBehind).toEqual(['SHARE#middlesbrough', 'SHARE#stockton-on-tees']);
+      expect(swept).toEqual({ committed: 0, removed: 1, deferred: 0 });
+      // Only the abandoned creation is corrected, with the facts its request put on record.
+      expect(corrected).toEqual([recordOf(alert)]);
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual([]);
       expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
       expect(await inboxOf(store, 'stockton-on-tees')).toEqual([committed.alert.alertId]);
@@ -237,13 +266,15 @@ describe('DynamoAlertStore on dynalite', () => {
 
       // Act
       const retried = await store.create(alert, shares);
-      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+      corrected = [];
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
 
       // Assess
       expect(retried).toBe('CREATED');
       expect(await store.getAlert(alert.alertId)).toEqual(alert);
       expect(await inboxOf(store, 'stockton-on-tees')).toEqual([alert.alertId]);
-      expect(swept).toEqual({ committed: 0, removed: 0 });
+      expect(swept).toEqual({ committed: 0, removed: 0, deferred: 0 });
+      expect(corrected).toEqual([]);
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
     });
 
@@ -257,14 +288,64 @@ describe('DynamoAlertStore on dynalite', () => {
       const intents = await partition(table, 'INTENT#ALERT');
 
       // Act
-      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
 
       // Assess
       expect(intents).toEqual([`2026-03-05T12:00:00.000Z#${alert.alertId}`]);
-      expect(swept).toEqual({ committed: 1, removed: 0 });
+      expect(swept).toEqual({ committed: 1, removed: 0, deferred: 0 });
       expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
       expect(await inboxOf(store, 'stockton-on-tees')).toEqual([alert.alertId]);
+    });
+
+    it('committed but cut off before its history record, is live without one; the sweep writes it, once, and corrects nothing', async () => {
+      // Prepare
+      corrected = [];
+      const table = 'it-alerts-no-history';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const { alert, shares } = alertOf({ createdAt: '2026-03-05T14:00:00.000Z', to: ['stockton-on-tees'] });
+      expect(await new DynamoAlertStore(cutOffAt(isHistoryPut), table).create(alert, shares, recordOf(alert))).toBe('CREATED');
+      const before = await historyIn(table, alert.alertId);
+      const live = await inboxOf(store, 'stockton-on-tees');
+
+      // Act
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
+      const again = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
+
+      // Assess: until the sweep, the history routes fall back to the alert item itself
+      expect(before).toBeUndefined();
+      expect(live).toEqual([alert.alertId]);
+      expect(swept).toEqual({ committed: 1, removed: 0, deferred: 0 });
+      expect(again).toEqual({ committed: 0, removed: 0, deferred: 0 });
+      expect(await historyIn(table, alert.alertId)).toEqual(alertHistory(alert));
+      expect(corrected).toEqual([]);
+      expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
+    });
+
+    it('committed and marked so, but gone by the sweep (expired and deleted by TTL): the sweep still writes its history record', async () => {
+      // Prepare: the history write is cut off, then the alert and its share are deleted as TTL would
+      corrected = [];
+      const table = 'it-alerts-expired';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const { alert, shares } = alertOf({
+        createdAt: '2026-03-05T15:00:00.000Z',
+        expiresAt: '2026-03-05T18:00:00.000Z',
+        to: ['stockton-on-tees'],
+      });
+      expect(await new DynamoAlertStore(cutOffAt(isHistoryPut), table).create(alert, shares, recordOf(alert))).toBe('CREATED');
+      await store.remove(alert.alertId, alert.recipients);
+
+      // Act
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
+
+      // Assess: its access history stays readable for its retention, and its SUCCESS stands uncorrected
+      expect(swept).toEqual({ committed: 1, removed: 0, deferred: 0 });
+      expect(await historyIn(table, alert.alertId)).toEqual(alertHistory(alert));
+      expect(corrected).toEqual([]);
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['HOLDERS']);
     });
 
     it('sweeps only intents older than the cutoff', async () => {
@@ -279,12 +360,12 @@ describe('DynamoAlertStore on dynalite', () => {
       }
 
       // Act
-      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z');
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
 
       // Assess
-      expect(swept).toEqual({ committed: 0, removed: 1 });
+      expect(swept).toEqual({ committed: 0, removed: 1, deferred: 0 });
       expect(await partition(table, `ALERT#${old.alert.alertId}`)).toEqual([]);
-      expect(await partition(table, `ALERT#${recent.alert.alertId}`)).toEqual(['HOLDERS', 'SHARE#stockton-on-tees']);
+      expect(await partition(table, `ALERT#${recent.alert.alertId}`)).toEqual(['SHARE#stockton-on-tees']);
       expect(await partition(table, 'INTENT#ALERT')).toEqual([`2026-03-07T13:00:00.000Z#${recent.alert.alertId}`]);
     });
   });
@@ -493,7 +574,7 @@ describe.each([
 
     // Assess
     const claim = claimed(first);
-    expect(claim).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(claim).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: at(0).toISOString() });
     expect(inProgress).toEqual({
       claimed: false,
       record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...claim, leaseUntil: at(35_000) },
@@ -505,7 +586,7 @@ describe.each([
     expect(afterRelease).toEqual(completed);
   });
 
-  it('refuses a retry within the lease, lets one after it take over under the same claimId, and then replays its response', async () => {
+  it('refuses a retry within the lease, lets one after it take over under the same claimId and attempt start, and then replays its response', async () => {
     // Prepare
     const key = `key-${nextId()}`;
     const first = claimed(await store.claim(key, 'hash-a', times(0)));
@@ -523,6 +604,8 @@ describe.each([
       record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...first, leaseUntil: at(35_000) },
     });
     expect(afterLease).toEqual({ claimed: true, claim: first });
+    // The same attempt carried on: it began when the first try did, not when the takeover came.
+    expect(claimed(afterLease).attemptStartedAt).toBe(at(0).toISOString());
     // The takeover holds a lease of its own, from when it took over.
     expect(whileTakenOver).toEqual({
       claimed: false,
@@ -534,7 +617,7 @@ describe.each([
     });
   });
 
-  it('after a release, the next claim of the same request is attempt 2 under the same claimId, at once', async () => {
+  it('after a release, the next claim of the same request is attempt 2 under the same claimId, at once, starting then', async () => {
     // Prepare
     const key = `key-${nextId()}`;
     const first = claimed(await store.claim(key, 'hash-a', times(0)));
@@ -547,9 +630,12 @@ describe.each([
     const third = await store.claim(key, 'hash-a', times(3_000));
 
     // Assess
-    expect(second).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 2 } });
-    expect(duringSecond).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', attempt: 2, leaseUntil: at(36_000) } });
-    expect(third).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 3 } });
+    expect(second).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 2, attemptStartedAt: at(1_000).toISOString() } });
+    expect(duringSecond).toMatchObject({
+      claimed: false,
+      record: { state: 'IN_PROGRESS', attempt: 2, attemptStartedAt: at(1_000).toISOString(), leaseUntil: at(36_000) },
+    });
+    expect(third).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 3, attemptStartedAt: at(3_000).toISOString() } });
   });
 
   it('ignores a release by an attempt that no longer holds the key', async () => {
@@ -587,7 +673,10 @@ describe.each([
       record: { state: 'IN_PROGRESS', requestHash: 'hash-a', ...first, leaseUntil: at(75_000) },
     });
     // The holder of the current lease could release it: the next try is the next attempt.
-    expect(afterRetryReleased).toEqual({ claimed: true, claim: { claimId: first.claimId, attempt: 2 } });
+    expect(afterRetryReleased).toEqual({
+      claimed: true,
+      claim: { claimId: first.claimId, attempt: 2, attemptStartedAt: at(42_000).toISOString() },
+    });
   });
 
   it('gives a released key to a corrected request as a fresh claim; the failed request retried then meets another request', async () => {
@@ -603,7 +692,10 @@ describe.each([
     const replay = await store.claim(key, 'hash-b', times(3_000));
 
     // Assess
-    expect(corrected).toEqual({ claimed: true, claim: { claimId: expect.any(String), attempt: 1 } });
+    expect(corrected).toEqual({
+      claimed: true,
+      claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(1_000).toISOString() },
+    });
     const fresh = claimed(corrected);
     expect(fresh.claimId).not.toBe(failed.claimId);
     expect(oldRetried).toEqual({
@@ -628,7 +720,7 @@ describe.each([
     // Assess
     const winners = results.filter((result) => result.claimed);
     expect(winners).toHaveLength(1);
-    expect(claimed(winners[0]!)).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(claimed(winners[0]!)).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: at(1_000).toISOString() });
     expect(claimed(winners[0]!).claimId).not.toBe(failed.claimId);
     for (const loser of results.filter((result) => !result.claimed)) {
       expect(loser).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', requestHash: 'hash-b' } });
@@ -647,7 +739,8 @@ describe.each([
     claimed(await store.claim(key, 'hash-a', times(0)));
 
     // Act
-    const attempt = store.complete(key, { claimId: 'not-the-claim', attempt: 1 }, '{"statusCode":201}', at(86_400_000));
+    const notTheClaim = { claimId: 'not-the-claim', attempt: 1, attemptStartedAt: at(0).toISOString() };
+    const attempt = store.complete(key, notTheClaim, '{"statusCode":201}', at(86_400_000));
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
@@ -691,7 +784,10 @@ describe.each([
     const reclaimed = await store.claim(key, 'hash-b', times(120_000));
 
     // Assess
-    expect(reclaimed).toEqual({ claimed: true, claim: { claimId: expect.any(String), attempt: 1 } });
+    expect(reclaimed).toEqual({
+      claimed: true,
+      claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(120_000).toISOString() },
+    });
     expect(claimed(reclaimed).claimId).not.toBe(expired.claimId);
   });
 });
@@ -725,6 +821,42 @@ describe('DynamoAuditStore on dynalite', () => {
     );
     expect(Items).toHaveLength(1);
     expect((await audit.listForResource({ type: 'alert', id: alertId }, {}, 10)).items).toEqual([event(1, alertId)]);
+  });
+
+  it('stores once the SUCCESS a retry of the same attempt writes 6 minutes later: the same eventId, at the attempt start', async () => {
+    // Prepare: the first try recorded its change, then lost its answer; the retry comes under the same claim
+    const alertId = nextId();
+    const clock = new FixedClock(new Date(NOW));
+    const trail = new RecordingAuditTrail(audit);
+    const recorder = new AuditRecorder(trail, clock, new SequentialIds('6d1f3a10-1111-4000-8000'));
+    const claim = { claimId: `claim-${alertId}`, attempt: 1, attemptStartedAt: NOW };
+    const firstTry = { ...contextFor('north-tyneside', 'coordinator'), requestId: 'req-first', claim };
+    const lateRetry = { ...firstTry, requestId: 'req-retry' };
+    const change = { alertId, detail: { outcome: 'ACCEPTED' } };
+
+    // Act
+    const firstId = await recorder.recordChange(firstTry, 'ALERT_ACKNOWLEDGE', change);
+    clock.advance(6 * 60_000 + 1);
+    const retryId = await recorder.recordChange(lateRetry, 'ALERT_ACKNOWLEDGE', change);
+
+    // Assess: both tries wrote the same event, by id and time, and the table holds it once
+    expect(retryId).toBe(firstId);
+    expect(trail.events.map((event) => [event.eventId, event.occurredAt])).toEqual([
+      [firstId, NOW],
+      [firstId, NOW],
+    ]);
+    const { Items } = await dynamo.client.send(
+      new QueryCommand({
+        TableName: NAMES.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ALERT#${alertId}` },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    const { items } = await audit.listForResource({ type: 'alert', id: alertId }, {}, 10);
+    expect(items.map((event) => [event.eventId, event.occurredAt, event.action, event.outcome, event.requestId])).toEqual([
+      [firstId, NOW, 'ALERT_ACKNOWLEDGE', 'SUCCESS', 'req-first'],
+    ]);
   });
 
   it("gives a recipient only its own area's and the sender's events, with cursors naming nothing else", async () => {

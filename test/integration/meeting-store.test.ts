@@ -6,10 +6,14 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import type { CreationRecord } from '../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
+import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
+import { uuidFrom } from '../../functions/core/request-ids.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -222,13 +226,32 @@ function dyingAt(isCut: (command: { constructor: { name: string }; input: Record
 const isListingWrite = (command: { constructor: { name: string } }) => command.constructor.name === 'BatchWriteCommand';
 const isCommit = (command: { constructor: { name: string }; input: Record<string, any> }) =>
   command.constructor.name === 'PutCommand' && command.input['Item']?.sk === 'MEETING';
+const isHistoryPut = (command: { constructor: { name: string }; input: Record<string, any> }) =>
+  command.constructor.name === 'PutCommand' && command.input['Item']?.sk === 'HOLDERS';
+/** The audit facts a use case hands the store with a creation. */
+const recordOf = (meeting: StoredMeeting): CreationRecord => ({
+  eventId: uuidFrom(`success:${meeting.meetingId}`),
+  requestId: `request-${meeting.meetingId}`,
+  actor: { sub: PERSON.sub, name: PERSON.name, area: meeting.requestingArea, agency: PERSON.agency, roles: ['chair'] },
+  action: 'MEETING_REQUEST',
+  resource: { type: 'meeting', id: meeting.meetingId },
+  attemptAt: meeting.createdAt,
+});
 
 describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
   // Each test has a meetings table of its own: a sweep reads every intent older than its cut-off.
   let tableName: string;
   let store: DynamoMeetingStore;
   let tables = 0;
+  /** The sweep's corrections, as the audit recorder would be asked for them. */
+  let corrected: CreationRecord[];
+  const correct = async (record: CreationRecord) => {
+    corrected.push(record);
+  };
+  const historyOf = (meetingId: string) =>
+    new DynamoHistoryRecords(dynamo.client, { alerts: NAMES.alerts, meetings: tableName }).get('meeting', meetingId);
   beforeEach(async () => {
+    corrected = [];
     tables += 1;
     const names = { ...NAMES, meetings: `it-m-cut-${tables}` };
     await ensureTables(dynamo.raw, names);
@@ -259,7 +282,7 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
 
   it.each([
     ['after the intent', isListingWrite],
-    ['after the listing rows and the history record', isCommit],
+    ['after the listing rows', isCommit],
   ])('a creation cut off %s is in no listing and cannot be read', async (_where, isCut) => {
     // Prepare: a meeting committed beside it, so the listings are not empty for want of rows
     const committed = meetingOf({ createdAt: '2026-04-01T09:00:00.000Z' });
@@ -275,20 +298,23 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     expect(await everyListing()).toEqual([[committed.meetingId], [committed.meetingId], [committed.meetingId]]);
   });
 
-  it('the sweep removes the listing rows, the history record and the intent of a creation never committed, and nothing else', async () => {
+  it('a creation never committed has no history record; the sweep corrects its record, then removes its listing rows and intent, and nothing else', async () => {
     // Prepare
     const committed = meetingOf({ createdAt: '2026-04-01T09:00:00.000Z' });
-    await store.create(committed);
+    await store.create(committed, recordOf(committed));
     const cut = meetingOf({ createdAt: CREATED_AT });
-    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut).catch(() => undefined);
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut, recordOf(cut)).catch(() => undefined);
     const left = await itemsUnder(`MEETING#${cut.meetingId}`);
+    const history = await historyOf(cut.meetingId);
 
     // Act
-    const result = await store.sweepUncommitted(AFTER_A_DAY);
+    const result = await store.sweepUncommitted(AFTER_A_DAY, correct);
 
     // Assess
-    expect(left).toEqual(['AREA#newcastle', 'AREA#north-tyneside', 'AREA#northumberland', 'HOLDERS']);
-    expect(result).toEqual({ committed: 0, removed: 1 });
+    expect(left).toEqual(['AREA#newcastle', 'AREA#north-tyneside', 'AREA#northumberland']);
+    expect(history).toBeUndefined();
+    expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
+    expect(corrected).toEqual([recordOf(cut)]);
     expect(await itemsUnder(`MEETING#${cut.meetingId}`)).toEqual([]);
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
     expect(await itemsUnder(`MEETING#${committed.meetingId}`)).toEqual([
@@ -306,16 +332,12 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(cut).catch(() => undefined);
 
     // Act
-    const result = await store.sweepUncommitted(CREATED_AT);
+    const result = await store.sweepUncommitted(CREATED_AT, correct);
 
     // Assess
-    expect(result).toEqual({ committed: 0, removed: 0 });
-    expect(await itemsUnder(`MEETING#${cut.meetingId}`)).toEqual([
-      'AREA#newcastle',
-      'AREA#north-tyneside',
-      'AREA#northumberland',
-      'HOLDERS',
-    ]);
+    expect(result).toEqual({ committed: 0, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(await itemsUnder(`MEETING#${cut.meetingId}`)).toEqual(['AREA#newcastle', 'AREA#north-tyneside', 'AREA#northumberland']);
     expect(await itemsUnder('INTENT#MEETING')).toHaveLength(1);
   });
 
@@ -326,12 +348,13 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
 
     // Act
     const retried = await store.create(cut);
-    const swept = await store.sweepUncommitted(AFTER_A_DAY);
+    const swept = await store.sweepUncommitted(AFTER_A_DAY, correct);
 
     // Assess
     expect(retried).toBe('CREATED');
     expect(await everyListing()).toEqual([[cut.meetingId], [cut.meetingId], [cut.meetingId]]);
-    expect(swept).toEqual({ committed: 0, removed: 0 });
+    expect(swept).toEqual({ committed: 0, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
   });
 
@@ -345,13 +368,33 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     const intents = await itemsUnder('INTENT#MEETING');
 
     // Act
-    const result = await store.sweepUncommitted(AFTER_A_DAY);
+    const result = await store.sweepUncommitted(AFTER_A_DAY, correct);
 
     // Assess
     expect(intents).toHaveLength(1);
-    expect(result).toEqual({ committed: 1, removed: 0 });
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
     expect(await store.get(meeting.meetingId)).toEqual(meeting);
     expect(await itemsUnder(`MEETING#${meeting.meetingId}`)).toContain('HOLDERS');
+  });
+
+  it('a creation cut off between its commit and its history record is rolled forward by the sweep, once', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: CREATED_AT });
+    expect(await new DynamoMeetingStore(dyingAt(isHistoryPut), tableName).create(meeting, recordOf(meeting))).toBe('CREATED');
+    const before = await historyOf(meeting.meetingId);
+
+    // Act
+    const result = await store.sweepUncommitted(AFTER_A_DAY, correct);
+    const again = await store.sweepUncommitted(AFTER_A_DAY, correct);
+
+    // Assess: the meeting was live all along; its record now stands, and its SUCCESS is not corrected
+    expect(before).toBeUndefined();
+    expect(await everyListing()).toEqual([[meeting.meetingId], [meeting.meetingId], [meeting.meetingId]]);
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(again).toEqual({ committed: 0, removed: 0, deferred: 0 });
+    expect(await historyOf(meeting.meetingId)).toEqual(meetingHistory(meeting));
+    expect(corrected).toEqual([]);
+    expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@ import type {
 import { hasStatus } from '../../functions/core/alerts/status.js';
 import { AreaDirectory } from '../../functions/core/areas.js';
 import { AuditRecorder, type RequestContext } from '../../functions/core/audit.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import { isLive } from '../../functions/core/expiry.js';
@@ -96,7 +97,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     return `${alertId}#${area}`;
   }
 
-  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'> {
+  async create(alert: StoredAlert, shares: readonly StoredShare[], _record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
     if (this.failCreate !== undefined) throw this.failCreate;
     if (this.alerts.has(alert.alertId)) return 'EXISTS';
@@ -109,9 +110,9 @@ export class InMemoryAlertRepository implements AlertRepository {
   }
 
   /** Creation here is one step, so nothing is ever left uncommitted. */
-  async sweepUncommitted(_before: string): Promise<{ committed: number; removed: number }> {
+  async sweepUncommitted(_before: string, _correct: CorrectCreation): Promise<SweepResult> {
     this.calls.push('sweepUncommitted');
-    return { committed: 0, removed: 0 };
+    return { committed: 0, removed: 0, deferred: 0 };
   }
 
   async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
@@ -322,11 +323,11 @@ export type StoredIdempotencyRecord = IdempotencyClaim & {
 };
 
 /**
- * The DynamoDB store's semantics in memory: a new claim gets a random claimId at attempt 1; a live lease,
- * a completed record or another request's hash is reported, not taken; a lapsed lease is taken over under
- * the same claimId and attempt, a RELEASED one under the same claimId at attempt + 1, unless it is claimed
- * for another request: then it is replaced by a fresh claim (a new claimId at attempt 1); an expired
- * record is free. Completing needs the claimId (a failed condition is the database refusing, as there);
+ * The DynamoDB store's semantics in memory: a new claim gets a random claimId at attempt 1, started now; a
+ * live lease, a completed record or another request's hash is reported, not taken; a lapsed lease is taken
+ * over under the same claimId, attempt and start, a RELEASED one under the same claimId at attempt + 1,
+ * started now, unless it is claimed for another request: then it is replaced by a fresh claim (a new
+ * claimId at attempt 1); an expired record is free. Completing needs the claimId (a failed condition is the database refusing, as there);
  * releasing needs the claimId, IN_PROGRESS, the attempt and the holder's lease, and silently does nothing
  * otherwise.
  */
@@ -341,17 +342,18 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     // A released key asked for by another request is free for it: nothing of the failed request stands.
     const releasedForAnother = existing?.state === 'RELEASED' && existing.requestHash !== requestHash;
     if (existing === undefined || existing.expiresAt < times.now || releasedForAnother) {
-      const claim: IdempotencyClaim = { claimId: crypto.randomUUID(), attempt: 1 };
+      const claim: IdempotencyClaim = { claimId: crypto.randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
       this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: times.expiresAt });
       return { claimed: true, claim };
     }
     const record = InMemoryIdempotencyStore.asRecord(existing);
     if (existing.requestHash !== requestHash || record.state === 'COMPLETED') return { claimed: false, record };
     if (existing.state === 'IN_PROGRESS' && record.leaseUntil > times.now) return { claimed: false, record };
-    const claim: IdempotencyClaim = {
-      claimId: existing.claimId,
-      attempt: existing.state === 'RELEASED' ? existing.attempt + 1 : existing.attempt,
-    };
+    // A lapsed lease is the same attempt carried on; a released one is the next attempt, starting now.
+    const claim: IdempotencyClaim =
+      existing.state === 'RELEASED'
+        ? { claimId: existing.claimId, attempt: existing.attempt + 1, attemptStartedAt: times.now.toISOString() }
+        : { claimId: existing.claimId, attempt: existing.attempt, attemptStartedAt: existing.attemptStartedAt };
     // As the DynamoDB takeover: the expiry is the first claim's, only the lease moves.
     this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: existing.expiresAt });
     return { claimed: true, claim };
@@ -361,8 +363,8 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     this.calls.push('complete');
     const existing = this.records.get(key);
     if (existing?.claimId !== claim.claimId) throw new DependencyUnavailableError('database');
-    const { requestHash, claimId, attempt } = existing;
-    this.records.set(key, { state: 'COMPLETED', requestHash, claimId, attempt, response, expiresAt });
+    const { requestHash, claimId, attempt, attemptStartedAt } = existing;
+    this.records.set(key, { state: 'COMPLETED', requestHash, claimId, attempt, attemptStartedAt, response, expiresAt });
   }
 
   async release(key: string, claim: IdempotencyClaim, leaseUntil: Date): Promise<void> {
@@ -377,9 +379,9 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
 
   /** What the DynamoDB store reports: a RELEASED record reads as IN_PROGRESS with a lease long lapsed. */
   private static asRecord(stored: StoredIdempotencyRecord): IdempotencyRecord {
-    const { state, requestHash, claimId, attempt } = stored;
-    if (state === 'COMPLETED') return { state, requestHash, claimId, attempt, response: stored.response ?? '' };
-    return { state: 'IN_PROGRESS', requestHash, claimId, attempt, leaseUntil: stored.leaseUntil ?? new Date(0) };
+    const { state, requestHash, claimId, attempt, attemptStartedAt } = stored;
+    if (state === 'COMPLETED') return { state, requestHash, claimId, attempt, attemptStartedAt, response: stored.response ?? '' };
+    return { state: 'IN_PROGRESS', requestHash, claimId, attempt, attemptStartedAt, leaseUntil: stored.leaseUntil ?? new Date(0) };
   }
 }
 

@@ -7,6 +7,7 @@
 
 import type { AreaId, Role } from '../../contracts/identity.js';
 import { RequestMeetingRequest } from '../../contracts/meetings.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
@@ -49,7 +50,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.gate = { size, waiting: [] };
   }
 
-  async create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'> {
+  async create(meeting: StoredMeeting, _record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
     this.onCreate?.(clone(meeting));
     if (this.failCreate !== undefined) throw this.failCreate;
@@ -63,9 +64,9 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   }
 
   /** Creation here is one step, so nothing is ever left uncommitted. */
-  async sweepUncommitted(_before: string): Promise<{ committed: number; removed: number }> {
+  async sweepUncommitted(_before: string, _correct: CorrectCreation): Promise<SweepResult> {
     this.calls.push('sweepUncommitted');
-    return { committed: 0, removed: 0 };
+    return { committed: 0, removed: 0, deferred: 0 };
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {

@@ -3,15 +3,7 @@
  * recipient area (that area's inbox row), in one table. dynalite has no transactions, so every change is
  * a single-item conditional write or an idempotent step with a compensation.
  */
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import { alertHistory } from '../../core/alerts/history.js';
 import type {
@@ -24,9 +16,11 @@ import type {
   StoredShare,
 } from '../../core/alerts/ports.js';
 import { statusFilter } from '../../core/alerts/status.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { isLive, LIVE } from '../../core/expiry.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
+import { createCommitted, sweepUncommitted } from './commit.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
@@ -73,84 +67,42 @@ export class DynamoAlertStore implements AlertRepository {
    * commit: every reader of a share requires it (the inbox checks, a GET reads the alert first), so
    * shares written before a crash are invisible until a retry under the same claim commits them, or the
    * sweep removes them once no retry can come. A retry that finds the alert committed gets EXISTS.
+   * The history record is written after the commit: it alone decides who may read the alert's access
+   * history, so an alert never created has none.
    */
-  async create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'> {
-    return withDatabase(async () => {
-      // A committed alert's shares are never written again (an acknowledgement may stand on one): only two
-      // tries of one claim running at once, which its lease rules out, could still both get past this read.
-      if ((await this.getAlert(alert.alertId)) !== undefined) return 'EXISTS';
-      const intent = intentKey(alert.createdAt, alert.alertId);
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...intent, alertId: alert.alertId, recipients: alert.recipients, ttl: epochSeconds(alert.expiresAt) },
-        }),
-      );
-      // The history record goes with the shares: who held the alert outlives the alert, for the audit trail.
-      await batchWrite(this.client, this.tableName, [
-        ...shares.map((share) => ({ PutRequest: { Item: this.shareItem(share) } })),
-        { PutRequest: { Item: historyItem(alertHistory(alert)) } },
-      ]);
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: this.alertItem(alert),
-            // Only if new: a retried id never overwrites a committed alert.
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'EXISTS';
-        throw error;
-      }
-      // Committed; a left intent is only work for the sweep, never a fault.
-      try {
-        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent }));
-      } catch {
-        // The sweep drops it later.
-      }
-      return 'CREATED';
+  async create(alert: StoredAlert, shares: readonly StoredShare[], record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+    const history = alertHistory(alert);
+    return createCommitted(this.client, this.tableName, {
+      intent: {
+        ...intentKey(alert.createdAt, alert.alertId),
+        alertId: alert.alertId,
+        recipients: alert.recipients,
+        // As long as the history record it may have to write: the sweep needs it until it has run.
+        ttl: epochSeconds(history.keptUntil),
+      },
+      parts: shares.map((share) => this.shareItem(share)),
+      commit: this.alertItem(alert),
+      afterCommit: [historyItem(history)],
+      ...(record === undefined ? {} : { record }),
     });
   }
 
-  /**
-   * Finishes what creations cut off before `before` left: an intent whose alert was committed is dropped;
-   * one whose alert never was takes its shares with it. Reads only the intents, never the alerts at large.
-   */
-  async sweepUncommitted(before: string, limit = 100): Promise<{ committed: number; removed: number }> {
-    const result = await withDatabase(() =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk < :before',
-          ExpressionAttributeValues: { ':pk': INTENT_PK, ':before': before },
-          Limit: limit,
-        }),
-      ),
-    );
-    let committed = 0;
-    let removed = 0;
-    for (const intent of result.Items ?? []) {
-      const alertId = String(intent['alertId']);
-      const recipients = (intent['recipients'] as AreaId[] | undefined) ?? [];
-      if ((await this.getAlert(alertId)) === undefined) {
-        await withDatabase(() =>
-          batchWrite(this.client, this.tableName, [
-            ...recipients.map((area) => ({ DeleteRequest: { Key: shareKey(alertId, area) } })),
-            // An alert that never existed has no history for its would-be recipients to read.
-            { DeleteRequest: { Key: historyKey('alert', alertId) } },
-          ]),
-        );
-        removed += 1;
-      } else {
-        committed += 1;
-      }
-      await withDatabase(() =>
-        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })),
-      );
-    }
-    return { committed, removed };
+  async sweepUncommitted(before: string, correct: CorrectCreation, limit = 100): Promise<SweepResult> {
+    return sweepUncommitted(this.client, this.tableName, {
+      intentPk: INTENT_PK,
+      before,
+      limit,
+      correct,
+      keysOf: (intent) => {
+        const alertId = String(intent['alertId']);
+        const recipients = (intent['recipients'] as AreaId[] | undefined) ?? [];
+        return {
+          commit: alertKey(alertId),
+          parts: recipients.map((area) => shareKey(alertId, area)),
+          afterCommit: [historyKey('alert', alertId)],
+        };
+      },
+    });
   }
 
   async remove(alertId: string, recipients: readonly AreaId[]): Promise<void> {
@@ -332,7 +284,7 @@ export class DynamoAlertStore implements AlertRepository {
     return rows.filter((row) => committed.has(alertKey(String(row['alertId'])).pk));
   }
 
-  private alertItem(alert: StoredAlert): Item {
+  private alertItem(alert: StoredAlert): ReturnType<typeof alertKey> & Item & { readonly createdAt: string } {
     return {
       ...alertKey(alert.alertId),
       outboxPk: outboxPk(alert.senderArea),

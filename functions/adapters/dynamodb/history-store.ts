@@ -22,7 +22,7 @@ export function historyKey(type: HistoryType, id: string): { pk: string; sk: str
  * The item a history record is stored as: for a store that writes it with the resource's other items
  * (in one batch or transaction) rather than through `record`.
  */
-export function historyItem(record: HistoryRecord): Item {
+export function historyItem(record: HistoryRecord): ReturnType<typeof historyKey> & Item {
   return { ...historyKey(record.type, record.id), ttl: Math.floor(Date.parse(record.keptUntil) / 1000), ...record };
 }
 

@@ -23,7 +23,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   ) {}
 
   async claim(key: string, requestHash: string, times: ClaimTimes): Promise<ClaimResult> {
-    const claim: IdempotencyClaim = { claimId: randomUUID(), attempt: 1 };
+    const claim: IdempotencyClaim = { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
     if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim };
     const item = await this.read(key);
     // Gone between our put and this read (expired and deleted): try once more as a new claim.
@@ -44,14 +44,18 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     }
     if (!released && record.leaseUntil > times.now) return { claimed: false, record };
     // The holder died (its lease lapsed) or gave up cleanly: take over, unless another retry just did.
-    const taken: IdempotencyClaim = { claimId: record.claimId, attempt: released ? record.attempt + 1 : record.attempt };
+    // A lapsed lease is the same attempt carried on; a released one is the next attempt, starting now.
+    const taken: IdempotencyClaim = released
+      ? { claimId: record.claimId, attempt: record.attempt + 1, attemptStartedAt: times.now.toISOString() }
+      : { claimId: record.claimId, attempt: record.attempt, attemptStartedAt: record.attemptStartedAt };
     const seenLease = item['leaseUntil'];
     const tookOver = await this.conditionally(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: key },
         ConditionExpression: `#state = :state AND ${seenLease === undefined ? 'attribute_not_exists(leaseUntil)' : 'leaseUntil = :seenLease'}`,
-        UpdateExpression: 'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId',
+        UpdateExpression:
+          'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':state': item['state'],
@@ -60,6 +64,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           ':lease': times.leaseUntil.toISOString(),
           ':attempt': taken.attempt,
           ':claimId': taken.claimId,
+          ':started': taken.attemptStartedAt,
         },
       }),
     );
@@ -128,6 +133,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
         requestHash,
         claimId: claim.claimId,
         attempt: claim.attempt,
+        attemptStartedAt: claim.attemptStartedAt,
         leaseUntil: times.leaseUntil.toISOString(),
         ttl: seconds(times.expiresAt),
       },
@@ -167,6 +173,7 @@ function toRecord(item: Record<string, unknown>): IdempotencyRecord | undefined 
   const claim: IdempotencyClaim = {
     claimId: typeof item['claimId'] === 'string' ? item['claimId'] : randomUUID(),
     attempt: typeof item['attempt'] === 'number' ? item['attempt'] : 1,
+    attemptStartedAt: typeof item['attemptStartedAt'] === 'string' ? item['attemptStartedAt'] : new Date(0).toISOString(),
   };
   if (item['state'] === 'COMPLETED') return { state: 'COMPLETED', requestHash, ...claim, response: String(item['response']) };
   const lease = typeof item['leaseUntil'] === 'string' ? new Date(item['leaseUntil']) : new Date(0);

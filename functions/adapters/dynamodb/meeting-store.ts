@@ -3,12 +3,14 @@
  * row per participating area for its inbox or outbox listing. A listing reads its rows from the index and
  * the meetings themselves in one batch.
  */
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { meetingHistory } from '../../core/meetings/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
 import type { Page } from '../../core/ports.js';
-import { batchGet, batchWrite, type Item } from './batch.js';
+import { batchGet, type Item } from './batch.js';
+import { createCommitted, sweepUncommitted } from './commit.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
@@ -29,81 +31,45 @@ export class DynamoMeetingStore implements MeetingRepository {
    * All or nothing, as every reader sees it: an intent, then the listing rows, then the meeting item last,
    * conditionally. Every reader needs the meeting item (a listing reads the meetings its rows name, and
    * skips rows without one), so rows written before a crash stay invisible until a retry under the same
-   * claim commits the meeting, or the sweep removes them once no retry can come.
+   * claim commits the meeting, or the sweep removes them once no retry can come. The history record
+   * follows the commit, as the alert store's does.
    */
-  async create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'> {
-    return withDatabase(async () => {
-      // A committed meeting's rows are never written again: see the alert store's create.
-      if ((await this.get(meeting.meetingId)) !== undefined) return 'EXISTS';
-      const intent = { pk: INTENT_PK, sk: `${meeting.createdAt}#${meeting.meetingId}` };
-      const areas = [meeting.requestingArea, ...meeting.invitedAreas];
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...intent, meetingId: meeting.meetingId, areas, ttl: epochSeconds(meeting.expiresAt) },
-        }),
-      );
-      // Listing rows are idempotent puts: a retry rewrites the same rows.
-      // The history record goes with the rows: who took part outlives the meeting, for the audit trail.
-      await batchWrite(this.client, this.tableName, [
-        ...listingRows(meeting).map((Item) => ({ PutRequest: { Item } })),
-        { PutRequest: { Item: historyItem(meetingHistory(meeting)) } },
-      ]);
-      try {
-        await this.client.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return 'EXISTS';
-        throw error;
-      }
-      // Committed; a left intent is only work for the sweep.
-      try {
-        await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: intent }));
-      } catch {
-        // The sweep drops it later.
-      }
-      return 'CREATED';
+  async create(meeting: StoredMeeting, record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+    const areas = [meeting.requestingArea, ...meeting.invitedAreas];
+    const history = meetingHistory(meeting);
+    return createCommitted(this.client, this.tableName, {
+      intent: {
+        pk: INTENT_PK,
+        sk: `${meeting.createdAt}#${meeting.meetingId}`,
+        meetingId: meeting.meetingId,
+        areas,
+        // As long as the history record it may have to write: the sweep needs it until it has run.
+        ttl: epochSeconds(history.keptUntil),
+      },
+      parts: listingRows(meeting),
+      commit: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
+      afterCommit: [historyItem(history)],
+      ...(record === undefined ? {} : { record }),
     });
   }
 
   /** As the alert store's: finishes what creations cut off before `before` left behind. */
-  async sweepUncommitted(before: string, limit = 100): Promise<{ committed: number; removed: number }> {
-    const result = await withDatabase(() =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk < :before',
-          ExpressionAttributeValues: { ':pk': INTENT_PK, ':before': before },
-          Limit: limit,
-        }),
-      ),
-    );
-    let committed = 0;
-    let removed = 0;
-    for (const intent of result.Items ?? []) {
-      const meetingId = String(intent['meetingId']);
-      const areas = (intent['areas'] as AreaId[] | undefined) ?? [];
-      if ((await this.get(meetingId)) === undefined) {
-        await withDatabase(() =>
-          batchWrite(this.client, this.tableName, [
-            ...areas.map((area) => ({ DeleteRequest: { Key: { pk: `MEETING#${meetingId}`, sk: `AREA#${area}` } } })),
-            { DeleteRequest: { Key: historyKey('meeting', meetingId) } },
-          ]),
-        );
-        removed += 1;
-      } else {
-        committed += 1;
-      }
-      await withDatabase(() =>
-        this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })),
-      );
-    }
-    return { committed, removed };
+  async sweepUncommitted(before: string, correct: CorrectCreation, limit = 100): Promise<SweepResult> {
+    return sweepUncommitted(this.client, this.tableName, {
+      intentPk: INTENT_PK,
+      before,
+      limit,
+      correct,
+      keysOf: (intent) => {
+        const meetingId = String(intent['meetingId']);
+        const areas = (intent['areas'] as AreaId[] | undefined) ?? [];
+        return {
+          commit: meetingKey(meetingId),
+          parts: areas.map((area) => ({ pk: `MEETING#${meetingId}`, sk: `AREA#${area}` })),
+          afterCommit: [historyKey('meeting', meetingId)],
+        };
+      },
+    });
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {

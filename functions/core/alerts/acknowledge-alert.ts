@@ -36,10 +36,13 @@ export async function acknowledgeAlert(
     }
   }
   const { share } = access;
-  // A retry under the same claim finds its own acknowledgement if the first try stored it before it was cut off.
+  // A retry under the same claim finds its own acknowledgement if an earlier try stored it and its answer was lost.
   const eventId = deps.audit.eventIdFor(context, 'ALERT_ACKNOWLEDGE');
+  const changeId = context.claim === undefined ? undefined : deps.audit.changeIdFor(context, 'ALERT_ACKNOWLEDGE');
+  const ours = (stored: StoredAcknowledgement | undefined): stored is StoredAcknowledgement =>
+    changeId !== undefined && stored?.changeId === changeId;
   if (share.status === 'ACKNOWLEDGED') {
-    if (context.claim !== undefined && share.acknowledgement?.eventId === eventId) return receiptOf(alertId, share.acknowledgement);
+    if (ours(share.acknowledgement)) return replay(deps, context, alertId, share.acknowledgement);
     return conflict(deps, context, alertId);
   }
 
@@ -51,10 +54,11 @@ export async function acknowledgeAlert(
     ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }),
     ...(request.note === undefined ? {} : { note: await sealAcknowledgementNote(deps.keys, share, request.note) }),
     eventId,
+    ...(changeId === undefined ? {} : { changeId }),
   };
   // On record before it is stored, as every change is: a crash between the two leaves the record ahead
   // of the store, which a retry under the same claim completes, never a change nobody recorded.
-  await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', 'SUCCESS', {
+  await deps.audit.recordChange(context, 'ALERT_ACKNOWLEDGE', {
     alertId,
     eventId,
     detail: { outcome: request.outcome, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) },
@@ -63,12 +67,16 @@ export async function acknowledgeAlert(
   try {
     result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now);
   } catch (error) {
+    // The write may have happened though its answer was lost: only what is not stored is corrected.
+    const current = await deps.alerts.getShare(alertId, caller.area).catch(() => undefined);
+    if (current?.acknowledgement?.eventId === eventId) return receiptOf(alertId, current.acknowledgement);
     await correct(deps, context, alertId, 'FAILED', error);
     throw error;
   }
   if (result === 'ALREADY_ACKNOWLEDGED') {
     const current = await deps.alerts.getShare(alertId, caller.area);
     if (current?.acknowledgement?.eventId === eventId) return receiptOf(alertId, current.acknowledgement);
+    if (ours(current?.acknowledgement)) return replay(deps, context, alertId, current.acknowledgement);
     await correct(deps, context, alertId, 'CONFLICT');
     throw new ConflictError('This share has already been acknowledged');
   }
@@ -76,6 +84,16 @@ export async function acknowledgeAlert(
     await correct(deps, context, alertId, 'NOT_FOUND');
     throw new NotFoundError('No such alert');
   }
+  return receiptOf(alertId, acknowledgement);
+}
+
+async function replay(
+  deps: Pick<AlertDeps, 'audit'>,
+  context: RequestContext,
+  alertId: string,
+  acknowledgement: StoredAcknowledgement,
+): Promise<AcknowledgementReceipt> {
+  await deps.audit.replayed(context, 'ALERT_ACKNOWLEDGE', { alertId });
   return receiptOf(alertId, acknowledgement);
 }
 

@@ -28,13 +28,17 @@ export async function createAlert(
   if (!hasRight(caller, 'create')) {
     return deps.audit.forbidden(context, 'ALERT_CREATE', 'Your role may not create alerts');
   }
-  validateAgainstDirectory(deps, context, request);
-  // A retry under the same claim names the same alert: if a cut-off attempt committed it, answer as it would have.
+  // A retry under the same claim names the same alert: if an earlier try committed it, answer as it would
+  // have, before anything that may have changed since (the clock, the directory) can refuse the retry.
   const alertId = resourceIdFor(context.claim, deps.ids, 'alert');
   if (context.claim !== undefined) {
     const committed = await replayOf(deps, alertId, context);
-    if (committed !== undefined) return committed;
+    if (committed !== undefined) {
+      await deps.audit.replayed(context, 'ALERT_CREATE', { alertId });
+      return committed;
+    }
   }
+  validateAgainstDirectory(deps, context, request);
   const now = deps.clock.now();
   const expiresAt = resolveExpiry(request, now);
   const createdAt = now.toISOString();
@@ -80,8 +84,16 @@ export async function createAlert(
 
   const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
   let replayed: CreateAlertResponse | undefined;
-  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async () => {
-    if ((await deps.alerts.create(alert, shares)) === 'CREATED') return;
+  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async (record) => {
+    let outcome: 'CREATED' | 'EXISTS';
+    try {
+      outcome = await deps.alerts.create(alert, shares, record);
+    } catch (error) {
+      // The commit may have happened though its answer was lost: only what is not stored is corrected.
+      if ((await deps.alerts.getAlert(alertId).catch(() => undefined))?.createdAt === createdAt) return;
+      throw error;
+    }
+    if (outcome === 'CREATED') return;
     // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
     replayed = await replayOf(deps, alertId, context);
     if (replayed === undefined) throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');

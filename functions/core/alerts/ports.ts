@@ -5,6 +5,7 @@
 
 import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
 import type { Agency, AreaId } from '../../../contracts/identity.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { Page } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 
@@ -27,8 +28,10 @@ export type StoredAcknowledgement = {
   readonly by: { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
   readonly redirectTo?: AreaId;
   readonly note?: SealedBox;
-  /** The audit event that recorded it; a compensating revert matches on it. */
+  /** The audit event that recorded it. */
   readonly eventId: string;
+  /** Under an idempotency claim, what a retry of the same request recognises it by (no content). */
+  readonly changeId?: string;
 };
 
 /** One share record per recipient area. */
@@ -64,10 +67,16 @@ export interface AlertRepository {
    * Writes the alert and its shares so that every reader sees all of them or none, whatever instant the
    * writer dies. EXISTS: an alert with this id is already committed (a retry of a creation cut off after
    * its commit), and nothing was written.
+   * `record`, the audit facts of the creation, is kept with it until it is committed: the sweep corrects
+   * the record of a creation abandoned before its commit.
    */
-  create(alert: StoredAlert, shares: readonly StoredShare[]): Promise<'CREATED' | 'EXISTS'>;
-  /** Removes what creations cut off before `before` (an ISO time) left uncommitted. */
-  sweepUncommitted(before: string): Promise<{ readonly committed: number; readonly removed: number }>;
+  create(alert: StoredAlert, shares: readonly StoredShare[], record?: CreationRecord): Promise<'CREATED' | 'EXISTS'>;
+  /**
+   * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
+   * removes those that never were, each after `correct` has put its abandonment on record (one whose
+   * correction cannot be recorded is left for the next run).
+   */
+  sweepUncommitted(before: string, correct: CorrectCreation): Promise<SweepResult>;
   /** Removes an alert and its shares: the compensation when its creation could not be audited. */
   remove(alertId: string, recipients: readonly AreaId[]): Promise<void>;
   getAlert(alertId: string): Promise<StoredAlert | undefined>;

@@ -31,10 +31,12 @@ export async function resolveMeeting(
           ? 'invited'
           : undefined;
   if (meeting === undefined || side === undefined) return deps.audit.notFound(context, action, { meetingId });
-  // A retry of a change this claim already wrote (cut off before its answer went out) gets that answer.
-  const eventId = context.claim === undefined ? undefined : deps.audit.eventIdFor(context, action);
-  const receipt = eventId === undefined ? undefined : meeting.receipts?.find((candidate) => candidate.eventId === eventId);
-  return receipt === undefined ? { meeting, side } : { meeting, side, replay: receipt.response };
+  // A retry of a change this claim already made (its answer lost) gets that answer, on record.
+  const changeId = context.claim === undefined ? undefined : deps.audit.changeIdFor(context, action);
+  const receipt = changeId === undefined ? undefined : meeting.receipts?.find((candidate) => candidate.changeId === changeId);
+  if (receipt === undefined) return { meeting, side };
+  await deps.audit.replayed(context, action, { meetingId });
+  return { meeting, side, replay: receipt.response };
 }
 
 export async function requireRight(
@@ -101,25 +103,36 @@ export async function changeMeeting<R>(
 ): Promise<R> {
   const { meetingId } = current;
   const eventId = deps.audit.eventIdFor(context, action);
-  const receipts = [...(current.receipts ?? []), { eventId, response }].slice(-RECEIPTS_KEPT);
+  const changeId = context.claim === undefined ? eventId : deps.audit.changeIdFor(context, action);
+  const receipts = [...(current.receipts ?? []), { changeId, response }].slice(-RECEIPTS_KEPT);
   const saved: StoredMeeting = { ...next, version: current.version + 1, receipts };
   if (Buffer.byteLength(JSON.stringify(saved), 'utf8') > MAX_MEETING_BYTES) {
     return conflict(deps, context, action, meetingId, 'The meeting record is full; record any further notes in a review meeting');
   }
-  await deps.audit.record(context, action, 'SUCCESS', { meetingId, eventId, ...(detail === undefined ? {} : { detail }) });
+  await deps.audit.recordChange(context, action, { meetingId, eventId, ...(detail === undefined ? {} : { detail }) });
   let result: 'SAVED' | 'CONFLICT';
   try {
     result = await deps.meetings.save(saved, current.version);
   } catch (error) {
+    // The write may have happened though its answer was lost: only what is not stored is corrected.
+    if (await madeIt(deps, meetingId, changeId)) return response;
     await correct(deps, context, action, meetingId, 'FAILED', error);
     throw error;
   }
   if (result === 'CONFLICT') {
+    // Our own write, retried by the SDK after it was applied, fails its version condition: it stands.
+    if (await madeIt(deps, meetingId, changeId)) return response;
     const error = new ConflictError('The meeting was changed by someone else; reload it and try again');
     await correct(deps, context, action, meetingId, 'CONFLICT', error);
     throw error;
   }
   return response;
+}
+
+/** Whether the stored meeting holds this change's receipt; a failed read is taken as no. */
+async function madeIt(deps: Pick<MeetingDeps, 'meetings'>, meetingId: string, changeId: string): Promise<boolean> {
+  const stored = await deps.meetings.get(meetingId).catch(() => undefined);
+  return stored?.receipts?.some((receipt) => receipt.changeId === changeId) === true;
 }
 
 async function correct(

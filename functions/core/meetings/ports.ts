@@ -2,6 +2,7 @@
  * The meeting store's port: what the meeting use cases need from storage.
  */
 import type { Agency, AreaId } from '../../../contracts/identity.js';
+import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { Page } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 
@@ -71,23 +72,30 @@ export type StoredMeeting = {
   };
   readonly actions: readonly StoredAction[];
   /**
-   * What the last changes answered, by the audit event that put each on record: a retry of a change cut
-   * off after it was written finds its answer here (no content: receipts hold ids, states and times).
+   * What the last changes answered, by what identifies each change: a retry of a change whose answer was
+   * lost finds it here (no content: receipts hold ids, states and times).
    */
   readonly receipts?: readonly StoredReceipt[];
 };
 
-export type StoredReceipt = { readonly eventId: string; readonly response: unknown };
+/** `changeId`: the claim's change id under an Idempotency-Key, else the change's audit event id. */
+export type StoredReceipt = { readonly changeId: string; readonly response: unknown };
 
 export interface MeetingRepository {
   /**
    * Writes the meeting and one listing row per participating area so that every reader sees all of them or
    * none, whatever instant the writer dies. EXISTS: a meeting with this id is already committed (a retry of
    * a request cut off after its commit), and nothing was written.
+   * `record`, the audit facts of the creation, is kept with it until it is committed: the sweep corrects
+   * the record of a creation abandoned before its commit.
    */
-  create(meeting: StoredMeeting): Promise<'CREATED' | 'EXISTS'>;
-  /** Removes what creations cut off before `before` (an ISO time) left uncommitted. */
-  sweepUncommitted(before: string): Promise<{ readonly committed: number; readonly removed: number }>;
+  create(meeting: StoredMeeting, record?: CreationRecord): Promise<'CREATED' | 'EXISTS'>;
+  /**
+   * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
+   * removes those that never were, each after `correct` has put its abandonment on record (one whose
+   * correction cannot be recorded is left for the next run).
+   */
+  sweepUncommitted(before: string, correct: CorrectCreation): Promise<SweepResult>;
   get(meetingId: string): Promise<StoredMeeting | undefined>;
   /** Writes `meeting` only if the stored version is still `expectedVersion`. */
   save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;

@@ -30,15 +30,18 @@ export async function requestMeeting(
   if (!hasMeetingRight(caller, 'organise')) {
     return deps.audit.forbidden(context, 'MEETING_REQUEST', 'Your role may not request meetings');
   }
-  const now = deps.clock.now();
-  await validate(deps, context, request, now);
-
-  // A retry under the same claim names the same meeting: if a cut-off attempt committed it, answer as it would have.
+  // A retry under the same claim names the same meeting: if an earlier try committed it, answer as it would
+  // have, before anything that may have changed since (a slot now past) can refuse the retry.
   const meetingId = resourceIdFor(context.claim, deps.ids, 'meeting');
   if (context.claim !== undefined) {
     const committed = await replayOf(deps, meetingId, context);
-    if (committed !== undefined) return committed;
+    if (committed !== undefined) {
+      await deps.audit.replayed(context, 'MEETING_REQUEST', { meetingId });
+      return committed;
+    }
   }
+  const now = deps.clock.now();
+  await validate(deps, context, request, now);
   const identity = { meetingId, requestingArea: caller.area };
   const [subject, requestText] = await Promise.all([
     sealFor(deps.keys, identity, SCOPES.subject, request.subject),
@@ -69,8 +72,16 @@ export async function requestMeeting(
 
   const detail = { invited: request.invitedAreas.join(' ') };
   let replayed: RequestMeetingResponse | undefined;
-  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async () => {
-    if ((await deps.meetings.create(meeting)) === 'CREATED') return;
+  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async (record) => {
+    let outcome: 'CREATED' | 'EXISTS';
+    try {
+      outcome = await deps.meetings.create(meeting, record);
+    } catch (error) {
+      // The commit may have happened though its answer was lost: only what is not stored is corrected.
+      if ((await deps.meetings.get(meetingId).catch(() => undefined))?.createdAt === meeting.createdAt) return;
+      throw error;
+    }
+    if (outcome === 'CREATED') return;
     // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
     replayed = await replayOf(deps, meetingId, context);
     if (replayed === undefined) throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');

@@ -17,6 +17,7 @@ import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynam
 import { historyItem } from '../../../../functions/adapters/dynamodb/history-store.js';
 import { alertHistory } from '../../../../functions/core/alerts/history.js';
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
+import type { CreationRecord } from '../../../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import type { SealedBox } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
@@ -102,25 +103,60 @@ const batchDeletes = () =>
 
 const INTENT_KEY = { pk: 'INTENT#ALERT', sk: `${NOW}#${ALERT_ID}` };
 const HISTORY_KEY = { pk: `ALERT#${ALERT_ID}`, sk: 'HOLDERS' };
+/** The audit facts of the request that created the alert, as the use case hands them over. */
+const RECORD: CreationRecord = {
+  eventId: 'eeeeeeee-0000-4000-8000-000000000002',
+  requestId: 'request-1',
+  actor: { sub: 'officer-1', name: 'Test Officer', area: 'northumberland', agency: 'police', roles: ['police'] },
+  action: 'ALERT_CREATE',
+  resource: { type: 'alert', id: ALERT_ID },
+  attemptAt: NOW,
+};
+/** What each PutCommand wrote, by its sort key (`committed` when it marks the intent). */
+const putsInOrder = () =>
+  ddb.commandCalls(PutCommand).map((call) => {
+    const item = call.args[0].input.Item ?? {};
+    return item['committed'] === true ? 'intent committed' : String(item['sk']).split('#')[0];
+  });
 
 describe('DynamoAlertStore.create', () => {
-  it('writes the intent, then the shares and the history record in one batch, then the alert only if new (the commit), then drops the intent', async () => {
+  it('writes the intent, the shares, the alert only if new (the commit), marks the intent committed, writes the history record, then drops the intent', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    const result = await store.create(alert, shares);
+    const result = await store.create(alert, shares, RECORD);
 
     // Assess
     expect(result).toBe('CREATED');
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
-    const [intentPut, alertPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
-    expect(intentPut).toEqual({
-      TableName: TABLE,
-      Item: { ...INTENT_KEY, alertId: ALERT_ID, recipients: ['north-tyneside', 'newcastle'], ttl: Date.parse(alert.expiresAt) / 1000 },
-    });
+    expect(sentNames()).toEqual([
+      'GetCommand',
+      'PutCommand',
+      'BatchWriteCommand',
+      'PutCommand',
+      'PutCommand',
+      'PutCommand',
+      'DeleteCommand',
+    ]);
+    // The history record only once the alert exists: it alone opens the alert's access history.
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
+    const [intentPut, alertPut, markPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    const history = historyItem(alertHistory(alert));
+    const intent = {
+      ...INTENT_KEY,
+      alertId: ALERT_ID,
+      recipients: ['north-tyneside', 'newcastle'],
+      // Kept as long as the history record it may have to write.
+      ttl: Date.parse('2030-03-10T10:00:00.000Z') / 1000,
+      attempt: NOW,
+      afterCommit: [history],
+      record: RECORD,
+    };
+    expect(intentPut).toEqual({ TableName: TABLE, Item: intent });
+    expect(markPut).toEqual({ TableName: TABLE, Item: { ...intent, committed: true } });
+    expect(historyPut).toEqual({ TableName: TABLE, Item: history });
     const requests = ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
     expect(requests.map((request) => request.PutRequest?.Item)).toEqual([
       expect.objectContaining({
@@ -130,17 +166,16 @@ describe('DynamoAlertStore.create', () => {
         inboxSk: `${NOW}#${ALERT_ID}`,
       }),
       expect.objectContaining({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle', inboxPk: 'INBOX#newcastle' }),
-      historyItem(alertHistory(alert)),
     ]);
     // The history record names who held the alert and sits under no index, so no listing meets it.
-    expect(requests[2]?.PutRequest?.Item).toMatchObject({
+    expect(history).toMatchObject({
       ...HISTORY_KEY,
       type: 'alert',
       id: ALERT_ID,
       ownerArea: 'northumberland',
       holderAreas: ['north-tyneside', 'newcastle'],
     });
-    expect(requests[2]?.PutRequest?.Item).not.toHaveProperty('inboxPk');
+    expect(history).not.toHaveProperty('inboxPk');
     expect(alertPut?.TableName).toBe(TABLE);
     expect(alertPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(alertPut?.Item).toMatchObject({
@@ -154,9 +189,9 @@ describe('DynamoAlertStore.create', () => {
     expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: INTENT_KEY });
   });
 
-  it('writes every share and the history record before the alert, even across batches of 25', async () => {
-    // Prepare: 25 recipients and the history record make 26 writes
-    const many = Array.from({ length: 25 }, (_, index) => shareFor(`area-${index}`));
+  it('writes every share before the alert, even across batches of 25', async () => {
+    // Prepare: 26 recipients make 26 writes
+    const many = Array.from({ length: 26 }, (_, index) => shareFor(`area-${index}`));
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
@@ -165,12 +200,13 @@ describe('DynamoAlertStore.create', () => {
     await store.create({ ...alert, recipients: many.map((share) => share.recipientArea) }, many);
 
     // Assess
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
+    expect(sentNames().slice(0, 5)).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand']);
     const written = ddb
       .commandCalls(BatchWriteCommand)
       .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
       .map((request) => request.PutRequest?.Item?.['sk']);
-    expect(written).toEqual([...many.map((share) => `SHARE#${share.recipientArea}`), 'HOLDERS']);
+    expect(written).toEqual(many.map((share) => `SHARE#${share.recipientArea}`));
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
   });
 
   it('answers EXISTS without writing anything when its consistent read finds the alert committed', async () => {
@@ -199,8 +235,27 @@ describe('DynamoAlertStore.create', () => {
 
     // Assess
     expect(result).toBe('EXISTS');
+    // No history record: the committed creation wrote its own.
     expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand']);
     expect(batchDeletes()).toEqual([]);
+  });
+
+  it('answers CREATED when the history record cannot be written after the commit, leaving the intent, marked committed, for the sweep', async () => {
+    // Prepare
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'HOLDERS') throw internalServerError();
+      return {};
+    });
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.create(alert, shares, RECORD);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
   it('answers CREATED when the alert is committed but its intent cannot be dropped: the intent is only work for the sweep', async () => {
@@ -236,7 +291,8 @@ describe('DynamoAlertStore.create', () => {
     expect(batch).toHaveLength(2);
     expect(batch[1]?.args[0].input.RequestItems?.[TABLE]).toEqual(leftOver);
     // The commit waits for every share.
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand', 'DeleteCommand']);
+    expect(sentNames().slice(0, 5)).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'BatchWriteCommand', 'PutCommand']);
+    expect(putsInOrder()[1]).toBe('ALERT');
   });
 
   it('gives up after repeated unprocessed items and reports the database unavailable, never committing and undoing nothing', async () => {
@@ -310,30 +366,41 @@ describe('DynamoAlertStore.create', () => {
 
 describe('DynamoAlertStore.sweepUncommitted', () => {
   const BEFORE = '2026-03-09T09:00:00.000Z';
+  const CREATED_AT = '2026-03-08T10:00:00.000Z';
   /** An intent as create writes it. */
   const intent = (alertId: string, recipients: string[]) => ({
     pk: 'INTENT#ALERT',
-    sk: `2026-03-08T10:00:00.000Z#${alertId}`,
+    sk: `${CREATED_AT}#${alertId}`,
     alertId,
     recipients,
-    ttl: 1_804_672_800,
+    ttl: 1_899_367_200,
+    attempt: CREATED_AT,
+    afterCommit: [historyItem(alertHistory({ ...alert, alertId, recipients, createdAt: CREATED_AT }))],
+    record: { ...RECORD, resource: { type: 'alert', id: alertId } },
   });
-  /** GetItem finds the alert items of `committed` only. */
+  /** GetItem finds the alert items of `committed` only, each as the intent's attempt wrote it. */
   const alertsCommitted = (...committed: string[]) =>
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
       const alertId = input.Key.pk.replace('ALERT#', '');
-      return committed.includes(alertId) ? { Item: { pk: input.Key.pk, sk: 'ALERT', ...alert, alertId } } : {};
+      return committed.includes(alertId) ? { Item: { pk: input.Key.pk, sk: 'ALERT', ...alert, alertId, createdAt: CREATED_AT } } : {};
     });
+  let corrected: string[];
+  const correct = async (record: CreationRecord) => {
+    corrected.push(`${record.resource.id} after ${batchDeletes().length} deletes`);
+  };
+  beforeEach(() => {
+    corrected = [];
+  });
 
   it('reads only the intent partition below the cutoff, a bounded number at a time', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [] });
 
     // Act
-    const result = await store.sweepUncommitted(BEFORE, 25);
+    const result = await store.sweepUncommitted(BEFORE, correct, 25);
 
     // Assess
-    expect(result).toEqual({ committed: 0, removed: 0 });
+    expect(result).toEqual({ committed: 0, removed: 0, deferred: 0 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       KeyConditionExpression: 'pk = :pk AND sk < :before',
@@ -343,25 +410,41 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     expect(sentNames()).toEqual(['QueryCommand']);
   });
 
-  it('drops the intent of a committed alert, and removes the shares and history record of one never committed before its intent', async () => {
+  it('completes a committed alert with its history record; corrects the record of one never committed, then removes its shares and any history record', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [intent('committed-1', ['gateshead']), intent('cut-off-1', ['north-tyneside', 'newcastle'])] });
     alertsCommitted('committed-1');
+    ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    const result = await store.sweepUncommitted(BEFORE);
+    const result = await store.sweepUncommitted(BEFORE, correct);
 
     // Assess
-    expect(result).toEqual({ committed: 1, removed: 1 });
+    expect(result).toEqual({ committed: 1, removed: 1, deferred: 0 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input.Limit).toBe(100);
     // Each intent goes last, so a sweep cut off part-way leaves it for the next run.
-    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand', 'DeleteCommand', 'GetCommand', 'BatchWriteCommand', 'DeleteCommand']);
+    expect(sentNames()).toEqual([
+      'QueryCommand',
+      'GetCommand',
+      'PutCommand',
+      'DeleteCommand',
+      'GetCommand',
+      'BatchWriteCommand',
+      'DeleteCommand',
+    ]);
     expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
       { TableName: TABLE, Key: { pk: 'ALERT#committed-1', sk: 'ALERT' }, ConsistentRead: true },
       { TableName: TABLE, Key: { pk: 'ALERT#cut-off-1', sk: 'ALERT' }, ConsistentRead: true },
     ]);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: intent('committed-1', ['gateshead']).afterCommit[0],
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    // The correction comes before anything of the creation is removed.
+    expect(corrected).toEqual(['cut-off-1 after 0 deletes']);
     expect(batchDeletes()).toEqual([
       { pk: 'ALERT#cut-off-1', sk: 'SHARE#north-tyneside' },
       { pk: 'ALERT#cut-off-1', sk: 'SHARE#newcastle' },
@@ -371,6 +454,19 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
       { TableName: TABLE, Key: { pk: 'INTENT#ALERT', sk: intent('committed-1', []).sk } },
       { TableName: TABLE, Key: { pk: 'INTENT#ALERT', sk: intent('cut-off-1', []).sk } },
     ]);
+  });
+
+  it('leaves everything of an uncommitted alert whose correction cannot be recorded', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intent('cut-off-4', ['north-tyneside'])] });
+    alertsCommitted();
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, () => Promise.reject(new DependencyUnavailableError('audit-queue')));
+
+    // Assess
+    expect(result).toEqual({ committed: 0, removed: 0, deferred: 1 });
+    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand']);
   });
 
   it.each([
@@ -386,7 +482,7 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     ddb.on(failing as typeof QueryCommand).rejects(internalServerError());
 
     // Act
-    const attempt = store.sweepUncommitted(BEFORE);
+    const attempt = store.sweepUncommitted(BEFORE, correct);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
@@ -401,7 +497,7 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     ddb.on(DeleteCommand).rejects(throttled());
 
     // Act
-    const attempt = store.sweepUncommitted(BEFORE);
+    const attempt = store.sweepUncommitted(BEFORE, correct);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });

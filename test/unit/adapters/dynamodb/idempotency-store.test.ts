@@ -14,6 +14,10 @@ const EXPIRES_AT = new Date(NOW.getTime() + 86_400_000);
 const TIMES = { now: NOW, leaseUntil: LEASE_UNTIL, expiresAt: EXPIRES_AT };
 /** A ttl the records below have not reached. */
 const LIVE_TTL = NOW_SECONDS + 3_600;
+/** When the attempt a held record belongs to began: before now. */
+const STARTED = '2026-03-10T09:50:00.000Z';
+/** What a record written before attempts had a start reads as. */
+const EPOCH = new Date(0).toISOString();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -31,13 +35,14 @@ const heldItem = (overrides: Record<string, unknown> = {}) => ({
   requestHash: 'hash-1',
   claimId: 'claim-1',
   attempt: 1,
+  attemptStartedAt: STARTED,
   leaseUntil: LEASE_UNTIL.toISOString(),
   ttl: LIVE_TTL,
   ...overrides,
 });
 
 describe('DynamoIdempotencyStore.claim of a free key', () => {
-  it('claims with a conditional put that also takes over an expired record, under a fresh claimId at attempt 1', async () => {
+  it('claims with a conditional put that also takes over an expired record, under a fresh claimId at attempt 1 started now', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
 
@@ -54,6 +59,7 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
         requestHash: 'hash-1',
         claimId: expect.stringMatching(UUID),
         attempt: 1,
+        attemptStartedAt: NOW.toISOString(),
         leaseUntil: LEASE_UNTIL.toISOString(),
         ttl: NOW_SECONDS + 86_400,
       },
@@ -61,7 +67,10 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
       ExpressionAttributeNames: { '#ttl': 'ttl' },
       ExpressionAttributeValues: { ':now': NOW_SECONDS },
     });
-    expect(result).toEqual({ claimed: true, claim: { claimId: input?.Item?.['claimId'], attempt: 1 } });
+    expect(result).toEqual({
+      claimed: true,
+      claim: { claimId: input?.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+    });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -76,8 +85,8 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
 
     // Assess
     const [a, b] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['claimId']);
-    expect(first).toEqual({ claimed: true, claim: { claimId: a, attempt: 1 } });
-    expect(second).toEqual({ claimed: true, claim: { claimId: b, attempt: 1 } });
+    expect(first).toEqual({ claimed: true, claim: { claimId: a, attempt: 1, attemptStartedAt: NOW.toISOString() } });
+    expect(second).toEqual({ claimed: true, claim: { claimId: b, attempt: 1, attemptStartedAt: NOW.toISOString() } });
     expect(a).not.toBe(b);
   });
 
@@ -93,7 +102,10 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     const puts = ddb.commandCalls(PutCommand);
     expect(puts).toHaveLength(2);
     expect(puts[1]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(pk) OR #ttl < :now');
-    expect(result).toEqual({ claimed: true, claim: { claimId: puts[1]?.args[0].input.Item?.['claimId'], attempt: 1 } });
+    expect(result).toEqual({
+      claimed: true,
+      claim: { claimId: puts[1]?.args[0].input.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+    });
   });
 
   it('reports the key in progress, with our own hash and lease, when the record vanished and another claim won the retry', async () => {
@@ -108,7 +120,14 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: expect.stringMatching(UUID), attempt: 1, leaseUntil: LEASE_UNTIL },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: expect.stringMatching(UUID),
+        attempt: 1,
+        attemptStartedAt: NOW.toISOString(),
+        leaseUntil: LEASE_UNTIL,
+      },
     });
   });
 
@@ -125,7 +144,7 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     expect(puts).toHaveLength(2);
     const freshId = puts[1]?.args[0].input.Item?.['claimId'];
     expect(freshId).not.toBe('claim-1');
-    expect(result).toEqual({ claimed: true, claim: { claimId: freshId, attempt: 1 } });
+    expect(result).toEqual({ claimed: true, claim: { claimId: freshId, attempt: 1, attemptStartedAt: NOW.toISOString() } });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 });
@@ -144,7 +163,14 @@ describe('DynamoIdempotencyStore.claim of a held key', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'COMPLETED', requestHash: 'hash-0', claimId: 'claim-1', attempt: 2, response: '{"statusCode":201}' },
+      record: {
+        state: 'COMPLETED',
+        requestHash: 'hash-0',
+        claimId: 'claim-1',
+        attempt: 2,
+        attemptStartedAt: STARTED,
+        response: '{"statusCode":201}',
+      },
     });
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: { pk: 'key-1' }, ConsistentRead: true });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -161,7 +187,14 @@ describe('DynamoIdempotencyStore.claim of a held key', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'COMPLETED', requestHash: 'hash-1', claimId: 'claim-1', attempt: 1, response: '{"statusCode":201}' },
+      record: {
+        state: 'COMPLETED',
+        requestHash: 'hash-1',
+        claimId: 'claim-1',
+        attempt: 1,
+        attemptStartedAt: STARTED,
+        response: '{"statusCode":201}',
+      },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -177,7 +210,14 @@ describe('DynamoIdempotencyStore.claim of a held key', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-0', claimId: 'claim-1', attempt: 1, leaseUntil: LEASE_UNTIL },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-0',
+        claimId: 'claim-1',
+        attempt: 1,
+        attemptStartedAt: STARTED,
+        leaseUntil: LEASE_UNTIL,
+      },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -194,7 +234,14 @@ describe('DynamoIdempotencyStore.claim of a held key', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-0', claimId: 'claim-1', attempt: 1, leaseUntil: lapsed },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-0',
+        claimId: 'claim-1',
+        attempt: 1,
+        attemptStartedAt: STARTED,
+        leaseUntil: lapsed,
+      },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -211,14 +258,14 @@ describe('DynamoIdempotencyStore.claim of a held key', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: 'claim-1', attempt: 3, leaseUntil: live },
+      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: 'claim-1', attempt: 3, attemptStartedAt: STARTED, leaseUntil: live },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 });
 
 describe('DynamoIdempotencyStore.claim taking over', () => {
-  it('takes over a lapsed lease of the same request, keeping claimId and attempt, conditional on the lease it saw', async () => {
+  it("takes over a lapsed lease of the same request, keeping claimId, attempt and the attempt's start, conditional on the lease it saw", async () => {
     // Prepare: the holder died; its lease ended exactly now
     const lapsed = NOW.toISOString();
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
@@ -229,12 +276,13 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2 } });
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2, attemptStartedAt: STARTED } });
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'key-1' },
       ConditionExpression: '#state = :state AND leaseUntil = :seenLease',
-      UpdateExpression: 'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId',
+      UpdateExpression:
+        'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':state': 'IN_PROGRESS',
@@ -243,11 +291,12 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
         ':lease': LEASE_UNTIL.toISOString(),
         ':attempt': 2,
         ':claimId': 'claim-1',
+        ':started': STARTED,
       },
     });
   });
 
-  it('takes over a RELEASED record of the same request under the same claimId as the next attempt', async () => {
+  it('takes over a RELEASED record of the same request under the same claimId as the next attempt, starting now', async () => {
     // Prepare: the first attempt failed cleanly and released (release writes leaseUntil = RELEASED)
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({ Item: heldItem({ state: 'RELEASED', leaseUntil: 'RELEASED', attempt: 1 }) });
@@ -257,9 +306,12 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2 } });
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2, attemptStartedAt: NOW.toISOString() } });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('#state = :state AND leaseUntil = :seenLease');
+    expect(input?.UpdateExpression).toBe(
+      'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
+    );
     expect(input?.ExpressionAttributeValues).toEqual({
       ':state': 'RELEASED',
       ':seenLease': 'RELEASED',
@@ -267,6 +319,7 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
       ':lease': LEASE_UNTIL.toISOString(),
       ':attempt': 2,
       ':claimId': 'claim-1',
+      ':started': NOW.toISOString(),
     });
   });
 
@@ -280,7 +333,37 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     const result = await store.claim('key-1', 'hash-1', TIMES);
 
     // Assess
-    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 5 } });
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 5, attemptStartedAt: NOW.toISOString() } });
+  });
+
+  it('takes over a RELEASED record written before attempts had a start as the next attempt, starting now, not at the epoch', async () => {
+    // Prepare: released by a hub that did not write attemptStartedAt
+    const { attemptStartedAt: _started, ...older } = heldItem({ state: 'RELEASED', leaseUntil: 'RELEASED', attempt: 1 });
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: older });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 2, attemptStartedAt: NOW.toISOString() } });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':started']).toBe(NOW.toISOString());
+  });
+
+  it('carries on a lapsed lease written before attempts had a start with the epoch as its start, the same on every retry', async () => {
+    // Prepare: in progress under a hub that did not write attemptStartedAt; its holder died
+    const { attemptStartedAt: _started, ...older } = heldItem({ leaseUntil: new Date(NOW.getTime() - 1_000).toISOString() });
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: older });
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 1, attemptStartedAt: EPOCH } });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':started']).toBe(EPOCH);
   });
 
   it('reports the key in progress, under the claim the winner took, when a concurrent retry took it over first', async () => {
@@ -295,12 +378,19 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     // Assess
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: 'claim-1', attempt: 2, leaseUntil: LEASE_UNTIL },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: 'claim-1',
+        attempt: 2,
+        attemptStartedAt: STARTED,
+        leaseUntil: LEASE_UNTIL,
+      },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
-  it('takes over an old-format record (no claimId, attempt or lease) only while it still has no lease, persisting a fresh claimId', async () => {
+  it('takes over an old-format record (no claimId, attempt, start or lease) only while it still has no lease, persisting a fresh claimId and the epoch as its start', async () => {
     // Prepare: as the previous hub wrote an in-progress claim
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({ Item: { pk: 'key-1', state: 'IN_PROGRESS', requestHash: 'hash-1', ttl: LIVE_TTL } });
@@ -318,8 +408,12 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
       ':lease': LEASE_UNTIL.toISOString(),
       ':attempt': 1,
       ':claimId': expect.stringMatching(UUID),
+      ':started': EPOCH,
     });
-    expect(result).toEqual({ claimed: true, claim: { claimId: input?.ExpressionAttributeValues?.[':claimId'], attempt: 1 } });
+    expect(result).toEqual({
+      claimed: true,
+      claim: { claimId: input?.ExpressionAttributeValues?.[':claimId'], attempt: 1, attemptStartedAt: EPOCH },
+    });
   });
 
   it('replays an old-format completed record without writing to it', async () => {
@@ -340,6 +434,7 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
         requestHash: 'hash-1',
         claimId: expect.stringMatching(UUID),
         attempt: 1,
+        attemptStartedAt: EPOCH,
         response: '{"statusCode":201}',
       },
     });
@@ -371,6 +466,7 @@ describe('DynamoIdempotencyStore.claim of a key released by another request', ()
         requestHash: 'hash-1',
         claimId: expect.stringMatching(UUID),
         attempt: 1,
+        attemptStartedAt: NOW.toISOString(),
         leaseUntil: LEASE_UNTIL.toISOString(),
         ttl: NOW_SECONDS + 86_400,
       },
@@ -379,7 +475,10 @@ describe('DynamoIdempotencyStore.claim of a key released by another request', ()
       ExpressionAttributeValues: { ':released': 'RELEASED', ':seen': 'claim-1' },
     });
     expect(input?.Item?.['claimId']).not.toBe('claim-1');
-    expect(result).toEqual({ claimed: true, claim: { claimId: input?.Item?.['claimId'], attempt: 1 } });
+    expect(result).toEqual({
+      claimed: true,
+      claim: { claimId: input?.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+    });
     // Not a takeover: nothing of the failed request's claim is carried on.
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -396,7 +495,14 @@ describe('DynamoIdempotencyStore.claim of a key released by another request', ()
     expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
     expect(result).toEqual({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash: 'hash-1', claimId: expect.stringMatching(UUID), attempt: 1, leaseUntil: LEASE_UNTIL },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: expect.stringMatching(UUID),
+        attempt: 1,
+        attemptStartedAt: NOW.toISOString(),
+        leaseUntil: LEASE_UNTIL,
+      },
     });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
@@ -478,7 +584,7 @@ describe('DynamoIdempotencyStore.claim when DynamoDB fails', () => {
 });
 
 describe('DynamoIdempotencyStore.complete and release', () => {
-  const claim = { claimId: 'claim-1', attempt: 2 };
+  const claim = { claimId: 'claim-1', attempt: 2, attemptStartedAt: STARTED };
 
   it('completes with the response and a new expiry, only under the claimId, ending the lease', async () => {
     // Prepare

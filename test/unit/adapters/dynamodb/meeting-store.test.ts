@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { DynamoMeetingStore } from '../../../../functions/adapters/dynamodb/meeting-store.js';
+import type { CreationRecord } from '../../../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import type { StoredMeeting } from '../../../../functions/core/meetings/ports.js';
 import type { SealedBox } from '../../../../functions/core/sealed-box.js';
@@ -72,6 +73,28 @@ const INTENT_KEY = { pk: 'INTENT#MEETING', sk: `${NOW}#${MEETING_ID}` };
 const MEETING_KEY = { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING' };
 const HISTORY_KEY = { pk: `MEETING#${MEETING_ID}`, sk: 'HOLDERS' };
 const TTL = Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000);
+/** The history record's own end of life, three years past the meeting's; the intent's too. */
+const KEPT_TTL = Math.floor(Date.parse('2031-03-10T10:00:00.000Z') / 1000);
+const HISTORY_ITEM = {
+  ...HISTORY_KEY,
+  ttl: KEPT_TTL,
+  type: 'meeting',
+  id: MEETING_ID,
+  ownerArea: 'northumberland',
+  holderAreas: ['north-tyneside', 'newcastle'],
+  createdAt: NOW,
+  expiresAt: '2028-03-10T10:00:00.000Z',
+  keptUntil: '2031-03-10T10:00:00.000Z',
+};
+/** The audit facts of the request that created the meeting, as the use case hands them over. */
+const RECORD: CreationRecord = {
+  eventId: 'eeeeeeee-0000-4000-8000-000000000001',
+  requestId: 'request-1',
+  actor: { sub: 'chair-1', name: 'Test Chair', area: 'northumberland', agency: 'childrens-services', roles: ['chair'] },
+  action: 'MEETING_REQUEST',
+  resource: { type: 'meeting', id: MEETING_ID },
+  attemptAt: NOW,
+};
 
 /** Every command the store sent, in order, named by kind and the key of what it wrote, deleted or read. */
 function sentInOrder(): string[] {
@@ -91,10 +114,10 @@ function sentInOrder(): string[] {
   });
 }
 
-/** Answers each PutCommand by what it writes: the intent, or the meeting item (the commit). */
-function onPuts(answers: { intent?: () => Error; meeting?: () => Error }) {
-  ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
-    const failure = input.Item.pk === 'INTENT#MEETING' ? answers.intent : answers.meeting;
+/** Answers each PutCommand by what it writes: the intent, the meeting item (the commit), or the history record. */
+function onPuts(answers: { intent?: () => Error; meeting?: () => Error; history?: () => Error }) {
+  ddb.on(PutCommand).callsFake((input: { Item: { pk: string; sk: string } }) => {
+    const failure = input.Item.pk === 'INTENT#MEETING' ? answers.intent : input.Item.sk === 'HOLDERS' ? answers.history : answers.meeting;
     if (failure !== undefined) throw failure();
     return {};
   });
@@ -106,9 +129,89 @@ describe('DynamoMeetingStore.create', () => {
     ddb.on(GetCommand).resolves({});
   });
 
-  it('reads the meeting, writes the intent, then the listing rows and the history record, then the meeting only if new, then drops the intent', async () => {
+  it('reads the meeting, writes the intent, the listing rows, the meeting only if new, marks the intent committed, writes the history record, then drops the intent', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.create(meeting, RECORD);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    // The meeting item is the commit: a crash anywhere before it leaves nothing a reader sees, and no
+    // history record says the meeting exists.
+    expect(sentInOrder()).toEqual([
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
+      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle',
+      `Put MEETING#${MEETING_ID}/MEETING`,
+      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
+      `Put MEETING#${MEETING_ID}/HOLDERS`,
+      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
+    ]);
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
+    const [intentPut, meetingPut, markPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    // The intent names what the sweep must remove or write, and the audit facts it must correct, and
+    // nothing of the child; it carries no condition, and lasts as long as the history record it holds.
+    const intent = {
+      ...INTENT_KEY,
+      meetingId: MEETING_ID,
+      areas: ['northumberland', 'north-tyneside', 'newcastle'],
+      ttl: KEPT_TTL,
+      attempt: NOW,
+      afterCommit: [HISTORY_ITEM],
+      record: RECORD,
+    };
+    expect(intentPut).toEqual({ TableName: TABLE, Item: intent });
+    expect(markPut).toEqual({ TableName: TABLE, Item: { ...intent, committed: true } });
+    // The history record: who took part, kept three years past the meeting's end, under its own TTL.
+    expect(historyPut).toEqual({ TableName: TABLE, Item: HISTORY_ITEM });
+    expect(meetingPut?.TableName).toBe(TABLE);
+    expect(meetingPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    // TTL deletes the meeting after its retention (reads filter it out before then).
+    expect(meetingPut?.Item).toEqual({ ...MEETING_KEY, ttl: TTL, ...meeting });
+    const items = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
+      (request) => request.PutRequest?.Item,
+    );
+    const rows = items;
+    expect(rows).toEqual([
+      { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl: TTL },
+      { ...boxRow(MEETING_ID, 'north-tyneside', 'inbox'), ttl: TTL },
+      { ...boxRow(MEETING_ID, 'newcastle', 'inbox'), ttl: TTL },
+    ]);
+    // listing rows carry no meeting content
+    for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk', 'ttl']);
+  });
+
+  it("answers 'CREATED' when the history record cannot be written after the commit, leaving the marked intent for the sweep", async () => {
+    // Prepare
+    onPuts({ history: throttled });
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.create(meeting, RECORD);
+
+    // Assess: the meeting is committed; readers fall back to it for its history until the sweep writes the record
+    expect(result).toBe('CREATED');
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['committed'])).toEqual([
+      undefined,
+      undefined,
+      true,
+      undefined,
+    ]);
+  });
+
+  it("answers 'CREATED' when the committed mark cannot be written, and still writes the history record and drops the intent", async () => {
+    // Prepare: the second put of the intent (the mark) fails
+    let intentPuts = 0;
+    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
+      if (input.Item.pk === 'INTENT#MEETING' && ++intentPuts === 2) throw networkError();
+      return {};
+    });
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
@@ -117,48 +220,7 @@ describe('DynamoMeetingStore.create', () => {
 
     // Assess
     expect(result).toBe('CREATED');
-    // The meeting item is the commit: written last, so a crash anywhere before it leaves nothing a reader sees.
-    expect(sentInOrder()).toEqual([
-      `Get MEETING#${MEETING_ID}/MEETING`,
-      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
-      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle,put HOLDERS',
-      `Put MEETING#${MEETING_ID}/MEETING`,
-      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
-    ]);
-    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
-    const [intentPut, meetingPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
-    // The intent names what the sweep must remove, and nothing of the child; it carries no condition.
-    expect(intentPut).toEqual({
-      TableName: TABLE,
-      Item: { ...INTENT_KEY, meetingId: MEETING_ID, areas: ['northumberland', 'north-tyneside', 'newcastle'], ttl: TTL },
-    });
-    expect(meetingPut?.TableName).toBe(TABLE);
-    expect(meetingPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    // TTL deletes the meeting after its retention (reads filter it out before then).
-    expect(meetingPut?.Item).toEqual({ ...MEETING_KEY, ttl: TTL, ...meeting });
-    const items = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
-      (request) => request.PutRequest?.Item,
-    );
-    const rows = items.slice(0, 3);
-    expect(rows).toEqual([
-      { ...boxRow(MEETING_ID, 'northumberland', 'outbox'), ttl: TTL },
-      { ...boxRow(MEETING_ID, 'north-tyneside', 'inbox'), ttl: TTL },
-      { ...boxRow(MEETING_ID, 'newcastle', 'inbox'), ttl: TTL },
-    ]);
-    // listing rows carry no meeting content
-    for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk', 'ttl']);
-    // The history record: who took part, kept three years past the meeting's end, under its own TTL.
-    expect(items[3]).toEqual({
-      ...HISTORY_KEY,
-      ttl: Math.floor(Date.parse('2031-03-10T10:00:00.000Z') / 1000),
-      type: 'meeting',
-      id: MEETING_ID,
-      ownerArea: 'northumberland',
-      holderAreas: ['north-tyneside', 'newcastle'],
-      createdAt: NOW,
-      expiresAt: '2028-03-10T10:00:00.000Z',
-      keptUntil: '2031-03-10T10:00:00.000Z',
-    });
+    expect(sentInOrder().slice(-2)).toEqual([`Put MEETING#${MEETING_ID}/HOLDERS`, `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`]);
   });
 
   it("answers 'EXISTS' for a meeting already committed, writing nothing: its rows and record stay as committed", async () => {
@@ -242,7 +304,7 @@ describe('DynamoMeetingStore.create', () => {
     expect(sentInOrder()).toEqual([
       `Get MEETING#${MEETING_ID}/MEETING`,
       `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
-      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle,put HOLDERS',
+      'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle',
     ]);
   });
 
@@ -318,17 +380,39 @@ describe('DynamoMeetingStore.create', () => {
 
 describe('DynamoMeetingStore.sweepUncommitted', () => {
   const BEFORE = '2026-03-11T09:00:00.000Z';
-  const intentOf = (id: string, areas: string[]) => ({ pk: 'INTENT#MEETING', sk: `${NOW}#${id}`, meetingId: id, areas, ttl: TTL });
+  /** An intent as create writes it; `extra` marks it committed, or drops what an older version did not write. */
+  const intentOf = (id: string, areas: string[], extra: Record<string, unknown> = {}) => ({
+    pk: 'INTENT#MEETING',
+    sk: `${NOW}#${id}`,
+    meetingId: id,
+    areas,
+    ttl: KEPT_TTL,
+    attempt: NOW,
+    afterCommit: [{ ...HISTORY_ITEM, pk: `MEETING#${id}`, id }],
+    record: { ...RECORD, resource: { type: 'meeting', id } },
+    ...extra,
+  });
+  /** The corrections the sweep asked for, and what it had sent by the first of them. */
+  let corrected: CreationRecord[];
+  let sentAtCorrection: string[] | undefined;
+  const correct = async (record: CreationRecord) => {
+    sentAtCorrection ??= sentInOrder();
+    corrected.push(record);
+  };
+  beforeEach(() => {
+    corrected = [];
+    sentAtCorrection = undefined;
+  });
 
   it('reads only the intents older than the cut-off, oldest first and bounded, never the meetings at large', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [] });
 
     // Act
-    const result = await store.sweepUncommitted(BEFORE);
+    const result = await store.sweepUncommitted(BEFORE, correct);
 
     // Assess
-    expect(result).toEqual({ committed: 0, removed: 0 });
+    expect(result).toEqual({ committed: 0, removed: 0, deferred: 0 });
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       KeyConditionExpression: 'pk = :pk AND sk < :before',
@@ -338,7 +422,7 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
-  it('removes the listing rows and history record of a meeting never committed, then its intent', async () => {
+  it('corrects the record of a meeting never committed first, then removes its listing rows and any history record, then its intent', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
     ddb.on(GetCommand).resolves({});
@@ -346,10 +430,13 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    const result = await store.sweepUncommitted(BEFORE);
+    const result = await store.sweepUncommitted(BEFORE, correct);
 
     // Assess
-    expect(result).toEqual({ committed: 0, removed: 1 });
+    expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
+    expect(corrected).toEqual([RECORD]);
+    // Audit first: nothing was removed when the correction was asked for.
+    expect(sentAtCorrection).toEqual(['Query', `Get MEETING#${MEETING_ID}/MEETING`]);
     expect(sentInOrder()).toEqual([
       'Query',
       `Get MEETING#${MEETING_ID}/MEETING`,
@@ -366,30 +453,137 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     ]);
   });
 
-  it('keeps everything of a committed meeting and drops only its intent', async () => {
+  it('removes a creation of an earlier version (no audit facts, no history to write) without a correction', async () => {
     // Prepare
-    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
-    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+    const { record: _record, afterCommit: _after, attempt: _attempt, ...older } = intentOf(MEETING_ID, ['northumberland']);
+    ddb.on(QueryCommand).resolves({ Items: [older] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    const result = await store.sweepUncommitted(BEFORE);
+    const result = await store.sweepUncommitted(BEFORE, correct);
 
     // Assess
-    expect(result).toEqual({ committed: 1, removed: 0 });
+    expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(sentInOrder().slice(2)).toEqual([
+      'BatchWrite delete AREA#northumberland,delete HOLDERS',
+      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
+    ]);
+  });
+
+  it('leaves an uncommitted creation whole when its correction cannot be recorded, and goes on with the next', async () => {
+    // Prepare: the first correction fails, the second is recorded
+    const other = idOf(2);
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland']), intentOf(other, ['northumberland'])] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    let calls = 0;
+    const failingOnce = async (record: CreationRecord) => {
+      calls += 1;
+      if (calls === 1) throw new DependencyUnavailableError('audit-queue');
+      corrected.push(record);
+    };
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, failingOnce);
+
+    // Assess: the first stays, everything of it, for the next run
+    expect(result).toEqual({ committed: 0, removed: 1, deferred: 1 });
+    expect(corrected.map((record) => record.resource.id)).toEqual([other]);
+    expect(sentInOrder()).toEqual([
+      'Query',
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Get MEETING#${other}/MEETING`,
+      'BatchWrite delete AREA#northumberland,delete HOLDERS',
+      `Delete INTENT#MEETING/${NOW}#${other}`,
+    ]);
+  });
+
+  it('rolls a committed meeting forward: writes its history record only if absent, drops its intent, corrects nothing', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
+    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: TABLE, Item: HISTORY_ITEM, ConditionExpression: 'attribute_not_exists(pk)' },
+    ]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([INTENT_KEY]);
+  });
+
+  it('rolls forward on the committed mark when the meeting itself is gone (expired and deleted before the sweep)', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'], { committed: true })] });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(sentInOrder().slice(2)).toEqual([`Put MEETING#${MEETING_ID}/HOLDERS`, `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`]);
+  });
+
+  it('keeps a history record already there: a failed condition is success', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'])] });
+    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([INTENT_KEY]);
+  });
+
+  it("writes nothing for an earlier attempt of a meeting a later attempt committed: only the committing attempt's dates stand", async () => {
+    // Prepare: the stored meeting was created by a retry, a minute after the attempt this intent is from
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'])] });
+    ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting, createdAt: '2026-03-10T10:01:00.000Z' } });
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([INTENT_KEY]);
   });
 
-  it('keeps the intent when its leftovers cannot be removed, so the next sweep tries again', async () => {
+  it.each([
+    ['the history record cannot be written', 'roll forward'],
+    ['the leftovers cannot be removed', 'removal'],
+  ])('keeps the intent when %s, so the next sweep tries again', async (_label, path) => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'])] });
-    ddb.on(GetCommand).resolves({});
+    ddb.on(GetCommand).resolves(path === 'removal' ? {} : { Item: { ...MEETING_KEY, ...meeting } });
+    ddb.on(PutCommand).rejects(throttled());
     ddb.on(BatchWriteCommand).rejects(throttled());
     ddb.on(DeleteCommand).resolves({});
 
     // Act
-    const attempt = store.sweepUncommitted(BEFORE);
+    const attempt = store.sweepUncommitted(BEFORE, correct);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);

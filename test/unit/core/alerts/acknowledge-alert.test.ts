@@ -235,13 +235,22 @@ describe('acknowledgeAlert', () => {
   });
 
   describe('retried under the same idempotency claim', () => {
-    /** A request under an Idempotency-Key: every attempt of one claim writes the same audit event id. */
-    const claimed = (claimId: string, sub = 'coordinator-1') => ({
+    /**
+     * A request under an Idempotency-Key: every try of one attempt writes the same audit event (id and
+     * time); every attempt of one claim names the same change.
+     */
+    const claimed = (claimId: string, sub = 'coordinator-1', attempt = 1, attemptStartedAt = NOW) => ({
       ...contextFor('north-tyneside', 'coordinator', sub),
-      claim: { claimId, attempt: 1 },
+      claim: { claimId, attempt, attemptStartedAt },
+    });
+    const replayOf = (alertId: string) => ({
+      action: 'REQUEST_REPLAY',
+      outcome: 'SUCCESS',
+      resource: { type: 'alert', id: alertId },
+      detail: { of: 'ALERT_ACKNOWLEDGE', found: 'stored' },
     });
 
-    it('answers a retry after the acknowledgement was stored with the same receipt, and acknowledges nothing twice', async () => {
+    it('answers a retry after the acknowledgement was stored with the same receipt, on record as a replay, and acknowledges nothing twice', async () => {
       // Prepare: the first try stored its acknowledgement and was cut off before it answered
       const { fakes, alertId, share } = await setUp();
       const first = await acknowledgeAlert(fakes.deps, claimed('claim-1'), alertId, { outcome: 'REDIRECTED', redirectTo: 'gateshead' });
@@ -249,15 +258,17 @@ describe('acknowledgeAlert', () => {
       fakes.clock.advance(60_000);
 
       // Act
-      const retry = await acknowledgeAlert(fakes.deps, claimed('claim-1'), alertId, { outcome: 'REDIRECTED', redirectTo: 'gateshead' });
+      const retryContext = claimed('claim-1');
+      const retry = await acknowledgeAlert(fakes.deps, retryContext, alertId, { outcome: 'REDIRECTED', redirectTo: 'gateshead' });
 
       // Assess
       expect(retry).toEqual(first);
       expect(retry.acknowledgedAt).toBe(NOW);
       expect(share()).toEqual(stored);
       expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
-      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
       expect(fakes.trail.events[0]?.eventId).toBe(stored?.acknowledgement?.eventId);
+      expect(fakes.trail.events[1]).toMatchObject({ ...replayOf(alertId), requestId: retryContext.requestId });
     });
 
     it('answers both with the one receipt when a retry races the try it took over, with no CONFLICT on record', async () => {
@@ -277,6 +288,111 @@ describe('acknowledgeAlert', () => {
       // The same event twice is stored once: one acknowledgement on record.
       const stored = [...fakes.auditStore.events.values()].filter((event) => event.action === 'ALERT_ACKNOWLEDGE');
       expect(stored.map((event) => event.eventId)).toEqual([share()?.acknowledgement?.eventId]);
+    });
+
+    it('recognises after a release (attempt 2) the acknowledgement attempt 1 stored though it failed: applied once, no 409, a replay on record', async () => {
+      // Prepare: attempt 1's write is applied but its answer is lost, and so is the re-read that would have
+      // found it, so attempt 1 corrects its SUCCESS with FAILED and fails (the middleware releases the claim)
+      const { fakes, alertId, share } = await setUp();
+      const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
+      const getShare = fakes.alerts.getShare.bind(fakes.alerts);
+      const outage = new DependencyUnavailableError('database');
+      let rereadFails = false;
+      fakes.alerts.acknowledge = async (...args) => {
+        await acknowledge(...args);
+        rereadFails = true;
+        throw outage;
+      };
+      fakes.alerts.getShare = async (...args) => {
+        if (!rereadFails) return getShare(...args);
+        rereadFails = false;
+        throw new DependencyUnavailableError('database');
+      };
+      const attempt1 = acknowledgeAlert(fakes.deps, claimed('claim-r'), alertId, { outcome: 'ACCEPTED' });
+      await expect(attempt1).rejects.toBe(outage);
+      fakes.alerts.acknowledge = acknowledge;
+      fakes.alerts.getShare = getShare;
+      const stored = share();
+      fakes.clock.advance(60_000);
+      const attempt2Context = claimed('claim-r', 'coordinator-1', 2, fakes.clock.now().toISOString());
+
+      // Act
+      const receipt = await acknowledgeAlert(fakes.deps, attempt2Context, alertId, { outcome: 'ACCEPTED' });
+
+      // Assess
+      expect(receipt).toEqual({ alertId, area: 'north-tyneside', outcome: 'ACCEPTED', acknowledgedAt: NOW });
+      expect(share()).toEqual(stored);
+      expect(stored?.acknowledgement?.eventId).toBe(fakes.trail.events[0]?.eventId);
+      expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:FAILED', 'REQUEST_REPLAY:SUCCESS']);
+      expect(fakes.trail.events[2]).toMatchObject({ ...replayOf(alertId), requestId: attempt2Context.requestId });
+    });
+
+    it('accepts as its own, on record as a replay, the acknowledgement of attempt 1 that landed while attempt 2 was writing', async () => {
+      // Prepare: attempt 1's write times out unapplied (FAILED on record, claim released), then lands late,
+      // after attempt 2 found the share PENDING and put its own SUCCESS on record
+      const { fakes, alertId, share } = await setUp();
+      const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
+      let delayed: Parameters<typeof acknowledge> | undefined;
+      fakes.alerts.acknowledge = async (...args) => {
+        delayed = args;
+        throw new DependencyUnavailableError('database');
+      };
+      await expect(acknowledgeAlert(fakes.deps, claimed('claim-late'), alertId, { outcome: 'ACCEPTED' })).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+      fakes.alerts.acknowledge = async (...args) => {
+        if (delayed !== undefined) await acknowledge(...delayed);
+        return acknowledge(...args);
+      };
+      fakes.clock.advance(60_000);
+      const attempt2Context = claimed('claim-late', 'coordinator-1', 2, fakes.clock.now().toISOString());
+
+      // Act
+      const receipt = await acknowledgeAlert(fakes.deps, attempt2Context, alertId, { outcome: 'ACCEPTED' });
+
+      // Assess: attempt 1's acknowledgement stands, once; attempt 2 answers with it and records no CONFLICT
+      expect(receipt).toEqual({ alertId, area: 'north-tyneside', outcome: 'ACCEPTED', acknowledgedAt: NOW });
+      expect(share()?.acknowledgement?.eventId).toBe(fakes.trail.events[0]?.eventId);
+      expect(fakes.trail.summary()).toEqual([
+        'ALERT_ACKNOWLEDGE:SUCCESS',
+        'ALERT_ACKNOWLEDGE:FAILED',
+        'ALERT_ACKNOWLEDGE:SUCCESS',
+        'REQUEST_REPLAY:SUCCESS',
+      ]);
+      expect(fakes.trail.events[2]?.eventId).not.toBe(fakes.trail.events[0]?.eventId);
+      expect(fakes.trail.events[3]).toMatchObject({ ...replayOf(alertId), requestId: attempt2Context.requestId });
+    });
+
+    it('writes the identical SUCCESS event when a try of the same attempt is retried 6 minutes after it was cut off', async () => {
+      // Prepare: the first try put its change on record, then stalled before the write (its lease lapses)
+      const { fakes, alertId, share } = await setUp();
+      const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
+      let reachedWrite: () => void = () => {};
+      const atWrite = new Promise<void>((resolve) => {
+        reachedWrite = resolve;
+      });
+      fakes.alerts.acknowledge = () => {
+        reachedWrite();
+        return new Promise(() => {});
+      };
+      void acknowledgeAlert(fakes.deps, claimed('claim-6m'), alertId, { outcome: 'ACCEPTED' });
+      await atWrite;
+      fakes.alerts.acknowledge = acknowledge;
+      fakes.clock.advance(6 * 60_000 + 1);
+
+      // Act
+      const receipt = await acknowledgeAlert(fakes.deps, claimed('claim-6m'), alertId, { outcome: 'ACCEPTED' });
+
+      // Assess: the same event, by id and time, is one record; the write is the retry's
+      const [first, again] = fakes.trail.events;
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:SUCCESS']);
+      expect(again?.eventId).toBe(first?.eventId);
+      expect(again?.occurredAt).toBe(NOW);
+      expect(first?.occurredAt).toBe(NOW);
+      expect([...fakes.auditStore.events.values()].filter((event) => event.action === 'ALERT_ACKNOWLEDGE')).toHaveLength(1);
+      expect(share()?.acknowledgement?.eventId).toBe(first?.eventId);
+      expect(receipt.acknowledgedAt).toBe(fakes.clock.now().toISOString());
     });
 
     it('refuses another claim with 409, CONFLICT on record, the first acknowledgement kept', async () => {
@@ -346,6 +462,31 @@ describe('acknowledgeAlert', () => {
       fakes.alerts.acknowledge = acknowledge;
       await acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
       expect(share()?.status).toBe('ACKNOWLEDGED');
+    });
+
+    it.each([
+      ['without a claim', () => contextFor('north-tyneside', 'coordinator')],
+      [
+        'under a claim',
+        () => ({ ...contextFor('north-tyneside', 'coordinator'), claim: { claimId: 'claim-x', attempt: 1, attemptStartedAt: NOW } }),
+      ],
+    ])('answers success with no FAILED correction when the store applied the write but lost its answer (%s)', async (_label, context) => {
+      // Prepare
+      const { fakes, alertId, share } = await setUp();
+      const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
+      fakes.alerts.acknowledge = async (...args) => {
+        await acknowledge(...args);
+        throw new DependencyUnavailableError('database');
+      };
+
+      // Act
+      const receipt = await acknowledgeAlert(fakes.deps, context(), alertId, { outcome: 'ACCEPTED', note: NOTE });
+
+      // Assess
+      expect(receipt).toEqual({ alertId, area: 'north-tyneside', outcome: 'ACCEPTED', acknowledgedAt: NOW });
+      expect(share()?.status).toBe('ACKNOWLEDGED');
+      expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
     });
 
     it('reports a CompensationFailedError when neither the store write nor its FAILED correction goes through', async () => {

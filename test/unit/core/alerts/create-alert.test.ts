@@ -5,7 +5,13 @@ import type { Role } from '../../../../contracts/identity.js';
 import { acknowledgeAlert } from '../../../../functions/core/alerts/acknowledge-alert.js';
 import { createAlert } from '../../../../functions/core/alerts/create-alert.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
-import { CompensationFailedError, ConflictError, DependencyUnavailableError, ForbiddenError } from '../../../../functions/core/errors.js';
+import {
+  CompensationFailedError,
+  ConflictError,
+  DependencyUnavailableError,
+  ForbiddenError,
+  ValidationError,
+} from '../../../../functions/core/errors.js';
 import { resourceIdFor } from '../../../../functions/core/request-ids.js';
 import bundledAreas from '../../../../functions/data/areas.json' with { type: 'json' };
 import { CHILD, childCanaries, contextFor, createRequest, issuesOf, makeFakes, NOW } from '../../../support/fakes.js';
@@ -344,9 +350,9 @@ describe('createAlert', () => {
 
   describe('retried under the same idempotency claim', () => {
     /** A request under an Idempotency-Key: every attempt of one claim names the same alert. */
-    const claimed = (claimId: string, sub?: string) => ({
+    const claimed = (claimId: string, sub?: string, attempt = 1, attemptStartedAt = NOW) => ({
       ...contextFor('northumberland', 'police', sub),
-      claim: { claimId, attempt: 1 },
+      claim: { claimId, attempt, attemptStartedAt },
     });
 
     it('names the alert after the claim: the same claimId the same alert id, another claimId another', async () => {
@@ -358,11 +364,11 @@ describe('createAlert', () => {
       const other = await createAlert(deps, claimed('claim-b'), createRequest());
 
       // Assess
-      expect(first.alertId).toBe(resourceIdFor({ claimId: 'claim-a', attempt: 1 }, deps.ids, 'alert'));
+      expect(first.alertId).toBe(resourceIdFor({ claimId: 'claim-a', attempt: 1, attemptStartedAt: NOW }, deps.ids, 'alert'));
       expect(other.alertId).not.toBe(first.alertId);
     });
 
-    it('answers a retry after the alert was committed with the receipt given at creation, creating nothing more', async () => {
+    it('answers a retry after the alert was committed with the receipt given at creation, on record as a replay, creating nothing more', async () => {
       // Prepare: the first try committed and was cut off before it answered; a recipient acknowledged since
       const { deps, alerts, trail, keys, clock } = makeFakes();
       const first = await createAlert(deps, claimed('claim-c'), createRequest());
@@ -373,7 +379,8 @@ describe('createAlert', () => {
       clock.advance(60_000);
 
       // Act
-      const retry = await createAlert(deps, { ...claimed('claim-c'), claim: { claimId: 'claim-c', attempt: 2 } }, createRequest());
+      const retryContext = claimed('claim-c', undefined, 2, clock.now().toISOString());
+      const retry = await createAlert(deps, retryContext, createRequest());
 
       // Assess
       expect(retry).toEqual(first);
@@ -382,9 +389,58 @@ describe('createAlert', () => {
       expect(alerts.shares.size).toBe(shares.size);
       expect(alerts.shares.get(`${first.alertId}#north-tyneside`)?.status).toBe('ACKNOWLEDGED');
       expect(alerts.calls.filter((call) => call === 'create')).toHaveLength(1);
-      // Nothing new is sealed or put on record: the creation is on record already.
+      // Nothing new is sealed, nor a second creation put on record: the retry is on record as a replay.
       expect(keys.generated).toBe(sealed);
-      expect(trail.summary()).toEqual(events);
+      expect(trail.summary()).toEqual([...events, 'REQUEST_REPLAY:SUCCESS']);
+      expect(trail.events.at(-1)).toMatchObject({
+        requestId: retryContext.requestId,
+        resource: { type: 'alert', id: first.alertId },
+        detail: { of: 'ALERT_CREATE', found: 'stored' },
+      });
+    });
+
+    it('replays a committed alert before checking the request again: a recipient area since gone from the directory is not refused', async () => {
+      // Prepare: committed to newcastle, which then leaves the directory; the retry comes after
+      const { deps, alerts, trail, clock } = makeFakes();
+      const first = await createAlert(deps, claimed('claim-g'), createRequest());
+      const file = structuredClone(bundledAreas) as { areas: Record<string, unknown>[] };
+      file.areas = file.areas
+        .filter((area) => area['id'] !== 'newcastle')
+        .map((area) => ({ ...area, neighbours: (area['neighbours'] as string[]).filter((id) => id !== 'newcastle') }));
+      const laterDeps = { ...deps, areas: new AreaDirectory(file) };
+      clock.advance(60_000);
+
+      // Act
+      const retry = await createAlert(laterDeps, claimed('claim-g', undefined, 2, clock.now().toISOString()), createRequest());
+
+      // Assess
+      expect(retry).toEqual(first);
+      expect(first.shares.map((share) => share.area)).toContain('newcastle');
+      expect(alerts.calls.filter((call) => call === 'create')).toHaveLength(1);
+      expect(trail.summary()).toEqual(['ALERT_CREATE:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
+      // The same request afresh (another claim) is refused: the replay, not a lax check, let the retry through.
+      await expect(createAlert(laterDeps, claimed('claim-h'), createRequest())).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('answers success with no FAILED correction when the store committed the alert but lost its answer', async () => {
+      // Prepare
+      const { deps, alerts, trail } = makeFakes();
+      const create = alerts.create.bind(alerts);
+      alerts.create = async (...args) => {
+        await create(...args);
+        throw new DependencyUnavailableError('database');
+      };
+
+      // Act
+      const receipt = await createAlert(deps, claimed('claim-i'), createRequest());
+
+      // Assess
+      expect(receipt.alertId).toBe(resourceIdFor({ claimId: 'claim-i', attempt: 1, attemptStartedAt: NOW }, deps.ids, 'alert'));
+      expect(receipt.createdAt).toBe(NOW);
+      expect(receipt.shares.map((share) => share.status)).toEqual(['PENDING', 'PENDING']);
+      expect((await alerts.getAlert(receipt.alertId))?.createdAt).toBe(NOW);
+      expect(alerts.calls.filter((call) => call === 'create')).toHaveLength(1);
+      expect(trail.summary()).toEqual(['ALERT_CREATE:SUCCESS']);
     });
 
     it('answers the committed receipt when the store says EXISTS: a retry that raced the try it took over', async () => {

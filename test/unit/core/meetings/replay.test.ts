@@ -1,13 +1,14 @@
 /**
- * A request cut off after its write (a crash, a timeout) is sent again with the same Idempotency-Key and
- * runs again under the same claim. A meeting request names the same meeting and a change finds its own
- * receipt on the meeting: either way the retry gets the first attempt's answer, and nothing is written or
- * put on record twice. Only that claim and attempt is answered so: anything else runs as a new request.
+ * A request cut off after its write (a crash, a timeout, an answer lost) is sent again with the same
+ * Idempotency-Key and runs again under the same claim. A meeting request names the same meeting and a
+ * change finds its own receipt on the meeting (by the claim's change id, the same for every attempt):
+ * either way the retry gets the first answer, on record as a REQUEST_REPLAY, and nothing is written twice.
+ * Only that claim is answered so: anything else runs as a new request.
  */
 import { describe, expect, it } from 'vitest';
 import type { AuditAction } from '../../../../contracts/audit.js';
 import type { RequestContext } from '../../../../functions/core/audit.js';
-import { ConflictError } from '../../../../functions/core/errors.js';
+import { ConflictError, DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
 import { changeMeeting } from '../../../../functions/core/meetings/access.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
 import type { MeetingDeps } from '../../../../functions/core/meetings/deps.js';
@@ -17,9 +18,10 @@ import { respondToMeeting } from '../../../../functions/core/meetings/respond-to
 import { scheduleMeeting } from '../../../../functions/core/meetings/schedule-meeting.js';
 import { updateAction } from '../../../../functions/core/meetings/update-action.js';
 import { uuidFrom } from '../../../../functions/core/request-ids.js';
-import { contextFor } from '../../../support/fakes.js';
+import { contextFor, NOW } from '../../../support/fakes.js';
 import {
   DURING_SLOT_1,
+  type InMemoryMeetingRepository,
   MEETING_TEXT,
   type MeetingFakes,
   makeMeetingFakes,
@@ -35,7 +37,47 @@ import {
 } from '../../../support/meeting-fakes.js';
 
 /** `context` running under an idempotency claim, as the middleware hands it to the use case. */
-const under = (context: RequestContext, claimId: string, attempt = 1): RequestContext => ({ ...context, claim: { claimId, attempt } });
+const under = (context: RequestContext, claimId: string, attempt = 1, attemptStartedAt = NOW): RequestContext => ({
+  ...context,
+  claim: { claimId, attempt, attemptStartedAt },
+});
+
+/** The REQUEST_REPLAY event a retry answered from what is stored puts on record. */
+const replayOf = (action: AuditAction, meetingId: string, requestId: string) => ({
+  action: 'REQUEST_REPLAY',
+  outcome: 'SUCCESS',
+  requestId,
+  resource: { type: 'meeting', id: meetingId },
+  detail: { of: action, found: 'stored' },
+});
+
+/**
+ * Makes the store apply the next save and then throw, as a write whose answer is lost does; with
+ * `rereadFails`, the read that follows fails too, so the use case cannot tell the write happened.
+ */
+function applyThenThrow(meetings: InMemoryMeetingRepository, options: { rereadFails: boolean }): { restore: () => void } {
+  const save = meetings.save.bind(meetings);
+  const get = meetings.get.bind(meetings);
+  let failNextRead = false;
+  meetings.save = async (meeting, expectedVersion) => {
+    const result = await save(meeting, expectedVersion);
+    failNextRead = options.rereadFails;
+    throw new DependencyUnavailableError('database', { cause: new Error(`save ${result}, answer lost (test)`) });
+  };
+  meetings.get = async (meetingId) => {
+    if (!failNextRead) return get(meetingId);
+    failNextRead = false;
+    throw new DependencyUnavailableError('database');
+  };
+  return {
+    restore: () => {
+      meetings.save = save;
+      meetings.get = get;
+    },
+  };
+}
+
+const savesOf = (fakes: MeetingFakes) => fakes.meetings.calls.filter((call) => call === 'save').length;
 
 /** What the fakes hold, to show a retry changed none of it. */
 function snapshot(fakes: MeetingFakes) {
@@ -60,19 +102,61 @@ describe('requestMeeting under a claim', () => {
     expect(fakes.meetingIds.newId()).toBe('aaaaaaaa-0000-4000-8000-000000000001');
   });
 
-  it('answers a retry after the meeting was committed as the first attempt did, writing and recording nothing more', async () => {
+  it('answers a retry after the meeting was committed as the first attempt did, writing nothing more, on record as a replay', async () => {
     // Prepare: the first attempt committed, then its answer was lost
     const fakes = makeMeetingFakes();
     const first = await requestMeeting(fakes.meetingDeps, under(requester(), 'claim-m1'), meetingRequest());
     const before = snapshot(fakes);
     fakes.clock.advance(60_000);
+    const retryContext = under(requester(), 'claim-m1');
 
     // Act
-    const retry = await requestMeeting(fakes.meetingDeps, under(requester(), 'claim-m1'), meetingRequest());
+    const retry = await requestMeeting(fakes.meetingDeps, retryContext, meetingRequest());
 
     // Assess
     expect(retry).toEqual(first);
-    expect(snapshot(fakes)).toEqual(before);
+    expect(snapshot(fakes)).toEqual({ ...before, events: before.events + 1 });
+    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[1]).toMatchObject(replayOf('MEETING_REQUEST', first.meetingId, retryContext.requestId));
+  });
+
+  it('replays a retry that comes after its first slot has started, instead of refusing the slot as past (422)', async () => {
+    // Prepare: committed, its answer lost; the retry comes an hour into slot-1
+    const fakes = makeMeetingFakes();
+    const first = await requestMeeting(fakes.meetingDeps, under(requester(), 'claim-m1'), meetingRequest());
+    fakes.clock.set(DURING_SLOT_1);
+    const retryContext = under(requester(), 'claim-m1', 2, DURING_SLOT_1);
+
+    // Act
+    const retry = await requestMeeting(fakes.meetingDeps, retryContext, meetingRequest());
+
+    // Assess
+    expect(retry).toEqual(first);
+    expect(fakes.meetings.calls.filter((call) => call === 'create')).toHaveLength(1);
+    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[1]).toMatchObject(replayOf('MEETING_REQUEST', first.meetingId, retryContext.requestId));
+    // The same request under another claim is checked, and refused: the replay let the retry through.
+    await expect(requestMeeting(fakes.meetingDeps, under(requester(), 'claim-m9'), meetingRequest())).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+
+  it('answers success with no FAILED correction when the store committed the meeting but lost its answer', async () => {
+    // Prepare
+    const fakes = makeMeetingFakes();
+    const create = fakes.meetings.create.bind(fakes.meetings);
+    fakes.meetings.create = async (...args) => {
+      await create(...args);
+      throw new DependencyUnavailableError('database');
+    };
+
+    // Act
+    const created = await requestMeeting(fakes.meetingDeps, under(requester(), 'claim-m1'), meetingRequest());
+
+    // Assess
+    expect(created.meetingId).toBe(uuidFrom('claim-m1:resource:meeting'));
+    expect(fakes.meetings.meetings.get(created.meetingId)?.createdAt).toBe(NOW);
+    expect(fakes.meetings.calls.filter((call) => call === 'create')).toHaveLength(1);
     expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS']);
   });
 
@@ -174,6 +258,7 @@ describe('requestMeeting under a claim', () => {
     // Assess
     expect(next).toEqual(first);
     expect(fakes.meetings.meetings.size).toBe(1);
+    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
   });
 });
 
@@ -244,39 +329,105 @@ const CHANGES: readonly ChangeCase[] = [
 ];
 
 describe.each(CHANGES)('$name under a claim', ({ action, seed, caller, change, again }) => {
-  it('answers a retry after its write as the first attempt did, writing and recording nothing more', async () => {
+  it('answers a retry after its write as the first attempt did, writing nothing more, on record as a replay', async () => {
     // Prepare: the first attempt wrote the change, then its answer was lost
     const { fakes, meetingId } = await withMeeting(seed);
     const first = await change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
     const before = snapshot(fakes);
     fakes.clock.advance(60_000);
+    const retryContext = under(caller(), 'claim-c1');
 
     // Act
-    const retry = await change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
+    const retry = await change(fakes.meetingDeps, retryContext, meetingId);
 
     // Assess
     expect(retry).toEqual(first);
-    expect(snapshot(fakes)).toEqual(before);
-    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`]);
+    expect(snapshot(fakes)).toEqual({ ...before, events: before.events + 1 });
+    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`, 'REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[1]).toMatchObject(replayOf(action, meetingId, retryContext.requestId));
   });
 
-  it('keeps the answer on the meeting as a receipt of the event that put the change on record', async () => {
+  it("keeps the answer on the meeting as a receipt under the claim's change id, and puts the change on record at the attempt's start", async () => {
     // Prepare
     const { fakes, meetingId, stored } = await withMeeting(seed);
     const before = stored()?.receipts ?? [];
+    const startedAt = new Date(fakes.clock.now().getTime() - 5_000).toISOString();
 
     // Act
-    const first = await change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
+    const first = await change(fakes.meetingDeps, under(caller(), 'claim-c1', 1, startedAt), meetingId);
 
     // Assess
-    const eventId = fakes.trail.events.find((event) => event.action === action)?.eventId;
-    expect(eventId).toBe(uuidFrom(`claim-c1:1:event:${action}`));
-    expect(stored()?.receipts).toEqual([...before, { eventId, response: first }]);
+    const event = fakes.trail.events.find((candidate) => candidate.action === action);
+    expect(event?.eventId).toBe(uuidFrom(`claim-c1:1:event:${action}`));
+    expect(event?.occurredAt).toBe(startedAt);
+    expect(stored()?.receipts).toEqual([...before, { changeId: uuidFrom(`claim-c1:change:${action}`), response: first }]);
+  });
+
+  it("answers the next attempt of the same claim from the receipt too: the change is the claim's, whichever attempt made it", async () => {
+    // Prepare: attempt 1 wrote the change; its claim was released (its answer failed after the write)
+    const { fakes, meetingId, stored } = await withMeeting(seed);
+    const first = await change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
+    const version = stored()?.version;
+    fakes.trail.events.length = 0;
+    fakes.clock.advance(60_000);
+    const attempt2 = under(caller(), 'claim-c1', 2, fakes.clock.now().toISOString());
+
+    // Act
+    const retry = await change(fakes.meetingDeps, attempt2, meetingId);
+
+    // Assess
+    expect(retry).toEqual(first);
+    expect(stored()?.version).toBe(version);
+    expect(fakes.trail.summary()).toEqual(['REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[0]).toMatchObject(replayOf(action, meetingId, attempt2.requestId));
+  });
+
+  it('recognises after a release (attempt 2) the change attempt 1 wrote though it failed: applied once, no 409, a replay on record', async () => {
+    // Prepare: attempt 1's save is applied but its answer is lost, and so is the re-read that would have
+    // found it, so attempt 1 corrects its SUCCESS with FAILED and fails (the middleware releases the claim)
+    const { fakes, meetingId, stored } = await withMeeting(seed);
+    const version = stored()?.version ?? 0;
+    const savesBefore = savesOf(fakes);
+    const lost = applyThenThrow(fakes.meetings, { rereadFails: true });
+    const attempt1 = change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
+    await expect(attempt1).rejects.toBeInstanceOf(DependencyUnavailableError);
+    lost.restore();
+    const written = stored();
+    fakes.clock.advance(60_000);
+    const attempt2 = under(caller(), 'claim-c1', 2, fakes.clock.now().toISOString());
+
+    // Act
+    const retry = await change(fakes.meetingDeps, attempt2, meetingId);
+
+    // Assess
+    expect(written?.version).toBe(version + 1);
+    expect(stored()).toEqual(written);
+    expect(retry).toEqual(written?.receipts?.at(-1)?.response);
+    expect(written?.receipts?.at(-1)?.changeId).toBe(uuidFrom(`claim-c1:change:${action}`));
+    expect(savesOf(fakes)).toBe(savesBefore + 1);
+    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`, `${action}:FAILED`, 'REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[2]).toMatchObject(replayOf(action, meetingId, attempt2.requestId));
+  });
+
+  it('answers success with no FAILED correction when the store applied the write but lost its answer', async () => {
+    // Prepare
+    const { fakes, meetingId, stored } = await withMeeting(seed);
+    const version = stored()?.version ?? 0;
+    const savesBefore = savesOf(fakes);
+    applyThenThrow(fakes.meetings, { rereadFails: false });
+
+    // Act
+    const result = await change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
+
+    // Assess
+    expect(stored()?.version).toBe(version + 1);
+    expect(stored()?.receipts?.at(-1)).toEqual({ changeId: uuidFrom(`claim-c1:change:${action}`), response: result });
+    expect(savesOf(fakes)).toBe(savesBefore + 1);
+    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`]);
   });
 
   it.each([
     ['another claim', 'claim-c2', 1],
-    ['the next attempt of the same claim', 'claim-c1', 2],
     ['no claim', undefined, 1],
   ] as const)('is not answered from the receipt under %s: it runs as a new request', async (_label, claimId, attempt) => {
     // Prepare
@@ -315,8 +466,8 @@ describe('receipts', () => {
     const respond = (n: number) =>
       respondToMeeting(fakes.meetingDeps, under(northTyneside(), `claim-${n}`), meetingId, { response: 'ACCEPT', slotId: 'slot-1' });
     for (let n = 1; n <= 25; n += 1) await respond(n);
-    const eventIdOf = (n: number) => uuidFrom(`claim-${n}:1:event:MEETING_RESPOND`);
-    const kept = stored()?.receipts?.map((receipt) => receipt.eventId);
+    const changeIdOf = (n: number) => uuidFrom(`claim-${n}:change:MEETING_RESPOND`);
+    const kept = stored()?.receipts?.map((receipt) => receipt.changeId);
     fakes.trail.events.length = 0;
 
     // Act
@@ -325,15 +476,15 @@ describe('receipts', () => {
     await respond(5);
 
     // Assess
-    expect(kept).toEqual(Array.from({ length: 20 }, (_, index) => eventIdOf(index + 6)));
-    expect(afterTwentiethLast).toEqual([]);
-    expect(fakes.trail.summary()).toEqual(['MEETING_RESPOND:SUCCESS']);
+    expect(kept).toEqual(Array.from({ length: 20 }, (_, index) => changeIdOf(index + 6)));
+    expect(afterTwentiethLast).toEqual(['REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.summary()).toEqual(['REQUEST_REPLAY:SUCCESS', 'MEETING_RESPOND:SUCCESS']);
     expect(stored()?.receipts).toHaveLength(20);
   });
 });
 
 describe('changeMeeting', () => {
-  it('puts the change on record under the claim event id, saves the next version with its receipt, and answers the response given', async () => {
+  it('puts the change on record under the claim event id, saves the next version with its receipt by change id, and answers the response given', async () => {
     // Prepare
     const { fakes, stored } = await withMeeting(seedMeeting);
     const current = stored()!;
@@ -360,7 +511,12 @@ describe('changeMeeting', () => {
       resource: { type: 'meeting', id: current.meetingId },
       detail: { note: 'detail' },
     });
-    expect(stored()).toEqual({ ...current, status: 'CANCELLED', version: current.version + 1, receipts: [{ eventId, response }] });
+    expect(stored()).toEqual({
+      ...current,
+      status: 'CANCELLED',
+      version: current.version + 1,
+      receipts: [{ changeId: uuidFrom('claim-x:change:MEETING_CANCEL'), response }],
+    });
   });
 
   it('writes a receipt without a claim too, under an event id no retry can name', async () => {
@@ -374,6 +530,58 @@ describe('changeMeeting', () => {
     // Assess
     const event = fakes.trail.events[0];
     expect(event?.detail).toBeUndefined();
-    expect(stored()?.receipts).toEqual([{ eventId: event?.eventId, response: 'done' }]);
+    expect(stored()?.receipts).toEqual([{ changeId: event?.eventId, response: 'done' }]);
+  });
+
+  it('answers the response with no correction when its own write, retried after it was applied, meets its version condition (CONFLICT)', async () => {
+    // Prepare: the save is applied, then reported as a CONFLICT (the SDK retried the write that had landed)
+    const { fakes, stored } = await withMeeting(seedMeeting);
+    const current = stored()!;
+    const save = fakes.meetings.save.bind(fakes.meetings);
+    fakes.meetings.save = async (meeting, expectedVersion) => {
+      await save(meeting, expectedVersion);
+      return save(meeting, expectedVersion);
+    };
+    const response = { answer: 'as given' };
+
+    // Act
+    const result = await changeMeeting(
+      fakes.meetingDeps,
+      under(requester(), 'claim-y'),
+      'MEETING_CANCEL',
+      current,
+      { ...current, status: 'CANCELLED' },
+      undefined,
+      response,
+    );
+
+    // Assess
+    expect(result).toBe(response);
+    expect(stored()?.status).toBe('CANCELLED');
+    expect(stored()?.version).toBe(current.version + 1);
+    expect(fakes.trail.summary()).toEqual(['MEETING_CANCEL:SUCCESS']);
+  });
+
+  it('still refuses with 409, corrected on record, a CONFLICT whose stored meeting holds no receipt of its change', async () => {
+    // Prepare: somebody else changed the meeting after it was read
+    const { fakes, stored } = await withMeeting(seedMeeting);
+    const current = stored()!;
+    fakes.meetings.tamper(current.meetingId, (meeting) => ({ ...meeting, version: meeting.version + 1 }));
+
+    // Act
+    const attempt = changeMeeting(
+      fakes.meetingDeps,
+      under(requester(), 'claim-z'),
+      'MEETING_CANCEL',
+      current,
+      { ...current, status: 'CANCELLED' },
+      undefined,
+      'done',
+    );
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    expect(stored()?.status).not.toBe('CANCELLED');
+    expect(fakes.trail.summary()).toEqual(['MEETING_CANCEL:SUCCESS', 'MEETING_CANCEL:CONFLICT']);
   });
 });

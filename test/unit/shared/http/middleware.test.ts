@@ -630,7 +630,7 @@ describe('idempotency', () => {
     expect(runs).toBe(0);
   });
 
-  it('puts the claim on the request context (attempt 1, a fresh claimId per key), and no claim without the header', async () => {
+  it('puts the claim on the request context (attempt 1 started now, a fresh claimId per key), and no claim without the header', async () => {
     // Prepare
     const { call, seen } = harness();
 
@@ -641,8 +641,8 @@ describe('idempotency', () => {
 
     // Assess
     const [first, second, unkeyed] = seen.map((entry) => entry.context?.claim);
-    expect(first).toEqual({ claimId: expect.any(String), attempt: 1 });
-    expect(second).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(first).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
+    expect(second).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
     expect(second?.claimId).not.toBe(first?.claimId);
     expect(unkeyed).toBeUndefined();
   });
@@ -732,7 +732,14 @@ describe('idempotency', () => {
     });
     store.claim = async (_key, requestHash, times) => ({
       claimed: false,
-      record: { state: 'IN_PROGRESS', requestHash, claimId: 'claim-1', attempt: 1, leaseUntil: new Date(times.now.getTime() - 5_000) },
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash,
+        claimId: 'claim-1',
+        attempt: 1,
+        attemptStartedAt: NOW,
+        leaseUntil: new Date(times.now.getTime() - 5_000),
+      },
     });
 
     // Act
@@ -767,7 +774,8 @@ describe('idempotency', () => {
     expect(JSON.parse(retry.body)).toEqual({ run: 2 });
     expect(first.runs()).toBe(2);
     const [stalledContext, retryContext] = seen.map((entry) => entry.context);
-    expect(stalledContext?.claim).toEqual({ claimId: expect.any(String), attempt: 1 });
+    expect(stalledContext?.claim).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
+    // The same attempt carried on: it keeps the start of the try that stalled, not the time of the retry.
     expect(retryContext?.claim).toEqual(stalledContext?.claim);
     expect(retryContext?.requestId).not.toBe(stalledContext?.requestId);
     expect(replay.headers['idempotent-replayed']).toBe('true');
@@ -871,10 +879,10 @@ describe('idempotency', () => {
     expect(trail.events).toHaveLength(1);
   });
 
-  it('runs the next try after a failed attempt at once, as the next attempt under the same claimId', async () => {
+  it('runs the next try after a failed attempt at once, as the next attempt under the same claimId, starting when it runs', async () => {
     // Prepare
     let failures = 2;
-    const { call, seen } = harness(async () => {
+    const { call, clock, seen } = harness(async () => {
       if (failures > 0) {
         failures -= 1;
         throw new DependencyUnavailableError('audit-queue');
@@ -884,19 +892,22 @@ describe('idempotency', () => {
 
     // Act
     const first = await call(request('key-1'));
+    clock.advance(1_000);
     const second = await call(request('key-1'));
+    clock.advance(1_000);
     const third = await call(request('key-1'));
     const replay = await call(request('key-1'));
 
     // Assess
     expect([first.statusCode, second.statusCode, third.statusCode]).toEqual([503, 503, 201]);
+    const startOf = (offsetMs: number) => new Date(Date.parse(NOW) + offsetMs).toISOString();
     const claims = seen.map((entry) => entry.context?.claim);
     const claimId = claims[0]?.claimId;
     expect(claimId).toEqual(expect.any(String));
     expect(claims).toEqual([
-      { claimId, attempt: 1 },
-      { claimId, attempt: 2 },
-      { claimId, attempt: 3 },
+      { claimId, attempt: 1, attemptStartedAt: startOf(0) },
+      { claimId, attempt: 2, attemptStartedAt: startOf(1_000) },
+      { claimId, attempt: 3, attemptStartedAt: startOf(2_000) },
     ]);
     expect(replay.headers['idempotent-replayed']).toBe('true');
   });
