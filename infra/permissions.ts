@@ -3,19 +3,22 @@
  * rights broader than the code uses (e.g. `kms:Encrypt` and `kms:ReEncrypt*` on every table grant) and
  * hide what a role can do from a reviewer. The actions below are the ones the adapters call:
  *
- * - alert-store (functions/adapters/dynamodb/alert-store.ts): GetItem (getAlert, getShare), PutItem
- *   (create, conditional), BatchWriteItem (create's shares, remove's deletes), BatchGetItem (getShares),
- *   UpdateItem (acknowledge, revertAcknowledgement), Query on the `inbox` and `outbox` indexes.
+ * - alert-store (functions/adapters/dynamodb/alert-store.ts): GetItem (getAlert, getShare; create's
+ *   read-first), PutItem (create's intent, commit, mark and history record), BatchWriteItem (create's shares),
+ *   DeleteItem (create's intent once committed), BatchGetItem (getShares; the inbox's commit check),
+ *   UpdateItem (acknowledge), Query on the `inbox` and `outbox` indexes, and on the table for the intents
+ *   (the commit sweep, which also deletes what it finds abandoned).
  * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForResource).
- * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (complete), DeleteItem (release).
- * - meeting-store: PutItem (create, conditional; save, conditional on the version), BatchWriteItem (create's
- *   listing rows), GetItem (get), Query on the `byArea` index and BatchGetItem (list).
+ * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (takeover, complete, release).
+ * - meeting-store: as the alert store for creation and its sweep; PutItem (save, conditional on the
+ *   version), GetItem (get), Query on the `byArea` index and BatchGetItem (list).
+ * - history records: GetItem (the access histories).
  * - sqs-queue (the audit trail's queue): SendMessage. kms-key-service: GenerateDataKey (seal), Decrypt (open).
  *
- * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls; its needs are
- * declared beside its route in functions/routes.ts. The
- * storage key is usable only through DynamoDB and SQS (`kms:ViaService`); the content key only with the
- * encryption context every sealed box carries (alert id, sending area, scope).
+ * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls; its needs
+ * are declared beside its route in functions/routes.ts. The storage key is usable only through DynamoDB
+ * and SQS (`kms:ViaService`); the content key only with the encryption context every sealed box carries
+ * (alert id, sending area, scope).
  */
 import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';

@@ -6,7 +6,7 @@
 import type { AccessHistoryEntry, AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
 import type { Caller } from '../../contracts/identity.js';
 import { type CreationRecord, correctionEventId } from './creations.js';
-import { CompensationFailedError, ForbiddenError, NotFoundError } from './errors.js';
+import { CompensationFailedError, ForbiddenError, NotFoundError, OutcomeUnknownError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
 import { changeIdFor, eventIdFor, type RequestClaim } from './request-ids.js';
 
@@ -33,6 +33,26 @@ export class AuditRecorder {
   /** What identifies this request's change where it is stored: the same for every attempt of one claim. */
   changeIdFor(context: RequestContext, purpose: string): string {
     return changeIdFor(context.claim, this.ids, purpose);
+  }
+
+  /**
+   * Corrects a SUCCESS this request put on record for a change that then did not happen (FAILED), lost a
+   * race (CONFLICT) or found its resource gone (NOT_FOUND). It names the event it corrects and, under a
+   * claim, is the same event however often it is written, like the SUCCESS itself.
+   */
+  async correct(
+    context: RequestContext,
+    action: AuditAction,
+    outcome: 'FAILED' | 'CONFLICT' | 'NOT_FOUND',
+    target: { alertId?: string; meetingId?: string },
+    corrects: string,
+  ): Promise<void> {
+    await this.record(context, action, outcome, {
+      ...target,
+      eventId: correctionEventId(corrects),
+      detail: { corrects },
+      ...(context.claim === undefined ? {} : { occurredAt: context.claim.attemptStartedAt }),
+    });
   }
 
   /** A retry found its change already made (its first answer was lost): it gets that answer, on record. */
@@ -129,6 +149,8 @@ export class AuditRecorder {
     try {
       await create(record);
     } catch (error) {
+      // Whether it was created is not known: the sweep, reading the intent, decides and corrects if need be.
+      if (error instanceof OutcomeUnknownError) throw error;
       try {
         // The very event the sweep would record for this creation if the process died here: one on record, not two.
         await this.correctAbandoned(record);

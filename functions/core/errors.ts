@@ -80,6 +80,16 @@ export class CompensationFailedError extends DependencyUnavailableError {
 }
 
 /**
+ * A write may or may not have happened: its answer was lost and reading it back failed too. Nothing is
+ * corrected on record (that could contradict a change that stands); the request keeps its idempotency
+ * claim, so that its retry, as the same attempt once the lease lapses, reads the outcome and finishes or
+ * answers. Still a 503 to the caller.
+ */
+export class OutcomeUnknownError extends DependencyUnavailableError {
+  override readonly name = 'OutcomeUnknownError';
+}
+
+/**
  * A sealed box that does not open: tampered, truncated, or presented under another context. Its messages
  * are fixed strings; a cause is attached only when it cannot carry content (never a JSON or cipher error
  * that might quote plaintext).

@@ -32,9 +32,9 @@ export type HistoryRecord = {
 
 export interface HistoryRecords {
   /**
-   * Stores the record, replacing any earlier one of the same resource: a creation retried after a crash
-   * writes its own dates before it commits, so the record that stands is the committed attempt's. (Who
-   * held a resource never changes after its creation, so nothing else ever rewrites it.)
+   * Stores the record, replacing any earlier one of the same resource. The stores write it only once a
+   * creation is committed (and the sweep only if absent), so the record that stands is the committed
+   * attempt's; who held a resource never changes after its creation.
    */
   record(record: HistoryRecord): Promise<void>;
   /** The record as stored, kept or not: the caller decides with `isKept`. */

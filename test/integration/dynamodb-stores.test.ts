@@ -516,27 +516,6 @@ describe('DynamoAlertStore on dynalite', () => {
       // the conditional update created no share where there was none
       expect(await alerts.getShare(alert.alertId, 'gateshead')).toBeUndefined();
     });
-
-    it('reverts only the acknowledgement written under the matching event id', async () => {
-      // Prepare
-      const { alert } = await createAlert({ createdAt: '2026-03-04T00:00:00.000Z' });
-      const eventId = nextId();
-      await alerts.acknowledge(alert.alertId, 'north-tyneside', ackBy(eventId), NOW);
-
-      // Act
-      await alerts.revertAcknowledgement(alert.alertId, 'north-tyneside', nextId());
-      const afterWrongRevert = await alerts.getShare(alert.alertId, 'north-tyneside');
-      await alerts.revertAcknowledgement(alert.alertId, 'north-tyneside', eventId);
-      const afterRevert = await alerts.getShare(alert.alertId, 'north-tyneside');
-      await alerts.revertAcknowledgement(alert.alertId, 'north-tyneside', eventId);
-
-      // Assess
-      expect(afterWrongRevert?.status).toBe('ACKNOWLEDGED');
-      expect(afterWrongRevert?.acknowledgement?.eventId).toBe(eventId);
-      expect(afterRevert?.status).toBe('PENDING');
-      expect(afterRevert).not.toHaveProperty('acknowledgement');
-      expect(await alerts.acknowledge(alert.alertId, 'north-tyneside', ackBy(nextId()), NOW)).toBe('ACKNOWLEDGED');
-    });
   });
 });
 

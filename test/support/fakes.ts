@@ -151,15 +151,6 @@ export class InMemoryAlertRepository implements AlertRepository {
     return 'ACKNOWLEDGED';
   }
 
-  async revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void> {
-    this.calls.push('revertAcknowledgement');
-    const id = InMemoryAlertRepository.shareId(alertId, area);
-    const share = this.shares.get(id);
-    if (share?.acknowledgement?.eventId !== eventId) return;
-    const { acknowledgement: _removed, ...rest } = share;
-    this.shares.set(id, { ...rest, status: 'PENDING' });
-  }
-
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
     this.calls.push('listInbox');
     const rows = [...this.shares.values()]

@@ -348,41 +348,6 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
       });
     });
 
-    describe('revertAcknowledgement', () => {
-      it('undoes only the acknowledgement recorded by the given event, once, and the share can then be acknowledged again', async () => {
-        // Prepare
-        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
-        const ack = ackBy();
-        await store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW);
-
-        // Act
-        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', eventIds.newId());
-        const afterOtherEvent = await store.getShare(alert.alertId, 'north-tyneside');
-        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', ack.eventId);
-        const afterRevert = await store.getShare(alert.alertId, 'north-tyneside');
-        await store.revertAcknowledgement(alert.alertId, 'north-tyneside', ack.eventId);
-        const afterSecondRevert = await store.getShare(alert.alertId, 'north-tyneside');
-        const again = await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-2'), NOW);
-
-        // Assess
-        expect(afterOtherEvent).toEqual({ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack });
-        expect(afterRevert).toEqual(shares[0]);
-        expect(afterSecondRevert).toEqual(shares[0]);
-        expect(again).toBe('ACKNOWLEDGED');
-      });
-
-      it('creates no share where there is none', async () => {
-        // Prepare
-        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
-
-        // Act
-        await store.revertAcknowledgement(alert.alertId, 'gateshead', eventIds.newId());
-
-        // Assess
-        expect(await store.getShare(alert.alertId, 'gateshead')).toBeUndefined();
-      });
-    });
-
     describe('listInbox', () => {
       it.each(['ALL', 'PENDING', 'OVERDUE', 'ACKNOWLEDGED'] as const)(
         'lists %s shares newest first in one page, leaving out expired shares and other areas',

@@ -34,6 +34,8 @@ const INTENT_PK = 'INTENT#ALERT';
 const intentKey = (createdAt: string, alertId: string) => ({ pk: INTENT_PK, sk: `${createdAt}#${alertId}` });
 const outboxPk = (area: AreaId) => `OUTBOX#${area}`;
 const newestFirstKey = (createdAt: string, alertId: string) => `${createdAt}#${alertId}`;
+/** Longer than the commit sweep waits (25 hours) before it judges a creation. */
+const COMMIT_KEPT_SECONDS = 2 * 24 * 60 * 60;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'ttl'] as const;
@@ -164,24 +166,6 @@ export class DynamoAlertStore implements AlertRepository {
     }
   }
 
-  async revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: shareKey(alertId, area),
-          ConditionExpression: 'acknowledgement.eventId = :eventId',
-          UpdateExpression: 'SET #status = :pending REMOVE acknowledgement',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':eventId': eventId },
-        }),
-      );
-    } catch (error) {
-      // Already reverted, or another acknowledgement stands: either way ours is not stored.
-      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
-    }
-  }
-
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
     const scope = `inbox:${area}:${filter.status ?? 'ALL'}`;
     const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
@@ -289,7 +273,9 @@ export class DynamoAlertStore implements AlertRepository {
       ...alertKey(alert.alertId),
       outboxPk: outboxPk(alert.senderArea),
       outboxSk: newestFirstKey(alert.createdAt, alert.alertId),
-      ttl: epochSeconds(alert.expiresAt),
+      // Reads filter expiry in code; TTL only tidies. The commit must outlive the commit sweep's delay, or
+      // the sweep could not see that a short-lived alert was created at all.
+      ttl: Math.max(epochSeconds(alert.expiresAt), epochSeconds(alert.createdAt) + COMMIT_KEPT_SECONDS),
       ...alert,
     };
   }

@@ -99,11 +99,10 @@ export async function createCommitted(
  *
  * Each intent is dropped last, so a sweep cut off part-way leaves it for the next run.
  *
- * The one case this cannot tell apart: a creation committed whose process died between the commit and the
- * committed mark (one write), and whose content expired and was deleted by TTL before this sweep ran (so a
- * share or meeting expiring within a day or so of its creation). Neither the committing item nor the mark
- * is there, so it is taken for abandoned: its SUCCESS is "corrected" and it gets no history record, though
- * its content was live until it expired.
+ * A committing item outlives the sweep's delay, so the sweep sees a commit that happened: an alert's item
+ * has a TTL of at least two days past its creation whatever its share's expiry (reads filter expiry in
+ * code), and a meeting is kept for years. A history record found proves a commit too: it is written only
+ * after one.
  */
 export async function sweepUncommitted(
   client: DynamoDBDocumentClient,
@@ -139,6 +138,10 @@ export async function sweepUncommitted(
         for (const item of (intent['afterCommit'] as Item[] | undefined) ?? []) await putIfAbsent(client, tableName, item);
       }
       committed += 1;
+    } else if (intent['attempt'] !== undefined && (await anyExists(client, tableName, keys.afterCommit))) {
+      // What follows a commit is written only after one: this creation (or a later attempt of its id) was
+      // committed, and its content has since expired. Its history stands; only the intent goes.
+      committed += 1;
     } else {
       const record = intent['record'] as CreationRecord | undefined;
       if (record !== undefined) {
@@ -153,7 +156,8 @@ export async function sweepUncommitted(
         batchWrite(
           client,
           tableName,
-          [...keys.parts, ...keys.afterCommit].map((Key) => ({ DeleteRequest: { Key } })),
+          // Only an intent of a version that wrote the history record before the commit may take it along.
+          [...keys.parts, ...(intent['attempt'] === undefined ? keys.afterCommit : [])].map((Key) => ({ DeleteRequest: { Key } })),
         ),
       );
       removed += 1;
@@ -161,6 +165,14 @@ export async function sweepUncommitted(
     await withDatabase(() => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })));
   }
   return { committed, removed, deferred };
+}
+
+async function anyExists(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<boolean> {
+  for (const Key of keys) {
+    const found = await withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true })));
+    if (found.Item !== undefined) return true;
+  }
+  return false;
 }
 
 async function putIfAbsent(client: DynamoDBDocumentClient, tableName: string, item: Item): Promise<void> {

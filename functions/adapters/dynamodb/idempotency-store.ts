@@ -14,6 +14,8 @@ import type {
 } from '../../shared/http/idempotency-store.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
+/** What a claim written before attempts had a start time reads as. */
+const LEGACY_START = new Date(0).toISOString();
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
@@ -47,7 +49,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     // A lapsed lease is the same attempt carried on; a released one is the next attempt, starting now.
     const taken: IdempotencyClaim = released
       ? { claimId: record.claimId, attempt: record.attempt + 1, attemptStartedAt: times.now.toISOString() }
-      : { claimId: record.claimId, attempt: record.attempt, attemptStartedAt: record.attemptStartedAt };
+      : {
+          claimId: record.claimId,
+          attempt: record.attempt,
+          // A claim written before attempts had a start time starts now; the takeover stores it for the rest.
+          attemptStartedAt: record.attemptStartedAt === LEGACY_START ? times.now.toISOString() : record.attemptStartedAt,
+        };
     const seenLease = item['leaseUntil'];
     const tookOver = await this.conditionally(
       new UpdateCommand({
@@ -173,7 +180,7 @@ function toRecord(item: Record<string, unknown>): IdempotencyRecord | undefined 
   const claim: IdempotencyClaim = {
     claimId: typeof item['claimId'] === 'string' ? item['claimId'] : randomUUID(),
     attempt: typeof item['attempt'] === 'number' ? item['attempt'] : 1,
-    attemptStartedAt: typeof item['attemptStartedAt'] === 'string' ? item['attemptStartedAt'] : new Date(0).toISOString(),
+    attemptStartedAt: typeof item['attemptStartedAt'] === 'string' ? item['attemptStartedAt'] : LEGACY_START,
   };
   if (item['state'] === 'COMPLETED') return { state: 'COMPLETED', requestHash, ...claim, response: String(item['response']) };
   const lease = typeof item['leaseUntil'] === 'string' ? new Date(item['leaseUntil']) : new Date(0);

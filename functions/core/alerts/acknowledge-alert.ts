@@ -5,6 +5,7 @@
 import type { AcknowledgementReceipt, AcknowledgeRequest } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { readBack } from '../read-back.js';
 import { resolveAccess } from './access.js';
 import { sealAcknowledgementNote } from './content.js';
 import type { AlertDeps } from './deps.js';
@@ -22,6 +23,14 @@ export async function acknowledgeAlert(
   if (access.side === 'sender') {
     return deps.audit.forbidden(context, 'ALERT_ACKNOWLEDGE', 'Only a receiving area acknowledges an alert', alertId);
   }
+  const { share } = access;
+  // A retry under the same claim finds its own acknowledgement if an earlier try stored it and its answer
+  // was lost: it gets that answer before anything that may have changed since (roles, the directory).
+  const eventId = deps.audit.eventIdFor(context, 'ALERT_ACKNOWLEDGE');
+  const changeId = context.claim === undefined ? undefined : deps.audit.changeIdFor(context, 'ALERT_ACKNOWLEDGE');
+  const ours = (stored: StoredAcknowledgement | undefined): stored is StoredAcknowledgement =>
+    changeId !== undefined && stored?.changeId === changeId;
+  if (ours(share.acknowledgement)) return replay(deps, context, alertId, share.acknowledgement);
   if (!hasRight(caller, 'acknowledge')) {
     return deps.audit.forbidden(context, 'ALERT_ACKNOWLEDGE', 'Your role may not acknowledge alerts', alertId);
   }
@@ -35,16 +44,7 @@ export async function acknowledgeAlert(
       ]);
     }
   }
-  const { share } = access;
-  // A retry under the same claim finds its own acknowledgement if an earlier try stored it and its answer was lost.
-  const eventId = deps.audit.eventIdFor(context, 'ALERT_ACKNOWLEDGE');
-  const changeId = context.claim === undefined ? undefined : deps.audit.changeIdFor(context, 'ALERT_ACKNOWLEDGE');
-  const ours = (stored: StoredAcknowledgement | undefined): stored is StoredAcknowledgement =>
-    changeId !== undefined && stored?.changeId === changeId;
-  if (share.status === 'ACKNOWLEDGED') {
-    if (ours(share.acknowledgement)) return replay(deps, context, alertId, share.acknowledgement);
-    return conflict(deps, context, alertId);
-  }
+  if (share.status === 'ACKNOWLEDGED') return conflict(deps, context, alertId);
 
   const now = deps.clock.now().toISOString();
   const acknowledgement: StoredAcknowledgement = {
@@ -68,20 +68,21 @@ export async function acknowledgeAlert(
     result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now);
   } catch (error) {
     // The write may have happened though its answer was lost: only what is not stored is corrected.
-    const current = await deps.alerts.getShare(alertId, caller.area).catch(() => undefined);
+    const current = await readBack(() => deps.alerts.getShare(alertId, caller.area), error);
     if (current?.acknowledgement?.eventId === eventId) return receiptOf(alertId, current.acknowledgement);
-    await correct(deps, context, alertId, 'FAILED', error);
+    await correct(deps, context, alertId, 'FAILED', eventId, error);
     throw error;
   }
   if (result === 'ALREADY_ACKNOWLEDGED') {
-    const current = await deps.alerts.getShare(alertId, caller.area);
+    // Ours (an SDK retry of our applied write), or another's: until it is read, nobody may say which.
+    const current = await readBack(() => deps.alerts.getShare(alertId, caller.area), 'already acknowledged');
     if (current?.acknowledgement?.eventId === eventId) return receiptOf(alertId, current.acknowledgement);
     if (ours(current?.acknowledgement)) return replay(deps, context, alertId, current.acknowledgement);
-    await correct(deps, context, alertId, 'CONFLICT');
+    await correct(deps, context, alertId, 'CONFLICT', eventId);
     throw new ConflictError('This share has already been acknowledged');
   }
   if (result === 'GONE') {
-    await correct(deps, context, alertId, 'NOT_FOUND');
+    await correct(deps, context, alertId, 'NOT_FOUND', eventId);
     throw new NotFoundError('No such alert');
   }
   return receiptOf(alertId, acknowledgement);
@@ -113,10 +114,11 @@ async function correct(
   context: RequestContext,
   alertId: string,
   outcome: 'FAILED' | 'CONFLICT' | 'NOT_FOUND',
+  corrects: string,
   original?: unknown,
 ): Promise<void> {
   try {
-    await deps.audit.record(context, 'ALERT_ACKNOWLEDGE', outcome, { alertId });
+    await deps.audit.correct(context, 'ALERT_ACKNOWLEDGE', outcome, { alertId }, corrects);
   } catch (correction) {
     throw new CompensationFailedError(original ?? new ConflictError('not acknowledged'), alertId, correction);
   }

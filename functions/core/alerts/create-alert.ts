@@ -9,6 +9,7 @@ import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { FieldIssue } from '../errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
@@ -90,7 +91,7 @@ export async function createAlert(
       outcome = await deps.alerts.create(alert, shares, record);
     } catch (error) {
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
-      if ((await deps.alerts.getAlert(alertId).catch(() => undefined))?.createdAt === createdAt) return;
+      if ((await readBack(() => deps.alerts.getAlert(alertId), error))?.createdAt === createdAt) return;
       throw error;
     }
     if (outcome === 'CREATED') return;

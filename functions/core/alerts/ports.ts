@@ -85,8 +85,6 @@ export interface AlertRepository {
   getShares(keys: readonly ShareKey[]): Promise<StoredShare[]>;
   /** Conditional: only a PENDING, unexpired share can be acknowledged, by exactly one caller. */
   acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult>;
-  /** Undoes the acknowledgement recorded by `eventId`, if it is still the one stored. */
-  revertAcknowledgement(alertId: string, area: AreaId, eventId: string): Promise<void>;
   /** Newest first; the cursor is bound to the area and filter it was issued for. */
   listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>>;
   listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>>;

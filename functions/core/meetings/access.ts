@@ -7,6 +7,7 @@ import type { AuditAction } from '../../../contracts/audit.js';
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError } from '../errors.js';
 import { isLive } from '../expiry.js';
+import { readBack } from '../read-back.js';
 import type { MeetingDeps } from './deps.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
 import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
@@ -115,23 +116,23 @@ export async function changeMeeting<R>(
     result = await deps.meetings.save(saved, current.version);
   } catch (error) {
     // The write may have happened though its answer was lost: only what is not stored is corrected.
-    if (await madeIt(deps, meetingId, changeId)) return response;
-    await correct(deps, context, action, meetingId, 'FAILED', error);
+    if (await madeIt(deps, meetingId, changeId, error)) return response;
+    await correct(deps, context, action, meetingId, 'FAILED', eventId, error);
     throw error;
   }
   if (result === 'CONFLICT') {
     // Our own write, retried by the SDK after it was applied, fails its version condition: it stands.
-    if (await madeIt(deps, meetingId, changeId)) return response;
+    if (await madeIt(deps, meetingId, changeId, 'conflict')) return response;
     const error = new ConflictError('The meeting was changed by someone else; reload it and try again');
-    await correct(deps, context, action, meetingId, 'CONFLICT', error);
+    await correct(deps, context, action, meetingId, 'CONFLICT', eventId, error);
     throw error;
   }
   return response;
 }
 
-/** Whether the stored meeting holds this change's receipt; a failed read is taken as no. */
-async function madeIt(deps: Pick<MeetingDeps, 'meetings'>, meetingId: string, changeId: string): Promise<boolean> {
-  const stored = await deps.meetings.get(meetingId).catch(() => undefined);
+/** Whether the stored meeting holds this change's receipt; a failed read leaves the outcome unknown (503). */
+async function madeIt(deps: Pick<MeetingDeps, 'meetings'>, meetingId: string, changeId: string, lost: unknown): Promise<boolean> {
+  const stored = await readBack(() => deps.meetings.get(meetingId), lost);
   return stored?.receipts?.some((receipt) => receipt.changeId === changeId) === true;
 }
 
@@ -141,10 +142,11 @@ async function correct(
   action: AuditAction,
   meetingId: string,
   outcome: 'FAILED' | 'CONFLICT',
+  corrects: string,
   error: unknown,
 ): Promise<void> {
   try {
-    await deps.audit.record(context, action, outcome, { meetingId });
+    await deps.audit.correct(context, action, outcome, { meetingId }, corrects);
   } catch (correction) {
     throw new CompensationFailedError(error, meetingId, correction);
   }

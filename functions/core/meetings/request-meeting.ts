@@ -7,6 +7,7 @@ import { addYears } from 'date-fns/addYears';
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError, type FieldIssue, ValidationError } from '../errors.js';
+import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
 import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
@@ -78,7 +79,7 @@ export async function requestMeeting(
       outcome = await deps.meetings.create(meeting, record);
     } catch (error) {
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
-      if ((await deps.meetings.get(meetingId).catch(() => undefined))?.createdAt === meeting.createdAt) return;
+      if ((await readBack(() => deps.meetings.get(meetingId), error))?.createdAt === meeting.createdAt) return;
       throw error;
     }
     if (outcome === 'CREATED') return;

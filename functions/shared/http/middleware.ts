@@ -12,6 +12,7 @@ import {
   CompensationFailedError,
   ConflictError,
   DependencyUnavailableError,
+  OutcomeUnknownError,
   UnauthenticatedError,
   ValidationError,
 } from '../../core/errors.js';
@@ -226,6 +227,9 @@ export function idempotency(deps: {
     onError: async (request) => {
       const held = claimed.get(request.event);
       if (held === undefined) return;
+      // Whether the change stands is not known, or its correction is not on record: the claim is kept, so
+      // the retry (after the lease) is the same attempt, with the same events, and finds out.
+      if (request.error instanceof OutcomeUnknownError || request.error instanceof CompensationFailedError) return;
       await deps.store.release(held.key, held.claim, held.leaseUntil).catch((error: unknown) => {
         logger.warn('idempotency record not released', { errors: errorNames(error) });
       });

@@ -233,6 +233,20 @@ describe('POST /v1/alerts on the production adapters', () => {
     expect(table.size).toBe(0);
   });
 
+  it('answers 503 with no FAILED correction when the write fails and reading the alert back fails too (the outcome unknown)', async () => {
+    // Prepare: the create's first read answers; its write and the read-back after it both fail
+    ddb.on(PutCommand).rejects(throttled());
+    ddb.on(GetCommand).resolvesOnce({}).rejects(throttled());
+
+    // Act
+    const response = await createAlert(createEvent(), lambdaContext());
+
+    // Assess: nothing says on record that a creation which may stand did not happen
+    expectUnavailable(response);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+    expect(sentEvents().map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS']);
+  });
+
   it('still answers 503, not 500, when the write fails and its FAILED correction cannot be sent either', async () => {
     // Prepare
     ddb.on(PutCommand).rejects(throttled());

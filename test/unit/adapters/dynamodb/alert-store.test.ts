@@ -189,6 +189,20 @@ describe('DynamoAlertStore.create', () => {
     expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: INTENT_KEY });
   });
 
+  it('keeps the alert item of a short-lived alert two days past its creation, longer than the commit sweep waits', async () => {
+    // Prepare: an alert expiring an hour after its creation
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    await store.create({ ...alert, expiresAt: '2026-03-10T11:00:00.000Z' }, shares);
+
+    // Assess: the sweep must still see the commit, whatever the content's expiry
+    const alertPut = ddb.commandCalls(PutCommand)[1]?.args[0].input;
+    expect(alertPut?.Item).toMatchObject({ sk: 'ALERT', ttl: Date.parse('2026-03-12T10:00:00.000Z') / 1000 });
+  });
+
   it('writes every share before the alert, even across batches of 25', async () => {
     // Prepare: 26 recipients make 26 writes
     const many = Array.from({ length: 26 }, (_, index) => shareFor(`area-${index}`));
@@ -378,10 +392,17 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     afterCommit: [historyItem(alertHistory({ ...alert, alertId, recipients, createdAt: CREATED_AT }))],
     record: { ...RECORD, resource: { type: 'alert', id: alertId } },
   });
-  /** GetItem finds the alert items of `committed` only, each as the intent's attempt wrote it. */
-  const alertsCommitted = (...committed: string[]) =>
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => {
+  /**
+   * GetItem finds the alert items of `committed` only, each as the intent's attempt wrote it, and the history
+   * records of `withHistory` only (of alerts committed and since expired).
+   */
+  const alertsCommitted = (...committed: string[]) => storedOnly(committed, []);
+  const storedOnly = (committed: string[], withHistory: string[]) =>
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
       const alertId = input.Key.pk.replace('ALERT#', '');
+      if (input.Key.sk === 'HOLDERS') {
+        return withHistory.includes(alertId) ? { Item: intent(alertId, ['north-tyneside']).afterCommit[0] } : {};
+      }
       return committed.includes(alertId) ? { Item: { pk: input.Key.pk, sk: 'ALERT', ...alert, alertId, createdAt: CREATED_AT } } : {};
     });
   let corrected: string[];
@@ -410,7 +431,7 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     expect(sentNames()).toEqual(['QueryCommand']);
   });
 
-  it('completes a committed alert with its history record; corrects the record of one never committed, then removes its shares and any history record', async () => {
+  it('completes a committed alert with its history record; corrects the record of one never committed (no alert, no history record), then removes only its shares', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [intent('committed-1', ['gateshead']), intent('cut-off-1', ['north-tyneside', 'newcastle'])] });
     alertsCommitted('committed-1');
@@ -431,12 +452,15 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
       'PutCommand',
       'DeleteCommand',
       'GetCommand',
+      'GetCommand',
       'BatchWriteCommand',
       'DeleteCommand',
     ]);
+    // The committed one's history record is not read: its alert proves the commit.
     expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
       { TableName: TABLE, Key: { pk: 'ALERT#committed-1', sk: 'ALERT' }, ConsistentRead: true },
       { TableName: TABLE, Key: { pk: 'ALERT#cut-off-1', sk: 'ALERT' }, ConsistentRead: true },
+      { TableName: TABLE, Key: { pk: 'ALERT#cut-off-1', sk: 'HOLDERS' }, ConsistentRead: true },
     ]);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
@@ -445,10 +469,10 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
     });
     // The correction comes before anything of the creation is removed.
     expect(corrected).toEqual(['cut-off-1 after 0 deletes']);
+    // A history record is written only after a commit: none can be this creation's, so none is removed.
     expect(batchDeletes()).toEqual([
       { pk: 'ALERT#cut-off-1', sk: 'SHARE#north-tyneside' },
       { pk: 'ALERT#cut-off-1', sk: 'SHARE#newcastle' },
-      { pk: 'ALERT#cut-off-1', sk: 'HOLDERS' },
     ]);
     expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input)).toEqual([
       { TableName: TABLE, Key: { pk: 'INTENT#ALERT', sk: intent('committed-1', []).sk } },
@@ -466,7 +490,51 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
 
     // Assess
     expect(result).toEqual({ committed: 0, removed: 0, deferred: 1 });
-    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand']);
+    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand', 'GetCommand']);
+  });
+
+  it('keeps an alert whose history record exists though the alert is gone (committed, then expired): drops only its intent', async () => {
+    // Prepare: the alert item is gone and the intent never got its committed mark; its history record stands
+    ddb.on(QueryCommand).resolves({ Items: [intent('expired-1', ['north-tyneside'])] });
+    storedOnly([], ['expired-1']);
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess: counted committed; nothing corrected, nothing written, nothing of it removed
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand', 'GetCommand', 'DeleteCommand']);
+    expect(ddb.commandCalls(GetCommand)[1]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'ALERT#expired-1', sk: 'HOLDERS' },
+      ConsistentRead: true,
+    });
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { pk: 'INTENT#ALERT', sk: intent('expired-1', []).sk },
+    ]);
+  });
+
+  it('removes an intent of an earlier version (no attempt) with its shares and history record, without reading the history record', async () => {
+    // Prepare: that version wrote the history record before the commit, so a record found proves nothing
+    const { attempt: _attempt, afterCommit: _after, record: _record, ...older } = intent('legacy-1', ['north-tyneside']);
+    ddb.on(QueryCommand).resolves({ Items: [older] });
+    storedOnly([], ['legacy-1']);
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(sentNames()).toEqual(['QueryCommand', 'GetCommand', 'BatchWriteCommand', 'DeleteCommand']);
+    expect(batchDeletes()).toEqual([
+      { pk: 'ALERT#legacy-1', sk: 'SHARE#north-tyneside' },
+      { pk: 'ALERT#legacy-1', sk: 'HOLDERS' },
+    ]);
   });
 
   it.each([
@@ -501,10 +569,7 @@ describe('DynamoAlertStore.sweepUncommitted', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
-    expect(batchDeletes()).toEqual([
-      { pk: 'ALERT#cut-off-3', sk: 'SHARE#north-tyneside' },
-      { pk: 'ALERT#cut-off-3', sk: 'HOLDERS' },
-    ]);
+    expect(batchDeletes()).toEqual([{ pk: 'ALERT#cut-off-3', sk: 'SHARE#north-tyneside' }]);
   });
 });
 
@@ -659,33 +724,6 @@ describe('DynamoAlertStore.acknowledge', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
-  });
-
-  it('reverts only the acknowledgement with the given event id', async () => {
-    // Prepare
-    ddb.on(UpdateCommand).resolves({});
-
-    // Act
-    await store.revertAcknowledgement(ALERT_ID, 'north-tyneside', ack.eventId);
-
-    // Assess
-    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.ConditionExpression).toBe('acknowledgement.eventId = :eventId');
-    expect(input?.UpdateExpression).toBe('SET #status = :pending REMOVE acknowledgement');
-    expect(input?.ExpressionAttributeValues).toEqual({ ':pending': 'PENDING', ':eventId': ack.eventId });
-  });
-
-  it('treats a failed revert condition as done (another acknowledgement stands), but not an outage', async () => {
-    // Prepare
-    ddb.on(UpdateCommand).rejectsOnce(conditionalCheckFailed()).rejects(throttled());
-
-    // Act
-    const first = store.revertAcknowledgement(ALERT_ID, 'north-tyneside', ack.eventId);
-    const second = store.revertAcknowledgement(ALERT_ID, 'north-tyneside', ack.eventId);
-
-    // Assess
-    await expect(first).resolves.toBeUndefined();
-    await expect(second).rejects.toBeInstanceOf(DependencyUnavailableError);
   });
 });
 

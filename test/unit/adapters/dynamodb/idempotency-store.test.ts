@@ -351,7 +351,7 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':started']).toBe(NOW.toISOString());
   });
 
-  it('carries on a lapsed lease written before attempts had a start with the epoch as its start, the same on every retry', async () => {
+  it('carries on a lapsed lease written before attempts had a start as starting at its takeover (not the epoch), persisted, the same on every later retry', async () => {
     // Prepare: in progress under a hub that did not write attemptStartedAt; its holder died
     const { attemptStartedAt: _started, ...older } = heldItem({ leaseUntil: new Date(NOW.getTime() - 1_000).toISOString() });
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
@@ -361,9 +361,23 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     // Act
     const result = await store.claim('key-1', 'hash-1', TIMES);
 
-    // Assess
-    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 1, attemptStartedAt: EPOCH } });
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':started']).toBe(EPOCH);
+    // Assess: the same attempt, starting now, and the takeover stores that start
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 1, attemptStartedAt: NOW.toISOString() } });
+    const values = ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues;
+    expect(values?.[':started']).toBe(NOW.toISOString());
+    expect(values?.[':attempt']).toBe(1);
+
+    // Act: the taker dies too; a retry a minute later finds the item as the takeover wrote it, lease lapsed
+    const later = new Date(NOW.getTime() + 60_000);
+    ddb.reset();
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand).resolves({ Item: { ...older, attemptStartedAt: values?.[':started'], leaseUntil: LEASE_UNTIL.toISOString() } });
+    ddb.on(UpdateCommand).resolves({});
+    const again = await store.claim('key-1', 'hash-1', { ...TIMES, now: later, leaseUntil: new Date(later.getTime() + 35_000) });
+
+    // Assess: it carries on from the first takeover's start, not its own
+    expect(again).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 1, attemptStartedAt: NOW.toISOString() } });
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues?.[':started']).toBe(NOW.toISOString());
   });
 
   it('reports the key in progress, under the claim the winner took, when a concurrent retry took it over first', async () => {
@@ -390,7 +404,7 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
-  it('takes over an old-format record (no claimId, attempt, start or lease) only while it still has no lease, persisting a fresh claimId and the epoch as its start', async () => {
+  it('takes over an old-format record (no claimId, attempt, start or lease) only while it still has no lease, persisting a fresh claimId and now as its start', async () => {
     // Prepare: as the previous hub wrote an in-progress claim
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
     ddb.on(GetCommand).resolves({ Item: { pk: 'key-1', state: 'IN_PROGRESS', requestHash: 'hash-1', ttl: LIVE_TTL } });
@@ -408,11 +422,11 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
       ':lease': LEASE_UNTIL.toISOString(),
       ':attempt': 1,
       ':claimId': expect.stringMatching(UUID),
-      ':started': EPOCH,
+      ':started': NOW.toISOString(),
     });
     expect(result).toEqual({
       claimed: true,
-      claim: { claimId: input?.ExpressionAttributeValues?.[':claimId'], attempt: 1, attemptStartedAt: EPOCH },
+      claim: { claimId: input?.ExpressionAttributeValues?.[':claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
     });
   });
 

@@ -422,7 +422,7 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
   });
 
-  it('corrects the record of a meeting never committed first, then removes its listing rows and any history record, then its intent', async () => {
+  it('corrects the record of a meeting never committed (no meeting, no history record) first, then removes only its listing rows, then its intent', async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
     ddb.on(GetCommand).resolves({});
@@ -435,22 +435,68 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     // Assess
     expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
     expect(corrected).toEqual([RECORD]);
-    // Audit first: nothing was removed when the correction was asked for.
-    expect(sentAtCorrection).toEqual(['Query', `Get MEETING#${MEETING_ID}/MEETING`]);
+    // Audit first: nothing was removed when the correction was asked for, and both reads said "never committed".
+    expect(sentAtCorrection).toEqual(['Query', `Get MEETING#${MEETING_ID}/MEETING`, `Get MEETING#${MEETING_ID}/HOLDERS`]);
     expect(sentInOrder()).toEqual([
       'Query',
       `Get MEETING#${MEETING_ID}/MEETING`,
-      'BatchWrite delete AREA#northumberland,delete AREA#north-tyneside,delete HOLDERS',
+      `Get MEETING#${MEETING_ID}/HOLDERS`,
+      'BatchWrite delete AREA#northumberland,delete AREA#north-tyneside',
       `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
     ]);
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: TABLE, Key: MEETING_KEY, ConsistentRead: true },
+      { TableName: TABLE, Key: HISTORY_KEY, ConsistentRead: true },
+    ]);
+    // A history record is written only after a commit: none can be this creation's, so none is removed.
     const keys = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
       (request) => request.DeleteRequest?.Key,
     );
     expect(keys).toEqual([
       { pk: `MEETING#${MEETING_ID}`, sk: 'AREA#northumberland' },
       { pk: `MEETING#${MEETING_ID}`, sk: 'AREA#north-tyneside' },
-      HISTORY_KEY,
     ]);
+  });
+
+  it('keeps a creation whose history record exists though its meeting is gone (committed, then expired): drops only its intent', async () => {
+    // Prepare: the meeting item was deleted by TTL and the intent never got its committed mark
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland', 'north-tyneside'])] });
+    ddb.on(GetCommand).callsFake((input: { Key: { sk: string } }) => (input.Key.sk === 'HOLDERS' ? { Item: HISTORY_ITEM } : {}));
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const result = await store.sweepUncommitted(BEFORE, correct);
+
+    // Assess: counted committed; nothing corrected, nothing written, nothing of it removed
+    expect(result).toEqual({ committed: 1, removed: 0, deferred: 0 });
+    expect(corrected).toEqual([]);
+    expect(sentInOrder()).toEqual([
+      'Query',
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Get MEETING#${MEETING_ID}/HOLDERS`,
+      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
+    ]);
+    expect(ddb.commandCalls(GetCommand)[1]?.args[0].input).toEqual({ TableName: TABLE, Key: HISTORY_KEY, ConsistentRead: true });
+  });
+
+  it('keeps the intent, correcting nothing, when the history record cannot be read', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [intentOf(MEETING_ID, ['northumberland'])] });
+    ddb.on(GetCommand).callsFake((input: { Key: { sk: string } }) => {
+      if (input.Key.sk === 'HOLDERS') throw throttled();
+      return {};
+    });
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+
+    // Act
+    const attempt = store.sweepUncommitted(BEFORE, correct);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
+    expect(corrected).toEqual([]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
   it('removes a creation of an earlier version (no audit facts, no history to write) without a correction', async () => {
@@ -467,6 +513,8 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     // Assess
     expect(result).toEqual({ committed: 0, removed: 1, deferred: 0 });
     expect(corrected).toEqual([]);
+    // Its version wrote the history record before the commit: it is not read as proof of one, and goes too.
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
     expect(sentInOrder().slice(2)).toEqual([
       'BatchWrite delete AREA#northumberland,delete HOLDERS',
       `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
@@ -496,8 +544,10 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
     expect(sentInOrder()).toEqual([
       'Query',
       `Get MEETING#${MEETING_ID}/MEETING`,
+      `Get MEETING#${MEETING_ID}/HOLDERS`,
       `Get MEETING#${other}/MEETING`,
-      'BatchWrite delete AREA#northumberland,delete HOLDERS',
+      `Get MEETING#${other}/HOLDERS`,
+      'BatchWrite delete AREA#northumberland',
       `Delete INTENT#MEETING/${NOW}#${other}`,
     ]);
   });

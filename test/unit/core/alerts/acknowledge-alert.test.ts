@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../../../contracts/identity.js';
 import { acknowledgeAlert } from '../../../../functions/core/alerts/acknowledge-alert.js';
+import { correctionEventId } from '../../../../functions/core/creations.js';
 import {
   CompensationFailedError,
   ConflictError,
   DependencyUnavailableError,
   ForbiddenError,
   NotFoundError,
+  OutcomeUnknownError,
   ValidationError,
 } from '../../../../functions/core/errors.js';
 import { contextFor, makeFakes, NOW, seedAlert } from '../../../support/fakes.js';
@@ -290,9 +292,9 @@ describe('acknowledgeAlert', () => {
       expect(stored.map((event) => event.eventId)).toEqual([share()?.acknowledgement?.eventId]);
     });
 
-    it('recognises after a release (attempt 2) the acknowledgement attempt 1 stored though it failed: applied once, no 409, a replay on record', async () => {
+    it('keeps attempt 1 open when its write was applied but neither its answer nor the read-back came: OutcomeUnknownError, no FAILED; its retry (the same attempt) replays it, applied once', async () => {
       // Prepare: attempt 1's write is applied but its answer is lost, and so is the re-read that would have
-      // found it, so attempt 1 corrects its SUCCESS with FAILED and fails (the middleware releases the claim)
+      // found it: the outcome is unknown, so nothing is corrected and the claim is kept (no attempt 2)
       const { fakes, alertId, share } = await setUp();
       const acknowledge = fakes.alerts.acknowledge.bind(fakes.alerts);
       const getShare = fakes.alerts.getShare.bind(fakes.alerts);
@@ -309,23 +311,52 @@ describe('acknowledgeAlert', () => {
         throw new DependencyUnavailableError('database');
       };
       const attempt1 = acknowledgeAlert(fakes.deps, claimed('claim-r'), alertId, { outcome: 'ACCEPTED' });
-      await expect(attempt1).rejects.toBe(outage);
+      await expect(attempt1).rejects.toBeInstanceOf(OutcomeUnknownError);
+      await expect(attempt1).rejects.toMatchObject({ dependency: 'database', cause: outage });
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
       fakes.alerts.acknowledge = acknowledge;
       fakes.alerts.getShare = getShare;
       const stored = share();
       fakes.clock.advance(60_000);
-      const attempt2Context = claimed('claim-r', 'coordinator-1', 2, fakes.clock.now().toISOString());
+      // After the lease lapses the retry takes the claim over as the same attempt, with the same start.
+      const retryContext = claimed('claim-r');
 
       // Act
-      const receipt = await acknowledgeAlert(fakes.deps, attempt2Context, alertId, { outcome: 'ACCEPTED' });
+      const receipt = await acknowledgeAlert(fakes.deps, retryContext, alertId, { outcome: 'ACCEPTED' });
 
       // Assess
       expect(receipt).toEqual({ alertId, area: 'north-tyneside', outcome: 'ACCEPTED', acknowledgedAt: NOW });
       expect(share()).toEqual(stored);
       expect(stored?.acknowledgement?.eventId).toBe(fakes.trail.events[0]?.eventId);
       expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
-      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:FAILED', 'REQUEST_REPLAY:SUCCESS']);
-      expect(fakes.trail.events[2]).toMatchObject({ ...replayOf(alertId), requestId: attempt2Context.requestId });
+      // The one SUCCESS stands uncontradicted: no FAILED was ever recorded against the stored acknowledgement.
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
+      expect(fakes.trail.events[1]).toMatchObject({ ...replayOf(alertId), requestId: retryContext.requestId });
+    });
+
+    it('replays its stored acknowledgement to a retry whose caller has since lost the right to acknowledge, before the role check', async () => {
+      // Prepare: the first try stored its acknowledgement and was cut off; then the caller's role changed
+      const { fakes, alertId, share } = await setUp();
+      const first = await acknowledgeAlert(fakes.deps, claimed('claim-role'), alertId, { outcome: 'ACCEPTED' });
+      const stored = share();
+      fakes.clock.advance(60_000);
+      const retryContext = { ...contextFor('north-tyneside', 'practitioner', 'coordinator-1'), claim: claimed('claim-role').claim };
+
+      // Act
+      const retry = await acknowledgeAlert(fakes.deps, retryContext, alertId, { outcome: 'ACCEPTED' });
+
+      // Assess: the stored answer, on record as a replay; no FORBIDDEN, nothing written again
+      expect(retry).toEqual(first);
+      expect(share()).toEqual(stored);
+      expect(fakes.alerts.calls.filter((call) => call === 'acknowledge')).toHaveLength(1);
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
+      expect(fakes.trail.events[1]).toMatchObject({ ...replayOf(alertId), requestId: retryContext.requestId });
+      // Without its stored acknowledgement (another claim) the same caller is refused by the role check.
+      const other = acknowledgeAlert(fakes.deps, { ...retryContext, claim: claimed('claim-other').claim }, alertId, {
+        outcome: 'ACCEPTED',
+      });
+      await expect(other).rejects.toBeInstanceOf(ForbiddenError);
+      expect(fakes.trail.summary().at(-1)).toBe('ALERT_ACKNOWLEDGE:FORBIDDEN');
     });
 
     it('accepts as its own, on record as a replay, the acknowledgement of attempt 1 that landed while attempt 2 was writing', async () => {
@@ -458,7 +489,6 @@ describe('acknowledgeAlert', () => {
       expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS', 'ALERT_ACKNOWLEDGE:FAILED']);
       expect(fakes.trail.events.map((event) => event.requestId)).toEqual([context.requestId, context.requestId]);
       // Nothing was stored, so nothing is undone: the record is corrected instead.
-      expect(fakes.alerts.calls).not.toContain('revertAcknowledgement');
       fakes.alerts.acknowledge = acknowledge;
       await acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
       expect(share()?.status).toBe('ACKNOWLEDGED');
@@ -528,5 +558,112 @@ describe('acknowledgeAlert', () => {
         expect(fakes.trail.refused.map((event) => event.outcome)).toEqual([correction]);
       },
     );
+
+    it('reports OutcomeUnknownError, correcting nothing, when the store write fails and reading the share back fails too', async () => {
+      // Prepare: whether the write landed cannot be told
+      const { fakes, alertId, share } = await setUp();
+      const outage = new DependencyUnavailableError('database');
+      const getShare = fakes.alerts.getShare.bind(fakes.alerts);
+      let writing = false;
+      fakes.alerts.acknowledge = async () => {
+        writing = true;
+        throw outage;
+      };
+      fakes.alerts.getShare = async (...args) => {
+        if (writing) throw new DependencyUnavailableError('database');
+        return getShare(...args);
+      };
+
+      // Act
+      const attempt = acknowledgeAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId, { outcome: 'ACCEPTED' });
+
+      // Assess: a 503 that keeps the claim; the SUCCESS is not contradicted on record
+      await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
+      await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database', cause: outage });
+      expect(fakes.trail.summary()).toEqual(['ALERT_ACKNOWLEDGE:SUCCESS']);
+      expect(fakes.trail.refused).toEqual([]);
+      expect(share()?.status).toBe('PENDING');
+    });
+  });
+
+  describe('corrections', () => {
+    const STARTED = '2026-03-10T09:59:00.000Z';
+    const arrange: Record<'FAILED' | 'CONFLICT' | 'NOT_FOUND', (fakes: ReturnType<typeof makeFakes>) => void> = {
+      FAILED: (fakes) => {
+        fakes.alerts.acknowledge = async () => {
+          throw new DependencyUnavailableError('database');
+        };
+      },
+      CONFLICT: (fakes) => {
+        fakes.alerts.acknowledge = async () => 'ALREADY_ACKNOWLEDGED';
+      },
+      NOT_FOUND: (fakes) => {
+        fakes.alerts.acknowledge = async () => 'GONE';
+      },
+    };
+
+    it.each(['FAILED', 'CONFLICT', 'NOT_FOUND'] as const)(
+      'names the SUCCESS a %s corrects, under the id derived from it and at the attempt start, the same on every try of the attempt',
+      async (outcome) => {
+        // Prepare
+        const { fakes, alertId } = await setUp();
+        arrange[outcome](fakes);
+        const context = () => ({
+          ...contextFor('north-tyneside', 'coordinator', 'coordinator-1'),
+          claim: { claimId: 'claim-c', attempt: 1, attemptStartedAt: STARTED },
+        });
+
+        // Act
+        await expect(acknowledgeAlert(fakes.deps, context(), alertId, { outcome: 'ACCEPTED' })).rejects.toThrow();
+        fakes.clock.advance(60_000);
+        await expect(acknowledgeAlert(fakes.deps, context(), alertId, { outcome: 'ACCEPTED' })).rejects.toThrow();
+
+        // Assess
+        const [success, correction, successAgain, correctionAgain] = fakes.trail.events;
+        expect(fakes.trail.summary()).toEqual([
+          'ALERT_ACKNOWLEDGE:SUCCESS',
+          `ALERT_ACKNOWLEDGE:${outcome}`,
+          'ALERT_ACKNOWLEDGE:SUCCESS',
+          `ALERT_ACKNOWLEDGE:${outcome}`,
+        ]);
+        expect(correction).toMatchObject({
+          eventId: correctionEventId(success?.eventId ?? ''),
+          occurredAt: STARTED,
+          action: 'ALERT_ACKNOWLEDGE',
+          outcome,
+          resource: { type: 'alert', id: alertId },
+          detail: { corrects: success?.eventId },
+        });
+        expect(successAgain?.eventId).toBe(success?.eventId);
+        expect(correctionAgain).toMatchObject({ eventId: correction?.eventId, occurredAt: STARTED, detail: correction?.detail });
+        // Each event is stored once: one SUCCESS, one correction of it.
+        const stored = [...fakes.auditStore.events.values()].filter((event) => event.action === 'ALERT_ACKNOWLEDGE');
+        expect(stored.map((event) => event.outcome)).toEqual(['SUCCESS', outcome]);
+      },
+    );
+
+    it('names the SUCCESS it corrects without a claim too, dated when it is recorded', async () => {
+      // Prepare
+      const { fakes, alertId } = await setUp();
+      arrange.FAILED(fakes);
+      const context = contextFor('north-tyneside', 'coordinator');
+      fakes.trail.failWhen = undefined;
+
+      // Act
+      await expect(acknowledgeAlert(fakes.deps, context, alertId, { outcome: 'ACCEPTED' })).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
+
+      // Assess
+      const [success, correction] = fakes.trail.events;
+      expect(correction).toMatchObject({
+        eventId: correctionEventId(success?.eventId ?? ''),
+        occurredAt: NOW,
+        outcome: 'FAILED',
+        requestId: context.requestId,
+        detail: { corrects: success?.eventId },
+      });
+    });
   });
 });

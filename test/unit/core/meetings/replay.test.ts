@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditAction } from '../../../../contracts/audit.js';
 import type { RequestContext } from '../../../../functions/core/audit.js';
-import { ConflictError, DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
+import { correctionEventId } from '../../../../functions/core/creations.js';
+import { ConflictError, DependencyUnavailableError, OutcomeUnknownError, ValidationError } from '../../../../functions/core/errors.js';
 import { changeMeeting } from '../../../../functions/core/meetings/access.js';
 import { cancelMeeting } from '../../../../functions/core/meetings/cancel-meeting.js';
 import type { MeetingDeps } from '../../../../functions/core/meetings/deps.js';
@@ -382,22 +383,25 @@ describe.each(CHANGES)('$name under a claim', ({ action, seed, caller, change, a
     expect(fakes.trail.events[0]).toMatchObject(replayOf(action, meetingId, attempt2.requestId));
   });
 
-  it('recognises after a release (attempt 2) the change attempt 1 wrote though it failed: applied once, no 409, a replay on record', async () => {
+  it('keeps attempt 1 open when its save was applied but neither its answer nor the re-read came: OutcomeUnknownError, no FAILED; its retry (the same attempt) replays it, applied once', async () => {
     // Prepare: attempt 1's save is applied but its answer is lost, and so is the re-read that would have
-    // found it, so attempt 1 corrects its SUCCESS with FAILED and fails (the middleware releases the claim)
+    // found it: the outcome is unknown, so nothing is corrected and the claim is kept (no attempt 2)
     const { fakes, meetingId, stored } = await withMeeting(seed);
     const version = stored()?.version ?? 0;
     const savesBefore = savesOf(fakes);
     const lost = applyThenThrow(fakes.meetings, { rereadFails: true });
     const attempt1 = change(fakes.meetingDeps, under(caller(), 'claim-c1'), meetingId);
-    await expect(attempt1).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(attempt1).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(attempt1).rejects.toMatchObject({ dependency: 'database', cause: { name: 'DependencyUnavailableError' } });
+    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`]);
     lost.restore();
     const written = stored();
     fakes.clock.advance(60_000);
-    const attempt2 = under(caller(), 'claim-c1', 2, fakes.clock.now().toISOString());
+    // After the lease lapses the retry takes the claim over as the same attempt, with the same start.
+    const retryContext = under(caller(), 'claim-c1');
 
     // Act
-    const retry = await change(fakes.meetingDeps, attempt2, meetingId);
+    const retry = await change(fakes.meetingDeps, retryContext, meetingId);
 
     // Assess
     expect(written?.version).toBe(version + 1);
@@ -405,8 +409,9 @@ describe.each(CHANGES)('$name under a claim', ({ action, seed, caller, change, a
     expect(retry).toEqual(written?.receipts?.at(-1)?.response);
     expect(written?.receipts?.at(-1)?.changeId).toBe(uuidFrom(`claim-c1:change:${action}`));
     expect(savesOf(fakes)).toBe(savesBefore + 1);
-    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`, `${action}:FAILED`, 'REQUEST_REPLAY:SUCCESS']);
-    expect(fakes.trail.events[2]).toMatchObject(replayOf(action, meetingId, attempt2.requestId));
+    // The one SUCCESS stands uncontradicted: no FAILED was ever recorded against the stored change.
+    expect(fakes.trail.summary()).toEqual([`${action}:SUCCESS`, 'REQUEST_REPLAY:SUCCESS']);
+    expect(fakes.trail.events[1]).toMatchObject(replayOf(action, meetingId, retryContext.requestId));
   });
 
   it('answers success with no FAILED correction when the store applied the write but lost its answer', async () => {
@@ -583,5 +588,122 @@ describe('changeMeeting', () => {
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
     expect(stored()?.status).not.toBe('CANCELLED');
     expect(fakes.trail.summary()).toEqual(['MEETING_CANCEL:SUCCESS', 'MEETING_CANCEL:CONFLICT']);
+  });
+
+  it.each(['FAILED', 'CONFLICT'] as const)(
+    'names the SUCCESS a %s corrects, under the id derived from it and at the attempt start, the same on every try of the attempt',
+    async (outcome) => {
+      // Prepare: the save fails unapplied (FAILED), or someone else changed the meeting first (CONFLICT)
+      const { fakes, stored } = await withMeeting(seedMeeting);
+      const current = stored()!;
+      if (outcome === 'FAILED') {
+        fakes.meetings.save = async () => {
+          throw new DependencyUnavailableError('database');
+        };
+      } else {
+        fakes.meetings.tamper(current.meetingId, (meeting) => ({ ...meeting, version: meeting.version + 1 }));
+      }
+      const startedAt = new Date(fakes.clock.now().getTime() - 5_000).toISOString();
+      const run = () =>
+        changeMeeting(
+          fakes.meetingDeps,
+          under(requester(), 'claim-k', 1, startedAt),
+          'MEETING_CANCEL',
+          current,
+          { ...current, status: 'CANCELLED' },
+          undefined,
+          'done',
+        );
+
+      // Act
+      await expect(run()).rejects.toThrow();
+      fakes.clock.advance(60_000);
+      await expect(run()).rejects.toThrow();
+
+      // Assess
+      const [success, correction, successAgain, correctionAgain] = fakes.trail.events;
+      expect(fakes.trail.summary()).toEqual([
+        'MEETING_CANCEL:SUCCESS',
+        `MEETING_CANCEL:${outcome}`,
+        'MEETING_CANCEL:SUCCESS',
+        `MEETING_CANCEL:${outcome}`,
+      ]);
+      expect(success?.eventId).toBe(uuidFrom('claim-k:1:event:MEETING_CANCEL'));
+      expect(correction).toMatchObject({
+        eventId: correctionEventId(uuidFrom('claim-k:1:event:MEETING_CANCEL')),
+        occurredAt: startedAt,
+        action: 'MEETING_CANCEL',
+        outcome,
+        resource: { type: 'meeting', id: current.meetingId },
+        detail: { corrects: success?.eventId },
+      });
+      expect(successAgain?.eventId).toBe(success?.eventId);
+      expect(correctionAgain).toMatchObject({ eventId: correction?.eventId, occurredAt: startedAt, detail: correction?.detail });
+    },
+  );
+
+  it('names the SUCCESS it corrects without a claim too, dated when it is recorded', async () => {
+    // Prepare
+    const { fakes, stored } = await withMeeting(seedMeeting);
+    const current = stored()!;
+    fakes.meetings.save = async () => {
+      throw new DependencyUnavailableError('database');
+    };
+    fakes.clock.advance(5_000);
+
+    // Act
+    const attempt = changeMeeting(
+      fakes.meetingDeps,
+      requester(),
+      'MEETING_CANCEL',
+      current,
+      { ...current, status: 'CANCELLED' },
+      undefined,
+      'done',
+    );
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+    const [success, correction] = fakes.trail.events;
+    expect(correction).toMatchObject({
+      eventId: correctionEventId(success?.eventId ?? ''),
+      occurredAt: fakes.clock.now().toISOString(),
+      outcome: 'FAILED',
+      detail: { corrects: success?.eventId },
+    });
+  });
+
+  it.each([
+    ['its save fails', 'save'],
+    ['its save meets a CONFLICT', 'conflict'],
+  ] as const)('reports OutcomeUnknownError, correcting nothing, when %s and the re-read fails too', async (_label, how) => {
+    // Prepare
+    const { fakes, stored } = await withMeeting(seedMeeting);
+    const current = stored()!;
+    const save = fakes.meetings.save.bind(fakes.meetings);
+    fakes.meetings.save = async (meeting, expectedVersion) => {
+      if (how === 'save') throw new DependencyUnavailableError('database');
+      return save(meeting, expectedVersion - 1);
+    };
+    fakes.meetings.get = async () => {
+      throw new DependencyUnavailableError('database');
+    };
+
+    // Act
+    const attempt = changeMeeting(
+      fakes.meetingDeps,
+      under(requester(), 'claim-u'),
+      'MEETING_CANCEL',
+      current,
+      { ...current, status: 'CANCELLED' },
+      undefined,
+      'done',
+    );
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(OutcomeUnknownError);
+    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+    expect(fakes.trail.summary()).toEqual(['MEETING_CANCEL:SUCCESS']);
+    expect(fakes.trail.refused).toEqual([]);
   });
 });

@@ -13,7 +13,12 @@ import { CreateAlertRequest } from '../../../../contracts/alerts.js';
 import { AreaDirectory } from '../../../../functions/core/areas.js';
 import type { RequestContext } from '../../../../functions/core/audit.js';
 import { AuditRecorder } from '../../../../functions/core/audit.js';
-import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
+import {
+  CompensationFailedError,
+  DependencyUnavailableError,
+  OutcomeUnknownError,
+  ValidationError,
+} from '../../../../functions/core/errors.js';
 import { HttpRequestError } from '../../../../functions/shared/http/errors.js';
 import { parseInput } from '../../../../functions/shared/http/input.js';
 import {
@@ -458,6 +463,42 @@ describe('idempotency', () => {
     expect(store.calls).toEqual(['claim', 'release', 'claim', 'complete']);
     expect(retried.statusCode).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it.each([
+    ['OutcomeUnknownError (a write and its read-back both failed)', () => new OutcomeUnknownError('database')],
+    [
+      'CompensationFailedError (a correction not on record)',
+      () =>
+        new CompensationFailedError(new DependencyUnavailableError('database'), ALERT_ID, new DependencyUnavailableError('audit-queue')),
+    ],
+  ])('keeps the claim on %s: a 503, no release, and the retry after the lease is the same attempt', async (_label, failure) => {
+    // Prepare
+    let fail = true;
+    const { call, store, clock, seen } = harness(async () => {
+      if (fail) throw failure();
+      return jsonResponse(201, {});
+    });
+
+    // Act
+    const failed = await call(request('key-1'));
+    const afterFailure = [...store.records.values()];
+    const tooSoon = await call(request('key-1'));
+    clock.advance(DEFAULT_LEASE_SECONDS * 1000);
+    fail = false;
+    const retried = await call(request('key-1'));
+
+    // Assess: 503 to the caller; the record held, not released, until its lease lapsed
+    expect(failed.statusCode).toBe(503);
+    expect(failed.headers['retry-after']).toBeDefined();
+    expect(afterFailure).toEqual([expect.objectContaining({ state: 'IN_PROGRESS', attempt: 1 })]);
+    expect(tooSoon.statusCode).toBe(409);
+    expect(store.calls).toEqual(['claim', 'claim', 'claim', 'complete']);
+    expect(retried.statusCode).toBe(201);
+    // The same claim, the same attempt and start: the retry writes the very events the failed try wrote.
+    const [first, retry] = seen.map((entry) => entry.context?.claim);
+    expect(retry).toEqual(first);
+    expect(first).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
   });
 
   it('keeps no response for a client error either: the retry runs the handler again instead of replaying the 422', async () => {
