@@ -68,7 +68,7 @@ export class AuditRecorder {
   async recordChange(
     context: RequestContext,
     action: AuditAction,
-    target: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string },
+    target: { alertId?: string; meetingId?: string; detail?: AuditDetail; eventId?: string; occurredAt?: string },
   ): Promise<string> {
     // A caller that stores the event's id with its change names it here, so the two always agree.
     const eventId = target.eventId ?? this.eventIdFor(context, action);
@@ -133,11 +133,11 @@ export class AuditRecorder {
     action: AuditAction,
     target: { alertId: string } | { meetingId: string },
     detail: AuditDetail,
-    create: (record: CreationRecord) => Promise<void>,
+    create: (record: CreationRecord, putOnRecord: () => Promise<void>) => Promise<void>,
   ): Promise<void> {
     const id = 'alertId' in target ? target.alertId : target.meetingId;
     const attemptAt = context.claim?.attemptStartedAt ?? this.clock.now().toISOString();
-    const eventId = await this.recordChange(context, action, { ...target, detail });
+    const eventId = this.eventIdFor(context, action);
     const record: CreationRecord = {
       eventId,
       requestId: context.requestId,
@@ -146,9 +146,18 @@ export class AuditRecorder {
       resource: 'alertId' in target ? { type: 'alert', id } : { type: 'meeting', id },
       attemptAt,
     };
+    // The store puts the creation on record once its intent (which carries `record`) is written and before
+    // anything of the creation is: so a SUCCESS never stands without an intent the sweep can correct it by.
+    let onRecord = false;
+    const putOnRecord = async () => {
+      await this.recordChange(context, action, { ...target, detail, eventId, occurredAt: attemptAt });
+      onRecord = true;
+    };
     try {
-      await create(record);
+      await create(record, putOnRecord);
     } catch (error) {
+      // Nothing on record (the intent was all, or nothing, that was written): nothing to correct.
+      if (!onRecord) throw error;
       // Whether it was created is not known: the sweep, reading the intent, decides and corrects if need be.
       if (error instanceof OutcomeUnknownError) throw error;
       try {

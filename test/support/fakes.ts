@@ -97,10 +97,17 @@ export class InMemoryAlertRepository implements AlertRepository {
     return `${alertId}#${area}`;
   }
 
-  async create(alert: StoredAlert, shares: readonly StoredShare[], _record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+  async create(
+    alert: StoredAlert,
+    shares: readonly StoredShare[],
+    _record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
-    if (this.failCreate !== undefined) throw this.failCreate;
+    // As the store: a committed alert is answered before anything is written or put on record.
     if (this.alerts.has(alert.alertId)) return 'EXISTS';
+    await putOnRecord?.();
+    if (this.failCreate !== undefined) throw this.failCreate;
     await this.history?.record(alertHistory(alert));
     this.alerts.set(alert.alertId, clone(alert));
     for (const share of shares) {

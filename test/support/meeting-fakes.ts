@@ -50,8 +50,12 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.gate = { size, waiting: [] };
   }
 
-  async create(meeting: StoredMeeting, _record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+  async create(meeting: StoredMeeting, _record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('create');
+    // As the store: a committed meeting is answered before anything is written or put on record.
+    if (this.meetings.has(meeting.meetingId)) return 'EXISTS';
+    await putOnRecord?.();
+    // The moment of the write: a test may make another commit land here, as a race would.
     this.onCreate?.(clone(meeting));
     if (this.failCreate !== undefined) throw this.failCreate;
     if (this.meetings.has(meeting.meetingId)) return 'EXISTS';

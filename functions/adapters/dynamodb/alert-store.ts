@@ -72,7 +72,12 @@ export class DynamoAlertStore implements AlertRepository {
    * The history record is written after the commit: it alone decides who may read the alert's access
    * history, so an alert never created has none.
    */
-  async create(alert: StoredAlert, shares: readonly StoredShare[], record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+  async create(
+    alert: StoredAlert,
+    shares: readonly StoredShare[],
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
     const history = alertHistory(alert);
     return createCommitted(this.client, this.tableName, {
       intent: {
@@ -86,6 +91,7 @@ export class DynamoAlertStore implements AlertRepository {
       commit: this.alertItem(alert),
       afterCommit: [historyItem(history)],
       ...(record === undefined ? {} : { record }),
+      ...(putOnRecord === undefined ? {} : { putOnRecord }),
     });
   }
 

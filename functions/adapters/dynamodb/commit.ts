@@ -31,6 +31,11 @@ export type Creation = {
   readonly afterCommit: readonly (Key & Item)[];
   /** The creation's audit facts, for the sweep to correct the record if the creation is never committed. */
   readonly record?: CreationRecord;
+  /**
+   * Puts the creation on record (its SUCCESS): called once the intent, which carries `record`, is written
+   * and before any part is, so a SUCCESS never stands without an intent the sweep can correct it by.
+   */
+  readonly putOnRecord?: () => Promise<void>;
 };
 
 /** CREATED, or EXISTS when the committing item is already there (a retry of a committed creation): nothing written. */
@@ -52,6 +57,19 @@ export async function createCommitted(
     const existing = await client.send(new GetCommand({ TableName: tableName, Key: commitKey, ConsistentRead: true }));
     if (existing.Item !== undefined) return 'EXISTS';
     await client.send(new PutCommand({ TableName: tableName, Item: intent }));
+    if (creation.putOnRecord !== undefined) {
+      try {
+        await creation.putOnRecord();
+      } catch (error) {
+        // Not on record, so not begun: the intent goes too (or the sweep finds nothing to remove).
+        try {
+          await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: creation.intent.pk, sk: creation.intent.sk } }));
+        } catch {
+          // Then the sweep finds an intent with nothing committed and nothing on record to correct.
+        }
+        throw error;
+      }
+    }
     await batchWrite(
       client,
       tableName,

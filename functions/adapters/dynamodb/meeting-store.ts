@@ -34,7 +34,7 @@ export class DynamoMeetingStore implements MeetingRepository {
    * claim commits the meeting, or the sweep removes them once no retry can come. The history record
    * follows the commit, as the alert store's does.
    */
-  async create(meeting: StoredMeeting, record?: CreationRecord): Promise<'CREATED' | 'EXISTS'> {
+  async create(meeting: StoredMeeting, record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'> {
     const areas = [meeting.requestingArea, ...meeting.invitedAreas];
     const history = meetingHistory(meeting);
     return createCommitted(this.client, this.tableName, {
@@ -50,6 +50,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       commit: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
       afterCommit: [historyItem(history)],
       ...(record === undefined ? {} : { record }),
+      ...(putOnRecord === undefined ? {} : { putOnRecord }),
     });
   }
 

@@ -85,10 +85,10 @@ export async function createAlert(
 
   const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
   let replayed: CreateAlertResponse | undefined;
-  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async (record) => {
+  await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async (record, putOnRecord) => {
     let outcome: 'CREATED' | 'EXISTS';
     try {
-      outcome = await deps.alerts.create(alert, shares, record);
+      outcome = await deps.alerts.create(alert, shares, record, putOnRecord);
     } catch (error) {
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
       if ((await readBack(() => deps.alerts.getAlert(alertId), error))?.createdAt === createdAt) return;
@@ -97,7 +97,11 @@ export async function createAlert(
     if (outcome === 'CREATED') return;
     // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
     replayed = await replayOf(deps, alertId, context);
-    if (replayed === undefined) throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
+    if (replayed === undefined) {
+      // The id names another's alert: a refusal, on record like every other.
+      await deps.audit.record(context, 'ALERT_CREATE', 'CONFLICT', { alertId });
+      throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
+    }
   });
   return replayed ?? creationReceipt(alert, shares);
 }

@@ -70,7 +70,12 @@ export interface AlertRepository {
    * `record`, the audit facts of the creation, is kept with it until it is committed: the sweep corrects
    * the record of a creation abandoned before its commit.
    */
-  create(alert: StoredAlert, shares: readonly StoredShare[], record?: CreationRecord): Promise<'CREATED' | 'EXISTS'>;
+  create(
+    alert: StoredAlert,
+    shares: readonly StoredShare[],
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'>;
   /**
    * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
    * removes those that never were, each after `correct` has put its abandonment on record (one whose

@@ -89,7 +89,7 @@ export interface MeetingRepository {
    * `record`, the audit facts of the creation, is kept with it until it is committed: the sweep corrects
    * the record of a creation abandoned before its commit.
    */
-  create(meeting: StoredMeeting, record?: CreationRecord): Promise<'CREATED' | 'EXISTS'>;
+  create(meeting: StoredMeeting, record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'>;
   /**
    * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
    * removes those that never were, each after `correct` has put its abandonment on record (one whose

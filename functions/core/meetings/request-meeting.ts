@@ -73,10 +73,10 @@ export async function requestMeeting(
 
   const detail = { invited: request.invitedAreas.join(' ') };
   let replayed: RequestMeetingResponse | undefined;
-  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async (record) => {
+  await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async (record, putOnRecord) => {
     let outcome: 'CREATED' | 'EXISTS';
     try {
-      outcome = await deps.meetings.create(meeting, record);
+      outcome = await deps.meetings.create(meeting, record, putOnRecord);
     } catch (error) {
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
       if ((await readBack(() => deps.meetings.get(meetingId), error))?.createdAt === meeting.createdAt) return;
@@ -85,7 +85,11 @@ export async function requestMeeting(
     if (outcome === 'CREATED') return;
     // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
     replayed = await replayOf(deps, meetingId, context);
-    if (replayed === undefined) throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
+    if (replayed === undefined) {
+      // The id names another's meeting: a refusal, on record like every other.
+      await deps.audit.record(context, 'MEETING_REQUEST', 'CONFLICT', { meetingId });
+      throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
+    }
   });
   return replayed ?? receiptOf(meeting);
 }

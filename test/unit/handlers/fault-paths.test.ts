@@ -192,10 +192,12 @@ describe('POST /v1/alerts on the production adapters', () => {
     // Act
     const response = await createAlert(createEvent(), lambdaContext());
 
-    // Assess: the creation is put on record first, so a refused record means no write was attempted
+    // Assess: the creation goes on record after its intent and before any part of it, so a refused record
+    // means no part was written, and the intent is withdrawn
     expectUnavailable(response);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.['pk']).toBe('INTENT#ALERT');
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
     expect(table.size).toBe(0);
   });
@@ -215,8 +217,8 @@ describe('POST /v1/alerts on the production adapters', () => {
   });
 
   it('answers 503 when DynamoDB throttles the alert write, and corrects the SUCCESS already sent with FAILED', async () => {
-    // Prepare
-    ddb.on(PutCommand).rejects(throttled());
+    // Prepare: the commit (the alert item, written only if new) fails; the intent and shares before it do not
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(throttled());
 
     // Act
     const response = await createAlert(createEvent(), lambdaContext());
@@ -230,12 +232,14 @@ describe('POST /v1/alerts on the production adapters', () => {
     expect(events[1]?.resource?.id).toBe(alertId);
     expect(sqs.commandCalls(SendMessageCommand).map((call) => call.args[0].input.MessageGroupId)).toEqual([alertId, alertId]);
     for (const canary of CHILD_CANARIES) expect(sentBodies().join('\n')).not.toContain(canary);
-    expect(table.size).toBe(0);
+    // Nothing committed: what was written before the commit (the intent, the shares) is invisible, the sweep's.
+    expect([...table.keys()].filter((key) => key.endsWith('|ALERT'))).toEqual([]);
+    expect([...table.keys()].some((key) => key.startsWith('INTENT#ALERT|'))).toBe(true);
   });
 
   it('answers 503 with no FAILED correction when the write fails and reading the alert back fails too (the outcome unknown)', async () => {
-    // Prepare: the create's first read answers; its write and the read-back after it both fail
-    ddb.on(PutCommand).rejects(throttled());
+    // Prepare: the create's first read answers; its commit and the read-back after it both fail
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(throttled());
     ddb.on(GetCommand).resolvesOnce({}).rejects(throttled());
 
     // Act
@@ -249,7 +253,7 @@ describe('POST /v1/alerts on the production adapters', () => {
 
   it('still answers 503, not 500, when the write fails and its FAILED correction cannot be sent either', async () => {
     // Prepare
-    ddb.on(PutCommand).rejects(throttled());
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(throttled());
     sqs.on(SendMessageCommand).resolvesOnce({ MessageId: 'm-1' }).rejects(sqsThrottled());
 
     // Act
@@ -259,7 +263,7 @@ describe('POST /v1/alerts on the production adapters', () => {
     expectUnavailable(response);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(2);
     expect(sentEvents().map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
-    expect(table.size).toBe(0);
+    expect([...table.keys()].filter((key) => key.endsWith('|ALERT'))).toEqual([]);
   });
 });
 

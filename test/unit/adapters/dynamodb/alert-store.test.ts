@@ -120,6 +120,40 @@ const putsInOrder = () =>
   });
 
 describe('DynamoAlertStore.create', () => {
+  it('puts the creation on record after its intent and before any of its parts', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const seenAtRecord: string[][] = [];
+
+    // Act
+    const result = await store.create(alert, shares, undefined, async () => {
+      seenAtRecord.push(sentNames());
+    });
+
+    // Assess: the intent (which carries what the sweep needs to correct the record) was the only write
+    expect(result).toBe('CREATED');
+    expect(seenAtRecord).toEqual([['GetCommand', 'PutCommand']]);
+  });
+
+  it('withdraws its intent and writes no part when the creation cannot be put on record', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const refused = new DependencyUnavailableError('audit-queue');
+
+    // Act
+    const attempt = store.create(alert, shares, undefined, async () => {
+      throw refused;
+    });
+
+    // Assess
+    await expect(attempt).rejects.toBe(refused);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'DeleteCommand']);
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual(INTENT_KEY);
+  });
+
   it('writes the intent, the shares, the alert only if new (the commit), marks the intent committed, writes the history record, then drops the intent', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});

@@ -487,9 +487,10 @@ describe('createAlert', () => {
       // Act
       const attempt = createAlert(deps, claimed('claim-f', 'this-officer'), createRequest());
 
-      // Assess: the record must not say this caller created an alert it did not
+      // Assess: the record must not say this caller created an alert it did not: the store answered before
+      // anything was put on record, and the refusal is what is recorded
       await expect(attempt).rejects.toBeInstanceOf(ConflictError);
-      expect(trail.summary()).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
+      expect(trail.summary()).toEqual(['ALERT_CREATE:CONFLICT']);
     });
   });
 
@@ -505,7 +506,7 @@ describe('createAlert', () => {
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
       await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
-      expect(alerts.calls).not.toContain('create');
+      // The store was asked (its intent comes before the record), but nothing of the alert was written.
       expect(alerts.alerts.size).toBe(0);
       expect(alerts.shares.size).toBe(0);
       expect(trail.events).toEqual([]);

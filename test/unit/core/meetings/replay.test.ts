@@ -229,8 +229,8 @@ describe('requestMeeting under a claim', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConflictError);
     expect(fakes.meetings.meetings.get(meetingId)).toEqual(theirs);
-    // The request was put on record before the write; that it made nothing is on record too.
-    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'MEETING_REQUEST:FAILED']);
+    // The request was put on record before the write; the refusal and the correction of that SUCCESS are too.
+    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'MEETING_REQUEST:CONFLICT', 'MEETING_REQUEST:FAILED']);
   });
 
   it('is not answered from a meeting under another claim: that one requests a meeting of its own', async () => {

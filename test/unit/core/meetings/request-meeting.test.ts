@@ -200,7 +200,10 @@ describe('requestMeeting', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ dependency: 'audit-queue' });
-    expect(fakes.meetings.calls).toEqual([]);
+    // The store was asked (its intent comes before the record), but nothing of the meeting was written.
+    expect(fakes.meetings.meetings.size).toBe(0);
+    expect(fakes.meetings.rows).toEqual([]);
+    expect(fakes.trail.events).toEqual([]);
   });
 
   it('corrects the record with FAILED when the store fails, and reports the store failure', async () => {
