@@ -6,7 +6,7 @@
 import type { AccessHistoryEntry, AuditAction, AuditEvent, AuditOutcome } from '../../contracts/audit.js';
 import type { Caller } from '../../contracts/identity.js';
 import { type CreationRecord, correctionEventId } from './creations.js';
-import { CompensationFailedError, ForbiddenError, NotFoundError, OutcomeUnknownError } from './errors.js';
+import { CompensationFailedError, DependencyUnavailableError, ForbiddenError, NotFoundError, OutcomeUnknownError } from './errors.js';
 import type { AuditTrail, Clock, IdGenerator } from './ports.js';
 import { changeIdFor, eventIdFor, type RequestClaim } from './request-ids.js';
 
@@ -150,7 +150,13 @@ export class AuditRecorder {
     // anything of the creation is: so a SUCCESS never stands without an intent the sweep can correct it by.
     let onRecord = false;
     const putOnRecord = async () => {
-      await this.recordChange(context, action, { ...target, detail, eventId, occurredAt: attemptAt });
+      try {
+        await this.recordChange(context, action, { ...target, detail, eventId, occurredAt: attemptAt });
+      } catch (error) {
+        // The queue may have taken the event though it reported failure: the claim is kept, so the retry is
+        // this attempt with this event, and the intent lets the sweep correct it if nothing is created.
+        throw error instanceof DependencyUnavailableError ? new OutcomeUnknownError(error.dependency, { cause: error }) : error;
+      }
       onRecord = true;
     };
     try {

@@ -57,19 +57,10 @@ export async function createCommitted(
     const existing = await client.send(new GetCommand({ TableName: tableName, Key: commitKey, ConsistentRead: true }));
     if (existing.Item !== undefined) return 'EXISTS';
     await client.send(new PutCommand({ TableName: tableName, Item: intent }));
-    if (creation.putOnRecord !== undefined) {
-      try {
-        await creation.putOnRecord();
-      } catch (error) {
-        // Not on record, so not begun: the intent goes too (or the sweep finds nothing to remove).
-        try {
-          await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: creation.intent.pk, sk: creation.intent.sk } }));
-        } catch {
-          // Then the sweep finds an intent with nothing committed and nothing on record to correct.
-        }
-        throw error;
-      }
-    }
+    // A queue that reported failure may still have taken the SUCCESS: the intent stays, so that if no retry
+    // commits the creation, the sweep corrects the record (a FAILED that names an event never stored is
+    // still true: this attempt created nothing).
+    await creation.putOnRecord?.();
     await batchWrite(
       client,
       tableName,

@@ -137,7 +137,7 @@ describe('DynamoAlertStore.create', () => {
     expect(seenAtRecord).toEqual([['GetCommand', 'PutCommand']]);
   });
 
-  it('withdraws its intent and writes no part when the creation cannot be put on record', async () => {
+  it('keeps its intent and writes no part when the creation cannot be put on record', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
@@ -148,10 +148,10 @@ describe('DynamoAlertStore.create', () => {
       throw refused;
     });
 
-    // Assess
+    // Assess: the intent stays for the sweep, which corrects the record if no retry creates the alert
     await expect(attempt).rejects.toBe(refused);
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'DeleteCommand']);
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual(INTENT_KEY);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand']);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject(INTENT_KEY);
   });
 
   it('writes the intent, the shares, the alert only if new (the commit), marks the intent committed, writes the history record, then drops the intent', async () => {

@@ -478,7 +478,7 @@ describe('createAlert', () => {
       expect({ alert: alerts.alerts.get(theirs.alertId), shares: [...alerts.shares.values()] }).toEqual(stored);
     });
 
-    it("corrects its SUCCESS on record when the store says EXISTS for an alert that is not the caller's", async () => {
+    it("records a CONFLICT, and no SUCCESS, when the store says EXISTS for an alert that is not the caller's", async () => {
       // Prepare: as above, another officer's alert under the id this claim names
       const { deps, trail } = makeFakes();
       await createAlert(deps, claimed('claim-f', 'another-officer'), createRequest());
