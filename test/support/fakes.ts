@@ -108,11 +108,14 @@ export class InMemoryAlertRepository implements AlertRepository {
     if (this.alerts.has(alert.alertId)) return 'EXISTS';
     await putOnRecord?.();
     if (this.failCreate !== undefined) throw this.failCreate;
-    await this.history?.record(alertHistory(alert));
+    // The commit is conditional: another try that committed meanwhile wins, and this one writes nothing.
+    if (this.alerts.has(alert.alertId)) return 'EXISTS';
     this.alerts.set(alert.alertId, clone(alert));
     for (const share of shares) {
       this.shares.set(InMemoryAlertRepository.shareId(share.alertId, share.recipientArea), clone(share));
     }
+    // As the store: the history record follows the commit.
+    await this.history?.record(alertHistory(alert));
     return 'CREATED';
   }
 

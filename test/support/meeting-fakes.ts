@@ -59,11 +59,12 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     this.onCreate?.(clone(meeting));
     if (this.failCreate !== undefined) throw this.failCreate;
     if (this.meetings.has(meeting.meetingId)) return 'EXISTS';
-    await this.history?.record(meetingHistory(meeting));
     this.meetings.set(meeting.meetingId, clone(meeting));
     const sortKey = `${meeting.createdAt}#${meeting.meetingId}`;
     this.rows.push({ area: meeting.requestingArea, box: 'outbox', sortKey, meetingId: meeting.meetingId });
     for (const area of meeting.invitedAreas) this.rows.push({ area, box: 'inbox', sortKey, meetingId: meeting.meetingId });
+    // As the store: the history record follows the commit.
+    await this.history?.record(meetingHistory(meeting));
     return 'CREATED';
   }
 

@@ -102,6 +102,7 @@ export async function createAlert(
       await deps.audit.record(context, 'ALERT_CREATE', 'CONFLICT', { alertId });
       throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
     }
+    await deps.audit.replayed(context, 'ALERT_CREATE', { alertId });
   });
   return replayed ?? creationReceipt(alert, shares);
 }

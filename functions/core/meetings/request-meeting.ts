@@ -90,6 +90,7 @@ export async function requestMeeting(
       await deps.audit.record(context, 'MEETING_REQUEST', 'CONFLICT', { meetingId });
       throw new ConflictError('The meeting could not be requested; send it again with a new Idempotency-Key');
     }
+    await deps.audit.replayed(context, 'MEETING_REQUEST', { meetingId });
   });
   return replayed ?? receiptOf(meeting);
 }

@@ -210,6 +210,7 @@ describe('requestMeeting under a claim', () => {
     // Assess
     expect(result).toEqual(committed);
     expect(fakes.meetings.meetings.get(committed.meetingId)).toEqual(theirs);
+    expect(fakes.trail.summary()).toEqual(['MEETING_REQUEST:SUCCESS', 'REQUEST_REPLAY:SUCCESS']);
   });
 
   it('refuses with 409, overwriting nothing, when the id it names holds a meeting somebody else requested', async () => {
