@@ -22,6 +22,10 @@ export const AUDIT_ACTIONS = [
   'MEETING_ACTION_UPDATE',
   'MEETING_AUDIT_READ',
   'AUTHENTICATE',
+  // The console: a person signed in or out, or a form refused for want of its session's CSRF token.
+  'CONSOLE_SIGN_IN',
+  'CONSOLE_SIGN_OUT',
+  'CONSOLE_FORM',
   // A response answered again from the idempotency record: the caller received it once more.
   'REQUEST_REPLAY',
 ] as const;

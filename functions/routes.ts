@@ -57,6 +57,8 @@ export type Need =
   | { readonly kind: 'audit'; readonly actions: readonly string[]; readonly indexes?: readonly AuditIndex[]; readonly table?: boolean }
   | { readonly kind: 'meetings'; readonly actions: readonly string[]; readonly indexes?: readonly MeetingIndex[] }
   | { readonly kind: 'idempotency' }
+  /** The console's sessions table. */
+  | { readonly kind: 'sessions' }
   | { readonly kind: 'content'; readonly of: ContentKind; readonly use: 'seal' | 'open' }
   | { readonly kind: 'sendAuditEvents' }
   | { readonly kind: 'receiveAuditEvents' }
@@ -428,14 +430,53 @@ export const ROUTES = {
   },
   // Unknown routes get a problem response from a function rather than API Gateway's bare {"message"}.
   'not-found': {
-    routeKey: '$default',
+    routeKey: 'ANY /v1/{proxy+}',
     authorized: false,
     publicReason:
-      'The catch-all route answers any path the API does not have with a 404 problem response, so unknown paths look the same with or without a token. Its function has no permission beyond writing its own log.',
+      'Answers any path under /v1 that the API does not have with a 404 problem response, so unknown paths look the same with or without a token. Its function has no permission beyond writing its own log.',
     load: () => import('./handlers/not-found.js'),
     needs: [],
     throttle: { rate: 5, burst: 10 },
     sizing: { timeoutSeconds: 3, memoryMb: 256, reservedConcurrency: 2 },
+    operation: null,
+  },
+  // Every page of the console, at the root of the API's host: the catch-all, so the API's own paths stay
+  // exactly as they were. It runs the API's use cases in process, so it needs what they need together.
+  console: {
+    routeKey: '$default',
+    authorized: false,
+    publicReason:
+      "The console's pages are for people in a browser, who carry a session cookie, not a bearer token: API Gateway's JWT authorizer reads only a header or the query string. The function checks its own server-side session on every page (unknown or ended sessions see only the sign-in page), and every use case it calls audits and authorizes the person exactly as the API does.",
+    load: () => import('./handlers/console.js'),
+    needs: [
+      {
+        kind: 'alerts',
+        actions: [
+          'dynamodb:PutItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:UpdateItem',
+        ],
+        indexes: ['inbox', 'outbox'],
+      },
+      {
+        kind: 'meetings',
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        indexes: ['byArea'],
+      },
+      { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
+      { kind: 'idempotency' },
+      { kind: 'sessions' },
+      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'content', of: 'meeting', use: 'open' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 20, burst: 40 },
+    sizing: { timeoutSeconds: 15, memoryMb: 1024, reservedConcurrency: 10 },
     operation: null,
   },
 } as const satisfies Record<string, RouteDefinition>;

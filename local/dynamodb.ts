@@ -18,6 +18,7 @@ import {
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
   MEETINGS_TABLE,
+  SESSIONS_TABLE,
   type TableDefinition,
   type TableNames,
 } from '../functions/adapters/dynamodb/tables.js';
@@ -26,6 +27,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   alerts: 'mset-hub-alerts',
   audit: 'mset-hub-audit',
   idempotency: 'mset-hub-idempotency',
+  sessions: 'mset-hub-sessions',
   meetings: 'mset-hub-meetings',
 };
 
@@ -65,6 +67,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     ensureTable(client, names.audit, AUDIT_TABLE),
     ensureTable(client, names.idempotency, IDEMPOTENCY_TABLE),
     ensureTable(client, names.meetings, MEETINGS_TABLE),
+    ...(names.sessions === undefined ? [] : [ensureTable(client, names.sessions, SESSIONS_TABLE)]),
   ]);
 }
 

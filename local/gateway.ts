@@ -40,6 +40,11 @@ export type GatewayOptions = {
   readonly onUnauthorized?: (info: UnauthorizedAttempt) => Promise<void>;
   /** API Gateway's integration timeout; also the budget getRemainingTimeInMillis counts down. */
   readonly timeoutMs?: number;
+  /**
+   * Servers that are not functions, each under its own path prefix (the local hub's OpenID provider): on
+   * AWS these are other hosts, so they never pass through the routes or their authorizer.
+   */
+  readonly mounts?: ReadonlyArray<{ readonly prefix: string; readonly handle: (req: IncomingMessage, res: ServerResponse) => void }>;
 };
 
 export type RunningGateway = {
@@ -56,7 +61,8 @@ const API_ID = 'local';
 const REGION = 'eu-west-2';
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer']);
 
-type Segment = { readonly literal: string } | { readonly param: string };
+/** `greedy`: a last segment written {name+}, which takes the rest of the path (one segment or more). */
+type Segment = { readonly literal: string } | { readonly param: string; readonly greedy?: boolean };
 
 type CompiledRoute = {
   readonly route: GatewayRoute;
@@ -80,6 +86,9 @@ class BodyTooLargeError extends Error {}
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const table = compileRoutes(options.routes);
   const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const mount = options.mounts?.find((candidate) => path === candidate.prefix || path.startsWith(`${candidate.prefix}/`));
+    if (mount !== undefined) return mount.handle(req, res);
     handleRequest(req, res, table, options).catch(() => {
       // Headers may already be out; a half-sent response cannot be repaired, only cut off.
       if (!res.headersSent) send(res, jsonReply(500, { message: 'Internal Server Error' }));
@@ -126,13 +135,16 @@ function compileRoutes(routes: ReadonlyArray<GatewayRoute>): RouteTable {
       .slice(1)
       .split('/')
       .map((segment): Segment => {
-        const param = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
-        if (param?.[1] !== undefined) return { param: param[1] };
+        const param = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(segment);
+        if (param?.[1] !== undefined) return param[2] === '+' ? { param: param[1], greedy: true } : { param: param[1] };
         if (segment.includes('{') || segment.includes('}')) {
           throw new Error(`Route key ${route.routeKey}: only whole-segment {params} are supported`);
         }
         return { literal: segment };
       });
+    if (segments.some((segment, i) => 'greedy' in segment && i !== segments.length - 1)) {
+      throw new Error(`Route key ${route.routeKey}: a greedy {param+} must be the last segment`);
+    }
     compiled.push({ route, method: parsed[1] ?? '', segments, functionName });
   }
   return { routes: compiled, fallback };
@@ -154,13 +166,18 @@ function matchRoute(table: RouteTable, method: string, segments: readonly string
   let best: { compiled: CompiledRoute; rank: number[] } | undefined;
   for (const compiled of table.routes) {
     if (compiled.method !== method && compiled.method !== 'ANY') continue;
-    if (compiled.segments.length !== segments.length) continue;
+    const greedy = compiled.segments.at(-1) !== undefined && 'greedy' in (compiled.segments.at(-1) as Segment);
+    if (greedy ? segments.length < compiled.segments.length : compiled.segments.length !== segments.length) continue;
     const rank: number[] = [];
     let matches = true;
-    for (let i = 0; i < segments.length && matches; i++) {
+    for (let i = 0; i < compiled.segments.length && matches; i++) {
       const pattern = compiled.segments[i] as Segment;
       const actual = segments[i] as string;
-      if ('literal' in pattern) {
+      if ('greedy' in pattern) {
+        // The least specific match of all: any exact route beats it.
+        matches = segments.slice(i).join('/').length > 0;
+        rank.push(-1);
+      } else if ('literal' in pattern) {
         matches = pattern.literal === actual;
         rank.push(1);
       } else {
@@ -175,7 +192,7 @@ function matchRoute(table: RouteTable, method: string, segments: readonly string
   if (best !== undefined) {
     const pathParameters: Record<string, string> = {};
     best.compiled.segments.forEach((segment, i) => {
-      if ('param' in segment) pathParameters[segment.param] = segments[i] ?? '';
+      if ('param' in segment) pathParameters[segment.param] = 'greedy' in segment ? segments.slice(i).join('/') : (segments[i] ?? '');
     });
     return {
       compiled: best.compiled,

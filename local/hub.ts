@@ -6,20 +6,29 @@
  * wires every function of the route list to it. Nothing is set on process.env, so one process may run
  * several hubs, each with its own data directory and adapters.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { migrate } from '../functions/adapters/dynamodb/migrations.js';
+import { DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES } from '../functions/console/app.js';
+import { ensureConsoleAssets } from '../functions/console/assets.js';
 import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
-import { auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
+import { areaDirectory, auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';
 import { InProcessQueue } from './in-process-queue.js';
 import { type RunningJobs, startJobs } from './jobs.js';
 import { lazyLocalKeyService } from './local-key-service.js';
+import { IDP_PREFIX, LOCAL_CONSOLE_CLIENT, LOCAL_SCOPE, type LocalOidcProvider, localOidcProvider } from './oidc-provider.js';
+
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
+/** The console's assets are built once per change of their inputs, and shared by every hub on the machine. */
+const ASSET_CACHE = join(REPOSITORY, 'node_modules', '.cache', 'mset-console-assets');
 
 export type HubOptions = {
   /** 0 picks a free port. */
@@ -35,6 +44,9 @@ export type HubOptions = {
   readonly idempotencyLeaseSeconds?: number;
   /** How often scheduled jobs run, overriding each job's own schedule; 0 starts no timer (`runJob` still runs one). */
   readonly jobIntervalMs?: number;
+  /** The console's idle and absolute session time-outs (30 minutes and 8 hours unless set). */
+  readonly consoleIdleMinutes?: number;
+  readonly consoleAbsoluteHours?: number;
 };
 
 export type Hub = {
@@ -88,10 +100,26 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       journalPath: join(dataDir, 'queues', 'mset-hub-audit.fifo.journal'),
     });
     stopping.push(() => auditQueue.close());
+    const assets = await ensureConsoleAssets(ASSET_CACHE);
+    let oidc: LocalOidcProvider | undefined;
     const environment: HubEnvironment = {
       config: {
         region: 'eu-west-2',
         tables: LOCAL_TABLE_NAMES,
+        console: {
+          files: {
+            views: join(REPOSITORY, 'functions', 'console', 'views'),
+            frontend: join(dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json')), 'dist'),
+            assets,
+          },
+          identity: () => {
+            if (oidc === undefined) throw new Error('The local OpenID provider has not started');
+            return { issuer: oidc.issuer, clientId: LOCAL_CONSOLE_CLIENT, scope: LOCAL_SCOPE, allowHttp: true, promptLogin: true };
+          },
+          idleMinutes: options.consoleIdleMinutes ?? DEFAULT_IDLE_MINUTES,
+          absoluteHours: options.consoleAbsoluteHours ?? DEFAULT_ABSOLUTE_HOURS,
+          localHub: true,
+        },
         ...(options.idempotencyLeaseSeconds === undefined ? {} : { idempotencyLeaseSeconds: options.idempotencyLeaseSeconds }),
       },
       clock: options.clock ?? systemClock,
@@ -131,8 +159,24 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       verifyToken: (token) => identity.verify(token),
       // API Gateway rejects these before any function runs; the hub records them as refused attempts.
       onUnauthorized: (attempt) => audit.unauthenticated(attempt.requestId, attempt.routeKey),
+      mounts: [
+        {
+          prefix: IDP_PREFIX,
+          handle: (req, res) => {
+            if (oidc === undefined) res.writeHead(503).end();
+            else oidc.handle(req, res);
+          },
+        },
+      ],
     });
     stopping.push(() => gateway.close());
+    const manifest = JSON.parse(await readFile(join(assets, 'manifest.json'), 'utf8')) as Record<string, string>;
+    oidc = localOidcProvider({
+      hubUrl: gateway.url,
+      signingKey: identity.signingJwk(),
+      areas: areaDirectory(environment),
+      stylesheet: `/assets/${manifest['application.css']}`,
+    });
 
     return {
       url: gateway.url,

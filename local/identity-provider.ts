@@ -57,6 +57,7 @@ export class LocalIdentityProvider {
     readonly kid: string,
     private readonly privateKey: CryptoKey,
     private readonly publicJwk: JWK,
+    private readonly privateJwk: JWK,
   ) {
     this.keySet = createLocalJWKSet(this.jwks());
   }
@@ -68,11 +69,16 @@ export class LocalIdentityProvider {
     const privateKey = await importJWK(stored.privateJwk, ALGORITHM);
     if (privateKey instanceof Uint8Array) throw new Error('The stored signing key is not an asymmetric key');
     const { d: _private, ...publicJwk } = stored.privateJwk;
-    return new LocalIdentityProvider(stored.kid, privateKey, publicJwk);
+    return new LocalIdentityProvider(stored.kid, privateKey, publicJwk, stored.privateJwk);
   }
 
   jwks(): JSONWebKeySet {
     return { keys: [{ ...this.publicJwk, kid: this.kid, alg: ALGORITHM, use: 'sig' }] };
+  }
+
+  /** The signing key itself, for the local OpenID provider, which signs ID tokens with the same key. */
+  signingJwk(): JWK {
+    return { ...this.privateJwk };
   }
 
   async mint(claims: PersonaClaims, options: MintOptions = {}): Promise<string> {

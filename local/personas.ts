@@ -35,4 +35,15 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
       roles: ['coordinator'],
     },
   },
+  {
+    label: 'MSET chair, Northumberland',
+    variable: 'CHAIR_NORTHUMBERLAND',
+    claims: {
+      sub: 'test-chair-northumberland',
+      name: 'Test Chair Northumberland',
+      area: 'northumberland',
+      agency: 'childrens-services',
+      roles: ['chair'],
+    },
+  },
 ];

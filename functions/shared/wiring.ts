@@ -19,11 +19,13 @@ import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
 import { DynamoHistoryRecords } from '../adapters/dynamodb/history-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
 import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
+import { DynamoSessionStore } from '../adapters/dynamodb/session-store.js';
 import type { TableNames } from '../adapters/dynamodb/tables.js';
 import { createKmsClient, KmsKeyService } from '../adapters/kms/kms-key-service.js';
 import type { MessageQueue } from '../adapters/queue.js';
 import { QueueAuditTrail } from '../adapters/queue-audit-trail.js';
 import { createSqsClient, SqsQueue } from '../adapters/sqs/sqs-queue.js';
+import type { ConsoleSettings } from '../console/app.js';
 import { AreaDirectory } from '../core/areas.js';
 import { AuditRecorder } from '../core/audit.js';
 import { WorkingCalendars } from '../core/deadlines.js';
@@ -38,6 +40,8 @@ export type HubConfig = {
   readonly auditQueueUrl?: string;
   /** How long a request holds its Idempotency-Key before a retry may take it over (the default suits Lambda). */
   readonly idempotencyLeaseSeconds?: number;
+  /** The console's settings; only the console function reads them. */
+  readonly console?: ConsoleSettings;
 };
 
 /** Adapters that replace the AWS ones: where the local hub's twins plug in. */
@@ -119,4 +123,8 @@ export const keyService = /* @__PURE__ */ perEnvironment(
   (env): KeyService =>
     env.adapters?.keyService ??
     new KmsKeyService({ client: createKmsClient(env.config.region), keyId: required(env.config.contentKeyId, 'The content key id') }),
+);
+
+export const sessionStore = /* @__PURE__ */ perEnvironment(
+  (env) => new DynamoSessionStore(documentClient(env), required(env.config.tables.sessions, 'The sessions table'), () => env.clock.now()),
 );

@@ -53,9 +53,18 @@ export const IDEMPOTENCY_TABLE = {
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
 
+/** The console's sessions, sign-ins under way and kept forms, each expiring by TTL. */
+export const SESSIONS_TABLE = {
+  partitionKey: 'pk',
+  indexes: [],
+  ttlAttribute: 'ttl',
+} as const satisfies TableDefinition;
+
 export type TableNames = {
   readonly alerts: string;
   readonly audit: string;
   readonly idempotency: string;
   readonly meetings: string;
+  /** Only the console uses it. */
+  readonly sessions?: string;
 };

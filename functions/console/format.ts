@@ -1,0 +1,117 @@
+/**
+ * Words and times as the console shows them: London time, plain English, and every code the API uses
+ * turned into what a practitioner would say.
+ */
+import { TZDate } from '@date-fns/tz';
+import { differenceInCalendarDays, format } from 'date-fns';
+
+const LONDON = 'Europe/London';
+
+const london = (iso: string | Date) => new TZDate(new Date(iso).getTime(), LONDON);
+
+/** "14:30 on 30 November 2026" */
+export function dateTime(iso: string): string {
+  return format(london(iso), "HH:mm 'on' d MMMM yyyy");
+}
+
+/** "30 November 2026" */
+export function date(iso: string): string {
+  return format(london(iso.length === 10 ? `${iso}T12:00:00Z` : iso), 'd MMMM yyyy');
+}
+
+/** "14:30 today", "09:00 tomorrow", "09:00 on Tuesday 1 December" */
+export function when(iso: string, now: Date): string {
+  const at = london(iso);
+  const days = differenceInCalendarDays(at, london(now));
+  const time = format(at, 'HH:mm');
+  if (days === 0) return `${time} today`;
+  if (days === 1) return `${time} tomorrow`;
+  if (days === -1) return `${time} yesterday`;
+  return `${time} on ${format(at, 'EEEE d MMMM')}`;
+}
+
+function span(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  const parts: string[] = [];
+  if (days > 0) parts.push(`${days} ${days === 1 ? 'day' : 'days'}`);
+  if (hours > 0) parts.push(`${hours} ${hours === 1 ? 'hour' : 'hours'}`);
+  if (rest > 0 && days === 0) parts.push(`${rest} ${rest === 1 ? 'minute' : 'minutes'}`);
+  return parts.join(' ');
+}
+
+export type Deadline = { readonly overdue: boolean; readonly relative: string; readonly absolute: string };
+
+/** "due in 3 hours 10 minutes" and "by 14:30 today"; past it, "overdue by 20 minutes", in words, not colour. */
+export function deadline(iso: string, now: Date): Deadline {
+  const left = new Date(iso).getTime() - now.getTime();
+  const overdue = left <= 0;
+  return {
+    overdue,
+    relative: overdue ? `overdue by ${span(-left)}` : `due in ${span(left)}`,
+    absolute: `by ${when(iso, now)}`,
+  };
+}
+
+export const LABELS = {
+  risk: { SIGNIFICANT: 'Significant', MODERATE: 'Moderate', EMERGING: 'Emerging' },
+  exploitation: {
+    CSE: 'Sexual exploitation',
+    CCE: 'Criminal exploitation',
+    COUNTY_LINES: 'County lines',
+    TRAFFICKING: 'Trafficking',
+    ONLINE: 'Online',
+    MISSING: 'Missing',
+  },
+  scope: {
+    IDENTITY: 'Identity',
+    MOVEMENT: 'Movement',
+    RISK: 'Risk',
+    PERPETRATORS: 'Perpetrators',
+    LOCATIONS: 'Locations',
+    DISRUPTION_PLAN: 'Disruption plan',
+    VOICE: "Child's voice",
+    CONTACTS: 'Contacts',
+  },
+  status: { PENDING: 'Awaiting acknowledgement', ACKNOWLEDGED: 'Acknowledged', OVERDUE: 'Overdue' },
+  outcome: { ACCEPTED: 'Accepted', ALREADY_KNOWN: 'Already known', REDIRECTED: 'Redirected' },
+  lawfulBasis: {
+    DPA2018_PART3_SCH8_PARA4: 'DPA 2018 Part 3, Schedule 8 paragraph 4 (law enforcement: safeguarding children)',
+    UKGDPR_6_1_E_SCH1_PARA18: 'UK GDPR 6(1)(e), DPA 2018 Schedule 1 paragraph 18 (safeguarding of children)',
+    UKGDPR_6_1_C: 'UK GDPR 6(1)(c) (legal obligation)',
+    UKGDPR_6_1_D: 'UK GDPR 6(1)(d) (vital interests)',
+    UKGDPR_6_1_A_CONSENT: 'UK GDPR 6(1)(a) (consent)',
+  },
+  consent: { OBTAINED: 'Obtained', REFUSED: 'Refused', NOT_SOUGHT: 'Not sought' },
+  handling: { P: 'P: lawful sharing permitted', C: 'C: sharing only under the conditions stated' },
+  movementKind: {
+    FAMILY_MOVE: 'Family move',
+    PLACEMENT: 'Placement',
+    MISSING_BELIEVED_IN_AREA: 'Missing, believed in the area',
+    SIGHTING: 'Sighting',
+  },
+  section47: { NONE: 'None', ONGOING: 'Ongoing', CONCLUDED: 'Concluded' },
+  agency: {
+    police: 'Police',
+    'childrens-services': "Children's services",
+    health: 'Health',
+    education: 'Education',
+    other: 'Other',
+  },
+  role: { police: 'Police', coordinator: 'MSET coordinator', chair: 'MSET chair', practitioner: 'Practitioner', auditor: 'Auditor' },
+} as const;
+
+/** The GOV.UK tag colour for a share status: red for overdue, which the words say too. */
+export function statusTagClass(status: string): string {
+  if (status === 'OVERDUE') return 'govuk-tag--red';
+  if (status === 'ACKNOWLEDGED') return 'govuk-tag--green';
+  return 'govuk-tag--yellow';
+}
+
+export function riskTagClass(level: string): string {
+  if (level === 'SIGNIFICANT') return 'govuk-tag--red';
+  if (level === 'MODERATE') return 'govuk-tag--orange';
+  return 'govuk-tag--blue';
+}

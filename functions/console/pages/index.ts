@@ -1,0 +1,13 @@
+/** Every page of the console, in the order they are matched (a literal path before a parameter). */
+import { PageRoutes } from '../app.js';
+import { alertPages } from './alerts.js';
+import { areaPages } from './areas.js';
+import { meetingPages } from './meetings.js';
+
+export function consolePages(): PageRoutes {
+  const routes = new PageRoutes();
+  alertPages(routes);
+  meetingPages(routes);
+  areaPages(routes);
+  return routes;
+}
