@@ -3,7 +3,8 @@
  * turned into what a practitioner would say.
  */
 import { TZDate } from '@date-fns/tz';
-import { differenceInCalendarDays, format } from 'date-fns';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
 
 const LONDON = 'Europe/London';
 
@@ -101,6 +102,10 @@ export const LABELS = {
     other: 'Other',
   },
   role: { police: 'Police', coordinator: 'MSET coordinator', chair: 'MSET chair', practitioner: 'Practitioner', auditor: 'Auditor' },
+  meetingFormat: { IN_PERSON: 'In person', ONLINE: 'Online', HYBRID: 'Hybrid (in person and online)' },
+  meetingStatus: { REQUESTED: 'Requested', SCHEDULED: 'Scheduled', HELD: 'Held', CANCELLED: 'Cancelled' },
+  meetingResponse: { PENDING: 'No answer yet', ACCEPT: 'Accepted', DECLINE: 'Declined', PROPOSE: 'Proposed another time' },
+  actionStatus: { OPEN: 'Open', DONE: 'Done', CANCELLED: 'No longer needed' },
 } as const;
 
 /** The GOV.UK tag colour for a share status: red for overdue, which the words say too. */

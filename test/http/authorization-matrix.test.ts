@@ -32,7 +32,7 @@ const ROLE_SETS = roleSets(['police', 'coordinator']);
  */
 const isMeetingRoute = (routeKey: string) => routeKey.includes(' /v1/meetings');
 const ROUTE_KEYS = ROUTE_LIST.filter(
-  (route) => route.routeKey !== 'GET /health' && route.routeKey !== '$default' && !isMeetingRoute(route.routeKey),
+  (route) => route.authorized && !isMeetingRoute(route.routeKey),
 ).map((route) => route.routeKey);
 
 // The access rules, written out independently of the code.

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanEveryTable } from '../support/canary.js';
+import { servedByConsole } from '../support/contract.js';
 import {
   ANY_BODY,
   anyText,
@@ -553,7 +554,12 @@ describe('properties over generated bad requests', () => {
         const response = await sendBad(generated);
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         expect(response.status).toBeLessThan(500);
-        if (response.status >= 400 && generated.method !== 'HEAD' && !isGatewayRefusal(response)) {
+        if (
+          response.status >= 400 &&
+          generated.method !== 'HEAD' &&
+          !isGatewayRefusal(response) &&
+          !servedByConsole(generated.method, generated.path)
+        ) {
           expect(response.contentType).toBe(PROBLEM);
         }
         expect(response.text).not.toMatch(NO_INTERNALS);
@@ -574,8 +580,13 @@ describe('properties over generated bad requests', () => {
         async (generated) => {
           const response = await sendBad(generated);
           if (response.status < 400) return;
-          const body = JSON.parse(response.text) as Record<string, unknown>;
           if (isGatewayRefusal(response)) return;
+          // The console's pages answer what is not the API's: a GOV.UK page, never JSON.
+          if (servedByConsole(generated.method, generated.path)) {
+            expect(response.contentType).toMatch(/^text\/html/);
+            return;
+          }
+          const body = JSON.parse(response.text) as Record<string, unknown>;
           expect(body['status']).toBe(response.status);
           expect(typeof body['title']).toBe('string');
           expect(typeof body['type']).toBe('string');

@@ -135,7 +135,7 @@ describe('a restart of the hub', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('first run: prints the URL and the three ready tokens; an alert is created, acknowledged and read', async () => {
+  it('first run: prints the URL and the four ready tokens; an alert is created, acknowledged and read', async () => {
     // Act
     first = await startHubProcess(port, dataDir);
     const police = first.tokens['POLICE_NORTHUMBERLAND']!;
@@ -151,7 +151,7 @@ describe('a restart of the hub', () => {
 
     // Assess
     expect(first.url).toBe(`http://localhost:${port}`);
-    expect(Object.keys(first.tokens).sort()).toEqual(['COORDINATOR_NEWCASTLE', 'COORDINATOR_NORTH_TYNESIDE', 'POLICE_NORTHUMBERLAND']);
+    expect(Object.keys(first.tokens).sort()).toEqual(['CHAIR_NORTHUMBERLAND', 'COORDINATOR_NEWCASTLE', 'COORDINATOR_NORTH_TYNESIDE', 'POLICE_NORTHUMBERLAND']);
     expect(created.status).toBe(201);
     expect(ack.status).toBe(201);
     expect(viewBefore.status).toBe(200);

@@ -4,7 +4,7 @@
  * local hub would run code Lambda never does.
  */
 import { describe, expect, it } from 'vitest';
-import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
+import { ROUTE_LIST, ROUTES, WORKER_LIST } from '../../functions/routes.js';
 
 const FUNCTIONS = [
   ...ROUTE_LIST.map((route) => ({ name: route.handler, load: route.load })),
@@ -27,9 +27,11 @@ describe('the route list', () => {
     expect(new Set(routeKeys).size).toBe(routeKeys.length);
   });
 
-  it('gives every public route its reason, and leaves only health and the catch-all public', () => {
+  it('gives every public route its reason, and leaves only health, the catch-alls and the console public', () => {
     const open = ROUTE_LIST.filter((route) => !route.authorized);
-    expect(open.map((route) => route.routeKey).sort()).toEqual(['$default', 'GET /health']);
+    // The console ($default) checks its own session cookie; the API's catch-all answers only 404.
+    expect(open.map((route) => route.routeKey).sort()).toEqual(['$default', 'ANY /v1/{proxy+}', 'GET /health']);
+    expect(ROUTES.console.routeKey).toBe('$default');
     for (const route of open) expect(route.authorized === false && route.publicReason.length > 40).toBe(true);
   });
 });

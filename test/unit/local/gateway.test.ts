@@ -45,6 +45,7 @@ const routes: GatewayRoute[] = [
   { routeKey: 'POST /v1/alerts/{alertId}/acknowledgements', authorized: true, handler: record },
   { routeKey: 'POST /v1/upload', authorized: false, handler: record },
   { routeKey: 'ANY /v1/any', authorized: false, handler: record },
+  { routeKey: 'ANY /files/{proxy+}', authorized: false, handler: record },
   {
     routeKey: 'GET /v1/boom',
     authorized: false,
@@ -338,6 +339,20 @@ describe('route matching', () => {
     expect(lastSeen().event.requestContext.http.method).toBe('DELETE');
   });
 
+  it('gives a greedy {proxy+} the rest of the path, and any exact route beats it', async () => {
+    // Act
+    await call('/files/a/b%20c', { method: 'PUT' });
+    const greedy = lastSeen().event;
+    await call('/files', { method: 'GET' });
+    const bare = lastSeen().event;
+
+    // Assess
+    expect(greedy.routeKey).toBe('ANY /files/{proxy+}');
+    expect(greedy.pathParameters).toEqual({ proxy: 'a/b c' });
+    // {proxy+} takes one segment or more, so the bare prefix is not its.
+    expect(bare.routeKey).toBe('$default');
+  });
+
   it.each([
     ['an unknown path', 'GET', '/v1/nowhere'],
     ['a trailing slash', 'GET', '/health/'],
@@ -373,10 +388,17 @@ describe('route matching', () => {
     await expect(
       startGateway({
         port: 0,
-        routes: [{ routeKey: 'GET /files/{proxy+}', authorized: false, handler: record }],
+        routes: [{ routeKey: 'GET /files/x{id}', authorized: false, handler: record }],
         verifyToken: provider.verify,
       }),
     ).rejects.toThrow(/params/);
+    await expect(
+      startGateway({
+        port: 0,
+        routes: [{ routeKey: 'GET /files/{proxy+}/more', authorized: false, handler: record }],
+        verifyToken: provider.verify,
+      }),
+    ).rejects.toThrow(/last segment/);
     await expect(startGateway({ port: 0, routes: [routes[0]!, routes[0]!], verifyToken: provider.verify })).rejects.toThrow(/twice/);
   });
 });
