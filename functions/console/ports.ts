@@ -44,6 +44,7 @@ export type PendingSignIn = {
 
 export interface SessionStore {
   create(session: Session): Promise<void>;
+  /** Also an ended session, for a while: the console checks the time-outs, and keeps a late form for its person. */
   get(key: string): Promise<Session | undefined>;
   /** Records activity; nothing happens if the session has gone meanwhile. */
   touch(key: string, lastSeenAt: string): Promise<void>;

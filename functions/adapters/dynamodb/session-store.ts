@@ -9,6 +9,11 @@ import type { SealedBox } from '../../core/sealed-box.js';
 import { isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const epochSeconds = (iso: string) => Math.ceil(new Date(iso).getTime() / 1000);
+/**
+ * An ended session is kept a day past its end, so a form sent just after it ended can be kept for the
+ * person who was signed in (and given back to nobody else); only then does it go.
+ */
+const KEEP_ENDED_SECONDS = 24 * 60 * 60;
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -22,16 +27,17 @@ export class DynamoSessionStore implements SessionStore {
       this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `SESSION#${session.key}`, ...session, ttl: epochSeconds(session.endsAt) },
+          Item: { pk: `SESSION#${session.key}`, ...session, ttl: epochSeconds(session.endsAt) + KEEP_ENDED_SECONDS },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
     );
   }
 
+  /** The session, even if it has ended (the caller decides what an ended one may still do), until it is gone. */
   async get(key: string): Promise<Session | undefined> {
     const item = await this.read(`SESSION#${key}`);
-    if (item === undefined || new Date(String(item['endsAt'])) <= this.now()) return undefined;
+    if (item === undefined || Number(item['ttl']) * 1000 <= this.now().getTime()) return undefined;
     const { pk: _pk, ttl: _ttl, ...session } = item;
     return session as Session;
   }
