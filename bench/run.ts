@@ -8,7 +8,9 @@
  *     audit enqueue, the meeting item and its listing rows) against the same raw PutItem;
  *  c. the inbox's first page with 10,000 shares stored for the area against 100 (both areas in the same
  *     table, measured interleaved);
- *  d. each function's bundle size and import time in a fresh process (scripts/bundle.ts).
+ *  d. each function's bundle size and import time in a fresh process (scripts/bundle.ts);
+ *  e. the console's "Alerts received" page (sign-in session, the same use case, rendered as GOV.UK HTML)
+ *     against GET /v1/alerts for the same 10,000-share inbox, interleaved.
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -25,6 +27,7 @@ import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js
 import type { SealedBox } from '../functions/core/sealed-box.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
 import { bundleFunctions, type FunctionBundle, formatBundleTable } from '../scripts/bundle.js';
+import { ConsoleClient } from '../test/support/console-client.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
   let create: Awaited<ReturnType<typeof benchCreate>>;
   let meeting: Awaited<ReturnType<typeof benchMeeting>>;
   let inbox: Awaited<ReturnType<typeof benchInbox>>;
+  let inboxPage: Awaited<ReturnType<typeof benchInboxPage>>;
   try {
     progress('a. create-alert through HTTP vs raw PutItem');
     create = await benchCreate(hub, documents, raw);
@@ -97,6 +101,9 @@ async function main(): Promise<void> {
     await hub.drainAudit();
     progress(`c. seeding ${SMALL_INBOX.alerts} + ${LARGE_INBOX.alerts} shares through DynamoAlertStore.create`);
     inbox = await benchInbox(hub, documents, progress);
+    await hub.drainAudit();
+    progress('e. the console inbox page against GET /v1/alerts, same data');
+    inboxPage = await benchInboxPage(hub);
     await hub.drainAudit();
   } finally {
     documents.destroy();
@@ -123,6 +130,7 @@ async function main(): Promise<void> {
     createAlert: create,
     requestMeeting: meeting,
     inboxFirstPage: inbox,
+    consoleInboxPage: inboxPage,
     bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
   };
   const text = [
@@ -145,6 +153,11 @@ async function main(): Promise<void> {
     `   ${String(LARGE_INBOX.alerts).padStart(6)} stored (${LARGE_INBOX.area})  p50 ${ms(inbox.large.p50)}   p99 ${ms(inbox.large.p99)}`,
     `   ${String(SMALL_INBOX.alerts).padStart(6)} stored (${SMALL_INBOX.area})  p50 ${ms(inbox.small.p50)}   p99 ${ms(inbox.small.p99)}`,
     `   ratio 10,000/100  p50 ${ratio(inbox.large.p50, inbox.small.p50)}`,
+    '',
+    `e. the console's "Alerts received" page (GET /alerts, signed in, HTML) vs GET /v1/alerts?box=inbox&limit=20, ${LARGE_INBOX.alerts} stored, ${INBOX_RUNS} each, interleaved`,
+    `   console page      p50 ${ms(inboxPage.page.p50)}   p99 ${ms(inboxPage.page.p99)}   (${inboxPage.pageBytes} B of HTML)`,
+    `   API first page    p50 ${ms(inboxPage.api.p50)}   p99 ${ms(inboxPage.api.p99)}   (${inboxPage.apiBytes} B of JSON)`,
+    `   ratio page/API    p50 ${ratio(inboxPage.page.p50, inboxPage.api.p50)}   p99 ${ratio(inboxPage.page.p99, inboxPage.api.p99)}`,
     '',
     'd. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
     formatBundleTable(bundles)
@@ -380,6 +393,47 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
     large: { area: LARGE_INBOX.area, stored: LARGE_INBOX.alerts, ...largeStats },
     ratioP50: Number((largeStats.p50 / smallStats.p50).toFixed(2)),
   };
+}
+
+/** The console's inbox page and the API's inbox for the same person's area, each a first page of 20. */
+async function benchInboxPage(hub: StartedHub) {
+  const person = new ConsoleClient(hub.url);
+  await person.signIn({ name: 'Bench Coordinator', area: LARGE_INBOX.area, agency: 'childrens-services', roles: ['coordinator'] });
+  const token = await hub.identity.mint({
+    area: LARGE_INBOX.area,
+    roles: ['coordinator'],
+    agency: 'childrens-services',
+    sub: 'bench-coordinator-page',
+    name: 'Bench Coordinator',
+  });
+  let pageBytes = 0;
+  let apiBytes = 0;
+  const page = async () => {
+    const response = await person.get('/alerts');
+    if (response.status !== 200 || (response.text.match(/href="\/alerts\/[0-9a-f-]{36}"/g) ?? []).length !== 20) {
+      throw new Error(`The console inbox answered ${response.status} without its 20 alerts`);
+    }
+    pageBytes = Buffer.byteLength(response.text);
+  };
+  const api = async () => {
+    const response = await fetch(`${hub.url}/v1/alerts?box=inbox&limit=20`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET /v1/alerts answered ${response.status}`);
+    apiBytes = Buffer.byteLength(text);
+  };
+  for (let i = 0; i < INBOX_WARMUP; i += 1) {
+    await page();
+    await api();
+  }
+  const pages: number[] = [];
+  const apis: number[] = [];
+  for (let i = 0; i < INBOX_RUNS; i += 1) {
+    pages.push(await timed(page));
+    apis.push(await timed(api));
+  }
+  const pageStats = percentiles(pages);
+  const apiStats = percentiles(apis);
+  return { page: pageStats, api: apiStats, pageBytes, apiBytes, ratioP50: Number((pageStats.p50 / apiStats.p50).toFixed(2)) };
 }
 
 main().catch((error: unknown) => {

@@ -2,9 +2,9 @@
  * A person using the console over plain HTTP, without a browser: signs in through the local OpenID
  * provider's persona picker exactly as a browser would (following every redirect, keeping cookies), then
  * reads and posts pages. For the page tests that need many people and many requests (authorization across
- * areas and roles, bad forms); the browser tests cover what needs a browser.
+ * areas and roles, bad forms, the bench); the browser tests cover what needs a browser. Free of vitest, so
+ * the bench can use it too.
  */
-import { expect } from 'vitest';
 
 export type PageResponse = { status: number; headers: Headers; text: string; location: string | undefined };
 
@@ -78,7 +78,7 @@ export class ConsoleClient {
 
   async signIn(person: Person, returnTo = '/alerts'): Promise<PageResponse> {
     const picker = await this.follow(await this.get(`/sign-in?returnTo=${encodeURIComponent(returnTo)}`));
-    expect(picker.status).toBe(200);
+    if (picker.status !== 200) throw new Error(`The local sign-in page answered ${picker.status}`);
     const action = /<form method="post" action="([^"]+)"/.exec(picker.text)?.[1];
     if (action === undefined) throw new Error('The local sign-in page has no form');
     const fields: Record<string, string | string[]> =
@@ -86,7 +86,7 @@ export class ConsoleClient {
         ? { person: person.persona }
         : { person: 'someone-else', name: person.name, area: person.area, agency: person.agency, roles: [...person.roles] };
     const landed = await this.follow(await this.request('POST', action, fields));
-    expect(this.cookies.has('mset-session')).toBe(true);
+    if (!this.cookies.has('mset-session')) throw new Error(`Signing in did not start a session (landed on ${landed.status})`);
     return landed;
   }
 }
