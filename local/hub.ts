@@ -176,6 +176,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       signingKey: identity.signingJwk(),
       areas: areaDirectory(environment),
       stylesheet: `/assets/${manifest['application.css']}`,
+      statePath: join(dataDir, 'idp', 'oidc-provider-state.json'),
     });
 
     return {

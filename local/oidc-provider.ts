@@ -10,6 +10,7 @@ import type { JWK } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
 import { AGENCIES, ROLES } from '../contracts/identity.js';
 import type { AreaDirectory } from '../functions/core/areas.js';
+import { OidcStateFile, oidcAdapter } from './oidc-state.js';
 import { PERSONAS } from './personas.js';
 
 export const LOCAL_CONSOLE_CLIENT = 'mset-console';
@@ -33,11 +34,14 @@ export function localOidcProvider(options: {
   readonly areas: AreaDirectory;
   /** The console's stylesheet, so the local sign-in looks like the service it signs in to. */
   readonly stylesheet: string;
+  /** The file its state is kept in, in the hub's data directory. */
+  readonly statePath: string;
 }): LocalOidcProvider {
   const issuer = `${options.hubUrl}${IDP_PREFIX}`;
   // The same hub answers at localhost and 127.0.0.1; the console sends whichever the browser used.
   const origins = [options.hubUrl, options.hubUrl.replace('127.0.0.1', 'localhost')];
-  const people = new Map<string, PersonClaims>();
+  const state = new OidcStateFile(options.statePath);
+  const personBySub = (sub: string) => state.get(`Person:${sub}`) as PersonClaims | undefined;
 
   const configuration: Configuration = {
     clients: [
@@ -56,12 +60,16 @@ export function localOidcProvider(options: {
     // The console reads the person from the ID token, as it would from Entra ID's.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
+    // Short-lived: the console keeps its own session once signed in, and asks for a login each time.
+    ttl: { Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
     interactions: { url: (_ctx, interaction) => `${IDP_PREFIX}/interaction/${interaction.uid}` },
-    cookies: { keys: [crypto.randomUUID()] },
+    adapter: oidcAdapter(state),
+    // The cookie keys are kept too, so the provider's cookies from before a restart still verify.
+    cookies: { keys: [cookieKey(state)] },
     findAccount: (_ctx, id) => {
-      const person = people.get(id);
-      if (person === undefined) return undefined;
-      return { accountId: id, claims: () => ({ ...person }) };
+      const claims = personBySub(id);
+      if (claims === undefined) return undefined;
+      return { accountId: id, claims: () => ({ ...claims }) };
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
@@ -85,22 +93,22 @@ export function localOidcProvider(options: {
     }
     if (req.method === 'POST' && action === 'login') {
       const form = new URLSearchParams(await body(req));
-      const person = chosenPerson(form, options.areas);
-      if (person === undefined) {
+      const chosen = chosenPerson(form, options.areas);
+      if (chosen === undefined) {
         res.writeHead(400, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(
           pickerPage(options.stylesheet, uid, options.areas, 'Choose a person, or give a name, an area, an agency and at least one role'),
         );
         return;
       }
-      people.set(person.sub, person);
-      const grant = new provider.Grant({ accountId: person.sub, clientId: String(details.params['client_id']) });
+      await state.set(`Person:${chosen.sub}`, chosen);
+      const grant = new provider.Grant({ accountId: chosen.sub, clientId: String(details.params['client_id']) });
       grant.addOIDCScope(String(details.params['scope']));
       const grantId = await grant.save();
       await provider.interactionFinished(
         req,
         res,
-        { login: { accountId: person.sub }, consent: { grantId } },
+        { login: { accountId: chosen.sub }, consent: { grantId } },
         { mergeWithLastSubmission: false },
       );
       return;
@@ -129,6 +137,14 @@ export function localOidcProvider(options: {
       callback(req, res);
     },
   };
+}
+
+function cookieKey(state: OidcStateFile): string {
+  const stored = state.get('CookieKey:current')?.['key'];
+  if (typeof stored === 'string') return stored;
+  const key = crypto.randomUUID();
+  void state.set('CookieKey:current', { key });
+  return key;
 }
 
 function body(req: IncomingMessage): Promise<string> {

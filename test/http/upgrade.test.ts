@@ -13,6 +13,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyKey } from '../../functions/adapters/dynamodb/history-store.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../../local/dynamodb.js';
+import { ConsoleClient } from '../support/console-client.js';
 import { FixedClock } from '../support/fakes.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -136,6 +137,22 @@ describe('a hub started on the data of a5d0d37', () => {
     expect(riskOnly.json.risk.summary).toBe('Synthetic summary one');
     expect(second.json.child.name).toEqual({ given: 'Test', family: 'Child-Beta' });
     expect(refused.status).toBe(404);
+  });
+
+  it('serves the old data through the console, whose sessions table the upgrade adds', async () => {
+    // Act: North Tyneside's coordinator signs in (the console's sessions table did not exist before)
+    const coordinator = new ConsoleClient(hub.url);
+    await coordinator.signIn({ persona: 'COORDINATOR_NORTH_TYNESIDE' });
+    const inbox = await coordinator.get('/alerts');
+    const alert = await coordinator.get(`/alerts/${ALERT_1}`);
+
+    // Assess
+    expect(inbox.status).toBe(200);
+    expect(inbox.text).toContain(`/alerts/${ALERT_1}`);
+    expect(inbox.text).toContain(`/alerts/${ALERT_2}`);
+    expect(alert.status).toBe(200);
+    expect(alert.text).toContain('Child-Alpha');
+    expect(alert.text).toContain('Allocated to the front door team');
   });
 
   it('shows the meeting, its answers, record and action to every participating area', async () => {
