@@ -411,11 +411,14 @@ export function consoleApp(
       cookies.push(clearCookie(KEPT_COOKIE, secure));
       const kept = await deps.sessions.takeForm(hashOf(keptToken));
       if (kept !== undefined && kept.sub === context.caller.sub) {
-        const fields = await open(deps.keys, { purpose: 'console-kept-form', sub: kept.sub }, kept.fields);
-        await deps.sessions.saveDraft(
-          session.key,
-          await seal(deps.keys, { purpose: 'console-draft', session: session.key }, { restored: { path: kept.path, fields } }),
+        const { typed, draft } = await open<{ typed: Record<string, unknown>; draft?: Record<string, unknown> }>(
+          deps.keys,
+          { purpose: 'console-kept-form', sub: kept.sub },
+          kept.fields,
         );
+        const restored = { ...(draft ?? {}), restored: { path: kept.path, fields: typed } };
+        await deps.sessions.saveDraft(session.key, await seal(deps.keys, { purpose: 'console-draft', session: session.key }, restored));
+        // Back to the page the form was on, to check it and send it again: a GET, so nothing is sent unseen.
         return redirect(kept.path, cookies);
       }
     }
@@ -432,12 +435,15 @@ export function consoleApp(
     const { csrfToken: _csrf, ...typed } = fields;
     const sub = ended.claims['sub'] ?? '';
     const token = randomToken();
+    // An alert being checked before sending lives in the session's draft: it is kept with the form.
+    const draft =
+      ended.draft === undefined ? undefined : await open(deps.keys, { purpose: 'console-draft', session: ended.key }, ended.draft);
     await deps.sessions.keepForm({
       key: hashOf(token),
       sub,
       // Every form posts to the address it is shown at, so that is where it is given back.
       path: request.path,
-      fields: await seal(deps.keys, { purpose: 'console-kept-form', sub }, typed),
+      fields: await seal(deps.keys, { purpose: 'console-kept-form', sub }, { typed, draft }),
       expiresAt: new Date(now.getTime() + KEEP_FORMS_FOR_MS).toISOString(),
     });
     return redirect(`/form-kept?returnTo=${encodeURIComponent(request.path)}`, [
@@ -454,8 +460,13 @@ export function consoleApp(
       session.draft,
     );
     if (draft?.restored === undefined || draft.restored.path !== request.path) return undefined;
-    await deps.sessions.saveDraft(session.key, undefined);
-    return draft.restored.fields;
+    // Given back once; the rest of the draft (an alert being checked) stays.
+    const { restored, ...rest } = draft;
+    await deps.sessions.saveDraft(
+      session.key,
+      Object.keys(rest).length === 0 ? undefined : await seal(deps.keys, { purpose: 'console-draft', session: session.key }, rest),
+    );
+    return restored.fields;
   };
 
   return async (request) => {

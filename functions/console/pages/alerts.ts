@@ -617,9 +617,11 @@ async function checkAnswers(page: PageContext): Promise<View | ConsoleResponse> 
 
 async function send(page: PageContext): Promise<View | ConsoleResponse> {
   const draft = await page.draft<{ form?: SendForm; request?: CreateAlertRequest }>();
-  if (draft?.request === undefined) return redirect('/alerts/new');
-  const request = draft.request;
+  const request = draft?.request;
+  // Without a draft there is nothing to send; but a second click on "Send alert" after the first one sent
+  // it (and cleared the draft) is answered from the first: the alert it created.
   const response = await page.once(page.form(), 'create-alert', async (context) => {
+    if (request === undefined) return '/alerts/new';
     const created = await createAlert(page.deps, context, request);
     return `/alerts/${created.alertId}?done=sent`;
   });

@@ -1,0 +1,140 @@
+/**
+ * The console's sessions over HTTP, on the hub's clock: idle and absolute time-outs enforced on the
+ * server, sign-out ending the session there, a form sent after a time-out kept for the same person and
+ * nobody else, and "Send alert" sent twice creating one alert.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConsoleClient, heading } from '../support/console-client.js';
+import { FixedClock } from '../support/fakes.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
+
+const clock = new FixedClock(new Date());
+let hub: TestHub;
+
+beforeAll(async () => {
+  hub = await startTestHub({ clock });
+}, 60_000);
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+beforeEach(() => {
+  clock.set(new Date().toISOString());
+});
+
+const MINUTE = 60_000;
+
+/** The fields of a complete "Send an alert" form for one recipient. */
+function alertForm(given: string): Record<string, string | string[]> {
+  return {
+    'recipients[0][area]': 'north-tyneside',
+    'recipients[0][scopes][]': ['IDENTITY', 'RISK'],
+    'sharing[purpose]': 'To safeguard the child on arrival',
+    'sharing[lawfulBasis]': 'UKGDPR_6_1_E_SCH1_PARA18',
+    'sharing[consent][status]': 'NOT_SOUGHT',
+    'sharing[consent][reason]': 'Seeking consent would place the child at risk',
+    'sharing[handling][code]': 'P',
+    'child[name][given]': given,
+    'child[name][family]': 'Child-Alpha',
+    'child[dateOfBirth]': '2011-03-27',
+    'movement[kind]': 'FAMILY_MOVE',
+    'movement[on]': '2026-11-30',
+    'risk[level]': 'SIGNIFICANT',
+    'risk[exploitation][]': ['CCE'],
+    'risk[summary]': 'Synthetic summary',
+  };
+}
+
+describe('console sessions', () => {
+  it('ends after 30 idle minutes, on the server, and keeps going while used', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    clock.advance(29 * MINUTE);
+    expect((await police.get('/alerts')).status).toBe(200);
+    // Activity moved the idle deadline on.
+    clock.advance(29 * MINUTE);
+    expect((await police.get('/alerts')).status).toBe(200);
+    clock.advance(31 * MINUTE);
+    const ended = await police.get('/alerts');
+    expect(ended.status).toBe(303);
+    expect(ended.location).toBe('/signed-out?reason=timeout');
+    expect(police.cookies.has('mset-session')).toBe(false);
+    expect(heading(await police.get('/signed-out?reason=timeout'))).toBe('You have been signed out');
+  });
+
+  it('ends after 8 hours however active the person is', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    // A page every 25 minutes: never idle for 30, but 19 of them take it to 7 hours 55 minutes.
+    for (let step = 1; step <= 19; step += 1) {
+      clock.advance(25 * MINUTE);
+      expect((await police.get('/alerts')).status, `after ${step * 25} minutes`).toBe(200);
+    }
+    clock.advance(25 * MINUTE);
+    expect((await police.get('/alerts')).status).toBe(303);
+  });
+
+  it('ends on sign-out: the old cookie opens nothing', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    const cookie = police.cookies.get('mset-session') as string;
+    expect((await police.get('/sign-out')).location).toBe('/signed-out');
+    const replay = new ConsoleClient(hub.url);
+    replay.cookies.set('mset-session', cookie);
+    const page = await replay.get('/alerts');
+    expect(page.status).toBe(303);
+    expect(page.location).not.toBe('/alerts');
+  });
+
+  it('keeps a form sent after the time-out, and gives it back to the same person only', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    const csrf = (await police.csrfToken()) as string;
+    clock.advance(45 * MINUTE);
+    const late = await police.post('/alerts/new', { ...alertForm('Test Kept'), action: 'continue' }, { csrf });
+    expect(late.status).toBe(303);
+    expect(late.location).toBe('/form-kept?returnTo=%2Falerts%2Fnew');
+    expect(heading(await police.get(late.location as string))).toBe('Sign in to finish what you were doing');
+
+    // Someone else signs in on the same browser: the form is not theirs, and it is gone.
+    const kept = police.cookies.get('mset-kept') as string;
+    const other = new ConsoleClient(hub.url);
+    other.cookies.set('mset-kept', kept);
+    const otherLanded = await other.signIn({ persona: 'COORDINATOR_NORTH_TYNESIDE' }, '/alerts');
+    expect(otherLanded.text).not.toContain('Test Kept');
+
+    // A second kept form, then the same person: back on the form, filled in, told why.
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    const csrf2 = (await police.csrfToken()) as string;
+    clock.advance(45 * MINUTE);
+    await police.post('/alerts/new', { ...alertForm('Test Kept-Again'), action: 'continue' }, { csrf: csrf2 });
+    const back = await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' }, '/alerts');
+    expect(back.status).toBe(200);
+    expect(back.text).toContain('value="Test Kept-Again"');
+    expect(back.text).toContain('You were signed out before your alert was sent');
+    // Given back once.
+    expect((await police.get('/alerts/new')).text).not.toContain('Test Kept-Again');
+  });
+
+  it('sends an alert once however often "Send alert" is pressed', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    const checked = await police.post('/alerts/new', {
+      ...alertForm('Test Once'),
+      formId: 'send-once-form-0000000001',
+      action: 'continue',
+    });
+    expect(checked.location).toBe('/alerts/new/check');
+    const check = await police.get('/alerts/new/check');
+    expect(check.text).toContain('Test Once Child-Alpha');
+    const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1] as string;
+    const first = await police.post('/alerts/new/check', { formId });
+    const second = await police.post('/alerts/new/check', { formId });
+    expect(first.status).toBe(303);
+    expect(first.location).toMatch(/^\/alerts\/[0-9a-f-]{36}\?done=sent$/);
+    expect(second.location).toBe(first.location);
+    const sent = await police.get('/alerts/sent');
+    expect(sent.text.match(new RegExp(`href="${(first.location as string).split('?')[0]}"`, 'g'))).toHaveLength(1);
+  });
+});
