@@ -17,9 +17,33 @@ if (lease !== undefined && !(Number.isInteger(lease) && lease >= 1)) {
   process.stderr.write('HUB_IDEMPOTENCY_LEASE_SECONDS must be a whole number of seconds, 1 or more\n');
   process.exit(2);
 }
-const hub = await startHub({ port, dataDir, ...(lease === undefined ? {} : { idempotencyLeaseSeconds: lease }) });
+/** A whole number of at least 1 from the environment, or undefined when unset; anything else stops the hub. */
+function positiveInteger(name: string): number | undefined {
+  const setting = process.env[name];
+  if (setting === undefined) return undefined;
+  const value = Number(setting);
+  if (!(Number.isInteger(value) && value >= 1)) {
+    process.stderr.write(`${name} must be a whole number, 1 or more\n`);
+    process.exit(2);
+  }
+  return value;
+}
+const idleMinutes = positiveInteger('HUB_CONSOLE_IDLE_MINUTES');
+const absoluteHours = positiveInteger('HUB_CONSOLE_ABSOLUTE_HOURS');
+const hub = await startHub({
+  port,
+  dataDir,
+  ...(lease === undefined ? {} : { idempotencyLeaseSeconds: lease }),
+  ...(idleMinutes === undefined ? {} : { consoleIdleMinutes: idleMinutes }),
+  ...(absoluteHours === undefined ? {} : { consoleAbsoluteHours: absoluteHours }),
+});
 const url = hub.url.replace('127.0.0.1', 'localhost');
-const lines = [`MSET Cross-Boundary Hub (local) listening on ${url}`, `state: ${hub.dataDir}`, '', 'Tokens (8 hours):'];
+const lines = [
+  `MSET Cross-Boundary Hub (local): open ${url} in a browser to sign in to the console`,
+  `API under ${url}/v1; state: ${hub.dataDir}`,
+  '',
+  'API tokens (8 hours):',
+];
 for (const persona of PERSONAS) {
   lines.push(`# ${persona.label}`, `export ${persona.variable}=${await hub.identity.mint(persona.claims)}`);
 }

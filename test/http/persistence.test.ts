@@ -65,10 +65,10 @@ function startHubProcess(port: number, dataDir: string): Promise<RunningHub> {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       // The token block ends with the line about minting another.
-      if (!/listening on (\S+)/.test(stdout) || !stdout.includes('Mint another')) return;
+      if (!/open (\S+) in a browser/.test(stdout) || !stdout.includes('Mint another')) return;
       clearTimeout(timer);
       const tokens = Object.fromEntries([...stdout.matchAll(/^export ([A-Z_]+)=(\S+)$/gm)].map((match) => [match[1]!, match[2]!]));
-      resolve({ child, url: /listening on (\S+)/.exec(stdout)![1]!, tokens, output: () => `${stdout}${stderr}`, closed });
+      resolve({ child, url: /open (\S+) in a browser/.exec(stdout)![1]!, tokens, output: () => `${stdout}${stderr}`, closed });
     });
     void closed.then(() => {
       clearTimeout(timer);

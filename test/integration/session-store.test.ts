@@ -59,14 +59,14 @@ describe('the sessions table', () => {
     expect(await store.get('k1')).toBeUndefined();
   });
 
-  it('keeps an ended session a day for its late form, then forgets it even before DynamoDB deletes it', async () => {
+  it('keeps an ended session 16 hours for its late form (a draft is gone within a day), then forgets it even before DynamoDB deletes it', async () => {
     const start = now;
     await store.create(session('k2'));
     const item = await dynamo.client.send(new GetCommand({ TableName: NAMES.sessions, Key: { pk: 'SESSION#k2' } }));
-    expect(item.Item?.['ttl']).toBe(Math.ceil((start.getTime() + 8 * 3_600_000) / 1000) + 86_400);
+    expect(item.Item?.['ttl']).toBe(Math.ceil((start.getTime() + 8 * 3_600_000) / 1000) + 16 * 3600);
     now = new Date(start.getTime() + 9 * 3_600_000);
     expect(await store.get('k2')).toBeDefined();
-    now = new Date(start.getTime() + 33 * 3_600_000);
+    now = new Date(start.getTime() + 25 * 3_600_000);
     expect(await store.get('k2')).toBeUndefined();
     now = start;
   });

@@ -88,7 +88,7 @@ export class CrashableHub {
         keep(chunk);
         // main.ts prints its tokens last, so this line means the gateway is already listening.
         if (ready || !output.includes('Mint another')) return;
-        const url = /listening on (\S+)/.exec(output)?.[1];
+        const url = /open (\S+) in a browser/.exec(output)?.[1];
         if (url === undefined) return;
         ready = true;
         clearTimeout(timer);

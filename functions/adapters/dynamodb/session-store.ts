@@ -10,10 +10,11 @@ import { isConditionalCheckFailed, withDatabase } from './errors.js';
 
 const epochSeconds = (iso: string) => Math.ceil(new Date(iso).getTime() / 1000);
 /**
- * An ended session is kept a day past its end, so a form sent just after it ended can be kept for the
- * person who was signed in (and given back to nobody else); only then does it go.
+ * An ended session is kept 16 hours past its end, so a form sent after it ended can be kept for the
+ * person who was signed in (and given back to nobody else); with the 8-hour session, a draft alert in it is
+ * gone within a day of the sign-in.
  */
-const KEEP_ENDED_SECONDS = 24 * 60 * 60;
+const KEEP_ENDED_SECONDS = 16 * 60 * 60;
 
 export class DynamoSessionStore implements SessionStore {
   constructor(

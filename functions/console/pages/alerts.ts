@@ -366,6 +366,7 @@ const SEND_MESSAGES: Record<string, string> = {
   'risk.exploitation': 'Select at least one type of exploitation',
   'risk.summary': 'Enter a summary of the risk',
   'perpetrators.*.grading': 'Select the grading of this intelligence (source, intelligence and handling)',
+  'perpetrators.*.vehicles': 'Enter a registration or a description for each vehicle, or remove it',
   'locations.*.description': 'Enter a description of the location',
   'contacts.leadProfessional.email': 'Enter an email address in the correct format, like name@example.org',
   'contacts.police.email': 'Enter an email address in the correct format, like name@example.org',
@@ -375,8 +376,8 @@ const SEND_MESSAGES: Record<string, string> = {
 /** Fields the send page shows, so each contract path links to the field that holds it. */
 const SEND_FIELDS = [
   'recipients',
-  'recipients.0.area',
-  'recipients.0.scopes',
+  'recipients.*.area',
+  'recipients.*.scopes',
   'sharing.purpose',
   'sharing.lawfulBasis',
   'sharing.consent.status',
@@ -399,8 +400,23 @@ const SEND_FIELDS = [
   'risk.exploitation',
   'risk.summary',
   'risk.section47',
+  'perpetrators',
+  'perpetrators.*.names',
+  'perpetrators.*.nicknames',
+  'perpetrators.*.marks',
+  'perpetrators.*.places',
+  'perpetrators.*.grading',
+  'perpetrators.*.vehicles',
+  'perpetrators.*.vehicles.*.registration',
+  'perpetrators.*.vehicles.*.description',
+  'locations',
+  'locations.*.description',
+  'locations.*.postcode',
   'disruptionPlan',
   'voice',
+  ...['leadProfessional', 'police', 'outOfHours'].flatMap((contact) =>
+    ['name', 'role', 'phone', 'email'].map((field) => `contacts.${contact}.${field}`),
+  ),
 ];
 
 type SendForm = Record<string, unknown> & {
@@ -420,11 +436,7 @@ const asArray = (value: unknown): Array<Record<string, unknown>> =>
 function requestFrom(form: SendForm): unknown {
   const perpetrators = asArray(form.perpetrators).map((p) => {
     const grading = (p['grading'] ?? {}) as Record<string, unknown>;
-    const vehicles = lines(p['vehicles'])?.map((line) => {
-      const [registration, ...rest] = line.split(':');
-      const description = rest.join(':').trim();
-      return { registration: registration?.trim() || undefined, description: description || undefined };
-    });
+    const vehicles = asArray(p['vehicles']);
     return {
       names: lines(p['names']),
       nicknames: lines(p['nicknames']),
@@ -529,6 +541,17 @@ async function submitAlert(page: PageContext): Promise<View | ConsoleResponse> {
   };
   const list = adders[action];
   if (list !== undefined) return sendView(page, { ...form, [list]: [...asArray(form[list]), {}] });
+  // Vehicles are a list inside each perpetrator: "Add a vehicle" and "Remove" work on that perpetrator's.
+  const vehicle = /^(add|remove)-vehicle-(\d+)(?:-(\d+))?$/.exec(action);
+  if (vehicle !== null) {
+    const people = asArray(form.perpetrators).map((person) => ({ ...person }));
+    const person = people[Number(vehicle[2])];
+    if (person !== undefined) {
+      const vehicles = asArray(person['vehicles']);
+      person['vehicles'] = vehicle[1] === 'add' ? [...vehicles, {}] : vehicles.filter((_item, i) => i !== Number(vehicle[3]));
+    }
+    return sendView(page, { ...form, perpetrators: people });
+  }
   const removing = /^remove-(recipients|perpetrators|locations)-(\d+)$/.exec(action);
   if (removing !== null) {
     const name = removing[1] as 'recipients' | 'perpetrators' | 'locations';

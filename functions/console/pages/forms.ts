@@ -42,21 +42,24 @@ export type FormErrors = { readonly list: ErrorItem[]; readonly byField: Record<
 export const fieldId = (path: string) => path.replaceAll('.', '-');
 
 /**
- * Plain-English messages by field path (array indexes written `*`), falling back to the contract's own.
+ * Plain-English messages by field path, falling back to the contract's own; `fields` are the paths the page
+ * shows. In both, a list's index is written `*`, so one entry covers every row.
  * The first rule whose path is a prefix of the issue's wins, so one message can cover a group of fields.
  */
 export function formErrors(error: ValidationError, messages: Readonly<Record<string, string>>, fields: readonly string[] = []): FormErrors {
   const list: ErrorItem[] = [];
   const byField: Record<string, string> = {};
+  const generic = (path: string) => path.replace(/(^|\.)\d+(?=\.|$)/g, '$1*');
+  const shown = new Set(fields.map(generic));
   for (const issue of error.issues) {
-    const generic = issue.path.replace(/\.\d+(?=\.|$)/g, '.*');
+    const path = generic(issue.path);
     const rule = Object.keys(messages)
-      .filter((candidate) => generic === candidate || generic.startsWith(`${candidate}.`))
+      .filter((candidate) => path === candidate || path.startsWith(`${candidate}.`))
       .sort((a, b) => b.length - a.length)[0];
     const text = rule === undefined ? `${humanPath(issue.path)}: ${issue.message}` : (messages[rule] as string);
     // Link to the field the page shows: the issue's own, or the nearest one holding it.
     let target = issue.path;
-    while (fields.length > 0 && !fields.includes(target) && target.includes('.')) target = target.slice(0, target.lastIndexOf('.'));
+    while (shown.size > 0 && !shown.has(generic(target)) && target.includes('.')) target = target.slice(0, target.lastIndexOf('.'));
     const id = fieldId(target === '' ? (fields[0] ?? 'main') : target);
     if (byField[id] !== undefined) continue;
     byField[id] = text;
