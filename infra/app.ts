@@ -4,12 +4,15 @@
  *
  *   npx cdk synth -c issuer=https://login.microsoftonline.com/<tenant>/v2.0 -c audience=<client id>
  *
- * cdk.json holds placeholder values so a synth works on a fresh clone.
+ * cdk.json holds placeholder values so a synth works on a fresh clone. The console's sign-in takes optional
+ * context too (consoleIssuer, consoleClientId, consoleClientSecretArn, consoleScope: ./console.ts); without
+ * it the console uses the API's issuer and audience as a public client.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { addHubChecks } from './checks.js';
+import { consoleIdentityFromContext } from './console.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -47,6 +50,7 @@ export function createHubApp(options: HubAppOptions = {}): HubApp {
     stateful,
     issuer,
     audience,
+    console: consoleIdentityFromContext(app, { issuer, audience }),
   });
   return { app, stateful, stateless };
 }

@@ -10,11 +10,11 @@ import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { type IManagedPolicy, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER } from '../scripts/bundle.js';
+import { ESM_REQUIRE_BANNER, externalPackagesOf } from '../scripts/bundle.js';
 import { type FunctionName, type HubResources, statementsFor } from './permissions.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +35,8 @@ export type HubFunctionProps = {
   /** Asynchronous invocations only: where Lambda puts an event after its retries. */
   readonly deadLetterQueue?: IQueue;
   readonly retryAttempts?: number;
+  /** Files a function reads from disk, laid beside its bundle after esbuild (the console's: ./console.ts). */
+  readonly commandHooks?: ICommandHooks;
 };
 
 export class HubFunction extends Construct {
@@ -98,8 +100,10 @@ export class HubFunction extends Construct {
         sourceMap: true,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the runtime's built-in SDK drifts from the version we test.
-        externalModules: [],
+        // Bundle the AWS SDK too: the runtime's built-in SDK drifts from the version we test. Only the
+        // console's Secrets Manager client stays out of the other bundles (scripts/bundle.ts).
+        externalModules: externalPackagesOf(props.name),
+        ...(props.commandHooks === undefined ? {} : { commandHooks: props.commandHooks }),
       },
     });
     // Lambda checks the role can write to a dead-letter queue (and an event source mapping that it can read

@@ -13,12 +13,18 @@
  * - meeting-store: as the alert store for creation and its sweep; PutItem (save, conditional on the
  *   version), GetItem (get), Query on the `byArea` index and BatchGetItem (list).
  * - history records: GetItem (the access histories).
+ * - session-store (the console's sessions table): GetItem (a session), PutItem (create, keep a form, start a
+ *   sign-in), UpdateItem (touch, save a draft), DeleteItem (end; take a kept form or a sign-in, once).
  * - sqs-queue (the audit trail's queue): SendMessage. kms-key-service: GenerateDataKey (seal), Decrypt (open).
  *
  * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls; its needs
  * are declared beside its route in functions/routes.ts. The storage key is usable only through DynamoDB
  * and SQS (`kms:ViaService`); the content key only with the encryption context every sealed box carries
- * (alert id, sending area, scope).
+ * (alert id, sending area, scope), or for the console's own boxes (functions/console/app.ts: a draft bound
+ * to its session, a form kept across a time-out bound to its person) only with exactly their contexts.
+ *
+ * The `sessions` need is the console's: its sessions table, its own sealed boxes, and, when the deployment
+ * gives the console a confidential client's secret, reading that one secret.
  */
 import { Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -33,10 +39,13 @@ export type HubResources = {
   readonly auditTableArn: string;
   readonly idempotencyTableArn: string;
   readonly meetingsTableArn: string;
+  readonly sessionsTableArn: string;
   readonly auditQueueArn: string;
   readonly refusalsDeadLetterQueueArn: string;
   readonly storageKeyArn: string;
   readonly contentKeyArn: string;
+  /** The console's OpenID Connect client secret in Secrets Manager, when it is a confidential client. */
+  readonly consoleClientSecretArn?: string;
 };
 
 /**
@@ -48,12 +57,23 @@ export const CONTENT_CONTEXT_KEYS = {
   meeting: ['meetingId', 'requestingArea', 'scope'],
 } as const;
 
+/**
+ * The console's own sealed boxes (functions/console/app.ts): the content key with exactly these context
+ * keys, and `purpose` exactly this value, so neither kind of box can be opened as the other, nor as an
+ * alert's or a meeting's content.
+ */
+export const CONSOLE_BOX_CONTEXTS = {
+  ConsoleDrafts: { purpose: 'console-draft', keys: ['purpose', 'session'] },
+  ConsoleKeptForms: { purpose: 'console-kept-form', keys: ['purpose', 'sub'] },
+} as const;
+
 /** What each function needs, read from the route list: one entry per function, beside its route. */
 export const NEEDS: Readonly<Record<FunctionName, readonly Need[]>> = Object.fromEntries(
   [...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)].map((name) => [name, needsOf(name)]),
 ) as Record<FunctionName, readonly Need[]>;
 
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+export const SESSIONS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 export const SEND_ACTIONS = ['sqs:SendMessage'] as const;
 export const RECEIVE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
 
@@ -105,6 +125,28 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
       case 'idempotency':
         usesTables = true;
         statements.push(allow('IdempotencyTable', IDEMPOTENCY_ACTIONS, [resources.idempotencyTableArn]));
+        break;
+      case 'sessions':
+        usesTables = true;
+        statements.push(allow('SessionsTable', SESSIONS_ACTIONS, [resources.sessionsTableArn]));
+        for (const [sid, { purpose, keys }] of Object.entries(CONSOLE_BOX_CONTEXTS)) {
+          statements.push(
+            new PolicyStatement({
+              sid,
+              // The console seals these boxes and opens them again.
+              actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              resources: [resources.contentKeyArn],
+              conditions: {
+                StringEquals: { 'kms:EncryptionContext:purpose': purpose },
+                'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...keys] },
+                Null: Object.fromEntries(keys.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+              },
+            }),
+          );
+        }
+        if (resources.consoleClientSecretArn !== undefined) {
+          statements.push(allow('ConsoleClientSecret', ['secretsmanager:GetSecretValue'], [resources.consoleClientSecretArn]));
+        }
         break;
       case 'content': {
         const keys = CONTENT_CONTEXT_KEYS[need.of];

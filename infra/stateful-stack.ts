@@ -26,6 +26,7 @@ import {
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
   MEETINGS_TABLE,
+  SESSIONS_TABLE,
   type TableDefinition,
 } from '../functions/adapters/dynamodb/tables.js';
 import { WORKERS } from '../functions/routes.js';
@@ -43,6 +44,7 @@ const BACKUP_REASONS: Readonly<Record<string, string>> = {
   default: `${PITR} An AWS Backup plan would keep copies of child data beyond the expiry of the shares it belongs to, which data minimisation forbids unless a retention policy asks for it; add one in the account if yours does.`,
   AuditTable: `${PITR} It holds no child content, and no event is ever changed or deleted by the hub; a partnership whose retention schedule requires the audit trail beyond what the live table keeps adds an AWS Backup plan (or exports) in its account, with the retention its DPO sets.`,
   IdempotencyTable: `${PITR} It holds request fingerprints and response ids for 24 hours, no child content: nothing in it is worth restoring beyond that.`,
+  SessionsTable: `${PITR} It holds the console's sessions (8 hours at most), sign-ins under way (10 minutes) and forms kept across a time-out (a day, sealed with the content key): nothing in it outlives a day, and a restored session would only sign someone back in.`,
 };
 
 export class StatefulStack extends Stack {
@@ -54,6 +56,8 @@ export class StatefulStack extends Stack {
   readonly auditTable: Table;
   readonly idempotencyTable: Table;
   readonly meetingsTable: Table;
+  /** The console's sessions, sign-ins under way and kept forms (functions/adapters/dynamodb/session-store.ts). */
+  readonly sessionsTable: Table;
   readonly auditQueue: Queue;
   readonly auditDeadLetterQueue: Queue;
   /** Where Lambda puts a CloudWatch Logs delivery the authorizer-refusals function failed three times. */
@@ -72,6 +76,7 @@ export class StatefulStack extends Stack {
     this.auditTable = this.table('AuditTable', AUDIT_TABLE);
     this.idempotencyTable = this.table('IdempotencyTable', IDEMPOTENCY_TABLE);
     this.meetingsTable = this.table('MeetingsTable', MEETINGS_TABLE);
+    this.sessionsTable = this.table('SessionsTable', SESSIONS_TABLE);
 
     this.auditDeadLetterQueue = this.queue('AuditDeadLetterQueue', { fifo: true });
     this.auditQueue = this.queue('AuditQueue', {

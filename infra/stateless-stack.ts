@@ -1,6 +1,7 @@
 /**
  * The stateless half: the HTTP API, one function per route (functions/routes.ts, the table the local hub's
- * gateway reads too), the audit queue's consumer, the function that audits the JWT authorizer's
+ * gateway reads too; the console is the `$default` route, its pages at the root of the API's host, with its
+ * sign-in client and files from ./console.ts), the audit queue's consumer, the function that audits the JWT authorizer's
  * refusals from the API's access log, and the scheduled jobs with their EventBridge Scheduler schedules. Everything here can be destroyed and redeployed without losing data
  * (log groups are retained).
  *
@@ -39,6 +40,7 @@ import {
   type WorkerName,
 } from '../functions/routes.js';
 import { acknowledge } from './checks.js';
+import { type ConsoleIdentity, consoleCommandHooks, consoleEnvironment } from './console.js';
 import { HubFunction, type HubFunctionProps, LOG_RETENTION } from './hub-function.js';
 import { JobSchedule } from './job-schedule.js';
 import type { FunctionName, HubResources } from './permissions.js';
@@ -50,6 +52,8 @@ export type StatelessStackProps = StackProps & {
   readonly issuer: string;
   /** The audience (client id) tokens must carry: CDK context `audience`. */
   readonly audience: string;
+  /** The console's OpenID Connect client (./console.ts: CDK context `consoleIssuer`, `consoleClientId`, ...). */
+  readonly console: ConsoleIdentity;
 };
 
 /** Requests per second (steady, burst) across the stage, and per route below it. */
@@ -115,10 +119,12 @@ export class StatelessStack extends Stack {
       auditTableArn: stateful.auditTable.tableArn,
       idempotencyTableArn: stateful.idempotencyTable.tableArn,
       meetingsTableArn: stateful.meetingsTable.tableArn,
+      sessionsTableArn: stateful.sessionsTable.tableArn,
       auditQueueArn: stateful.auditQueue.queueArn,
       refusalsDeadLetterQueueArn: stateful.refusalsDeadLetterQueue.queueArn,
       storageKeyArn: stateful.storageKey.keyArn,
       contentKeyArn: stateful.contentKey.keyArn,
+      ...(props.console.clientSecretArn === undefined ? {} : { consoleClientSecretArn: props.console.clientSecretArn }),
     };
     const environment: Record<string, string> = {
       ALERTS_TABLE: stateful.alertsTable.tableName,
@@ -177,7 +183,15 @@ export class StatelessStack extends Stack {
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of ROUTE_LIST) {
       const name = route.handler;
-      const fn = new HubFunction(routes, pascal(name), { ...common, ...sizingOf(route.sizing), name });
+      // The console also gets its sessions table and sign-in settings, and its pages' files beside its bundle.
+      const consoleProps =
+        name === 'console'
+          ? {
+              environment: { ...environment, ...consoleEnvironment(stateful.sessionsTable.tableName, props.console) },
+              commandHooks: consoleCommandHooks(),
+            }
+          : {};
+      const fn = new HubFunction(routes, pascal(name), { ...common, ...sizingOf(route.sizing), name, ...consoleProps });
       functions.set(name, fn);
       const httpRoute = this.route(routes, route, fn, authorizer);
       // The route list's type requires a reason for every route without the authorizer.
@@ -223,6 +237,14 @@ export class StatelessStack extends Stack {
     this.schedules = this.jobSchedules;
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'The hub API base URL' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.api.apiEndpoint}/`,
+      description: "The console's address (its pages are at the root)",
+    });
+    new CfnOutput(this, 'ConsoleRedirectUri', {
+      value: `${this.api.apiEndpoint}/auth/callback`,
+      description: "Register this as the redirect URI of the console's client at the identity provider (README, Deploy to AWS)",
+    });
   }
 
   /** The audit queue's consumer: the only writer of the audit table. */

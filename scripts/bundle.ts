@@ -3,6 +3,9 @@
  * Lambda (esbuild, ESM, minified, node24), then measures each bundle's size and its import time in a fresh
  * Node process, the closest offline proxy for a cold start's init phase.
  *
+ * The console's bundle also gets what the stack lays beside it (views, GOV.UK Frontend's templates, built
+ * assets: scripts/build-console.ts), so the bundle under test is the package Lambda runs.
+ *
  * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
  * bundleFunctions().
  */
@@ -11,6 +14,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
+import { buildConsoleBundleFiles } from './build-console.js';
 
 export type FunctionBundle = {
   /** The handler module's name, e.g. `create-alert`. */
@@ -51,6 +55,22 @@ export function lambdaBuildOptions(): BuildOptions {
   };
 }
 
+/** The one function whose bundle carries its own files beside `index.mjs` (scripts/build-console.ts). */
+export const CONSOLE_FUNCTION = 'console';
+
+/**
+ * Packages only the console's bundle may carry: the Secrets Manager client, with which
+ * functions/shared/lambda-environment.ts fetches the console's OpenID client secret. That module is in every
+ * function, so every other bundle leaves these out (external, and never loaded: no other function has the
+ * secret's variable) rather than carry some 300 KB it never runs.
+ */
+export const CONSOLE_ONLY_PACKAGES = ['@aws-lambda-powertools/parameters', '@aws-sdk/client-secrets-manager'] as const;
+
+/** What a function's bundle leaves out; the stack's NodejsFunction (externalModules) and bundleFunctions() agree. */
+export function externalPackagesOf(name: string): string[] {
+  return name === CONSOLE_FUNCTION ? [] : [...CONSOLE_ONLY_PACKAGES];
+}
+
 /** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */
 export const IMPORT_ENV: Readonly<Record<string, string>> = {
   ALERTS_TABLE: 'mset-hub-alerts',
@@ -75,7 +95,10 @@ export async function handlerNames(): Promise<string[]> {
 }
 
 /** Builds every handler into `outDir` and returns its size and import time. */
-export async function bundleFunctions(outDir: string, options: { measureImport?: boolean } = {}): Promise<FunctionBundle[]> {
+export async function bundleFunctions(
+  outDir: string,
+  options: { measureImport?: boolean; consoleFiles?: boolean } = {},
+): Promise<FunctionBundle[]> {
   const measureImport = options.measureImport ?? true;
   const dir = resolve(outDir);
   await mkdir(dir, { recursive: true });
@@ -88,11 +111,13 @@ export async function bundleFunctions(outDir: string, options: { measureImport?:
         entryPoints: [join(HANDLERS_DIR, `${name}.ts`)],
         outfile: join(dir, name, 'index.mjs'),
         absWorkingDir: ROOT,
+        external: externalPackagesOf(name),
         metafile: true,
       });
       return Object.keys(metafile?.inputs ?? {}).sort();
     }),
   );
+  if ((options.consoleFiles ?? true) && names.includes(CONSOLE_FUNCTION)) await buildConsoleBundleFiles(join(dir, CONSOLE_FUNCTION));
   const results: FunctionBundle[] = [];
   // Sequential, so the processes do not compete for the CPU and distort each other's times.
   for (const [index, name] of names.entries()) {

@@ -19,12 +19,11 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import type { MeetingDeps } from '../core/meetings/deps.js';
-import type { MeetingRepository } from '../core/meetings/ports.js';
 import { open, seal } from '../core/sealing.js';
 import { callerFromClaims } from '../shared/claims.js';
 import type { IdempotencyStore } from '../shared/http/idempotency-store.js';
 import { errorNames, logger } from '../shared/logger.js';
-import { CsrfRefusedError, SignInFailedError, SignInRequiredError, UnreadableFormError } from './errors.js';
+import { CsrfRefusedError, SignInFailedError, UnreadableFormError } from './errors.js';
 import { LABELS } from './format.js';
 import {
   type ConsoleRequest,
@@ -38,13 +37,12 @@ import {
   setCookie,
 } from './http.js';
 import type { Session, SessionStore } from './ports.js';
-import type { ConsoleFiles, Renderer } from './render.js';
-import { renderer } from './render.js';
+import { type ConsoleFiles, type Renderer, renderer } from './render.js';
 import { type IdentitySettings, SignIn } from './sign-in.js';
 
+/** What the alert and meeting use cases need, and the console's own session and idempotency stores. */
 export type ConsoleDeps = AlertDeps &
   Pick<MeetingDeps, 'meetings'> & {
-    readonly meetings: MeetingRepository;
     readonly sessions: SessionStore;
     readonly idempotency: IdempotencyStore;
   };

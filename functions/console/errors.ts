@@ -5,11 +5,6 @@ export class CsrfRefusedError extends Error {
   override readonly name = 'CsrfRefusedError';
 }
 
-/** A page that needs a session was asked for without a live one. */
-export class SignInRequiredError extends Error {
-  override readonly name = 'SignInRequiredError';
-}
-
 /** The sign-in came back from the identity provider in a state the console cannot accept. */
 export class SignInFailedError extends Error {
   override readonly name = 'SignInFailedError';

@@ -3,14 +3,90 @@
  * ids, and no adapter overrides, so only AWS adapters are built. Read from process.env once per container,
  * on the first invocation. Apart from the composition root so that a function that needs no adapter (the
  * public routes) loads none of it.
+ *
+ * The console function gets more (infra/console.ts sets it): its sessions table, its OpenID Connect client
+ * and the folders the stack lays beside its bundle. Every other function has none of those variables and
+ * gets no `config.console`; a console variable set without the others is a mistake and fails loudly.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import * as z from 'zod';
+import { awsClientConfig } from '../adapters/aws-client-config.js';
 import type { Clock, IdGenerator } from '../core/ports.js';
-import type { HubEnvironment } from './wiring.js';
+import type { HubConfig, HubEnvironment } from './wiring.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 export const randomIds: IdGenerator = { newId: () => randomUUID() };
+
+/**
+ * What the console asks the identity provider for beyond `openid`: `profile` gives `name`, and is what
+ * Cognito needs to put readable custom attributes in the ID token; Entra ID puts app roles and mapped
+ * claims in it either way.
+ */
+export const DEFAULT_CONSOLE_SCOPE = 'profile';
+/** As DEFAULT_IDLE_MINUTES and DEFAULT_ABSOLUTE_HOURS in functions/console/app.ts (not imported: that module brings the whole console). */
+export const DEFAULT_CONSOLE_IDLE_MINUTES = 30;
+export const DEFAULT_CONSOLE_ABSOLUTE_HOURS = 8;
+
+/** The variables that make a function the console; any one of them present requires the rest. */
+const CONSOLE_VARIABLES = ['SESSIONS_TABLE', 'CONSOLE_OIDC_ISSUER', 'CONSOLE_OIDC_CLIENT_ID'] as const;
+
+const ConsoleVariables = z.object({
+  SESSIONS_TABLE: z.string().min(1),
+  CONSOLE_OIDC_ISSUER: z.url({ protocol: /^https$/ }),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1),
+  CONSOLE_OIDC_SCOPE: z.string().trim().min(1).default(DEFAULT_CONSOLE_SCOPE),
+  CONSOLE_IDLE_MINUTES: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_IDLE_MINUTES),
+  CONSOLE_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_ABSOLUTE_HOURS),
+  /** Where Lambda unpacked the function: the bundle, and the stack's `console/` folder beside it. */
+  LAMBDA_TASK_ROOT: z.string().min(1),
+});
+
+/**
+ * A confidential client's secret, from Secrets Manager (never an environment variable, never logged):
+ * fetched once, at cold start, by the top-level await below, so that `identity()` can stay synchronous.
+ * Only the console's bundle carries the Secrets Manager client: every other function's bundle leaves these
+ * two packages out (scripts/bundle.ts, CONSOLE_ONLY_PACKAGES), and none of them has the variable.
+ */
+export async function fetchConsoleClientSecret(secretArn: string, region: string | undefined): Promise<string> {
+  const { SecretsProvider } = await import('@aws-lambda-powertools/parameters/secrets');
+  const value = await new SecretsProvider({ clientConfig: awsClientConfig(region) }).get(secretArn);
+  const secret = typeof value === 'string' ? value.trim() : '';
+  // The message names the secret, never anything of its value.
+  if (secret === '') throw new TypeError(`The console's client secret (${secretArn}) has no string value`);
+  return secret;
+}
+
+const consoleSecretArn = process.env['CONSOLE_OIDC_SECRET_ARN'];
+const consoleClientSecret: string | undefined =
+  consoleSecretArn === undefined || consoleSecretArn === ''
+    ? undefined
+    : // A secret is read in its own region, which its ARN names.
+      await fetchConsoleClientSecret(consoleSecretArn, consoleSecretArn.split(':')[3] || process.env['AWS_REGION']);
+
+export type ConsoleEnvironment = { readonly settings: NonNullable<HubConfig['console']>; readonly sessionsTable: string };
+
+/** The console's settings and sessions table from its variables, or undefined for every other function. */
+export function consoleEnvironment(env: NodeJS.ProcessEnv, clientSecret: string | undefined): ConsoleEnvironment | undefined {
+  if (!CONSOLE_VARIABLES.some((name) => env[name] !== undefined)) return undefined;
+  const vars = ConsoleVariables.parse(env);
+  const root = join(vars.LAMBDA_TASK_ROOT, 'console');
+  const identity = {
+    issuer: vars.CONSOLE_OIDC_ISSUER,
+    clientId: vars.CONSOLE_OIDC_CLIENT_ID,
+    scope: vars.CONSOLE_OIDC_SCOPE,
+    ...(clientSecret === undefined ? {} : { clientSecret }),
+  };
+  return {
+    settings: {
+      files: { views: join(root, 'views'), frontend: join(root, 'frontend'), assets: join(root, 'assets') },
+      identity: () => identity,
+      idleMinutes: vars.CONSOLE_IDLE_MINUTES,
+      absoluteHours: vars.CONSOLE_ABSOLUTE_HOURS,
+    },
+    sessionsTable: vars.SESSIONS_TABLE,
+  };
+}
 
 let lambda: HubEnvironment | undefined;
 
@@ -27,12 +103,20 @@ export function lambdaEnvironment(): HubEnvironment {
         AUDIT_QUEUE_URL: z.url(),
       })
       .parse(process.env);
+    const consoleEnv = consoleEnvironment(process.env, consoleClientSecret);
     lambda = {
       config: {
         region: env.AWS_REGION,
-        tables: { alerts: env.ALERTS_TABLE, audit: env.AUDIT_TABLE, idempotency: env.IDEMPOTENCY_TABLE, meetings: env.MEETINGS_TABLE },
+        tables: {
+          alerts: env.ALERTS_TABLE,
+          audit: env.AUDIT_TABLE,
+          idempotency: env.IDEMPOTENCY_TABLE,
+          meetings: env.MEETINGS_TABLE,
+          ...(consoleEnv === undefined ? {} : { sessions: consoleEnv.sessionsTable }),
+        },
         contentKeyId: env.KMS_KEY_ID,
         auditQueueUrl: env.AUDIT_QUEUE_URL,
+        ...(consoleEnv === undefined ? {} : { console: consoleEnv.settings }),
       },
       clock: systemClock,
       ids: randomIds,

@@ -31,9 +31,7 @@ const ROLE_SETS = roleSets(['police', 'coordinator']);
  * matrix in meetings-authorization.test.ts). A route added later fails `expectedStatus` or the coverage test.
  */
 const isMeetingRoute = (routeKey: string) => routeKey.includes(' /v1/meetings');
-const ROUTE_KEYS = ROUTE_LIST.filter(
-  (route) => route.authorized && !isMeetingRoute(route.routeKey),
-).map((route) => route.routeKey);
+const ROUTE_KEYS = ROUTE_LIST.filter((route) => route.authorized && !isMeetingRoute(route.routeKey)).map((route) => route.routeKey);
 
 // The access rules, written out independently of the code.
 const MAY: Record<'create' | 'read' | 'acknowledge' | 'history', readonly Role[]> = {

@@ -151,7 +151,12 @@ describe('a restart of the hub', () => {
 
     // Assess
     expect(first.url).toBe(`http://localhost:${port}`);
-    expect(Object.keys(first.tokens).sort()).toEqual(['CHAIR_NORTHUMBERLAND', 'COORDINATOR_NEWCASTLE', 'COORDINATOR_NORTH_TYNESIDE', 'POLICE_NORTHUMBERLAND']);
+    expect(Object.keys(first.tokens).sort()).toEqual([
+      'CHAIR_NORTHUMBERLAND',
+      'COORDINATOR_NEWCASTLE',
+      'COORDINATOR_NORTH_TYNESIDE',
+      'POLICE_NORTHUMBERLAND',
+    ]);
     expect(created.status).toBe(201);
     expect(ack.status).toBe(201);
     expect(viewBefore.status).toBe(200);

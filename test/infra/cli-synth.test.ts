@@ -2,7 +2,8 @@
  * The real thing, once: `npx cdk synth --quiet` as a reader of the README would run it on a fresh clone,
  * with real esbuild bundling of every function (no Docker), no AWS credentials and no instance metadata,
  * into a temporary output directory. It must exit 0 (which includes cdk-nag finding nothing
- * unacknowledged) and write both templates and a bundle for every function.
+ * unacknowledged) and write both templates and a bundle for every function, the console's with the files
+ * its afterBundling hook lays beside it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -56,16 +57,31 @@ describe('npx cdk synth', () => {
     expect(existsSync(join(outDir, 'MsetHubStateless.template.json'))).toBe(true);
   });
 
-  it('bundles every function it deploys with local esbuild: an ESM bundle and its source map', async () => {
+  it('bundles every function it deploys with local esbuild: an ESM bundle and its source map (and the console its files)', async () => {
     const template = JSON.parse(await readFile(join(outDir, 'MsetHubStateless.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, any>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
     );
     const assets = new Set(functions.map((fn) => fn.Metadata['aws:asset:path'] as string));
     expect(assets.size).toBe(functions.length);
+    const consoleAssets: string[] = [];
     for (const asset of assets) {
-      expect((await readdir(join(outDir, asset))).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const files = (await readdir(join(outDir, asset))).sort();
+      if (files.includes('console')) consoleAssets.push(asset);
+      expect(files.filter((file) => file !== 'console')).toEqual(['index.mjs', 'index.mjs.map']);
     }
+    // Only the console's bundle has its views, GOV.UK Frontend's templates and the built assets beside it.
+    expect(consoleAssets).toHaveLength(1);
+    const root = join(outDir, consoleAssets[0]!, 'console');
+    expect((await readdir(root)).sort()).toEqual(['assets', 'frontend', 'views']);
+    expect(await readdir(join(root, 'views'))).toContain('start.njk');
+    expect(existsSync(join(root, 'frontend', 'govuk', 'template.njk'))).toBe(true);
+    expect(existsSync(join(root, 'frontend', 'govuk', 'components', 'button', 'macro.njk'))).toBe(true);
+    const templates = (await readdir(join(root, 'frontend'), { recursive: true })).filter((file) => /\.[a-z]+$/.test(file));
+    expect(templates.filter((file) => !file.endsWith('.njk'))).toEqual([]);
+    const manifest = JSON.parse(await readFile(join(root, 'assets', 'manifest.json'), 'utf8')) as Record<string, string>;
+    expect(Object.keys(manifest)).toEqual(expect.arrayContaining(['application.css', 'console.mjs', 'govuk-frontend.min.js']));
+    for (const file of Object.values(manifest)) expect(existsSync(join(root, 'assets', file))).toBe(true);
   });
 
   it('reports no cdk-nag finding', async () => {

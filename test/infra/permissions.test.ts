@@ -80,6 +80,33 @@ const IDEMPOTENCY: Statement = {
   Resource: ['IdempotencyTable.Arn'],
 };
 
+const SESSIONS: Statement = {
+  Sid: 'SessionsTable',
+  Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  Resource: ['SessionsTable.Arn'],
+};
+/** The console's own boxes: a draft bound to its session, a form kept across a time-out bound to its person. */
+const CONSOLE_DRAFTS: Statement = {
+  Sid: 'ConsoleDrafts',
+  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  Resource: ['ContentKey.Arn'],
+  Condition: {
+    StringEquals: { 'kms:EncryptionContext:purpose': 'console-draft' },
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'session'] },
+    Null: { 'kms:EncryptionContext:purpose': 'false', 'kms:EncryptionContext:session': 'false' },
+  },
+};
+const CONSOLE_KEPT_FORMS: Statement = {
+  Sid: 'ConsoleKeptForms',
+  Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+  Resource: ['ContentKey.Arn'],
+  Condition: {
+    StringEquals: { 'kms:EncryptionContext:purpose': 'console-kept-form' },
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['purpose', 'sub'] },
+    Null: { 'kms:EncryptionContext:purpose': 'false', 'kms:EncryptionContext:sub': 'false' },
+  },
+};
+
 const EXPECTED: Record<FunctionName, Statement[]> = {
   health: [LOGS],
   'not-found': [LOGS],
@@ -202,6 +229,43 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     LOGS,
     SEND_AUDIT,
     { Sid: 'RefusalsDeadLetter', Action: ['sqs:SendMessage'], Resource: ['RefusalsDeadLetterQueue.Arn'] },
+    VIA_SQS_SEND,
+  ],
+  // Every page runs the API's use cases in process, so the console needs what they need together: create,
+  // list, open and acknowledge alerts; request, list, open and change meetings; read access histories; and
+  // its own sessions table and sealed boxes. No Query on a table (only the sweep reads the intents), no Scan.
+  console: [
+    LOGS,
+    {
+      Sid: 'AlertsTable',
+      Action: [
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:UpdateItem',
+      ],
+      Resource: ['AlertsTable.Arn'],
+    },
+    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/inbox', 'AlertsTable.Arn/index/outbox'] },
+    {
+      Sid: 'MeetingsTable',
+      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      Resource: ['MeetingsTable.Arn'],
+    },
+    { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/byArea'] },
+    { Sid: 'AuditTable', Action: ['dynamodb:Query'], Resource: ['AuditTable.Arn', 'AuditTable.Arn/index/byResourceArea'] },
+    IDEMPOTENCY,
+    SESSIONS,
+    CONSOLE_DRAFTS,
+    CONSOLE_KEPT_FORMS,
+    SEAL,
+    OPEN,
+    SEAL_MEETING,
+    OPEN_MEETING,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
     VIA_SQS_SEND,
   ],
 };
@@ -338,13 +402,37 @@ describe('across all policies', () => {
         'cancel-meeting',
         'record-meeting',
         'update-meeting-action',
+        'console',
       ].sort(),
     );
-    // Only the two functions that show content may open it; listings, histories and the consumer cannot.
+    // Only the functions that show content may open it (the console shows what get-alert and get-meeting
+    // show); listings, histories and the consumer cannot.
     const decrypters = NAMES.filter((name) =>
       statementsOf(name).some((statement) => statement.Resource.includes('ContentKey.Arn') && statement.Action.includes('kms:Decrypt')),
     );
-    expect(decrypters).toEqual(['get-alert', 'get-meeting']);
+    expect(decrypters.sort()).toEqual(['console', 'get-alert', 'get-meeting']);
+  });
+
+  it('the content key is usable only with an encryption context whose keys are fixed and all present', () => {
+    for (const name of NAMES) {
+      for (const statement of statementsOf(name).filter((candidate) => candidate.Resource.includes('ContentKey.Arn'))) {
+        const condition = statement.Condition as Record<string, Record<string, unknown>> | undefined;
+        const keys = condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys'] as string[] | undefined;
+        expect({ name, sid: statement.Sid, keys: keys?.length }).toEqual({ name, sid: statement.Sid, keys: expect.any(Number) });
+        expect(Object.keys(condition?.['Null'] ?? {}).sort()).toEqual(keys!.map((key) => `kms:EncryptionContext:${key}`).sort());
+      }
+    }
+  });
+
+  it("only the console reaches the sessions table, and only it may use the content key with its own boxes' contexts", () => {
+    const sessionUsers = NAMES.filter((name) =>
+      statementsOf(name).some((statement) => statement.Resource.some((resource) => resource.startsWith('SessionsTable'))),
+    );
+    expect(sessionUsers).toEqual(['console']);
+    const consoleBoxUsers = NAMES.filter((name) =>
+      statementsOf(name).some((statement) => JSON.stringify(statement.Condition ?? {}).includes('kms:EncryptionContext:purpose')),
+    );
+    expect(consoleBoxUsers).toEqual(['console']);
   });
 
   it('the storage key is usable only through DynamoDB and SQS', () => {
@@ -354,6 +442,25 @@ describe('across all policies', () => {
         expect(Object.keys((statement.Condition as any).StringEquals)).toEqual(['kms:ViaService']);
       }
     }
+  });
+
+  it("each policy fits IAM's 6,144-character limit for a managed policy, with ARNs as long as they get", () => {
+    // What the placeholders become once deployed (a 14-character region, CloudFormation's generated names).
+    const arn = (service: string, resource: string) => `"arn:aws-us-gov:${service}:ap-southeast-14:123456789012:${resource}`;
+    const sizes = NAMES.map((name) => {
+      const fn = hub.stateless.functions.get(name)!;
+      const document = hub.resources(hub.statelessTemplate, 'AWS::IAM::ManagedPolicy')[logicalId(fn.policy)]!.Properties['PolicyDocument'];
+      const deployed = JSON.stringify(hub.render(document))
+        .replace(/"(\w+Table)\.Arn/g, (_match, table: string) => arn('dynamodb', `table/MsetHubStateful-${table}-ABCDEFGHIJKLM`))
+        .replace(/"\w+Key\.Arn/g, arn('kms', 'key/12345678-1234-1234-1234-123456789012'))
+        .replace(/"(\w+Queue)\.Arn/g, (_match, queue: string) => arn('sqs', `MsetHubStateful-${queue}-ABCDEFGHIJKLM.fifo`))
+        .replace(/"\w+\.Arn/g, arn('logs', 'log-group:MsetHubStateless-RoutesUpdateMeetingActionLogsABCDEF12-ABCDEFGHIJKL:*'))
+        .replaceAll('${AWS::Region}', 'ap-southeast-14');
+      return { name, fits: deployed.length < 6144, size: deployed.length };
+    });
+    expect(sizes.filter((size) => !size.fits)).toEqual([]);
+    const largest = sizes.reduce((a, b) => (a.size >= b.size ? a : b));
+    console.info(`largest function policy: ${largest.name}, ~${largest.size} of 6,144 characters`);
   });
 
   it('nothing grants a wildcard action or resource, and nothing but X-Ray needs "*"', () => {
@@ -371,7 +478,7 @@ describe('across all policies', () => {
     ]);
   });
 
-  it('no function can write alerts but those that create and acknowledge them and the commit sweep; the consumer cannot read them', () => {
+  it('no function can write alerts but those that create and acknowledge them, the console and the commit sweep; the consumer cannot read them', () => {
     const touchesAlerts = (name: FunctionName) =>
       statementsOf(name).filter((statement) => statement.Resource.some((r) => r.startsWith('AlertsTable')));
     expect(touchesAlerts('audit-consumer')).toEqual([]);
@@ -379,8 +486,9 @@ describe('across all policies', () => {
     const writers = NAMES.filter((name) =>
       touchesAlerts(name).some((statement) => statement.Action.some((action) => /Put|Write|Update|Delete/.test(action))),
     );
-    // The sweep's only puts are history records of committed alerts, conditional on there being none.
-    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'create-alert']);
+    // The sweep's only puts are history records of committed alerts, conditional on there being none; the
+    // console writes only through create-alert's and acknowledge-alert's use cases, run in process.
+    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'console', 'create-alert']);
   });
 
   it("no role may invoke a function but a schedule's, and only its own job", () => {

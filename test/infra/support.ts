@@ -25,10 +25,10 @@ export type SynthesizedHub = HubApp & {
   resources(template: Template, type: string): Record<string, Resource>;
 };
 
-export function synthesizeHub(options: { checks?: boolean } = {}): SynthesizedHub {
+export function synthesizeHub(options: { checks?: boolean; context?: Readonly<Record<string, string>> } = {}): SynthesizedHub {
   const hub = createHubApp({
     checks: options.checks ?? false,
-    context: { 'aws:cdk:bundling-stacks': [], issuer: ISSUER, audience: AUDIENCE },
+    context: { 'aws:cdk:bundling-stacks': [], issuer: ISSUER, audience: AUDIENCE, ...options.context },
   });
   const statefulTemplate = Template.fromStack(hub.stateful);
   const statelessTemplate = Template.fromStack(hub.stateless);

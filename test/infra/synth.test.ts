@@ -3,13 +3,14 @@
  * bundle budget test exercise). Asserts what a DPO and a penetration tester are promised: encryption
  * everywhere with the hub's own keys, recoverable and undeletable tables with every index the code
  * queries, stable logical ids for everything that holds data, dead-letter queues with alarms that notify
- * someone, every route but /health and $default behind the JWT authorizer, throttled, every function
+ * someone, every route but /health, the API's catch-all and the console ($default) behind the JWT
+ * authorizer, throttled, every function
  * on nodejs24.x / arm64 with reserved concurrency, a timeout and an encrypted log group it alone writes,
  * and each scheduled job on its schedule, invoked through a role that may invoke that job alone.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
+import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE, SESSIONS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
 import { ROUTE_LIST, ROUTES, WORKER_LIST } from '../../functions/routes.js';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stateful-stack.js';
 import { ACCESS_LOG_FORMAT, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
@@ -42,6 +43,7 @@ describe('stateful stack', () => {
         'AWS::DynamoDB::Table AuditTable',
         'AWS::DynamoDB::Table IdempotencyTable',
         'AWS::DynamoDB::Table MeetingsTable',
+        'AWS::DynamoDB::Table SessionsTable',
         'AWS::SQS::Queue AuditQueue',
         'AWS::SQS::Queue AuditDeadLetterQueue',
         'AWS::SQS::Queue RefusalsDeadLetterQueue',
@@ -106,7 +108,7 @@ describe('stateful stack', () => {
 
   it('encrypts every table with the storage key, with PITR, deletion protection and on-demand billing', () => {
     const tables = ofType(statefulResources, 'AWS::DynamoDB::Table');
-    expect(Object.keys(tables).length).toBe(4);
+    expect(Object.keys(tables).length).toBe(5);
     for (const table of Object.values(tables)) {
       expect(hub.render(table.Properties['SSESpecification'])).toEqual({
         SSEEnabled: true,
@@ -124,6 +126,7 @@ describe('stateful stack', () => {
     ['AuditTable', AUDIT_TABLE],
     ['IdempotencyTable', IDEMPOTENCY_TABLE],
     ['MeetingsTable', MEETINGS_TABLE],
+    ['SessionsTable', SESSIONS_TABLE],
   ] as const)('%s has the keys, every index and the TTL attribute of tables.ts', (logicalId, definition) => {
     const properties = statefulResources[logicalId]!.Properties;
     expect(properties['KeySchema']).toEqual([
@@ -230,12 +233,12 @@ describe('stateless stack', () => {
     });
   });
 
-  it('has every route of functions/routes.ts, JWT-authorized except GET /health and $default', () => {
+  it('has every route of functions/routes.ts, JWT-authorized except GET /health, the API catch-all and $default (the console)', () => {
     const routes = Object.values(ofType(statelessResources, 'AWS::ApiGatewayV2::Route'));
     expect(routes.map((route) => route.Properties['RouteKey']).sort()).toEqual(ROUTE_LIST.map((route) => route.routeKey).sort());
     for (const route of routes) {
       const key = route.Properties['RouteKey'] as string;
-      if (key === 'GET /health' || key === '$default') {
+      if (key === 'GET /health' || key === 'ANY /v1/{proxy+}' || key === '$default') {
         expect({ key, type: route.Properties['AuthorizationType'] ?? 'NONE', id: route.Properties['AuthorizerId'] }).toEqual({
           key,
           type: 'NONE',
@@ -250,7 +253,7 @@ describe('stateless stack', () => {
       ROUTE_LIST.filter((route) => !route.authorized)
         .map((route) => route.routeKey)
         .sort(),
-    ).toEqual(['$default', 'GET /health']);
+    ).toEqual(['$default', 'ANY /v1/{proxy+}', 'GET /health']);
   });
 
   it('sends each route to its own function', () => {
@@ -318,6 +321,9 @@ describe('stateless stack', () => {
       expect(properties['ReservedConcurrentExecutions']).toBeGreaterThanOrEqual(1);
       expect(properties['ReservedConcurrentExecutions']).toBeLessThanOrEqual(20);
       expect(properties['TracingConfig']).toEqual({ Mode: 'Active' });
+      // The console also gets its sessions table and its sign-in client (with no context: the API's own).
+      const consoleOnly =
+        name === 'console' ? { SESSIONS_TABLE: 'SessionsTable', CONSOLE_OIDC_ISSUER: ISSUER, CONSOLE_OIDC_CLIENT_ID: AUDIENCE } : {};
       expect(hub.render(properties['Environment'].Variables)).toEqual({
         ALERTS_TABLE: 'AlertsTable',
         AUDIT_TABLE: 'AuditTable',
@@ -329,6 +335,7 @@ describe('stateless stack', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        ...consoleOnly,
       });
     }
   });
