@@ -204,13 +204,18 @@ export function consoleApp(
     return render(request, 'error', content, status, signedIn);
   };
 
+  /** Why the last session ended, for the page that says so: inactivity, or its absolute end. */
+  const endedBecause = new WeakMap<ConsoleRequest, 'timeout' | 'expired'>();
   const loadSession = async (request: ConsoleRequest, now: Date): Promise<Session | 'ended' | undefined> => {
     const token = readCookie(request, SESSION_COOKIE);
     if (token === undefined) return undefined;
     const session = await deps.sessions.get(hashOf(token));
     if (session === undefined) return 'ended';
-    const idleUntil = new Date(session.lastSeenAt).getTime() + idleMs;
-    if (now.getTime() >= idleUntil || now >= new Date(session.endsAt)) return 'ended';
+    if (now >= new Date(session.endsAt)) {
+      endedBecause.set(request, 'expired');
+      return 'ended';
+    }
+    if (now.getTime() >= new Date(session.lastSeenAt).getTime() + idleMs) return 'ended';
     return session;
   };
 
@@ -232,16 +237,18 @@ export function consoleApp(
     }
     if (request.method === 'GET' && request.path === '/auth/callback') return finishSignIn(request, now, secure);
     if (request.method === 'GET' && request.path === '/signed-out') {
-      const timedOut = request.query['reason'] === 'timeout';
+      const reason = request.query['reason'];
+      const paragraphs: Record<string, string> = {
+        timeout: `You were signed out because you had not used the service for ${settings.idleMinutes} minutes.`,
+        expired: `You were signed out because you had been signed in for ${settings.absoluteHours} hours, the longest a session lasts.`,
+      };
       return render(
         request,
         'signed-out',
         {
-          title: timedOut ? 'You have been signed out' : 'You have signed out',
-          paragraphs: timedOut
-            ? [`You were signed out because you had not used the service for ${settings.idleMinutes} minutes.`]
-            : ['You have signed out of the MSET Cross-Boundary Hub.'],
-          returnTo: '/alerts',
+          title: reason === 'timeout' || reason === 'expired' ? 'You have been signed out' : 'You have signed out',
+          paragraphs: [paragraphs[reason ?? ''] ?? 'You have signed out of the MSET Cross-Boundary Hub.'],
+          returnTo: safeReturnPath(request.query['returnTo']),
         },
         200,
         undefined,
@@ -273,12 +280,11 @@ export function consoleApp(
           if (request.method === 'POST' && ended !== undefined) return keepForm(request, ended, now, secure);
         }
       }
-      if (request.method === 'POST') return redirect('/signed-out?reason=timeout', [clearCookie(SESSION_COOKIE, secure)]);
-      const returnTo = safeReturnPath(request.path);
-      return redirect(
-        session === 'ended' ? `/signed-out?reason=timeout` : `/sign-in?returnTo=${encodeURIComponent(returnTo)}`,
-        session === 'ended' ? [clearCookie(SESSION_COOKIE, secure)] : [],
-      );
+      // Back to this page after signing in again (a POST's page is its form's, where it was kept).
+      const returnTo = encodeURIComponent(safeReturnPath(request.path));
+      if (session === undefined && request.method === 'GET') return redirect(`/sign-in?returnTo=${returnTo}`);
+      const reason = endedBecause.get(request) ?? 'timeout';
+      return redirect(`/signed-out?reason=${reason}&returnTo=${returnTo}`, [clearCookie(SESSION_COOKIE, secure)]);
     }
 
     let context: RequestContext;

@@ -58,7 +58,7 @@ describe('console sessions', () => {
     clock.advance(31 * MINUTE);
     const ended = await police.get('/alerts');
     expect(ended.status).toBe(303);
-    expect(ended.location).toBe('/signed-out?reason=timeout');
+    expect(ended.location).toBe('/signed-out?reason=timeout&returnTo=%2Falerts');
     expect(police.cookies.has('mset-session')).toBe(false);
     expect(heading(await police.get('/signed-out?reason=timeout'))).toBe('You have been signed out');
   });
@@ -72,7 +72,10 @@ describe('console sessions', () => {
       expect((await police.get('/alerts')).status, `after ${step * 25} minutes`).toBe(200);
     }
     clock.advance(25 * MINUTE);
-    expect((await police.get('/alerts')).status).toBe(303);
+    const ended = await police.get('/alerts');
+    expect(ended.status).toBe(303);
+    expect(ended.location).toBe('/signed-out?reason=expired&returnTo=%2Falerts');
+    expect((await police.get(ended.location as string)).text).toContain('signed in for 8 hours');
   });
 
   it('ends on sign-out: the old cookie opens nothing', async () => {
