@@ -5,9 +5,10 @@
  */
 
 import type { RiskLevel } from '../../contracts/alerts.js';
-import { type AckDeadline, type Area, AreaDirectoryFile } from '../../contracts/areas.js';
+import { type AckDeadline, type Area, AreaDirectoryFile, type WorkingHours } from '../../contracts/areas.js';
 // A static import, not a read from disk, so esbuild inlines the directory into each Lambda bundle.
 import bundledAreas from '../data/areas.json' with { type: 'json' };
+import { DEFAULT_WORKING_HOURS } from './working-hours.js';
 
 /**
  * The default time a receiving area has to acknowledge an alert, by risk level: 4 hours for significant,
@@ -70,6 +71,13 @@ export class AreaDirectory {
     const area = this.byId.get(areaId);
     if (area === undefined) throw new RangeError(`Area directory: unknown area "${areaId}"`);
     return area.ackDeadlines?.[level] ?? DEFAULT_ACK_DEADLINES[level];
+  }
+
+  /** The area's own working hours, or the default 09:00 to 17:00; throws for an unknown area, as above. */
+  workingHoursFor(areaId: string): WorkingHours {
+    const area = this.byId.get(areaId);
+    if (area === undefined) throw new RangeError(`Area directory: unknown area "${areaId}"`);
+    return area.workingHours ?? DEFAULT_WORKING_HOURS;
   }
 }
 

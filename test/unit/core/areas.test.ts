@@ -27,6 +27,7 @@ const area = (id: string, neighbours: string[], extra: Partial<Area> = {}): Area
   policeForce: 'Test Police',
   jurisdiction: 'england-and-wales',
   msetMailbox: `mset@${id}.example.gov.uk`,
+  dutyManagerMailbox: `duty-manager@${id}.example.gov.uk`,
   outOfHours: '0191 498 0999',
   neighbours,
   ...extra,
