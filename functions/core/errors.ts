@@ -54,7 +54,7 @@ export class ConflictError extends HubError {
 export class DependencyUnavailableError extends HubError {
   override readonly name: string = 'DependencyUnavailableError';
   constructor(
-    readonly dependency: 'database' | 'audit-queue' | 'key-service',
+    readonly dependency: 'database' | 'audit-queue' | 'key-service' | 'notification-queue',
     options?: { cause?: unknown },
   ) {
     super(`The ${dependency} is unavailable`, options);
