@@ -109,10 +109,14 @@ export class PageRoutes {
 
   private add(method: 'GET' | 'POST', path: string, page: Page): this {
     const names: string[] = [];
-    const source = path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
-      names.push(name);
-      return '([A-Za-z0-9-]{1,64})';
-    });
+    const source = path
+      .split(/(:[A-Za-z]+)/)
+      .map((part) => {
+        if (!part.startsWith(':')) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        names.push(part.slice(1));
+        return '([A-Za-z0-9-]{1,64})';
+      })
+      .join('');
     this.entries.push({ method, pattern: new RegExp(`^${source}$`), names, page });
     return this;
   }
@@ -127,6 +131,7 @@ function navigationFor(context: RequestContext, path: string) {
     items.push({ href: '/alerts/new', text: 'Send an alert' });
   }
   if (reads) items.push({ href: '/meetings', text: 'Meetings' });
+  if (roles.some((role) => role !== 'practitioner')) items.push({ href: '/history', text: 'Access histories' });
   items.push({ href: '/areas', text: 'Areas' });
   const current = [...items]
     .sort((a, b) => b.href.length - a.href.length)
@@ -200,7 +205,14 @@ export function consoleApp(
         paragraphs: ['Try again later. Nothing you sent has been lost: if it did not go through, send it again.'],
       },
     };
-    const content = pages[status] ?? (pages[503] as { title: string; paragraphs: string[] });
+    // A GET has no form: what it could not read is in its address (a changed filter or page link).
+    const content =
+      status === 400 && request.method === 'GET'
+        ? {
+            title: 'There is a problem with the page address',
+            paragraphs: ['The address has something this service does not understand. Go back and try again.'],
+          }
+        : (pages[status] ?? (pages[503] as { title: string; paragraphs: string[] }));
     return render(request, 'error', content, status, signedIn);
   };
 
@@ -347,7 +359,9 @@ export function consoleApp(
       if (error instanceof NotFoundError) return errorPage(request, 404, signedIn);
       if (error instanceof ForbiddenError) return errorPage(request, 403, signedIn);
       if (error instanceof ConflictError) return errorPage(request, 409, signedIn);
-      if (error instanceof UnreadableFormError || error instanceof ValidationError) return errorPage(request, 400, signedIn);
+      if (error instanceof UnreadableFormError || error instanceof ValidationError) {
+        return errorPage(request, 400, signedIn);
+      }
       if (error instanceof UnauthenticatedError) return redirect('/', [clearCookie(SESSION_COOKIE, secure)]);
       logger.error('console page failed', {
         requestId: request.requestId,
@@ -526,6 +540,8 @@ async function once(
   });
   if (!claim.claimed) {
     // Sent twice: the first one's result stands, and the person is shown it.
+    // The same form changed and sent again (Back, edit, send) is not sent twice either: the person is told.
+    if (claim.record.requestHash !== requestHash) throw new ConflictError('This form was already sent');
     if (claim.record.state === 'COMPLETED') return redirect(JSON.parse(claim.record.response).location as string);
     throw new ConflictError('This form is still being sent');
   }

@@ -24,7 +24,7 @@ import { parseInput } from '../../shared/http/input.js';
 import type { PageContext, PageRoutes, View } from '../app.js';
 import { date, dateTime, deadline, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
 import { type ConsoleResponse, redirect } from '../http.js';
-import { cleaned, type FormErrors, lines, newFormId, readForm } from './forms.js';
+import { cleaned, type FormErrors, formErrors, lines, newFormId, readForm } from './forms.js';
 
 const areaName = (page: PageContext, id: string) => page.deps.areas.get(id)?.name ?? id;
 
@@ -282,7 +282,6 @@ async function acknowledge(page: PageContext): Promise<View | ConsoleResponse> {
     });
   } catch (error) {
     if (error instanceof ValidationError) {
-      const { formErrors } = await import('./forms.js');
       return alertPage(page, { values: fields, errors: formErrors(error, ACK_MESSAGES, ['outcome', 'redirectTo', 'note']) });
     }
     throw error;
@@ -302,7 +301,7 @@ async function history(page: PageContext): Promise<View> {
     data: {
       title: 'Access history',
       caption: 'Who opened or changed this alert, newest first',
-      backLink: `/alerts/${alertId}`,
+      backLink: hasRight(page.context.caller, 'read') ? `/alerts/${alertId}` : '/history',
       rows: trail.items.map((entry) => ({
         when: dateTime(entry.occurredAt),
         who: entry.actor.name ?? entry.actor.sub,

@@ -2,6 +2,7 @@
 import { PageRoutes } from '../app.js';
 import { alertPages } from './alerts.js';
 import { areaPages } from './areas.js';
+import { historyPages } from './history.js';
 import { meetingPages } from './meetings.js';
 
 export function consolePages(): PageRoutes {
@@ -9,5 +10,6 @@ export function consolePages(): PageRoutes {
   alertPages(routes);
   meetingPages(routes);
   areaPages(routes);
+  historyPages(routes);
   return routes;
 }
