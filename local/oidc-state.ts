@@ -65,6 +65,15 @@ export class OidcStateFile {
   }
 }
 
+const GRANTABLE: ReadonlySet<string> = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
 /** An oidc-provider adapter class over the file: one instance per model (Session, AuthorizationCode, ...). */
 export function oidcAdapter(state: OidcStateFile) {
   return class FileAdapter {
@@ -77,8 +86,11 @@ export function oidcAdapter(state: OidcStateFile) {
     async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number): Promise<void> {
       await state.set(this.key(id), payload, expiresIn);
       if (typeof payload['uid'] === 'string') await state.set(`${this.model}:uid:${payload['uid']}`, { id }, expiresIn);
-      if (typeof payload['grantId'] === 'string')
+      // Only what a grant issued goes when the grant is revoked: not the provider's own session, nor a
+      // sign-in under way, which also carry the grant's id (as oidc-provider's own adapter decides).
+      if (GRANTABLE.has(this.model) && typeof payload['grantId'] === 'string') {
         await state.set(`grant:${payload['grantId']}:${this.key(id)}`, { key: this.key(id) }, expiresIn);
+      }
     }
 
     async find(id: string): Promise<Record<string, unknown> | undefined> {

@@ -222,7 +222,8 @@ export function consoleApp(
     const token = readCookie(request, SESSION_COOKIE);
     if (token === undefined) return undefined;
     const session = await deps.sessions.get(hashOf(token));
-    if (session === undefined) return 'ended';
+    // Signed out, or gone long ago: as if there were no cookie.
+    if (session === undefined) return undefined;
     if (now >= new Date(session.endsAt)) {
       endedBecause.set(request, 'expired');
       return 'ended';
@@ -249,6 +250,10 @@ export function consoleApp(
     }
     if (request.method === 'GET' && request.path === '/auth/callback') return finishSignIn(request, now, secure);
     if (request.method === 'GET' && request.path === '/signed-out') {
+      // The page says the person is signed out, so they are: the time-out warning's countdown ends here
+      // too, a moment before the server would have ended the session by itself.
+      const token = readCookie(request, SESSION_COOKIE);
+      if (token !== undefined) await deps.sessions.end(hashOf(token));
       const reason = request.query['reason'];
       const paragraphs: Record<string, string> = {
         timeout: `You were signed out because you had not used the service for ${settings.idleMinutes} minutes.`,
@@ -294,7 +299,11 @@ export function consoleApp(
       }
       // Back to this page after signing in again (a POST's page is its form's, where it was kept).
       const returnTo = encodeURIComponent(safeReturnPath(request.path));
-      if (session === undefined && request.method === 'GET') return redirect(`/sign-in?returnTo=${returnTo}`);
+      if (session === undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+        // A cookie naming no session (signed out, or long gone) is dropped on the way.
+        const dead = readCookie(request, SESSION_COOKIE) === undefined ? [] : [clearCookie(SESSION_COOKIE, secure)];
+        return redirect(`/sign-in?returnTo=${returnTo}`, dead);
+      }
       const reason = endedBecause.get(request) ?? 'timeout';
       return redirect(`/signed-out?reason=${reason}&returnTo=${returnTo}`, [clearCookie(SESSION_COOKIE, secure)]);
     }

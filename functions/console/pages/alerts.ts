@@ -239,6 +239,10 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
               },
       })),
       mayAcknowledge,
+      ackDeadline:
+        mayAcknowledge && mine !== undefined
+          ? (({ absolute, relative }) => `${absolute} (${relative})`)(deadline(mine.ackDueBy, page.now))
+          : undefined,
       mayRequestMeeting: caller.roles.includes('coordinator') || caller.roles.includes('chair'),
       ackForm: {
         formId: newFormId(),
@@ -576,6 +580,7 @@ async function checkAnswers(page: PageContext): Promise<View | ConsoleResponse> 
     value: { text: value },
     actions: { items: [{ href: `${change}#${anchor}`, text: 'Change', visuallyHiddenText: key.toLowerCase() }] },
   });
+  const optional = (key: string, value: string | undefined, anchor: string) => (value === undefined ? [] : [row(key, value, anchor)]);
   return {
     view: 'check-alert',
     data: {
@@ -611,25 +616,71 @@ async function checkAnswers(page: PageContext): Promise<View | ConsoleResponse> 
           rows: [
             row('Name', `${request.child.name.given} ${request.child.name.family}`, 'child-name-given'),
             row('Date of birth', date(request.child.dateOfBirth), 'child-dateOfBirth'),
-            ...(request.child.aliases === undefined ? [] : [row('Also known as', request.child.aliases.join(', '), 'child-aliases')]),
+            ...optional('Also known as', request.child.aliases?.join(', '), 'child-aliases'),
+            ...optional('Gender', request.child.gender, 'child-gender'),
+            ...optional('Local case number', request.child.identifiers?.localCaseNumber, 'child-identifiers-localCaseNumber'),
+            ...optional('NHS number', request.child.identifiers?.nhsNumber, 'child-identifiers-nhsNumber'),
           ],
         },
         {
           title: 'Movement and risk',
           rows: [
             row('Movement', `${LABELS.movementKind[request.movement.kind]} on ${date(request.movement.on)}`, 'movement-kind'),
+            ...optional(
+              'From and to',
+              request.movement.from === undefined && request.movement.to === undefined
+                ? undefined
+                : `${request.movement.from === undefined ? 'Not given' : name(request.movement.from)} to ${request.movement.to === undefined ? 'not given' : name(request.movement.to)}`,
+              'movement-from',
+            ),
+            ...optional('Details', request.movement.details, 'movement-details'),
             row('Risk level', LABELS.risk[request.risk.level], 'risk-level'),
             row('Exploitation', request.risk.exploitation.map((type) => LABELS.exploitation[type]).join(', '), 'risk-exploitation'),
             row('Summary', request.risk.summary, 'risk-summary'),
+            ...optional(
+              'Section 47 enquiry',
+              request.risk.section47 === undefined ? undefined : LABELS.section47[request.risk.section47],
+              'risk-section47',
+            ),
           ],
         },
         {
           title: 'More information',
           rows: [
-            row('Perpetrators', String(request.perpetrators?.length ?? 0), 'perpetrators'),
-            row('Locations', String(request.locations?.length ?? 0), 'locations'),
+            // What was typed, not a count: this is the last look before it goes to other areas.
+            ...(request.perpetrators === undefined || request.perpetrators.length === 0
+              ? [row('Perpetrators', 'None', 'perpetrators')]
+              : request.perpetrators.map((person, i) =>
+                  row(
+                    `Perpetrator ${i + 1}`,
+                    `${[...(person.names ?? []), ...(person.nicknames ?? []).map((nickname) => `“${nickname}”`)].join(', ') || 'No name given'} (graded ${person.grading.source}${person.grading.intelligence}${person.grading.handling})`,
+                    `perpetrators-${i}-names`,
+                  ),
+                )),
+            ...(request.locations === undefined || request.locations.length === 0
+              ? [row('Locations', 'None', 'locations')]
+              : request.locations.map((location, i) =>
+                  row(
+                    `Location ${i + 1}`,
+                    [location.description, location.postcode].filter(Boolean).join(', '),
+                    `locations-${i}-description`,
+                  ),
+                )),
             row('Disruption plan', text(request.disruptionPlan), 'disruptionPlan'),
             row("Child's voice", text(request.voice), 'voice'),
+            ...(['leadProfessional', 'police', 'outOfHours'] as const).flatMap((key) => {
+              const contact = request.contacts?.[key];
+              const label = { leadProfessional: 'Lead professional', police: 'Police contact', outOfHours: 'Out of hours contact' }[key];
+              return contact === undefined
+                ? []
+                : [
+                    row(
+                      label,
+                      [contact.name, contact.role, contact.phone, contact.email].filter(Boolean).join(', '),
+                      `contacts-${key}-name`,
+                    ),
+                  ];
+            }),
           ],
         },
       ],

@@ -1,0 +1,55 @@
+/**
+ * `npm run screenshots`: full-page PNGs of the console's main pages in docs/screenshots/, taken by the
+ * browser tests' own journeys (so a screenshot shows a page the tests have just checked), run with
+ * SCREENSHOTS=1. Each journey names its pictures with `visitor.screenshot(name)` (test/support/browser.ts).
+ *
+ * To add a page: call `await visitor.screenshot('<name>')` where the journey shows it, add the journey's test
+ * file to JOURNEYS if it is not there yet, and the name to PICTURES.
+ */
+import { spawnSync } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
+const SCREENSHOT_DIR = join(REPOSITORY, 'docs', 'screenshots');
+
+/** The test files whose journeys take the pictures. */
+const JOURNEYS = [
+  'test/browser/alert-journey.test.ts',
+  // Meetings: the meeting journey's test file goes here once it calls `visitor.screenshot('meeting')`.
+];
+
+/** The pictures those journeys must have taken, by file name without ".png". */
+const PICTURES = [
+  'send-alert-errors', // Send an alert, sent with mistakes: the error summary and the fields' messages
+  'check-answers', // Check your answers before sending the alert
+  'alerts-received', // North Tyneside's Alerts received, with the new alert and its deadline
+  'alert', // the alert, as North Tyneside sees it before acknowledging
+  // 'meeting', // a meeting, once the meeting journey takes it
+];
+
+const started = Date.now();
+const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
+const run = spawnSync(process.execPath, [vitest, 'run', '--project', 'browser', ...JOURNEYS], {
+  cwd: REPOSITORY,
+  stdio: 'inherit',
+  env: { ...process.env, SCREENSHOTS: '1' },
+});
+if (run.status !== 0) {
+  process.stderr.write('The journeys failed, so the screenshots may show a broken page: fix the tests first.\n');
+  process.exit(run.status ?? 1);
+}
+
+const missing: string[] = [];
+for (const name of PICTURES) {
+  const file = join(SCREENSHOT_DIR, `${name}.png`);
+  const written = await stat(file).catch(() => undefined);
+  if (written === undefined || written.mtimeMs < started) missing.push(name);
+  else process.stdout.write(`${relative(REPOSITORY, file)} (${Math.round(written.size / 1024)} KB)\n`);
+}
+if (missing.length > 0) {
+  process.stderr.write(`No new screenshot for: ${missing.join(', ')}\n`);
+  process.exit(1);
+}
