@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { Agency, AreaId } from './identity.js';
+import { RecipientRole } from './notifications.js';
 
 /** Trimmed, non-empty, bounded free text. */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -236,6 +237,37 @@ export const Acknowledgement = z.object({
 });
 export type Acknowledgement = z.infer<typeof Acknowledgement>;
 
+/** The ladder's steps (functions/core/alerts/ladder.ts): what the hub told whom about a share. */
+export const LADDER_STEPS = ['SHARED', 'REMINDER', 'OVERDUE', 'ACKNOWLEDGED', 'REDIRECTED'] as const;
+export const LadderStep = z.enum(LADDER_STEPS);
+
+/** What the hub has told whom about a share, what it will do next, and any message that did not arrive. */
+export const ShareNotifications = z.object({
+  /** Oldest first: "reminder sent 12:30", "escalated to the duty manager 14:30". */
+  steps: z.array(
+    z.object({
+      step: LadderStep,
+      at: isoDateTime,
+      to: z.array(RecipientRole),
+      /** Out of hours for a SIGNIFICANT alert: the receiving area's out-of-hours number, for the sender to call. */
+      telephone: z.string().optional(),
+    }),
+  ),
+  nextStep: z.object({ step: LadderStep, at: isoDateTime }).optional(),
+  /** Messages that did not reach their mailbox: telephone instead. */
+  undelivered: z.array(
+    z.object({
+      at: isoDateTime,
+      step: LadderStep.optional(),
+      recipient: RecipientRole,
+      area: AreaId,
+      reason: z.enum(['REFUSED', 'UNDELIVERED']),
+      telephone: z.string(),
+    }),
+  ),
+});
+export type ShareNotifications = z.infer<typeof ShareNotifications>;
+
 /** What the recipient sees of its own share record, and the sender of every share. */
 export const ShareRecord = ShareSummary.extend({
   sharing: z.object({
@@ -246,6 +278,7 @@ export const ShareRecord = ShareSummary.extend({
     expiresAt: isoDateTime,
   }),
   acknowledgement: Acknowledgement.optional(),
+  notifications: ShareNotifications,
 });
 export type ShareRecord = z.infer<typeof ShareRecord>;
 
@@ -265,6 +298,10 @@ export const AlertSummary = z.object({
       ackDueBy: isoDateTime,
       outcome: AckOutcome.optional(),
       redirectTo: AreaId.optional(),
+      /** The ladder's latest step, for a list ("reminder sent 12:30"). */
+      lastStep: z.object({ step: LadderStep, at: isoDateTime }).optional(),
+      /** How many messages about the share did not reach their mailbox. */
+      undelivered: z.number().int().min(0),
     }),
   ),
 });

@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'CONSOLE_FORM',
   // A response answered again from the idempotency record: the caller received it once more.
   'REQUEST_REPLAY',
+  // The hub itself (actor `system`) told an area's mailbox about an alert or a meeting: a ladder step.
+  'ALERT_NOTIFY',
+  'MEETING_NOTIFY',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

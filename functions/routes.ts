@@ -62,7 +62,14 @@ export type Need =
   | { readonly kind: 'content'; readonly of: ContentKind; readonly use: 'seal' | 'open' }
   | { readonly kind: 'sendAuditEvents' }
   | { readonly kind: 'receiveAuditEvents' }
-  | { readonly kind: 'refusalsDeadLetter' };
+  | { readonly kind: 'refusalsDeadLetter' }
+  /** The notifications table: the sender's claim per intent. */
+  | { readonly kind: 'notifications' }
+  | { readonly kind: 'sendNotifications' }
+  /** Receiving, and putting off a failed message's next delivery (the backoff). */
+  | { readonly kind: 'receiveNotifications' }
+  /** Reading GOV.UK Notify's API key from Secrets Manager: the sender alone. */
+  | { readonly kind: 'notifyApiKey' };
 
 /** A Lambda function's size and its cap on the account's concurrency (the README sums them). */
 export type Sizing = { readonly timeoutSeconds: number; readonly memoryMb: number; readonly reservedConcurrency: number };
@@ -100,6 +107,7 @@ export type WorkerDefinition = {
   /** How the function is invoked: by the audit queue, by the API's access log, or on a schedule. */
   readonly trigger:
     | { readonly kind: 'audit-queue' }
+    | { readonly kind: 'notification-queue' }
     | { readonly kind: 'access-log-refusals' }
     | { readonly kind: 'schedule'; readonly everyMinutes: number };
   readonly load: () => Promise<WorkerFunction>;
@@ -508,6 +516,37 @@ export const WORKERS = {
       { kind: 'sendAuditEvents' },
     ],
     sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
+  },
+  // Takes the ladder steps that are due: reads the index of pending shares (Query on `ladder`), checks each
+  // share's alert is committed (BatchGetItem, keys only), re-reads a share it lost a race for (GetItem),
+  // claims and marks each step (UpdateItem, conditional), and records its event and its messages.
+  'ladder-sweep': {
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    load: () => import('./handlers/ladder-sweep.js'),
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], indexes: ['ladder'] },
+      // Meetings with a notice due (Query on `ladder`), cleared on the version read (UpdateItem).
+      { kind: 'meetings', actions: ['dynamodb:UpdateItem'], indexes: ['ladder'] },
+      { kind: 'sendNotifications' },
+      { kind: 'sendAuditEvents' },
+    ],
+    sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
+  },
+  // Sends each recorded notification once: claims it in the notifications table, checks a reminder still
+  // applies (reads the share or meeting), records a message refused for good on the share (UpdateItem) or
+  // the meeting (UpdateItem, a new version), and reads Notify's key. It opens no content.
+  'notification-sender': {
+    trigger: { kind: 'notification-queue' },
+    load: () => import('./handlers/notification-sender.js'),
+    needs: [
+      { kind: 'notifications' },
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { kind: 'receiveNotifications' },
+      { kind: 'notifyApiKey' },
+    ],
+    // Notify takes 3,000 messages a minute per key; two senders stay well under it.
+    sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 2 },
   },
   'authorizer-refusals': {
     trigger: { kind: 'access-log-refusals' },

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { App, type AppProps } from 'aws-cdk-lib';
 import { addHubChecks } from './checks.js';
 import { consoleIdentityFromContext } from './console.js';
+import { notifySettingsFromContext } from './notify.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -51,6 +52,7 @@ export function createHubApp(options: HubAppOptions = {}): HubApp {
     issuer,
     audience,
     console: consoleIdentityFromContext(app, { issuer, audience }),
+    notify: notifySettingsFromContext(app),
   });
   return { app, stateful, stateless };
 }

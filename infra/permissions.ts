@@ -16,6 +16,9 @@
  * - session-store (the console's sessions table): GetItem (a session), PutItem (create, keep a form, start a
  *   sign-in), UpdateItem (touch, save a draft), DeleteItem (end; take a kept form or a sign-in, once).
  * - sqs-queue (the audit trail's queue): SendMessage. kms-key-service: GenerateDataKey (seal), Decrypt (open).
+ * - the notifications queue: SendMessage (ladder steps); ReceiveMessage, DeleteMessage, GetQueueAttributes
+ *   and ChangeMessageVisibility (the sender's backoff). delivery-records (the notifications table): GetItem,
+ *   PutItem (claim), UpdateItem (finish). The share or meeting a failed message was about: UpdateItem.
  *
  * and each handler (functions/handlers/*.ts) reaches only the store methods its use case calls; its needs
  * are declared beside its route in functions/routes.ts. The storage key is usable only through DynamoDB
@@ -42,6 +45,10 @@ export type HubResources = {
   readonly sessionsTableArn: string;
   readonly auditQueueArn: string;
   readonly refusalsDeadLetterQueueArn: string;
+  readonly notificationsTableArn: string;
+  readonly notificationQueueArn: string;
+  /** GOV.UK Notify's API key in Secrets Manager: the notification sender alone reads it. */
+  readonly notifyApiKeySecretArn: string;
   readonly storageKeyArn: string;
   readonly contentKeyArn: string;
   /** The console's OpenID Connect client secret in Secrets Manager, when it is a confidential client. */
@@ -76,6 +83,10 @@ export const IDEMPOTENCY_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dyn
 export const SESSIONS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 export const SEND_ACTIONS = ['sqs:SendMessage'] as const;
 export const RECEIVE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
+/** The sender also puts off a failed message's next delivery: its backoff. */
+export const RECEIVE_NOTIFICATION_ACTIONS = [...RECEIVE_ACTIONS, 'sqs:ChangeMessageVisibility'] as const;
+/** The sender's claim per intent: read, claim (conditional put), finish (update). */
+export const NOTIFICATIONS_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 /** The statements of one function's policy, in a fixed order, each with a Sid naming what it is for. */
 export function statementsFor(scope: Construct, name: FunctionName, resources: HubResources): PolicyStatement[] {
@@ -176,6 +187,21 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
       case 'refusalsDeadLetter':
         statements.push(allow('RefusalsDeadLetter', SEND_ACTIONS, [resources.refusalsDeadLetterQueueArn]));
         sqsKeyActions = ['kms:GenerateDataKey', 'kms:Decrypt'];
+        break;
+      case 'notifications':
+        usesTables = true;
+        statements.push(allow('NotificationsTable', NOTIFICATIONS_ACTIONS, [resources.notificationsTableArn]));
+        break;
+      case 'sendNotifications':
+        statements.push(allow('SendNotifications', SEND_ACTIONS, [resources.notificationQueueArn]));
+        sqsKeyActions = ['kms:GenerateDataKey', 'kms:Decrypt'];
+        break;
+      case 'receiveNotifications':
+        statements.push(allow('ReceiveNotifications', RECEIVE_NOTIFICATION_ACTIONS, [resources.notificationQueueArn]));
+        sqsKeyActions ??= ['kms:Decrypt'];
+        break;
+      case 'notifyApiKey':
+        statements.push(allow('NotifyApiKey', ['secretsmanager:GetSecretValue'], [resources.notifyApiKeySecretArn]));
         break;
     }
   }

@@ -26,9 +26,11 @@ import {
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
   MEETINGS_TABLE,
+  NOTIFICATIONS_TABLE,
   SESSIONS_TABLE,
   type TableDefinition,
 } from '../functions/adapters/dynamodb/tables.js';
+import { NOTIFICATION_MAX_RECEIVES } from '../functions/adapters/queue-notifications.js';
 import { WORKERS } from '../functions/routes.js';
 import { acknowledge } from './checks.js';
 
@@ -36,6 +38,8 @@ import { acknowledge } from './checks.js';
 export const AUDIT_CONSUMER_TIMEOUT = Duration.seconds(WORKERS['audit-consumer'].sizing.timeoutSeconds);
 export const AUDIT_VISIBILITY_TIMEOUT = Duration.seconds(AUDIT_CONSUMER_TIMEOUT.toSeconds() * 6);
 export const AUDIT_MAX_RECEIVE_COUNT = 5;
+/** The notification sender's timeout; its queue's visibility timeout is six times it, as for the audit queue. */
+export const NOTIFICATION_VISIBILITY_TIMEOUT = Duration.seconds(WORKERS['notification-sender'].sizing.timeoutSeconds * 6);
 
 const PITR = 'Point-in-time recovery is on (restore to any second of the last 35 days) and the table is deletion-protected and retained.';
 
@@ -44,6 +48,7 @@ const BACKUP_REASONS: Readonly<Record<string, string>> = {
   default: `${PITR} An AWS Backup plan would keep copies of child data beyond the expiry of the shares it belongs to, which data minimisation forbids unless a retention policy asks for it; add one in the account if yours does.`,
   AuditTable: `${PITR} It holds no child content, and no event is ever changed or deleted by the hub; a partnership whose retention schedule requires the audit trail beyond what the live table keeps adds an AWS Backup plan (or exports) in its account, with the retention its DPO sets.`,
   IdempotencyTable: `${PITR} It holds request fingerprints and response ids for 24 hours, no child content: nothing in it is worth restoring beyond that.`,
+  NotificationsTable: `${PITR} It holds, per notification, whether it was sent (ids, states, times: no content, no address) for a month: nothing in it is worth restoring.`,
   SessionsTable: `${PITR} It holds the console's sessions (8 hours at most), sign-ins under way (10 minutes) and forms kept across a time-out (a day, sealed with the content key): nothing in it outlives a day, and a restored session would only sign someone back in.`,
 };
 
@@ -58,7 +63,12 @@ export class StatefulStack extends Stack {
   readonly meetingsTable: Table;
   /** The console's sessions, sign-ins under way and kept forms (functions/adapters/dynamodb/session-store.ts). */
   readonly sessionsTable: Table;
+  /** What was sent for each notification intent (functions/adapters/dynamodb/delivery-records.ts). */
+  readonly notificationsTable: Table;
   readonly auditQueue: Queue;
+  /** Notification intents, for the sender; after NOTIFICATION_MAX_RECEIVES deliveries, its dead-letter queue. */
+  readonly notificationQueue: Queue;
+  readonly notificationDeadLetterQueue: Queue;
   readonly auditDeadLetterQueue: Queue;
   /** Where Lambda puts a CloudWatch Logs delivery the authorizer-refusals function failed three times. */
   readonly refusalsDeadLetterQueue: Queue;
@@ -77,6 +87,7 @@ export class StatefulStack extends Stack {
     this.idempotencyTable = this.table('IdempotencyTable', IDEMPOTENCY_TABLE);
     this.meetingsTable = this.table('MeetingsTable', MEETINGS_TABLE);
     this.sessionsTable = this.table('SessionsTable', SESSIONS_TABLE);
+    this.notificationsTable = this.table('NotificationsTable', NOTIFICATIONS_TABLE);
 
     this.auditDeadLetterQueue = this.queue('AuditDeadLetterQueue', { fifo: true });
     this.auditQueue = this.queue('AuditQueue', {
@@ -89,7 +100,14 @@ export class StatefulStack extends Stack {
       deadLetterQueue: { queue: this.auditDeadLetterQueue, maxReceiveCount: AUDIT_MAX_RECEIVE_COUNT },
     });
     this.refusalsDeadLetterQueue = this.queue('RefusalsDeadLetterQueue', {});
-    for (const deadLetterQueue of [this.auditDeadLetterQueue, this.refusalsDeadLetterQueue]) {
+    this.notificationDeadLetterQueue = this.queue('NotificationDeadLetterQueue', {});
+    // Standard, not FIFO: the sender's claim per intent keeps a message from going twice, and a failing
+    // message must not hold up the others behind it.
+    this.notificationQueue = this.queue('NotificationQueue', {
+      visibilityTimeout: NOTIFICATION_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: this.notificationDeadLetterQueue, maxReceiveCount: NOTIFICATION_MAX_RECEIVES },
+    });
+    for (const deadLetterQueue of [this.auditDeadLetterQueue, this.refusalsDeadLetterQueue, this.notificationDeadLetterQueue]) {
       acknowledge(
         deadLetterQueue,
         'Serverless-SQSRedrivePolicy',
@@ -127,6 +145,11 @@ export class StatefulStack extends Stack {
 
     this.deadLetterAlarm('AuditDeadLetterAlarm', this.auditDeadLetterQueue, 'An audit event failed to be stored five times');
     this.deadLetterAlarm('RefusalsDeadLetterAlarm', this.refusalsDeadLetterQueue, 'An authorizer refusal failed to be recorded');
+    this.deadLetterAlarm(
+      'NotificationDeadLetterAlarm',
+      this.notificationDeadLetterQueue,
+      `A notification could not be sent through GOV.UK Notify after ${NOTIFICATION_MAX_RECEIVES} tries (the share or meeting shows it as undelivered)`,
+    );
   }
 
   private key(id: string, description: string): Key {

@@ -43,6 +43,7 @@ import { acknowledge } from './checks.js';
 import { type ConsoleIdentity, consoleCommandHooks, consoleEnvironment } from './console.js';
 import { HubFunction, type HubFunctionProps, LOG_RETENTION } from './hub-function.js';
 import { JobSchedule } from './job-schedule.js';
+import { type NotifySettings, notifyEnvironment } from './notify.js';
 import type { FunctionName, HubResources } from './permissions.js';
 import type { StatefulStack } from './stateful-stack.js';
 
@@ -54,6 +55,8 @@ export type StatelessStackProps = StackProps & {
   readonly audience: string;
   /** The console's OpenID Connect client (./console.ts: CDK context `consoleIssuer`, `consoleClientId`, ...). */
   readonly console: ConsoleIdentity;
+  /** GOV.UK Notify (./notify.ts: CDK context `notifyApiKeySecret`, `notifyTemplateIds`). */
+  readonly notify: NotifySettings;
 };
 
 /** Requests per second (steady, burst) across the stage, and per route below it. */
@@ -122,6 +125,9 @@ export class StatelessStack extends Stack {
       sessionsTableArn: stateful.sessionsTable.tableArn,
       auditQueueArn: stateful.auditQueue.queueArn,
       refusalsDeadLetterQueueArn: stateful.refusalsDeadLetterQueue.queueArn,
+      notificationsTableArn: stateful.notificationsTable.tableArn,
+      notificationQueueArn: stateful.notificationQueue.queueArn,
+      notifyApiKeySecretArn: props.notify.apiKeySecretArn(this),
       storageKeyArn: stateful.storageKey.keyArn,
       contentKeyArn: stateful.contentKey.keyArn,
       ...(props.console.clientSecretArn === undefined ? {} : { consoleClientSecretArn: props.console.clientSecretArn }),
@@ -133,6 +139,8 @@ export class StatelessStack extends Stack {
       MEETINGS_TABLE: stateful.meetingsTable.tableName,
       KMS_KEY_ID: stateful.contentKey.keyArn,
       AUDIT_QUEUE_URL: stateful.auditQueue.queueUrl,
+      // Only a function whose needs allow sending or receiving (functions/routes.ts) can use it.
+      NOTIFICATION_QUEUE_URL: stateful.notificationQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME: 'mset-hub',
       POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -216,6 +224,7 @@ export class StatelessStack extends Stack {
     // Built at the stack's top level, where each has always been, so their logical ids stay put.
     const builders = {
       'audit-queue': (worker) => this.auditConsumer(this, worker, common, stateful),
+      'notification-queue': (worker) => this.notificationSender(this, worker, common, stateful, props.notify),
       'access-log-refusals': (worker) => this.refusalsRecorder(this, worker, common, stateful),
       schedule: (worker) => this.scheduledJob(this, worker, common),
     } satisfies Record<WorkerDefinition['trigger']['kind'], (worker: Worker) => HubFunction>;
@@ -278,6 +287,53 @@ export class StatelessStack extends Stack {
       );
     }
     return consumer;
+  }
+
+  /**
+   * The notifications queue's consumer: it alone has Notify's settings, the notifications table and the
+   * console's address (for the links in messages).
+   */
+  private notificationSender(
+    scope: Construct,
+    worker: Worker,
+    common: CommonProps,
+    stateful: StatefulStack,
+    notify: NotifySettings,
+  ): HubFunction {
+    const sizing = sizingOf(worker.sizing);
+    const sender = new HubFunction(scope, 'NotificationSender', {
+      ...common,
+      ...sizing,
+      name: worker.name,
+      environment: {
+        ...common.environment,
+        NOTIFICATIONS_TABLE: stateful.notificationsTable.tableName,
+        NOTIFY_LINK_BASE_URL: `${this.api.apiEndpoint}/`,
+        ...notifyEnvironment(notify),
+      },
+    });
+    const queue = Queue.fromQueueAttributes(this, 'NotificationQueueRef', {
+      queueArn: stateful.notificationQueue.queueArn,
+      queueUrl: stateful.notificationQueue.queueUrl,
+    });
+    sender.function.addEventSource(
+      new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: sizing.reservedConcurrency }),
+    );
+    const mapping = sender.function.node.children.find((child) => child instanceof EventSourceMapping);
+    if (mapping === undefined) throw new Error('The notification sender has no event source mapping');
+    acknowledge(
+      mapping,
+      'Serverless-LambdaEventSourceMappingDestination',
+      "Lambda supports on-failure destinations for stream and Kafka event sources, not SQS. For SQS the failure destination is the queue's own redrive policy: after 5 receives a message moves to the notification dead-letter queue, whose alarm notifies operators.",
+    );
+    for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
+      acknowledge(
+        sender.function,
+        rule,
+        "Invoked synchronously by the SQS event source mapping, never asynchronously: a message that fails is retried by SQS (with a backoff) and moved by the notification queue's redrive policy (maxReceiveCount 5) to its dead-letter queue, which has an alarm.",
+      );
+    }
+    return sender;
   }
 
   /** The JWT authorizer refuses before any function runs; its 401s reach the audit trail from the access log. */

@@ -11,13 +11,16 @@ import {
   DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { awsClientConfig } from '../functions/adapters/aws-client-config.js';
+import { rebuildWithIndexes } from '../functions/adapters/dynamodb/migrations.js';
 import {
   ALERTS_TABLE,
   AUDIT_TABLE,
   IDEMPOTENCY_TABLE,
   MEETINGS_TABLE,
+  NOTIFICATIONS_TABLE,
   SESSIONS_TABLE,
   type TableDefinition,
   type TableNames,
@@ -29,6 +32,7 @@ export const LOCAL_TABLE_NAMES: TableNames = {
   idempotency: 'mset-hub-idempotency',
   sessions: 'mset-hub-sessions',
   meetings: 'mset-hub-meetings',
+  notifications: 'mset-hub-notifications',
 };
 
 export type LocalDynamo = { readonly endpoint: string; close(): Promise<void> };
@@ -60,14 +64,31 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   });
 }
 
-/** Creates any table that does not exist yet; existing tables (and their data) are left alone. */
+/**
+ * Creates any table that does not exist yet, and gives an existing table an index its definition gained
+ * since it was made (dynalite cannot add one: functions/adapters/dynamodb/migrations.ts rebuilds it,
+ * keeping every item). Nothing else about an existing table, or its data, changes.
+ */
 export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<void> {
+  await createMissingTables(client, names);
+  const documents = DynamoDBDocumentClient.from(client);
+  for (const [name, definition] of [
+    [names.alerts, ALERTS_TABLE],
+    [names.audit, AUDIT_TABLE],
+    [names.meetings, MEETINGS_TABLE],
+  ] as const) {
+    await rebuildWithIndexes(client, documents, name, definition, (table) => ensureTable(client, table, definition));
+  }
+}
+
+async function createMissingTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await Promise.all([
     ensureTable(client, names.alerts, ALERTS_TABLE),
     ensureTable(client, names.audit, AUDIT_TABLE),
     ensureTable(client, names.idempotency, IDEMPOTENCY_TABLE),
     ensureTable(client, names.meetings, MEETINGS_TABLE),
     ...(names.sessions === undefined ? [] : [ensureTable(client, names.sessions, SESSIONS_TABLE)]),
+    ...(names.notifications === undefined ? [] : [ensureTable(client, names.notifications, NOTIFICATIONS_TABLE)]),
   ]);
 }
 

@@ -12,8 +12,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { migrate } from '../functions/adapters/dynamodb/migrations.js';
+import { NOTIFICATION_MAX_RECEIVES } from '../functions/adapters/queue-notifications.js';
 import { DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES } from '../functions/console/app.js';
 import { ensureConsoleAssets } from '../functions/console/assets.js';
+import { londonDateTime } from '../functions/core/alerts/ladder.js';
+import type { Notifier } from '../functions/core/notifications/ports.js';
 import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
@@ -24,6 +27,7 @@ import { LocalIdentityProvider } from './identity-provider.js';
 import { InProcessQueue } from './in-process-queue.js';
 import { type RunningJobs, startJobs } from './jobs.js';
 import { lazyLocalKeyService } from './local-key-service.js';
+import { MailOutbox, type SentNotice } from './mail-outbox.js';
 import { IDP_PREFIX, LOCAL_CONSOLE_CLIENT, LOCAL_SCOPE, type LocalOidcProvider, localOidcProvider } from './oidc-provider.js';
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
@@ -44,9 +48,22 @@ export type HubOptions = {
   readonly idempotencyLeaseSeconds?: number;
   /** How often scheduled jobs run, overriding each job's own schedule; 0 starts no timer (`runJob` still runs one). */
   readonly jobIntervalMs?: number;
+  /** How often one job runs, by name (the ladder sweep's, from configuration), unless `jobIntervalMs` is set. */
+  readonly jobIntervals?: Readonly<Record<string, number>>;
+  /**
+   * Runs the hub's clock this far ahead of (or behind) the machine's, for trainers watching the ladder:
+   * shown in the console's banner. Ignored when `clock` is given.
+   */
+  readonly clockShiftMs?: number;
   /** The console's idle and absolute session time-outs (30 minutes and 8 hours unless set). */
   readonly consoleIdleMinutes?: number;
   readonly consoleAbsoluteHours?: number;
+  /** Told of every message the mail outbox keeps (`npm start` prints a line: kind, mailbox, reference). */
+  readonly onMail?: (notice: SentNotice) => void;
+  /** Sends through this instead of the mail outbox (a test's real Notify client against a fake Notify). */
+  readonly notifier?: Notifier;
+  /** The first wait before a message that could not be sent is tried again, doubling after (1 s unless set). */
+  readonly notificationRetrySeconds?: number;
 };
 
 export type Hub = {
@@ -62,6 +79,12 @@ export type Hub = {
   drainAudit(): Promise<void>;
   /** Audit messages the consumer gave up on (the local dead-letter queue). */
   auditDeadLetters(): readonly string[];
+  /** The notifications queue's twin (journaled in the data directory), fed to the same sender function. */
+  readonly notificationQueue: InProcessQueue;
+  /** Where messages go instead of GOV.UK Notify. */
+  readonly mailOutbox: MailOutbox;
+  /** Resolves when every notification recorded so far has been sent, refused or dead-lettered. */
+  drainNotifications(): Promise<void>;
   /** Runs a scheduled job now, as its timer would. */
   runJob(name: string): Promise<unknown>;
   stop(): Promise<void>;
@@ -100,6 +123,19 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       journalPath: join(dataDir, 'queues', 'mset-hub-audit.fifo.journal'),
     });
     stopping.push(() => auditQueue.close());
+    const notificationQueue = await InProcessQueue.open({
+      queueName: 'mset-hub-notifications',
+      journalPath: join(dataDir, 'queues', 'mset-hub-notifications.journal'),
+      maxReceiveCount: NOTIFICATION_MAX_RECEIVES,
+    });
+    stopping.push(() => notificationQueue.close());
+    const shift = options.clock === undefined ? (options.clockShiftMs ?? 0) : 0;
+    const clock: Clock = options.clock ?? (shift === 0 ? systemClock : { now: () => new Date(Date.now() + shift) });
+    const mailOutbox = await MailOutbox.open(join(dataDir, 'mail', 'outbox.jsonl'), {
+      now: () => clock.now(),
+      ...(options.onMail === undefined ? {} : { onSend: options.onMail }),
+    });
+    let hubUrl: string | undefined;
     const assets = await ensureConsoleAssets(ASSET_CACHE);
     let oidc: LocalOidcProvider | undefined;
     const environment: HubEnvironment = {
@@ -119,12 +155,25 @@ export async function startHub(options: HubOptions): Promise<Hub> {
           idleMinutes: options.consoleIdleMinutes ?? DEFAULT_IDLE_MINUTES,
           absoluteHours: options.consoleAbsoluteHours ?? DEFAULT_ABSOLUTE_HOURS,
           localHub: true,
+          ...(shift === 0 ? {} : { shiftedClock: () => describeShift(clock.now(), shift) }),
         },
         ...(options.idempotencyLeaseSeconds === undefined ? {} : { idempotencyLeaseSeconds: options.idempotencyLeaseSeconds }),
+        consoleUrl: () => {
+          if (hubUrl === undefined) throw new Error('The local hub is not listening yet');
+          return hubUrl.replace('127.0.0.1', 'localhost');
+        },
+        notificationRetrySeconds: options.notificationRetrySeconds ?? 1,
       },
-      clock: options.clock ?? systemClock,
+      clock,
       ids: randomIds,
-      adapters: { documentClient: documentClientFor(dynamoClient), keyService: lazyLocalKeyService(dataDir), auditQueue },
+      adapters: {
+        documentClient: documentClientFor(dynamoClient),
+        keyService: lazyLocalKeyService(dataDir),
+        auditQueue,
+        notificationQueue,
+        notifier: options.notifier ?? mailOutbox,
+        sentMail: mailOutbox,
+      },
     };
     stopping.push(() => dynamoClient.destroy());
 
@@ -134,6 +183,8 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       await auditQueue.drain();
       await auditQueue.close();
     });
+    const sender = (await WORKERS['notification-sender'].load()).wire(environment);
+    notificationQueue.subscribe((event: SQSEvent) => sender(event, lambdaContext('notification-sender')) as Promise<SQSBatchResponse>);
 
     const identity = await LocalIdentityProvider.open(dataDir);
     const routes: GatewayRoute[] = await Promise.all(
@@ -148,6 +199,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     const jobs: RunningJobs = await startJobs({
       environment,
       ...(options.jobIntervalMs === undefined ? {} : { intervalMs: options.jobIntervalMs }),
+      ...(options.jobIntervals === undefined ? {} : { intervals: options.jobIntervals }),
       context: lambdaContext,
     });
     stopping.push(() => jobs.stop());
@@ -170,6 +222,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       ],
     });
     stopping.push(() => gateway.close());
+    hubUrl = gateway.url;
     const manifest = JSON.parse(await readFile(join(assets, 'manifest.json'), 'utf8')) as Record<string, string>;
     oidc = localOidcProvider({
       hubUrl: gateway.url,
@@ -188,6 +241,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       auditQueue,
       drainAudit: () => auditQueue.drain(),
       auditDeadLetters: () => auditQueue.deadLetters(),
+      notificationQueue,
+      mailOutbox,
+      drainNotifications: () => notificationQueue.drain(),
       runJob: (name) => jobs.run(name),
       stop: stopAll,
     };
@@ -195,6 +251,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     await stopAll();
     throw error;
   }
+}
+
+/** "17:30 on Tuesday 1 December 2026, 3 hours ahead of the real time" (London time). */
+export function describeShift(now: Date, shiftMs: number): string {
+  const minutes = Math.round(Math.abs(shiftMs) / 60_000);
+  const amount =
+    minutes % 60 === 0 ? `${minutes / 60} ${minutes === 60 ? 'hour' : 'hours'}` : `${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  return `${londonDateTime(now.toISOString())}, ${amount} ${shiftMs > 0 ? 'ahead of' : 'behind'} the real time`;
 }
 
 function lambdaContext(name: string): Context {

@@ -64,6 +64,10 @@ type Message = {
   firstReceiveTimestamp: number | undefined;
   /** performance.now() time; monotonic, so tests that move the wall clock leave visibility alone. */
   visibleAt: number;
+  /** The receipt handle of the receive in flight. */
+  receiptHandle: string | undefined;
+  /** Set by changeVisibility while in flight: how long it stays hidden if it fails, instead of the default. */
+  hiddenForMs: number | undefined;
 };
 
 /** SQS FIFO's deduplication interval. */
@@ -95,6 +99,7 @@ export class InProcessQueue implements MessageQueue {
   private drainers: Array<() => void> = [];
   private closed = false;
   private nextOrder = 0;
+  private inFlightMessages: Message[] = [];
   private counters = { sent: 0, deduplicated: 0, deleted: 0, redelivered: 0, deadLettered: 0, failedBatches: 0 };
 
   constructor(options: InProcessQueueOptions = {}) {
@@ -181,6 +186,16 @@ export class InProcessQueue implements MessageQueue {
     return new Promise((resolve) => this.drainers.push(resolve));
   }
 
+  /**
+   * SQS's ChangeMessageVisibility for a message in flight: if its consumer fails it, it stays hidden this
+   * long before it is delivered again (a backoff), instead of the queue's visibility timeout.
+   */
+  async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
+    if (!Number.isFinite(seconds) || seconds < 0 || seconds > 43_200) throw new RangeError('A visibility timeout is 0 to 43,200 seconds');
+    const message = this.inFlightMessages.find((candidate) => candidate.receiptHandle === receiptHandle);
+    if (message !== undefined) message.hiddenForMs = seconds * 1000;
+  }
+
   /** Bodies of messages that failed maxReceiveCount times, oldest first. */
   deadLetters(): readonly string[] {
     return this.dead.map((message) => message.body);
@@ -242,6 +257,7 @@ export class InProcessQueue implements MessageQueue {
     const taken = new Set(batch);
     this.waiting = this.waiting.filter((message) => !taken.has(message));
     this.inFlight = batch.length;
+    this.inFlightMessages = batch;
 
     try {
       const records = batch.map((message) => this.receive(message));
@@ -262,6 +278,7 @@ export class InProcessQueue implements MessageQueue {
       }
     } finally {
       this.inFlight = 0;
+      this.inFlightMessages = [];
       if (this.closed) this.settleDrainers();
       else this.kick();
     }
@@ -295,11 +312,13 @@ export class InProcessQueue implements MessageQueue {
   private receive(message: Message): SQSRecord {
     message.receiveCount += 1;
     message.firstReceiveTimestamp ??= Date.now();
+    // A fresh handle per receive, as SQS issues.
+    message.receiptHandle = randomBytes(48).toString('base64');
+    message.hiddenForMs = undefined;
     const fifo = message.groupId !== undefined;
     return {
       messageId: message.messageId,
-      // A fresh handle per receive, as SQS issues.
-      receiptHandle: randomBytes(48).toString('base64'),
+      receiptHandle: message.receiptHandle,
       body: message.body,
       attributes: {
         ApproximateReceiveCount: String(message.receiveCount),
@@ -324,7 +343,7 @@ export class InProcessQueue implements MessageQueue {
       this.journal?.deadLettered(message.messageId);
       return;
     }
-    message.visibleAt = performance.now() + this.visibilityTimeoutMs;
+    message.visibleAt = performance.now() + (message.hiddenForMs ?? this.visibilityTimeoutMs);
     this.waiting.push(message);
     this.waiting.sort((a, b) => a.order - b.order);
     this.counters.redelivered += 1;
@@ -374,6 +393,8 @@ function unreceived(message: JournaledMessage): Message {
     receiveCount: 0,
     firstReceiveTimestamp: undefined,
     visibleAt: 0,
+    receiptHandle: undefined,
+    hiddenForMs: undefined,
   };
 }
 

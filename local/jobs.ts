@@ -26,6 +26,8 @@ export type JobsOptions = {
   readonly environment: HubEnvironment;
   /** Overrides every job's schedule; 0 starts no timer (a test runs jobs by hand). */
   readonly intervalMs?: number;
+  /** Overrides one job's schedule (the ladder sweep's, from configuration), unless `intervalMs` is set. */
+  readonly intervals?: Readonly<Record<string, number>>;
   readonly context: (name: string) => Context;
   /** The route list's scheduled workers unless given. */
   readonly jobs?: readonly ScheduledJob[];
@@ -56,7 +58,7 @@ export async function startJobs(options: JobsOptions): Promise<RunningJobs> {
   };
 
   for (const job of jobs) {
-    const intervalMs = options.intervalMs ?? job.everyMinutes * 60_000;
+    const intervalMs = options.intervalMs ?? options.intervals?.[job.name] ?? job.everyMinutes * 60_000;
     if (intervalMs <= 0) continue;
     const timer = setInterval(() => {
       if (stopped || running.has(job.name)) return;

@@ -66,9 +66,12 @@ export const CONSOLE_FUNCTION = 'console';
  */
 export const CONSOLE_ONLY_PACKAGES = ['@aws-lambda-powertools/parameters', '@aws-sdk/client-secrets-manager'] as const;
 
+/** The functions that read a secret from Secrets Manager: the console (its OpenID client's) and the notification sender (Notify's key). */
+export const SECRET_READERS: readonly string[] = [CONSOLE_FUNCTION, 'notification-sender'];
+
 /** What a function's bundle leaves out; the stack's NodejsFunction (externalModules) and bundleFunctions() agree. */
 export function externalPackagesOf(name: string): string[] {
-  return name === CONSOLE_FUNCTION ? [] : [...CONSOLE_ONLY_PACKAGES];
+  return SECRET_READERS.includes(name) ? [] : [...CONSOLE_ONLY_PACKAGES];
 }
 
 /** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */

@@ -15,3 +15,9 @@ export type QueueMessage = {
 export interface MessageQueue {
   send(message: QueueMessage): Promise<void>;
 }
+
+/** A queue whose consumer can put off a message's next delivery (SQS's ChangeMessageVisibility): a backoff. */
+export interface RedeliveringQueue {
+  /** If the consumer fails the message of this receive, it comes back after `seconds`, not sooner. */
+  changeVisibility(receiptHandle: string, seconds: number): Promise<void>;
+}

@@ -196,6 +196,33 @@ export class AuditRecorder {
   }
 
   /**
+   * Something the hub did by itself (a ladder step), with the system as the actor. `eventId` and
+   * `occurredAt` are derived from what was done, so the same step recorded twice (two sweeps at once, a
+   * run cut off and finished by the next) is one record.
+   */
+  async recordSystem(event: {
+    readonly eventId: string;
+    readonly occurredAt: string;
+    readonly requestId: string;
+    readonly action: AuditAction;
+    readonly alertId?: string;
+    readonly meetingId?: string;
+    readonly detail: AuditDetail;
+  }): Promise<void> {
+    await this.trail.record({
+      eventId: event.eventId,
+      occurredAt: event.occurredAt,
+      requestId: event.requestId,
+      action: event.action,
+      outcome: 'SUCCESS',
+      actor: SYSTEM_ACTOR,
+      ...(event.alertId === undefined ? {} : { resource: { type: 'alert' as const, id: event.alertId } }),
+      ...(event.meetingId === undefined ? {} : { resource: { type: 'meeting' as const, id: event.meetingId } }),
+      detail: event.detail,
+    });
+  }
+
+  /**
    * Records that the caller's area may not know the resource exists, then refuses with 404. `target` is
    * an alert id, or a meeting.
    */
@@ -210,6 +237,9 @@ export class AuditRecorder {
     throw new ForbiddenError(message);
   }
 }
+
+/** The hub itself: no person, no area, no role. */
+export const SYSTEM_ACTOR: AuditEvent['actor'] = Object.freeze({ sub: 'system', name: 'MSET Cross-Boundary Hub', roles: [] });
 
 function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, name: caller.name, area: caller.area, agency: caller.agency, roles: [...caller.roles] };

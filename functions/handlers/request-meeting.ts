@@ -3,7 +3,16 @@ import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import { requestMeeting } from '../core/meetings/request-meeting.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, meetingRepository } from '../shared/wiring.js';
+import {
+  alertRepository,
+  areaDirectory,
+  auditRecorder,
+  clock,
+  ids,
+  keyService,
+  meetingRepository,
+  workingCalendars,
+} from '../shared/wiring.js';
 
 export const { handler, wire } = httpRoute(
   {
@@ -16,6 +25,7 @@ export const { handler, wire } = httpRoute(
       clock,
       ids,
       areas: areaDirectory,
+      calendars: workingCalendars,
     },
   },
   async ({ context, body, deps }) => {

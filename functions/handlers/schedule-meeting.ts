@@ -6,10 +6,10 @@ import { inputOrNotFound } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { auditRecorder, clock, meetingRepository } from '../shared/wiring.js';
+import { areaDirectory, auditRecorder, clock, meetingRepository, workingCalendars } from '../shared/wiring.js';
 
 export const { handler, wire } = httpRoute(
-  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, clock } },
+  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, clock, areas: areaDirectory, calendars: workingCalendars } },
   async ({ event, context, body, deps }) => {
     const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_SCHEDULE');
     const request = await inputOrNotFound(

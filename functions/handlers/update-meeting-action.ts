@@ -6,10 +6,20 @@ import { inputOrNotFound } from '../shared/http/input.js';
 import { meetingIdParam } from '../shared/http/params.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
-import { auditRecorder, clock, keyService, meetingRepository } from '../shared/wiring.js';
+import { areaDirectory, auditRecorder, clock, keyService, meetingRepository, workingCalendars } from '../shared/wiring.js';
 
 export const { handler, wire } = httpRoute(
-  { body: true, needs: { meetings: meetingRepository, audit: auditRecorder, keys: keyService, clock } },
+  {
+    body: true,
+    needs: {
+      meetings: meetingRepository,
+      audit: auditRecorder,
+      keys: keyService,
+      clock,
+      areas: areaDirectory,
+      calendars: workingCalendars,
+    },
+  },
   async ({ event, context, body, deps }) => {
     const meetingId = await meetingIdParam(deps.audit, event, context, 'MEETING_ACTION_UPDATE');
     const request = await inputOrNotFound(

@@ -11,7 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as z from 'zod';
+import { TEMPLATE_NAMES, TemplateName } from '../../contracts/notifications.js';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
+import { readSecretString } from '../adapters/secrets.js';
 import type { Clock, IdGenerator } from '../core/ports.js';
 import type { HubConfig, HubEnvironment } from './wiring.js';
 
@@ -55,6 +57,37 @@ export async function fetchConsoleClientSecret(secretArn: string, region: string
   // The message names the secret, never anything of its value.
   if (secret === '') throw new TypeError(`The console's client secret (${secretArn}) has no string value`);
   return secret;
+}
+
+/**
+ * The notification sender's settings (infra/stateless-stack.ts sets them on that function alone): Notify's
+ * template ids, and the ARN of its API key's secret, read on the first message, never at import.
+ */
+const NotifyVariables = z.object({
+  NOTIFY_TEMPLATE_IDS: z.string().transform((value, ctx) => {
+    const parsed = z.record(TemplateName, z.uuid()).safeParse(JSON.parse(value));
+    if (!parsed.success || TEMPLATE_NAMES.some((name) => parsed.data[name] === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'NOTIFY_TEMPLATE_IDS must map every template name to a Notify template id' });
+      return z.NEVER;
+    }
+    return parsed.data as Record<TemplateName, string>;
+  }),
+  NOTIFY_API_KEY_SECRET_ARN: z.string().min(1),
+  NOTIFY_API_URL: z.url({ protocol: /^https$/ }).optional(),
+  NOTIFY_LINK_BASE_URL: z.url(),
+});
+
+export function notifyEnvironment(env: NodeJS.ProcessEnv): Pick<HubConfig, 'notify' | 'consoleUrl'> | undefined {
+  if (env['NOTIFY_TEMPLATE_IDS'] === undefined && env['NOTIFY_API_KEY_SECRET_ARN'] === undefined) return undefined;
+  const vars = NotifyVariables.parse(env);
+  return {
+    notify: {
+      templateIds: vars.NOTIFY_TEMPLATE_IDS,
+      apiKey: () => readSecretString(vars.NOTIFY_API_KEY_SECRET_ARN, 'The Notify API key'),
+      ...(vars.NOTIFY_API_URL === undefined ? {} : { apiUrl: vars.NOTIFY_API_URL }),
+    },
+    consoleUrl: () => vars.NOTIFY_LINK_BASE_URL,
+  };
 }
 
 const consoleSecretArn = process.env['CONSOLE_OIDC_SECRET_ARN'];
@@ -101,9 +134,13 @@ export function lambdaEnvironment(): HubEnvironment {
         AWS_REGION: z.string().min(1).default('eu-west-2'),
         KMS_KEY_ID: z.string().min(1),
         AUDIT_QUEUE_URL: z.url(),
+        // Only the functions that take ladder steps or send their messages have these.
+        NOTIFICATION_QUEUE_URL: z.url().optional(),
+        NOTIFICATIONS_TABLE: z.string().min(1).optional(),
       })
       .parse(process.env);
     const consoleEnv = consoleEnvironment(process.env, consoleClientSecret);
+    const notifyEnv = notifyEnvironment(process.env);
     lambda = {
       config: {
         region: env.AWS_REGION,
@@ -113,9 +150,12 @@ export function lambdaEnvironment(): HubEnvironment {
           idempotency: env.IDEMPOTENCY_TABLE,
           meetings: env.MEETINGS_TABLE,
           ...(consoleEnv === undefined ? {} : { sessions: consoleEnv.sessionsTable }),
+          ...(env.NOTIFICATIONS_TABLE === undefined ? {} : { notifications: env.NOTIFICATIONS_TABLE }),
         },
         contentKeyId: env.KMS_KEY_ID,
         auditQueueUrl: env.AUDIT_QUEUE_URL,
+        ...(env.NOTIFICATION_QUEUE_URL === undefined ? {} : { notificationQueueUrl: env.NOTIFICATION_QUEUE_URL }),
+        ...(notifyEnv ?? {}),
         ...(consoleEnv === undefined ? {} : { console: consoleEnv.settings }),
       },
       clock: systemClock,

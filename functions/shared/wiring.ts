@@ -13,22 +13,27 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TemplateName } from '../../contracts/notifications.js';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
 import { DynamoAlertStore } from '../adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../adapters/dynamodb/audit-store.js';
+import { DynamoDeliveryRecords } from '../adapters/dynamodb/delivery-records.js';
 import { DynamoHistoryRecords } from '../adapters/dynamodb/history-store.js';
 import { DynamoIdempotencyStore } from '../adapters/dynamodb/idempotency-store.js';
 import { DynamoMeetingStore } from '../adapters/dynamodb/meeting-store.js';
 import { DynamoSessionStore } from '../adapters/dynamodb/session-store.js';
 import type { TableNames } from '../adapters/dynamodb/tables.js';
 import { createKmsClient, KmsKeyService } from '../adapters/kms/kms-key-service.js';
-import type { MessageQueue } from '../adapters/queue.js';
+import type { MessageQueue, RedeliveringQueue } from '../adapters/queue.js';
 import { QueueAuditTrail } from '../adapters/queue-audit-trail.js';
+import { QueueNotifications } from '../adapters/queue-notifications.js';
 import { createSqsClient, SqsQueue } from '../adapters/sqs/sqs-queue.js';
 import type { ConsoleSettings } from '../console/app.js';
+import type { SentMail } from '../console/ports.js';
 import { AreaDirectory } from '../core/areas.js';
 import { AuditRecorder } from '../core/audit.js';
 import { WorkingCalendars } from '../core/deadlines.js';
+import type { Notifier } from '../core/notifications/ports.js';
 import type { Clock, IdGenerator, KeyService } from '../core/ports.js';
 
 export type HubConfig = {
@@ -42,6 +47,19 @@ export type HubConfig = {
   readonly idempotencyLeaseSeconds?: number;
   /** The console's settings; only the console function reads them. */
   readonly console?: ConsoleSettings;
+  /** Where ladder steps send their notification intents; needed unless a notification queue is plugged in. */
+  readonly notificationQueueUrl?: string;
+  /** GOV.UK Notify: only the notification sender has it, and needs it unless a notifier is plugged in. */
+  readonly notify?: {
+    readonly templateIds: Readonly<Record<TemplateName, string>>;
+    /** Read once, on the first message (on AWS from Secrets Manager). */
+    readonly apiKey: () => Promise<string>;
+    readonly apiUrl?: string;
+  };
+  /** The console's address, which every message links into; read when a message is sent. */
+  readonly consoleUrl?: () => string;
+  /** The first wait before a message Notify could not take is tried again; it doubles each time (30 s unless set). */
+  readonly notificationRetrySeconds?: number;
 };
 
 /** Adapters that replace the AWS ones: where the local hub's twins plug in. */
@@ -50,6 +68,12 @@ export type AdapterOverrides = {
   readonly documentClient?: DynamoDBDocumentClient;
   readonly keyService?: KeyService;
   readonly auditQueue?: MessageQueue;
+  /** The notifications queue's twin; its consumer puts off a failed message's next delivery (a backoff). */
+  readonly notificationQueue?: MessageQueue & RedeliveringQueue;
+  /** Where messages go instead of GOV.UK Notify (the local hub's mail outbox). */
+  readonly notifier?: Notifier;
+  /** What was sent, for the console's /outbox page: only the local hub's mail outbox has a list. */
+  readonly sentMail?: SentMail;
 };
 
 export type HubEnvironment = {
@@ -128,3 +152,51 @@ export const keyService = /* @__PURE__ */ perEnvironment(
 export const sessionStore = /* @__PURE__ */ perEnvironment(
   (env) => new DynamoSessionStore(documentClient(env), required(env.config.tables.sessions, 'The sessions table'), () => env.clock.now()),
 );
+
+/** The notifications queue, as its producers send to it and its consumer puts off a redelivery. */
+export const notificationQueueClient = /* @__PURE__ */ perEnvironment(
+  (env): MessageQueue & RedeliveringQueue =>
+    env.adapters?.notificationQueue ??
+    new SqsQueue({
+      client: createSqsClient(env.config.region),
+      queueUrl: required(env.config.notificationQueueUrl, 'The notification queue URL'),
+    }),
+);
+export const notificationQueue = /* @__PURE__ */ perEnvironment((env) => new QueueNotifications(notificationQueueClient(env)));
+
+export const notifier = /* @__PURE__ */ perEnvironment((env): Notifier => {
+  if (env.adapters?.notifier !== undefined) return env.adapters.notifier;
+  const notify = env.config.notify;
+  if (notify === undefined) throw new TypeError('GOV.UK Notify is not configured');
+  // Imported here, not at the top: the Notify client and axios belong in the sender's bundle alone, and a
+  // static import would put them in every bundle that wires anything.
+  let built: Promise<Notifier> | undefined;
+  const real = () => {
+    built ??= import('../adapters/notify/notify-notifier.js').then(
+      ({ NotifyNotifier }) =>
+        new NotifyNotifier({
+          apiKey: notify.apiKey,
+          templateIds: notify.templateIds,
+          ...(notify.apiUrl === undefined ? {} : { baseUrl: notify.apiUrl }),
+        }),
+    );
+    return built;
+  };
+  return {
+    sendEmail: async (email) => (await real()).sendEmail(email),
+    findSent: async (reference) => (await real()).findSent(reference),
+  };
+});
+
+export const deliveryRecords = /* @__PURE__ */ perEnvironment(
+  (env) => new DynamoDeliveryRecords(documentClient(env), required(env.config.tables.notifications, 'The notifications table')),
+);
+
+/** The console's address for links in messages; read when a message is sent. */
+export const consoleUrl: Getter<() => string> = (env) => () => {
+  if (env.config.consoleUrl === undefined) throw new TypeError('The console URL is not configured');
+  return env.config.consoleUrl();
+};
+
+/** The local hub's mail outbox for the console's /outbox page; undefined on AWS, where that page is not found. */
+export const sentMail: Getter<SentMail | undefined> = (env) => env.adapters?.sentMail;

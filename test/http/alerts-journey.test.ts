@@ -569,6 +569,7 @@ describe('redirection', () => {
         ackDueBy: expect.any(String),
         outcome: 'REDIRECTED',
         redirectTo: 'stockton-on-tees',
+        undelivered: 0,
       },
     ]);
   });

@@ -29,6 +29,8 @@ const ACKNOWLEDGED = [
   'MsetHubStateful/AuditDeadLetterQueue: Serverless-SQSRedrivePolicy',
   'MsetHubStateful/RefusalsDeadLetterQueue: Serverless-SQSRedrivePolicy',
   'MsetHubStateful/RefusalsDeadLetterQueue: AwsSolutions-SQS3',
+  'MsetHubStateful/NotificationDeadLetterQueue: Serverless-SQSRedrivePolicy',
+  'MsetHubStateful/NotificationsTable: NIST.800.53.R5-DynamoDBInBackupPlan',
   'MsetHubStateless/TracingPolicy: AwsSolutions-IAM5[Resource::*]',
   'MsetHubStateless/Routes/RouteHealth: AwsSolutions-APIG4',
   'MsetHubStateless/Routes/RouteNotFound: AwsSolutions-APIG4',
@@ -44,8 +46,15 @@ const ACKNOWLEDGED = [
   'MsetHubStateless/CommitSweep/Function: NIST.800.53.R5-LambdaDLQ',
   'MsetHubStateless/Routes: NIST.800.53.R5-LambdaInsideVPC',
   'MsetHubStateless/AuditConsumer: NIST.800.53.R5-LambdaInsideVPC',
+  'MsetHubStateless/NotificationSender/Function/SqsEventSource:MsetHubStatelessNotificationQueueRefE3AA6B4F: Serverless-LambdaEventSourceMappingDestination',
+  'MsetHubStateless/NotificationSender/Function: Serverless-LambdaDLQ',
+  'MsetHubStateless/NotificationSender/Function: NIST.800.53.R5-LambdaDLQ',
+  'MsetHubStateless/NotificationSender: NIST.800.53.R5-LambdaInsideVPC',
   'MsetHubStateless/AuthorizerRefusals: NIST.800.53.R5-LambdaInsideVPC',
   'MsetHubStateless/CommitSweep: NIST.800.53.R5-LambdaInsideVPC',
+  'MsetHubStateless/LadderSweep/Function: Serverless-LambdaDLQ',
+  'MsetHubStateless/LadderSweep/Function: NIST.800.53.R5-LambdaDLQ',
+  'MsetHubStateless/LadderSweep: NIST.800.53.R5-LambdaInsideVPC',
 ];
 
 describe('cdk-nag', () => {

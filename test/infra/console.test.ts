@@ -83,7 +83,8 @@ describe('the console function in the stack', () => {
     });
     for (const name of confidential.stateless.functions.keys()) {
       if (name === 'console') continue;
-      expect({ name, secrets: JSON.stringify(statementsOf(confidential, name)).includes('secretsmanager') }).toEqual({
+      // The notification sender reads Notify's key, and only that (test/infra/permissions.test.ts).
+      expect({ name, secrets: JSON.stringify(statementsOf(confidential, name)).includes(SECRET_ARN) }).toEqual({
         name,
         secrets: false,
       });
@@ -169,6 +170,7 @@ describe("the console's Lambda environment", () => {
         MEETINGS_TABLE: 'meetings',
         KMS_KEY_ID: 'key',
         AUDIT_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/audit.fifo',
+        NOTIFICATION_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/notifications',
         LAMBDA_TASK_ROOT: ROOT,
       })) {
         vi.stubEnv(name, value);

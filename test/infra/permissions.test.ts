@@ -225,6 +225,44 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     VIA_DYNAMODB,
     VIA_SQS_SEND,
   ],
+  // Reads the index of pending shares, checks each share's alert is committed (keys only), re-reads a share
+  // it lost a race for, and claims and marks each step conditionally; records its event and its messages.
+  'ladder-sweep': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/ladder'] },
+    { Sid: 'MeetingsTable', Action: ['dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
+    { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/ladder'] },
+    { Sid: 'SendNotifications', Action: ['sqs:SendMessage'], Resource: ['NotificationQueue.Arn'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  // Claims each intent in the notifications table, reads the share or meeting to see a reminder still
+  // applies, records a message refused for good on it, receives (and backs off) its queue's messages, and
+  // reads Notify's key: the only function that may.
+  'notification-sender': [
+    LOGS,
+    {
+      Sid: 'NotificationsTable',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Resource: ['NotificationsTable.Arn'],
+    },
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
+    {
+      Sid: 'ReceiveNotifications',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+      Resource: ['NotificationQueue.Arn'],
+    },
+    {
+      Sid: 'NotifyApiKey',
+      Action: ['secretsmanager:GetSecretValue'],
+      Resource: ['arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:mset-hub/notify-api-key-??????'],
+    },
+    VIA_DYNAMODB,
+    { ...VIA_SQS_SEND, Action: ['kms:Decrypt'] },
+  ],
   'authorizer-refusals': [
     LOGS,
     SEND_AUDIT,
@@ -275,6 +313,7 @@ const NAMES = Object.keys(EXPECTED) as FunctionName[];
 /** Each scheduled job's schedule role: its one policy, with OWN_FUNCTION for the job's function. */
 const SCHEDULE_EXPECTED: Partial<Record<WorkerName, Statement[]>> = {
   'commit-sweep': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
+  'ladder-sweep': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
 };
 const SCHEDULED = Object.keys(SCHEDULE_EXPECTED) as WorkerName[];
 
@@ -487,8 +526,10 @@ describe('across all policies', () => {
       touchesAlerts(name).some((statement) => statement.Action.some((action) => /Put|Write|Update|Delete/.test(action))),
     );
     // The sweep's only puts are history records of committed alerts, conditional on there being none; the
-    // console writes only through create-alert's and acknowledge-alert's use cases, run in process.
-    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'console', 'create-alert']);
+    // console writes only through create-alert's and acknowledge-alert's use cases, run in process; the
+    // notification sender only adds a failed message to a share (UpdateItem), and the ladder sweep only
+    // takes steps (UpdateItem, conditional on the step it read).
+    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'console', 'create-alert', 'ladder-sweep', 'notification-sender']);
   });
 
   it("no role may invoke a function but a schedule's, and only its own job", () => {

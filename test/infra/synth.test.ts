@@ -44,12 +44,16 @@ describe('stateful stack', () => {
         'AWS::DynamoDB::Table IdempotencyTable',
         'AWS::DynamoDB::Table MeetingsTable',
         'AWS::DynamoDB::Table SessionsTable',
+        'AWS::DynamoDB::Table NotificationsTable',
         'AWS::SQS::Queue AuditQueue',
+        'AWS::SQS::Queue NotificationQueue',
+        'AWS::SQS::Queue NotificationDeadLetterQueue',
         'AWS::SQS::Queue AuditDeadLetterQueue',
         'AWS::SQS::Queue RefusalsDeadLetterQueue',
         'AWS::SNS::Topic OperationsTopic',
         'AWS::CloudWatch::Alarm AuditDeadLetterAlarm',
         'AWS::CloudWatch::Alarm RefusalsDeadLetterAlarm',
+        'AWS::CloudWatch::Alarm NotificationDeadLetterAlarm',
       ].sort(),
     );
   });
@@ -108,7 +112,7 @@ describe('stateful stack', () => {
 
   it('encrypts every table with the storage key, with PITR, deletion protection and on-demand billing', () => {
     const tables = ofType(statefulResources, 'AWS::DynamoDB::Table');
-    expect(Object.keys(tables).length).toBe(5);
+    expect(Object.keys(tables).length).toBe(6);
     for (const table of Object.values(tables)) {
       expect(hub.render(table.Properties['SSESpecification'])).toEqual({
         SSEEnabled: true,
@@ -201,7 +205,11 @@ describe('stateful stack', () => {
       });
       return properties.Dimensions[0].Value as string;
     });
-    expect(watched.sort()).toEqual(['AuditDeadLetterQueue.QueueName', 'RefusalsDeadLetterQueue.QueueName']);
+    expect(watched.sort()).toEqual([
+      'AuditDeadLetterQueue.QueueName',
+      'NotificationDeadLetterQueue.QueueName',
+      'RefusalsDeadLetterQueue.QueueName',
+    ]);
   });
 
   it("encrypts the operations topic with the storage key, TLS-only, and lets only this account's alarms publish", () => {
@@ -324,6 +332,16 @@ describe('stateless stack', () => {
       // The console also gets its sessions table and its sign-in client (with no context: the API's own).
       const consoleOnly =
         name === 'console' ? { SESSIONS_TABLE: 'SessionsTable', CONSOLE_OIDC_ISSUER: ISSUER, CONSOLE_OIDC_CLIENT_ID: AUDIENCE } : {};
+      // The sender alone gets Notify's settings (the secret's name, never the key), its table and the console's address.
+      const senderOnly =
+        name === 'notification-sender'
+          ? {
+              NOTIFICATIONS_TABLE: 'NotificationsTable',
+              NOTIFY_LINK_BASE_URL: expect.stringContaining('HttpApi'),
+              NOTIFY_API_KEY_SECRET_ARN: 'mset-hub/notify-api-key',
+              NOTIFY_TEMPLATE_IDS: expect.stringContaining('"ALERT_SHARED":'),
+            }
+          : {};
       expect(hub.render(properties['Environment'].Variables)).toEqual({
         ALERTS_TABLE: 'AlertsTable',
         AUDIT_TABLE: 'AuditTable',
@@ -331,11 +349,13 @@ describe('stateless stack', () => {
         MEETINGS_TABLE: 'MeetingsTable',
         KMS_KEY_ID: 'ContentKey.Arn',
         AUDIT_QUEUE_URL: 'AuditQueue',
+        NOTIFICATION_QUEUE_URL: 'NotificationQueue',
         POWERTOOLS_SERVICE_NAME: 'mset-hub',
         POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...consoleOnly,
+        ...senderOnly,
       });
     }
   });
@@ -360,10 +380,34 @@ describe('stateless stack', () => {
     expect(Object.keys(logGroups)).toHaveLength(used.length + 1);
   });
 
-  it('feeds the audit consumer from the queue, reporting partial batch failures, within its reserved concurrency', () => {
-    const mappings = Object.values(ofType(statelessResources, 'AWS::Lambda::EventSourceMapping'));
+  it('feeds the notification sender from its queue, reporting partial batch failures, within its reserved concurrency', () => {
+    const mappings = Object.values(ofType(statelessResources, 'AWS::Lambda::EventSourceMapping'))
+      .map((resource) => hub.render(resource.Properties) as any)
+      .filter((properties) => properties.EventSourceArn === 'NotificationQueue.Arn');
     expect(mappings).toHaveLength(1);
-    const mapping = hub.render(mappings[0]!.Properties) as any;
+    const sender = hub.stateless.functions.get('notification-sender')!;
+    expect(mappings[0]).toMatchObject({
+      FunctionName: hub.stateless.getLogicalId(sender.function.node.defaultChild as any),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it("keeps the notification queue's undeliverable messages in its dead-letter queue after five tries, encrypted", () => {
+    const queue = statefulResources['NotificationQueue']!.Properties;
+    expect(hub.render(queue['RedrivePolicy'])).toEqual({ deadLetterTargetArn: 'NotificationDeadLetterQueue.Arn', maxReceiveCount: 5 });
+    expect(queue['VisibilityTimeout']).toBe(360);
+    expect(queue['FifoQueue']).toBeUndefined();
+    expect(hub.render(queue['KmsMasterKeyId'])).toBe('StorageKey.Arn');
+    expect(statefulResources['NotificationDeadLetterQueue']!.DeletionPolicy).toBe('Retain');
+  });
+
+  it('feeds the audit consumer from the queue, reporting partial batch failures, within its reserved concurrency', () => {
+    const mappings = Object.values(ofType(statelessResources, 'AWS::Lambda::EventSourceMapping'))
+      .map((resource) => hub.render(resource.Properties) as any)
+      .filter((properties) => properties.EventSourceArn === 'AuditQueue.Arn');
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0];
     const consumer = hub.stateless.functions.get('audit-consumer')!;
     expect(mapping).toMatchObject({
       EventSourceArn: 'AuditQueue.Arn',
@@ -418,7 +462,7 @@ describe('stateless stack', () => {
 
   it('runs each scheduled job on an EventBridge Scheduler rate schedule, through a role of its own, with no input', () => {
     const scheduled = WORKER_LIST.filter((worker) => worker.trigger.kind === 'schedule').map((worker) => worker.name);
-    expect(scheduled).toEqual(['commit-sweep']);
+    expect(scheduled).toEqual(['commit-sweep', 'ladder-sweep']);
     expect(WORKER_LIST.find((worker) => worker.name === 'commit-sweep')!.trigger).toEqual({ kind: 'schedule', everyMinutes: 60 });
     const schedules = ofType(statelessResources, 'AWS::Scheduler::Schedule');
     expect([...hub.stateless.schedules.keys()]).toEqual(scheduled);
@@ -452,5 +496,23 @@ describe('stateless stack', () => {
       .map((permission) => hub.render(permission.Properties) as any)
       .filter((permission) => permission.FunctionName === `${sweepId}.Arn` || permission.FunctionName === sweepId);
     expect(permissions).toEqual([]);
+  });
+
+  it('runs the ladder sweep every minute, one run at a time, a late tick dropped rather than stacked', () => {
+    expect(WORKER_LIST.find((worker) => worker.name === 'ladder-sweep')!.trigger).toEqual({ kind: 'schedule', everyMinutes: 1 });
+    const sweep = hub.stateless.functions.get('ladder-sweep')!;
+    const sweepId = hub.stateless.getLogicalId(sweep.function.node.defaultChild as any);
+    const { schedule, role } = hub.stateless.schedules.get('ladder-sweep')!;
+    const resource = ofType(statelessResources, 'AWS::Scheduler::Schedule')[hub.stateless.getLogicalId(schedule.node.defaultChild as any)]!;
+    expect(hub.render(resource.Properties)).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      Target: {
+        Arn: `${sweepId}.Arn`,
+        RoleArn: `${hub.stateless.getLogicalId(role.node.defaultChild as any)}.Arn`,
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+    expect(statelessResources[sweepId]!.Properties['Timeout']).toBe(60);
+    expect(statelessResources[sweepId]!.Properties['ReservedConcurrentExecutions']).toBe(1);
   });
 });

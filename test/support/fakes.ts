@@ -17,6 +17,7 @@ import type {
   AlertRepository,
   InboxFilter,
   ShareKey,
+  ShareLadder,
   StoredAcknowledgement,
   StoredAlert,
   StoredShare,
@@ -29,6 +30,7 @@ import { WorkingCalendars } from '../../functions/core/deadlines.js';
 import { DependencyUnavailableError, ValidationError } from '../../functions/core/errors.js';
 import { isLive } from '../../functions/core/expiry.js';
 import type { HistoryRecord, HistoryRecords, HistoryType } from '../../functions/core/history.js';
+import type { DeliveryFailure } from '../../functions/core/notifications/ports.js';
 import type {
   AuditStore,
   AuditTrail,
@@ -69,7 +71,7 @@ export function decodeOffset(cursor: string | undefined, scope: string): number 
     { path: 'cursor', message: 'not a cursor issued for this listing' },
   ]);
 }
-function paginate<T>(rows: readonly T[], scope: string, limit: number, cursor?: string): Page<T> {
+export function paginate<T>(rows: readonly T[], scope: string, limit: number, cursor?: string): Page<T> {
   const offset = decodeOffset(cursor, scope);
   const items = rows.slice(offset, offset + limit);
   const next = offset + items.length;
@@ -151,14 +153,52 @@ export class InMemoryAlertRepository implements AlertRepository {
     });
   }
 
+  async recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void> {
+    this.calls.push('recordDeliveryFailure');
+    const id = InMemoryAlertRepository.shareId(alertId, area);
+    const share = this.shares.get(id);
+    if (share === undefined || share.deliveryFailures?.some((known) => known.intentId === failure.intentId)) return;
+    this.shares.set(id, { ...share, deliveryFailures: [...(share.deliveryFailures ?? []), clone(failure)] });
+  }
+
   async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
     this.calls.push('acknowledge');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
     if (!isLive(share, now)) return 'GONE';
     if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
-    this.shares.set(id, { ...share, status: 'ACKNOWLEDGED', acknowledgement: clone(ack) });
+    // As the store: the ladder's version goes up and its notice is due at once.
+    const ladder = share.ladder ?? { version: 0, steps: [] };
+    this.shares.set(id, {
+      ...share,
+      status: 'ACKNOWLEDGED',
+      acknowledgement: clone(ack),
+      ladder: { ...ladder, version: ladder.version + 1, dueAt: ack.acknowledgedAt },
+    });
     return 'ACKNOWLEDGED';
+  }
+
+  async dueShares(now: string, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+    this.calls.push('dueShares');
+    const rows = [...this.shares.values()]
+      .filter((share) => share.ladder?.dueAt !== undefined && share.ladder.dueAt <= now && this.alerts.has(share.alertId))
+      .sort((a, b) =>
+        `${a.ladder?.dueAt}#${a.alertId}#${a.recipientArea}`.localeCompare(`${b.ladder?.dueAt}#${b.alertId}#${b.recipientArea}`),
+      )
+      .map(clone);
+    return paginate(rows, 'ladder', limit, cursor);
+  }
+
+  async updateLadder(share: StoredShare, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'> {
+    this.calls.push('updateLadder');
+    const id = InMemoryAlertRepository.shareId(share.alertId, share.recipientArea);
+    const stored = this.shares.get(id);
+    if (stored === undefined || stored.status !== share.status || (stored.ladder?.version ?? 0) !== (share.ladder?.version ?? 0)) {
+      return 'CONFLICT';
+    }
+    const { dueAt, ...rest } = clone(ladder);
+    this.shares.set(id, { ...stored, ladder: dueAt === undefined ? rest : { ...rest, dueAt } });
+    return 'SAVED';
   }
 
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../contracts/identity.js';
 import type { Clock } from '../../functions/core/ports.js';
-import { type Hub, startHub } from '../../local/hub.js';
+import { type Hub, type HubOptions, startHub } from '../../local/hub.js';
 import { checkContract } from './contract.js';
 
 export type TestHub = Hub & {
@@ -25,10 +25,14 @@ export type TestResponse = { status: number; headers: Headers; text: string; jso
  * `from` is a data directory to start from (copied, so the original is never changed), as an upgrade
  * starts on what an earlier version wrote; `clock` replaces the system clock.
  */
-export async function startTestHub(options: { from?: string; clock?: Clock } = {}): Promise<TestHub> {
+export async function startTestHub(
+  options: { from?: string; clock?: Clock } & Pick<HubOptions, 'notifier' | 'notificationRetrySeconds' | 'jobIntervalMs'> = {},
+): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-test-'));
-  if (options.from !== undefined) await cp(options.from, dataDir, { recursive: true });
-  const hub = await startHub({ port: 0, dataDir, ...(options.clock === undefined ? {} : { clock: options.clock }) });
+  const { from, ...hubOptions } = options;
+  if (from !== undefined) await cp(from, dataDir, { recursive: true });
+  // Tests run scheduled jobs by hand (runJob), so a timer never races what a test counts.
+  const hub = await startHub({ port: 0, dataDir, jobIntervalMs: 0, notificationRetrySeconds: 0, ...hubOptions });
   return {
     ...hub,
     stop: async () => {

@@ -10,13 +10,24 @@ import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
-import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type { MeetingNotices, MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
 import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
+import type { DeliveryFailure } from '../../functions/core/notifications/ports.js';
 import type { Page } from '../../functions/core/ports.js';
-import { contextFor, decodeOffset, encodeOffset, type Fakes, type InMemoryHistoryRecords, makeFakes, NOW, SequentialIds } from './fakes.js';
+import {
+  contextFor,
+  decodeOffset,
+  encodeOffset,
+  type Fakes,
+  type InMemoryHistoryRecords,
+  makeFakes,
+  NOW,
+  paginate,
+  SequentialIds,
+} from './fakes.js';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -48,6 +59,34 @@ export class InMemoryMeetingRepository implements MeetingRepository {
   /** The next `size` reads wait for each other, so they all see the same version. */
   gateReads(size: number): void {
     this.gate = { size, waiting: [] };
+  }
+
+  async dueMeetings(now: string, limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
+    this.calls.push('dueMeetings');
+    const rows = [...this.meetings.values()]
+      .filter((meeting) => meeting.notices?.dueAt !== undefined && meeting.notices.dueAt <= now)
+      .sort((a, b) => `${a.notices?.dueAt}#${a.meetingId}`.localeCompare(`${b.notices?.dueAt}#${b.meetingId}`))
+      .map(clone);
+    return paginate(rows, 'meeting-notices', limit, cursor);
+  }
+
+  async updateNotices(meeting: StoredMeeting, notices: MeetingNotices): Promise<boolean> {
+    this.calls.push('updateNotices');
+    const stored = this.meetings.get(meeting.meetingId);
+    if (stored === undefined || stored.version !== meeting.version) return false;
+    this.meetings.set(meeting.meetingId, { ...stored, notices: clone(notices) });
+    return true;
+  }
+
+  async recordDeliveryFailure(meetingId: string, failure: DeliveryFailure): Promise<void> {
+    this.calls.push('recordDeliveryFailure');
+    const meeting = this.meetings.get(meetingId);
+    if (meeting === undefined || meeting.deliveryFailures?.some((known) => known.intentId === failure.intentId)) return;
+    this.meetings.set(meetingId, {
+      ...meeting,
+      version: meeting.version + 1,
+      deliveryFailures: [...(meeting.deliveryFailures ?? []), clone(failure)],
+    });
   }
 
   async create(meeting: StoredMeeting, _record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'> {
@@ -146,6 +185,7 @@ export function makeMeetingFakes(now: string = NOW): MeetingFakes {
     clock: fakes.clock,
     ids: meetingIds,
     areas: fakes.deps.areas,
+    calendars: fakes.deps.calendars,
   };
   return { ...fakes, meetingDeps, meetings, meetingIds };
 }

@@ -50,6 +50,8 @@ type AlertSpec = {
   readonly to?: readonly AreaId[];
   readonly ackDueBy?: string;
   readonly expiresAt?: string;
+  /** The ladder's next step: without it, a share as stored before the ladder existed. */
+  readonly dueAt?: string;
 };
 
 function alertOf(spec: AlertSpec): { alert: StoredAlert; shares: StoredShare[] } {
@@ -81,6 +83,7 @@ function alertOf(spec: AlertSpec): { alert: StoredAlert; shares: StoredShare[] }
     exploitation: ['CSE'],
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
     termsText: BOX,
+    ...(spec.dueAt === undefined ? {} : { ladder: { version: 0, steps: [], dueAt: spec.dueAt } }),
   }));
   return { alert, shares };
 }
@@ -250,6 +253,84 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
       });
     });
 
+    describe('the ladder', () => {
+      it('lists the shares with a step due, oldest due first, and none due later or with no step left', async () => {
+        // Prepare
+        const later = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', dueAt: IN_AN_HOUR });
+        const second = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', dueAt: AN_HOUR_AGO, to: ['newcastle'] });
+        const first = await storedAlert(store, { createdAt: '2026-03-01T11:00:00.000Z', dueAt: '2026-03-01T12:00:00.000Z' });
+        const exactly = await storedAlert(store, { createdAt: '2026-03-01T11:00:00.000Z', dueAt: NOW });
+        await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+
+        // Act
+        const due = await allPagesOf(
+          (cursor) => store.dueShares(NOW, 1, cursor),
+          (share) => share.alertId,
+          1,
+          MAX_PAGES,
+        );
+
+        // Assess
+        expect(due.ids).toEqual([first.alert.alertId, second.alert.alertId, exactly.alert.alertId]);
+        expect(due.ids).not.toContain(later.alert.alertId);
+      });
+
+      it('writes a ladder only on the version and status it was read at: a second writer, or an acknowledgement since, loses', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', dueAt: AN_HOUR_AGO });
+        const read = (await store.getShare(alert.alertId, 'north-tyneside'))!;
+        const step = { step: 'SHARED' as const, at: NOW, to: ['MSET_MAILBOX' as const], state: 'TAKEN' as const };
+
+        // Act
+        const first = await store.updateLadder(read, { version: 1, steps: [step], dueAt: IN_AN_HOUR });
+        const second = await store.updateLadder(read, { version: 1, steps: [step], dueAt: IN_AN_HOUR });
+        const current = (await store.getShare(alert.alertId, 'north-tyneside'))!;
+        await store.acknowledge(alert.alertId, 'north-tyneside', ackBy(), NOW);
+        const afterAck = await store.updateLadder(current, { version: 2, steps: [step] });
+
+        // Assess
+        expect([first, second, afterAck]).toEqual(['SAVED', 'CONFLICT', 'CONFLICT']);
+        expect(current.ladder).toEqual({ version: 1, steps: [step], dueAt: IN_AN_HOUR });
+        expect((await store.dueShares(NOW, 10)).items.map((share) => share.alertId)).toEqual([alert.alertId]);
+      });
+
+      it('takes a share out of the due list once its ladder has no step left', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', dueAt: AN_HOUR_AGO });
+        const read = (await store.getShare(alert.alertId, 'north-tyneside'))!;
+
+        // Act
+        const saved = await store.updateLadder(read, { version: 1, steps: [] });
+
+        // Assess
+        expect(saved).toBe('SAVED');
+        expect((await store.dueShares(NOW, 10)).items).toEqual([]);
+        expect((await store.getShare(alert.alertId, 'north-tyneside'))?.ladder).toEqual({ version: 1, steps: [] });
+      });
+
+      it('keeps a failed message on the share once, however often it is recorded, and nothing for a share that is not there', async () => {
+        // Prepare
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const failure = {
+          intentId: '0b6f1c52-8a1d-4d2e-9f3a-5c6d7e8f9a0b',
+          template: 'ALERT_SHARED' as const,
+          recipient: 'MSET_MAILBOX' as const,
+          recipientArea: 'north-tyneside',
+          at: NOW,
+          reason: 'REFUSED' as const,
+        };
+
+        // Act
+        await store.recordDeliveryFailure(alert.alertId, 'north-tyneside', failure);
+        await store.recordDeliveryFailure(alert.alertId, 'north-tyneside', failure);
+        await store.recordDeliveryFailure(alert.alertId, 'gateshead', failure);
+
+        // Assess
+        expect((await store.getShare(alert.alertId, 'north-tyneside'))?.deliveryFailures).toEqual([failure]);
+        expect(await store.getShare(alert.alertId, 'gateshead')).toBeUndefined();
+      });
+    });
+
     describe('acknowledge', () => {
       it('acknowledges a pending, live share and stores the acknowledgement', async () => {
         // Prepare
@@ -261,10 +342,12 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
 
         // Assess
         expect(result).toBe('ACKNOWLEDGED');
+        // The acknowledgement stops the ladder: its version goes up, and its notice to the sender is due at once.
         expect(await store.getShare(alert.alertId, 'north-tyneside')).toEqual({
           ...shares[0],
           status: 'ACKNOWLEDGED',
           acknowledgement: ack,
+          ladder: { version: (shares[0]?.ladder?.version ?? 0) + 1, steps: shares[0]?.ladder?.steps ?? [], dueAt: ack.acknowledgedAt },
         });
       });
 
@@ -375,7 +458,9 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
         const page = await store.listInbox('north-tyneside', { now: NOW, status: 'ACKNOWLEDGED' }, 10);
 
         // Assess
-        expect(page.items).toEqual([{ ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack }]);
+        expect(page.items).toEqual([
+          { ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack, ladder: { version: 1, steps: [], dueAt: ack.acknowledgedAt } },
+        ]);
       });
 
       it('pages every filter at every page size: each match once, in order, and the cursor continues where the page ended', async () => {

@@ -11,6 +11,7 @@ import type {
   AlertRepository,
   InboxFilter,
   ShareKey,
+  ShareLadder,
   StoredAcknowledgement,
   StoredAlert,
   StoredShare,
@@ -18,11 +19,13 @@ import type {
 import { statusFilter } from '../../core/alerts/status.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { isLive, LIVE } from '../../core/expiry.js';
+import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
 import { createCommitted, sweepUncommitted } from './commit.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
 
@@ -38,7 +41,51 @@ const newestFirstKey = (createdAt: string, alertId: string) => `${createdAt}#${a
 const COMMIT_KEPT_SECONDS = 2 * 24 * 60 * 60;
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-const KEY_ATTRIBUTES = ['pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk', 'ttl'] as const;
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'inboxPk',
+  'inboxSk',
+  'outboxPk',
+  'outboxSk',
+  'ttl',
+  'failedIntents',
+  'ladderPk',
+  'ladderSk',
+  'ladderVersion',
+  'ladderSteps',
+  'ladderDueAt',
+] as const;
+/**
+ * The index of pending shares by next-step time: one partition, sorted by the time the share's next ladder
+ * step is due. Sparse: a share leaves it when its ladder is over. One partition suits the North East's
+ * few hundred shares a day; more than a few thousand writes a second would want it split.
+ */
+const LADDER_PK = 'LADDER';
+const ladderSortKey = (dueAt: string, alertId: string, area: AreaId) => `${dueAt}#${alertId}#${area}`;
+const LADDER_KEY_NAMES = ['pk', 'sk', 'ladderPk', 'ladderSk'] as const;
+
+/** The ladder as items hold it: top-level attributes, so an acknowledgement can stop it without reading it. */
+function ladderAttributes(alertId: string, area: AreaId, ladder: ShareLadder): Item {
+  return {
+    ladderVersion: ladder.version,
+    ladderSteps: ladder.steps,
+    ...(ladder.dueAt === undefined
+      ? {}
+      : { ladderDueAt: ladder.dueAt, ladderPk: LADDER_PK, ladderSk: ladderSortKey(ladder.dueAt, alertId, area) }),
+  };
+}
+
+function toShare(item: Item): StoredShare {
+  const share = withoutKeys<StoredShare>(item);
+  if (item['ladderVersion'] === undefined) return share;
+  const ladder: ShareLadder = {
+    version: Number(item['ladderVersion']),
+    steps: (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [],
+    ...(typeof item['ladderDueAt'] === 'string' ? { dueAt: item['ladderDueAt'] } : {}),
+  };
+  return { ...share, ladder };
+}
 const INBOX_KEY_NAMES = ['pk', 'sk', 'inboxPk', 'inboxSk'] as const;
 const OUTBOX_KEY_NAMES = ['pk', 'sk', 'outboxPk', 'outboxSk'] as const;
 /** A page of up to 100 is read in a few queries even when a filter skips most rows, and never unbounded. */
@@ -50,6 +97,11 @@ function withoutKeys<T>(item: Item): T {
   const copy: Item = { ...item };
   for (const name of KEY_ATTRIBUTES) delete copy[name];
   return copy as T;
+}
+
+function withoutLadder(share: StoredShare): Omit<StoredShare, 'ladder'> {
+  const { ladder: _ladder, ...rest } = share;
+  return rest;
 }
 
 function pick(item: Item, names: readonly string[]): PageKey {
@@ -132,7 +184,7 @@ export class DynamoAlertStore implements AlertRepository {
     const result = await withDatabase(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true })),
     );
-    return result.Item === undefined ? undefined : withoutKeys<StoredShare>(result.Item);
+    return result.Item === undefined ? undefined : toShare(result.Item);
   }
 
   async getShares(keys: readonly ShareKey[]): Promise<StoredShare[]> {
@@ -143,7 +195,7 @@ export class DynamoAlertStore implements AlertRepository {
         keys.map((key) => shareKey(key.alertId, key.area)),
       ),
     );
-    const shares = items.map((item) => withoutKeys<StoredShare>(item));
+    const shares = items.map((item) => toShare(item));
     // BatchGetItem answers in any order; callers get the order they asked in.
     const found = new Map(shares.map((share) => [`${share.alertId}#${share.recipientArea}`, share]));
     return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
@@ -158,9 +210,23 @@ export class DynamoAlertStore implements AlertRepository {
           Key: shareKey(alertId, area),
           // Exactly one of any number of concurrent acknowledgements satisfies this condition.
           ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}`,
-          UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
+          // The ladder's version goes up, so no step read before this is taken after it; its notice to the
+          // sender is due at once. On a share stored before the ladder existed, this starts it.
+          UpdateExpression:
+            'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ...live.values },
+          ExpressionAttributeValues: {
+            ':pending': 'PENDING',
+            ':acknowledged': 'ACKNOWLEDGED',
+            ':ack': ack,
+            ':zero': 0,
+            ':one': 1,
+            ':none': [],
+            ':at': ack.acknowledgedAt,
+            ':ladderPk': LADDER_PK,
+            ':ladderSk': ladderSortKey(ack.acknowledgedAt, alertId, area),
+            ...live.values,
+          },
         }),
       );
       return 'ACKNOWLEDGED';
@@ -170,6 +236,66 @@ export class DynamoAlertStore implements AlertRepository {
       if (!isLive(current, now)) return 'GONE';
       return 'ALREADY_ACKNOWLEDGED';
     }
+  }
+
+  async dueShares(now: string, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+    const scope = 'ladder';
+    const startKey = decodeCursor(cursor, scope, LADDER_KEY_NAMES, { ladderPk: LADDER_PK });
+    // Every sort key of a step due at `now` sorts before now's own time followed by '~'.
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'ladder',
+          KeyConditionExpression: 'ladderPk = :pk AND ladderSk <= :due',
+          ExpressionAttributeValues: { ':pk': LADDER_PK, ':due': `${now}#~` },
+          Limit: limit,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    );
+    // A share is never acted on before its alert is committed: an abandoned creation's shares are skipped
+    // (and removed by the commit sweep).
+    const rows = await this.committedOnly(result.Items ?? []);
+    const last = result.LastEvaluatedKey;
+    return {
+      items: rows.map((item) => toShare(item)),
+      ...(last === undefined ? {} : { nextCursor: encodeCursor(scope, pick(last, LADDER_KEY_NAMES)) }),
+    };
+  }
+
+  async updateLadder(share: StoredShare, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'> {
+    const expected = share.ladder?.version ?? 0;
+    const attributes = ladderAttributes(share.alertId, share.recipientArea, ladder);
+    const names = Object.keys(attributes);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shareKey(share.alertId, share.recipientArea),
+          ConditionExpression: `attribute_exists(pk) AND #status = :status AND ${
+            expected === 0 ? '(attribute_not_exists(ladderVersion) OR ladderVersion = :expected)' : 'ladderVersion = :expected'
+          }`,
+          UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}${
+            ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''
+          }`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': share.status,
+            ':expected': expected,
+            ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+          },
+        }),
+      );
+      return 'SAVED';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'CONFLICT';
+      throw databaseUnavailable(error);
+    }
+  }
+
+  async recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void> {
+    await recordFailure(this.client, this.tableName, shareKey(alertId, area), failure);
   }
 
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
@@ -192,7 +318,7 @@ export class DynamoAlertStore implements AlertRepository {
       (rows) => this.committedOnly(rows),
     );
     return {
-      items: page.items.map((item) => withoutKeys<StoredShare>(item)),
+      items: page.items.map((item) => toShare(item)),
       ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
     };
   }
@@ -292,7 +418,8 @@ export class DynamoAlertStore implements AlertRepository {
       inboxPk: inboxPk(share.recipientArea),
       inboxSk: newestFirstKey(share.createdAt, share.alertId),
       ttl: epochSeconds(share.expiresAt),
-      ...share,
+      ...withoutLadder(share),
+      ...(share.ladder === undefined ? {} : ladderAttributes(share.alertId, share.recipientArea, share.ladder)),
     };
   }
 }

@@ -3,21 +3,30 @@
  * row per participating area for its inbox or outbox listing. A listing reads its rows from the index and
  * the meetings themselves in one batch.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { meetingHistory } from '../../core/meetings/history.js';
-import type { MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
+import type { MeetingNotices, MeetingRepository, StoredMeeting } from '../../core/meetings/ports.js';
+import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, type Item } from './batch.js';
 import { createCommitted, sweepUncommitted } from './commit.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
 const KEY_NAMES = ['pk', 'sk', 'boxPk', 'boxSk'] as const;
+/** The index of meetings with a notice due, by when: one sparse partition, as the alerts table's. */
+const LADDER_PK = 'MEETING_NOTICES';
+const LADDER_KEY_NAMES = ['pk', 'sk', 'ladderPk', 'ladderSk'] as const;
+function ladderKeys(meeting: Pick<StoredMeeting, 'meetingId' | 'notices'>): Item {
+  const dueAt = meeting.notices?.dueAt;
+  return dueAt === undefined ? {} : { ladderPk: LADDER_PK, ladderSk: `${dueAt}#${meeting.meetingId}` };
+}
 /** Intents of creations not yet known to be committed, oldest first, in one partition the sweep reads. */
 const INTENT_PK = 'INTENT#MEETING';
 
@@ -47,7 +56,9 @@ export class DynamoMeetingStore implements MeetingRepository {
         ttl: epochSeconds(history.keptUntil),
       },
       parts: listingRows(meeting),
-      commit: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
+      // The committing item carries the meeting's place in the index of pending notices: a notice is never
+      // sent for a meeting whose creation was not committed.
+      commit: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...ladderKeys(meeting), ...meeting },
       afterCommit: [historyItem(history)],
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
@@ -85,7 +96,7 @@ export class DynamoMeetingStore implements MeetingRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...meeting },
+          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...ladderKeys(meeting), ...meeting },
           ConditionExpression: 'attribute_exists(pk) AND version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
@@ -95,6 +106,60 @@ export class DynamoMeetingStore implements MeetingRepository {
       if (isConditionalCheckFailed(error)) return 'CONFLICT';
       throw databaseUnavailable(error);
     }
+  }
+
+  async dueMeetings(now: string, limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
+    const scope = 'meeting-notices';
+    const startKey = decodeCursor(cursor, scope, LADDER_KEY_NAMES, { ladderPk: LADDER_PK });
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'ladder',
+          KeyConditionExpression: 'ladderPk = :pk AND ladderSk <= :due',
+          ExpressionAttributeValues: { ':pk': LADDER_PK, ':due': `${now}#~` },
+          Limit: limit,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      ),
+    );
+    const last = result.LastEvaluatedKey;
+    return {
+      items: (result.Items ?? []).map((item) => withoutKeys(item)),
+      ...(last === undefined
+        ? {}
+        : { nextCursor: encodeCursor(scope, Object.fromEntries(LADDER_KEY_NAMES.map((name) => [name, String(last[name])]))) }),
+    };
+  }
+
+  async updateNotices(meeting: StoredMeeting, notices: MeetingNotices): Promise<boolean> {
+    const keys = ladderKeys({ meetingId: meeting.meetingId, notices });
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: meetingKey(meeting.meetingId),
+          ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+          UpdateExpression:
+            keys['ladderSk'] === undefined
+              ? 'SET notices = :notices REMOVE ladderPk, ladderSk'
+              : 'SET notices = :notices, ladderPk = :pk, ladderSk = :sk',
+          ExpressionAttributeValues: {
+            ':expected': meeting.version,
+            ':notices': notices,
+            ...(keys['ladderSk'] === undefined ? {} : { ':pk': keys['ladderPk'], ':sk': keys['ladderSk'] }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw databaseUnavailable(error);
+    }
+  }
+
+  async recordDeliveryFailure(meetingId: string, failure: DeliveryFailure): Promise<void> {
+    await recordFailure(this.client, this.tableName, meetingKey(meetingId), failure, { newVersion: true });
   }
 
   async list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
@@ -148,6 +213,6 @@ function listingRows(meeting: StoredMeeting): Item[] {
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 function withoutKeys(item: Item): StoredMeeting {
-  const { pk: _pk, sk: _sk, ttl: _ttl, ...meeting } = item;
+  const { pk: _pk, sk: _sk, ttl: _ttl, failedIntents: _failed, ladderPk: _lpk, ladderSk: _lsk, ...meeting } = item;
   return meeting as StoredMeeting;
 }

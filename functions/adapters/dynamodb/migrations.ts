@@ -4,17 +4,28 @@
  * what is missing, conditionally), so running it twice, or on a table already migrated, changes nothing.
  * They Scan, which no request path does: a migration is not a request.
  */
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DescribeTableCommandOutput,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { alertHistory } from '../../core/alerts/history.js';
-import type { StoredAlert } from '../../core/alerts/ports.js';
+import { startLadder } from '../../core/alerts/ladder.js';
+import type { StoredAlert, StoredShare } from '../../core/alerts/ports.js';
+import { AreaDirectory } from '../../core/areas.js';
+import { WorkingCalendars } from '../../core/deadlines.js';
 import type { HistoryRecord } from '../../core/history.js';
 import { meetingHistory } from '../../core/meetings/history.js';
 import type { StoredMeeting } from '../../core/meetings/ports.js';
+import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
-import type { TableNames } from './tables.js';
+import type { TableDefinition, TableNames } from './tables.js';
 
-export type MigrationReport = { readonly historyRecordsWritten: number };
+export type MigrationReport = { readonly historyRecordsWritten: number; readonly laddersStarted: number };
 
 /**
  * History records for alerts and meetings stored before records existed, so that their access histories
@@ -24,7 +35,166 @@ export async function migrate(client: DynamoDBDocumentClient, tables: Pick<Table
   let written = 0;
   written += await backfill(client, tables.alerts, 'ALERT', (item) => alertHistory(item as unknown as StoredAlert));
   written += await backfill(client, tables.meetings, 'MEETING', (item) => meetingHistory(item as unknown as StoredMeeting));
-  return { historyRecordsWritten: written };
+  return { historyRecordsWritten: written, laddersStarted: await startLadders(client, tables.alerts) };
+}
+
+/**
+ * Shares stored before the ladder existed, still pending, start it: they enter the index of pending shares
+ * at their first step's time, so an old alert nobody has acknowledged is told to its area (and escalated if
+ * it is overdue) like a new one. An acknowledged share has nothing left to tell, and starts nothing.
+ */
+async function startLadders(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const deps = { areas: AreaDirectory.fromBundledData(), calendars: WorkingCalendars.fromBundledData() };
+  let started = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'begins_with(sk, :share) AND #status = :pending AND attribute_not_exists(ladderVersion)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':share': 'SHARE#', ':pending': 'PENDING' },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const share = item as unknown as StoredShare;
+      if (!deps.areas.has(share.recipientArea)) continue;
+      const { dueAt } = startLadder(share, deps);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item['pk'], sk: item['sk'] },
+            // Only as read: an acknowledgement since then, or an earlier run, leaves it alone.
+            ConditionExpression: '#status = :pending AND attribute_not_exists(ladderVersion)',
+            UpdateExpression: 'SET ladderVersion = :zero, ladderSteps = :none, ladderDueAt = :due, ladderPk = :pk, ladderSk = :sk',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pending': 'PENDING',
+              ':zero': 0,
+              ':none': [],
+              ':due': dueAt,
+              ':pk': 'LADDER',
+              ':sk': `${dueAt}#${share.alertId}#${share.recipientArea}`,
+            },
+          }),
+        );
+        started += 1;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return started;
+}
+
+/**
+ * Gives a table the indexes its definition declares where the database cannot add one to an existing table
+ * (dynalite, the local hub's DynamoDB: its UpdateTable ignores a new index). The table is copied into a new
+ * one with every index, then made anew and copied back; DynamoDB itself adds an index to a live table, so on
+ * AWS the stack does it and this never runs there (deletion protection would refuse it anyway).
+ *
+ * Safe to cut off at any point: the copy is marked complete before the original is deleted, and the next
+ * start finishes whatever was left (the table made anew by the hub's start is filled from a complete copy).
+ */
+export async function rebuildWithIndexes(
+  raw: DynamoDBClient,
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  definition: TableDefinition,
+  createTable: (name: string) => Promise<void>,
+): Promise<'UNCHANGED' | 'REBUILT'> {
+  const copyName = `${tableName}.rebuild`;
+  const marker: Item = {
+    [definition.partitionKey]: '#REBUILD',
+    ...(definition.sortKey === undefined ? {} : { [definition.sortKey]: '#COMPLETE' }),
+  };
+  const current = await describe(raw, tableName);
+  const copy = await describe(raw, copyName);
+  const complete = async () => copy !== undefined && (await itemsOf(client, copyName, 1, marker)).length > 0;
+  if (current !== undefined && hasIndexes(current, definition)) {
+    if (copy === undefined) return 'UNCHANGED';
+    // Cut off after the table was made anew: fill it from the copy, if the copy was finished.
+    if (await complete()) await copyItems(client, copyName, tableName, marker);
+    await dropTable(raw, copyName);
+    return 'REBUILT';
+  }
+  if (current !== undefined) {
+    if (copy === undefined) await createTable(copyName);
+    await copyItems(client, tableName, copyName, marker);
+    await client.send(new PutCommand({ TableName: copyName, Item: marker }));
+    await dropTable(raw, tableName);
+  }
+  await createTable(tableName);
+  await copyItems(client, copyName, tableName, marker);
+  await dropTable(raw, copyName);
+  return 'REBUILT';
+}
+
+type Description = DescribeTableCommandOutput;
+
+async function describe(raw: DynamoDBClient, name: string): Promise<Description | undefined> {
+  try {
+    return await raw.send(new DescribeTableCommand({ TableName: name }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+function hasIndexes(description: Description, definition: TableDefinition): boolean {
+  const present = new Set((description.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  return definition.indexes.every((index) => present.has(index.name));
+}
+
+async function dropTable(raw: DynamoDBClient, name: string): Promise<void> {
+  try {
+    await raw.send(new DeleteTableCommand({ TableName: name }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  for (let attempt = 0; attempt < 100 && (await describe(raw, name)) !== undefined; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Up to `limit` items, or those matching `only` (a key) when given. */
+async function itemsOf(client: DynamoDBDocumentClient, tableName: string, limit: number, only?: Item): Promise<Item[]> {
+  const page = await client.send(
+    new ScanCommand({
+      TableName: tableName,
+      Limit: only === undefined ? limit : undefined,
+      ...(only === undefined
+        ? {}
+        : {
+            FilterExpression: Object.keys(only)
+              .map((_, i) => `#k${i} = :v${i}`)
+              .join(' AND '),
+            ExpressionAttributeNames: Object.fromEntries(Object.keys(only).map((name, i) => [`#k${i}`, name])),
+            ExpressionAttributeValues: Object.fromEntries(Object.values(only).map((value, i) => [`:v${i}`, value])),
+          }),
+    }),
+  );
+  return page.Items ?? [];
+}
+
+async function copyItems(client: DynamoDBDocumentClient, from: string, to: string, marker: Item): Promise<void> {
+  const isMarker = (item: Item) => Object.entries(marker).every(([name, value]) => item[name] === value);
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: from, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+    );
+    const items = (page.Items ?? []).filter((item) => !isMarker(item));
+    await batchWrite(
+      client,
+      to,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
 }
 
 async function backfill(

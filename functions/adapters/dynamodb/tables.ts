@@ -20,6 +20,10 @@ export const ALERTS_TABLE = {
     { name: 'inbox', partitionKey: 'inboxPk', sortKey: 'inboxSk' },
     // A sending area's alerts, newest first.
     { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+    // Pending shares by the time their ladder's next step is due (functions/core/alerts/ladder.ts), so the
+    // sweep reads what is due and nothing else. Added after the first release: a data directory made before
+    // it is migrated (./migrations.ts, rebuildWithIndexes); on AWS, CloudFormation adds it to the table.
+    { name: 'ladder', partitionKey: 'ladderPk', sortKey: 'ladderSk' },
   ],
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
@@ -43,6 +47,9 @@ export const MEETINGS_TABLE = {
   indexes: [
     // One row per participating area: an area's requested (outbox) and invited (inbox) meetings.
     { name: 'byArea', partitionKey: 'boxPk', sortKey: 'boxSk' },
+    // Meetings with a notice or an action reminder due, by when (functions/core/meetings/notices.ts).
+    // Added after the first release, as the alerts table's `ladder` index was.
+    { name: 'ladder', partitionKey: 'ladderPk', sortKey: 'ladderSk' },
   ],
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
@@ -60,6 +67,17 @@ export const SESSIONS_TABLE = {
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
 
+/**
+ * One record per notification intent: whether its message was sent, is being sent, failed for good, or was
+ * not needed. The sender claims an intent here before calling Notify, so a redelivered intent is never sent
+ * twice. Kept a month, by TTL.
+ */
+export const NOTIFICATIONS_TABLE = {
+  partitionKey: 'pk',
+  indexes: [],
+  ttlAttribute: 'ttl',
+} as const satisfies TableDefinition;
+
 export type TableNames = {
   readonly alerts: string;
   readonly audit: string;
@@ -67,4 +85,6 @@ export type TableNames = {
   readonly meetings: string;
   /** Only the console uses it. */
   readonly sessions?: string;
+  /** Only the notification sender uses it. */
+  readonly notifications?: string;
 };

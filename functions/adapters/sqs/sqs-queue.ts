@@ -1,11 +1,11 @@
 /** A MessageQueue on SQS (FIFO when the message carries a group id). */
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../aws-client-config.js';
-import type { MessageQueue, QueueMessage } from '../queue.js';
+import type { MessageQueue, QueueMessage, RedeliveringQueue } from '../queue.js';
 
 export type SqsQueueOptions = { readonly client: SQSClient; readonly queueUrl: string };
 
-export class SqsQueue implements MessageQueue {
+export class SqsQueue implements MessageQueue, RedeliveringQueue {
   private readonly client: SQSClient;
   private readonly queueUrl: string;
 
@@ -23,6 +23,12 @@ export class SqsQueue implements MessageQueue {
         MessageGroupId: message.groupId,
         MessageDeduplicationId: message.dedupId,
       }),
+    );
+  }
+
+  async changeVisibility(receiptHandle: string, seconds: number): Promise<void> {
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.round(seconds) }),
     );
   }
 }

@@ -13,6 +13,7 @@ import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
 import { sealSections, sealTerms, sectionsOf } from './content.js';
 import type { AlertDeps } from './deps.js';
+import { startLadder } from './ladder.js';
 import { hasRight } from './permissions.js';
 import type { StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
@@ -48,29 +49,31 @@ export async function createAlert(
     sealSections(deps.keys, alertId, caller.area, sectionsOf(request)),
     sealTerms(deps.keys, alertId, caller.area, request.sharing),
   ]);
-  const shares: StoredShare[] = request.recipients.map((recipient) => ({
-    alertId,
-    senderArea: caller.area,
-    recipientArea: recipient.area,
-    scopes: recipient.scopes,
-    status: 'PENDING',
-    // Working days are the recipient's: a Scottish area keeps Scotland's bank holidays.
-    ackDueBy: ackDueBy(
-      now,
-      deps.areas.ackDeadlineFor(recipient.area, request.risk.level),
-      deps.calendars.for(deps.areas.get(recipient.area)?.jurisdiction),
-    ).toISOString(),
-    createdAt,
-    expiresAt,
-    riskLevel: request.risk.level,
-    exploitation: request.risk.exploitation,
-    terms: {
-      lawfulBasis: request.sharing.lawfulBasis,
-      consentStatus: request.sharing.consent.status,
-      handlingCode: request.sharing.handling.code,
-    },
-    termsText,
-  }));
+  const shares: StoredShare[] = request.recipients.map((recipient) =>
+    withLadder(deps, {
+      alertId,
+      senderArea: caller.area,
+      recipientArea: recipient.area,
+      scopes: recipient.scopes,
+      status: 'PENDING',
+      // Working days are the recipient's: a Scottish area keeps Scotland's bank holidays.
+      ackDueBy: ackDueBy(
+        now,
+        deps.areas.ackDeadlineFor(recipient.area, request.risk.level),
+        deps.calendars.for(deps.areas.get(recipient.area)?.jurisdiction),
+      ).toISOString(),
+      createdAt,
+      expiresAt,
+      riskLevel: request.risk.level,
+      exploitation: request.risk.exploitation,
+      terms: {
+        lawfulBasis: request.sharing.lawfulBasis,
+        consentStatus: request.sharing.consent.status,
+        handlingCode: request.sharing.handling.code,
+      },
+      termsText,
+    }),
+  );
   const alert: StoredAlert = {
     alertId,
     senderArea: caller.area,
@@ -163,6 +166,14 @@ function validateAgainstDirectory(deps: Pick<AlertDeps, 'areas' | 'clock'>, cont
     issues.push({ path: 'child.dateOfBirth', message: 'must not be in the future' });
   }
   if (issues.length > 0) throw new ValidationError('The alert breaks the sharing rules', issues);
+}
+
+/**
+ * A share starts its ladder with it: written with the share (a part of the creation, invisible until the
+ * commit like the rest), its first step due at once, or at the recipient's next working hour.
+ */
+function withLadder(deps: Pick<AlertDeps, 'areas' | 'calendars'>, share: Omit<StoredShare, 'ladder'>): StoredShare {
+  return { ...share, ladder: startLadder(share, deps) };
 }
 
 function resolveExpiry(request: CreateAlertRequest, now: Date): string {

@@ -9,12 +9,13 @@ import type { KeyService } from '../ports.js';
 import { resolveAccess } from './access.js';
 import { openAcknowledgementNote, openSections, openTerms } from './content.js';
 import type { AlertDeps } from './deps.js';
+import { notificationsOf } from './notifications-view.js';
 import { hasRight } from './permissions.js';
 import type { StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 export async function getAlert(
-  deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   alertId: string,
 ): Promise<AlertView> {
@@ -29,7 +30,7 @@ export async function getAlert(
     access.side === 'sender' ? await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area }))) : [access.share];
   const [sections, shareRecords] = await Promise.all([
     openSections(deps.keys, alert, scopes),
-    Promise.all(shares.map((share) => toShareRecord(deps.keys, share, now))),
+    Promise.all(shares.map((share) => toShareRecord(deps, share, now))),
   ]);
 
   await deps.audit.record(context, 'ALERT_VIEW', 'SUCCESS', {
@@ -53,7 +54,8 @@ export async function getAlert(
   };
 }
 
-async function toShareRecord(keys: KeyService, share: StoredShare, now: string): Promise<ShareRecord> {
+async function toShareRecord(deps: Pick<AlertDeps, 'keys' | 'areas' | 'calendars'>, share: StoredShare, now: string): Promise<ShareRecord> {
+  const keys: KeyService = deps.keys;
   const ack = share.acknowledgement;
   const [terms, note] = await Promise.all([
     openTerms(keys, share),
@@ -88,5 +90,6 @@ async function toShareRecord(keys: KeyService, share: StoredShare, now: string):
             ...(note === undefined ? {} : { note }),
           },
         }),
+    notifications: notificationsOf(share, new Date(now), deps),
   };
 }

@@ -7,7 +7,7 @@ import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contract
 import type { RequestContext } from '../audit.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
-import type { StoredAlert, StoredShare } from './ports.js';
+import type { LadderStep, StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 export async function listAlerts(
@@ -73,6 +73,8 @@ function summary(
     ackDueBy: share.ackDueBy,
     ...(share.acknowledgement === undefined ? {} : { outcome: share.acknowledgement.outcome }),
     ...(share.acknowledgement?.redirectTo === undefined ? {} : { redirectTo: share.acknowledgement.redirectTo }),
+    ...lastStepOf(share),
+    undelivered: share.deliveryFailures?.length ?? 0,
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {
@@ -85,4 +87,9 @@ function summary(
     ackDueBy: dueDates[0] ?? source.createdAt,
     shares: shareSummaries,
   };
+}
+
+function lastStepOf(share: StoredShare): { lastStep?: { step: LadderStep; at: string } } {
+  const last = share.ladder?.steps.at(-1);
+  return last === undefined ? {} : { lastStep: { step: last.step, at: last.at } };
 }

@@ -5,7 +5,9 @@
 
 import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
 import type { Agency, AreaId } from '../../../contracts/identity.js';
+import type { RecipientRole } from '../../../contracts/notifications.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
+import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 
@@ -34,6 +36,28 @@ export type StoredAcknowledgement = {
   readonly changeId?: string;
 };
 
+/** The ladder's steps: what the hub tells whom about a share (./ladder.ts). */
+export type LadderStep = 'SHARED' | 'REMINDER' | 'OVERDUE' | 'ACKNOWLEDGED' | 'REDIRECTED';
+
+export type TakenStep = {
+  readonly step: LadderStep;
+  /** When it was taken: its audit event's time, and its messages'. */
+  readonly at: string;
+  readonly to: readonly RecipientRole[];
+  /** The sender was told to telephone the receiving area's out-of-hours number. */
+  readonly telephone?: boolean;
+  /** TAKING: claimed, its messages perhaps not yet recorded; the next run finishes it. */
+  readonly state: 'TAKING' | 'TAKEN';
+};
+
+/** Where a share's ladder stands: the steps taken, and when the next is due (absent once it is over). */
+export type ShareLadder = {
+  /** Goes up with every change of the ladder and every acknowledgement: each step's write is conditional on it. */
+  readonly version: number;
+  readonly steps: readonly TakenStep[];
+  readonly dueAt?: string;
+};
+
 /** One share record per recipient area. */
 export type StoredShare = {
   readonly alertId: string;
@@ -54,6 +78,10 @@ export type StoredShare = {
   /** Purpose, consent reason and handling conditions: free text, so sealed. */
   readonly termsText: SealedBox;
   readonly acknowledgement?: StoredAcknowledgement;
+  /** Messages about this share that did not reach their mailbox, oldest first. */
+  readonly deliveryFailures?: readonly DeliveryFailure[];
+  /** Absent on a share stored before the ladder existed, until the migration starts it. */
+  readonly ladder?: ShareLadder;
 };
 
 export type ShareKey = { readonly alertId: string; readonly area: AreaId };
@@ -88,9 +116,24 @@ export interface AlertRepository {
   getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined>;
   /** Batch read; shares that do not exist are simply absent. */
   getShares(keys: readonly ShareKey[]): Promise<StoredShare[]>;
-  /** Conditional: only a PENDING, unexpired share can be acknowledged, by exactly one caller. */
+  /**
+   * Conditional: only a PENDING, unexpired share can be acknowledged, by exactly one caller. It stops the
+   * ladder (its version goes up, so no step read before it is taken) and makes its notice due at once.
+   */
   acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult>;
   /** Newest first; the cursor is bound to the area and filter it was issued for. */
   listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>>;
   listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>>;
+  /**
+   * The shares whose ladder has a step due at `now`, oldest due first, from the index of pending shares by
+   * next-step time: what is read follows what is due, not what is stored. Only shares of committed alerts.
+   */
+  dueShares(now: string, limit: number, cursor?: string): Promise<Page<StoredShare>>;
+  /**
+   * Writes the share's ladder, conditional on the ladder's version and the share's status being those of
+   * `share` (as read): CONFLICT when another run or an acknowledgement changed them since.
+   */
+  updateLadder(share: StoredShare, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'>;
+  /** Keeps a failed message on the share, once however often it is recorded; nothing if the share is gone. */
+  recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void>;
 }

@@ -9,8 +9,9 @@ import { CompensationFailedError, ConflictError } from '../errors.js';
 import { isLive } from '../expiry.js';
 import { readBack } from '../read-back.js';
 import type { MeetingDeps } from './deps.js';
+import { noticeOf, withNotice } from './notices.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
-import type { StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
+import type { MeetingNotice, StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 
 export type MeetingSide = 'requester' | 'invited';
 
@@ -94,7 +95,7 @@ const RECEIPTS_KEPT = 20;
  * before its event is enqueued.
  */
 export async function changeMeeting<R>(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'areas' | 'calendars'>,
   context: RequestContext,
   action: AuditAction,
   current: StoredMeeting,
@@ -106,7 +107,9 @@ export async function changeMeeting<R>(
   const eventId = deps.audit.eventIdFor(context, action);
   const changeId = context.claim === undefined ? eventId : deps.audit.changeIdFor(context, action);
   const receipts = [...(current.receipts ?? []), { changeId, response }].slice(-RECEIPTS_KEPT);
-  const saved: StoredMeeting = { ...next, version: current.version + 1, receipts };
+  // The change's notice goes with it, in the same write (./notices.ts); and the reminders of its actions.
+  const notice = noticeFor(action, { ...current, ...next }, changeId, context);
+  const saved: StoredMeeting = withNotice({ ...next, version: current.version + 1, receipts }, notice, deps);
   if (Buffer.byteLength(JSON.stringify(saved), 'utf8') > MAX_MEETING_BYTES) {
     return conflict(deps, context, action, meetingId, 'The meeting record is full; record any further notes in a review meeting');
   }
@@ -128,6 +131,28 @@ export async function changeMeeting<R>(
     throw error;
   }
   return response;
+}
+
+const ANSWER_WORDS = { ACCEPT: 'they accept a proposed time', DECLINE: 'they decline', PROPOSE: 'they propose another time' } as const;
+
+function noticeFor(action: AuditAction, meeting: StoredMeeting, changeId: string, context: RequestContext): MeetingNotice | undefined {
+  // Each change dates itself; the meeting's creation is only a fallback that is never reached.
+  const at = meeting.createdAt;
+  const area = context.caller.area;
+  switch (action) {
+    case 'MEETING_RESPOND': {
+      const answer = meeting.responses[area];
+      return answer === undefined
+        ? undefined
+        : noticeOf('ANSWERED', meeting, changeId, answer.respondedAt, area, ANSWER_WORDS[answer.response]);
+    }
+    case 'MEETING_SCHEDULE':
+      return noticeOf('SCHEDULED', meeting, changeId, meeting.scheduled?.at ?? at, area);
+    case 'MEETING_CANCEL':
+      return noticeOf('CANCELLED', meeting, changeId, meeting.cancelled?.at ?? at, area);
+    default:
+      return undefined;
+  }
 }
 
 /** Whether the stored meeting holds this change's receipt; a failed read leaves the outcome unknown (503). */

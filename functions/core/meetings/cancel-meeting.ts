@@ -6,7 +6,7 @@ import { SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
 export async function cancelMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   meetingId: string,
   request: CancelMeetingRequest,

@@ -1,6 +1,7 @@
 import type { AlertRepository } from '../alerts/ports.js';
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
+import type { WorkingCalendars } from '../deadlines.js';
 import type { HistoryRecords } from '../history.js';
 import type { AuditStore, Clock, IdGenerator, KeyService } from '../ports.js';
 import type { MeetingRepository } from './ports.js';
@@ -18,4 +19,6 @@ export type MeetingDeps = {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly areas: AreaDirectory;
+  /** Working days, for the reminders of a meeting's actions. */
+  readonly calendars: WorkingCalendars;
 };

@@ -3,6 +3,7 @@
  */
 import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
+import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 
@@ -76,6 +77,32 @@ export type StoredMeeting = {
    * lost finds it here (no content: receipts hold ids, states and times).
    */
   readonly receipts?: readonly StoredReceipt[];
+  /** Messages about this meeting that did not reach their mailbox, oldest first. */
+  readonly deliveryFailures?: readonly DeliveryFailure[];
+  /** Absent on a meeting stored before notices existed: it has none pending, and its actions' reminders start with its next change. */
+  readonly notices?: MeetingNotices;
+};
+
+/** A notice of a change of the meeting, waiting for the sweep to send it (./notices.ts). */
+export type MeetingNotice = {
+  readonly noticeId: string;
+  readonly kind: 'REQUESTED' | 'ANSWERED' | 'SCHEDULED' | 'CANCELLED';
+  /** The areas whose MSET mailboxes it goes to. */
+  readonly to: readonly AreaId[];
+  /** The change's time. */
+  readonly at: string;
+  /** The area that made the change. */
+  readonly from: AreaId;
+  /** For an answer: what it was, in words. */
+  readonly outcome?: string;
+};
+
+export type MeetingNotices = {
+  readonly pending: readonly MeetingNotice[];
+  /** Action reminders due up to this time have been sent. */
+  readonly remindedThrough?: string;
+  /** When the next notice or reminder is due; the meeting stands in the index of pending notices at it. */
+  readonly dueAt?: string;
 };
 
 /** `changeId`: the claim's change id under an Idempotency-Key, else the change's audit event id. */
@@ -101,4 +128,17 @@ export interface MeetingRepository {
   save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;
   /** Newest first: `outbox` the area requested, `inbox` it was invited to. */
   list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<StoredMeeting>>;
+  /**
+   * Keeps a failed message on the meeting, once however often it is recorded; nothing if the meeting is gone.
+   * A change of the meeting like any other: it takes a new version, so a change made on the version before
+   * is refused (409) rather than lose the record.
+   */
+  recordDeliveryFailure(meetingId: string, failure: DeliveryFailure): Promise<void>;
+  /** Meetings with a notice or reminder due at `now`, oldest due first, from the index of pending notices. */
+  dueMeetings(now: string, limit: number, cursor?: string): Promise<Page<StoredMeeting>>;
+  /**
+   * Writes the meeting's notices (what the sweep sent cleared), only if it is still the version read; the
+   * version does not change, so nobody's change of the meeting is refused for it. false: changed since.
+   */
+  updateNotices(meeting: StoredMeeting, notices: MeetingNotices): Promise<boolean>;
 }

@@ -11,7 +11,7 @@ import type { MeetingDeps } from './deps.js';
 import type { StoredAction } from './ports.js';
 
 export async function recordMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   meetingId: string,
   request: RecordMeetingRequest,

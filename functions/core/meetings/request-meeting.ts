@@ -12,6 +12,7 @@ import { resourceIdFor } from '../request-ids.js';
 import { personOf } from './access.js';
 import { type RequestText, SCOPES, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
+import { noticeOf, withNotice } from './notices.js';
 import { hasMeetingRight } from './permissions.js';
 import type { StoredMeeting } from './ports.js';
 import { mayLinkAlert } from './visibility.js';
@@ -23,7 +24,7 @@ import { mayLinkAlert } from './visibility.js';
 export const MEETING_RETENTION_YEARS = 2;
 
 export async function requestMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendars'>,
   context: RequestContext,
   request: RequestMeetingRequest,
 ): Promise<RequestMeetingResponse> {
@@ -48,7 +49,7 @@ export async function requestMeeting(
     sealFor(deps.keys, identity, SCOPES.subject, request.subject),
     sealFor(deps.keys, identity, SCOPES.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
   ]);
-  const meeting: StoredMeeting = {
+  const requested: StoredMeeting = {
     meetingId,
     version: 1,
     requestingArea: caller.area,
@@ -70,6 +71,8 @@ export async function requestMeeting(
     responses: {},
     actions: [],
   };
+  // Its invitation goes with it: due once the meeting is committed (./notices.ts).
+  const meeting = withNotice(requested, noticeOf('REQUESTED', requested, meetingId, requested.createdAt, caller.area), deps);
 
   const detail = { invited: request.invitedAreas.join(' ') };
   let replayed: RequestMeetingResponse | undefined;

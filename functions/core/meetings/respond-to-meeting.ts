@@ -14,7 +14,7 @@ import type { StoredAreaResponse, StoredSlot } from './ports.js';
 const MAX_SLOTS = 20;
 
 export async function respondToMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   meetingId: string,
   request: MeetingResponseRequest,

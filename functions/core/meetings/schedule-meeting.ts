@@ -9,7 +9,7 @@ import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from 
 import type { MeetingDeps } from './deps.js';
 
 export async function scheduleMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   meetingId: string,
   request: ScheduleMeetingRequest,

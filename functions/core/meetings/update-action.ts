@@ -12,7 +12,7 @@ import type { MeetingDeps } from './deps.js';
 const MAX_UPDATES_PER_MEETING = 100;
 
 export async function updateAction(
-  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
   context: RequestContext,
   meetingId: string,
   actionId: string,

@@ -711,9 +711,24 @@ describe('DynamoAlertStore.acknowledge', () => {
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#north-tyneside' });
     expect(input?.ConditionExpression).toBe('attribute_exists(pk) AND #status = :pending AND expiresAt > :now');
-    expect(input?.UpdateExpression).toBe('SET #status = :acknowledged, acknowledgement = :ack');
+    // In the same write, the ladder's version goes up (no step read before it is taken after it) and the
+    // share is due at once in the index of pending shares, for the notice to the sender.
+    expect(input?.UpdateExpression).toBe(
+      'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
+    );
     expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status' });
-    expect(input?.ExpressionAttributeValues).toEqual({ ':pending': 'PENDING', ':acknowledged': 'ACKNOWLEDGED', ':ack': ack, ':now': NOW });
+    expect(input?.ExpressionAttributeValues).toEqual({
+      ':pending': 'PENDING',
+      ':acknowledged': 'ACKNOWLEDGED',
+      ':ack': ack,
+      ':now': NOW,
+      ':zero': 0,
+      ':one': 1,
+      ':none': [],
+      ':at': ack.acknowledgedAt,
+      ':ladderPk': 'LADDER',
+      ':ladderSk': `${ack.acknowledgedAt}#${ALERT_ID}#north-tyneside`,
+    });
   });
 
   it('answers ALREADY_ACKNOWLEDGED when the condition fails on a live, acknowledged share', async () => {

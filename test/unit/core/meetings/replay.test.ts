@@ -517,11 +517,19 @@ describe('changeMeeting', () => {
       resource: { type: 'meeting', id: current.meetingId },
       detail: { note: 'detail' },
     });
-    expect(stored()).toEqual({
+    const { notices, ...saved } = stored()!;
+    expect(saved).toEqual({
       ...current,
+      notices: undefined,
       status: 'CANCELLED',
       version: current.version + 1,
       receipts: [{ changeId: uuidFrom('claim-x:change:MEETING_CANCEL'), response }],
+    });
+    // Its notice to the invited areas goes with it, under an id the change's retries share.
+    expect(notices?.pending.at(-1)).toMatchObject({
+      kind: 'CANCELLED',
+      noticeId: uuidFrom(`meeting:${current.meetingId}:${uuidFrom('claim-x:change:MEETING_CANCEL')}:CANCELLED`),
+      to: ['north-tyneside', 'newcastle'],
     });
   });
 

@@ -1,0 +1,260 @@
+/**
+ * The ladder: what the hub tells whom about a share, and when, so that nobody misses an alert.
+ *
+ * - SHARED: the receiving MSET mailbox, at once.
+ * - REMINDER: the same mailbox, at 75% of the acknowledgement window, while the share is unacknowledged.
+ * - OVERDUE: at the deadline, the receiving area's duty manager and the sending MSET mailbox; for a
+ *   SIGNIFICANT alert out of the receiving area's hours the sender is told to telephone its out-of-hours
+ *   number (an emergency duty team is not a message service).
+ * - ACKNOWLEDGED or REDIRECTED: the sending MSET mailbox, once the share is acknowledged. An
+ *   acknowledgement stops the ladder: no reminder or escalation is taken after it.
+ *
+ * MODERATE and EMERGING steps fall in the receiving area's working time (its hours on its working days);
+ * SIGNIFICANT ones go around the clock, and so does the acknowledgement notice. Where a step is late (the
+ * hub was down, or an upgrade started the ladder on an old share) and a later step is also due, a reminder
+ * is not sent once the escalation is due.
+ *
+ * Each step is taken once, whoever runs it and however often: a conditional write on the share claims it
+ * (the ladder's version and the share's status as they were read), then the step is put on record with the
+ * system as the actor and its notification intents are recorded, both under ids derived from the share and
+ * the step (so a second recording is the same event and the same intents, which the sender sends once),
+ * then a second conditional write marks it taken and sets the next step's time, which is what the index of
+ * pending shares orders by. A run cut off between the two writes leaves the step claimed and due at once,
+ * and the next run finishes it with the same ids and the same time.
+ */
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns/format';
+import type { NotificationIntent, RecipientRole, TemplateName } from '../../../contracts/notifications.js';
+import type { AreaDirectory } from '../areas.js';
+import type { AuditRecorder } from '../audit.js';
+import { LONDON, type WorkingCalendars } from '../deadlines.js';
+import type { NotificationQueue } from '../notifications/ports.js';
+import type { Clock } from '../ports.js';
+import { uuidFrom } from '../request-ids.js';
+import { WorkingTime } from '../working-hours.js';
+import type { AlertRepository, LadderStep, ShareLadder, StoredShare, TakenStep } from './ports.js';
+
+export type LadderDeps = {
+  readonly alerts: Pick<AlertRepository, 'getShare' | 'updateLadder'>;
+  readonly notifications: NotificationQueue;
+  readonly audit: AuditRecorder;
+  readonly areas: AreaDirectory;
+  readonly calendars: WorkingCalendars;
+  readonly clock: Clock;
+};
+
+/** Steps taken on one share in one visit: at most every step there is, then the share waits for its time. */
+const MAX_STEPS_PER_VISIT = 4;
+const REMINDER_AT = 0.75;
+
+/** A short reference that means nothing outside the hub, for people to match a message to a page. */
+export function alertReference(alertId: string): string {
+  return `A-${alertId.slice(0, 8).toUpperCase()}`;
+}
+
+/** The recipient area's working time. */
+function workingTimeOf(deps: Pick<LadderDeps, 'areas' | 'calendars'>, area: string): WorkingTime {
+  return new WorkingTime(deps.calendars.for(deps.areas.get(area)?.jurisdiction), deps.areas.workingHoursFor(area));
+}
+
+/** When each of the pending ladder's steps is due, for this share. */
+export function scheduleOf(
+  share: Pick<StoredShare, 'createdAt' | 'ackDueBy' | 'riskLevel' | 'recipientArea'>,
+  deps: Pick<LadderDeps, 'areas' | 'calendars'>,
+): Readonly<Record<'SHARED' | 'REMINDER' | 'OVERDUE', string>> {
+  const created = new Date(share.createdAt);
+  const due = new Date(share.ackDueBy);
+  if (share.riskLevel === 'SIGNIFICANT') {
+    const reminder = new Date(created.getTime() + REMINDER_AT * (due.getTime() - created.getTime()));
+    return { SHARED: created.toISOString(), REMINDER: reminder.toISOString(), OVERDUE: due.toISOString() };
+  }
+  const hours = workingTimeOf(deps, share.recipientArea);
+  const reminder = hours.addWorkingMs(created, REMINDER_AT * hours.workingMsBetween(created, due));
+  return {
+    SHARED: hours.nextWorkingMoment(created).toISOString(),
+    REMINDER: reminder.toISOString(),
+    OVERDUE: hours.nextWorkingMoment(due).toISOString(),
+  };
+}
+
+/** A new share's ladder: nothing taken, its first step due when the schedule says. */
+export function startLadder(
+  share: Pick<StoredShare, 'createdAt' | 'ackDueBy' | 'riskLevel' | 'recipientArea'>,
+  deps: Pick<LadderDeps, 'areas' | 'calendars'>,
+): ShareLadder {
+  return { version: 0, steps: [], dueAt: scheduleOf(share, deps).SHARED };
+}
+
+export type NextStep = { readonly step: LadderStep; readonly dueAt: string };
+
+/** The step the share's ladder takes next, and when; none once it is over. */
+export function nextStep(share: StoredShare, now: Date, deps: Pick<LadderDeps, 'areas' | 'calendars'>): NextStep | undefined {
+  const ladder = share.ladder ?? { version: 0, steps: [] };
+  const last = ladder.steps.at(-1);
+  // Claimed and not marked taken: a run was cut off part-way; it is finished first, with its own time.
+  if (last?.state === 'TAKING') return { step: last.step, dueAt: last.at };
+  const taken = new Set(ladder.steps.map((step) => step.step));
+  if (share.status === 'ACKNOWLEDGED') {
+    const ack = share.acknowledgement;
+    if (ack === undefined || taken.has('ACKNOWLEDGED') || taken.has('REDIRECTED')) return undefined;
+    return { step: ack.outcome === 'REDIRECTED' ? 'REDIRECTED' : 'ACKNOWLEDGED', dueAt: ack.acknowledgedAt };
+  }
+  if (share.expiresAt <= now.toISOString()) return undefined;
+  const schedule = scheduleOf(share, deps);
+  if (!taken.has('SHARED')) return { step: 'SHARED', dueAt: schedule.SHARED };
+  if (taken.has('OVERDUE')) return undefined;
+  // A reminder once the escalation is due would only be noise before it.
+  if (!taken.has('REMINDER') && schedule.OVERDUE > now.toISOString()) return { step: 'REMINDER', dueAt: schedule.REMINDER };
+  return { step: 'OVERDUE', dueAt: schedule.OVERDUE };
+}
+
+export type VisitResult = { readonly taken: number; readonly conflicts: number };
+
+/**
+ * Takes every step of this share's ladder that is due at `now`, each exactly once however many runs visit
+ * the share at the same time, and leaves the share in the index at its next step's time (or out of it).
+ */
+export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promise<VisitResult> {
+  let share: StoredShare | undefined = found;
+  let taken = 0;
+  let conflicts = 0;
+  for (let visit = 0; visit < MAX_STEPS_PER_VISIT && share !== undefined; visit += 1) {
+    const now = deps.clock.now();
+    const ladder: ShareLadder = share.ladder ?? { version: 0, steps: [] };
+    const next = nextStep(share, now, deps);
+    if (next === undefined || next.dueAt > now.toISOString()) {
+      // Not due: only the index is put right, if it says otherwise (an old share, or an acknowledgement).
+      if (ladder.dueAt !== next?.dueAt) {
+        const saved = await deps.alerts.updateLadder(share, {
+          ...ladder,
+          ...(next === undefined ? { dueAt: undefined } : { dueAt: next.dueAt }),
+        });
+        if (saved === 'CONFLICT') conflicts += 1;
+      }
+      return { taken, conflicts };
+    }
+    let claimed: ShareLadder = ladder;
+    let step = ladder.steps.at(-1);
+    if (step?.state !== 'TAKING') {
+      step = { ...describeStep(share, next.step, now, deps), at: now.toISOString(), state: 'TAKING' };
+      claimed = { version: ladder.version + 1, steps: [...ladder.steps, step], dueAt: now.toISOString() };
+      if ((await deps.alerts.updateLadder(share, claimed)) === 'CONFLICT') {
+        // Another run took it, or the share changed (an acknowledgement): look again at what is stored now.
+        conflicts += 1;
+        share = await deps.alerts.getShare(share.alertId, share.recipientArea);
+        continue;
+      }
+      share = { ...share, ladder: claimed };
+    }
+    await deps.audit.recordSystem({
+      eventId: uuidFrom(`ladder:${share.alertId}:${share.recipientArea}:${step.step}`),
+      occurredAt: step.at,
+      requestId: `ladder:${share.alertId}:${share.recipientArea}`,
+      action: 'ALERT_NOTIFY',
+      alertId: share.alertId,
+      detail: { step: step.step, area: share.recipientArea, to: step.to.join(' '), ...(step.telephone ? { telephone: 'yes' } : {}) },
+    });
+    await deps.notifications.enqueue(intentsFor(share, step, deps));
+    const done: TakenStep = { ...step, state: 'TAKEN' };
+    const after: StoredShare = { ...share, ladder: { ...claimed, steps: [...claimed.steps.slice(0, -1), done] } };
+    const following = nextStep(after, now, deps);
+    const finished: ShareLadder = {
+      version: claimed.version + 1,
+      steps: after.ladder?.steps ?? [],
+      ...(following === undefined ? {} : { dueAt: following.dueAt }),
+    };
+    if ((await deps.alerts.updateLadder(share, finished)) === 'CONFLICT') {
+      conflicts += 1;
+      share = await deps.alerts.getShare(share.alertId, share.recipientArea);
+      continue;
+    }
+    taken += 1;
+    share = { ...share, ladder: finished };
+  }
+  return { taken, conflicts };
+}
+
+/** Who a step tells, and whether the sender is to telephone. */
+function describeStep(
+  share: StoredShare,
+  step: LadderStep,
+  now: Date,
+  deps: Pick<LadderDeps, 'areas' | 'calendars'>,
+): Pick<TakenStep, 'step' | 'to' | 'telephone'> {
+  switch (step) {
+    case 'SHARED':
+    case 'REMINDER':
+      return { step, to: ['MSET_MAILBOX'] };
+    case 'OVERDUE': {
+      const outOfHours = share.riskLevel === 'SIGNIFICANT' && !workingTimeOf(deps, share.recipientArea).isWorking(now);
+      return { step, to: ['DUTY_MANAGER', 'SENDING_MSET_MAILBOX'], ...(outOfHours ? { telephone: true } : {}) };
+    }
+    case 'ACKNOWLEDGED':
+    case 'REDIRECTED':
+      return { step, to: ['SENDING_MSET_MAILBOX'] };
+  }
+}
+
+const RISK_WORDS = { SIGNIFICANT: 'significant', MODERATE: 'moderate', EMERGING: 'emerging' } as const;
+const OUTCOME_WORDS = { ACCEPTED: 'they accept it', ALREADY_KNOWN: 'they already know the child', REDIRECTED: 'they say it should go to' };
+
+/** "14:30 on Tuesday 1 December 2026", London time: a date that reads the same whenever the message is opened. */
+export function londonDateTime(iso: string): string {
+  return format(new TZDate(new Date(iso).getTime(), LONDON), "HH:mm 'on' EEEE d MMMM yyyy");
+}
+
+/** The messages of a step, each with an id derived from the share, the step and who it is for. */
+export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<LadderDeps, 'areas'>): NotificationIntent[] {
+  const recipient = deps.areas.get(share.recipientArea);
+  const sender = deps.areas.get(share.senderArea);
+  if (recipient === undefined || sender === undefined) return [];
+  const personalisation = {
+    from_area: sender.name,
+    to_area: recipient.name,
+    risk_level: RISK_WORDS[share.riskLevel],
+    deadline: londonDateTime(share.ackDueBy),
+    reference: alertReference(share.alertId),
+  };
+  const intent = (template: TemplateName, role: RecipientRole, extra: Record<string, string> = {}): NotificationIntent => {
+    const mailbox =
+      role === 'DUTY_MANAGER' ? recipient.dutyManagerMailbox : role === 'MSET_MAILBOX' ? recipient.msetMailbox : sender.msetMailbox;
+    return {
+      intentId: uuidFrom(`notify:${share.alertId}:${share.recipientArea}:${step.step}:${role}`),
+      template,
+      to: mailbox,
+      recipient: role,
+      recipientArea: role === 'SENDING_MSET_MAILBOX' ? sender.id : recipient.id,
+      subject: { type: 'share', alertId: share.alertId, area: share.recipientArea },
+      personalisation: { ...personalisation, ...extra },
+      path: `/alerts/${share.alertId}`,
+      // A notice of an acknowledgement goes whatever happens next; a prompt to act only while it applies.
+      ...(step.step === 'ACKNOWLEDGED' || step.step === 'REDIRECTED' ? {} : { onlyWhile: 'SHARE_PENDING' as const }),
+      recordedAt: step.at,
+    };
+  };
+  switch (step.step) {
+    case 'SHARED':
+      return [intent('ALERT_SHARED', 'MSET_MAILBOX')];
+    case 'REMINDER':
+      return [intent('ALERT_REMINDER', 'MSET_MAILBOX')];
+    case 'OVERDUE':
+      return [
+        intent('ALERT_OVERDUE_DUTY_MANAGER', 'DUTY_MANAGER'),
+        intent('ALERT_OVERDUE_SENDER', 'SENDING_MSET_MAILBOX', {
+          action:
+            step.telephone === true
+              ? `It is out of hours in ${recipient.name}: telephone its out-of-hours team now on ${recipient.outOfHours}. An emergency duty team is not a message service.`
+              : `Contact ${recipient.name}'s MSET to make sure it is picked up; out of hours, telephone ${recipient.outOfHours}.`,
+        }),
+      ];
+    case 'ACKNOWLEDGED':
+    case 'REDIRECTED': {
+      const ack = share.acknowledgement;
+      const outcome =
+        ack?.outcome === 'REDIRECTED'
+          ? `${OUTCOME_WORDS.REDIRECTED} ${deps.areas.get(ack.redirectTo ?? '')?.name ?? 'another area'}`
+          : OUTCOME_WORDS[ack?.outcome ?? 'ACCEPTED'];
+      return [intent('ALERT_ACKNOWLEDGED', 'SENDING_MSET_MAILBOX', { outcome })];
+    }
+  }
+}
