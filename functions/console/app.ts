@@ -36,7 +36,7 @@ import {
   safeReturnPath,
   setCookie,
 } from './http.js';
-import type { Session, SessionStore } from './ports.js';
+import type { SentMail, Session, SessionStore } from './ports.js';
 import { type ConsoleFiles, type Renderer, renderer } from './render.js';
 import { type IdentitySettings, SignIn } from './sign-in.js';
 
@@ -45,6 +45,8 @@ export type ConsoleDeps = AlertDeps &
   Pick<MeetingDeps, 'meetings'> & {
     readonly sessions: SessionStore;
     readonly idempotency: IdempotencyStore;
+    /** The local hub's mail outbox, for its /outbox page; absent on a deployed hub, where the page is not found. */
+    readonly sentMail?: SentMail | undefined;
   };
 
 export type ConsoleSettings = {
@@ -55,6 +57,8 @@ export type ConsoleSettings = {
   readonly absoluteHours: number;
   /** Shows the local hub's banner. */
   readonly localHub?: boolean;
+  /** When the local hub runs on a shifted clock (for trainers): what its clock reads, shown in the banner. */
+  readonly shiftedClock?: () => string;
 };
 
 export const DEFAULT_IDLE_MINUTES = 30;
@@ -166,6 +170,7 @@ export function consoleApp(
       ...data,
       cspNonce: nonce,
       localHub: settings.localHub === true,
+      ...(settings.shiftedClock === undefined ? {} : { shiftedClock: settings.shiftedClock() }),
       idleSeconds: settings.idleMinutes * 60,
       ...(caller === undefined || signedIn === undefined
         ? {}

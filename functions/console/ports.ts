@@ -56,3 +56,19 @@ export interface SessionStore {
   startSignIn(pending: PendingSignIn): Promise<void>;
   takeSignIn(key: string): Promise<PendingSignIn | undefined>;
 }
+
+/** A message as the notification service would have rendered it (the local hub's mail outbox). */
+export type SentMessage = {
+  readonly id: string;
+  readonly sentAt: string;
+  readonly template: string;
+  readonly to: string;
+  readonly reference: string;
+  readonly subject: string;
+  readonly body: string;
+};
+
+/** What was sent, newest first: only the local hub has one (its mail outbox); a deployed hub sends through Notify. */
+export interface SentMail {
+  list(): readonly SentMessage[];
+}

@@ -17,6 +17,7 @@ import {
   ids,
   keyService,
   meetingRepository,
+  sentMail,
   sessionStore,
   workingCalendars,
 } from '../shared/wiring.js';
@@ -34,6 +35,7 @@ const needs = {
   calendars: workingCalendars,
   sessions: sessionStore,
   idempotency: idempotencyStore,
+  sentMail,
 };
 
 export function consoleRequest(event: APIGatewayProxyEventV2): ConsoleRequest {

@@ -24,6 +24,7 @@ import { parseInput } from '../../shared/http/input.js';
 import type { PageContext, PageRoutes, View } from '../app.js';
 import { date, dateTime, deadline, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
 import { type ConsoleResponse, redirect } from '../http.js';
+import { lastStepLine, notificationLines } from '../notifications.js';
 import { cleaned, type FormErrors, formErrors, lines, newFormId, readForm } from './forms.js';
 
 const areaName = (page: PageContext, id: string) => page.deps.areas.get(id)?.name ?? id;
@@ -47,6 +48,8 @@ function listRow(page: PageContext, alert: AlertSummary, box: 'inbox' | 'outbox'
       outcome: share.outcome === undefined ? undefined : LABELS.outcome[share.outcome],
       redirectTo: share.redirectTo === undefined ? undefined : areaName(page, share.redirectTo),
       deadline: share.status === 'ACKNOWLEDGED' ? undefined : deadline(share.ackDueBy, now),
+      lastStep: lastStepLine(share, now),
+      undelivered: share.undelivered,
     })),
   };
 }
@@ -227,6 +230,10 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
         handling: LABELS.handling[share.sharing.handling.code],
         handlingConditions: share.sharing.handling.conditions,
         expires: dateTime(share.sharing.expiresAt),
+        notifications: ((lines) => ({ ...lines, warnings: isSender ? lines.warnings : [] }))(
+          // What to telephone, and why, is for the sender: the receiving area is the one to be reached.
+          notificationLines(share.notifications, { area: share.area, senderArea: alert.fromArea }, page.deps.areas, page.now),
+        ),
         acknowledgement:
           share.acknowledgement === undefined
             ? undefined

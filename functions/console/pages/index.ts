@@ -4,12 +4,14 @@ import { alertPages } from './alerts.js';
 import { areaPages } from './areas.js';
 import { historyPages } from './history.js';
 import { meetingPages } from './meetings.js';
+import { outboxPage } from './outbox.js';
 
 export function consolePages(): PageRoutes {
   const routes = new PageRoutes();
   alertPages(routes);
   meetingPages(routes);
   areaPages(routes);
+  outboxPage(routes);
   historyPages(routes);
   return routes;
 }
