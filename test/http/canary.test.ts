@@ -81,6 +81,7 @@ const ackNote = canary('ack.note');
 let hub: TestHub;
 const responses: Array<{ label: string; response: TestResponse }> = [];
 let queueBodies: string[];
+const notificationBodies: string[] = [];
 let alertId: string;
 let senderView: TestResponse;
 let recipientView: TestResponse;
@@ -226,6 +227,14 @@ beforeAll(async () => {
   ];
   for (const [label, call] of failing) await record(label, call);
 
+  // The ladder tells North Tyneside, and the sender of the acknowledgement: every message is searched too.
+  const enqueue = hub.notificationQueue.send.bind(hub.notificationQueue);
+  vi.spyOn(hub.notificationQueue, 'send').mockImplementation(async (message) => {
+    notificationBodies.push(message.body);
+    return enqueue(message);
+  });
+  await hub.runJob('ladder-sweep');
+  await hub.drainNotifications();
   await hub.drainAudit();
 });
 
@@ -324,6 +333,16 @@ describe('no canary anywhere else', () => {
     for (const [table, tableItems] of Object.entries(items)) {
       expect(leaksIn(JSON.stringify(tableItems)), table).toEqual([]);
     }
+  });
+
+  it('no notification (intent, subject, body or personalisation value) holds a canary, and there were some', () => {
+    // Assess
+    const messages = hub.mailOutbox.list();
+    expect(messages.map((message) => message.template).sort()).toEqual(['ALERT_ACKNOWLEDGED', 'ALERT_SHARED']);
+    expect(notificationBodies.length).toBe(2);
+    expect(leaksIn(JSON.stringify(messages))).toEqual([]);
+    expect(leaksIn(notificationBodies.join('\n'))).toEqual([]);
+    expect(hub.notificationQueue.deadLetters()).toEqual([]);
   });
 
   it('no audit message the queue carried, and no dead letter, holds a canary', () => {

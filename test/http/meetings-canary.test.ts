@@ -332,6 +332,9 @@ beforeAll(async () => {
   ];
   for (const [label, call] of failing) await record(label, call());
 
+  // Every notice the meeting's changes gave (and any action reminder) is sent, then searched like the rest.
+  await hub.runJob('ladder-sweep');
+  await hub.drainNotifications();
   await hub.drainAudit();
 });
 
@@ -459,6 +462,13 @@ describe('no canary anywhere else', () => {
     expect(queueBodies.join('\n')).toContain(meetingId);
     expect(leaksIn(queueBodies.join('\n'))).toEqual([]);
     expect(hub.auditDeadLetters()).toEqual([]);
+  });
+
+  it('no notification about the meeting holds a canary, and there were some', () => {
+    // Assess
+    const messages = hub.mailOutbox.list();
+    expect(messages.some((message) => message.template === 'MEETING_REQUESTED')).toBe(true);
+    expect(leaksIn(JSON.stringify(messages))).toEqual([]);
   });
 
   it('no file under the data directory holds a canary in plain bytes', async () => {
