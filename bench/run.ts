@@ -10,7 +10,10 @@
  *     table, measured interleaved);
  *  d. each function's bundle size and import time in a fresh process (scripts/bundle.ts);
  *  e. the console's "Alerts received" page (sign-in session, the same use case, rendered as GOV.UK HTML)
- *     against GET /v1/alerts for the same 10,000-share inbox, interleaved.
+ *     against GET /v1/alerts for the same 10,000-share inbox, interleaved;
+ *  f. the ladder sweep (every share due a step: read from the index of pending shares, the step claimed,
+ *     recorded and marked) with 10,000 pending shares of which 100 are due, against 100 of which 100 are
+ *     due: the sweep's cost must follow what is due, not what is stored.
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -44,6 +47,9 @@ const LARGE_INBOX = { area: 'gateshead', alerts: 10_000 } as const;
 /** Not a recipient of either inbox area, and not north-tyneside, which part (a) fills. */
 const SEED_SENDER = 'county-durham';
 const SEED_CONCURRENCY = 16;
+const SWEEP_LARGE = 10_000;
+const SWEEP_DUE = 100;
+const SWEEP_RUNS = 10;
 
 type Percentiles = { p50: number; p99: number; mean: number; n: number };
 
@@ -82,7 +88,24 @@ async function main(): Promise<void> {
   const { startHub } = await import('../local/hub.js');
 
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-'));
-  const hub = await startHub({ port: 0, dataDir });
+  const hub = await startHub({ port: 0, dataDir, jobIntervalMs: 0 });
+  // `npm run bench -- sweep`: only f, the ladder sweep.
+  if (process.argv.includes('sweep')) {
+    try {
+      const only = await benchSweep(
+        localDynamoClient(hub.dynamoEndpoint),
+        DynamoDBDocumentClient.from(localDynamoClient(hub.dynamoEndpoint)),
+        (message) => process.stderr.write(`[bench] ${message}\n`),
+      );
+      console.log(
+        `f. ladder sweep p50 ${ms(only.large.p50)} (10,000 pending, 100 due) vs ${ms(only.small.p50)} (100 pending, 100 due): ratio ${ratio(only.large.p50, only.small.p50)}`,
+      );
+    } finally {
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    return;
+  }
   const raw = localDynamoClient(hub.dynamoEndpoint);
   const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   const progress = (message: string) =>
@@ -92,6 +115,7 @@ async function main(): Promise<void> {
   let meeting: Awaited<ReturnType<typeof benchMeeting>>;
   let inbox: Awaited<ReturnType<typeof benchInbox>>;
   let inboxPage: Awaited<ReturnType<typeof benchInboxPage>>;
+  let sweep: Awaited<ReturnType<typeof benchSweep>>;
   try {
     progress('a. create-alert through HTTP vs raw PutItem');
     create = await benchCreate(hub, documents, raw);
@@ -105,6 +129,8 @@ async function main(): Promise<void> {
     progress('e. the console inbox page against GET /v1/alerts, same data');
     inboxPage = await benchInboxPage(hub);
     await hub.drainAudit();
+    progress(`f. the ladder sweep: ${SWEEP_LARGE} pending shares (${SWEEP_DUE} due) vs ${SWEEP_DUE} (all due)`);
+    sweep = await benchSweep(raw, documents, progress);
   } finally {
     documents.destroy();
     await hub.stop();
@@ -131,6 +157,7 @@ async function main(): Promise<void> {
     requestMeeting: meeting,
     inboxFirstPage: inbox,
     consoleInboxPage: inboxPage,
+    ladderSweep: sweep,
     bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
   };
   const text = [
@@ -158,6 +185,11 @@ async function main(): Promise<void> {
     `   console page      p50 ${ms(inboxPage.page.p50)}   p99 ${ms(inboxPage.page.p99)}   (${inboxPage.pageBytes} B of HTML)`,
     `   API first page    p50 ${ms(inboxPage.api.p50)}   p99 ${ms(inboxPage.api.p99)}   (${inboxPage.apiBytes} B of JSON)`,
     `   ratio page/API    p50 ${ratio(inboxPage.page.p50, inboxPage.api.p50)}   p99 ${ratio(inboxPage.page.p99, inboxPage.api.p99)}`,
+    '',
+    `f. the ladder sweep (one run taking the SHARED step of every due share: index query, commit check, claim, record, mark; ${SWEEP_RUNS} runs each, interleaved)`,
+    `   ${String(SWEEP_LARGE).padStart(6)} pending, ${SWEEP_DUE} due  p50 ${ms(sweep.large.p50)}   p99 ${ms(sweep.large.p99)}   (${sweep.large.stepsPerRun} steps a run)`,
+    `   ${String(SWEEP_DUE).padStart(6)} pending, ${SWEEP_DUE} due  p50 ${ms(sweep.small.p50)}   p99 ${ms(sweep.small.p99)}   (${sweep.small.stepsPerRun} steps a run)`,
+    `   ratio 10,000/100  p50 ${ratio(sweep.large.p50, sweep.small.p50)}`,
     '',
     'd. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
     formatBundleTable(bundles)
@@ -440,3 +472,117 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });
+
+/**
+ * f. Two alerts tables in the same dynalite, made like the hub's: one holding 10,000 pending shares whose
+ * next step is due later and, before each run, 100 new shares due now; the other only the 100 due now. Each
+ * run is one sweep with the hub's own use case and store; its messages go to a queue that counts them, its
+ * events to a trail that drops them (the queues are not what is measured).
+ */
+async function benchSweep(
+  raw: ReturnType<typeof localDynamoClient>,
+  documents: DynamoDBDocumentClient,
+  progress: (message: string) => void,
+) {
+  const { ensureTables } = await import('../local/dynamodb.js');
+  const { sweepLadders } = await import('../functions/core/alerts/sweep-ladders.js');
+  const { AuditRecorder } = await import('../functions/core/audit.js');
+  const { AreaDirectory } = await import('../functions/core/areas.js');
+  const { WorkingCalendars } = await import('../functions/core/deadlines.js');
+  const tables = { large: 'bench-ladder-large', small: 'bench-ladder-small' } as const;
+  for (const name of Object.values(tables)) await ensureTables(raw, { ...LOCAL_TABLE_NAMES, alerts: name });
+  const stores = { large: new DynamoAlertStore(documents, tables.large), small: new DynamoAlertStore(documents, tables.small) };
+  const box = fakeBox();
+  const now = new Date();
+  const day = 24 * 60 * 60 * 1000;
+  const seed = async (store: DynamoAlertStore, count: number, dueAt: (i: number) => string): Promise<string[]> => {
+    const ids: string[] = [];
+    await inPool(
+      Array.from({ length: count }, (_, i) => i),
+      SEED_CONCURRENCY,
+      async (i) => {
+        const alertId = randomUUID();
+        const createdAt = new Date(now.getTime() - 60_000).toISOString();
+        const base = {
+          alertId,
+          senderArea: SEED_SENDER as AreaId,
+          createdAt,
+          expiresAt: new Date(now.getTime() + 365 * day).toISOString(),
+          riskLevel: 'SIGNIFICANT' as const,
+          exploitation: ['CSE' as const],
+        };
+        const share: StoredShare = {
+          ...base,
+          recipientArea: LARGE_INBOX.area,
+          scopes: ['IDENTITY', 'RISK'],
+          status: 'PENDING',
+          ackDueBy: new Date(now.getTime() + 4 * 3_600_000).toISOString(),
+          terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+          termsText: box,
+          ladder: { version: 0, steps: [], dueAt: dueAt(i) },
+        };
+        await store.create(
+          {
+            ...base,
+            createdBy: { sub: 'bench-seed', name: 'Bench Seeder', agency: 'police' },
+            recipients: [LARGE_INBOX.area],
+            sections: { RISK: box },
+          },
+          [share],
+        );
+        ids.push(alertId);
+      },
+    );
+    return ids;
+  };
+  const seedStart = performance.now();
+  // Due later: a minute apart from an hour on, so none falls due during the runs.
+  await seed(stores.large, SWEEP_LARGE - SWEEP_DUE, (i) => new Date(now.getTime() + 3_600_000 + i * 60_000).toISOString());
+  progress(`   seeded ${SWEEP_LARGE - SWEEP_DUE} shares due later in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  let intents = 0;
+  const deps = (store: DynamoAlertStore) => ({
+    alerts: store,
+    notifications: {
+      enqueue: async (batch: readonly unknown[]) => {
+        intents += batch.length;
+      },
+    },
+    audit: new AuditRecorder({ record: async () => undefined }, { now: () => now }, { newId: randomUUID }),
+    areas: AreaDirectory.fromBundledData(),
+    calendars: WorkingCalendars.fromBundledData(),
+    clock: { now: () => new Date(now.getTime() + 1000) },
+  });
+  const run = async (side: 'large' | 'small') => {
+    // Outside the timing: this run's 100 shares due now.
+    const ids = await seed(stores[side], SWEEP_DUE, () => new Date(now.getTime() - 1000).toISOString());
+    const before = intents;
+    let result: Awaited<ReturnType<typeof sweepLadders>> | undefined;
+    const took = await timed(async () => {
+      result = await sweepLadders(deps(stores[side]));
+    });
+    if (result?.stepsTaken !== SWEEP_DUE || intents - before !== SWEEP_DUE) {
+      throw new Error(`The ${side} sweep took ${result?.stepsTaken} steps and recorded ${intents - before} messages, not ${SWEEP_DUE}`);
+    }
+    // Outside the timing: their ladders end, so each table holds what it says at every run.
+    await inPool(ids, SEED_CONCURRENCY, async (alertId) => {
+      const share = await stores[side].getShare(alertId, LARGE_INBOX.area);
+      if (share?.ladder !== undefined)
+        await stores[side].updateLadder(share, { version: share.ladder.version + 1, steps: share.ladder.steps });
+    });
+    return took;
+  };
+  const large: number[] = [];
+  const small: number[] = [];
+  for (let i = 0; i < SWEEP_RUNS; i += 1) {
+    large.push(await run('large'));
+    small.push(await run('small'));
+  }
+  const largeStats = percentiles(large);
+  const smallStats = percentiles(small);
+  return {
+    large: { stored: SWEEP_LARGE, due: SWEEP_DUE, stepsPerRun: SWEEP_DUE, ...largeStats },
+    small: { stored: SWEEP_DUE, due: SWEEP_DUE, stepsPerRun: SWEEP_DUE, ...smallStats },
+    ratioP50: Number((largeStats.p50 / smallStats.p50).toFixed(2)),
+  };
+}
