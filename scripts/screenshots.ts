@@ -16,10 +16,7 @@ const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT_DIR = join(REPOSITORY, 'docs', 'screenshots');
 
 /** The test files whose journeys take the pictures. */
-const JOURNEYS = [
-  'test/browser/alert-journey.test.ts',
-  // Meetings: the meeting journey's test file goes here once it calls `visitor.screenshot('meeting')`.
-];
+const JOURNEYS = ['test/browser/alert-journey.test.ts', 'test/browser/meeting-journey.test.ts'];
 
 /** The pictures those journeys must have taken, by file name without ".png". */
 const PICTURES = [
@@ -27,7 +24,7 @@ const PICTURES = [
   'check-answers', // Check your answers before sending the alert
   'alerts-received', // North Tyneside's Alerts received, with the new alert and its deadline
   'alert', // the alert, as North Tyneside sees it before acknowledging
-  // 'meeting', // a meeting, once the meeting journey takes it
+  'meeting', // a meeting once held, as its chair sees it: the record, and the actions with North Tyneside's done
 ];
 
 const started = Date.now();

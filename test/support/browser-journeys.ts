@@ -6,7 +6,14 @@
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { COORDINATOR_NORTH_TYNESIDE, deadlinesBetween, POLICE_NORTHUMBERLAND, shown, type Visitor } from './browser.js';
+import {
+  CHAIR_NORTHUMBERLAND,
+  COORDINATOR_NORTH_TYNESIDE,
+  deadlinesBetween,
+  POLICE_NORTHUMBERLAND,
+  shown,
+  type Visitor,
+} from './browser.js';
 
 /** The page's document, inside `page.evaluate` (the project compiles without the DOM library). */
 declare const document: any;
@@ -294,4 +301,203 @@ export async function shareStatuses(page: Page): Promise<Record<string, string>>
     expect(rows['Status']).toContain(statuses[area]);
   }
   return statuses;
+}
+
+// ---- meetings ----
+
+/** What the chair and the coordinators type about the meeting. Synthetic, like the alert's. */
+export const MEETING_TYPED = {
+  given: 'Test',
+  family: 'Child-Alpha',
+  dateOfBirth: '2011-01-01',
+  reason: 'Test reason: missing episodes in both areas',
+  agenda: 'Test agenda: share what each area knows\nTest agenda: agree a disruption plan',
+  /** The mistake: a date as people often write it, day first, which the form does not take. */
+  dayFirstDate: '31/12/2026',
+  declineReason: 'Test reason: not known to Newcastle MSET',
+  decisions: 'Test decisions: joint disruption plan agreed',
+  meetingPlan: 'Test plan: patrols at the synthetic car park, shared with North Tyneside',
+  interview: 'Test action: hold a return home interview',
+  patrolPlan: 'Test action: share the patrol plan',
+  actionNote: 'Test note: interview held, nothing new disclosed',
+} as const;
+
+/** A slot as the chair types it (a London date and time, a length) and as the pages say it. */
+export type TypedSlot = {
+  readonly date: string;
+  readonly time: string;
+  readonly minutes: number;
+  /** The instant it starts. */
+  readonly start: Date;
+  /** "Tuesday 8 December 2026, 10:00 to 11:00", as the meeting's pages say it. */
+  readonly words: string;
+};
+
+const LONDON_PARTS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+function londonParts(at: Date): Record<string, string> {
+  return Object.fromEntries(LONDON_PARTS.formatToParts(at).map((part) => [part.type, part.value]));
+}
+
+/** The slot starting at `start` (on a whole minute) and lasting `minutes`, as the chair types it and the pages say it. */
+export function slotStarting(start: Date, minutes: number): TypedSlot {
+  expect(start.getTime() % 60_000, 'a slot starts on a whole minute').toBe(0);
+  const from = londonParts(start);
+  const to = londonParts(new Date(start.getTime() + minutes * 60_000));
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(start);
+  const time = `${from['hour']}:${from['minute']}`;
+  // A slot that ends the next day says so.
+  const endDay = from['day'] === to['day'] ? '' : ` on ${to['weekday']} ${to['day']} ${to['month']}`;
+  const words = `${from['weekday']} ${from['day']} ${from['month']} ${from['year']}, ${time} to ${to['hour']}:${to['minute']}${endDay}`;
+  return { date, time, minutes, start, words };
+}
+
+export type RequestedMeeting = { readonly meetingId: string; readonly reference: string; readonly slots: readonly [TypedSlot, TypedSlot] };
+
+/**
+ * Each error summary link points at a form field of the page, which shows the same message beside it; in the
+ * summary, a message about one of several alike groups starts with the group ("Slot 2: ..."), which the
+ * message beside the field, inside that group, need not repeat.
+ */
+export async function expectNumberedLinksToFields(page: Page, links: string[][]): Promise<void> {
+  await expectLinksToFields(
+    page,
+    links.map(([href, text]) => [href as string, (text as string).replace(/^(Slot|Action) \d+: /, '')]),
+  );
+}
+
+/** The rows of the first summary list of the page (a meeting's status, time, format and areas). */
+export function meetingSummary(page: Page): Promise<string[][]> {
+  return rowsOf(page.locator('main .govuk-summary-list').first());
+}
+
+/** The rows of a table by its test id, as the cells' text (the row header first). */
+export function tableRows(page: Page, testId: string): Promise<string[][]> {
+  return page
+    .getByTestId(testId)
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim().replace(/\s+/g, ' '))),
+    );
+}
+
+/**
+ * The request: Northumberland's chair opens the alert, follows "Request a meeting about this child", invites
+ * North Tyneside and Newcastle and proposes two slots (the second with "Add another slot", a plain form
+ * button), forgetting the format and typing the second slot's date day first; the error summary lists both,
+ * each linked to its field; the chair corrects them and sends. Works the same with or without JavaScript.
+ */
+export async function chairRequestsMeeting(
+  visitor: Visitor,
+  alertId: string,
+  slots: readonly [TypedSlot, TypedSlot],
+): Promise<RequestedMeeting> {
+  const page = visitor.page;
+  const [first, second] = slots;
+  await visitor.signIn(CHAIR_NORTHUMBERLAND, { returnTo: `/alerts/${alertId}` });
+  expect(visitor.path()).toBe(`/alerts/${alertId}`);
+
+  await visitor.click('Request a meeting about this child', 'link');
+  expect(visitor.path()).toBe(`/meetings/new?alertId=${alertId}`);
+  expect(await visitor.heading()).toBe('Request a cross-boundary meeting');
+  // The alert it came from is linked already; the chair's own area is not offered.
+  expect(await page.getByLabel('Link this meeting to the alert you came from').isChecked()).toBe(true);
+  const invitable = page.getByRole('group', { name: 'Which areas are you inviting?' });
+  expect(await invitable.getByLabel('Northumberland', { exact: true }).count()).toBe(0);
+
+  // Everything but the format, and the first slot
+  await invitable.getByLabel('North Tyneside', { exact: true }).check();
+  await invitable.getByLabel('Newcastle', { exact: true }).check();
+  await page.getByLabel('First name').fill(MEETING_TYPED.given);
+  await page.getByLabel('Last name').fill(MEETING_TYPED.family);
+  await page.getByLabel('Date of birth').fill(MEETING_TYPED.dateOfBirth);
+  await page.getByLabel('Why is the meeting needed?').fill(MEETING_TYPED.reason);
+  await page.getByLabel('Agenda').fill(MEETING_TYPED.agenda);
+  const slotGroup = (n: number) => page.getByRole('group', { name: `Slot ${n}`, exact: true });
+  await slotGroup(1).getByLabel('Date', { exact: true }).fill(first.date);
+  await slotGroup(1).getByLabel('Start time').fill(first.time);
+  await slotGroup(1).getByLabel('Length').fill(String(first.minutes));
+
+  // A second slot: the form comes back with it, and with everything typed so far
+  const added = await visitor.click('Add another slot');
+  expect(added.status()).toBe(200);
+  expect(await slotGroup(2).count()).toBe(1);
+  expect(await page.locator('.govuk-error-summary').count()).toBe(0);
+  expect(await slotGroup(1).getByLabel('Date', { exact: true }).inputValue()).toBe(first.date);
+  expect(await page.getByLabel('Why is the meeting needed?').inputValue()).toBe(MEETING_TYPED.reason);
+  // The new slot is an hour long unless changed
+  expect(await slotGroup(2).getByLabel('Length').inputValue()).toBe('60');
+  await slotGroup(2).getByLabel('Date', { exact: true }).fill(MEETING_TYPED.dayFirstDate);
+  await slotGroup(2).getByLabel('Start time').fill(second.time);
+  await slotGroup(2).getByLabel('Length').fill(String(second.minutes));
+
+  const refused = await visitor.click('Send meeting request');
+  expect(refused.status()).toBe(422);
+  expect(await page.title()).toMatch(/^Error: Request a cross-boundary meeting/);
+  const links = await errorSummaryLinks(page);
+  expect(links).toEqual([
+    ['#format', 'Select how the meeting will be held'],
+    [
+      '#proposedSlots-1-start',
+      'Slot 2: Enter the date as year-month-day and the time on the 24-hour clock, for example 2026-11-30 and 14:00',
+    ],
+  ]);
+  await expectNumberedLinksToFields(page, links);
+  // What was typed is still there, the mistake included, so it can be corrected rather than typed again.
+  expect(await invitable.getByLabel('North Tyneside', { exact: true }).isChecked()).toBe(true);
+  expect(await invitable.getByLabel('Newcastle', { exact: true }).isChecked()).toBe(true);
+  expect(await page.getByLabel('Link this meeting to the alert you came from').isChecked()).toBe(true);
+  expect(await page.getByLabel('Agenda').inputValue()).toBe(MEETING_TYPED.agenda);
+  expect(await slotGroup(1).getByLabel('Start time').inputValue()).toBe(first.time);
+  expect(await slotGroup(2).getByLabel('Date', { exact: true }).inputValue()).toBe(MEETING_TYPED.dayFirstDate);
+  // The summary link takes the chair to the second slot's date
+  await page.locator('.govuk-error-summary a[href="#proposedSlots-1-start"]').click();
+  if (visitor.javaScriptEnabled) expect(await page.evaluate(() => document.activeElement?.id)).toBe('proposedSlots-1-start');
+  else expect(new URL(page.url()).hash).toBe('#proposedSlots-1-start');
+
+  // Corrected
+  await page.getByRole('group', { name: 'How will it be held?' }).getByLabel('Online', { exact: true }).check();
+  await slotGroup(2).getByLabel('Date', { exact: true }).fill(second.date);
+  const sent = await visitor.click('Send meeting request');
+  expect(sent.status()).toBe(200);
+  const meetingId = /^\/meetings\/([0-9a-f-]{36})\?done=requested$/.exec(visitor.path())?.[1];
+  expect(meetingId, `the meeting's page, not ${visitor.path()}`).toBeDefined();
+  const reference = `MSET-${(meetingId as string).slice(0, 8).toUpperCase()}`;
+  expect(await shown(page.locator('.govuk-notification-banner--success'))).toContain('Meeting requested');
+  expect(await visitor.heading()).toBe('Meeting requested by Northumberland');
+  expect(await shown(page.locator('main .govuk-caption-l'))).toBe(`Meeting ${reference}`);
+  expect(Object.fromEntries(await meetingSummary(page))).toMatchObject({
+    Status: 'Requested',
+    When: 'Not agreed yet: see the slots below',
+    Format: 'Online',
+    'Invited areas': 'North Tyneside, Newcastle',
+  });
+  expect(Object.fromEntries(await summaryRows(page, 'The child'))).toEqual({
+    Name: `${MEETING_TYPED.given} ${MEETING_TYPED.family}`,
+    'Date of birth': '1 January 2011',
+  });
+  // The agenda, typed one item a line, is shown a paragraph a line.
+  expect(await page.locator('main h2:text-is("Agenda") + div p').allInnerTexts()).toEqual(MEETING_TYPED.agenda.split('\n'));
+  expect(await page.locator(`main a[href="/alerts/${alertId}"]`).count()).toBe(1);
+  expect(await tableRows(page, 'slots')).toEqual([
+    ['Slot 1', first.words, 'Northumberland', 'Nobody yet'],
+    ['Slot 2', second.words, 'Northumberland', 'Nobody yet'],
+  ]);
+  expect((await tableRows(page, 'answers')).map(([area, answer]) => [area, answer])).toEqual([
+    ['North Tyneside', 'No answer yet'],
+    ['Newcastle', 'No answer yet'],
+  ]);
+  // The chair may schedule it now (or cancel it); recording waits until it is scheduled and has started.
+  expect(await page.getByRole('button', { name: 'Schedule the meeting' }).count()).toBe(1);
+  expect(await page.getByRole('button', { name: 'Record the meeting' }).count()).toBe(0);
+  return { meetingId: meetingId as string, reference, slots };
 }
