@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { Agency, AreaId } from './identity.js';
+import { TemplateName } from './notifications.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date();
@@ -166,6 +167,18 @@ export const MeetingView = z.object({
     .optional(),
   actions: z.array(MeetingAction),
   overdueActions: count,
+  /** Messages about the meeting that did not reach an area's MSET mailbox: telephone that area instead. */
+  undelivered: z
+    .array(
+      z.object({
+        at: isoDateTime,
+        template: TemplateName,
+        area: AreaId,
+        reason: z.enum(['REFUSED', 'UNDELIVERED']),
+        telephone: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type MeetingView = z.infer<typeof MeetingView>;
 

@@ -92,7 +92,8 @@ async function createMissingTables(client: DynamoDBClient, names: TableNames): P
   ]);
 }
 
-async function ensureTable(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
+/** Creates one table from its definition, if it does not exist, and waits until it is active. */
+export async function ensureTable(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
   const keyNames = new Set<string>([definition.partitionKey]);
   if (definition.sortKey !== undefined) keyNames.add(definition.sortKey);
   for (const index of definition.indexes) keyNames.add(index.partitionKey).add(index.sortKey);

@@ -75,6 +75,14 @@ describe('the console across areas and roles', () => {
     expect(listed).toBe(relation === 'recipient' && may(role, 'read'));
   });
 
+  it.each(EVERYONE)('shows a %s %s the local hub’s mail outbox, which holds no child content', async (relation, role) => {
+    const client = people.get(key(relation, role)) as ConsoleClient;
+    const page = await client.get('/outbox');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Mail outbox');
+    expect(page.text).not.toContain('Child-Alpha');
+  });
+
   it.each(EVERYONE)('offers "Send an alert" to a %s %s only if the role may send', async (relation, role) => {
     const client = people.get(key(relation, role)) as ConsoleClient;
     const page = await client.get('/alerts/new');

@@ -84,6 +84,7 @@ const target = fc.constantFrom(
   '/alerts/00000000-0000-4000-8000-000000000000',
   '/session/extend',
   '/areas',
+  '/outbox',
 );
 
 function encode(pairs: ReadonlyArray<readonly [string, string]>): string {

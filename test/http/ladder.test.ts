@@ -2,7 +2,10 @@
  * The ladder on a local hub with a controllable clock: the same sweep function EventBridge Scheduler runs
  * every minute, run here by hand at chosen times; messages counted in the mail outbox, each exactly once.
  */
+
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKERS } from '../../functions/routes.js';
 import { FixedClock } from '../support/fakes.js';
 import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
@@ -262,3 +265,46 @@ describe('meetings', () => {
     ]);
   });
 });
+
+describe('sweeps at the same time', () => {
+  it('take each step once: five sweeps over twenty alerts to two areas send forty messages and record forty steps', async () => {
+    // Prepare
+    clock.set('2026-12-10T02:00:00.000Z');
+    const alerts = await Promise.all(Array.from({ length: 20 }, () => send('SIGNIFICANT', ['north-tyneside', 'newcastle'])));
+    const mine = new Set(alerts.map((alert) => alert.reference));
+
+    // Act: the sweep's Lambda handler five times at once (the hub's own timer never overlaps runs; AWS may)
+    const sweepFunction = (await WORKERS['ladder-sweep'].load()).wire(hub.environment);
+    const runs = await Promise.all(Array.from({ length: 5 }, () => sweepFunction({}, lambdaContext())));
+    await hub.drainNotifications();
+    await hub.drainAudit();
+
+    // Assess
+    const sent = hub.mailOutbox.list().filter((message) => mine.has(message.body.match(/A-[0-9A-F]{8}/)?.[0] ?? ''));
+    expect(sent).toHaveLength(40);
+    expect(new Set(sent.map((message) => `${message.reference}`)).size).toBe(40);
+    const taken = (runs as Array<{ stepsTaken: number }>).reduce((sum, run) => sum + run.stepsTaken, 0);
+    expect(taken).toBe(40);
+    for (const alert of alerts.slice(0, 3)) {
+      const history = await hub.call('GET', `/v1/alerts/${alert.alertId}/audit`, { token: police });
+      expect(history.json.items.filter((item: any) => item.action === 'ALERT_NOTIFY')).toHaveLength(2);
+    }
+  });
+});
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'mset-hub-ladder-sweep',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-2:000000000000:function:mset-hub-ladder-sweep',
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: '/aws/lambda/mset-hub-ladder-sweep',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

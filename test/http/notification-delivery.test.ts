@@ -12,7 +12,7 @@ import { NotifyNotifier } from '../../functions/adapters/notify/notify-notifier.
 import { NOTIFICATION_MAX_RECEIVES } from '../../functions/adapters/queue-notifications.js';
 import { alertRepository, deliveryRecords, notificationQueue } from '../../functions/shared/wiring.js';
 import { FAKE_API_KEY, type FakeNotify, startFakeNotify } from '../support/fake-notify.js';
-import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
+import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
 const TEMPLATE_IDS = Object.fromEntries(
   TEMPLATE_NAMES.map((name, i) => [name, `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`]),
@@ -145,6 +145,30 @@ describe('the notification sender', () => {
     expect(hub.notificationQueue.deadLetters().map((body) => JSON.parse(body).intentId)).toEqual([down.intentId]);
     const share = await alertRepository(hub.environment).getShare(alertId, 'north-tyneside');
     expect(share?.deliveryFailures?.map((failure) => `${failure.intentId}:${failure.reason}`)).toContain(`${down.intentId}:UNDELIVERED`);
+  });
+
+  it('keeps a message about a meeting that Notify refuses on the meeting, shown to its areas with the number to call', async () => {
+    // Prepare
+    const chair = await hub.token('northumberland', 'chair');
+    const requested = await hub.call('POST', '/v1/meetings', { token: chair, body: sampleMeeting(['north-tyneside']) });
+    const meetingId: string = requested.json.meetingId;
+    notify.script('meetings@north-tyneside.example.gov.uk', [400]);
+
+    // Act
+    await record(
+      intent('meetings@north-tyneside.example.gov.uk', {
+        template: 'MEETING_REQUESTED',
+        subject: { type: 'meeting', meetingId },
+        path: `/meetings/${meetingId}`,
+        onlyWhile: undefined,
+      }),
+    );
+    const view = await hub.call('GET', `/v1/meetings/${meetingId}`, { token: await hub.token('north-tyneside', 'coordinator') });
+
+    // Assess
+    expect(view.json.undelivered).toEqual([
+      { at: expect.any(String), template: 'MEETING_REQUESTED', area: 'north-tyneside', reason: 'REFUSED', telephone: '0191 498 0002' },
+    ]);
   });
 
   it('drops a reminder for a share acknowledged since, and dead-letters a body that is not an intent', async () => {

@@ -155,7 +155,10 @@ async function dropTable(raw: DynamoDBClient, name: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
-  for (let attempt = 0; attempt < 100 && (await describe(raw, name)) !== undefined; attempt += 1) {
+  // Gone for good before anything is made under its name again: a table still being deleted would take the
+  // new one's place and then vanish with it. A busy machine can take a while; a table that stays is a fault.
+  for (let attempt = 0; (await describe(raw, name)) !== undefined; attempt += 1) {
+    if (attempt >= 1500) throw new Error(`The table ${name} was not deleted`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -12,7 +12,7 @@ import type { StoredMeeting, StoredPerson } from './ports.js';
 import { linkedAlertVisibleTo } from './visibility.js';
 
 export async function getMeeting(
-  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock'>,
+  deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'areas'>,
   context: RequestContext,
   meetingId: string,
 ): Promise<MeetingView> {
@@ -25,7 +25,7 @@ export async function getMeeting(
 }
 
 async function toView(
-  deps: Pick<MeetingDeps, 'alerts' | 'keys'>,
+  deps: Pick<MeetingDeps, 'alerts' | 'keys' | 'areas'>,
   meeting: StoredMeeting,
   viewerArea: string,
   now: Date,
@@ -113,6 +113,17 @@ async function toView(
         }),
     actions,
     overdueActions: actions.filter((item) => item.overdue).length,
+    ...(meeting.deliveryFailures === undefined || meeting.deliveryFailures.length === 0
+      ? {}
+      : {
+          undelivered: meeting.deliveryFailures.map((failure) => ({
+            at: failure.at,
+            template: failure.template,
+            area: failure.recipientArea,
+            reason: failure.reason,
+            telephone: deps.areas.get(failure.recipientArea)?.outOfHours ?? '',
+          })),
+        }),
   };
 }
 

@@ -446,3 +446,36 @@ describe('QueueAuditTrail on the in-process queue', () => {
     expect((error as DependencyUnavailableError).dependency).toBe('audit-queue');
   });
 });
+
+describe('InProcessQueue.changeVisibility (the notification sender’s backoff)', () => {
+  it('puts off the next delivery of a failed message by what its consumer asked, not the queue’s visibility timeout', async () => {
+    // Prepare: an hour's visibility timeout, which the consumer cuts to nothing for its retry
+    const queue = new InProcessQueue({ visibilityTimeoutMs: 3_600_000, maxReceiveCount: 5 });
+    const receives: string[] = [];
+    queue.subscribe(async (event) => {
+      const record = event.Records[0]!;
+      receives.push(record.attributes.ApproximateReceiveCount);
+      if (receives.length === 1) {
+        await queue.changeVisibility(record.receiptHandle, 0);
+        return { batchItemFailures: [{ itemIdentifier: record.messageId }] };
+      }
+      return { batchItemFailures: [] };
+    });
+
+    // Act
+    await queue.send({ body: 'intent' });
+    await queue.drain();
+
+    // Assess
+    expect(receives).toEqual(['1', '2']);
+    expect(queue.stats()).toMatchObject({ redelivered: 1, deleted: 1, deadLettered: 0 });
+    await queue.close();
+  });
+
+  it('refuses a visibility SQS would refuse', async () => {
+    const queue = new InProcessQueue();
+    await expect(queue.changeVisibility('handle', -1)).rejects.toBeInstanceOf(RangeError);
+    await expect(queue.changeVisibility('handle', 43_201)).rejects.toBeInstanceOf(RangeError);
+    await queue.close();
+  });
+});

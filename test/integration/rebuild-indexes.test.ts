@@ -1,0 +1,130 @@
+/**
+ * dynalite cannot add an index to an existing table: the local hub rebuilds it (copy, make anew, copy back),
+ * keeping every item, and a rebuild cut off at any step is finished at the next start.
+ */
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rebuildWithIndexes } from '../../functions/adapters/dynamodb/migrations.js';
+import { ALERTS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
+import { ensureTable, LOCAL_TABLE_NAMES } from '../../local/dynamodb.js';
+import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+
+const NAME = 'rebuild-alerts';
+let dynamo: TestDynamo;
+
+beforeEach(async () => {
+  dynamo = await startTestDynamo('mset-hub-rebuild-', LOCAL_TABLE_NAMES);
+});
+afterEach(async () => dynamo?.stop());
+
+/** The alerts table as the first release made it: its two listing indexes, not the ladder's. */
+async function oldTable(name: string): Promise<void> {
+  const attributes = ['pk', 'sk', 'inboxPk', 'inboxSk', 'outboxPk', 'outboxSk'];
+  await dynamo.raw.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: attributes.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: ['inbox', 'outbox'].map((index) => ({
+        IndexName: index,
+        KeySchema: [
+          { AttributeName: `${index}Pk`, KeyType: 'HASH' },
+          { AttributeName: `${index}Sk`, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+}
+
+const create = (name: string) => ensureTable(dynamo.raw, name, ALERTS_TABLE);
+const indexesOf = async (name: string) =>
+  ((await dynamo.raw.send(new DescribeTableCommand({ TableName: name }))).Table?.GlobalSecondaryIndexes ?? [])
+    .map((i) => i.IndexName)
+    .sort();
+const itemsOf = async (name: string) =>
+  ((await dynamo.client.send(new ScanCommand({ TableName: name }))).Items ?? []).map((item) => `${item['pk']}|${item['sk']}`).sort();
+const exists = async (name: string) =>
+  dynamo.raw.send(new DescribeTableCommand({ TableName: name })).then(
+    () => true,
+    () => false,
+  );
+
+async function seed(name: string, count: number): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const item = {
+      pk: `ALERT#${i}`,
+      sk: 'SHARE#north-tyneside',
+      inboxPk: 'INBOX#north-tyneside',
+      inboxSk: `2026-01-01#${i}`,
+      status: 'PENDING',
+    };
+    await dynamo.client.send(new PutCommand({ TableName: name, Item: item }));
+    keys.push(`${item.pk}|${item.sk}`);
+  }
+  return keys.sort();
+}
+
+describe('rebuildWithIndexes', () => {
+  it('gives an old table its new index and keeps every item, then does nothing the second time', async () => {
+    // Prepare
+    await oldTable(NAME);
+    const keys = await seed(NAME, 30);
+
+    // Act
+    const first = await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
+    const second = await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
+
+    // Assess
+    expect([first, second]).toEqual(['REBUILT', 'UNCHANGED']);
+    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox']);
+    expect(await itemsOf(NAME)).toEqual(keys);
+    expect(await exists(`${NAME}.rebuild`)).toBe(false);
+  });
+
+  it('finishes a rebuild cut off after the original was deleted, from the complete copy, into the table the next start made', async () => {
+    // Prepare: the copy was made and marked complete, the original deleted, and the hub's next start made
+    // the table anew (empty, with every index) before the migration ran
+    await oldTable(NAME);
+    const keys = await seed(NAME, 12);
+    const copy = `${NAME}.rebuild`;
+    await create(copy);
+    for (const item of (await dynamo.client.send(new ScanCommand({ TableName: NAME }))).Items ?? []) {
+      await dynamo.client.send(new PutCommand({ TableName: copy, Item: item }));
+    }
+    await dynamo.client.send(new PutCommand({ TableName: copy, Item: { pk: '#REBUILD', sk: '#COMPLETE' } }));
+    await dynamo.raw.send(new DeleteTableCommand({ TableName: NAME }));
+    await create(NAME);
+
+    // Act
+    const result = await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
+
+    // Assess
+    expect(result).toBe('REBUILT');
+    expect(await itemsOf(NAME)).toEqual(keys);
+    expect(await exists(copy)).toBe(false);
+  });
+
+  it('starts again a rebuild cut off while copying, the original untouched', async () => {
+    // Prepare: a copy begun (some items, no completion mark)
+    await oldTable(NAME);
+    const keys = await seed(NAME, 8);
+    const copy = `${NAME}.rebuild`;
+    await create(copy);
+    await dynamo.client.send(new PutCommand({ TableName: copy, Item: { pk: 'ALERT#0', sk: 'SHARE#north-tyneside' } }));
+
+    // Act
+    await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
+
+    // Assess
+    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox']);
+    expect(await itemsOf(NAME)).toEqual(keys);
+    expect(await exists(copy)).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+/** The /outbox page exists only where the composition root plugs in a mail outbox: the local hub. */
+import { describe, expect, it } from 'vitest';
+import { type PageContext, PageRoutes } from '../../../functions/console/app.js';
+import { outboxPage } from '../../../functions/console/pages/outbox.js';
+import { NotFoundError } from '../../../functions/core/errors.js';
+
+const page = outboxPage(new PageRoutes()).entries[0]!.page;
+const context = (sentMail: unknown) => ({ deps: { sentMail }, now: new Date('2026-12-01T12:00:00Z') }) as unknown as PageContext;
+
+describe('the mail outbox page', () => {
+  it('is not found on a hub without a mail outbox (a deployed hub sends through Notify)', async () => {
+    await expect(page(context(undefined))).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lists the messages newest first, each body line by line for the template to escape', async () => {
+    // Prepare
+    const sentMail = {
+      list: () => [
+        {
+          id: 'm-1',
+          sentAt: '2026-12-01T11:00:00Z',
+          template: 'ALERT_SHARED',
+          to: 'mset@north-tyneside.example.gov.uk',
+          reference: 'ref',
+          subject: 'Subject',
+          body: 'Line one\n<b>two</b>',
+        },
+      ],
+    };
+
+    // Act
+    const view = (await page(context(sentMail))) as {
+      view: string;
+      data: { total: number; messages: { bodyLines: string[]; sent: string }[] };
+    };
+
+    // Assess
+    expect(view.view).toBe('outbox');
+    expect(view.data.total).toBe(1);
+    expect(view.data.messages[0]).toMatchObject({ bodyLines: ['Line one', '<b>two</b>'], sent: '11:00 today' });
+  });
+});
