@@ -10,6 +10,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
@@ -98,8 +99,8 @@ export async function ensureTable(client: DynamoDBClient, name: string, definiti
   if (definition.sortKey !== undefined) keyNames.add(definition.sortKey);
   for (const index of definition.indexes) keyNames.add(index.partitionKey).add(index.sortKey);
   const attributes: AttributeDefinition[] = [...keyNames].map((name) => ({ AttributeName: name, AttributeType: 'S' }));
-  try {
-    await client.send(
+  const create = () =>
+    client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
@@ -122,12 +123,20 @@ export async function ensureTable(client: DynamoDBClient, name: string, definiti
             }),
       }),
     );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+  // A table of the same name still being deleted (a migration rebuilding it) is waited out, then made anew.
+  for (let attempt = 0; attempt < 250; attempt += 1) {
+    try {
+      await create();
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    let status: string | undefined;
+    try {
+      status = (await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus;
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+    if (status === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`Table ${name} did not become active`);

@@ -40,6 +40,10 @@ async function oldTable(name: string): Promise<void> {
       })),
     }),
   );
+  // dynalite makes a table CREATING first, and refuses items until it is ACTIVE, as DynamoDB does.
+  while ((await dynamo.raw.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const create = (name: string) => ensureTable(dynamo.raw, name, ALERTS_TABLE);
