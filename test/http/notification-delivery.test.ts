@@ -11,6 +11,7 @@ import { type NotificationIntent, TEMPLATE_NAMES, type TemplateName } from '../.
 import { NotifyNotifier } from '../../functions/adapters/notify/notify-notifier.js';
 import { NOTIFICATION_MAX_RECEIVES } from '../../functions/adapters/queue-notifications.js';
 import { alertRepository, deliveryRecords, notificationQueue } from '../../functions/shared/wiring.js';
+import { ConsoleClient } from '../support/console-client.js';
 import { FAKE_API_KEY, type FakeNotify, startFakeNotify } from '../support/fake-notify.js';
 import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
@@ -169,6 +170,11 @@ describe('the notification sender', () => {
     expect(view.json.undelivered).toEqual([
       { at: expect.any(String), template: 'MEETING_REQUESTED', area: 'north-tyneside', reason: 'REFUSED', telephone: '0191 498 0002' },
     ]);
+    // ...and the console's meeting page says whom to telephone instead.
+    const person = new ConsoleClient(hub.url);
+    await person.signIn({ persona: 'CHAIR_NORTHUMBERLAND' });
+    const page = await person.get(`/meetings/${meetingId}`);
+    expect(page.text).toContain('telephone North Tyneside&#39;s out-of-hours team on 0191 498 0002 instead');
   });
 
   it('drops a reminder for a share acknowledged since, and dead-letters a body that is not an intent', async () => {

@@ -362,6 +362,11 @@ async function meetingPage(page: PageContext): Promise<View> {
   return {
     view: 'meeting',
     data: {
+      // A message that did not reach an area: whoever is in the meeting telephones that area instead.
+      undelivered: (meeting.undelivered ?? []).map(
+        (failure) =>
+          `A message to ${areaName(page, failure.area)} could not be delivered (${when(failure.at, page.now)}): telephone ${areaName(page, failure.area)}'s out-of-hours team on ${failure.telephone} instead.`,
+      ),
       title: `Meeting requested by ${areaName(page, meeting.requestingArea)}`,
       backLink: side === 'requester' ? '/meetings/requested' : '/meetings',
       meeting: {
