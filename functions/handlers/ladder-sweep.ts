@@ -31,7 +31,7 @@ export const { handler, wire } = scheduledJob(
   },
   async ({ deps }) => {
     const shares = await sweepLadders(deps, (error) => logger.warn('ladder step not taken', { errors: errorNames(error) }));
-    const meetings = await sweepMeetingNotices(deps);
+    const meetings = await sweepMeetingNotices(deps, (error) => logger.warn('meeting notice not sent', { errors: errorNames(error) }));
     return { ...shares, ...meetings };
   },
 );

@@ -131,4 +131,38 @@ describe('rebuildWithIndexes', () => {
     expect(await itemsOf(NAME)).toEqual(keys);
     expect(await exists(copy)).toBe(false);
   });
+
+  it('finds the finished mark of a copy larger than one Scan page, and loses nothing', async () => {
+    // Prepare: a finished copy of more than 1 MB (DynamoDB's and dynalite's Scan page), the original gone,
+    // and the next start's empty table with every index; the mark lies beyond the first page
+    const copy = `${NAME}.rebuild`;
+    await create(copy);
+    const padding = 'x'.repeat(6000);
+    const keys: string[] = [];
+    for (let i = 0; i < 1000; i += 1) {
+      await dynamo.client.send(new PutCommand({ TableName: copy, Item: { pk: `ALERT#${i}`, sk: 'ALERT', padding } }));
+      keys.push(`ALERT#${i}|ALERT`);
+    }
+    await dynamo.client.send(new PutCommand({ TableName: copy, Item: { pk: '#REBUILD', sk: '#COMPLETE' } }));
+    const firstPage = (await dynamo.client.send(new ScanCommand({ TableName: copy }))).Items ?? [];
+    expect(firstPage.some((item) => item['pk'] === '#REBUILD')).toBe(false);
+    await create(NAME);
+
+    // Act
+    const result = await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
+
+    // Assess: every item back (read page by page), the copy gone
+    const restored: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.client.send(
+        new ScanCommand({ TableName: NAME, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
+      );
+      restored.push(...(page.Items ?? []).map((item) => `${item['pk']}|${item['sk']}`));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    expect(result).toBe('REBUILT');
+    expect(restored.sort()).toEqual(keys.sort());
+    expect(await exists(copy)).toBe(false);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * What was sent for each notification intent, one item per intent in the notifications table. A claim is a
  * single conditional write: it succeeds on an intent never seen, one whose last try failed and may be
- * tried again (RETRY, UNDELIVERED), or one whose sender died holding it (SENDING past its lease: in doubt).
+ * tried again (RETRY, UNDELIVERED), or one whose sender died holding it (SENDING past its lease); each of
+ * those is in doubt, as the earlier try may have reached the provider.
  * So of any number of deliveries of one intent, one at a time holds it, and none after it was sent.
  */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -61,7 +62,10 @@ export class DynamoDeliveryRecords implements DeliveryRecords {
       );
       return { claimed: false, state: (current.Item?.['state'] as DeliveryState | undefined) ?? 'SENDING' };
     }
-    return { claimed: true, inDoubt: state === 'SENDING' };
+    // Any earlier try may have reached the provider: one that timed out or lost its answer after Notify had
+    // taken the message is recorded as RETRY or UNDELIVERED, not SENT. So every claim after the first asks
+    // the provider by reference before sending (one lookup per retry, against an email sent twice).
+    return { claimed: true, inDoubt: state !== undefined };
   }
 
   async finish(intentId: string, state: Exclude<DeliveryState, 'SENDING'>, now: Date, providerId?: string): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { alertHistory } from '../../core/alerts/history.js';
 import { startLadder } from '../../core/alerts/ladder.js';
 import type { StoredAlert, StoredShare } from '../../core/alerts/ports.js';
@@ -113,10 +113,16 @@ export async function rebuildWithIndexes(
   };
   const current = await describe(raw, tableName);
   const copy = await describe(raw, copyName);
-  const complete = async () => copy !== undefined && (await itemsOf(client, copyName, 1, marker)).length > 0;
+  // The mark is read by its key, consistently: a filtered Scan reads one page (1 MB), and the mark may lie
+  // beyond it in a large table, which would read as "not finished" and drop the only copy.
+  const complete = async () =>
+    copy !== undefined &&
+    (await client.send(new GetCommand({ TableName: copyName, Key: marker, ConsistentRead: true }))).Item !== undefined;
   if (current !== undefined && hasIndexes(current, definition)) {
     if (copy === undefined) return 'UNCHANGED';
-    // Cut off after the table was made anew: fill it from the copy, if the copy was finished.
+    // Cut off after the table was made anew: fill it from the copy, if the copy was finished. (The original
+    // is dropped only after the mark is written, so a table with the indexes beside an unmarked copy is the
+    // finished table, and the copy a remnant being deleted.)
     if (await complete()) await copyItems(client, copyName, tableName, marker);
     await dropTable(raw, copyName);
     return 'REBUILT';
@@ -161,26 +167,6 @@ async function dropTable(raw: DynamoDBClient, name: string): Promise<void> {
     if (attempt >= 1500) throw new Error(`The table ${name} was not deleted`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** Up to `limit` items, or those matching `only` (a key) when given. */
-async function itemsOf(client: DynamoDBDocumentClient, tableName: string, limit: number, only?: Item): Promise<Item[]> {
-  const page = await client.send(
-    new ScanCommand({
-      TableName: tableName,
-      Limit: only === undefined ? limit : undefined,
-      ...(only === undefined
-        ? {}
-        : {
-            FilterExpression: Object.keys(only)
-              .map((_, i) => `#k${i} = :v${i}`)
-              .join(' AND '),
-            ExpressionAttributeNames: Object.fromEntries(Object.keys(only).map((name, i) => [`#k${i}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(Object.values(only).map((value, i) => [`:v${i}`, value])),
-          }),
-    }),
-  );
-  return page.Items ?? [];
 }
 
 async function copyItems(client: DynamoDBDocumentClient, from: string, to: string, marker: Item): Promise<void> {

@@ -115,22 +115,36 @@ export function withNotice(
   return { ...next, notices: { ...notices, ...(dueAt === undefined ? { dueAt: undefined } : { dueAt }) } };
 }
 
-export type MeetingSweepResult = { readonly meetingsDue: number; readonly meetingNotices: number };
+export type MeetingSweepResult = { readonly meetingsDue: number; readonly meetingNotices: number; readonly meetingsFailed: number };
 
-/** Records every notice and reminder due now, for every meeting the index says has one. */
-export async function sweepMeetingNotices(deps: MeetingNoticeDeps): Promise<MeetingSweepResult> {
+/**
+ * Records every notice and reminder due now, for every meeting the index says has one. One meeting's
+ * failure (the queue down, a conflicting change) leaves it due for the next run; the others go on.
+ */
+export async function sweepMeetingNotices(
+  deps: MeetingNoticeDeps,
+  onFailure: (error: unknown) => void = () => undefined,
+): Promise<MeetingSweepResult> {
   const now = deps.clock.now().toISOString();
   let meetingsDue = 0;
   let meetingNotices = 0;
+  let meetingsFailed = 0;
   let cursor: string | undefined;
   for (let page = 0; page < 50; page += 1) {
     const found = await deps.meetings.dueMeetings(now, 100, cursor);
     meetingsDue += found.items.length;
-    for (const meeting of found.items) meetingNotices += await sendDue(deps, meeting, now);
+    for (const meeting of found.items) {
+      try {
+        meetingNotices += await sendDue(deps, meeting, now);
+      } catch (error) {
+        meetingsFailed += 1;
+        onFailure(error);
+      }
+    }
     cursor = found.nextCursor;
     if (cursor === undefined) break;
   }
-  return { meetingsDue, meetingNotices };
+  return { meetingsDue, meetingNotices, meetingsFailed };
 }
 
 async function sendDue(deps: MeetingNoticeDeps, meeting: StoredMeeting, now: string): Promise<number> {
