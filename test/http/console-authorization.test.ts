@@ -41,6 +41,14 @@ beforeAll(async () => {
   const created = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['north-tyneside']) });
   expect(created.status).toBe(201);
   alertId = created.json.alertId;
+  // A significant alert's first step tells the receiving area at once, whatever the hour, through the
+  // local hub's mail outbox.
+  const significant = sampleAlert(['north-tyneside'], {
+    risk: { level: 'SIGNIFICANT', exploitation: ['CCE'], summary: 'Synthetic summary' },
+  });
+  expect((await hub.call('POST', '/v1/alerts', { token: police, body: significant })).status).toBe(201);
+  await hub.runJob('ladder-sweep');
+  await hub.drainNotifications();
   for (const relation of ['sender', 'recipient', 'unrelated'] as const) {
     for (const role of ROLES) {
       const client = new ConsoleClient(hub.url);
@@ -81,6 +89,8 @@ describe('the console across areas and roles', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Mail outbox');
     expect(page.text).not.toContain('Child-Alpha');
+    // Only the mail to the person's own area: the recipient's MSET mailbox was told; nobody else sees that.
+    expect(page.text.includes('mset@north-tyneside.example.gov.uk')).toBe(relation === 'recipient');
   });
 
   it.each(EVERYONE)('offers "Send an alert" to a %s %s only if the role may send', async (relation, role) => {

@@ -14,11 +14,16 @@ export function outboxPage(routes: PageRoutes): PageRoutes {
   return routes.get('/outbox', async (page) => {
     const sentMail = page.deps.sentMail;
     if (sentMail === undefined) throw new NotFoundError('No mail outbox');
-    const messages = sentMail.list();
+    // Each area sees the mail to its own mailboxes, as it would in its own email: the outbox is not a way
+    // to learn which alerts other areas exchanged.
+    const area = page.deps.areas.get(page.context.caller.area);
+    const mailboxes = new Set([area?.msetMailbox, area?.dutyManagerMailbox].filter((mailbox) => mailbox !== undefined));
+    const messages = sentMail.list().filter((message) => mailboxes.has(message.to));
     return {
       view: 'outbox',
       data: {
         title: 'Mail outbox',
+        areaName: area?.name ?? page.context.caller.area,
         total: messages.length,
         messages: messages.slice(0, SHOWN).map((message) => ({
           to: message.to,
