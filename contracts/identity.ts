@@ -23,4 +23,6 @@ export type Caller = {
   readonly area: AreaId;
   readonly agency: Agency;
   readonly roles: readonly Role[];
+  /** The person's own email, when their token carries one: messages meant for them (an overdue alert they sent). */
+  readonly email?: string;
 };

@@ -29,7 +29,7 @@ export const TemplateName = z.enum(TEMPLATE_NAMES);
 export type TemplateName = z.infer<typeof TemplateName>;
 
 /** Who a message is for, as the console names them ("escalated to the duty manager"). */
-export const RECIPIENT_ROLES = ['MSET_MAILBOX', 'DUTY_MANAGER', 'SENDING_MSET_MAILBOX'] as const;
+export const RECIPIENT_ROLES = ['MSET_MAILBOX', 'DUTY_MANAGER', 'SENDING_MSET_MAILBOX', 'SENDER'] as const;
 export const RecipientRole = z.enum(RECIPIENT_ROLES);
 export type RecipientRole = z.infer<typeof RecipientRole>;
 

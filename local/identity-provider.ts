@@ -32,6 +32,8 @@ export type PersonaClaims = {
   area: string;
   agency?: string;
   roles: string[];
+  /** The person's own (synthetic) email, as a real identity provider's token may carry it. */
+  email?: string;
 };
 
 export type MintOptions = { expiresInSeconds?: number };
@@ -90,6 +92,7 @@ export class LocalIdentityProvider {
       area: claims.area,
       agency: claims.agency ?? (claims.roles.includes('police') ? 'police' : 'childrens-services'),
       roles: [...claims.roles],
+      ...(claims.email === undefined ? {} : { email: claims.email }),
     })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.kid, typ: 'JWT' })
       .setIssuer(this.issuer)

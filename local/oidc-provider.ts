@@ -16,9 +16,9 @@ import { PERSONAS } from './personas.js';
 export const LOCAL_CONSOLE_CLIENT = 'mset-console';
 export const IDP_PREFIX = '/idp';
 /** What the console asks for beyond openid: the person's name, and the claims the hub reads. */
-export const LOCAL_SCOPE = 'profile mset';
+export const LOCAL_SCOPE = 'profile email mset';
 
-type PersonClaims = { sub: string; name: string; area: string; agency: string; roles: string[] };
+type PersonClaims = { sub: string; name: string; area: string; agency: string; roles: string[]; email?: string };
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -55,8 +55,8 @@ export function localOidcProvider(options: {
       },
     ],
     jwks: { keys: [options.signingKey as never] },
-    claims: { openid: ['sub'], profile: ['name'], mset: ['area', 'agency', 'roles'] },
-    scopes: ['openid', 'profile', 'mset'],
+    claims: { openid: ['sub'], profile: ['name'], email: ['email'], mset: ['area', 'agency', 'roles'] },
+    scopes: ['openid', 'profile', 'email', 'mset'],
     // The console reads the person from the ID token, as it would from Entra ID's.
     conformIdTokenClaims: false,
     features: { devInteractions: { enabled: false } },
@@ -170,6 +170,7 @@ function chosenPerson(form: URLSearchParams, areas: AreaDirectory): PersonClaims
       area: persona.claims.area,
       agency: persona.claims.agency ?? 'other',
       roles: [...persona.claims.roles],
+      ...(persona.claims.email === undefined ? {} : { email: persona.claims.email }),
     };
   }
   if (picked !== 'someone-else') return undefined;

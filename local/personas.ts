@@ -7,6 +7,7 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
     variable: 'POLICE_NORTHUMBERLAND',
     claims: {
       sub: 'test-officer-northumberland',
+      email: 'test.officer@northumberland.example.gov.uk',
       name: 'Test Officer Northumberland',
       area: 'northumberland',
       agency: 'police',
@@ -18,6 +19,7 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
     variable: 'COORDINATOR_NORTH_TYNESIDE',
     claims: {
       sub: 'test-coordinator-north-tyneside',
+      email: 'test.coordinator@north-tyneside.example.gov.uk',
       name: 'Test Coordinator North Tyneside',
       area: 'north-tyneside',
       agency: 'childrens-services',
@@ -29,6 +31,7 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
     variable: 'COORDINATOR_NEWCASTLE',
     claims: {
       sub: 'test-coordinator-newcastle',
+      email: 'test.coordinator@newcastle.example.gov.uk',
       name: 'Test Coordinator Newcastle',
       area: 'newcastle',
       agency: 'childrens-services',
@@ -40,6 +43,7 @@ export const PERSONAS: ReadonlyArray<{ readonly label: string; readonly variable
     variable: 'CHAIR_NORTHUMBERLAND',
     claims: {
       sub: 'test-chair-northumberland',
+      email: 'test.chair@northumberland.example.gov.uk',
       name: 'Test Chair Northumberland',
       area: 'northumberland',
       agency: 'childrens-services',

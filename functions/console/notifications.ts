@@ -28,6 +28,7 @@ function whom(role: RecipientRole, recipientArea: string, senderArea: string, ar
   const name = (id: string) => areas.get(id)?.name ?? id;
   if (role === 'DUTY_MANAGER') return `${name(recipientArea)}'s duty manager`;
   if (role === 'SENDING_MSET_MAILBOX') return `${name(senderArea)}'s MSET mailbox`;
+  if (role === 'SENDER') return 'the person who sent it';
   return `${name(recipientArea)}'s MSET mailbox`;
 }
 

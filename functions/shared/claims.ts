@@ -106,6 +106,8 @@ const ClaimStrings = z.object({
   roles: z.string().optional(),
 });
 
+const PersonEmail = z.email().max(254);
+
 export function callerFromClaims(claims: Record<string, string> | undefined): Caller {
   const parsed = ClaimStrings.safeParse(claims ?? {});
   const unusable = unusableClaims(claims ?? {});
@@ -116,11 +118,14 @@ export function callerFromClaims(claims: Record<string, string> | undefined): Ca
     throw new UnauthenticatedError(`The token's claims do not identify a caller (missing or invalid: ${names.join(', ')})`);
   }
   const { sub, name, area, agency, roles } = parsed.data;
+  // Optional, and only ever an address: a token without one, or with something else there, still signs in.
+  const email = PersonEmail.safeParse(claims?.['email']);
   return {
     sub,
     name: name !== undefined && name.length > 0 ? name : sub,
     area,
     agency,
     roles: parseRoles(roles),
+    ...(email.success ? { email: email.data } : {}),
   };
 }

@@ -292,6 +292,41 @@ describe('sweeps at the same time', () => {
   });
 });
 
+describe('the person who sent the alert', () => {
+  it('is told too, at their own address when their token gives one, of the escalation and of the acknowledgement', async () => {
+    // Prepare: an officer whose identity provider puts an email in the token
+    clock.set('2026-12-14T10:00:00.000Z');
+    const officer = await hub.identity.mint({
+      sub: 'test-officer-with-email',
+      area: 'northumberland',
+      agency: 'police',
+      roles: ['police'],
+      email: 'test.officer@northumberland.example.gov.uk',
+    });
+    const created = await hub.call('POST', '/v1/alerts', {
+      token: officer,
+      body: sampleAlert(['north-tyneside'], { risk: { level: 'SIGNIFICANT', exploitation: ['CCE'], summary: 'Synthetic summary' } }),
+    });
+    const reference = `A-${created.json.alertId.slice(0, 8).toUpperCase()}`;
+
+    // Act: left until overdue, then acknowledged
+    await sweep();
+    clock.set('2026-12-14T14:00:00.000Z');
+    await sweep();
+    await hub.call('POST', `/v1/alerts/${created.json.alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'ACCEPTED' } });
+    await sweep();
+
+    // Assess
+    const toThePerson = messagesAbout(reference).filter((message) => message.endsWith('test.officer@northumberland.example.gov.uk'));
+    expect(toThePerson).toEqual([
+      'ALERT_OVERDUE_SENDER test.officer@northumberland.example.gov.uk',
+      'ALERT_ACKNOWLEDGED test.officer@northumberland.example.gov.uk',
+    ]);
+    // A token with no address (the other tests' officer) still reaches the sending mailbox alone.
+    expect(messagesAbout(reference)).toContain('ALERT_OVERDUE_SENDER mset@northumberland.example.gov.uk');
+  });
+});
+
 function lambdaContext(): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,

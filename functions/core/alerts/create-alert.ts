@@ -72,6 +72,7 @@ export async function createAlert(
         handlingCode: request.sharing.handling.code,
       },
       termsText,
+      ...(caller.email === undefined ? {} : { senderEmail: caller.email }),
     }),
   );
   const alert: StoredAlert = {

@@ -181,17 +181,19 @@ function describeStep(
   now: Date,
   deps: Pick<LadderDeps, 'areas' | 'calendars'>,
 ): Pick<TakenStep, 'step' | 'to' | 'telephone'> {
+  // The person who sent the alert, too, when their token gave an address to write to.
+  const sender: RecipientRole[] = share.senderEmail === undefined ? [] : ['SENDER'];
   switch (step) {
     case 'SHARED':
     case 'REMINDER':
       return { step, to: ['MSET_MAILBOX'] };
     case 'OVERDUE': {
       const outOfHours = share.riskLevel === 'SIGNIFICANT' && !workingTimeOf(deps, share.recipientArea).isWorking(now);
-      return { step, to: ['DUTY_MANAGER', 'SENDING_MSET_MAILBOX'], ...(outOfHours ? { telephone: true } : {}) };
+      return { step, to: ['DUTY_MANAGER', 'SENDING_MSET_MAILBOX', ...sender], ...(outOfHours ? { telephone: true } : {}) };
     }
     case 'ACKNOWLEDGED':
     case 'REDIRECTED':
-      return { step, to: ['SENDING_MSET_MAILBOX'] };
+      return { step, to: ['SENDING_MSET_MAILBOX', ...sender] };
   }
 }
 
@@ -217,13 +219,19 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
   };
   const intent = (template: TemplateName, role: RecipientRole, extra: Record<string, string> = {}): NotificationIntent => {
     const mailbox =
-      role === 'DUTY_MANAGER' ? recipient.dutyManagerMailbox : role === 'MSET_MAILBOX' ? recipient.msetMailbox : sender.msetMailbox;
+      role === 'DUTY_MANAGER'
+        ? recipient.dutyManagerMailbox
+        : role === 'MSET_MAILBOX'
+          ? recipient.msetMailbox
+          : role === 'SENDER'
+            ? (share.senderEmail as string)
+            : sender.msetMailbox;
     return {
       intentId: uuidFrom(`notify:${share.alertId}:${share.recipientArea}:${step.step}:${role}`),
       template,
       to: mailbox,
       recipient: role,
-      recipientArea: role === 'SENDING_MSET_MAILBOX' ? sender.id : recipient.id,
+      recipientArea: role === 'SENDING_MSET_MAILBOX' || role === 'SENDER' ? sender.id : recipient.id,
       subject: { type: 'share', alertId: share.alertId, area: share.recipientArea },
       personalisation: { ...personalisation, ...extra },
       path: `/alerts/${share.alertId}`,
@@ -237,16 +245,17 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
       return [intent('ALERT_SHARED', 'MSET_MAILBOX')];
     case 'REMINDER':
       return [intent('ALERT_REMINDER', 'MSET_MAILBOX')];
-    case 'OVERDUE':
+    case 'OVERDUE': {
+      const action =
+        step.telephone === true
+          ? `It is out of hours in ${recipient.name}: telephone its out-of-hours team now on ${recipient.outOfHours}. An emergency duty team is not a message service.`
+          : `Contact ${recipient.name}'s MSET to make sure it is picked up; out of hours, telephone ${recipient.outOfHours}.`;
       return [
         intent('ALERT_OVERDUE_DUTY_MANAGER', 'DUTY_MANAGER'),
-        intent('ALERT_OVERDUE_SENDER', 'SENDING_MSET_MAILBOX', {
-          action:
-            step.telephone === true
-              ? `It is out of hours in ${recipient.name}: telephone its out-of-hours team now on ${recipient.outOfHours}. An emergency duty team is not a message service.`
-              : `Contact ${recipient.name}'s MSET to make sure it is picked up; out of hours, telephone ${recipient.outOfHours}.`,
-        }),
+        intent('ALERT_OVERDUE_SENDER', 'SENDING_MSET_MAILBOX', { action }),
+        ...(share.senderEmail === undefined ? [] : [intent('ALERT_OVERDUE_SENDER', 'SENDER', { action })]),
       ];
+    }
     case 'ACKNOWLEDGED':
     case 'REDIRECTED': {
       const ack = share.acknowledgement;
@@ -254,7 +263,10 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
         ack?.outcome === 'REDIRECTED'
           ? `${OUTCOME_WORDS.REDIRECTED} ${deps.areas.get(ack.redirectTo ?? '')?.name ?? 'another area'}`
           : OUTCOME_WORDS[ack?.outcome ?? 'ACCEPTED'];
-      return [intent('ALERT_ACKNOWLEDGED', 'SENDING_MSET_MAILBOX', { outcome })];
+      return [
+        intent('ALERT_ACKNOWLEDGED', 'SENDING_MSET_MAILBOX', { outcome }),
+        ...(share.senderEmail === undefined ? [] : [intent('ALERT_ACKNOWLEDGED', 'SENDER', { outcome })]),
+      ];
     }
   }
 }

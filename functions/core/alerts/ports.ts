@@ -82,6 +82,8 @@ export type StoredShare = {
   readonly deliveryFailures?: readonly DeliveryFailure[];
   /** Absent on a share stored before the ladder existed, until the migration starts it. */
   readonly ladder?: ShareLadder;
+  /** The sending person's email, when their token carried one: the overdue and acknowledgement messages go to them too. */
+  readonly senderEmail?: string;
 };
 
 export type ShareKey = { readonly alertId: string; readonly area: AreaId };

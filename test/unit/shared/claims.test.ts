@@ -60,6 +60,16 @@ describe('flattenClaims', () => {
 });
 
 describe('callerFromClaims', () => {
+  it.each([
+    ['an address', 'test.officer@northumberland.example.gov.uk', 'test.officer@northumberland.example.gov.uk'],
+    ['something else', 'not an address', undefined],
+    ['an address with a line break', 'a@example.org\nBcc: b@example.org', undefined],
+  ])('keeps an email claim only when it is %s, and signs the person in either way', (_label, email, kept) => {
+    const caller = callerFromClaims({ ...validClaims, email });
+    expect(caller.email).toBe(kept);
+    expect(caller.area).toBe('northumberland');
+  });
+
   it('reads API Gateway flattened roles', () => {
     // Prepare / Act
     const caller = callerFromClaims(validClaims);
