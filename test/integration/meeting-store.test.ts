@@ -398,3 +398,28 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
   });
 });
+
+describe('delivery failures on a meeting', () => {
+  it('records a failure once, even when redelivered after the meeting was saved whole in between', async () => {
+    // Prepare
+    const meeting = meetingOf({ createdAt: '2026-03-20T10:00:00.000Z' });
+    expect(await meetings.create(meeting)).toBe('CREATED');
+    const failure = {
+      intentId: 'f0000000-0000-4000-8000-000000000001',
+      template: 'MEETING_REQUESTED' as const,
+      recipient: 'MSET_MAILBOX' as const,
+      recipientArea: 'north-tyneside',
+      at: '2026-03-20T10:05:00.000Z',
+      reason: 'REFUSED' as const,
+    };
+
+    // Act: recorded, the meeting saved whole (an answer, say), then the same failure delivered again
+    await meetings.recordDeliveryFailure(meeting.meetingId, failure);
+    const stored = (await meetings.get(meeting.meetingId)) as StoredMeeting;
+    expect(await meetings.save({ ...stored, version: stored.version + 1 }, stored.version)).toBe('SAVED');
+    await meetings.recordDeliveryFailure(meeting.meetingId, failure);
+
+    // Assess
+    expect((await meetings.get(meeting.meetingId))?.deliveryFailures).toEqual([failure]);
+  });
+});

@@ -96,7 +96,17 @@ export class DynamoMeetingStore implements MeetingRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...meetingKey(meeting.meetingId), ttl: epochSeconds(meeting.expiresAt), ...ladderKeys(meeting), ...meeting },
+          Item: {
+            ...meetingKey(meeting.meetingId),
+            ttl: epochSeconds(meeting.expiresAt),
+            ...ladderKeys(meeting),
+            ...meeting,
+            // A whole-item save keeps the list a failure's conditional append checks, so a redelivered
+            // failure is still recorded once.
+            ...(meeting.deliveryFailures === undefined
+              ? {}
+              : { failedIntents: meeting.deliveryFailures.map((failure) => failure.intentId) }),
+          },
           ConditionExpression: 'attribute_exists(pk) AND version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
         }),
