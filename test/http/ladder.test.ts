@@ -5,7 +5,9 @@
 
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShareLadder, StoredShare } from '../../functions/core/alerts/ports.js';
 import { WORKERS } from '../../functions/routes.js';
+import { alertRepository } from '../../functions/shared/wiring.js';
 import { FixedClock } from '../support/fakes.js';
 import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
@@ -289,6 +291,40 @@ describe('sweeps at the same time', () => {
       const history = await hub.call('GET', `/v1/alerts/${alert.alertId}/audit`, { token: police });
       expect(history.json.items.filter((item: any) => item.action === 'ALERT_NOTIFY')).toHaveLength(2);
     }
+  });
+});
+
+describe('a step cut off part-way', () => {
+  it('is withdrawn, not shown as sent, when the alert was acknowledged before the next run', async () => {
+    // Prepare: an escalation claimed (TAKING) by a run that then died, and the alert acknowledged after
+    clock.set('2026-12-21T10:00:00.000Z');
+    const { alertId, reference } = await send('SIGNIFICANT');
+    await sweep();
+    clock.set('2026-12-21T14:00:00.000Z');
+    const alerts = alertRepository(hub.environment);
+    const share = (await alerts.getShare(alertId, 'north-tyneside')) as StoredShare;
+    const ladder = share.ladder as ShareLadder;
+    const cutOff: ShareLadder = {
+      version: ladder.version + 1,
+      steps: [
+        ...ladder.steps,
+        { step: 'OVERDUE', at: '2026-12-21T14:00:00.000Z', to: ['DUTY_MANAGER', 'SENDING_MSET_MAILBOX'], state: 'TAKING' },
+      ],
+      dueAt: '2026-12-21T14:00:00.000Z',
+    };
+    expect(await alerts.updateLadder(share, cutOff)).toBe('SAVED');
+    await hub.call('POST', `/v1/alerts/${alertId}/acknowledgements`, { token: coordinator, body: { outcome: 'ACCEPTED' } });
+
+    // Act
+    await sweep();
+
+    // Assess: no escalation went, none is recorded as taken, and the acknowledgement went to the sender
+    expect(messagesAbout(reference)).toEqual([
+      'ALERT_SHARED mset@north-tyneside.example.gov.uk',
+      'ALERT_ACKNOWLEDGED mset@northumberland.example.gov.uk',
+    ]);
+    const steps = ((await alerts.getShare(alertId, 'north-tyneside'))?.ladder?.steps ?? []).map((step) => `${step.step}:${step.state}`);
+    expect(steps).toEqual(['SHARED:TAKEN', 'ACKNOWLEDGED:TAKEN']);
   });
 });
 

@@ -145,6 +145,17 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
         continue;
       }
       share = { ...share, ladder: claimed };
+    } else if (share.status === 'ACKNOWLEDGED' && step.step !== 'ACKNOWLEDGED' && step.step !== 'REDIRECTED') {
+      // A prompt to act (a reminder, an escalation) cut off part-way, and acknowledged since: it no longer
+      // applies, so it is withdrawn rather than finished and shown as sent when nothing went.
+      const withdrawn: ShareLadder = { version: ladder.version + 1, steps: ladder.steps.slice(0, -1), dueAt: now.toISOString() };
+      if ((await deps.alerts.updateLadder(share, withdrawn)) === 'CONFLICT') {
+        conflicts += 1;
+        share = await deps.alerts.getShare(share.alertId, share.recipientArea);
+        continue;
+      }
+      share = { ...share, ladder: withdrawn };
+      continue;
     }
     await deps.audit.recordSystem({
       eventId: uuidFrom(`ladder:${share.alertId}:${share.recipientArea}:${step.step}`),
