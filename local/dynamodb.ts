@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
@@ -137,6 +138,11 @@ export async function ensureTable(client: DynamoDBClient, name: string, definiti
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
     if (status === 'ACTIVE') return;
+    // A deletion cut off by the process dying stays DELETING in dynalite's own store for good: asked again,
+    // it finishes.
+    if (status === 'DELETING' && attempt % 50 === 49) {
+      await client.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`Table ${name} did not become active`);
