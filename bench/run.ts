@@ -13,7 +13,11 @@
  *     against GET /v1/alerts for the same 10,000-share inbox, interleaved;
  *  f. the ladder sweep (every share due a step: read from the index of pending shares, the step claimed,
  *     recorded and marked) with 10,000 pending shares of which 100 are due, against 100 of which 100 are
- *     due: the sweep's cost must follow what is due, not what is stored.
+ *     due: the sweep's cost must follow what is due, not what is stored;
+ *  g. calls to AWS per route: every call the adapters make to DynamoDB, the key service and the queues,
+ *     counted at the adapter boundary (local/call-meter.ts, on a hub of its own), the longest chain of calls
+ *     made one after another, and the p50 with each call delayed by a latency profile (low, mid, high)
+ *     beside the unmodelled local p50: what the local hub cannot show, the round trips AWS would charge.
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -28,8 +32,10 @@ import type { AreaId } from '../contracts/identity.js';
 import { DynamoAlertStore } from '../functions/adapters/dynamodb/alert-store.js';
 import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js';
 import type { SealedBox } from '../functions/core/sealed-box.js';
+import { CallMeter, type CallSummary, PROFILES, summarize } from '../local/call-meter.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
 import { bundleFunctions, type FunctionBundle, formatBundleTable } from '../scripts/bundle.js';
+import { callScenarios, movableClock } from '../test/support/call-scenarios.js';
 import { ConsoleClient } from '../test/support/console-client.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -50,6 +56,10 @@ const SEED_CONCURRENCY = 16;
 const SWEEP_LARGE = 10_000;
 const SWEEP_DUE = 100;
 const SWEEP_RUNS = 10;
+/** Per route and per profile (and unmodelled): the modelled delays are fixed, so few runs give a steady p50. */
+const CALLS_WARMUP = 1;
+const CALLS_RUNS = 12;
+const CALLS_PREPARE_CONCURRENCY = 8;
 
 type Percentiles = { p50: number; p99: number; mean: number; n: number };
 
@@ -106,6 +116,14 @@ async function main(): Promise<void> {
     }
     return;
   }
+  // `npm run bench -- calls`: only g, the calls to AWS per route.
+  if (process.argv.includes('calls')) {
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    const only = await benchCalls((message) => process.stderr.write(`[bench] ${message}\n`));
+    console.log(formatCalls(only));
+    return;
+  }
   const raw = localDynamoClient(hub.dynamoEndpoint);
   const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   const progress = (message: string) =>
@@ -137,6 +155,11 @@ async function main(): Promise<void> {
     await rm(dataDir, { recursive: true, force: true });
   }
 
+  progress(`g. calls to AWS per route, local and under the latency profiles (${CALLS_RUNS} requests each)`);
+  const callsStart = performance.now();
+  const calls = await benchCalls(progress);
+  const callsSeconds = (performance.now() - callsStart) / 1000;
+
   // After the hub has stopped, so the spawned imports have the CPU to themselves.
   progress('d. bundling and timing imports of every function');
   const bundleDir = await mkdtemp(join(tmpdir(), 'mset-hub-bundles-'));
@@ -158,6 +181,7 @@ async function main(): Promise<void> {
     inboxFirstPage: inbox,
     consoleInboxPage: inboxPage,
     ladderSweep: sweep,
+    callsPerRoute: { seconds: Number(callsSeconds.toFixed(1)), routes: calls },
     bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
   };
   const text = [
@@ -190,6 +214,9 @@ async function main(): Promise<void> {
     `   ${String(SWEEP_LARGE).padStart(6)} pending, ${SWEEP_DUE} due  p50 ${ms(sweep.large.p50)}   p99 ${ms(sweep.large.p99)}   (${sweep.large.stepsPerRun} steps a run)`,
     `   ${String(SWEEP_DUE).padStart(6)} pending, ${SWEEP_DUE} due  p50 ${ms(sweep.small.p50)}   p99 ${ms(sweep.small.p99)}   (${sweep.small.stepsPerRun} steps a run)`,
     `   ratio 10,000/100  p50 ${ratio(sweep.large.p50, sweep.small.p50)}`,
+    '',
+    `g. calls to AWS per route (one request of each; ${CALLS_RUNS} requests per profile, sequential; ${callsSeconds.toFixed(1)} s)`,
+    formatCalls(calls),
     '',
     'd. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
     formatBundleTable(bundles)
@@ -466,6 +493,87 @@ async function benchInboxPage(hub: StartedHub) {
   const pageStats = percentiles(pages);
   const apiStats = percentiles(apis);
   return { page: pageStats, api: apiStats, pageBytes, apiBytes, ratioP50: Number((pageStats.p50 / apiStats.p50).toFixed(2)) };
+}
+
+type RouteCalls = { scenario: string; route: string; calls: CallSummary; p50: Record<'local' | keyof typeof PROFILES, number> };
+
+/**
+ * g. A hub of its own, its adapters wrapped by a CallMeter: each scenario (test/support/call-scenarios.ts,
+ * the same requests test/http/call-counts.test.ts counts) is prepared unmetered and undelayed, then its one
+ * request is timed unmodelled and under each profile. The calls are the same in every run, or this throws.
+ */
+async function benchCalls(progress: (message: string) => void): Promise<RouteCalls[]> {
+  const { startHub } = await import('../local/hub.js');
+  const meter = new CallMeter();
+  const clock = movableClock();
+  const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-calls-'));
+  const hub = await startHub({ port: 0, dataDir, jobIntervalMs: 0, clock, meter });
+  const conditions = [['local', undefined], ...Object.entries(PROFILES)] as const;
+  const results: RouteCalls[] = [];
+  try {
+    const scenarios = await callScenarios(hub, clock);
+    for (const scenario of scenarios) {
+      const scenarioStart = performance.now();
+      let expected: string | undefined;
+      let first: { route: string; calls: CallSummary } | undefined;
+      const p50: Record<string, number> = {};
+      for (const [name, profile] of conditions) {
+        const samples: number[] = [];
+        // Prepared together, outside the timing: only the requests below are measured.
+        const states: unknown[] = [];
+        await inPool(
+          Array.from({ length: CALLS_WARMUP + CALLS_RUNS }, (_, i) => i),
+          CALLS_PREPARE_CONCURRENCY,
+          async (i) => {
+            states[i] = await scenario.prepare();
+          },
+        );
+        for (const [i, state] of states.entries()) {
+          // The audit consumer runs outside the request; drained so it does not share the CPU with it.
+          await hub.drainAudit();
+          meter.take();
+          meter.setProfile(profile);
+          let took: number;
+          try {
+            took = await timed(() => scenario.request(state));
+          } finally {
+            meter.setProfile(undefined);
+          }
+          const [trace, ...more] = meter.take();
+          if (trace === undefined || more.length > 0) throw new Error(`${scenario.name}: ${more.length + 1} requests metered, not 1`);
+          const calls = summarize(trace.calls);
+          const key = JSON.stringify(calls);
+          expected ??= key;
+          first ??= { route: trace.routeKey, calls };
+          if (key !== expected) throw new Error(`${scenario.name}: calls changed between runs (${expected}, then ${key})`);
+          if (i >= CALLS_WARMUP) samples.push(took);
+        }
+        p50[name] = percentiles(samples).p50;
+      }
+      if (first === undefined) throw new Error(`${scenario.name}: nothing measured`);
+      progress(`   ${scenario.name}: ${((performance.now() - scenarioStart) / 1000).toFixed(1)} s`);
+      results.push({ scenario: scenario.name, route: first.route, calls: first.calls, p50: p50 as RouteCalls['p50'] });
+    }
+    progress(`   ${results.length} routes and pages measured`);
+  } finally {
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function formatCalls(routes: readonly RouteCalls[]): string {
+  const width = Math.max(...routes.map((route) => route.scenario.length));
+  const profiles = Object.entries(PROFILES)
+    .map(([name, profile]) => `${name}: DynamoDB ${profile.dynamodb} ms, KMS ${profile.kms} ms, SQS ${profile.audit} ms`)
+    .join('; ');
+  const head = `   ${'route'.padEnd(width)}  ddb  kms  sqs(audit/notif)  chain   p50 local     low      mid     high`;
+  const lines = routes.map((route) => {
+    const { dynamodb, kms, audit, notifications, chain } = route.calls;
+    const p = (value: number) => value.toFixed(1).padStart(7);
+    return `   ${route.scenario.padEnd(width)}  ${String(dynamodb).padStart(3)}  ${String(kms).padStart(3)}  ${`${audit}/${notifications}`.padStart(16)}  ${String(chain).padStart(5)}  ${p(route.p50.local)} ${p(route.p50.low)}  ${p(route.p50.mid)}  ${p(route.p50.high)}`;
+  });
+  return [`   profiles (per call) ${profiles}; p50 in ms`, head, ...lines].join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -21,6 +21,7 @@ import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
 import { areaDirectory, auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
+import type { CallMeter } from './call-meter.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';
@@ -64,6 +65,11 @@ export type HubOptions = {
   readonly notifier?: Notifier;
   /** The first wait before a message that could not be sent is tried again, doubling after (1 s unless set). */
   readonly notificationRetrySeconds?: number;
+  /**
+   * Counts (and may delay) every call the adapters make to DynamoDB, the key service and the queues, per
+   * request: the bench's latency model and the call-count tests. Wraps the twins; handlers never know.
+   */
+  readonly meter?: CallMeter;
 };
 
 export type Hub = {
@@ -92,6 +98,12 @@ export type Hub = {
 
 export async function startHub(options: HubOptions): Promise<Hub> {
   const dataDir = resolve(options.dataDir);
+  // Without a meter nothing is wrapped: the hub runs its twins as they are.
+  const meter: Pick<CallMeter, 'wrap' | 'outside' | 'request'> = options.meter ?? {
+    wrap: (adapters) => adapters,
+    outside: (work) => work(),
+    request: (_routeKey, _request, handler) => handler(),
+  };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
   const dynamo = await startDynalite(dataDir);
@@ -166,34 +178,45 @@ export async function startHub(options: HubOptions): Promise<Hub> {
       },
       clock,
       ids: randomIds,
-      adapters: {
+      adapters: meter.wrap({
         documentClient: documentClientFor(dynamoClient),
         keyService: lazyLocalKeyService(dataDir),
         auditQueue,
         notificationQueue,
         notifier: options.notifier ?? mailOutbox,
         sentMail: mailOutbox,
-      },
+      }),
     };
     stopping.push(() => dynamoClient.destroy());
 
     const consumer = (await WORKERS['audit-consumer'].load()).wire(environment);
-    auditQueue.subscribe((event: SQSEvent) => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>);
+    // Consumers run outside the request that sent the message, as on AWS they run in another function.
+    auditQueue.subscribe((event: SQSEvent) =>
+      meter.outside(() => consumer(event, lambdaContext('audit-consumer')) as Promise<SQSBatchResponse>),
+    );
     stopping.push(async () => {
       await auditQueue.drain();
       await auditQueue.close();
     });
     const sender = (await WORKERS['notification-sender'].load()).wire(environment);
-    notificationQueue.subscribe((event: SQSEvent) => sender(event, lambdaContext('notification-sender')) as Promise<SQSBatchResponse>);
+    notificationQueue.subscribe((event: SQSEvent) =>
+      meter.outside(() => sender(event, lambdaContext('notification-sender')) as Promise<SQSBatchResponse>),
+    );
 
     const identity = await LocalIdentityProvider.open(dataDir);
     const routes: GatewayRoute[] = await Promise.all(
-      ROUTE_LIST.map(async (route) => ({
-        routeKey: route.routeKey,
-        authorized: route.authorized,
-        handler: (await route.load()).wire(environment),
-        functionName: `mset-hub-${route.handler}`,
-      })),
+      ROUTE_LIST.map(async (route) => {
+        const handler = (await route.load()).wire(environment);
+        return {
+          routeKey: route.routeKey,
+          authorized: route.authorized,
+          handler: (event, context) =>
+            meter.request(route.routeKey, `${event.requestContext.http.method} ${event.rawPath}`, () =>
+              Promise.resolve(handler(event, context)),
+            ),
+          functionName: `mset-hub-${route.handler}`,
+        };
+      }),
     );
     const audit = auditRecorder(environment);
     const jobs: RunningJobs = await startJobs({

@@ -26,7 +26,7 @@ export type TestResponse = { status: number; headers: Headers; text: string; jso
  * starts on what an earlier version wrote; `clock` replaces the system clock.
  */
 export async function startTestHub(
-  options: { from?: string; clock?: Clock } & Pick<HubOptions, 'notifier' | 'notificationRetrySeconds' | 'jobIntervalMs'> = {},
+  options: { from?: string; clock?: Clock } & Pick<HubOptions, 'notifier' | 'notificationRetrySeconds' | 'jobIntervalMs' | 'meter'> = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-test-'));
   const { from, ...hubOptions } = options;

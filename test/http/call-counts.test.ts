@@ -1,0 +1,104 @@
+/**
+ * Round trips per request, counted at the adapter boundary (local/call-meter.ts): every call each route
+ * makes to DynamoDB, the key service and the queues, and the longest chain of calls made one after another.
+ * These are the figures of issue 11's bench before any optimisation, asserted exactly: a change that adds
+ * a call or a link to a route fails here, and one that removes some updates the table (and the README).
+ * Counts, never times: the chain is ordered by the meter's ticks, not the clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallMeter, type CallSummary, summarize } from '../../local/call-meter.js';
+import { callScenarios, movableClock, type Scenario } from '../support/call-scenarios.js';
+import { startTestHub, type TestHub } from '../support/hub.js';
+
+type Expected = { route: string } & CallSummary;
+const calls = (route: string, dynamodb: number, kms: number, audit: number, chain: number): Expected => ({
+  route,
+  dynamodb,
+  kms,
+  audit,
+  notifications: 0,
+  chain,
+});
+
+/** Scenario name → the route key the gateway matched, and the calls of one request (docs/examples/alert.json: 6 sections). */
+const EXPECTED: Record<string, Expected> = {
+  'GET /health': calls('GET /health', 0, 0, 0, 0),
+  'GET /v1/areas': calls('GET /v1/areas', 0, 0, 0, 0),
+  'POST /v1/alerts': calls('POST /v1/alerts', 7, 6, 1, 9),
+  'POST /v1/alerts (Idempotency-Key)': calls('POST /v1/alerts', 10, 6, 1, 12),
+  'GET /v1/alerts?box=inbox': calls('GET /v1/alerts', 2, 0, 1, 3),
+  'GET /v1/alerts?box=outbox': calls('GET /v1/alerts', 2, 0, 1, 3),
+  'GET /v1/alerts/{alertId} (sender)': calls('GET /v1/alerts/{alertId}', 2, 6, 1, 4),
+  'GET /v1/alerts/{alertId} (recipient)': calls('GET /v1/alerts/{alertId}', 2, 5, 1, 4),
+  'POST /v1/alerts/{alertId}/acknowledgements': calls('POST /v1/alerts/{alertId}/acknowledgements', 3, 1, 1, 5),
+  'GET /v1/alerts/{alertId}/audit': calls('GET /v1/alerts/{alertId}/audit', 2, 0, 1, 3),
+  'POST /v1/meetings': calls('POST /v1/meetings', 7, 2, 1, 9),
+  'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
+  'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 2, 1, 3),
+  'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 2, 1, 1, 4),
+  'POST /v1/meetings/{meetingId}/schedule': calls('POST /v1/meetings/{meetingId}/schedule', 2, 0, 1, 3),
+  'POST /v1/meetings/{meetingId}/cancel': calls('POST /v1/meetings/{meetingId}/cancel', 2, 1, 1, 4),
+  'GET /v1/meetings/{meetingId}/calendar.ics': calls('GET /v1/meetings/{meetingId}/calendar.ics', 1, 0, 1, 2),
+  'POST /v1/meetings/{meetingId}/record': calls('POST /v1/meetings/{meetingId}/record', 2, 1, 1, 4),
+  'PATCH /v1/meetings/{meetingId}/actions/{actionId}': calls('PATCH /v1/meetings/{meetingId}/actions/{actionId}', 2, 1, 1, 4),
+  'GET /v1/meetings/{meetingId}/audit': calls('GET /v1/meetings/{meetingId}/audit', 2, 0, 1, 3),
+  'GET /v1/unknown (ANY /v1/{proxy+})': calls('ANY /v1/{proxy+}', 0, 0, 0, 0),
+  // A page right after another (the scenario checks the session first): the session was just touched, so
+  // it is read, not rewritten; a session idle for a while adds an UpdateCommand and a link.
+  'console GET /alerts': calls('$default', 3, 0, 1, 4),
+  'console GET /alerts/{alertId}': calls('$default', 3, 5, 1, 5),
+  'console GET /meetings/{meetingId}': calls('$default', 2, 2, 1, 4),
+};
+
+const meter = new CallMeter();
+const clock = movableClock();
+let hub: TestHub;
+let scenarios: Scenario<any>[];
+
+beforeAll(async () => {
+  hub = await startTestHub({ meter, clock });
+  scenarios = await callScenarios(hub, clock);
+});
+
+afterAll(async () => {
+  await hub?.stop();
+});
+
+describe('calls to AWS per request, at the adapter boundary', () => {
+  it('every scenario has its expected figures, and every route of the list is among them', async () => {
+    const { ROUTE_LIST } = await import('../../functions/routes.js');
+    expect(scenarios.map((scenario) => scenario.name).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(new Set(Object.values(EXPECTED).map((expected) => expected.route))).toEqual(new Set(ROUTE_LIST.map((route) => route.routeKey)));
+  });
+
+  it('each route makes exactly the calls and the chain it makes today', async () => {
+    const measured: Record<string, Expected> = {};
+    for (const scenario of scenarios) {
+      const state = await scenario.prepare();
+      // The audit consumer's own writes run outside any request; drained so nothing is in flight.
+      await hub.drainAudit();
+      meter.take();
+      await scenario.request(state);
+      const traces = meter.take();
+      expect(traces, scenario.name).toHaveLength(1);
+      measured[scenario.name] = { route: traces[0]!.routeKey, ...summarize(traces[0]!.calls) };
+    }
+    expect(measured).toEqual(EXPECTED);
+  });
+
+  it("the audit consumer's writes are not counted as a request's", async () => {
+    // Prepare
+    const create = scenarios.find((scenario) => scenario.name === 'POST /v1/alerts')!;
+    const body = await create.prepare();
+    meter.take();
+
+    // Act
+    await create.request(body);
+    await hub.drainAudit();
+
+    // Assess
+    const traces = meter.take();
+    expect(traces.map((trace) => trace.routeKey)).toEqual(['POST /v1/alerts']);
+    expect(traces[0]!.calls.filter((call) => call.operation === 'PutCommand')).toHaveLength(4);
+  });
+});

@@ -1,0 +1,317 @@
+/**
+ * One request per route (and a few console pages), each with what it needs made first: what the call-count
+ * test (test/http/call-counts.test.ts) and the bench's latency model (bench/run.ts) both run against a hub
+ * started with a CallMeter. A scenario's `prepare` makes fresh state (its own alert or meeting) so that
+ * `request` can be repeated; only `request` is counted and timed. Synthetic data only.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Role } from '../../contracts/identity.js';
+import type { Hub } from '../../local/hub.js';
+import { ConsoleClient } from './console-client.js';
+
+/** The hub's clock runs `offsetMs` ahead of the machine's, so a meeting can be recorded without waiting for it. */
+export type MovableClock = { now(): Date; advance(ms: number): void };
+
+export function movableClock(): MovableClock {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance: (ms) => {
+      offsetMs += ms;
+    },
+  };
+}
+
+export type Scenario<S = unknown> = {
+  readonly name: string;
+  prepare(): Promise<S>;
+  /** The one request measured; throws unless it answers as the route should. */
+  request(state: S): Promise<void>;
+};
+
+type Tokens = Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner', string>;
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+async function expectStatus(response: Response, status: number, what: string): Promise<any> {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`${what} answered ${response.status}, not ${status}: ${text.slice(0, 300)}`);
+  const type = response.headers.get('content-type') ?? '';
+  return type.includes('json') ? JSON.parse(text) : text;
+}
+
+/** The scenarios against one hub: tokens are minted and the console signed in once, here. */
+export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: MovableClock): Promise<Scenario<any>[]> {
+  const mint = (area: string, role: Role, agency: 'police' | 'childrens-services') =>
+    hub.identity.mint({ area, roles: [role], agency, sub: `calls-${area}-${role}`, name: `Calls ${role} ${area}` });
+  const tokens: Tokens = {
+    police: await mint('northumberland', 'police', 'police'),
+    chair: await mint('northumberland', 'chair', 'childrens-services'),
+    ntCoordinator: await mint('north-tyneside', 'coordinator', 'childrens-services'),
+    ntPractitioner: await mint('north-tyneside', 'practitioner', 'childrens-services'),
+  };
+  const example = JSON.parse(await readFile(join(ROOT, 'docs', 'examples', 'alert.json'), 'utf8')) as { movement: { on: string } };
+  const alertBody = () => JSON.stringify({ ...example, movement: { ...example.movement, on: clock.now().toISOString().slice(0, 10) } });
+  let keys = 0;
+
+  const call = (method: string, path: string, token: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${hub.url}${path}`, {
+      method,
+      headers: {
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+
+  const newAlert = async (): Promise<string> =>
+    (await expectStatus(await call('POST', '/v1/alerts', tokens.police, alertBody()), 201, 'POST /v1/alerts')).alertId;
+
+  const meetingBody = () => {
+    // A minute ahead on the hub's clock, on a whole second; recording moves the clock past it.
+    const start = new Date(clock.now().getTime() + 60_000);
+    start.setUTCMilliseconds(0);
+    return {
+      invitedAreas: ['north-tyneside'],
+      subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+      reason: 'Synthetic reason: repeated missing episodes across the boundary',
+      agenda: 'Synthetic agenda: share what each area knows',
+      proposedSlots: [{ start: start.toISOString(), durationMinutes: 60 }],
+      format: 'ONLINE',
+    };
+  };
+  const newMeeting = async (): Promise<string> =>
+    (await expectStatus(await call('POST', '/v1/meetings', tokens.chair, meetingBody()), 201, 'POST /v1/meetings')).meetingId;
+  const scheduled = async (): Promise<string> => {
+    const meetingId = await newMeeting();
+    await expectStatus(
+      await call('POST', `/v1/meetings/${meetingId}/schedule`, tokens.chair, { slotId: 'slot-1', force: true }),
+      200,
+      'schedule',
+    );
+    return meetingId;
+  };
+  const isoDay = (days: number) => new Date(clock.now().getTime() + days * 86_400_000).toISOString().slice(0, 10);
+  // One at a time: moving the clock past one meeting's slot must not put another's, being made, in the past.
+  let clockTurn: Promise<unknown> = Promise.resolve();
+  const pastItsStart = (): Promise<string> => {
+    const turn = clockTurn.then(async () => {
+      const meetingId = await scheduled();
+      clock.advance(120_000);
+      return meetingId;
+    });
+    clockTurn = turn.catch(() => undefined);
+    return turn;
+  };
+  const recorded = async (): Promise<{ meetingId: string; actionId: string }> => {
+    const meetingId = await pastItsStart();
+    const record = await expectStatus(
+      await call('POST', `/v1/meetings/${meetingId}/record`, tokens.chair, {
+        attendance: [{ area: 'north-tyneside', agency: 'childrens-services' }],
+        decisions: 'Synthetic decisions',
+        reviewDate: isoDay(28),
+        actions: [
+          {
+            description: 'Synthetic action',
+            ownerArea: 'north-tyneside',
+            ownerAgency: 'childrens-services',
+            dueBy: isoDay(7),
+          },
+        ],
+      }),
+      201,
+      'record',
+    );
+    return { meetingId, actionId: record.actions[0].actionId };
+  };
+
+  const person = new ConsoleClient(hub.url);
+  await person.signIn({ name: 'Calls Coordinator', area: 'north-tyneside', agency: 'childrens-services', roles: ['coordinator'] });
+  // The movable clock runs past the console's idle time-out over a long bench: sign in again when it has.
+  // One at a time too: the person has one cookie jar, and two sign-ins at once would race for it.
+  let signing: Promise<unknown> = Promise.resolve();
+  const signedIn = (): Promise<void> => {
+    const turn = signing.then(async () => {
+      if ((await person.get('/areas')).status !== 200) {
+        await person.signIn({ name: 'Calls Coordinator', area: 'north-tyneside', agency: 'childrens-services', roles: ['coordinator'] });
+      }
+    });
+    signing = turn.catch(() => undefined);
+    return turn;
+  };
+  const page = async (path: string) => {
+    const response = await person.get(path);
+    if (response.status !== 200) throw new Error(`The console's ${path} answered ${response.status}`);
+  };
+
+  const none = async () => undefined;
+  const scenarios: Scenario<any>[] = [
+    {
+      name: 'GET /health',
+      prepare: none,
+      request: async () => void (await expectStatus(await call('GET', '/health', undefined), 200, 'health')),
+    },
+    {
+      name: 'GET /v1/areas',
+      prepare: none,
+      request: async () => void (await expectStatus(await call('GET', '/v1/areas', tokens.police), 200, 'areas')),
+    },
+    {
+      name: 'POST /v1/alerts',
+      prepare: async () => alertBody(),
+      request: async (body: string) => void (await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'create')),
+    },
+    {
+      name: 'POST /v1/alerts (Idempotency-Key)',
+      prepare: async () => alertBody(),
+      request: async (body: string) => {
+        keys += 1;
+        const headers = { 'idempotency-key': `calls-${Date.now()}-${keys}` };
+        await expectStatus(await call('POST', '/v1/alerts', tokens.police, body, headers), 201, 'create with a key');
+      },
+    },
+    {
+      name: 'GET /v1/alerts?box=inbox',
+      prepare: newAlert,
+      request: async () =>
+        void (await expectStatus(await call('GET', '/v1/alerts?box=inbox&limit=20', tokens.ntCoordinator), 200, 'inbox')),
+    },
+    {
+      name: 'GET /v1/alerts?box=outbox',
+      prepare: newAlert,
+      request: async () => void (await expectStatus(await call('GET', '/v1/alerts?box=outbox&limit=20', tokens.police), 200, 'outbox')),
+    },
+    {
+      name: 'GET /v1/alerts/{alertId} (sender)',
+      prepare: newAlert,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.police), 200, 'get')),
+    },
+    {
+      name: 'GET /v1/alerts/{alertId} (recipient)',
+      prepare: newAlert,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.ntCoordinator), 200, 'get')),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/acknowledgements',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/alerts/${id}/acknowledgements`, tokens.ntCoordinator, { outcome: 'ACCEPTED', note: 'Synthetic note' }),
+          201,
+          'acknowledge',
+        )),
+    },
+    {
+      name: 'GET /v1/alerts/{alertId}/audit',
+      prepare: newAlert,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}/audit`, tokens.police), 200, 'audit')),
+    },
+    {
+      name: 'POST /v1/meetings',
+      prepare: async () => meetingBody(),
+      request: async (body: unknown) => void (await expectStatus(await call('POST', '/v1/meetings', tokens.chair, body), 201, 'meeting')),
+    },
+    {
+      name: 'GET /v1/meetings?box=inbox',
+      prepare: newMeeting,
+      request: async () =>
+        void (await expectStatus(await call('GET', '/v1/meetings?box=inbox&limit=20', tokens.ntCoordinator), 200, 'meetings')),
+    },
+    {
+      name: 'GET /v1/meetings/{meetingId}',
+      prepare: newMeeting,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/meetings/${id}`, tokens.chair), 200, 'meeting')),
+    },
+    {
+      name: 'POST /v1/meetings/{meetingId}/responses',
+      prepare: newMeeting,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/meetings/${id}/responses`, tokens.ntCoordinator, {
+            response: 'ACCEPT',
+            slotId: 'slot-1',
+            attendees: [{ agency: 'childrens-services', role: 'MSET coordinator' }],
+          }),
+          201,
+          'respond',
+        )),
+    },
+    {
+      name: 'POST /v1/meetings/{meetingId}/schedule',
+      prepare: newMeeting,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/meetings/${id}/schedule`, tokens.chair, { slotId: 'slot-1', force: true }),
+          200,
+          'schedule',
+        )),
+    },
+    {
+      name: 'POST /v1/meetings/{meetingId}/cancel',
+      prepare: newMeeting,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/meetings/${id}/cancel`, tokens.chair, { reason: 'Synthetic: child returned home' }),
+          200,
+          'cancel',
+        )),
+    },
+    {
+      name: 'GET /v1/meetings/{meetingId}/calendar.ics',
+      prepare: scheduled,
+      request: async (id: string) =>
+        void (await expectStatus(await call('GET', `/v1/meetings/${id}/calendar.ics`, tokens.ntPractitioner), 200, 'calendar')),
+    },
+    {
+      name: 'POST /v1/meetings/{meetingId}/record',
+      prepare: pastItsStart,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/meetings/${id}/record`, tokens.chair, {
+            attendance: [{ area: 'north-tyneside', agency: 'childrens-services' }],
+            decisions: 'Synthetic decisions',
+            reviewDate: isoDay(28),
+            actions: [
+              { description: 'Synthetic action', ownerArea: 'north-tyneside', ownerAgency: 'childrens-services', dueBy: isoDay(7) },
+            ],
+          }),
+          201,
+          'record',
+        )),
+    },
+    {
+      name: 'PATCH /v1/meetings/{meetingId}/actions/{actionId}',
+      prepare: recorded,
+      request: async ({ meetingId, actionId }: { meetingId: string; actionId: string }) =>
+        void (await expectStatus(
+          await call('PATCH', `/v1/meetings/${meetingId}/actions/${actionId}`, tokens.ntPractitioner, {
+            status: 'DONE',
+            note: 'Synthetic',
+          }),
+          200,
+          'action',
+        )),
+    },
+    {
+      name: 'GET /v1/meetings/{meetingId}/audit',
+      prepare: newMeeting,
+      request: async (id: string) =>
+        void (await expectStatus(await call('GET', `/v1/meetings/${id}/audit`, tokens.chair), 200, 'meeting audit')),
+    },
+    {
+      name: 'GET /v1/unknown (ANY /v1/{proxy+})',
+      prepare: none,
+      request: async () => void (await expectStatus(await call('GET', '/v1/unknown', tokens.police), 404, 'unknown route')),
+    },
+    { name: 'console GET /alerts', prepare: () => signedIn().then(newAlert), request: () => page('/alerts') },
+    { name: 'console GET /alerts/{alertId}', prepare: () => signedIn().then(newAlert), request: (id: string) => page(`/alerts/${id}`) },
+    {
+      name: 'console GET /meetings/{meetingId}',
+      prepare: () => signedIn().then(newMeeting),
+      request: (id: string) => page(`/meetings/${id}`),
+    },
+  ];
+  return scenarios;
+}
