@@ -64,10 +64,10 @@ describe('the console and the ladder', () => {
     expect(page.text).not.toContain('could not be delivered');
   });
 
-  it('lists, on the local hub, every message as Notify would render it, and names the shifted clock nowhere it is not shifted', async () => {
-    // Act
+  it("lists, on the local hub, every message to the person's area as Notify would render it, and names the shifted clock nowhere it is not shifted", async () => {
+    // Act: North Tyneside's coordinator, whose MSET mailbox was told
     const coordinator = new ConsoleClient(hub.url);
-    await coordinator.signIn({ persona: 'COORDINATOR_NEWCASTLE' });
+    await coordinator.signIn({ persona: 'COORDINATOR_NORTH_TYNESIDE' });
     const outbox = await coordinator.get('/outbox');
 
     // Assess
