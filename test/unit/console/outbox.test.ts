@@ -57,7 +57,7 @@ describe('the mail outbox page', () => {
       body: 'b',
     });
     const sentMail = { list: () => [message('mset@north-tyneside.example.gov.uk'), message('mset@newcastle.example.gov.uk')] };
-    const view = (await page(context(sentMail, 'newcastle'))) as { data: { messages: { to: string }[] } };
+    const view = (await page(context(sentMail, 'newcastle'))) as unknown as { data: { messages: { to: string }[] } };
     expect(view.data.messages.map((shown) => shown.to)).toEqual(['mset@newcastle.example.gov.uk']);
   });
 });
