@@ -59,6 +59,8 @@ export type Need =
   | { readonly kind: 'idempotency' }
   /** The console's sessions table. */
   | { readonly kind: 'sessions' }
+  /** Appends a failed message to a share or meeting: UpdateItem of those attributes only. */
+  | { readonly kind: 'recordDeliveryFailures' }
   | { readonly kind: 'content'; readonly of: ContentKind; readonly use: 'seal' | 'open' }
   | { readonly kind: 'sendAuditEvents' }
   | { readonly kind: 'receiveAuditEvents' }
@@ -540,8 +542,10 @@ export const WORKERS = {
     load: () => import('./handlers/notification-sender.js'),
     needs: [
       { kind: 'notifications' },
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
-      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      // Reads whether a reminder still applies; writes nothing of a share or meeting but its failed messages.
+      { kind: 'alerts', actions: ['dynamodb:GetItem'] },
+      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'recordDeliveryFailures' },
       { kind: 'receiveNotifications' },
       { kind: 'notifyApiKey' },
     ],

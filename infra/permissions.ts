@@ -120,6 +120,22 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
           ]),
         );
         break;
+      case 'recordDeliveryFailures':
+        usesTables = true;
+        statements.push(
+          new PolicyStatement({
+            sid: 'RecordDeliveryFailures',
+            actions: ['dynamodb:UpdateItem'],
+            resources: [resources.alertsTableArn, resources.meetingsTableArn],
+            // Only the failure list, its index of intents and a meeting's version: never a share's status,
+            // an acknowledgement or sealed content, and nothing read back.
+            conditions: {
+              'ForAllValues:StringEquals': { 'dynamodb:Attributes': DELIVERY_FAILURE_ATTRIBUTES },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+            },
+          }),
+        );
+        break;
       case 'meetings':
         usesTables = true;
         if (need.actions.length > 0) statements.push(allow('MeetingsTable', need.actions, [resources.meetingsTableArn]));
@@ -213,6 +229,9 @@ export function statementsFor(scope: Construct, name: FunctionName, resources: H
     statements.push(viaService('StorageKeyViaSqs', sqsKeyActions, resources.storageKeyArn, `sqs.${region}.amazonaws.com`));
   return statements;
 }
+
+/** What recording a failed message touches (functions/adapters/dynamodb/delivery-failures.ts), keys included. */
+const DELIVERY_FAILURE_ATTRIBUTES = ['pk', 'sk', 'deliveryFailures', 'failedIntents', 'version'];
 
 function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
   return new PolicyStatement({ sid, actions: [...actions], resources: [...resources] });

@@ -248,8 +248,17 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Resource: ['NotificationsTable.Arn'],
     },
-    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
-    { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem'], Resource: ['MeetingsTable.Arn'] },
+    {
+      Sid: 'RecordDeliveryFailures',
+      Action: ['dynamodb:UpdateItem'],
+      Resource: ['AlertsTable.Arn', 'MeetingsTable.Arn'],
+      Condition: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'deliveryFailures', 'failedIntents', 'version'] },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+    },
     {
       Sid: 'ReceiveNotifications',
       Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
