@@ -12,7 +12,6 @@ import {
   SCOPES,
   type Scope,
 } from '../../../contracts/alerts.js';
-import { AccessHistoryQuery } from '../../../contracts/audit.js';
 import { acknowledgeAlert } from '../../core/alerts/acknowledge-alert.js';
 import { createAlert } from '../../core/alerts/create-alert.js';
 import { getAlert } from '../../core/alerts/get-alert.js';
@@ -26,6 +25,7 @@ import { date, dateTime, deadline, LABELS, riskTagClass, statusTagClass, when } 
 import { type ConsoleResponse, redirect } from '../http.js';
 import { lastStepLine, notificationLines } from '../notifications.js';
 import { cleaned, type FormErrors, formErrors, lines, newFormId, readForm } from './forms.js';
+import { historyPage } from './history.js';
 
 const areaName = (page: PageContext, id: string) => page.deps.areas.get(id)?.name ?? id;
 
@@ -299,58 +299,12 @@ async function acknowledge(page: PageContext): Promise<View | ConsoleResponse> {
   }
 }
 
-async function history(page: PageContext): Promise<View> {
+function history(page: PageContext): Promise<View> {
   const alertId = page.params['alertId'] as string;
-  const query = parseInput(
-    AccessHistoryQuery,
-    { limit: '100', ...(page.request.query['cursor'] === undefined ? {} : { cursor: page.request.query['cursor'] }) },
-    'query',
+  return historyPage(page, 'alert', `/alerts/${alertId}`, hasRight(page.context.caller, 'read'), (query) =>
+    getAlertAudit(page.deps, page.context, alertId, query),
   );
-  const trail = await getAlertAudit(page.deps, page.context, alertId, query);
-  return {
-    view: 'history',
-    data: {
-      title: 'Access history',
-      caption: 'Who opened or changed this alert, newest first',
-      backLink: hasRight(page.context.caller, 'read') ? `/alerts/${alertId}` : '/history',
-      rows: trail.items.map((entry) => ({
-        when: dateTime(entry.occurredAt),
-        who: entry.actor.name ?? entry.actor.sub,
-        area: entry.actor.area === undefined ? '' : areaName(page, entry.actor.area),
-        what: ACTION_WORDS[entry.action] ?? entry.action,
-        outcome: OUTCOME_WORDS[entry.outcome] ?? entry.outcome,
-      })),
-      next: trail.nextCursor === undefined ? undefined : `/alerts/${alertId}/history?cursor=${encodeURIComponent(trail.nextCursor)}`,
-    },
-  };
 }
-
-export const ACTION_WORDS: Record<string, string> = {
-  ALERT_CREATE: 'Sent the alert',
-  ALERT_LIST: 'Listed alerts',
-  ALERT_VIEW: 'Opened the alert',
-  ALERT_ACKNOWLEDGE: 'Acknowledged the alert',
-  ALERT_AUDIT_READ: 'Read the access history',
-  MEETING_REQUEST: 'Requested the meeting',
-  MEETING_VIEW: 'Opened the meeting',
-  MEETING_RESPOND: 'Answered the invitation',
-  MEETING_SCHEDULE: 'Scheduled the meeting',
-  MEETING_CANCEL: 'Cancelled the meeting',
-  MEETING_CALENDAR: 'Downloaded the calendar invitation',
-  MEETING_RECORD: 'Recorded the meeting',
-  MEETING_ACTION_UPDATE: 'Updated an action',
-  MEETING_AUDIT_READ: 'Read the access history',
-  REQUEST_REPLAY: 'Sent the same request again',
-};
-
-export const OUTCOME_WORDS: Record<string, string> = {
-  SUCCESS: 'Done',
-  FAILED: 'Failed (corrects an earlier entry)',
-  UNAUTHENTICATED: 'Refused: not signed in',
-  FORBIDDEN: 'Refused: not permitted',
-  NOT_FOUND: 'Refused: not found',
-  CONFLICT: 'Refused: conflicting change',
-};
 
 // ---- sending an alert ----
 

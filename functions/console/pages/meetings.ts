@@ -9,7 +9,6 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
 import type { z } from 'zod';
 import type { AuditAction } from '../../../contracts/audit.js';
-import { AccessHistoryQuery } from '../../../contracts/audit.js';
 import { AGENCIES } from '../../../contracts/identity.js';
 import {
   CancelMeetingRequest,
@@ -40,8 +39,8 @@ import { parseInput } from '../../shared/http/input.js';
 import { type PageContext, type PageRoutes, pageHeaders, type View } from '../app.js';
 import { date, dateTime, LABELS, when } from '../format.js';
 import type { ConsoleResponse } from '../http.js';
-import { ACTION_WORDS, OUTCOME_WORDS } from './alerts.js';
 import { cleaned, type FormErrors, fieldId, formErrors, newFormId, readForm } from './forms.js';
+import { historyPage } from './history.js';
 
 const LONDON = 'Europe/London';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -1068,30 +1067,11 @@ async function calendar(page: PageContext): Promise<ConsoleResponse> {
   };
 }
 
-async function history(page: PageContext): Promise<View> {
+function history(page: PageContext): Promise<View> {
   const meetingId = page.params['meetingId'] as string;
-  const query = parseInput(
-    AccessHistoryQuery,
-    { limit: '100', ...(page.request.query['cursor'] === undefined ? {} : { cursor: page.request.query['cursor'] }) },
-    'query',
+  return historyPage(page, 'meeting', `/meetings/${meetingId}`, hasMeetingRight(page.context.caller, 'read'), (query) =>
+    getMeetingAudit(page.deps, page.context, meetingId, query),
   );
-  const trail = await getMeetingAudit(page.deps, page.context, meetingId, query);
-  return {
-    view: 'history',
-    data: {
-      title: 'Access history',
-      caption: 'Who opened or changed this meeting, newest first',
-      backLink: hasMeetingRight(page.context.caller, 'read') ? `/meetings/${meetingId}` : '/history',
-      rows: trail.items.map((entry) => ({
-        when: dateTime(entry.occurredAt),
-        who: entry.actor.name ?? entry.actor.sub,
-        area: entry.actor.area === undefined ? '' : areaName(page, entry.actor.area),
-        what: ACTION_WORDS[entry.action] ?? entry.action,
-        outcome: OUTCOME_WORDS[entry.outcome] ?? entry.outcome,
-      })),
-      next: trail.nextCursor === undefined ? undefined : `/meetings/${meetingId}/history?cursor=${encodeURIComponent(trail.nextCursor)}`,
-    },
-  };
 }
 
 export function meetingPages(routes: PageRoutes): PageRoutes {
