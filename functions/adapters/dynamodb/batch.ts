@@ -41,8 +41,10 @@ export async function batchGet(
   keys: readonly Item[],
   options: { readonly keysOnly?: boolean } = {},
 ): Promise<Item[]> {
-  const found: Item[] = [];
-  for (const chunk of chunksOf(keys, BATCH_GET_LIMIT)) {
+  // The chunks are read at once, not one after another: a read of 1,000 keys costs one round trip in a row,
+  // not ten. Each chunk still retries its own unprocessed keys.
+  const readChunk = async (chunk: readonly Item[]): Promise<Item[]> => {
+    const found: Item[] = [];
     let pending: readonly Item[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt === MAX_BATCH_ATTEMPTS) throw new BatchIncompleteError('BatchGetItem', pending.length);
@@ -62,6 +64,7 @@ export async function batchGet(
       found.push(...(result.Responses?.[tableName] ?? []));
       pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
     }
-  }
-  return found;
+    return found;
+  };
+  return (await Promise.all(chunksOf(keys, BATCH_GET_LIMIT).map(readChunk))).flat();
 }

@@ -123,6 +123,28 @@ describe('batchGet', () => {
     expect(found).toEqual(keys.map((key) => ({ ...key, found: true })));
   });
 
+  it('reads the chunks of a large read at once, not one after another', async () => {
+    // Prepare: every read waits until all three have been sent, which only reads sent together can do
+    let sent = 0;
+    let release: () => void = () => undefined;
+    const allSent = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    ddb.on(BatchGetCommand).callsFake(async (input: { RequestItems: Record<string, { Keys: Record<string, unknown>[] }> }) => {
+      sent += 1;
+      if (sent === 3) release();
+      await allSent;
+      return { Responses: { [TABLE]: input.RequestItems[TABLE]?.Keys ?? [] } };
+    });
+
+    // Act
+    const found = await batchGet(client, TABLE, range(250).map(keyOf));
+
+    // Assess
+    expect(found).toHaveLength(250);
+    expect(sent).toBe(3);
+  });
+
   it('sends nothing for no keys', async () => {
     // Act
     const found = await batchGet(client, TABLE, []);
