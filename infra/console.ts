@@ -41,7 +41,9 @@ export function consoleIdentityFromContext(scope: Construct, api: { readonly iss
   const clientSecretArn = optionalContext(scope, 'consoleClientSecretArn');
   if (!/^https:\/\/[^\s/]+/.test(issuer)) throw new Error(`CDK context "consoleIssuer" must be an https:// URL, not ${issuer}`);
   if (clientSecretArn !== undefined && !SECRET_ARN.test(clientSecretArn)) {
-    throw new Error('CDK context "consoleClientSecretArn" must be the full ARN of a Secrets Manager secret (ending in -XXXXXX)');
+    throw new Error(
+      'CDK context "consoleClientSecretArn" must be the full ARN of a Secrets Manager secret, ending in the six random characters Secrets Manager adds',
+    );
   }
   return {
     issuer,
