@@ -144,10 +144,17 @@ export async function readThroughApi(
   known: KnownRecords,
   concurrency = 6,
 ): Promise<ApiSnapshot> {
+  // A 503 says nothing was released and to try again shortly, as a client would: what is checked here is
+  // what is stored, not whether the hub was available at that moment. Each one is reported, not hidden.
   const get = async (path: string, token: string): Promise<Reply> => {
-    const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
+      const text = await response.text();
+      const reply = { status: response.status, json: text === '' ? undefined : JSON.parse(text) };
+      if (reply.status !== 503 || attempt === 3) return reply;
+      console.warn(`read-through: ${path.split('?')[0]} answered 503 (try ${attempt}); trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   };
   const list = async (resource: 'alerts' | 'meetings', area: string, box: string): Promise<{ ids: Set<string>; items: any[] }> => {
     const ids = new Set<string>();
