@@ -205,6 +205,19 @@ const restoredFlash = (what: string) => ({
   html: `<p class="govuk-notification-banner__heading">You were signed out before your ${what} was sent. We kept what you typed: check it and send it again.</p>`,
 });
 
+/**
+ * What every meeting form's page shows alike: the id that makes sending it twice do the change once, its
+ * errors in the summary and by field, and the banner when it was given back after a time-out.
+ */
+function formState(values: Record<string, unknown>, errors: FormErrors | undefined, restored: unknown, what: string) {
+  return {
+    formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
+    errors: errors?.list,
+    fieldErrors: errors?.byField ?? {},
+    flash: restored === undefined ? undefined : restoredFlash(what),
+  };
+}
+
 // ---- lists ----
 
 function listRow(page: PageContext, meeting: MeetingSummary, box: 'inbox' | 'outbox') {
@@ -678,16 +691,13 @@ async function respondPage(page: PageContext, form?: Values, errors?: FormErrors
       requestedBy: areaName(page, meeting.requestingArea),
       format: LABELS.meetingFormat[meeting.format],
       form: { ...values, slot: { durationMinutes: '60', ...record(values['slot']) } },
-      formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
       slots: slots.filter((slot) => !slot.started),
       pastSlots: slots.filter((slot) => slot.started).length,
       current:
         mine === undefined || mine.response === 'PENDING'
           ? undefined
           : `${LABELS.meetingResponse[mine.response]}${mine.response === 'DECLINE' ? '' : `: ${slots.find((slot) => slot.slotId === mine.slotId)?.when ?? ''}`}`,
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
-      flash: restored === undefined ? undefined : restoredFlash('answer'),
+      ...formState(values, errors, restored, 'answer'),
     },
   };
 }
@@ -738,14 +748,11 @@ async function schedulePage(page: PageContext, form?: Values, errors?: FormError
       backLink: `/meetings/${meetingId}`,
       meetingId,
       form: values,
-      formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
       slots: open,
       pastSlots: slots.length - open.length,
       unaccepted: open.some((slot) => slot.acceptedBy.length === 0),
       pending: meeting.responses.filter((response) => response.response === 'PENDING').map((response) => areaName(page, response.area)),
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
-      flash: restored === undefined ? undefined : restoredFlash('choice'),
+      ...formState(values, errors, restored, 'choice'),
     },
   };
 }
@@ -821,10 +828,7 @@ async function cancelPage(page: PageContext, form?: Values, errors?: FormErrors)
       scheduled: meeting.scheduled === undefined ? undefined : slotWords(meeting.scheduled.start, meeting.scheduled.durationMinutes),
       invited: meeting.invitedAreas.map((area) => areaName(page, area)).join(', '),
       form: values,
-      formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
-      flash: restored === undefined ? undefined : restoredFlash('cancellation'),
+      ...formState(values, errors, restored, 'cancellation'),
     },
   };
 }
@@ -932,7 +936,6 @@ async function recordPage(page: PageContext, form?: Values, errors?: FormErrors)
       meetingId,
       scheduled: meeting.scheduled === undefined ? undefined : slotWords(meeting.scheduled.start, meeting.scheduled.durationMinutes),
       form: { ...values, actions: form === undefined && restored === undefined && actions.length === 0 ? [{}] : actions },
-      formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
       participants: participants.map((area, index) => ({
         value: area,
         text: areaName(page, area),
@@ -941,9 +944,7 @@ async function recordPage(page: PageContext, form?: Values, errors?: FormErrors)
       })),
       agencies: AGENCIES.map((value) => ({ value, text: LABELS.agency[value] })),
       maxActions: MAX_ACTIONS,
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
-      flash: restored === undefined ? undefined : restoredFlash('record'),
+      ...formState(values, errors, restored, 'record'),
     },
   };
 }
@@ -1022,10 +1023,7 @@ async function actionPage(page: PageContext, form?: Values, errors?: FormErrors)
         text: { OPEN: 'Still open', DONE: 'Done', CANCELLED: 'No longer needed' }[value],
       })),
       form: values,
-      formId: typeof values['formId'] === 'string' ? values['formId'] : newFormId(),
-      errors: errors?.list,
-      fieldErrors: errors?.byField ?? {},
-      flash: restored === undefined ? undefined : restoredFlash('update'),
+      ...formState(values, errors, restored, 'update'),
     },
   };
 }
