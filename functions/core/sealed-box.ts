@@ -10,3 +10,13 @@ export type SealedBox = {
   readonly ct: string;
   readonly tag: string;
 };
+
+/**
+ * One part of a reader's copy, sealed under a key derived from that reader's data key (sealing.ts,
+ * OpenKeyring): the wrapped data key is stored once beside its parts, not in each.
+ */
+export type SealedPart = {
+  readonly iv: string;
+  readonly ct: string;
+  readonly tag: string;
+};
