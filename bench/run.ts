@@ -34,7 +34,7 @@ import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js
 import type { SealedBox } from '../functions/core/sealed-box.js';
 import { CallMeter, type CallSummary, PROFILES, summarize } from '../local/call-meter.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
-import { bundleFunctions, type FunctionBundle, formatBundleTable } from '../scripts/bundle.js';
+import { bundleFunctions, type FunctionBundle, formatBundleTable, IMPORT_RUNS, importRatio } from '../scripts/bundle.js';
 import { callScenarios, movableClock } from '../test/support/call-scenarios.js';
 import { ConsoleClient } from '../test/support/console-client.js';
 
@@ -182,7 +182,13 @@ async function main(): Promise<void> {
     consoleInboxPage: inboxPage,
     ladderSweep: sweep,
     callsPerRoute: { seconds: Number(callsSeconds.toFixed(1)), routes: calls },
-    bundles: bundles.map((b) => ({ name: b.name, kb: Number((b.bytes / 1024).toFixed(1)), importMs: Number(b.importMs.toFixed(1)) })),
+    bundles: bundles.map((b) => ({
+      name: b.name,
+      kb: Number((b.bytes / 1024).toFixed(1)),
+      importMs: Number(b.importMs.toFixed(1)),
+      baselineMs: b.baseline === null ? null : Number(b.baseline.importMs.toFixed(1)),
+      ratio: b.baseline === null ? null : Number(importRatio(b).toFixed(2)),
+    })),
   };
   const text = [
     `MSET hub benchmark: node ${report.node}, ${report.cpus} CPUs, one run, ${report.durationSeconds} s in all`,
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
     `g. calls to AWS per route (one request of each; ${CALLS_RUNS} requests per profile, sequential; ${callsSeconds.toFixed(1)} s)`,
     formatCalls(calls),
     '',
-    'd. functions (esbuild ESM, minified, AWS SDK bundled; import = median of 3 fresh node processes)',
+    `d. functions (esbuild ESM, minified, AWS SDK bundled; import = median of ${IMPORT_RUNS} fresh node processes, alternated with a bundle of the function's AWS clients alone)`,
     formatBundleTable(bundles)
       .split('\n')
       .map((line) => `   ${line}`)

@@ -3,6 +3,12 @@
  * Lambda (esbuild, ESM, minified, node24), then measures each bundle's size and its import time in a fresh
  * Node process, the closest offline proxy for a cold start's init phase.
  *
+ * Beside each function it builds a baseline: a bundle holding only the AWS clients the function imports
+ * (found in esbuild's metafile, by the static imports from the handler), with the same options. The two are
+ * imported alternately, the same number of times, so the ratio of their medians says what the hub's own code
+ * (zod contracts, middleware, use cases) adds to a cold start over the SDK it cannot do without, on a machine
+ * whose load comes and goes.
+ *
  * The console's bundle also gets what the stack lays beside it (views, GOV.UK Frontend's templates, built
  * assets: scripts/build-console.ts), so the bundle under test is the package Lambda runs.
  *
@@ -11,9 +17,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { buildConsoleBundleFiles } from './build-console.js';
 
 export type FunctionBundle = {
@@ -25,11 +31,35 @@ export type FunctionBundle = {
   readonly importMs: number;
   /** Every source file esbuild put in the bundle, relative to the repository root. */
   readonly inputs: readonly string[];
+  /** The AWS-clients-only bundle to compare with; null for a function that imports no AWS client. */
+  readonly baseline: Baseline | null;
+};
+
+export type Baseline = {
+  /** The client classes it holds, e.g. `DynamoDBClient`. */
+  readonly clients: readonly string[];
+  readonly bytes: number;
+  /** Median over the same number of runs as the function's, taken alternately with them. */
+  readonly importMs: number;
 };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLERS_DIR = join(ROOT, 'functions', 'handlers');
-const IMPORT_RUNS = 3;
+/** Odd, so the median is a run; five because a shared machine's load makes three too few to compare two. */
+export const IMPORT_RUNS = 5;
+
+/**
+ * The AWS SDK packages a handler may import and the class a baseline bundle keeps of each: the client
+ * (its middleware stack, serde, endpoint rules, credential chain), the part every call needs. Commands are
+ * the function's own, like its use cases.
+ */
+const AWS_CLIENT_CLASSES: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/lib-dynamodb': 'DynamoDBDocumentClient',
+  '@aws-sdk/client-kms': 'KMSClient',
+  '@aws-sdk/client-sqs': 'SQSClient',
+  '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
+};
 
 /** The same banner the stack gives NodejsFunction: some CommonJS dependencies call require() in an ESM bundle. */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
@@ -97,7 +127,7 @@ export async function handlerNames(): Promise<string[]> {
     .sort();
 }
 
-/** Builds every handler into `outDir` and returns its size and import time. */
+/** Builds every handler into `outDir` (and its baseline into `outDir/.baseline/`) and returns its size and import time. */
 export async function bundleFunctions(
   outDir: string,
   options: { measureImport?: boolean; consoleFiles?: boolean } = {},
@@ -107,35 +137,106 @@ export async function bundleFunctions(
   await mkdir(dir, { recursive: true });
   const names = await handlerNames();
   // One build per function, as each Lambda gets its own bundle (no shared chunks).
-  const inputs = await Promise.all(
+  const built = await Promise.all(
     names.map(async (name) => {
+      const entry = join(HANDLERS_DIR, `${name}.ts`);
       const { metafile } = await build({
         ...lambdaBuildOptions(),
-        entryPoints: [join(HANDLERS_DIR, `${name}.ts`)],
+        entryPoints: [entry],
         outfile: join(dir, name, 'index.mjs'),
         absWorkingDir: ROOT,
         external: externalPackagesOf(name),
         metafile: true,
       });
-      return Object.keys(metafile?.inputs ?? {}).sort();
+      const inputs = metafile?.inputs ?? {};
+      const output = Object.values(metafile?.outputs ?? {}).find((candidate) => candidate.entryPoint !== undefined);
+      const clients = awsClientsImportedBy(relative(ROOT, entry), inputs, output?.inputs ?? {});
+      if (clients.length > 0) await buildBaseline(name, clients, join(dir, BASELINE_DIR, name, 'index.mjs'));
+      return { inputs: Object.keys(inputs).sort(), clients };
     }),
   );
   if ((options.consoleFiles ?? true) && names.includes(CONSOLE_FUNCTION)) await buildConsoleBundleFiles(join(dir, CONSOLE_FUNCTION));
   const results: FunctionBundle[] = [];
   // Sequential, so the processes do not compete for the CPU and distort each other's times.
   for (const [index, name] of names.entries()) {
+    const { inputs, clients } = built[index] ?? { inputs: [], clients: [] };
     const file = join(dir, name, 'index.mjs');
+    const baselineFile = clients.length > 0 ? join(dir, BASELINE_DIR, name, 'index.mjs') : undefined;
     const { size } = await stat(file);
-    results.push({ name, bytes: size, importMs: measureImport ? await medianImportMs(file) : Number.NaN, inputs: inputs[index] ?? [] });
+    const times = measureImport ? await alternateImportMs(file, baselineFile) : { own: Number.NaN, baseline: Number.NaN };
+    results.push({
+      name,
+      bytes: size,
+      importMs: times.own,
+      inputs,
+      baseline:
+        baselineFile === undefined
+          ? null
+          : { clients: clients.map(([, className]) => className), bytes: (await stat(baselineFile)).size, importMs: times.baseline },
+    });
   }
   return results;
 }
 
-async function medianImportMs(file: string): Promise<number> {
-  const samples: number[] = [];
-  for (let run = 0; run < IMPORT_RUNS; run += 1) samples.push(await importMsInFreshProcess(file));
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
+/** Beside the functions' folders, named so that no handler can be called it. */
+const BASELINE_DIR = '.baseline';
+
+/**
+ * The AWS SDK packages (with their client class) whose code the handler's module graph imports statically
+ * and esbuild kept, from its metafile. A client behind a dynamic import() is bundled but not run at import,
+ * and one the tree shaking dropped (a port the function never wires) is not there at all: neither is part
+ * of the baseline.
+ */
+function awsClientsImportedBy(entry: string, inputs: Metafile['inputs'], kept: Metafile['outputs'][string]['inputs']): [string, string][] {
+  const reached = new Set<string>([entry]);
+  const pending = [entry];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    for (const imported of inputs[file]?.imports ?? []) {
+      if (imported.external || imported.kind === 'dynamic-import' || reached.has(imported.path)) continue;
+      reached.add(imported.path);
+      pending.push(imported.path);
+    }
+  }
+  return Object.entries(AWS_CLIENT_CLASSES).filter(([pkg]) =>
+    [...reached].some((file) => file.includes(`node_modules/${pkg}/`) && (kept[file]?.bytesInOutput ?? 0) > 0),
+  );
+}
+
+/** A bundle that holds the given clients and nothing else, built as the function is (same options, same externals). */
+async function buildBaseline(name: string, clients: readonly [string, string][], outfile: string): Promise<void> {
+  await build({
+    ...lambdaBuildOptions(),
+    stdin: {
+      contents: clients.map(([pkg, className]) => `export { ${className} } from '${pkg}';`).join('\n'),
+      resolveDir: ROOT,
+      sourcefile: `${name}-baseline.js`,
+      loader: 'js',
+    },
+    outfile,
+    absWorkingDir: ROOT,
+    external: externalPackagesOf(name),
+  });
+}
+
+/** Medians of IMPORT_RUNS imports of each file, one of each in turn, so a spell of load on the machine falls on both. */
+async function alternateImportMs(file: string, baselineFile: string | undefined): Promise<{ own: number; baseline: number }> {
+  const own: number[] = [];
+  const baseline: number[] = [];
+  for (let run = 0; run < IMPORT_RUNS; run += 1) {
+    own.push(await importMsInFreshProcess(file));
+    if (baselineFile !== undefined) baseline.push(await importMsInFreshProcess(baselineFile));
+  }
+  return { own: median(own), baseline: baselineFile === undefined ? Number.NaN : median(baseline) };
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** The function's import time over its baseline's; NaN without a baseline or without times. */
+export function importRatio(bundle: FunctionBundle): number {
+  return bundle.baseline === null ? Number.NaN : bundle.importMs / bundle.baseline.importMs;
 }
 
 function importMsInFreshProcess(file: string): Promise<number> {
@@ -172,15 +273,40 @@ function importMsInFreshProcess(file: string): Promise<number> {
   });
 }
 
+/** The ratio the cold-start budget holds each function to (issue 11): its import over its AWS clients' alone. */
+export const IMPORT_RATIO_BUDGET = 1.25;
+
 export function formatBundleTable(bundles: readonly FunctionBundle[]): string {
-  const rows = bundles.map((b) => [b.name, (b.bytes / 1024).toFixed(1), Number.isNaN(b.importMs) ? '-' : b.importMs.toFixed(1)]);
-  const header = ['function', 'size KB', 'import ms'];
+  const ms = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? '-' : value.toFixed(1));
+  const rows = bundles.map((b) => [
+    b.name,
+    (b.bytes / 1024).toFixed(1),
+    ms(b.importMs),
+    b.baseline === null ? '-' : (b.baseline.bytes / 1024).toFixed(1),
+    ms(b.baseline?.importMs),
+    Number.isNaN(importRatio(b)) ? '-' : `${importRatio(b).toFixed(2)}x`,
+    b.baseline === null ? '(no AWS client)' : b.baseline.clients.join(' '),
+  ]);
+  const header = ['function', 'size KB', 'import ms', 'baseline KB', 'baseline ms', 'ratio', 'baseline: AWS clients only'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] as string).length)));
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number)))
-      .join('  ');
-  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+      .map((cell, column) =>
+        column === 0 || column === cells.length - 1 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number),
+      )
+      .join('  ')
+      .trimEnd();
+  const ratios = bundles.map(importRatio).filter((ratio) => !Number.isNaN(ratio));
+  const over = bundles.filter((b) => importRatio(b) > IMPORT_RATIO_BUDGET).map((b) => b.name);
+  const summary =
+    ratios.length === 0
+      ? []
+      : [
+          '',
+          `import over baseline (median of ${IMPORT_RUNS} each, alternated): ${Math.min(...ratios).toFixed(2)}x to ${Math.max(...ratios).toFixed(2)}x; ` +
+            (over.length === 0 ? `every function within ${IMPORT_RATIO_BUDGET}x` : `over ${IMPORT_RATIO_BUDGET}x: ${over.join(', ')}`),
+        ];
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), ...summary].join('\n');
 }
 
 async function main(): Promise<void> {
