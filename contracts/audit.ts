@@ -1,9 +1,14 @@
 /**
  * The audit trail. An event records who did what to which resource, when, and how it ended; it never
  * holds child content, so it may sit in a queue and a table in plaintext.
+ *
+ * Every schema is declared `export const Name = schema(() => z...)` with esbuild's pure annotation before
+ * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
+ * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
 import * as z from 'zod';
 import { Agency, AreaId, Role } from './identity.js';
+import { schema } from './schema.js';
 
 export const AUDIT_ACTIONS = [
   'ALERT_CREATE',
@@ -32,64 +37,72 @@ export const AUDIT_ACTIONS = [
   'ALERT_NOTIFY',
   'MEETING_NOTIFY',
 ] as const;
-export const AuditAction = z.enum(AUDIT_ACTIONS);
+export const AuditAction = /* @__PURE__ */ schema(() => z.enum(AUDIT_ACTIONS));
 export type AuditAction = z.infer<typeof AuditAction>;
 
 /** SUCCESS, or why the attempt was refused or failed. */
 // FAILED corrects an earlier SUCCESS written before a change that then could not be made.
 export const AUDIT_OUTCOMES = ['SUCCESS', 'FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'] as const;
-export const AuditOutcome = z.enum(AUDIT_OUTCOMES);
+export const AuditOutcome = /* @__PURE__ */ schema(() => z.enum(AUDIT_OUTCOMES));
 export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
-export const AuditActor = z.object({
-  sub: z.string().max(256),
-  name: z.string().max(256).optional(),
-  area: AreaId.optional(),
-  agency: Agency.optional(),
-  roles: z.array(Role),
-});
+export const AuditActor = /* @__PURE__ */ schema(() =>
+  z.object({
+    sub: z.string().max(256),
+    name: z.string().max(256).optional(),
+    area: AreaId.optional(),
+    agency: Agency.optional(),
+    roles: z.array(Role),
+  }),
+);
 export type AuditActor = z.infer<typeof AuditActor>;
 
-export const AuditEvent = z.strictObject({
-  eventId: z.uuid(),
-  occurredAt: z.iso.datetime({ offset: true }),
-  requestId: z.string().max(256),
-  action: AuditAction,
-  outcome: AuditOutcome,
-  actor: AuditActor,
-  /** The resource acted on, when there is one; the alert's areas let each side read its history. */
-  resource: z
-    .object({
-      type: z.enum(['alert', 'meeting']),
-      id: z.string().max(128),
-    })
-    .optional(),
-  /** For a list: which box and how many items were released; for an acknowledgement: which share. */
-  // Long enough for ten recipient area ids (64 characters each) joined: who was told is the record.
-  detail: z.record(z.string().max(64), z.union([z.string().max(1024), z.number()])).optional(),
-});
+export const AuditEvent = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    eventId: z.uuid(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    requestId: z.string().max(256),
+    action: AuditAction,
+    outcome: AuditOutcome,
+    actor: AuditActor,
+    /** The resource acted on, when there is one; the alert's areas let each side read its history. */
+    resource: z
+      .object({
+        type: z.enum(['alert', 'meeting']),
+        id: z.string().max(128),
+      })
+      .optional(),
+    /** For a list: which box and how many items were released; for an acknowledgement: which share. */
+    // Long enough for ten recipient area ids (64 characters each) joined: who was told is the record.
+    detail: z.record(z.string().max(64), z.union([z.string().max(1024), z.number()])).optional(),
+  }),
+);
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
 /** An entry of an alert's or a meeting's access history as the API shows it. */
-export const AccessHistoryEntry = z.object({
-  occurredAt: AuditEvent.shape.occurredAt,
-  action: AuditAction,
-  outcome: AuditOutcome,
-  actor: AuditActor,
-  detail: AuditEvent.shape.detail,
-});
+export const AccessHistoryEntry = /* @__PURE__ */ schema(() =>
+  z.object({
+    occurredAt: AuditEvent.shape.occurredAt,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    actor: AuditActor,
+    detail: AuditEvent.shape.detail,
+  }),
+);
 export type AccessHistoryEntry = z.infer<typeof AccessHistoryEntry>;
 
-const historyPage = { items: z.array(AccessHistoryEntry), nextCursor: z.string().optional() };
+const historyPage = /* @__PURE__ */ schema(() => ({ items: z.array(AccessHistoryEntry), nextCursor: z.string().optional() }));
 
-export const AlertAccessHistory = z.object({ alertId: z.uuid(), ...historyPage });
+export const AlertAccessHistory = /* @__PURE__ */ schema(() => z.object({ alertId: z.uuid(), ...historyPage }));
 export type AlertAccessHistory = z.infer<typeof AlertAccessHistory>;
 
-export const MeetingAccessHistory = z.object({ meetingId: z.uuid(), ...historyPage });
+export const MeetingAccessHistory = /* @__PURE__ */ schema(() => z.object({ meetingId: z.uuid(), ...historyPage }));
 export type MeetingAccessHistory = z.infer<typeof MeetingAccessHistory>;
 
-export const AccessHistoryQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().min(1).max(2048).optional(),
-});
+export const AccessHistoryQuery = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().min(1).max(2048).optional(),
+  }),
+);
 export type AccessHistoryQuery = z.infer<typeof AccessHistoryQuery>;

@@ -1,19 +1,27 @@
+/**
+ * Every schema is declared `export const Name = schema(() => z...)` with esbuild's pure annotation before
+ * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
+ * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
+ */
 import * as z from 'zod';
+import { schema } from './schema.js';
 
 export const AGENCIES = ['police', 'childrens-services', 'health', 'education', 'other'] as const;
-export const Agency = z.enum(AGENCIES);
+export const Agency = /* @__PURE__ */ schema(() => z.enum(AGENCIES));
 export type Agency = z.infer<typeof Agency>;
 
 export const ROLES = ['police', 'coordinator', 'chair', 'practitioner', 'auditor'] as const;
-export const Role = z.enum(ROLES);
+export const Role = /* @__PURE__ */ schema(() => z.enum(ROLES));
 export type Role = z.infer<typeof Role>;
 
 /** Area ids are kebab-case; whether an id names a real area is the directory's call, not the schema's. */
-export const AreaId = z
-  .string()
-  .trim()
-  .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a kebab-case area id')
-  .max(64);
+export const AreaId = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a kebab-case area id')
+    .max(64),
+);
 export type AreaId = z.infer<typeof AreaId>;
 
 /** Who is calling, as established from the verified token's claims. Never from the request body. */

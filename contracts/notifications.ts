@@ -8,9 +8,14 @@
  * a deadline, a short reference that means nothing outside the hub, what to do, and a link to the console
  * page, behind sign-in (Notify's advice for sensitive services). Every personalisation value is built by the
  * hub from routing metadata, never from anything a person typed.
+ *
+ * Every schema is declared `export const Name = schema(() => z...)` with esbuild's pure annotation before
+ * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
+ * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
 import * as z from 'zod';
 import { AreaId } from './identity.js';
+import { schema } from './schema.js';
 
 export const TEMPLATE_NAMES = [
   'ALERT_SHARED',
@@ -25,12 +30,12 @@ export const TEMPLATE_NAMES = [
   'ACTION_DUE',
   'ACTION_OVERDUE',
 ] as const;
-export const TemplateName = z.enum(TEMPLATE_NAMES);
+export const TemplateName = /* @__PURE__ */ schema(() => z.enum(TEMPLATE_NAMES));
 export type TemplateName = z.infer<typeof TemplateName>;
 
 /** Who a message is for, as the console names them ("escalated to the duty manager"). */
 export const RECIPIENT_ROLES = ['MSET_MAILBOX', 'DUTY_MANAGER', 'SENDING_MSET_MAILBOX', 'SENDER'] as const;
-export const RecipientRole = z.enum(RECIPIENT_ROLES);
+export const RecipientRole = /* @__PURE__ */ schema(() => z.enum(RECIPIENT_ROLES));
 export type RecipientRole = z.infer<typeof RecipientRole>;
 
 /**
@@ -89,18 +94,22 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
 };
 
 /** Notify's own limit on a reference, which carries the intent id. */
-const PersonalisationValue = z
-  .string()
-  .max(500)
-  // Built by the hub from fixed words, names and dates: never a control character, never markup.
-  .refine((value) => ![...value].some((c) => (c < ' ' && c !== '\n') || c === '<' || c === '>'), 'must be plain text');
+const PersonalisationValue = /* @__PURE__ */ schema(() =>
+  z
+    .string()
+    .max(500)
+    // Built by the hub from fixed words, names and dates: never a control character, never markup.
+    .refine((value) => ![...value].some((c) => (c < ' ' && c !== '\n') || c === '<' || c === '>'), 'must be plain text'),
+);
 
 /** What a notification is about: the sender checks it still needs sending, and records a failure on it. */
-export const NotificationSubject = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('share'), alertId: z.uuid(), area: AreaId }),
-  z.strictObject({ type: z.literal('meeting'), meetingId: z.uuid() }),
-  z.strictObject({ type: z.literal('action'), meetingId: z.uuid(), actionId: z.string().regex(/^action-[1-9]\d*$/) }),
-]);
+export const NotificationSubject = /* @__PURE__ */ schema(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('share'), alertId: z.uuid(), area: AreaId }),
+    z.strictObject({ type: z.literal('meeting'), meetingId: z.uuid() }),
+    z.strictObject({ type: z.literal('action'), meetingId: z.uuid(), actionId: z.string().regex(/^action-[1-9]\d*$/) }),
+  ]),
+);
 export type NotificationSubject = z.infer<typeof NotificationSubject>;
 
 /**
@@ -108,26 +117,28 @@ export type NotificationSubject = z.infer<typeof NotificationSubject>;
  * Its id is derived from what it is about, so recording it again (a retried sweep, two sweeps at once) is
  * the same intent, which the sender sends once.
  */
-export const NotificationIntent = z.strictObject({
-  intentId: z.uuid(),
-  template: TemplateName,
-  /** The mailbox, from the area directory. */
-  to: z.email().max(254),
-  recipient: RecipientRole,
-  /** The area whose mailbox it is. */
-  recipientArea: AreaId,
-  subject: NotificationSubject,
-  /** Every ((placeholder)) of the template but `link`, which the sender makes from `path`. */
-  personalisation: z.record(z.string().regex(/^[a-z_]{1,32}$/), PersonalisationValue),
-  /** The console page the message links to, e.g. /alerts/<id>. */
-  path: z.string().regex(/^\/(alerts|meetings)\/[0-9a-f-]{36}$/),
-  /**
-   * A reminder or an escalation is sent only while it still applies (the share still pending, the action
-   * still open); a notice of something that happened is sent whatever happens next.
-   */
-  onlyWhile: z.enum(['SHARE_PENDING', 'ACTION_OPEN']).optional(),
-  recordedAt: z.iso.datetime({ offset: true }),
-});
+export const NotificationIntent = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    intentId: z.uuid(),
+    template: TemplateName,
+    /** The mailbox, from the area directory. */
+    to: z.email().max(254),
+    recipient: RecipientRole,
+    /** The area whose mailbox it is. */
+    recipientArea: AreaId,
+    subject: NotificationSubject,
+    /** Every ((placeholder)) of the template but `link`, which the sender makes from `path`. */
+    personalisation: z.record(z.string().regex(/^[a-z_]{1,32}$/), PersonalisationValue),
+    /** The console page the message links to, e.g. /alerts/<id>. */
+    path: z.string().regex(/^\/(alerts|meetings)\/[0-9a-f-]{36}$/),
+    /**
+     * A reminder or an escalation is sent only while it still applies (the share still pending, the action
+     * still open); a notice of something that happened is sent whatever happens next.
+     */
+    onlyWhile: z.enum(['SHARE_PENDING', 'ACTION_OPEN']).optional(),
+    recordedAt: z.iso.datetime({ offset: true }),
+  }),
+);
 export type NotificationIntent = z.infer<typeof NotificationIntent>;
 
 /** Fills a template's placeholders as Notify does; a placeholder without a value stays as it is. */

@@ -1,15 +1,24 @@
-/** RFC 9457 problem details, the body of every error response. */
+/**
+ * RFC 9457 problem details, the body of every error response.
+ *
+ * Every schema is declared `export const Name = schema(() => z...)` with esbuild's pure annotation before
+ * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
+ * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
+ */
 import * as z from 'zod';
+import { schema } from './schema.js';
 
-export const Problem = z.object({
-  /** about:blank when the status says it all, else one of the hub's own problem types. */
-  type: z.union([z.literal('about:blank'), z.string().regex(/^urn:mset-hub:problem:[a-z0-9]+(?:-[a-z0-9]+)*$/)]),
-  title: z.string().min(1),
-  status: z.number().int().min(400).max(599),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+export const Problem = /* @__PURE__ */ schema(() =>
+  z.object({
+    /** about:blank when the status says it all, else one of the hub's own problem types. */
+    type: z.union([z.literal('about:blank'), z.string().regex(/^urn:mset-hub:problem:[a-z0-9]+(?:-[a-z0-9]+)*$/)]),
+    title: z.string().min(1),
+    status: z.number().int().min(400).max(599),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+);
 export type Problem = z.infer<typeof Problem>;
 
 /**
@@ -18,5 +27,5 @@ export type Problem = z.infer<typeof Problem>;
  * limit (413). Those three statuses may carry this instead of a Problem.
  */
 export const GATEWAY_REFUSAL_STATUSES: readonly number[] = [400, 401, 413];
-export const GatewayRefusal = z.strictObject({ message: z.string() });
+export const GatewayRefusal = /* @__PURE__ */ schema(() => z.strictObject({ message: z.string() }));
 export type GatewayRefusal = z.infer<typeof GatewayRefusal>;

@@ -99,9 +99,31 @@ export const CONSOLE_ONLY_PACKAGES = ['@aws-lambda-powertools/parameters', '@aws
 /** The functions that read a secret from Secrets Manager: the console (its OpenID client's) and the notification sender (Notify's key). */
 export const SECRET_READERS: readonly string[] = [CONSOLE_FUNCTION, 'notification-sender'];
 
+/**
+ * The links of the SDK's default credential chain (@aws-sdk/credential-provider-node) that a Lambda
+ * function never reaches. Lambda hands the function its role's credentials in AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, which the chain's first link (fromEnv, bundled) takes; every
+ * later link (SSO, the shared ini files with their role assumption, an external process, a web identity
+ * token, the container and instance metadata endpoints) is loaded by a dynamic import() only when the ones
+ * before it found nothing. esbuild bundles such an import all the same, with the SSO, STS and sign-in clients
+ * behind it (about 90 KB minified), so they are left out. Were one ever reached (no credentials in the
+ * environment), its import would fail and the call with it, naming the package: no less safe than finding
+ * no credentials. A deployment that moves to SnapStart or Lambda Managed Instances, which serve credentials
+ * from a container endpoint instead, must bundle @aws-sdk/credential-provider-http and
+ * @smithy/credential-provider-imds again. The local hub and `npm run migrate` run unbundled, with the whole chain.
+ */
+export const CREDENTIAL_PROVIDERS_UNUSED_ON_LAMBDA = [
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
 /** What a function's bundle leaves out; the stack's NodejsFunction (externalModules) and bundleFunctions() agree. */
 export function externalPackagesOf(name: string): string[] {
-  return SECRET_READERS.includes(name) ? [] : [...CONSOLE_ONLY_PACKAGES];
+  return [...(SECRET_READERS.includes(name) ? [] : CONSOLE_ONLY_PACKAGES), ...CREDENTIAL_PROVIDERS_UNUSED_ON_LAMBDA];
 }
 
 /** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */
