@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { Agency, AreaId, type Caller, ROLES, type Role } from '../../contracts/identity.js';
+import { schema } from '../../contracts/schema.js';
 import { UnauthenticatedError } from '../core/errors.js';
 
 /**
@@ -98,15 +99,17 @@ function unusableClaims(claims: Record<string, unknown>): string[] {
   });
 }
 
-const ClaimStrings = z.object({
-  sub: z.string().trim().min(1).max(256),
-  name: z.string().trim().max(256).optional(),
-  area: AreaId,
-  agency: Agency,
-  roles: z.string().optional(),
-});
+const ClaimStrings = /* @__PURE__ */ schema(() =>
+  z.object({
+    sub: z.string().trim().min(1).max(256),
+    name: z.string().trim().max(256).optional(),
+    area: AreaId,
+    agency: Agency,
+    roles: z.string().optional(),
+  }),
+);
 
-const PersonEmail = z.email().max(254);
+const PersonEmail = /* @__PURE__ */ schema(() => z.email().max(254));
 
 export function callerFromClaims(claims: Record<string, string> | undefined): Caller {
   const parsed = ClaimStrings.safeParse(claims ?? {});

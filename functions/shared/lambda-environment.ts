@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { TEMPLATE_NAMES, TemplateName } from '../../contracts/notifications.js';
+import { schema } from '../../contracts/schema.js';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
 import { readSecretString } from '../adapters/secrets.js';
 import type { Clock, IdGenerator } from '../core/ports.js';
@@ -33,16 +34,18 @@ export const DEFAULT_CONSOLE_ABSOLUTE_HOURS = 8;
 /** The variables that make a function the console; any one of them present requires the rest. */
 const CONSOLE_VARIABLES = ['SESSIONS_TABLE', 'CONSOLE_OIDC_ISSUER', 'CONSOLE_OIDC_CLIENT_ID'] as const;
 
-const ConsoleVariables = z.object({
-  SESSIONS_TABLE: z.string().min(1),
-  CONSOLE_OIDC_ISSUER: z.url({ protocol: /^https$/ }),
-  CONSOLE_OIDC_CLIENT_ID: z.string().min(1),
-  CONSOLE_OIDC_SCOPE: z.string().trim().min(1).default(DEFAULT_CONSOLE_SCOPE),
-  CONSOLE_IDLE_MINUTES: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_IDLE_MINUTES),
-  CONSOLE_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_ABSOLUTE_HOURS),
-  /** Where Lambda unpacked the function: the bundle, and the stack's `console/` folder beside it. */
-  LAMBDA_TASK_ROOT: z.string().min(1),
-});
+const ConsoleVariables = /* @__PURE__ */ schema(() =>
+  z.object({
+    SESSIONS_TABLE: z.string().min(1),
+    CONSOLE_OIDC_ISSUER: z.url({ protocol: /^https$/ }),
+    CONSOLE_OIDC_CLIENT_ID: z.string().min(1),
+    CONSOLE_OIDC_SCOPE: z.string().trim().min(1).default(DEFAULT_CONSOLE_SCOPE),
+    CONSOLE_IDLE_MINUTES: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_IDLE_MINUTES),
+    CONSOLE_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_ABSOLUTE_HOURS),
+    /** Where Lambda unpacked the function: the bundle, and the stack's `console/` folder beside it. */
+    LAMBDA_TASK_ROOT: z.string().min(1),
+  }),
+);
 
 /**
  * A confidential client's secret, from Secrets Manager (never an environment variable, never logged):
@@ -63,19 +66,21 @@ export async function fetchConsoleClientSecret(secretArn: string, region: string
  * The notification sender's settings (infra/stateless-stack.ts sets them on that function alone): Notify's
  * template ids, and the ARN of its API key's secret, read on the first message, never at import.
  */
-const NotifyVariables = z.object({
-  NOTIFY_TEMPLATE_IDS: z.string().transform((value, ctx) => {
-    const parsed = z.record(TemplateName, z.uuid()).safeParse(JSON.parse(value));
-    if (!parsed.success || TEMPLATE_NAMES.some((name) => parsed.data[name] === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'NOTIFY_TEMPLATE_IDS must map every template name to a Notify template id' });
-      return z.NEVER;
-    }
-    return parsed.data as Record<TemplateName, string>;
+const NotifyVariables = /* @__PURE__ */ schema(() =>
+  z.object({
+    NOTIFY_TEMPLATE_IDS: z.string().transform((value, ctx) => {
+      const parsed = z.record(TemplateName, z.uuid()).safeParse(JSON.parse(value));
+      if (!parsed.success || TEMPLATE_NAMES.some((name) => parsed.data[name] === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'NOTIFY_TEMPLATE_IDS must map every template name to a Notify template id' });
+        return z.NEVER;
+      }
+      return parsed.data as Record<TemplateName, string>;
+    }),
+    NOTIFY_API_KEY_SECRET_ARN: z.string().min(1),
+    NOTIFY_API_URL: z.url({ protocol: /^https$/ }).optional(),
+    NOTIFY_LINK_BASE_URL: z.url(),
   }),
-  NOTIFY_API_KEY_SECRET_ARN: z.string().min(1),
-  NOTIFY_API_URL: z.url({ protocol: /^https$/ }).optional(),
-  NOTIFY_LINK_BASE_URL: z.url(),
-});
+);
 
 export function notifyEnvironment(env: NodeJS.ProcessEnv): Pick<HubConfig, 'notify' | 'consoleUrl'> | undefined {
   if (env['NOTIFY_TEMPLATE_IDS'] === undefined && env['NOTIFY_API_KEY_SECRET_ARN'] === undefined) return undefined;
