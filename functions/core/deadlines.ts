@@ -19,6 +19,7 @@
 import { TZDate } from '@date-fns/tz';
 import * as z from 'zod';
 import { type AckDeadline, Area } from '../../contracts/areas.js';
+import { schema } from '../../contracts/schema.js';
 // A static import, not a read from disk, so esbuild inlines the calendars into each Lambda bundle.
 import bundledBankHolidays from '../data/bank-holidays.json' with { type: 'json' };
 
@@ -26,9 +27,9 @@ export const LONDON = 'Europe/London';
 
 export type Jurisdiction = Area['jurisdiction'];
 
-const HolidayDates = z.array(z.iso.date());
+const HolidayDates = /* @__PURE__ */ schema(() => z.array(z.iso.date()));
 /** One list of dates per jurisdiction: a record keyed by the contract's enum requires every one, and no other. */
-const BankHolidayFile = z.strictObject({ divisions: z.record(Area.shape.jurisdiction, HolidayDates) });
+const BankHolidayFile = /* @__PURE__ */ schema(() => z.strictObject({ divisions: z.record(Area.shape.jurisdiction, HolidayDates) }));
 export type BankHolidayFile = z.infer<typeof BankHolidayFile>;
 
 const HOUR_MS = 3_600_000;

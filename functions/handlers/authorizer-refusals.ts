@@ -7,6 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
 import * as z from 'zod';
+import { schema } from '../../contracts/schema.js';
 import type { AuditRecorder } from '../core/audit.js';
 import { uuidFrom } from '../core/request-ids.js';
 import { worker } from '../shared/function.js';
@@ -14,14 +15,16 @@ import { errorNames, logger } from '../shared/logger.js';
 import { auditRecorder } from '../shared/wiring.js';
 
 /** The fields of the access log format infra/ configures that this function reads. */
-const AccessLogLine = z.object({
-  requestId: z.string().min(1).max(256),
-  routeKey: z.string().max(256).default('-'),
-  status: z.string(),
-  /** "-" when no function ran: the authorizer refused the request. Otherwise a function did, and audited it. */
-  integrationStatus: z.string().default(''),
-  requestTimeEpoch: z.coerce.number().int().positive().optional(),
-});
+const AccessLogLine = /* @__PURE__ */ schema(() =>
+  z.object({
+    requestId: z.string().min(1).max(256),
+    routeKey: z.string().max(256).default('-'),
+    status: z.string(),
+    /** "-" when no function ran: the authorizer refused the request. Otherwise a function did, and audited it. */
+    integrationStatus: z.string().default(''),
+    requestTimeEpoch: z.coerce.number().int().positive().optional(),
+  }),
+);
 
 type LogsPayload = { logEvents: { id: string; timestamp: number; message: string }[] };
 
