@@ -34,7 +34,7 @@ import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js
 import type { SealedBox } from '../functions/core/sealed-box.js';
 import { CallMeter, type CallSummary, PROFILES, summarize } from '../local/call-meter.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
-import { bundleFunctions, type FunctionBundle, formatBundleTable, IMPORT_RUNS, importRatio } from '../scripts/bundle.js';
+import { bundleFunctions, type FunctionBundle, formatBundleTable, IMPORT_RUNS, importCpuRatio, importRatio } from '../scripts/bundle.js';
 import { callScenarios, movableClock } from '../test/support/call-scenarios.js';
 import { ConsoleClient } from '../test/support/console-client.js';
 
@@ -188,6 +188,7 @@ async function main(): Promise<void> {
       importMs: Number(b.importMs.toFixed(1)),
       baselineMs: b.baseline === null ? null : Number(b.baseline.importMs.toFixed(1)),
       ratio: b.baseline === null ? null : Number(importRatio(b).toFixed(2)),
+      cpuRatio: b.baseline === null ? null : Number(importCpuRatio(b).toFixed(2)),
     })),
   };
   const text = [
