@@ -28,6 +28,9 @@ export type StoredAlert = {
   readonly senderCopy: ReaderCopy;
 };
 
+/** An alert's facts in the clear, known before its content is sealed. */
+export type AlertFacts = Omit<StoredAlert, 'senderCopy'>;
+
 export type StoredAcknowledgement = {
   readonly outcome: 'ACCEPTED' | 'ALREADY_KNOWN' | 'REDIRECTED';
   readonly acknowledgedAt: string;
@@ -115,6 +118,16 @@ export interface AlertRepository {
   create(
     alert: StoredAlert,
     shares: readonly StoredShare[],
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'>;
+  /**
+   * As `create`, for content still being sealed: the intent and the SUCCESS go while the keys are made, so
+   * a creation costs three round trips in a row.
+   */
+  createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
     record?: CreationRecord,
     putOnRecord?: () => Promise<void>,
   ): Promise<'CREATED' | 'EXISTS'>;
