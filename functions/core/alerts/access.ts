@@ -26,7 +26,11 @@ export async function resolveAccess(
   alertId: string,
 ): Promise<AlertAccess> {
   const stored = await deps.alerts.getAlertWithShares(alertId);
-  if (stored === undefined || !isLive(stored.alert, deps.clock.now())) return deps.audit.notFound(context, action, alertId);
+  // An alert still sealed per scope (stored before reader copies, the migration not yet run on AWS) opens
+  // for nobody until it is resealed: not found, never a fault.
+  if (stored === undefined || !isLive(stored.alert, deps.clock.now()) || stored.alert.senderCopy === undefined) {
+    return deps.audit.notFound(context, action, alertId);
+  }
   const { alert, shares } = stored;
   if (alert.senderArea === context.caller.area) return { side: 'sender', alert, shares };
   const share = shares.find((candidate) => candidate.recipientArea === context.caller.area);
