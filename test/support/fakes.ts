@@ -14,6 +14,7 @@ import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { alertHistory } from '../../functions/core/alerts/history.js';
 import type {
   AcknowledgeResult,
+  AlertFacts,
   AlertRepository,
   InboxFilter,
   ShareKey,
@@ -41,6 +42,7 @@ import type {
   KeyService,
   Page,
 } from '../../functions/core/ports.js';
+import type { SealedPart } from '../../functions/core/sealed-box.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
 import type {
   ClaimResult,
@@ -121,6 +123,31 @@ export class InMemoryAlertRepository implements AlertRepository {
     return 'CREATED';
   }
 
+  async createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    // As the store: the SUCCESS goes while the content is sealed, and both are awaited before anything is written.
+    const [onRecord, content] = await Promise.allSettled([putOnRecord?.(), sealed]);
+    if (onRecord.status === 'rejected') throw onRecord.reason;
+    if (content.status === 'rejected') throw content.reason;
+    if (content.value.alert.alertId !== facts.alertId) throw new Error('The sealed alert is not the one announced');
+    return this.create(content.value.alert, content.value.shares, record);
+  }
+
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[] } | undefined> {
+    this.calls.push('getAlertWithShares');
+    const alert = this.alerts.get(alertId);
+    if (alert === undefined) return undefined;
+    const shares = alert.recipients.flatMap((area) => {
+      const share = this.shares.get(InMemoryAlertRepository.shareId(alertId, area));
+      return share === undefined ? [] : [clone(share)];
+    });
+    return { alert: clone(alert), shares };
+  }
+
   /** Creation here is one step, so nothing is ever left uncommitted. */
   async sweepUncommitted(_before: string, _correct: CorrectCreation): Promise<SweepResult> {
     this.calls.push('sweepUncommitted');
@@ -161,11 +188,17 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.shares.set(id, { ...share, deliveryFailures: [...(share.deliveryFailures ?? []), clone(failure)] });
   }
 
-  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
+  async acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+    recipientNote?: SealedPart,
+  ): Promise<AcknowledgeResult> {
     this.calls.push('acknowledge');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
-    if (!isLive(share, now)) return 'GONE';
+    if (!isLive(share, now) || (recipientNote !== undefined && share.copy === undefined)) return 'GONE';
     if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
     // As the store: the ladder's version goes up and its notice is due at once.
     const ladder = share.ladder ?? { version: 0, steps: [] };
@@ -173,6 +206,9 @@ export class InMemoryAlertRepository implements AlertRepository {
       ...share,
       status: 'ACKNOWLEDGED',
       acknowledgement: clone(ack),
+      ...(recipientNote === undefined || share.copy === undefined
+        ? {}
+        : { copy: { ...share.copy, parts: { ...share.copy.parts, ACKNOWLEDGEMENT: clone(recipientNote) } } }),
       ladder: { ...ladder, version: ladder.version + 1, dueAt: ack.acknowledgedAt },
     });
     return 'ACKNOWLEDGED';
@@ -328,6 +364,8 @@ export class InMemoryKeyService implements KeyService {
   decrypted = 0;
   /** The `scope` of every context a key was decrypted under, to prove what a view opened. */
   readonly openedScopes: string[] = [];
+  /** The `readerArea` of every context a key was decrypted under: whose copy a request opened. */
+  readonly openedReaders: string[] = [];
   /** Set to make every call fail as an unavailable KMS would. */
   unavailable = false;
 
@@ -344,6 +382,7 @@ export class InMemoryKeyService implements KeyService {
     if (this.unavailable) throw new DependencyUnavailableError('key-service');
     this.decrypted += 1;
     this.openedScopes.push(context['scope'] ?? '');
+    this.openedReaders.push(context['readerArea'] ?? '');
     const entry = this.keys.get(Buffer.from(encrypted).toString('hex'));
     if (entry === undefined || entry.context !== canonicalContext(context)) {
       throw Object.assign(new Error('InvalidCiphertextException (test)'), { name: 'InvalidCiphertextException' });
@@ -385,7 +424,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     if (existing === undefined || existing.expiresAt < times.now || releasedForAnother) {
       const claim: IdempotencyClaim = { claimId: crypto.randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
       this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: times.expiresAt });
-      return { claimed: true, claim };
+      return { claimed: true, claim, fresh: true };
     }
     const record = InMemoryIdempotencyStore.asRecord(existing);
     if (existing.requestHash !== requestHash || record.state === 'COMPLETED') return { claimed: false, record };

@@ -5,9 +5,11 @@
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
+import { ACKNOWLEDGEMENT_PART } from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
 import type {
   AcknowledgeResult,
+  AlertFacts,
   AlertRepository,
   InboxFilter,
   ShareKey,
@@ -21,8 +23,9 @@ import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/cr
 import { isLive, LIVE } from '../../core/expiry.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
+import type { SealedPart } from '../../core/sealed-box.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
-import { createCommitted, sweepUncommitted } from './commit.js';
+import { createConcurrently, sweepUncommitted } from './commit.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
@@ -117,12 +120,13 @@ export class DynamoAlertStore implements AlertRepository {
   /**
    * All or nothing, as every reader sees it, whatever instant the process dies. DynamoDB's transactions
    * would do this on AWS, but dynalite has none, and one design on both keeps one thing to test: an intent
-   * is written first, then the shares, then the alert item last, conditionally. The alert item is the
-   * commit: every reader of a share requires it (the inbox checks, a GET reads the alert first), so
-   * shares written before a crash are invisible until a retry under the same claim commits them, or the
-   * sweep removes them once no retry can come. A retry that finds the alert committed gets EXISTS.
-   * The history record is written after the commit: it alone decides who may read the alert's access
-   * history, so an alert never created has none.
+   * is written (while the content's keys are generated and the creation is put on record), then the shares,
+   * then the alert item, conditionally, with the history record beside it (./commit.ts, createConcurrently).
+   * The alert item is the commit: every reader of a share requires it (the inbox checks, a GET reads the
+   * alert's partition), so shares written before a crash are invisible until a retry under the same claim
+   * commits them, or the sweep removes them once no retry can come. A retry that finds the alert committed
+   * gets EXISTS. The history record alone decides who may read the alert's access history: one written
+   * beside a commit that failed is taken back at once, or by the sweep.
    */
   async create(
     alert: StoredAlert,
@@ -130,24 +134,42 @@ export class DynamoAlertStore implements AlertRepository {
     record?: CreationRecord,
     putOnRecord?: () => Promise<void>,
   ): Promise<'CREATED' | 'EXISTS'> {
-    const history = alertHistory(alert);
-    return createCommitted(this.client, this.tableName, {
+    return this.createWhileSealing(alert, Promise.resolve({ alert, shares }), record, putOnRecord);
+  }
+
+  async createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    const history = alertHistory(facts);
+    return createConcurrently(this.client, this.tableName, {
       intent: {
-        ...intentKey(alert.createdAt, alert.alertId),
-        alertId: alert.alertId,
-        recipients: alert.recipients,
+        ...intentKey(facts.createdAt, facts.alertId),
+        alertId: facts.alertId,
+        recipients: facts.recipients,
         // As long as the history record it may have to write: the sweep needs it until it has run.
         ttl: epochSeconds(history.keptUntil),
       },
-      parts: shares.map((share) => this.shareItem(share)),
-      commit: this.alertItem(alert),
-      afterCommit: [historyItem(history)],
+      commitKey: alertKey(facts.alertId),
+      attempt: facts.createdAt,
+      afterCommit: [{ ...historyItem(history), createdAt: history.createdAt }],
+      content: sealed.then(({ alert, shares }) => ({
+        parts: shares.map((share) => this.shareItem(share)),
+        commit: this.alertItem(alert),
+      })),
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
     });
   }
 
-  async sweepUncommitted(before: string, correct: CorrectCreation, limit = 100): Promise<SweepResult> {
+  /**
+   * Every creation leaves its intent for this sweep (dropping it in the request would cost a round trip),
+   * so a run takes up to 1,000 (one page of the intent partition, about 15 seconds of work at most): an
+   * hourly run keeps up with 24,000 alerts a day.
+   */
+  async sweepUncommitted(before: string, correct: CorrectCreation, limit = 1000): Promise<SweepResult> {
     return sweepUncommitted(this.client, this.tableName, {
       intentPk: INTENT_PK,
       before,
@@ -180,6 +202,34 @@ export class DynamoAlertStore implements AlertRepository {
     return result.Item === undefined ? undefined : withoutKeys<StoredAlert>(result.Item);
   }
 
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[] } | undefined> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': alertKey(alertId).pk },
+            ConsistentRead: true,
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const alertItem = items.find((item) => item['sk'] === 'ALERT');
+    if (alertItem === undefined) return undefined;
+    const alert = withoutKeys<StoredAlert>(alertItem);
+    // In the order the alert names its recipients, as getShares answers.
+    const byArea = new Map(
+      items.filter((item) => String(item['sk']).startsWith('SHARE#')).map((item) => [String(item['recipientArea']), toShare(item)]),
+    );
+    return { alert, shares: alert.recipients.flatMap((area) => byArea.get(area) ?? []) };
+  }
+
   async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
     const result = await withDatabase(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true })),
@@ -201,20 +251,35 @@ export class DynamoAlertStore implements AlertRepository {
     return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
   }
 
-  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
+  async acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+    recipientNote?: SealedPart,
+  ): Promise<AcknowledgeResult> {
     const live = liveCondition(now);
+    // A share whose copy is gone has ended: it cannot be acknowledged, and its note would have nowhere to go.
+    const note =
+      recipientNote === undefined
+        ? { condition: '', set: '', names: {} as Record<string, string>, values: {} }
+        : {
+            condition: ' AND attribute_exists(#copy)',
+            set: ', #copy.parts.#ackPart = :note',
+            names: { '#copy': 'copy', '#ackPart': ACKNOWLEDGEMENT_PART },
+            values: { ':note': recipientNote },
+          };
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: shareKey(alertId, area),
           // Exactly one of any number of concurrent acknowledgements satisfies this condition.
-          ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}`,
+          ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}${note.condition}`,
           // The ladder's version goes up, so no step read before this is taken after it; its notice to the
           // sender is due at once. On a share stored before the ladder existed, this starts it.
-          UpdateExpression:
-            'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
-          ExpressionAttributeNames: { '#status': 'status' },
+          UpdateExpression: `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk${note.set}`,
+          ExpressionAttributeNames: { '#status': 'status', ...note.names },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',
             ':acknowledged': 'ACKNOWLEDGED',
@@ -226,6 +291,7 @@ export class DynamoAlertStore implements AlertRepository {
             ':ladderPk': LADDER_PK,
             ':ladderSk': ladderSortKey(ack.acknowledgedAt, alertId, area),
             ...live.values,
+            ...note.values,
           },
         }),
       );
@@ -233,7 +299,7 @@ export class DynamoAlertStore implements AlertRepository {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      if (!isLive(current, now)) return 'GONE';
+      if (!isLive(current, now) || (recipientNote !== undefined && current.copy === undefined)) return 'GONE';
       return 'ALREADY_ACKNOWLEDGED';
     }
   }

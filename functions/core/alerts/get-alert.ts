@@ -2,12 +2,12 @@
  * Opening an alert. The sender sees everything it sent and every share; a recipient sees only the
  * sections its share grants (the rest are absent, not empty) and its own share record.
  */
-import type { AlertView, Scope, ShareRecord } from '../../../contracts/alerts.js';
-import { SCOPES } from '../../../contracts/alerts.js';
+import type { AlertView, ShareRecord } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import type { KeyService } from '../ports.js';
+import { CompensationFailedError } from '../errors.js';
+import { withKeyring } from '../sealing.js';
 import { resolveAccess } from './access.js';
-import { openAcknowledgementNote, openSections, openTerms } from './content.js';
+import { openCopy, openNoteForSender, type ReaderContent, readerContext, scopesIn, type TermsText } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { notificationsOf } from './notifications-view.js';
 import { hasRight } from './permissions.js';
@@ -25,18 +25,42 @@ export async function getAlert(
   }
   const { alert } = access;
   const now = deps.clock.now().toISOString();
-  const scopes: readonly Scope[] = access.side === 'sender' ? SCOPES : access.share.scopes;
-  const shares =
-    access.side === 'sender' ? await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area }))) : [access.share];
-  const [sections, shareRecords] = await Promise.all([
-    openSections(deps.keys, alert, scopes),
-    Promise.all(shares.map((share) => toShareRecord(deps, share, now))),
+  const copy = access.side === 'sender' ? alert.senderCopy : access.share.copy;
+  const shares: readonly StoredShare[] = access.side === 'sender' ? access.shares : [access.share];
+  // The caller's own copy, whichever side it is on: one Decrypt, and a context no other area's key opens.
+  const opening = withKeyring(deps.keys, readerContext(alertId, alert.senderArea, context.caller.area), copy.key, (keyring) => ({
+    content: openCopy(keyring, copy),
+    notes: new Map(
+      access.side === 'sender'
+        ? access.shares.flatMap((share) => {
+            const note = share.acknowledgement?.noteForSender;
+            return note === undefined ? [] : [[share.recipientArea, openNoteForSender(keyring, share.recipientArea, note)] as const];
+          })
+        : [],
+    ),
+  }));
+  // On record while the copy is opened; both are awaited before anything is released.
+  const eventId = deps.audit.eventIdFor(context, 'ALERT_VIEW');
+  const [opened, recorded] = await Promise.allSettled([
+    opening,
+    deps.audit.record(context, 'ALERT_VIEW', 'SUCCESS', {
+      alertId,
+      eventId,
+      detail: { side: access.side, scopes: scopesIn(copy).join(' ') },
+    }),
   ]);
-
-  await deps.audit.record(context, 'ALERT_VIEW', 'SUCCESS', {
-    alertId,
-    detail: { side: access.side, scopes: scopes.filter((scope) => alert.sections[scope] !== undefined).join(' ') },
-  });
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (opened.status === 'rejected') {
+    // Nothing was released after all: the SUCCESS on record is corrected.
+    try {
+      await deps.audit.correct(context, 'ALERT_VIEW', 'FAILED', { alertId }, eventId);
+    } catch (correction) {
+      throw new CompensationFailedError(opened.reason, alertId, correction);
+    }
+    throw opened.reason;
+  }
+  const { content, notes } = opened.value;
+  const { sections } = content;
   return {
     alertId,
     fromArea: alert.senderArea,
@@ -50,17 +74,22 @@ export async function getAlert(
     ...(sections.DISRUPTION_PLAN === undefined ? {} : { disruptionPlan: sections.DISRUPTION_PLAN }),
     ...(sections.VOICE === undefined ? {} : { voice: sections.VOICE }),
     ...(sections.CONTACTS === undefined ? {} : { contacts: sections.CONTACTS }),
-    shares: shareRecords,
+    shares: shares.map((share) =>
+      toShareRecord(deps, share, now, content.terms, access.side === 'sender' ? notes.get(share.recipientArea) : noteOf(content)),
+    ),
   };
 }
 
-async function toShareRecord(deps: Pick<AlertDeps, 'keys' | 'areas' | 'calendars'>, share: StoredShare, now: string): Promise<ShareRecord> {
-  const keys: KeyService = deps.keys;
+const noteOf = (content: ReaderContent): string | undefined => content.acknowledgementNote;
+
+function toShareRecord(
+  deps: Pick<AlertDeps, 'areas' | 'calendars'>,
+  share: StoredShare,
+  now: string,
+  terms: TermsText,
+  note: string | undefined,
+): ShareRecord {
   const ack = share.acknowledgement;
-  const [terms, note] = await Promise.all([
-    openTerms(keys, share),
-    ack === undefined ? undefined : openAcknowledgementNote(keys, share, ack),
-  ]);
   return {
     area: share.recipientArea,
     scopes: [...share.scopes],

@@ -331,8 +331,8 @@ describe('createAlert', () => {
 
       // Assess
       const stored = alerts.alerts.get(created.alertId);
-      expect(Object.keys(stored?.sections ?? {}).sort()).toEqual(['IDENTITY', 'MOVEMENT', 'RISK']);
-      expect(alerts.shares.get(`${created.alertId}#north-tyneside`)?.termsText.v).toBe(1);
+      expect(Object.keys(stored?.senderCopy.parts ?? {}).sort()).toEqual(['IDENTITY', 'MOVEMENT', 'RISK', 'SHARE_TERMS']);
+      expect(Object.keys(alerts.shares.get(`${created.alertId}#north-tyneside`)?.copy?.parts ?? {})).toContain('SHARE_TERMS');
     });
 
     it('keeps audit events free of child content', async () => {
@@ -477,6 +477,18 @@ describe('createAlert', () => {
       // Assess
       await expect(attempt).rejects.toBeInstanceOf(ConflictError);
       expect({ alert: alerts.alerts.get(theirs.alertId), shares: [...alerts.shares.values()] }).toEqual(stored);
+    });
+
+    it('under a claim just made, does not look for an alert committed by an earlier try: there can be none', async () => {
+      // Prepare
+      const { deps, alerts } = makeFakes();
+
+      // Act
+      await createAlert(deps, { ...claimed('claim-new', 'this-officer'), claimIsNew: true }, createRequest());
+      await createAlert(deps, claimed('claim-taken-over', 'this-officer'), createRequest());
+
+      // Assess: only the claim taken over reads first
+      expect(alerts.calls.filter((call) => call !== 'create')).toEqual(['getAlertWithShares']);
     });
 
     it("records a CONFLICT, and no SUCCESS, when the store says EXISTS for an alert that is not the caller's", async () => {

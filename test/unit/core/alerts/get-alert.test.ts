@@ -99,14 +99,15 @@ describe('getAlert', () => {
       // Prepare
       const fakes = makeFakes();
       const { alertId } = await seedAlert(fakes);
-      fakes.keys.openedScopes.length = 0;
+      fakes.keys.openedReaders.length = 0;
 
       // Act
       const view = await getAlert(fakes.deps, contextFor('newcastle', 'practitioner'), alertId);
 
-      // Assess
+      // Assess: one key opened, newcastle's own, whose copy holds nothing but what it was granted
       expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'fromArea', 'risk', 'shares']);
-      expect(fakes.keys.openedScopes.sort()).toEqual(['RISK', 'SHARE_TERMS']);
+      expect(fakes.keys.openedReaders).toEqual(['newcastle']);
+      expect(Object.keys(fakes.alerts.shares.get(`${alertId}#newcastle`)?.copy?.parts ?? {}).sort()).toEqual(['RISK', 'SHARE_TERMS']);
       const json = JSON.stringify(view);
       expect(json).not.toContain(CHILD.family);
       expect(json).not.toContain(CHILD.voice);
@@ -222,6 +223,43 @@ describe('getAlert', () => {
       expect((unknown as Error).message).toBe((unrelated as Error).message);
     });
 
+    it('answers a recipient whose share has ended (its copy destroyed) 404, as an area that never held it; the sender still reads', async () => {
+      // Prepare: North Tyneside's copy is gone, as revocation or expiry leaves it
+      const fakes = makeFakes();
+      const { alertId } = await seedAlert(fakes);
+      const key = `${alertId}#north-tyneside`;
+      const { copy: _destroyed, ...ended } = fakes.alerts.shares.get(key)!;
+      fakes.alerts.shares.set(key, ended);
+
+      // Act
+      const recipient: unknown = await getAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId).catch((e: unknown) => e);
+      const outsider: unknown = await getAlert(fakes.deps, contextFor('gateshead', 'coordinator'), alertId).catch((e: unknown) => e);
+      const sender = await getAlert(fakes.deps, contextFor('northumberland', 'police'), alertId);
+
+      // Assess
+      expect(recipient).toBeInstanceOf(NotFoundError);
+      expect((recipient as Error).message).toBe((outsider as Error).message);
+      expect(sender.shares.map((share) => share.area)).toContain('north-tyneside');
+    });
+
+    it.each(['northumberland', 'north-tyneside'])(
+      'answers %s 404, never a fault, for an alert still sealed per scope (not yet migrated)',
+      async (area) => {
+        // Prepare: an alert item as stored before reader copies
+        const fakes = makeFakes();
+        const { alertId } = await seedAlert(fakes);
+        const { senderCopy: _old, ...unmigrated } = fakes.alerts.alerts.get(alertId)!;
+        fakes.alerts.alerts.set(alertId, unmigrated as never);
+
+        // Act
+        const attempt = getAlert(fakes.deps, contextFor(area, 'coordinator'), alertId);
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        expect(fakes.trail.summary()).toEqual(['ALERT_VIEW:NOT_FOUND']);
+      },
+    );
+
     it.each(['northumberland', 'north-tyneside'])('answers 404 to %s once the alert has expired', async (area) => {
       // Prepare
       const fakes = makeFakes();
@@ -287,6 +325,8 @@ describe('getAlert', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ dependency: 'key-service' });
-    expect(fakes.trail.events).toEqual([]);
+    // The view went on record while the key was asked for, and is corrected: nothing was released.
+    expect(fakes.trail.summary()).toEqual(['ALERT_VIEW:SUCCESS', 'ALERT_VIEW:FAILED']);
+    expect(fakes.trail.events[1]?.detail).toEqual({ corrects: fakes.trail.events[0]?.eventId });
   });
 });
