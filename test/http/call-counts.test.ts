@@ -28,6 +28,8 @@ const EXPECTED: Record<string, Expected> = {
   'POST /v1/alerts (Idempotency-Key)': calls('POST /v1/alerts', 10, 6, 1, 12),
   'GET /v1/alerts?box=inbox': calls('GET /v1/alerts', 2, 0, 1, 3),
   'GET /v1/alerts?box=outbox': calls('GET /v1/alerts', 2, 0, 1, 3),
+  // A status filter is one key range of an index: one that matches nothing is one query, and no commit check.
+  'GET /v1/alerts?box=inbox&status=ACKNOWLEDGED (none match)': calls('GET /v1/alerts', 1, 0, 1, 2),
   'GET /v1/alerts/{alertId} (sender)': calls('GET /v1/alerts/{alertId}', 2, 6, 1, 4),
   'GET /v1/alerts/{alertId} (recipient)': calls('GET /v1/alerts/{alertId}', 2, 5, 1, 4),
   'POST /v1/alerts/{alertId}/acknowledgements': calls('POST /v1/alerts/{alertId}/acknowledgements', 3, 1, 1, 5),

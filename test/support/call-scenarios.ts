@@ -30,7 +30,7 @@ export type Scenario<S = unknown> = {
   request(state: S): Promise<void>;
 };
 
-type Tokens = Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner', string>;
+type Tokens = Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner' | 'ncCoordinator', string>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -50,6 +50,7 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     chair: await mint('northumberland', 'chair', 'childrens-services'),
     ntCoordinator: await mint('north-tyneside', 'coordinator', 'childrens-services'),
     ntPractitioner: await mint('north-tyneside', 'practitioner', 'childrens-services'),
+    ncCoordinator: await mint('newcastle', 'coordinator', 'childrens-services'),
   };
   const example = JSON.parse(await readFile(join(ROOT, 'docs', 'examples', 'alert.json'), 'utf8')) as { movement: { on: string } };
   const alertBody = () => JSON.stringify({ ...example, movement: { ...example.movement, on: clock.now().toISOString().slice(0, 10) } });
@@ -68,6 +69,11 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
 
   const newAlert = async (): Promise<string> =>
     (await expectStatus(await call('POST', '/v1/alerts', tokens.police, alertBody()), 201, 'POST /v1/alerts')).alertId;
+  // Newcastle's inbox fills with pending shares nobody acknowledges: a filter that matches none of them.
+  const toNewcastle = async (): Promise<void> => {
+    const body = { ...JSON.parse(alertBody()), recipients: [{ area: 'newcastle', scopes: ['IDENTITY', 'RISK'] }] };
+    await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'POST /v1/alerts to Newcastle');
+  };
 
   const meetingBody = () => {
     // A minute ahead on the hub's clock, on a whole second; recording moves the clock past it.
@@ -182,6 +188,18 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       name: 'GET /v1/alerts?box=outbox',
       prepare: newAlert,
       request: async () => void (await expectStatus(await call('GET', '/v1/alerts?box=outbox&limit=20', tokens.police), 200, 'outbox')),
+    },
+    {
+      name: 'GET /v1/alerts?box=inbox&status=ACKNOWLEDGED (none match)',
+      prepare: toNewcastle,
+      request: async () => {
+        const list = await expectStatus(
+          await call('GET', '/v1/alerts?box=inbox&status=ACKNOWLEDGED&limit=20', tokens.ncCoordinator),
+          200,
+          'inbox, filtered',
+        );
+        if (list.items.length !== 0) throw new Error(`Newcastle's acknowledged inbox listed ${list.items.length} alerts, not none`);
+      },
     },
     {
       name: 'GET /v1/alerts/{alertId} (sender)',
