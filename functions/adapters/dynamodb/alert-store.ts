@@ -135,6 +135,36 @@ export function shareListingAttributes(
   };
 }
 
+/**
+ * What a listing query asks for: the summary and the keys its cursor needs, never the index's other
+ * attributes (`ttl`, the other indexes' keys), so each row read is only decoded as far as a list shows it.
+ */
+const SHARE_SUMMARY = [
+  'alertId',
+  'senderArea',
+  'recipientArea',
+  'riskLevel',
+  'exploitation',
+  'createdAt',
+  'expiresAt',
+  'status',
+  'ackDueBy',
+  'acknowledged',
+  'ladderSteps',
+  'deliveryFailures',
+] as const;
+/** A share row of the outbox: what its alert's row does not already say. */
+const SENT_SHARE_SUMMARY = ['alertId', 'recipientArea', 'status', 'ackDueBy', 'acknowledged', 'ladderSteps', 'deliveryFailures'] as const;
+const ALERT_SUMMARY = ['alertId', 'senderArea', 'riskLevel', 'exploitation', 'createdAt', 'expiresAt', 'recipients'] as const;
+
+/** A ProjectionExpression of `names`, each by placeholder (some, like `status`, are reserved words). */
+function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  return {
+    ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
+  };
+}
+
 /** What an alert item carries for the `sent` index. */
 export function alertListingAttributes(alert: Pick<StoredAlert, 'senderArea' | 'createdAt' | 'alertId'>): Item {
   return { sentPk: outboxPk(alert.senderArea), sentSk: sentAlertSortKey(alert.createdAt, alert.alertId) };
@@ -386,7 +416,14 @@ export class DynamoAlertStore implements AlertRepository {
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>> {
     const scope = `inbox:${area}:${filter.status ?? 'ALL'}`;
     const live = liveCondition(filter.now);
-    const read = { FilterExpression: live.expression, ...namesOf(live) };
+    const read = (keyNames: readonly string[]) => {
+      const projection = projectionOf([...keyNames, ...SHARE_SUMMARY]);
+      return {
+        FilterExpression: live.expression,
+        ProjectionExpression: projection.ProjectionExpression,
+        ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, ...namesOf(live).ExpressionAttributeNames },
+      };
+    };
     let page: { items: Item[]; lastKey?: PageKey };
     if (filter.status === undefined) {
       const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
@@ -397,7 +434,7 @@ export class DynamoAlertStore implements AlertRepository {
           KeyConditionExpression: 'inboxPk = :pk',
           ExpressionAttributeValues: { ':pk': inboxPk(area), ...live.values },
           ScanIndexForward: false,
-          ...read,
+          ...read(INBOX_KEY_NAMES),
         },
         limit,
         startKey,
@@ -425,7 +462,7 @@ export class DynamoAlertStore implements AlertRepository {
           KeyConditionExpression: `inboxStatusPk = :pk${range}`,
           ExpressionAttributeValues: { ':pk': partition, ...(range === '' ? {} : { ':edge': edge }), ...live.values },
           ScanIndexForward: filter.status !== 'ACKNOWLEDGED',
-          ...read,
+          ...read(INBOX_STATUS_KEY_NAMES),
         },
         limit,
         startKey,
@@ -457,6 +494,7 @@ export class DynamoAlertStore implements AlertRepository {
         FilterExpression: live.expression,
         ExpressionAttributeValues: { ':pk': outboxPk(area), ':alerts': 'A#', ...live.values },
         ScanIndexForward: false,
+        ...projectionOf([...SENT_KEY_NAMES, ...ALERT_SUMMARY]),
       },
       limit,
       startKey,
@@ -464,7 +502,7 @@ export class DynamoAlertStore implements AlertRepository {
     );
     const newest = page.items[0];
     const oldest = page.items.at(-1);
-    const shares: ListedShare[] = [];
+    const shares: Item[] = [];
     if (newest !== undefined && oldest !== undefined) {
       const from = sentShareSortKey(String(oldest['createdAt']), String(oldest['alertId']), '');
       const to = sentShareSortKey(String(newest['createdAt']), String(newest['alertId']), '~');
@@ -477,11 +515,12 @@ export class DynamoAlertStore implements AlertRepository {
               IndexName: 'sent',
               KeyConditionExpression: 'sentPk = :pk AND sentSk BETWEEN :from AND :to',
               ExpressionAttributeValues: { ':pk': outboxPk(area), ':from': from, ':to': to },
+              ...projectionOf(SENT_SHARE_SUMMARY),
               ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
             }),
           ),
         );
-        shares.push(...(result.Items ?? []).map((item) => toListedShare(item)));
+        shares.push(...(result.Items ?? []));
         exclusiveStartKey = result.LastEvaluatedKey;
       } while (exclusiveStartKey !== undefined);
     }
@@ -489,7 +528,8 @@ export class DynamoAlertStore implements AlertRepository {
       items: page.items.map((item) =>
         toListedAlert(
           item,
-          shares.filter((share) => share.alertId === item['alertId']),
+          // A share row holds only what differs from its alert's: the rest is the alert's.
+          shares.filter((share) => share['alertId'] === item['alertId']).map((share) => toListedShare({ ...item, ...share })),
         ),
       ),
       ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),

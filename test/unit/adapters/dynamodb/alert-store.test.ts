@@ -832,7 +832,27 @@ describe('DynamoAlertStore.listInbox', () => {
     // Expiry is filtered on every read: TTL deletes late.
     expect(input?.FilterExpression).toBe('expiresAt > :now');
     expect(input?.ExpressionAttributeValues).toEqual({ ...values, ':now': NOW });
-    expect(input?.ExpressionAttributeNames).toBeUndefined();
+    // Only the summary and the keys a cursor needs: never a sealed attribute, nor the acknowledgement (its note).
+    const projected = String(input?.ProjectionExpression)
+      .split(', ')
+      .map((placeholder) => input?.ExpressionAttributeNames?.[placeholder]);
+    expect(projected).toEqual([
+      'pk',
+      'sk',
+      ...(index === 'received' ? ['inboxPk', 'inboxSk'] : ['inboxStatusPk', 'inboxStatusSk']),
+      'alertId',
+      'senderArea',
+      'recipientArea',
+      'riskLevel',
+      'exploitation',
+      'createdAt',
+      'expiresAt',
+      'status',
+      'ackDueBy',
+      'acknowledged',
+      'ladderSteps',
+      'deliveryFailures',
+    ]);
     // Newest first; pending and overdue by deadline, the earliest first.
     expect(input?.ScanIndexForward).toBe(forward);
     expect(input?.Limit).toBe(21);
