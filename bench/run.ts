@@ -14,6 +14,10 @@
  *  f. the ladder sweep (every share due a step: read from the index of pending shares, the step claimed,
  *     recorded and marked) with 10,000 pending shares of which 100 are due, against 100 of which 100 are
  *     due: the sweep's cost must follow what is due, not what is stored;
+ *  h. the outbox's first page (GET /v1/alerts?box=outbox&limit=20): 10,000 alerts stored by the sending
+ *     area against 100 (two recipients each, as the first page of c's seeding), and 100 alerts of ten
+ *     recipients each against 100 of one (interleaved): a page reads its alerts and their shares, not the
+ *     area's history, and its shares in one range whatever their number;
  *  g. calls to AWS per route: every call the adapters make to DynamoDB, the key service and the queues,
  *     counted at the adapter boundary (local/call-meter.ts, on a hub of its own), the longest chain of calls
  *     made one after another, and the p50 with each call delayed by a latency profile (low, mid, high)
@@ -53,6 +57,25 @@ const LARGE_INBOX = { area: 'gateshead', alerts: 10_000 } as const;
 /** Not a recipient of either inbox area, and not north-tyneside, which part (a) fills. */
 const SEED_SENDER = 'county-durham';
 const SEED_CONCURRENCY = 16;
+/** h: the small outbox of the same shape as c's 10,000 (county-durham's), and the two of ten and one recipients. */
+const SMALL_OUTBOX = { sender: 'darlington', alerts: 100, recipients: ['gateshead', 'sunderland'] } as const;
+const TEN_RECIPIENTS = {
+  sender: 'hartlepool',
+  alerts: 100,
+  recipients: [
+    'northumberland',
+    'north-tyneside',
+    'newcastle',
+    'south-tyneside',
+    'middlesbrough',
+    'redcar-and-cleveland',
+    'stockton-on-tees',
+    'cumberland',
+    'westmorland-and-furness',
+    'scottish-borders',
+  ],
+} as const;
+const ONE_RECIPIENT = { sender: 'stockton-on-tees', alerts: 100, recipients: ['middlesbrough'] } as const;
 const SWEEP_LARGE = 10_000;
 const SWEEP_DUE = 100;
 const SWEEP_RUNS = 10;
@@ -116,6 +139,21 @@ async function main(): Promise<void> {
     }
     return;
   }
+  // `npm run bench -- listings`: only c and h, the inbox and the outbox.
+  if (process.argv.includes('listings')) {
+    const documents = DynamoDBDocumentClient.from(localDynamoClient(hub.dynamoEndpoint));
+    const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+    try {
+      const inbox = await benchInbox(hub, documents, progress);
+      const outbox = await benchOutbox(hub, documents, progress);
+      console.log(formatListings(inbox, outbox));
+    } finally {
+      documents.destroy();
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    return;
+  }
   // `npm run bench -- calls`: only g, the calls to AWS per route.
   if (process.argv.includes('calls')) {
     await hub.stop();
@@ -133,6 +171,7 @@ async function main(): Promise<void> {
   let meeting: Awaited<ReturnType<typeof benchMeeting>>;
   let inbox: Awaited<ReturnType<typeof benchInbox>>;
   let inboxPage: Awaited<ReturnType<typeof benchInboxPage>>;
+  let outbox: Awaited<ReturnType<typeof benchOutbox>>;
   let sweep: Awaited<ReturnType<typeof benchSweep>>;
   try {
     progress('a. create-alert through HTTP vs raw PutItem');
@@ -146,6 +185,9 @@ async function main(): Promise<void> {
     await hub.drainAudit();
     progress('e. the console inbox page against GET /v1/alerts, same data');
     inboxPage = await benchInboxPage(hub);
+    await hub.drainAudit();
+    progress('h. the outbox first page: 10,000 stored vs 100, ten recipients vs one');
+    outbox = await benchOutbox(hub, documents, progress);
     await hub.drainAudit();
     progress(`f. the ladder sweep: ${SWEEP_LARGE} pending shares (${SWEEP_DUE} due) vs ${SWEEP_DUE} (all due)`);
     sweep = await benchSweep(raw, documents, progress);
@@ -180,6 +222,7 @@ async function main(): Promise<void> {
     requestMeeting: meeting,
     inboxFirstPage: inbox,
     consoleInboxPage: inboxPage,
+    outboxFirstPage: outbox,
     ladderSweep: sweep,
     callsPerRoute: { seconds: Number(callsSeconds.toFixed(1)), routes: calls },
     bundles: bundles.map((b) => ({
@@ -206,11 +249,7 @@ async function main(): Promise<void> {
     `   raw PutItem       p50 ${ms(create.rawPut.p50)}   p99 ${ms(create.rawPut.p99)}   (as in a.)`,
     `   ratio meeting/put p50 ${ratio(meeting.http.p50, create.rawPut.p50)}   p99 ${ratio(meeting.http.p99, create.rawPut.p99)}`,
     '',
-    `c. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
-    `   seeded ${inbox.seeded.shares} shares in ${inbox.seeded.seconds} s`,
-    `   ${String(LARGE_INBOX.alerts).padStart(6)} stored (${LARGE_INBOX.area})  p50 ${ms(inbox.large.p50)}   p99 ${ms(inbox.large.p99)}`,
-    `   ${String(SMALL_INBOX.alerts).padStart(6)} stored (${SMALL_INBOX.area})  p50 ${ms(inbox.small.p50)}   p99 ${ms(inbox.small.p99)}`,
-    `   ratio 10,000/100  p50 ${ratio(inbox.large.p50, inbox.small.p50)}`,
+    formatListings(inbox, outbox),
     '',
     `e. the console's "Alerts received" page (GET /alerts, signed in, HTML) vs GET /v1/alerts?box=inbox&limit=20, ${LARGE_INBOX.alerts} stored, ${INBOX_RUNS} each, interleaved`,
     `   console page      p50 ${ms(inboxPage.page.p50)}   p99 ${ms(inboxPage.page.p99)}   (${inboxPage.pageBytes} B of HTML)`,
@@ -463,6 +502,124 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
     small: { area: SMALL_INBOX.area, stored: SMALL_INBOX.alerts, ...smallStats },
     large: { area: LARGE_INBOX.area, stored: LARGE_INBOX.alerts, ...largeStats },
     ratioP50: Number((largeStats.p50 / smallStats.p50).toFixed(2)),
+  };
+}
+
+function formatListings(inbox: Awaited<ReturnType<typeof benchInbox>>, outbox: Awaited<ReturnType<typeof benchOutbox>>): string {
+  const line = (label: string, stats: Percentiles) => `   ${label.padEnd(34)}p50 ${ms(stats.p50)}   p99 ${ms(stats.p99)}`;
+  return [
+    `c. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
+    `   seeded ${inbox.seeded.shares} shares in ${inbox.seeded.seconds} s`,
+    line(`${String(LARGE_INBOX.alerts).padStart(6)} stored (${LARGE_INBOX.area})`, inbox.large),
+    line(`${String(SMALL_INBOX.alerts).padStart(6)} stored (${SMALL_INBOX.area})`, inbox.small),
+    `   ratio 10,000/100  p50 ${ratio(inbox.large.p50, inbox.small.p50)}   (target at most 1.20x)`,
+    '',
+    `h. outbox first page (GET /v1/alerts?box=outbox&limit=20, police, ${INBOX_RUNS} requests each, interleaved)`,
+    `   seeded ${outbox.seeded.alerts} more alerts in ${outbox.seeded.seconds} s`,
+    line(`${String(LARGE_INBOX.alerts).padStart(6)} stored (${SEED_SENDER})`, outbox.large),
+    line(`${String(SMALL_OUTBOX.alerts).padStart(6)} stored (${SMALL_OUTBOX.sender})`, outbox.small),
+    `   ratio 10,000/100  p50 ${ratio(outbox.large.p50, outbox.small.p50)}   (target at most 1.20x)`,
+    line(`   10 recipients each (${TEN_RECIPIENTS.sender})`, outbox.ten),
+    line(`    1 recipient each (${ONE_RECIPIENT.sender})`, outbox.one),
+    `   ratio 10/1 recipients  p50 ${ratio(outbox.ten.p50, outbox.one.p50)}   (target at most 1.30x)`,
+  ].join('\n');
+}
+
+/** A bench alert and its shares as DynamoAlertStore.create takes them: listing never opens a box. */
+function benchAlert(sender: AreaId, recipients: readonly AreaId[], createdAt: string, box: SealedBox): [StoredAlert, StoredShare[]] {
+  const day = 24 * 60 * 60 * 1000;
+  const alertId = randomUUID();
+  const expiresAt = new Date(Date.parse(createdAt) + 365 * day).toISOString();
+  const ackDueBy = new Date(Date.parse(createdAt) + 3 * day).toISOString();
+  const alert: StoredAlert = {
+    alertId,
+    senderArea: sender,
+    createdAt,
+    createdBy: { sub: 'bench-seed', name: 'Bench Seeder', agency: 'police' },
+    expiresAt,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    recipients: [...recipients],
+    senderCopy: copyOf(box),
+  };
+  const shares: StoredShare[] = recipients.map((recipientArea) => ({
+    alertId,
+    senderArea: sender,
+    recipientArea,
+    scopes: ['IDENTITY', 'MOVEMENT', 'RISK'],
+    status: 'PENDING',
+    ackDueBy,
+    createdAt,
+    expiresAt,
+    riskLevel: 'MODERATE',
+    exploitation: ['CSE'],
+    terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+    copy: copyOf(box),
+  }));
+  return [alert, shares];
+}
+
+/** A reader's copy as large as a real one of three sections and the terms (listing never opens it). */
+function copyOf(box: SealedBox): ReaderCopy {
+  const part = { iv: box.iv, ct: box.ct, tag: box.tag };
+  return { key: box.key, parts: { IDENTITY: part, MOVEMENT: part, RISK: part, SHARE_TERMS: part } };
+}
+
+/**
+ * h. The outbox's first page. The large outbox is county-durham's, seeded by c (10,000 alerts, the newest
+ * 100 to two areas); the small one has 100 alerts to the same two areas, so both first pages hold the same
+ * rows. Then 100 alerts of ten recipients each against 100 of one, from two more senders.
+ */
+async function benchOutbox(hub: StartedHub, documents: DynamoDBDocumentClient, progress: (message: string) => void) {
+  const store = new DynamoAlertStore(documents, LOCAL_TABLE_NAMES.alerts);
+  const box = fakeBox();
+  const now = Date.now();
+  const plans = [SMALL_OUTBOX, TEN_RECIPIENTS, ONE_RECIPIENT].flatMap((outbox) =>
+    Array.from({ length: outbox.alerts }, (_, i) => ({ outbox, createdAt: new Date(now - (i + 1) * 1000).toISOString() })),
+  );
+  const seedStart = performance.now();
+  await inPool(plans, SEED_CONCURRENCY, async ({ outbox, createdAt }) => {
+    const [alert, shares] = benchAlert(outbox.sender, outbox.recipients, createdAt, box);
+    await store.create(alert, shares);
+  });
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  progress(`   seeded ${plans.length} alerts in ${seedSeconds.toFixed(1)} s`);
+
+  const tokenFor = (area: string) =>
+    hub.identity.mint({ area, roles: ['police'], agency: 'police', sub: `bench-police-${area}`, name: `Bench Officer ${area}` });
+  const senders = [SEED_SENDER, SMALL_OUTBOX.sender, TEN_RECIPIENTS.sender, ONE_RECIPIENT.sender] as const;
+  const tokens: string[] = await Promise.all(senders.map(tokenFor));
+  const tokenOf = (index: number) => tokens[index] as string;
+  const firstPage = async (token: string, shares: number) => {
+    const response = await fetch(`${hub.url}/v1/alerts?box=outbox&limit=20`, { headers: { authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`GET /v1/alerts?box=outbox answered ${response.status}: ${text.slice(0, 300)}`);
+    const page = JSON.parse(text) as { items: { shares: unknown[] }[]; nextCursor?: string };
+    if (page.items.length !== 20 || page.nextCursor === undefined || page.items.some((item) => item.shares.length !== shares)) {
+      throw new Error(`The outbox first page held ${page.items.length} items, not 20 of ${shares} shares each with a cursor`);
+    }
+  };
+  const sides = [
+    { token: tokenOf(0), shares: 2 },
+    { token: tokenOf(1), shares: SMALL_OUTBOX.recipients.length },
+    { token: tokenOf(2), shares: TEN_RECIPIENTS.recipients.length },
+    { token: tokenOf(3), shares: ONE_RECIPIENT.recipients.length },
+  ];
+  for (let i = 0; i < INBOX_WARMUP; i += 1) for (const side of sides) await firstPage(side.token, side.shares);
+  const samples: number[][] = sides.map(() => []);
+  // Interleaved, so drift in the machine's load falls on every side alike.
+  for (let i = 0; i < INBOX_RUNS; i += 1) {
+    for (const [index, side] of sides.entries()) samples[index]?.push(await timed(() => firstPage(side.token, side.shares)));
+  }
+  const [large, small, ten, one] = samples.map(percentiles) as [Percentiles, Percentiles, Percentiles, Percentiles];
+  return {
+    seeded: { alerts: plans.length, seconds: Number(seedSeconds.toFixed(1)) },
+    large: { sender: SEED_SENDER, stored: LARGE_INBOX.alerts, ...large },
+    small: { sender: SMALL_OUTBOX.sender, stored: SMALL_OUTBOX.alerts, ...small },
+    ten: { sender: TEN_RECIPIENTS.sender, recipients: TEN_RECIPIENTS.recipients.length, ...ten },
+    one: { sender: ONE_RECIPIENT.sender, recipients: ONE_RECIPIENT.recipients.length, ...one },
+    ratioP50: Number((large.p50 / small.p50).toFixed(2)),
+    recipientsRatioP50: Number((ten.p50 / one.p50).toFixed(2)),
   };
 }
 

@@ -234,7 +234,9 @@ export type AcknowledgeRequest = z.infer<typeof AcknowledgeRequest>;
 export const ListAlertsQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
     box: z.enum(['inbox', 'outbox']).default('inbox'),
-    status: ShareStatus.optional(),
+    status: ShareStatus.optional().describe(
+      'Only shares (in the outbox: alerts with a share) in this status. The inbox lists newest first, and so under ACKNOWLEDGED; under PENDING and OVERDUE by deadline, the earliest first',
+    ),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().min(1).max(2048).optional(),
   }),

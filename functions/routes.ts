@@ -174,7 +174,10 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/list-alerts.js'),
     // A listing is a summary: no child content, so no content key at all.
-    needs: [{ kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['inbox', 'outbox'] }, { kind: 'sendAuditEvents' }],
+    needs: [
+      { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['received', 'receivedByStatus', 'sent'] },
+      { kind: 'sendAuditEvents' },
+    ],
     throttle: { rate: 20, burst: 40 },
     sizing: { ...STANDARD, reservedConcurrency: 10 },
     operation: {
@@ -469,7 +472,7 @@ export const ROUTES = {
           'dynamodb:BatchGetItem',
           'dynamodb:UpdateItem',
         ],
-        indexes: ['inbox', 'outbox'],
+        indexes: ['received', 'receivedByStatus', 'sent'],
       },
       {
         kind: 'meetings',

@@ -15,7 +15,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, type CfnTable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, type CfnTable, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type CfnKey, Key } from 'aws-cdk-lib/aws-kms';
 import { type CfnTopic, Topic } from 'aws-cdk-lib/aws-sns';
@@ -210,16 +210,33 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       ...(definition.ttlAttribute === undefined ? {} : { timeToLiveAttribute: definition.ttlAttribute }),
     });
-    for (const index of definition.indexes) {
+    for (const index of definition.indexes.slice(0, this.indexesToDeclare(id, definition))) {
       table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        ...(index.include === undefined ? {} : { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }),
       });
     }
     (table.node.defaultChild as CfnTable).overrideLogicalId(id);
     acknowledge(table, 'NIST.800.53.R5-DynamoDBInBackupPlan', BACKUP_REASONS[id] ?? BACKUP_REASONS['default'] ?? '');
     return table;
+  }
+
+  /**
+   * CloudFormation adds or removes one index per table per stack update, and fails an update that adds two.
+   * A deployment made before a release that added several indexes to the alerts table is upgraded one
+   * index at a time: `-c alertsIndexes=<n>` declares only its first n, in the order of tables.ts, where the
+   * new ones come last (README, "Deploy to AWS"). Without it, every index is declared.
+   */
+  private indexesToDeclare(id: string, definition: TableDefinition): number {
+    const value: unknown = this.node.tryGetContext('alertsIndexes');
+    if (id !== 'AlertsTable' || value === undefined) return definition.indexes.length;
+    const count = Number(value);
+    if (!Number.isInteger(count) || count < 1 || count > definition.indexes.length) {
+      throw new Error(`CDK context "alertsIndexes" must be a whole number from 1 to ${definition.indexes.length}`);
+    }
+    return count;
   }
 
   /** KMS-encrypted with the storage key, TLS-only, 14 days' retention, retained. */

@@ -119,7 +119,10 @@ export async function ensureTable(client: DynamoDBClient, name: string, definiti
                   { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
                   { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
                 ],
-                Projection: { ProjectionType: 'ALL' as const },
+                Projection:
+                  index.include === undefined
+                    ? { ProjectionType: 'ALL' as const }
+                    : { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...index.include] },
               })),
             }),
       }),

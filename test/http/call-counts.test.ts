@@ -40,6 +40,8 @@ const EXPECTED: Record<string, Expected> = {
   // The note is sealed into the recipient's copy and the sender's: both keys, beside the audit record.
   'POST /v1/alerts/{alertId}/acknowledgements': calls('POST /v1/alerts/{alertId}/acknowledgements', 2, 2, 1, 3),
   'POST /v1/alerts/{alertId}/acknowledgements (no note)': calls('POST /v1/alerts/{alertId}/acknowledgements', 2, 0, 1, 3),
+  // A status filter is one key range of an index: one that matches nothing is one query, and no commit check.
+  'GET /v1/alerts?box=inbox&status=ACKNOWLEDGED (none match)': calls('GET /v1/alerts', 1, 0, 1, 2),
   'GET /v1/alerts/{alertId}/audit': calls('GET /v1/alerts/{alertId}/audit', 2, 0, 1, 3),
   'POST /v1/meetings': calls('POST /v1/meetings', 7, 2, 1, 9),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),

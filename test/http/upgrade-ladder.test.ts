@@ -50,7 +50,14 @@ describe('a hub started on the data of 246170d', () => {
     client.destroy();
 
     // Assess
-    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['inbox', 'ladder', 'outbox']);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual([
+      'inbox',
+      'ladder',
+      'outbox',
+      'received',
+      'receivedByStatus',
+      'sent',
+    ]);
     expect(leftover).toBe('ResourceNotFoundException');
   });
 

@@ -128,7 +128,11 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   'list-alerts': [
     LOGS,
     { Sid: 'AlertsTable', Action: ['dynamodb:BatchGetItem'], Resource: ['AlertsTable.Arn'] },
-    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/inbox', 'AlertsTable.Arn/index/outbox'] },
+    {
+      Sid: 'AlertsIndexes',
+      Action: ['dynamodb:Query'],
+      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sent'],
+    },
     SEND_AUDIT,
     VIA_DYNAMODB,
     VIA_SQS_SEND,
@@ -295,7 +299,11 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
       ],
       Resource: ['AlertsTable.Arn'],
     },
-    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/inbox', 'AlertsTable.Arn/index/outbox'] },
+    {
+      Sid: 'AlertsIndexes',
+      Action: ['dynamodb:Query'],
+      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sent'],
+    },
     {
       Sid: 'MeetingsTable',
       Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],

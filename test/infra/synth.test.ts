@@ -145,13 +145,43 @@ describe('stateful stack', () => {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ]);
-      expect(found?.Projection).toEqual({ ProjectionType: 'ALL' });
+      expect(found?.Projection).toEqual(
+        'include' in index ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' },
+      );
     }
     if ('ttlAttribute' in definition) {
       expect(properties['TimeToLiveSpecification']).toEqual({ AttributeName: definition.ttlAttribute, Enabled: true });
     } else {
       expect(properties['TimeToLiveSpecification']).toBeUndefined();
     }
+  });
+
+  it('holds no sealed attribute in a listing index', () => {
+    const indexes = (statefulResources['AlertsTable']!.Properties['GlobalSecondaryIndexes'] ?? []) as Array<{
+      IndexName: string;
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+    }>;
+    const listing = indexes.filter((index) => ['received', 'receivedByStatus', 'sent'].includes(index.IndexName));
+    expect(listing).toHaveLength(3);
+    for (const index of listing) {
+      expect(index.Projection.ProjectionType).toBe('INCLUDE');
+      for (const sealed of ['sections', 'senderCopy', 'termsText', 'copy', 'acknowledgement']) {
+        expect(index.Projection.NonKeyAttributes).not.toContain(sealed);
+      }
+    }
+  });
+
+  it('declares only the first n indexes of the alerts table with -c alertsIndexes=n: one new index per stack update', () => {
+    // Act
+    const staged = synthesizeHub({ checks: false, context: { alertsIndexes: '4' } });
+    const template = staged.app.synth().getStackByName(staged.stateful.stackName).template as { Resources: Record<string, Resource> };
+
+    // Assess
+    const names = ((template.Resources['AlertsTable']?.Properties['GlobalSecondaryIndexes'] ?? []) as { IndexName: string }[]).map(
+      (index) => index.IndexName,
+    );
+    expect(names).toEqual(ALERTS_TABLE.indexes.slice(0, 4).map((index) => index.name));
+    expect(() => synthesizeHub({ checks: false, context: { alertsIndexes: '0' } })).toThrow(/alertsIndexes/);
   });
 
   it('encrypts every queue with the storage key and refuses every request without TLS', () => {

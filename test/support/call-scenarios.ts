@@ -88,6 +88,11 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     }
     return alertId;
   };
+  // Newcastle's inbox fills with pending shares nobody acknowledges: a filter that matches none of them.
+  const toNewcastle = async (): Promise<void> => {
+    const body = { ...JSON.parse(alertBody()), recipients: [{ area: 'newcastle', scopes: ['IDENTITY', 'RISK'] }] };
+    await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'POST /v1/alerts to Newcastle');
+  };
 
   const meetingBody = () => {
     // A minute ahead on the hub's clock, on a whole second; recording moves the clock past it.
@@ -207,6 +212,18 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       name: 'GET /v1/alerts?box=outbox',
       prepare: newAlert,
       request: async () => void (await expectStatus(await call('GET', '/v1/alerts?box=outbox&limit=20', tokens.police), 200, 'outbox')),
+    },
+    {
+      name: 'GET /v1/alerts?box=inbox&status=ACKNOWLEDGED (none match)',
+      prepare: toNewcastle,
+      request: async () => {
+        const list = await expectStatus(
+          await call('GET', '/v1/alerts?box=inbox&status=ACKNOWLEDGED&limit=20', tokens.newcastleCoordinator),
+          200,
+          'inbox, filtered',
+        );
+        if (list.items.length !== 0) throw new Error(`Newcastle's acknowledged inbox listed ${list.items.length} alerts, not none`);
+      },
     },
     {
       name: 'GET /v1/alerts/{alertId} (sender)',

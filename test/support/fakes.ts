@@ -12,11 +12,14 @@ import { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId, Caller, Role } from '../../contracts/identity.js';
 import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { alertHistory } from '../../functions/core/alerts/history.js';
+import { inboxOrder, listedAlert, listedShare } from '../../functions/core/alerts/listing.js';
 import type {
   AcknowledgeResult,
   AlertFacts,
   AlertRepository,
   InboxFilter,
+  ListedAlert,
+  ListedShare,
   ShareKey,
   ShareLadder,
   StoredAcknowledgement,
@@ -237,22 +240,22 @@ export class InMemoryAlertRepository implements AlertRepository {
     return 'SAVED';
   }
 
-  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>> {
     this.calls.push('listInbox');
     const rows = [...this.shares.values()]
       .filter((share) => share.recipientArea === area && isLive(share, filter.now) && hasStatus(share, filter.status, filter.now))
-      .sort(newestFirst)
-      .map(clone);
+      .map((share) => listedShare(share))
+      .sort(inboxOrder(filter.status));
     return paginate(rows, `inbox:${area}:${filter.status ?? 'ALL'}`, limit, cursor);
   }
 
-  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
+  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<ListedAlert>> {
     this.calls.push('listOutbox');
     const rows = [...this.alerts.values()]
       .filter((alert) => alert.senderArea === area && isLive(alert, now))
       .sort(newestFirst)
-      .map(clone);
-    return paginate(rows, `outbox:${area}`, limit, cursor);
+      .map((alert) => listedAlert(alert, [...this.shares.values()]));
+    return paginate(rows, `sent:${area}`, limit, cursor);
   }
 }
 

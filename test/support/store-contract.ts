@@ -8,6 +8,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import type { AreaId } from '../../contracts/identity.js';
+import { listedAlert, listedShare } from '../../functions/core/alerts/listing.js';
 import type { AlertRepository, InboxFilter, StoredAcknowledgement, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import { ValidationError } from '../../functions/core/errors.js';
 import { type HistoryRecords, historyRecordOf } from '../../functions/core/history.js';
@@ -122,8 +123,12 @@ async function seedInbox(store: AlertRepository): Promise<Record<InboxStatus, st
     ['PENDING', { ackDueBy: '2026-03-10T12:00:00.001Z' }],
     ['EXPIRED_ACKNOWLEDGED', { expiresAt: AN_HOUR_AGO }],
     ['NEWCASTLE_ONLY', { to: ['newcastle'] }],
+    // The newest pending share with the latest deadline, and an overdue one due between the others: listed
+    // by deadline, not by age.
+    ['PENDING', { ackDueBy: '2026-03-10T14:00:00.000Z' }],
+    ['OVERDUE', { ackDueBy: '2026-03-10T11:30:00.000Z' }],
   ] as const;
-  const listed: { id: string; kind: string }[] = [];
+  const listed: { id: string; kind: string; ackDueBy: string | undefined }[] = [];
   for (const [index, [kind, spec]] of kinds.entries()) {
     const { alert } = await storedAlert(store, {
       createdAt: `2026-03-01T10:${String(index).padStart(2, '0')}:00.000Z`,
@@ -134,15 +139,19 @@ async function seedInbox(store: AlertRepository): Promise<Record<InboxStatus, st
     if (kind === 'EXPIRED_ACKNOWLEDGED') {
       expect(await store.acknowledge(alert.alertId, 'north-tyneside', ackBy('coord-1', TWO_HOURS_AGO), TWO_HOURS_AGO)).toBe('ACKNOWLEDGED');
     }
-    listed.push({ id: alert.alertId, kind });
+    listed.push({ id: alert.alertId, kind, ackDueBy: 'ackDueBy' in spec ? spec.ackDueBy : undefined });
   }
   const newestFirst = listed.reverse();
-  const ofKind = (...wanted: string[]) => newestFirst.filter((row) => wanted.includes(row.kind)).map((row) => row.id);
+  const ofKind = (...wanted: string[]) => newestFirst.filter((row) => wanted.includes(row.kind));
+  const ids = (rows: readonly { id: string }[]) => rows.map((row) => row.id);
+  // Pending and overdue shares by deadline, the earliest first (no two here are due at the same time).
+  const byDeadline = (rows: readonly { id: string; ackDueBy?: string }[]) =>
+    ids([...rows].sort((a, b) => String(a.ackDueBy).localeCompare(String(b.ackDueBy))));
   return {
-    ALL: ofKind('PENDING', 'OVERDUE', 'ACKNOWLEDGED'),
-    PENDING: ofKind('PENDING'),
-    OVERDUE: ofKind('OVERDUE'),
-    ACKNOWLEDGED: ofKind('ACKNOWLEDGED'),
+    ALL: ids(ofKind('PENDING', 'OVERDUE', 'ACKNOWLEDGED')),
+    PENDING: byDeadline(ofKind('PENDING')),
+    OVERDUE: byDeadline(ofKind('OVERDUE')),
+    ACKNOWLEDGED: ids(ofKind('ACKNOWLEDGED')),
   };
 }
 
@@ -435,7 +444,7 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
 
     describe('listInbox', () => {
       it.each(['ALL', 'PENDING', 'OVERDUE', 'ACKNOWLEDGED'] as const)(
-        'lists %s shares newest first in one page, leaving out expired shares and other areas',
+        'lists %s shares in its order (newest first; pending and overdue by deadline) in one page, leaving out expired shares and other areas',
         async (status) => {
           // Prepare
           const expected = await seedInbox(store);
@@ -450,10 +459,15 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
         },
       );
 
-      it('lists the shares as stored, acknowledgement included', async () => {
+      it("lists each share's summary, the acknowledgement's outcome included and never its note", async () => {
         // Prepare
         const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
-        const ack = ackBy();
+        const ack: StoredAcknowledgement = {
+          ...ackBy(),
+          outcome: 'REDIRECTED',
+          redirectTo: 'gateshead',
+          noteForSender: { iv: BOX.iv, ct: BOX.ct, tag: BOX.tag },
+        };
         await store.acknowledge(alert.alertId, 'north-tyneside', ack, NOW);
 
         // Act
@@ -461,8 +475,13 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
 
         // Assess
         expect(page.items).toEqual([
-          { ...shares[0], status: 'ACKNOWLEDGED', acknowledgement: ack, ladder: { version: 1, steps: [], dueAt: ack.acknowledgedAt } },
+          {
+            ...listedShare(shares[0]!),
+            status: 'ACKNOWLEDGED',
+            acknowledgement: { outcome: ack.outcome, acknowledgedAt: ack.acknowledgedAt, redirectTo: ack.redirectTo },
+          },
         ]);
+        expect(JSON.stringify(page.items)).not.toMatch(/"(note|termsText|ct|iv)"/);
       });
 
       it('pages every filter at every page size: each match once, in order, and the cursor continues where the page ended', async () => {
@@ -556,15 +575,35 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
         expect(sunderland.items).toEqual([]);
       });
 
-      it('lists the alerts as stored', async () => {
+      it("lists each alert's summary with every share's, and nothing sealed", async () => {
         // Prepare
-        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z' });
+        const { alert, shares } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', to: ['north-tyneside', 'newcastle'] });
+        const { alert: older } = await storedAlert(store, { createdAt: '2026-03-01T09:00:00.000Z', to: ['gateshead'] });
+        await store.acknowledge(alert.alertId, 'newcastle', ackBy(), NOW);
 
         // Act
-        const page = await store.listOutbox('northumberland', NOW, 10);
+        const page = await store.listOutbox('northumberland', NOW, 1);
 
         // Assess
-        expect(page.items).toEqual([alert]);
+        const ack = ackBy();
+        expect(page.items).toEqual([
+          {
+            ...listedAlert(alert, []),
+            shares: [
+              listedShare(shares[0]!),
+              {
+                ...listedShare(shares[1]!),
+                status: 'ACKNOWLEDGED',
+                acknowledgement: { outcome: ack.outcome, acknowledgedAt: ack.acknowledgedAt, redirectTo: ack.redirectTo },
+              },
+            ],
+          },
+        ]);
+        expect(JSON.stringify(page.items)).not.toMatch(/"(note|sections|termsText|ct|iv)"/);
+        const next = await store.listOutbox('northumberland', NOW, 1, page.nextCursor);
+        expect(next.items.map((item) => [item.alertId, item.shares.map((share) => share.recipientArea)])).toEqual([
+          [older.alertId, ['gateshead']],
+        ]);
       });
 
       it("refuses another sender's cursor and an inbox cursor", async () => {

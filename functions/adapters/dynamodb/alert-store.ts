@@ -7,27 +7,29 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryComman
 import type { AreaId } from '../../../contracts/identity.js';
 import { ACKNOWLEDGEMENT_PART } from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
+import { acknowledgementSummary } from '../../core/alerts/listing.js';
 import type {
   AcknowledgeResult,
   AlertFacts,
   AlertRepository,
   InboxFilter,
+  ListedAlert,
+  ListedShare,
   ShareKey,
   ShareLadder,
   StoredAcknowledgement,
   StoredAlert,
   StoredShare,
 } from '../../core/alerts/ports.js';
-import { statusFilter } from '../../core/alerts/status.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
-import { isLive, LIVE } from '../../core/expiry.js';
+import { isLive } from '../../core/expiry.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import type { SealedPart } from '../../core/sealed-box.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
 import { createConcurrently, sweepUncommitted } from './commit.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
-import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor, type PageKey } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
@@ -58,6 +60,12 @@ const KEY_ATTRIBUTES = [
   'ladderVersion',
   'ladderSteps',
   'ladderDueAt',
+  'inboxStatusPk',
+  'inboxStatusSk',
+  'sentPk',
+  'sentSk',
+  // The acknowledgement's summary for listings: the share itself carries the acknowledgement whole.
+  'acknowledged',
 ] as const;
 /**
  * The index of pending shares by next-step time: one partition, sorted by the time the share's next ladder
@@ -90,11 +98,114 @@ function toShare(item: Item): StoredShare {
   return { ...share, ladder };
 }
 const INBOX_KEY_NAMES = ['pk', 'sk', 'inboxPk', 'inboxSk'] as const;
-const OUTBOX_KEY_NAMES = ['pk', 'sk', 'outboxPk', 'outboxSk'] as const;
-/** A page of up to 100 is read in a few queries even when a filter skips most rows, and never unbounded. */
+const INBOX_STATUS_KEY_NAMES = ['pk', 'sk', 'inboxStatusPk', 'inboxStatusSk'] as const;
+const SENT_KEY_NAMES = ['pk', 'sk', 'sentPk', 'sentSk'] as const;
+/**
+ * Queries one page may take: only rows left out after reading (expired, or of an alert never committed)
+ * make a page read on, and a partition full of them is never read whole in one request.
+ */
 const MAX_QUERIES_PER_PAGE = 8;
-/** Rows each query reads before the filter: enough that a typical filtered page is one query. */
-const ROWS_PER_QUERY = 100;
+
+/**
+ * The listing indexes' keys (tables.ts: `receivedByStatus` and `sent`). A share is listed under its
+ * stored status: a pending one by deadline, so that PENDING and OVERDUE are each one key range; an
+ * acknowledged one newest first. In its sender's partition of `sent`, an alert's row (A#) and its shares'
+ * rows (S#) sort by the same creation key, so a page's shares are one range.
+ */
+const inboxStatusPk = (area: AreaId, status: StoredShare['status']) => `INBOX#${area}#${status}`;
+const pendingSortKey = (ackDueBy: string, createdAt: string, alertId: string) => `${ackDueBy}#${createdAt}#${alertId}`;
+const sentAlertSortKey = (createdAt: string, alertId: string) => `A#${createdAt}#${alertId}`;
+const sentShareSortKey = (createdAt: string, alertId: string, area: AreaId) => `S#${createdAt}#${alertId}#${area}`;
+/**
+ * Every pending sort key whose deadline is at or before `now` sorts before this, every later one after it:
+ * ISO times of one length compare as text, and '~' sorts after every character a key holds.
+ */
+const deadlineEdge = (now: string) => `${now}#~`;
+
+/** What a share item carries for the listing indexes, from what it holds; the migration writes the same. */
+export function shareListingAttributes(
+  share: Pick<StoredShare, 'alertId' | 'senderArea' | 'recipientArea' | 'createdAt' | 'ackDueBy' | 'status' | 'acknowledgement'>,
+): Item {
+  const acknowledged = share.status === 'ACKNOWLEDGED';
+  return {
+    inboxStatusPk: inboxStatusPk(share.recipientArea, share.status),
+    inboxStatusSk: acknowledged
+      ? newestFirstKey(share.createdAt, share.alertId)
+      : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
+    sentPk: outboxPk(share.senderArea),
+    sentSk: sentShareSortKey(share.createdAt, share.alertId, share.recipientArea),
+    ...(share.acknowledgement === undefined ? {} : { acknowledged: acknowledgementSummary(share.acknowledgement) }),
+  };
+}
+
+/**
+ * What a listing query asks for: the summary and the keys its cursor needs, never the index's other
+ * attributes (`ttl`, the other indexes' keys), so each row read is only decoded as far as a list shows it.
+ */
+const SHARE_SUMMARY = [
+  'alertId',
+  'senderArea',
+  'recipientArea',
+  'riskLevel',
+  'exploitation',
+  'createdAt',
+  'expiresAt',
+  'status',
+  'ackDueBy',
+  'acknowledged',
+  'ladderSteps',
+  'deliveryFailures',
+] as const;
+/** A share row of the outbox: what its alert's row does not already say. */
+const SENT_SHARE_SUMMARY = ['alertId', 'recipientArea', 'status', 'ackDueBy', 'acknowledged', 'ladderSteps', 'deliveryFailures'] as const;
+const ALERT_SUMMARY = ['alertId', 'senderArea', 'riskLevel', 'exploitation', 'createdAt', 'expiresAt', 'recipients'] as const;
+
+/** A ProjectionExpression of `names`, each by placeholder (some, like `status`, are reserved words). */
+function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  return {
+    ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
+  };
+}
+
+/** What an alert item carries for the `sent` index. */
+export function alertListingAttributes(alert: Pick<StoredAlert, 'senderArea' | 'createdAt' | 'alertId'>): Item {
+  return { sentPk: outboxPk(alert.senderArea), sentSk: sentAlertSortKey(alert.createdAt, alert.alertId) };
+}
+
+function toListedShare(item: Item): ListedShare {
+  const steps = (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [];
+  const last = steps.at(-1);
+  const acknowledged = item['acknowledged'] as ListedShare['acknowledgement'] | undefined;
+  return {
+    alertId: String(item['alertId']),
+    senderArea: String(item['senderArea']),
+    recipientArea: String(item['recipientArea']),
+    riskLevel: item['riskLevel'] as ListedShare['riskLevel'],
+    exploitation: (item['exploitation'] as ListedShare['exploitation'] | undefined) ?? [],
+    createdAt: String(item['createdAt']),
+    expiresAt: String(item['expiresAt']),
+    status: item['status'] as ListedShare['status'],
+    ackDueBy: String(item['ackDueBy']),
+    ...(acknowledged === undefined ? {} : { acknowledgement: acknowledged }),
+    ...(last === undefined ? {} : { lastStep: { step: last.step, at: last.at } }),
+    undelivered: (item['deliveryFailures'] as unknown[] | undefined)?.length ?? 0,
+  };
+}
+
+function toListedAlert(item: Item, shares: readonly ListedShare[]): ListedAlert {
+  const recipients = (item['recipients'] as AreaId[] | undefined) ?? [];
+  return {
+    alertId: String(item['alertId']),
+    senderArea: String(item['senderArea']),
+    createdAt: String(item['createdAt']),
+    expiresAt: String(item['expiresAt']),
+    riskLevel: item['riskLevel'] as ListedAlert['riskLevel'],
+    exploitation: (item['exploitation'] as ListedAlert['exploitation'] | undefined) ?? [],
+    recipients,
+    shares: recipients.flatMap((area) => shares.find((share) => share.recipientArea === area) ?? []),
+  };
+}
 
 function withoutKeys<T>(item: Item): T {
   const copy: Item = { ...item };
@@ -278,7 +389,10 @@ export class DynamoAlertStore implements AlertRepository {
           ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}${note.condition}`,
           // The ladder's version goes up, so no step read before this is taken after it; its notice to the
           // sender is due at once. On a share stored before the ladder existed, this starts it.
-          UpdateExpression: `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk${note.set}`,
+          UpdateExpression:
+            `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk, ` +
+            // The share moves to its area's acknowledged listing, newest first as the inbox orders it.
+            `acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk${note.set}`,
           ExpressionAttributeNames: { '#status': 'status', ...note.names },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',
@@ -290,6 +404,8 @@ export class DynamoAlertStore implements AlertRepository {
             ':at': ack.acknowledgedAt,
             ':ladderPk': LADDER_PK,
             ':ladderSk': ladderSortKey(ack.acknowledgedAt, alertId, area),
+            ':listed': acknowledgementSummary(ack),
+            ':listedPk': inboxStatusPk(area, 'ACKNOWLEDGED'),
             ...live.values,
             ...note.values,
           },
@@ -364,59 +480,135 @@ export class DynamoAlertStore implements AlertRepository {
     await recordFailure(this.client, this.tableName, shareKey(alertId, area), failure);
   }
 
-  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>> {
+  async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>> {
     const scope = `inbox:${area}:${filter.status ?? 'ALL'}`;
-    const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
-    const listed = conditionOf([LIVE, ...statusFilter(filter.status)], filter.now);
-    const page = await this.queryPage(
-      {
-        TableName: this.tableName,
-        IndexName: 'inbox',
-        KeyConditionExpression: 'inboxPk = :pk',
-        FilterExpression: listed.expression,
-        ExpressionAttributeValues: { ':pk': inboxPk(area), ...listed.values },
-        ...namesOf(listed),
-        ScanIndexForward: false,
-      },
-      limit,
-      startKey,
-      INBOX_KEY_NAMES,
-      (rows) => this.committedOnly(rows),
-    );
-    return {
-      items: page.items.map((item) => toShare(item)),
-      ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
-    };
-  }
-
-  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>> {
-    const scope = `outbox:${area}`;
-    const startKey = decodeCursor(cursor, scope, OUTBOX_KEY_NAMES, { outboxPk: outboxPk(area) });
-    const live = liveCondition(now);
-    const page = await this.queryPage(
-      {
-        TableName: this.tableName,
-        IndexName: 'outbox',
-        KeyConditionExpression: 'outboxPk = :pk',
+    const live = liveCondition(filter.now);
+    const read = (keyNames: readonly string[]) => {
+      const projection = projectionOf([...keyNames, ...SHARE_SUMMARY]);
+      return {
         FilterExpression: live.expression,
-        ExpressionAttributeValues: { ':pk': outboxPk(area), ...live.values },
-        ScanIndexForward: false,
-      },
-      limit,
-      startKey,
-      OUTBOX_KEY_NAMES,
-    );
+        ProjectionExpression: projection.ProjectionExpression,
+        ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, ...namesOf(live).ExpressionAttributeNames },
+      };
+    };
+    let page: { items: Item[]; lastKey?: PageKey };
+    if (filter.status === undefined) {
+      const startKey = decodeCursor(cursor, scope, INBOX_KEY_NAMES, { inboxPk: inboxPk(area) });
+      page = await this.queryPage(
+        {
+          TableName: this.tableName,
+          IndexName: 'received',
+          KeyConditionExpression: 'inboxPk = :pk',
+          ExpressionAttributeValues: { ':pk': inboxPk(area), ...live.values },
+          ScanIndexForward: false,
+          ...read(INBOX_KEY_NAMES),
+        },
+        limit,
+        startKey,
+        INBOX_KEY_NAMES,
+        (rows) => this.committedOnly(rows),
+      );
+    } else {
+      const partition = inboxStatusPk(area, filter.status === 'ACKNOWLEDGED' ? 'ACKNOWLEDGED' : 'PENDING');
+      let startKey = decodeCursor(cursor, scope, INBOX_STATUS_KEY_NAMES, { inboxStatusPk: partition });
+      const edge = deadlineEdge(filter.now);
+      let range = '';
+      if (filter.status === 'OVERDUE') {
+        // A cursor this listing issued names an overdue share, which stays overdue.
+        if (startKey !== undefined && (startKey['inboxStatusSk'] as string) >= edge) throw invalidCursor();
+        range = ' AND inboxStatusSk < :edge';
+      } else if (filter.status === 'PENDING') {
+        // A share on the last page may have fallen overdue since: every pending one left sorts after it.
+        if (startKey !== undefined && (startKey['inboxStatusSk'] as string) <= edge) startKey = undefined;
+        range = ' AND inboxStatusSk > :edge';
+      }
+      page = await this.queryPage(
+        {
+          TableName: this.tableName,
+          IndexName: 'receivedByStatus',
+          KeyConditionExpression: `inboxStatusPk = :pk${range}`,
+          ExpressionAttributeValues: { ':pk': partition, ...(range === '' ? {} : { ':edge': edge }), ...live.values },
+          ScanIndexForward: filter.status !== 'ACKNOWLEDGED',
+          ...read(INBOX_STATUS_KEY_NAMES),
+        },
+        limit,
+        startKey,
+        INBOX_STATUS_KEY_NAMES,
+        (rows) => this.committedOnly(rows),
+      );
+    }
     return {
-      items: page.items.map((item) => withoutKeys<StoredAlert>(item)),
+      items: page.items.map((item) => toListedShare(item)),
       ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
     };
   }
 
   /**
-   * Reads up to `limit` matching rows. DynamoDB applies a filter after its Limit, so each query reads a
-   * generous slice and the page is cut at `limit` here; a bounded number of queries keeps a sparse filter
-   * from reading a whole partition in one request. The cursor is the last row handed out, or DynamoDB's
-   * own last key when the rows read ran out first: never a key past a match not yet returned.
+   * Two queries of the `sent` index, one after the other: the page's alert rows (the page and one more, to
+   * know whether another page follows), then the one range of its share rows. Alert rows are commits, so
+   * a share row of an alert never committed matches no alert and is left out.
+   */
+  async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<ListedAlert>> {
+    const scope = `sent:${area}`;
+    const startKey = decodeCursor(cursor, scope, SENT_KEY_NAMES, { sentPk: outboxPk(area) });
+    if (startKey !== undefined && !(startKey['sentSk'] as string).startsWith('A#')) throw invalidCursor();
+    const live = liveCondition(now);
+    const page = await this.queryPage(
+      {
+        TableName: this.tableName,
+        IndexName: 'sent',
+        KeyConditionExpression: 'sentPk = :pk AND begins_with(sentSk, :alerts)',
+        FilterExpression: live.expression,
+        ExpressionAttributeValues: { ':pk': outboxPk(area), ':alerts': 'A#', ...live.values },
+        ScanIndexForward: false,
+        ...projectionOf([...SENT_KEY_NAMES, ...ALERT_SUMMARY]),
+      },
+      limit,
+      startKey,
+      SENT_KEY_NAMES,
+    );
+    const newest = page.items[0];
+    const oldest = page.items.at(-1);
+    const shares: Item[] = [];
+    if (newest !== undefined && oldest !== undefined) {
+      const from = sentShareSortKey(String(oldest['createdAt']), String(oldest['alertId']), '');
+      const to = sentShareSortKey(String(newest['createdAt']), String(newest['alertId']), '~');
+      let exclusiveStartKey: Item | undefined;
+      do {
+        const result = await withDatabase(() =>
+          this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: 'sent',
+              KeyConditionExpression: 'sentPk = :pk AND sentSk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': outboxPk(area), ':from': from, ':to': to },
+              ...projectionOf(SENT_SHARE_SUMMARY),
+              ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
+            }),
+          ),
+        );
+        shares.push(...(result.Items ?? []));
+        exclusiveStartKey = result.LastEvaluatedKey;
+      } while (exclusiveStartKey !== undefined);
+    }
+    return {
+      items: page.items.map((item) =>
+        toListedAlert(
+          item,
+          // A share row holds only what differs from its alert's: the rest is the alert's.
+          shares.filter((share) => share['alertId'] === item['alertId']).map((share) => toListedShare({ ...item, ...share })),
+        ),
+      ),
+      ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
+    };
+  }
+
+  /**
+   * Reads up to `limit` rows `keep` keeps, and whether one more follows: each query asks for the rows still
+   * wanted and one more, so a page with nothing left out reads the page and one row. DynamoDB applies a
+   * filter after its Limit: rows left out make it read on, in a bounded number of queries. The cursor is
+   * the last row handed out, or DynamoDB's own last key when the queries ran out first: never a key past a
+   * match not yet returned.
    */
   private async queryPage(
     input: QueryCommandInput,
@@ -432,17 +624,14 @@ export class DynamoAlertStore implements AlertRepository {
         this.client.send(
           new QueryCommand({
             ...input,
-            Limit: Math.max(limit, ROWS_PER_QUERY),
+            Limit: limit - items.length + 1,
             ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
           }),
         ),
       );
-      const rows = await keep(result.Items ?? []);
-      const room = limit - items.length;
-      items.push(...rows.slice(0, room));
-      const more = rows.length > room || result.LastEvaluatedKey !== undefined;
-      if (items.length >= limit) {
-        return more ? { items, lastKey: pick(items[items.length - 1] as Item, keyNames) } : { items };
+      items.push(...(await keep(result.Items ?? [])));
+      if (items.length > limit) {
+        return { items: items.slice(0, limit), lastKey: pick(items[limit - 1] as Item, keyNames) };
       }
       exclusiveStartKey = result.LastEvaluatedKey;
       if (exclusiveStartKey === undefined) return { items };
@@ -471,6 +660,7 @@ export class DynamoAlertStore implements AlertRepository {
       ...alertKey(alert.alertId),
       outboxPk: outboxPk(alert.senderArea),
       outboxSk: newestFirstKey(alert.createdAt, alert.alertId),
+      ...alertListingAttributes(alert),
       // Reads filter expiry in code; TTL only tidies. The commit must outlive the commit sweep's delay, or
       // the sweep could not see that a short-lived alert was created at all.
       ttl: Math.max(epochSeconds(alert.expiresAt), epochSeconds(alert.createdAt) + COMMIT_KEPT_SECONDS),
@@ -486,6 +676,7 @@ export class DynamoAlertStore implements AlertRepository {
       ttl: epochSeconds(share.expiresAt),
       ...withoutLadder(share),
       ...(share.ladder === undefined ? {} : ladderAttributes(share.alertId, share.recipientArea, share.ladder)),
+      ...shareListingAttributes(share),
     };
   }
 }

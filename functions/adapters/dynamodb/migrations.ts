@@ -4,6 +4,8 @@
  * what is missing, conditionally), so running it twice, or on a table already migrated, changes nothing.
  * They Scan, which no request path does: a migration is not a request.
  */
+
+import { isDeepStrictEqual } from 'node:util';
 import {
   DeleteTableCommand,
   DescribeTableCommand,
@@ -35,6 +37,7 @@ import type { StoredMeeting } from '../../core/meetings/ports.js';
 import type { KeyService } from '../../core/ports.js';
 import type { ReaderCopy, SealedBox } from '../../core/sealed-box.js';
 import { OpenKeyring } from '../../core/sealing.js';
+import { alertListingAttributes, shareListingAttributes } from './alert-store.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
@@ -45,6 +48,8 @@ export type MigrationReport = {
   readonly laddersStarted: number;
   /** Alerts stored sealed per scope, now sealed per reader. */
   readonly alertsResealed: number;
+  /** Alerts and shares given (or corrected in) the attributes of the listing indexes. */
+  readonly listingsIndexed: number;
 };
 
 /**
@@ -61,7 +66,60 @@ export async function migrate(
   written += await backfill(client, tables.alerts, 'ALERT', (item) => alertHistory(item as unknown as StoredAlert));
   written += await backfill(client, tables.meetings, 'MEETING', (item) => meetingHistory(item as unknown as StoredMeeting));
   const laddersStarted = await startLadders(client, tables.alerts);
-  return { historyRecordsWritten: written, laddersStarted, alertsResealed: await resealPerReader(client, tables.alerts, keys) };
+  // Resealed first: the listing attributes are read from what is then stored.
+  const alertsResealed = await resealPerReader(client, tables.alerts, keys);
+  return { historyRecordsWritten: written, laddersStarted, alertsResealed, listingsIndexed: await indexListings(client, tables.alerts) };
+}
+
+/**
+ * Alerts and shares stored before the listing indexes (tables.ts: `receivedByStatus`, `sent`) get the
+ * attributes that put them there, and a share acknowledged by a version before them (one still running
+ * while a deployment rolls out) is moved to its acknowledged listing. Each write is conditional on the
+ * share's status as read, so an acknowledgement in between is never undone; an item already right is not
+ * written, so a second run writes nothing.
+ */
+async function indexListings(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let indexed = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :alert OR begins_with(sk, :share)',
+        ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const isAlert = item['sk'] === 'ALERT';
+      const wanted = isAlert
+        ? alertListingAttributes(item as unknown as StoredAlert)
+        : shareListingAttributes(item as unknown as StoredShare);
+      const names = Object.keys(wanted).filter((name) => !isDeepStrictEqual(item[name], wanted[name]));
+      if (names.length === 0) continue;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item['pk'], sk: item['sk'] },
+            ConditionExpression: isAlert ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND #status = :status',
+            UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`,
+            ...(isAlert ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
+            ExpressionAttributeValues: {
+              ...(isAlert ? {} : { ':status': item['status'] }),
+              ...Object.fromEntries(names.map((name) => [`:${name}`, wanted[name]])),
+            },
+          }),
+        );
+        indexed += 1;
+      } catch (error) {
+        // Gone, or acknowledged since it was read: the acknowledgement wrote its own listing.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return indexed;
 }
 
 /** An alert item or share item as stored before reader copies (sealed per scope, by today's earlier mains). */

@@ -3,7 +3,17 @@
  * stack declares the same keys and indexes. dynalite cannot add an index later, so every index the code
  * queries is here from the start.
  */
-export type IndexDefinition = { readonly name: string; readonly partitionKey: string; readonly sortKey: string };
+export type IndexDefinition = {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+  /**
+   * The non-key attributes the index holds (INCLUDE); every attribute (ALL) when absent. A listing index
+   * names only what a list shows, so its rows never carry a sealed box. DynamoDB cannot change a projection
+   * in place: a different one is a new index, under a new name.
+   */
+  readonly include?: readonly string[];
+};
 export type TableDefinition = {
   readonly partitionKey: string;
   readonly sortKey?: string;
@@ -12,18 +22,50 @@ export type TableDefinition = {
   readonly ttlAttribute?: string;
 };
 
+/**
+ * What an inbox or outbox row shows of a share or an alert (functions/core/alerts/listing.ts): ids, areas,
+ * risk, dates, status, the acknowledgement's outcome (`acknowledged`, never the note), the ladder's steps and
+ * the failed messages. Never a sealed attribute: a listing reads only these.
+ */
+export const LISTED_ATTRIBUTES = [
+  'alertId',
+  'senderArea',
+  'recipientArea',
+  'recipients',
+  'riskLevel',
+  'exploitation',
+  'createdAt',
+  'expiresAt',
+  'status',
+  'ackDueBy',
+  'acknowledged',
+  'ladderSteps',
+  'deliveryFailures',
+] as const;
+
 export const ALERTS_TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   indexes: [
-    // A receiving area's shares, newest first.
+    // Superseded by `received` and `sent`, which hold only what a listing shows; no code reads these two.
+    // They stay for one release, so the code before it still runs while a deployment adds the new ones
+    // (CloudFormation adds or removes one index per update); the next release removes them.
     { name: 'inbox', partitionKey: 'inboxPk', sortKey: 'inboxSk' },
-    // A sending area's alerts, newest first.
     { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
     // Pending shares by the time their ladder's next step is due (functions/core/alerts/ladder.ts), so the
     // sweep reads what is due and nothing else. Added after the first release: a data directory made before
     // it is migrated (./migrations.ts, rebuildWithIndexes); on AWS, CloudFormation adds it to the table.
     { name: 'ladder', partitionKey: 'ladderPk', sortKey: 'ladderSk' },
+    // A receiving area's shares, newest first: the unfiltered inbox. Keyed on the attributes every share has
+    // had from the first release, so no share needs migrating to appear in it.
+    { name: 'received', partitionKey: 'inboxPk', sortKey: 'inboxSk', include: LISTED_ATTRIBUTES },
+    // A receiving area's shares by status, one partition per stored status: acknowledged ones newest first,
+    // pending ones by deadline (ackDueBy), so OVERDUE (a pending share whose deadline has passed) and
+    // PENDING are each one key range, and a filter that matches nothing is one query that reads nothing.
+    { name: 'receivedByStatus', partitionKey: 'inboxStatusPk', sortKey: 'inboxStatusSk', include: LISTED_ATTRIBUTES },
+    // A sending area's alerts, newest first, and beside them their shares: a page of the outbox is one
+    // query for its alerts and one for their shares, however many areas each alert went to.
+    { name: 'sent', partitionKey: 'sentPk', sortKey: 'sentSk', include: LISTED_ATTRIBUTES },
   ],
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;

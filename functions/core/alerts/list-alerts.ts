@@ -1,13 +1,14 @@
 /**
- * An area's inbox (shares it received) or outbox (alerts it sent), newest first. A listing is a summary:
- * ids, areas, risk level, exploitation types, dates and statuses; never child identity, so it needs no
- * decryption at all.
+ * An area's inbox (shares it received) or outbox (alerts it sent), newest first (the inbox's PENDING and
+ * OVERDUE filters by deadline, the earliest first: ./listing.ts). A listing is a summary: ids, areas, risk
+ * level, exploitation types, dates and statuses; never child identity, so it needs no decryption at all,
+ * and the stores read it from indexes that hold nothing sealed.
  */
 import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
-import type { LadderStep, StoredAlert, StoredShare } from './ports.js';
+import type { ListedShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 export async function listAlerts(
@@ -42,29 +43,21 @@ async function inbox(deps: Pick<AlertDeps, 'alerts'>, area: string, query: ListA
 }
 
 /**
- * The sender's alerts with every share's status. A status filter keeps alerts with at least one share in
- * that status; it applies to the page read, so a page may hold fewer than `limit` items.
+ * The sender's alerts with every share's status, as one read of the outbox gives them. A status filter
+ * keeps alerts with at least one share in that status; it applies to the page read, so a page may hold
+ * fewer than `limit` items.
  */
 async function outbox(deps: Pick<AlertDeps, 'alerts'>, area: string, query: ListAlertsQuery, now: string): Promise<AlertList> {
   const page = await deps.alerts.listOutbox(area, now, query.limit, query.cursor);
-  const shares = await deps.alerts.getShares(
-    page.items.flatMap((alert) => alert.recipients.map((recipient) => ({ alertId: alert.alertId, area: recipient }))),
-  );
   const items = page.items
-    .map((alert) =>
-      summary(
-        alert,
-        shares.filter((share) => share.alertId === alert.alertId),
-        now,
-      ),
-    )
+    .map((alert) => summary(alert, alert.shares, now))
     .filter((item) => query.status === undefined || item.shares.some((share) => share.status === query.status));
   return { items, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
 }
 
 function summary(
-  source: Pick<StoredAlert | StoredShare, 'alertId' | 'senderArea' | 'riskLevel' | 'exploitation' | 'createdAt'>,
-  shares: readonly StoredShare[],
+  source: Pick<ListedShare, 'alertId' | 'senderArea' | 'riskLevel' | 'exploitation' | 'createdAt'>,
+  shares: readonly ListedShare[],
   now: string,
 ): AlertSummary {
   const shareSummaries = shares.map((share) => ({
@@ -73,8 +66,8 @@ function summary(
     ackDueBy: share.ackDueBy,
     ...(share.acknowledgement === undefined ? {} : { outcome: share.acknowledgement.outcome }),
     ...(share.acknowledgement?.redirectTo === undefined ? {} : { redirectTo: share.acknowledgement.redirectTo }),
-    ...lastStepOf(share),
-    undelivered: share.deliveryFailures?.length ?? 0,
+    ...(share.lastStep === undefined ? {} : { lastStep: share.lastStep }),
+    undelivered: share.undelivered,
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {
@@ -87,9 +80,4 @@ function summary(
     ackDueBy: dueDates[0] ?? source.createdAt,
     shares: shareSummaries,
   };
-}
-
-function lastStepOf(share: StoredShare): { lastStep?: { step: LadderStep; at: string } } {
-  const last = share.ladder?.steps.at(-1);
-  return last === undefined ? {} : { lastStep: { step: last.step, at: last.at } };
 }

@@ -103,6 +103,30 @@ export type StoredShare = {
 
 export type ShareKey = { readonly alertId: string; readonly area: AreaId };
 
+/**
+ * What a listing reads of a share (./listing.ts): its summary, never a sealed attribute nor the
+ * acknowledgement's note. Stores read it from indexes that hold nothing else.
+ */
+export type ListedShare = Pick<
+  StoredShare,
+  'alertId' | 'senderArea' | 'recipientArea' | 'riskLevel' | 'exploitation' | 'createdAt' | 'expiresAt' | 'status' | 'ackDueBy'
+> & {
+  readonly acknowledgement?: AcknowledgementSummary;
+  /** The ladder's latest step, for a list ("reminder sent 12:30"). */
+  readonly lastStep?: { readonly step: LadderStep; readonly at: string };
+  /** How many messages about the share did not reach their mailbox. */
+  readonly undelivered: number;
+};
+
+/** What a list shows of an acknowledgement: kept apart from it on the share, so a listing never reads the note. */
+export type AcknowledgementSummary = Pick<StoredAcknowledgement, 'outcome' | 'acknowledgedAt' | 'redirectTo'>;
+
+/** What the outbox reads of an alert: its summary and every share's. */
+export type ListedAlert = Pick<
+  StoredAlert,
+  'alertId' | 'senderArea' | 'createdAt' | 'expiresAt' | 'riskLevel' | 'exploitation' | 'recipients'
+> & { readonly shares: readonly ListedShare[] };
+
 export type InboxFilter = { readonly status?: 'PENDING' | 'ACKNOWLEDGED' | 'OVERDUE'; readonly now: string };
 
 export type AcknowledgeResult = 'ACKNOWLEDGED' | 'ALREADY_ACKNOWLEDGED' | 'GONE';
@@ -157,9 +181,14 @@ export interface AlertRepository {
     /** The recipient's note sealed into its own copy (part 'ACKNOWLEDGEMENT'); only while the copy exists. */
     recipientNote?: SealedPart,
   ): Promise<AcknowledgeResult>;
-  /** Newest first; the cursor is bound to the area and filter it was issued for. */
-  listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>>;
-  listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>>;
+  /**
+   * The area's live shares of committed alerts. Newest first, unfiltered and under ACKNOWLEDGED; under
+   * PENDING and OVERDUE by deadline, the earliest first (./listing.ts, `inboxOrder`). The cursor is bound
+   * to the area and filter it was issued for.
+   */
+  listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>>;
+  /** The area's live alerts, newest first, each with every share's summary (in the order of `recipients`). */
+  listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<ListedAlert>>;
   /**
    * The shares whose ladder has a step due at `now`, oldest due first, from the index of pending shares by
    * next-step time: what is read follows what is due, not what is stored. Only shares of committed alerts.

@@ -16,6 +16,7 @@ import { DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-
 import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { historyItem } from '../../../../functions/adapters/dynamodb/history-store.js';
 import { alertHistory } from '../../../../functions/core/alerts/history.js';
+import { listedAlert, listedShare } from '../../../../functions/core/alerts/listing.js';
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
 import type { CreationRecord } from '../../../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
@@ -774,7 +775,9 @@ describe('DynamoAlertStore.acknowledge', () => {
     // In the same write, the ladder's version goes up (no step read before it is taken after it) and the
     // share is due at once in the index of pending shares, for the notice to the sender.
     expect(input?.UpdateExpression).toBe(
-      'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
+      'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk, ' +
+        // ...and it moves to its area's acknowledged listing, newest first, with the outcome but not the note.
+        'acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk',
     );
     expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status' });
     expect(input?.ExpressionAttributeValues).toEqual({
@@ -788,6 +791,12 @@ describe('DynamoAlertStore.acknowledge', () => {
       ':at': ack.acknowledgedAt,
       ':ladderPk': 'LADDER',
       ':ladderSk': `${ack.acknowledgedAt}#${ALERT_ID}#north-tyneside`,
+      ':listed': {
+        outcome: ack.outcome,
+        acknowledgedAt: ack.acknowledgedAt,
+        ...(ack.redirectTo === undefined ? {} : { redirectTo: ack.redirectTo }),
+      },
+      ':listedPk': 'INBOX#north-tyneside#ACKNOWLEDGED',
     });
   });
 
@@ -850,11 +859,23 @@ describe('DynamoAlertStore.listInbox', () => {
   });
 
   it.each([
-    [undefined, 'expiresAt > :now', {}],
-    ['PENDING', 'expiresAt > :now AND #status = :pending AND ackDueBy > :now', { ':pending': 'PENDING' }],
-    ['OVERDUE', 'expiresAt > :now AND #status = :pending AND ackDueBy <= :now', { ':pending': 'PENDING' }],
-    ['ACKNOWLEDGED', 'expiresAt > :now AND #status = :acknowledged', { ':acknowledged': 'ACKNOWLEDGED' }],
-  ] as const)('queries the inbox index newest first with status %s', async (status, filter, extraValues) => {
+    [undefined, 'received', 'inboxPk = :pk', { ':pk': 'INBOX#north-tyneside' }, false],
+    [
+      'PENDING',
+      'receivedByStatus',
+      'inboxStatusPk = :pk AND inboxStatusSk > :edge',
+      { ':pk': 'INBOX#north-tyneside#PENDING', ':edge': `${NOW}#~` },
+      true,
+    ],
+    [
+      'OVERDUE',
+      'receivedByStatus',
+      'inboxStatusPk = :pk AND inboxStatusSk < :edge',
+      { ':pk': 'INBOX#north-tyneside#PENDING', ':edge': `${NOW}#~` },
+      true,
+    ],
+    ['ACKNOWLEDGED', 'receivedByStatus', 'inboxStatusPk = :pk', { ':pk': 'INBOX#north-tyneside#ACKNOWLEDGED' }, false],
+  ] as const)('queries %s as one key range of the %s index, reading the page and one row', async (status, index, keys, values, forward) => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [] });
 
@@ -862,17 +883,39 @@ describe('DynamoAlertStore.listInbox', () => {
     await store.listInbox('north-tyneside', { now: NOW, ...(status === undefined ? {} : { status }) }, 20);
 
     // Assess
-    const input = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
+    const calls = ddb.commandCalls(QueryCommand);
+    expect(calls).toHaveLength(1);
+    const input = calls[0]?.args[0].input;
     expect(input?.TableName).toBe(TABLE);
-    expect(input?.IndexName).toBe('inbox');
-    expect(input?.KeyConditionExpression).toBe('inboxPk = :pk');
-    expect(input?.FilterExpression).toBe(filter);
-    expect(input?.ExpressionAttributeValues).toEqual({ ':pk': 'INBOX#north-tyneside', ':now': NOW, ...extraValues });
-    // DynamoDB refuses an expression attribute name that no expression uses.
-    expect(input?.ExpressionAttributeNames).toEqual(status === undefined ? undefined : { '#status': 'status' });
-    expect(input?.ScanIndexForward).toBe(false);
-    // The filter applies after DynamoDB's Limit: each query reads a generous slice, the page is cut here.
-    expect(input?.Limit).toBe(100);
+    expect(input?.IndexName).toBe(index);
+    expect(input?.KeyConditionExpression).toBe(keys);
+    // Expiry is filtered on every read: TTL deletes late.
+    expect(input?.FilterExpression).toBe('expiresAt > :now');
+    expect(input?.ExpressionAttributeValues).toEqual({ ...values, ':now': NOW });
+    // Only the summary and the keys a cursor needs: never a sealed attribute, nor the acknowledgement (its note).
+    const projected = String(input?.ProjectionExpression)
+      .split(', ')
+      .map((placeholder) => input?.ExpressionAttributeNames?.[placeholder]);
+    expect(projected).toEqual([
+      'pk',
+      'sk',
+      ...(index === 'received' ? ['inboxPk', 'inboxSk'] : ['inboxStatusPk', 'inboxStatusSk']),
+      'alertId',
+      'senderArea',
+      'recipientArea',
+      'riskLevel',
+      'exploitation',
+      'createdAt',
+      'expiresAt',
+      'status',
+      'ackDueBy',
+      'acknowledged',
+      'ladderSteps',
+      'deliveryFailures',
+    ]);
+    // Newest first; pending and overdue by deadline, the earliest first.
+    expect(input?.ScanIndexForward).toBe(forward);
+    expect(input?.Limit).toBe(21);
     expect(input?.ExclusiveStartKey).toBeUndefined();
   });
 
@@ -884,7 +927,7 @@ describe('DynamoAlertStore.listInbox', () => {
     const page = await store.listInbox('north-tyneside', { now: NOW }, 5);
 
     // Assess
-    expect(page.items).toEqual([shareFor('north-tyneside', { alertId: 'id-1' })]);
+    expect(page.items).toEqual([listedShare(shareFor('north-tyneside', { alertId: 'id-1' }))]);
     expect(Object.hasOwn(page, 'nextCursor')).toBe(false);
   });
 
@@ -897,32 +940,33 @@ describe('DynamoAlertStore.listInbox', () => {
       .resolves({ Items: [inboxRow(7)] });
 
     // Act
-    const page = await store.listInbox('north-tyneside', { now: NOW, status: 'PENDING' }, 3);
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 3);
 
-    // Assess
+    // Assess: each query asks for the rows still wanted and one more
     const calls = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(calls).toHaveLength(2);
-    expect(calls.map((input) => input.Limit)).toEqual([100, 100]);
+    expect(calls).toHaveLength(3);
+    expect(calls.map((input) => input.Limit)).toEqual([4, 2, 1]);
     expect(calls[1]?.ExclusiveStartKey).toEqual(keyOf(inboxRow(4)));
+    expect(calls[2]?.ExclusiveStartKey).toEqual(keyOf(inboxRow(6)));
     expect(page.items.map((share) => share.alertId)).toEqual(['id-1', 'id-2', 'id-5']);
-    const key = decodeCursor(page.nextCursor, 'inbox:north-tyneside:PENDING', ['pk', 'sk', 'inboxPk', 'inboxSk'], {
+    const key = decodeCursor(page.nextCursor, 'inbox:north-tyneside:ALL', ['pk', 'sk', 'inboxPk', 'inboxSk'], {
       inboxPk: 'INBOX#north-tyneside',
     });
     expect(key).toEqual(keyOf(inboxRow(5)));
   });
 
   it('reads at most 8 queries for one page and hands back DynamoDB own last key', async () => {
-    // Prepare: a filter that matches nothing, over a long partition
+    // Prepare: a long partition of rows all left out (expired, not yet deleted by TTL)
     ddb.on(QueryCommand).resolves({ Items: [], LastEvaluatedKey: keyOf(inboxRow(9)) });
 
     // Act
-    const page = await store.listInbox('north-tyneside', { now: NOW, status: 'ACKNOWLEDGED' }, 10);
+    const page = await store.listInbox('north-tyneside', { now: NOW }, 10);
 
     // Assess
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(8);
     expect(page.items).toEqual([]);
     expect(page.nextCursor).toEqual(expect.any(String));
-    const key = decodeCursor(page.nextCursor, 'inbox:north-tyneside:ACKNOWLEDGED', ['pk', 'sk', 'inboxPk', 'inboxSk'], {
+    const key = decodeCursor(page.nextCursor, 'inbox:north-tyneside:ALL', ['pk', 'sk', 'inboxPk', 'inboxSk'], {
       inboxPk: 'INBOX#north-tyneside',
     });
     expect(key).toEqual(keyOf(inboxRow(9)));
@@ -1060,6 +1104,40 @@ describe('DynamoAlertStore.listInbox', () => {
     expect(ddb.calls()).toHaveLength(0);
   });
 
+  it('starts the next PENDING page from the start of the range when the cursor share has fallen overdue since', async () => {
+    // Prepare: a cursor naming a share due before now, issued when it was still pending
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const key = { pk: 'ALERT#id-1', sk: 'SHARE#north-tyneside', inboxStatusPk: 'INBOX#north-tyneside#PENDING' };
+    const fallen = encodeCursor('inbox:north-tyneside:PENDING', { ...key, inboxStatusSk: `2026-03-10T09:00:00.000Z#${NOW}#id-1` });
+    const ahead = encodeCursor('inbox:north-tyneside:PENDING', { ...key, inboxStatusSk: `2026-03-11T09:00:00.000Z#${NOW}#id-1` });
+
+    // Act
+    await store.listInbox('north-tyneside', { now: NOW, status: 'PENDING' }, 2, fallen);
+    await store.listInbox('north-tyneside', { now: NOW, status: 'PENDING' }, 2, ahead);
+
+    // Assess: every pending share left sorts after the one that fell overdue
+    const [first, second] = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(first?.ExclusiveStartKey).toBeUndefined();
+    expect(second?.ExclusiveStartKey).toEqual({ ...key, inboxStatusSk: `2026-03-11T09:00:00.000Z#${NOW}#id-1` });
+  });
+
+  it('refuses an OVERDUE cursor naming a share not yet due, before querying anything', async () => {
+    // Prepare
+    const cursor = encodeCursor('inbox:north-tyneside:OVERDUE', {
+      pk: 'ALERT#id-1',
+      sk: 'SHARE#north-tyneside',
+      inboxStatusPk: 'INBOX#north-tyneside#PENDING',
+      inboxStatusSk: `2026-03-11T09:00:00.000Z#${NOW}#id-1`,
+    });
+
+    // Act
+    const error = await store.listInbox('north-tyneside', { now: NOW, status: 'OVERDUE' }, 2, cursor).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
   it('turns a throttled query into DependencyUnavailableError(database)', async () => {
     // Prepare
     ddb.on(QueryCommand).rejects(throttled());
@@ -1073,49 +1151,107 @@ describe('DynamoAlertStore.listInbox', () => {
 });
 
 describe('DynamoAlertStore.listOutbox', () => {
-  it('queries the outbox index newest first, filtering out expired alerts', async () => {
+  const alertRow = (alertId: string, createdAt: string) => ({
+    pk: `ALERT#${alertId}`,
+    sk: 'ALERT',
+    sentPk: 'OUTBOX#northumberland',
+    sentSk: `A#${createdAt}#${alertId}`,
+    ...listedAlert({ ...alert, alertId, createdAt }, []),
+    shares: undefined,
+  });
+  const shareRow = (alertId: string, createdAt: string, area: string) => ({
+    pk: `ALERT#${alertId}`,
+    sk: `SHARE#${area}`,
+    sentPk: 'OUTBOX#northumberland',
+    sentSk: `S#${createdAt}#${alertId}#${area}`,
+    ...shareFor(area, { alertId, createdAt }),
+  });
+  const sentKey = (row: Record<string, unknown>) => ({ pk: row['pk'], sk: row['sk'], sentPk: row['sentPk'], sentSk: row['sentSk'] });
+  const LATER = '2026-03-10T11:00:00.000Z';
+
+  it("reads the page's alert rows and one more, then its shares as one range, and lists each alert with its shares", async () => {
     // Prepare
-    const row = {
-      pk: `ALERT#${ALERT_ID}`,
-      sk: 'ALERT',
-      outboxPk: 'OUTBOX#northumberland',
-      outboxSk: `${NOW}#${ALERT_ID}`,
-      ttl: 1,
-      ...alert,
-    };
+    const newest = alertRow('id-2', LATER);
+    const oldest = alertRow('id-1', NOW);
+    const next = alertRow('id-0', '2026-03-10T09:00:00.000Z');
     ddb
       .on(QueryCommand)
-      .resolves({ Items: [row], LastEvaluatedKey: { pk: row.pk, sk: row.sk, outboxPk: row.outboxPk, outboxSk: row.outboxSk } });
+      .resolvesOnce({ Items: [newest, oldest, next], LastEvaluatedKey: sentKey(next) })
+      .resolves({
+        Items: [
+          shareRow('id-1', NOW, 'newcastle'),
+          shareRow('id-1', NOW, 'north-tyneside'),
+          shareRow('id-2', LATER, 'north-tyneside'),
+          // A share of an alert never committed, between the page's two: it matches no alert row.
+          shareRow('id-9', '2026-03-10T10:30:00.000Z', 'gateshead'),
+        ],
+      });
 
     // Act
-    const page = await store.listOutbox('northumberland', NOW, 1);
+    const page = await store.listOutbox('northumberland', NOW, 2);
 
     // Assess
-    const input = ddb.commandCalls(QueryCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({
-      IndexName: 'outbox',
-      KeyConditionExpression: 'outboxPk = :pk',
+    const [alerts, shares, ...more] = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(more).toEqual([]);
+    expect(alerts).toMatchObject({
+      IndexName: 'sent',
+      KeyConditionExpression: 'sentPk = :pk AND begins_with(sentSk, :alerts)',
       FilterExpression: 'expiresAt > :now',
-      ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':now': NOW },
+      ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':alerts': 'A#', ':now': NOW },
       ScanIndexForward: false,
-      Limit: 100,
+      Limit: 3,
     });
-    expect(page.items).toEqual([alert]);
-    const key = decodeCursor(page.nextCursor, 'outbox:northumberland', ['pk', 'sk', 'outboxPk', 'outboxSk'], {
-      outboxPk: 'OUTBOX#northumberland',
+    expect(shares).toMatchObject({
+      IndexName: 'sent',
+      KeyConditionExpression: 'sentPk = :pk AND sentSk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':from': `S#${NOW}#id-1#`, ':to': `S#${LATER}#id-2#~` },
     });
-    expect(key?.['outboxSk']).toBe(`${NOW}#${ALERT_ID}`);
+    expect(page.items).toEqual([
+      listedAlert({ ...alert, alertId: 'id-2', createdAt: LATER }, [shareFor('north-tyneside', { alertId: 'id-2', createdAt: LATER })]),
+      // In the order of the alert's recipients.
+      listedAlert({ ...alert, alertId: 'id-1', createdAt: NOW }, [
+        shareFor('newcastle', { alertId: 'id-1', createdAt: NOW }),
+        shareFor('north-tyneside', { alertId: 'id-1', createdAt: NOW }),
+      ]),
+    ]);
+    const key = decodeCursor(page.nextCursor, 'sent:northumberland', ['pk', 'sk', 'sentPk', 'sentSk'], { sentPk: 'OUTBOX#northumberland' });
+    expect(key).toEqual(sentKey(oldest));
   });
 
-  it('refuses an inbox cursor', async () => {
+  it('reads nothing more when the page holds no alert', async () => {
     // Prepare
-    const cursor = encodeCursor('inbox:northumberland:ALL', keyOf(inboxRow(1)) as Record<string, string>);
+    ddb.on(QueryCommand).resolves({ Items: [] });
 
+    // Act
+    const page = await store.listOutbox('northumberland', NOW, 20);
+
+    // Assess
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(page).toEqual({ items: [] });
+  });
+
+  it.each([
+    ['an inbox cursor', encodeCursor('inbox:northumberland:ALL', keyOf(inboxRow(1)) as Record<string, string>)],
+    [
+      'a cursor naming a share row',
+      encodeCursor('sent:northumberland', {
+        pk: 'ALERT#id-1',
+        sk: 'SHARE#gateshead',
+        sentPk: 'OUTBOX#northumberland',
+        sentSk: `S#${NOW}#id-1#gateshead`,
+      }),
+    ],
+    [
+      'another sender',
+      encodeCursor('sent:northumberland', { pk: 'ALERT#id-1', sk: 'ALERT', sentPk: 'OUTBOX#gateshead', sentSk: `A#${NOW}#id-1` }),
+    ],
+  ])('refuses %s before querying anything', async (_label, cursor) => {
     // Act
     const attempt = store.listOutbox('northumberland', NOW, 1, cursor);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    expect(ddb.calls()).toHaveLength(0);
   });
 });
 

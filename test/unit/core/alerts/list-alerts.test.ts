@@ -76,7 +76,8 @@ describe('listAlerts', () => {
     });
 
     it.each([
-      ['PENDING', [2, 1]],
+      // By deadline, the earliest first: the second alert, an hour older than the third, is due first.
+      ['PENDING', [1, 2]],
       ['OVERDUE', [0]],
       ['ACKNOWLEDGED', []],
     ] as const)('filters by status %s', async (status, expected) => {
