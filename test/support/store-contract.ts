@@ -818,7 +818,11 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, hi
         store.save(answered(meeting, 'north-tyneside', 1, 'c-1'), 1, { kind: 'response', area: 'north-tyneside', current: meeting }),
         store.save(answered(meeting, 'newcastle', 1, 'c-2'), 1, { kind: 'response', area: 'newcastle', current: meeting }),
       ]);
-      const stale = await store.save(answered(meeting, 'newcastle', 1, 'c-3'), 1, { kind: 'response', area: 'newcastle', current: meeting });
+      const stale = await store.save(answered(meeting, 'newcastle', 1, 'c-3'), 1, {
+        kind: 'response',
+        area: 'newcastle',
+        current: meeting,
+      });
       const stored = await store.get(meeting.meetingId);
 
       // Assess
@@ -897,7 +901,12 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, hi
         actions: [action('action-1', 'north-tyneside'), action('action-2', 'newcastle')],
       };
       await store.save(held, 1);
-      const update = (area: AreaId, status: 'DONE' | 'CANCELLED') => ({ status, note: BOX, at: '2026-03-20T10:00:00.000Z', by: { ...CHAIR, area } });
+      const update = (area: AreaId, status: 'DONE' | 'CANCELLED') => ({
+        status,
+        note: BOX,
+        at: '2026-03-20T10:00:00.000Z',
+        by: { ...CHAIR, area },
+      });
       const noted = (actionId: string, area: AreaId, status: 'DONE' | 'CANCELLED', changeId: string): StoredMeeting => ({
         ...held,
         version: 3,

@@ -177,7 +177,8 @@ export class DynamoMeetingStore implements MeetingRepository {
       }),
     );
     if (!written) return 'CONFLICT';
-    const proposed = answer.response === 'PROPOSE' && !current.slots.some((slot) => slot.slotId === answer.slotId) ? answer.slotId : undefined;
+    const proposed =
+      answer.response === 'PROPOSE' && !current.slots.some((slot) => slot.slotId === answer.slotId) ? answer.slotId : undefined;
     const notices = meeting.notices?.pending.slice(current.notices?.pending.length ?? 0) ?? [];
     const dueAt = meeting.notices?.dueAt ?? answer.respondedAt;
     const fenced = await this.conditional(
@@ -577,9 +578,7 @@ export async function splitMeeting(client: DynamoDBDocumentClient, tableName: st
     }
   };
   await Promise.all([
-    ...Object.keys(legacy.responses).map((area) =>
-      putOnce({ ...responseItem({ ...legacy, receipts: [] }, area), slots: [] }),
-    ),
+    ...Object.keys(legacy.responses).map((area) => putOnce({ ...responseItem({ ...legacy, receipts: [] }, area), slots: [] })),
     ...legacy.actions.flatMap((action) =>
       action.updates.map((update, index) => putOnce(noteItem(legacy, action.actionId, index + 1, update))),
     ),

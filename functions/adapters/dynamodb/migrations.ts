@@ -23,9 +23,14 @@ import type { StoredMeeting } from '../../core/meetings/ports.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
+import { splitMeeting } from './meeting-store.js';
 import type { TableDefinition, TableNames } from './tables.js';
 
-export type MigrationReport = { readonly historyRecordsWritten: number; readonly laddersStarted: number };
+export type MigrationReport = {
+  readonly historyRecordsWritten: number;
+  readonly laddersStarted: number;
+  readonly meetingsSplit: number;
+};
 
 /**
  * History records for alerts and meetings stored before records existed, so that their access histories
@@ -35,7 +40,35 @@ export async function migrate(client: DynamoDBDocumentClient, tables: Pick<Table
   let written = 0;
   written += await backfill(client, tables.alerts, 'ALERT', (item) => alertHistory(item as unknown as StoredAlert));
   written += await backfill(client, tables.meetings, 'MEETING', (item) => meetingHistory(item as unknown as StoredMeeting));
-  return { historyRecordsWritten: written, laddersStarted: await startLadders(client, tables.alerts) };
+  return {
+    historyRecordsWritten: written,
+    laddersStarted: await startLadders(client, tables.alerts),
+    meetingsSplit: await splitMeetings(client, tables.meetings),
+  };
+}
+
+/**
+ * Meetings stored as one item (everything in it, rewritten whole on every change) become a head with an
+ * item per area's answer and per action note (./meeting-store.ts, splitMeeting): what reads them is the
+ * same, and a change of one no longer writes its history. A meeting changed while this runs is left for
+ * the next run (or for its next read, which splits it too).
+ */
+async function splitMeetings(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let split = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :sk AND attribute_not_exists(layout)',
+        ExpressionAttributeValues: { ':sk': 'MEETING' },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const head of page.Items ?? []) if (await splitMeeting(client, tableName, head)) split += 1;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return split;
 }
 
 /**

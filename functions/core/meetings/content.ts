@@ -70,7 +70,11 @@ export type Open = <V>(part: string, sealed: Sealed) => Promise<V>;
  * Opens any number of the meeting's parts for one Decrypt (the keyring's, opened on first use); a box
  * sealed before keyrings opens with its own key.
  */
-export async function openFor<T>(keys: KeyService, meeting: MeetingIdentity & Pick<StoredMeeting, 'keyring'>, use: (open: Open) => Promise<T>): Promise<T> {
+export async function openFor<T>(
+  keys: KeyService,
+  meeting: MeetingIdentity & Pick<StoredMeeting, 'keyring'>,
+  use: (open: Open) => Promise<T>,
+): Promise<T> {
   let keyring: Promise<OpenKeyring> | undefined;
   const openPart: Open = async <V>(part: string, sealed: Sealed): Promise<V> => {
     if (isBox(sealed)) {
