@@ -492,14 +492,16 @@ function responseItem(meeting: StoredMeeting, area: AreaId): Item {
   };
 }
 
+/**
+ * A note is only ever read whole and never by condition on what it holds, so it is stored as one string of
+ * JSON: a hundred notes then read (and are checked by DynamoDB and the SDK) at about half the cost of as
+ * many nested maps. Its action and place are in its key.
+ */
 function noteItem(meeting: StoredMeeting, actionId: string, position: number, update: StoredUpdate, receipt?: StoredReceipt): Item {
   return {
     ...noteKey(meeting.meetingId, actionId, position),
     ttl: epochSeconds(meeting.expiresAt),
-    actionId,
-    position,
-    update,
-    ...(receipt === undefined ? {} : { receipt }),
+    entry: JSON.stringify({ update, ...(receipt === undefined ? {} : { receipt }) }),
   };
 }
 
@@ -519,9 +521,13 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
       proposed.push(...((item['slots'] as StoredSlot[] | undefined) ?? []).filter((slot) => claims[slot.slotId] === area));
       receipts.push(...((item['receipts'] as StoredReceipt[] | undefined) ?? []));
     } else if (sk.startsWith('NOTE#')) {
-      const actionId = String(item['actionId']);
-      notes.set(actionId, [...(notes.get(actionId) ?? []), { position: Number(item['position']), update: item['update'] as StoredUpdate }]);
-      if (item['receipt'] !== undefined) receipts.push(item['receipt'] as StoredReceipt);
+      const at = sk.lastIndexOf('#');
+      const actionId = sk.slice('NOTE#'.length, at);
+      const entry = JSON.parse(String(item['entry'])) as { update: StoredUpdate; receipt?: StoredReceipt };
+      const list = notes.get(actionId) ?? [];
+      list.push({ position: Number(sk.slice(at + 1)), update: entry.update });
+      notes.set(actionId, list);
+      if (entry.receipt !== undefined) receipts.push(entry.receipt);
     }
   }
   const headSlots = (head['slots'] as StoredSlot[] | undefined) ?? [];
