@@ -45,7 +45,7 @@ async function storedItems(meetingId: string): Promise<Record<string, any>[]> {
       new QueryCommand({
         TableName: LOCAL_TABLE_NAMES.meetings,
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':first': 'MEETING', ':last': 'RESPONSE#\uffff' },
+        ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':first': 'MEETING', ':last': 'NOTE#\uffff' },
       }),
     );
     return result.Items ?? [];
@@ -55,18 +55,13 @@ async function storedItems(meetingId: string): Promise<Record<string, any>[]> {
 }
 
 describe('a hub started on the data of 70399f1', () => {
-  it('has split each one-item meeting into a head, its answers and its notes', async () => {
+  it('has split each one-item meeting into a head (its answers entries of their own) and its notes', async () => {
     // Act
     const held = await storedItems(HELD);
     const requested = await storedItems(REQUESTED);
 
     // Assess
-    expect(held.map((item) => item['sk'])).toEqual([
-      'MEETING',
-      ...[1, 2, 3, 4, 5].map((n) => `NOTE#action-1#00000${n}`),
-      'RESPONSE#newcastle',
-      'RESPONSE#north-tyneside',
-    ]);
+    expect(held.map((item) => item['sk'])).toEqual(['MEETING', ...[1, 2, 3, 4, 5].map((n) => `NOTE#action-1#00000${n}`)]);
     const head = held[0] as Record<string, any>;
     expect(head['layout']).toBe(2);
     expect(head).not.toHaveProperty('responses');
@@ -74,7 +69,8 @@ describe('a hub started on the data of 70399f1', () => {
       ['action-1', 'DONE', 5, undefined],
       ['action-2', 'OPEN', 0, undefined],
     ]);
-    expect(head['answers']).toEqual({ 'north-tyneside': 'ACCEPT', newcastle: 'PROPOSE' });
+    expect(head['answered']).toEqual({ 'north-tyneside': 'ACCEPT', newcastle: 'PROPOSE' });
+    expect(Object.values(head['answers']).map((answer: any) => answer.revision)).toEqual([1, 1]);
     expect(requested.map((item) => item['sk'])).toEqual(['MEETING']);
     // The head no longer grows with notes: none of their sealed content is in it.
     const notes = held.filter((item) => String(item['sk']).startsWith('NOTE#'));

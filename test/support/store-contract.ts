@@ -827,7 +827,10 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, hi
 
       // Assess
       expect([tyneside, newcastle, stale]).toEqual(['SAVED', 'SAVED', 'CONFLICT']);
-      expect(stored?.responses).toEqual({ 'north-tyneside': answer('north-tyneside', 1), newcastle: answer('newcastle', 1) });
+      expect(stored?.responses).toEqual({
+        'north-tyneside': expect.objectContaining(answer('north-tyneside', 1)),
+        newcastle: expect.objectContaining(answer('newcastle', 1)),
+      });
       expect(stored?.version).toBe(3);
       expect(stored?.receipts?.map((receipt) => receipt.changeId).sort()).toEqual(['c-1', 'c-2']);
     });

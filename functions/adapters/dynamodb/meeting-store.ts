@@ -1,20 +1,23 @@
 /**
  * Meetings in DynamoDB, in one partition per meeting (`MEETING#<id>`), read whole by one Query:
- * - `MEETING`, the head: what the meeting is, its state, its record, its actions (each with its latest
- *   status), the meeting's wrapped data key, and each area's latest answer in a word (for listings);
- * - `RESPONSE#<area>`: an area's answer, with the slots it proposed, changed on its own revision;
+ * - `MEETING`, the head: what the meeting is, its state, its slots, its record, its actions (each with its
+ *   latest status), the meeting's wrapped data key, and each area's answer as an entry of its own (with
+ *   that answer in a word beside it, for listings), changed by one update of that entry on its revision;
  * - `NOTE#<actionId>#<position>`: one note on an action, written once;
  * - `AREA#<area>`: one immutable row per participating area for its inbox or outbox listing;
  * - `HOLDERS`: the history record (./history-store.ts).
- * So a change writes the item it changes and a few hundred bytes of the head, never the meeting's history,
- * and nothing bounds how many notes a meeting gathers. A listing reads its rows from the index and the
+ * So a change writes the note it adds, or an update of the head (a few KB, bounded by the number of areas
+ * and actions, whatever the meeting's history), never the meeting's history, and nothing bounds how many
+ * notes a meeting gathers. An answer is an entry of the head rather than an item because it must be
+ * refused once the meeting no longer takes answers, and a schedule computed from the answers before it
+ * refused: one conditional update does both, where two items would leave a half-made answer to a crash. A listing reads its rows from the index and the
  * heads' summary attributes in one batch.
  *
  * Meetings written before were one item holding everything (`layout` absent): they read as they are,
  * `splitMeeting` turns one into this layout (the migration, and any change of one not yet migrated).
  */
 import {
-  DeleteCommand,
+  type DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
   QueryCommand,
@@ -122,7 +125,27 @@ export class DynamoMeetingStore implements MeetingRepository {
       items = await this.partition(meetingId);
     }
     const current = items.find((item) => item['sk'] === HEAD_SK);
-    return current === undefined ? undefined : assemble(current, items);
+    if (current === undefined) return undefined;
+    const meeting = assemble(current, items);
+    // A note whose head update was cut off (the process died between the two writes) is finished here: the
+    // note stands (it is the truth), and the head's copy of its status catches up.
+    const behind = ((current['actions'] as HeadAction[] | undefined) ?? []).flatMap((action, index) => {
+      const updates = meeting.actions[index]?.updates ?? [];
+      const last = updates.at(-1);
+      return last !== undefined && (action.noted ?? 0) < updates.length ? [{ index, action, position: updates.length, last }] : [];
+    });
+    if (behind.length === 0) return meeting;
+    await withDatabase(() =>
+      Promise.all(
+        behind.map(({ index, action, position, last }) =>
+          this.noteOnHead(meetingId, index, action.actionId, position, last.status, last.at),
+        ),
+      ),
+    );
+    // Read once more for the version the catching up took (a change computed from this read then stands).
+    const after = await this.partition(meetingId);
+    const caughtUp = after.find((item) => item['sk'] === HEAD_SK);
+    return caughtUp === undefined ? undefined : assemble(caughtUp, after);
   }
 
   async save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'> {
@@ -157,74 +180,57 @@ export class DynamoMeetingStore implements MeetingRepository {
   }
 
   /**
-   * The answer's item on the revision read, then the head: the answer in a word for listings, the slot
-   * number a proposal takes, the notice to the requester, and a new version, all only while the meeting
-   * still takes answers. If the head refuses (scheduled or cancelled meanwhile, or the slot number taken by
-   * another area's proposal), the answer's item is put back as it was: nothing of the change stands.
+   * One update of the head: the area's entry on the revision read, in a word for listings, a proposed slot
+   * on the number it took, the notice to the requester and a new version, only while the meeting still takes
+   * answers. The receipt rides in the entry, for a retry to find.
    */
   private async saveResponse(meeting: StoredMeeting, part: Extract<MeetingPart, { kind: 'response' }>): Promise<'SAVED' | 'CONFLICT'> {
     const { area, current } = part;
     const answer = meeting.responses[area];
     if (answer === undefined) return 'CONFLICT';
     const revision = answer.revision ?? 1;
-    const row = responseItem(meeting, area);
-    const written = await this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: row,
-        ConditionExpression: revision === 1 ? 'attribute_not_exists(pk)' : 'revision = :previous',
-        ...(revision === 1 ? {} : { ExpressionAttributeValues: { ':previous': revision - 1 } }),
-      }),
-    );
-    if (!written) return 'CONFLICT';
-    const proposed =
-      answer.response === 'PROPOSE' && !current.slots.some((slot) => slot.slotId === answer.slotId) ? answer.slotId : undefined;
+    const added = meeting.slots.filter((slot) => !current.slots.some((known) => known.slotId === slot.slotId));
     const notices = meeting.notices?.pending.slice(current.notices?.pending.length ?? 0) ?? [];
     const dueAt = meeting.notices?.dueAt ?? answer.respondedAt;
-    const fenced = await this.conditional(
+    // The area's last receipts stay with its answer (a retry of any of them is answered, not made again);
+    // its entry is unchanged since it was read, so what it held is what was read.
+    const receipt = meeting.receipts?.at(-1);
+    const receipts = [...(current.responses[area]?.receipts ?? []), ...(receipt === undefined ? [] : [receipt])].slice(
+      -RECEIPTS_PER_ANSWER,
+    );
+    const saved = await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: meetingKey(meeting.meetingId),
-        ConditionExpression: `#status = :requested${proposed === undefined ? '' : ' AND attribute_not_exists(slotClaims.#slot)'}`,
+        ConditionExpression: [
+          '#status = :requested',
+          revision === 1 ? 'attribute_not_exists(answers.#area)' : 'answers.#area.revision = :previous',
+          ...(added.length === 0 ? [] : ['size(slots) = :slotCount']),
+        ].join(' AND '),
         UpdateExpression: [
-          'SET answers.#area = :answer, notices.pending = list_append(notices.pending, :notices), notices.dueAt = :due',
+          'SET answers.#area = :answer, answered.#area = :word',
+          'notices.pending = list_append(notices.pending, :notices), notices.dueAt = :due',
           'ladderPk = :ladderPk, ladderSk = :ladderSk',
-          ...(proposed === undefined ? [] : ['slotClaims.#slot = :area']),
+          ...(added.length === 0 ? [] : ['slots = list_append(slots, :added)']),
         ]
           .join(', ')
           .concat(' ADD version :one'),
-        ExpressionAttributeNames: { '#status': 'status', '#area': area, ...(proposed === undefined ? {} : { '#slot': proposed }) },
+        ExpressionAttributeNames: { '#status': 'status', '#area': area },
         ExpressionAttributeValues: {
           ':requested': 'REQUESTED',
-          ':answer': answer.response,
+          ...(revision === 1 ? {} : { ':previous': revision - 1 }),
+          ':answer': { ...answer, revision, receipts },
+          ':word': answer.response,
           ':notices': notices,
           ':due': dueAt,
           ':ladderPk': LADDER_PK,
           ':ladderSk': `${dueAt}#${meeting.meetingId}`,
           ':one': 1,
-          ...(proposed === undefined ? {} : { ':area': area }),
+          ...(added.length === 0 ? {} : { ':slotCount': current.slots.length, ':added': added }),
         },
       }),
     );
-    if (fenced) return 'SAVED';
-    // Put back only what this change wrote: the item as it was, or none.
-    const before = current.responses[area];
-    await this.conditional(
-      before === undefined
-        ? new DeleteCommand({
-            TableName: this.tableName,
-            Key: responseKey(meeting.meetingId, area),
-            ConditionExpression: 'revision = :ours',
-            ExpressionAttributeValues: { ':ours': revision },
-          })
-        : new PutCommand({
-            TableName: this.tableName,
-            Item: responseItem(current, area),
-            ConditionExpression: 'revision = :ours',
-            ExpressionAttributeValues: { ':ours': revision },
-          }),
-    );
-    return 'CONFLICT';
+    return saved ? 'SAVED' : 'CONFLICT';
   }
 
   /**
@@ -248,25 +254,30 @@ export class DynamoMeetingStore implements MeetingRepository {
     );
     if (!written) return 'CONFLICT';
     const dueAt = [meeting.notices?.dueAt, update.at].filter((at): at is string => at !== undefined).sort()[0] ?? update.at;
+    await this.noteOnHead(meeting.meetingId, index, actionId, position, update.status, dueAt);
+    return 'SAVED';
+  }
+
+  /** The action's latest status on the head, only forward; the meeting due at once for its reminders. */
+  private async noteOnHead(meetingId: string, index: number, actionId: string, position: number, status: string, dueAt: string) {
     await this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: meetingKey(meeting.meetingId),
+        Key: meetingKey(meetingId),
         ConditionExpression: `actions[${index}].actionId = :action AND (attribute_not_exists(actions[${index}].noted) OR actions[${index}].noted < :position)`,
         UpdateExpression: `SET actions[${index}].#status = :status, actions[${index}].noted = :position, notices.dueAt = :due, ladderPk = :ladderPk, ladderSk = :ladderSk ADD version :one`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':action': actionId,
           ':position': position,
-          ':status': update.status,
+          ':status': status,
           ':due': dueAt,
           ':ladderPk': LADDER_PK,
-          ':ladderSk': `${dueAt}#${meeting.meetingId}`,
+          ':ladderSk': `${dueAt}#${meetingId}`,
           ':one': 1,
         },
       }),
     );
-    return 'SAVED';
   }
 
   private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
@@ -288,9 +299,9 @@ export class DynamoMeetingStore implements MeetingRepository {
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            // MEETING, NOTE#..., RESPONSE#...: the sort keys between them are the meeting's own.
+            // MEETING and NOTE#...: the sort keys between them are the meeting's own.
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-            ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':first': HEAD_SK, ':last': 'RESPONSE#\uffff' },
+            ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':first': HEAD_SK, ':last': 'NOTE#\uffff' },
             ConsistentRead: true,
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
@@ -407,9 +418,10 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 // ---- the layout ----
 
 const HEAD_SK = 'MEETING';
+/** As many as the meeting keeps of its own changes: a retry comes within minutes, after a few answers at most. */
+const RECEIPTS_PER_ANSWER = 20;
 /** The head of a meeting stored as a partition of items; absent on one stored as one item. */
 const LAYOUT = 2;
-const responseKey = (meetingId: string, area: AreaId) => ({ pk: `MEETING#${meetingId}`, sk: `RESPONSE#${area}` });
 /** Positions padded so that a meeting's notes sort in order; a million notes on one action is beyond any use. */
 const noteKey = (meetingId: string, actionId: string, position: number) => ({
   pk: `MEETING#${meetingId}`,
@@ -427,7 +439,7 @@ const SUMMARY_ATTRIBUTES = [
   'expiresAt',
   'slots',
   'scheduled',
-  'answers',
+  'answered',
   'actions',
 ] as const;
 const SUMMARY_PROJECTION = {
@@ -447,7 +459,7 @@ function summaryOf(head: Item): MeetingSummaryRow {
     expiresAt: String(head['expiresAt']),
     slots: (head['slots'] as StoredSlot[] | undefined) ?? [],
     ...(head['scheduled'] === undefined ? {} : { scheduled: head['scheduled'] as NonNullable<StoredMeeting['scheduled']> }),
-    answers: (head['answers'] as MeetingSummaryRow['answers'] | undefined) ?? {},
+    answers: (head['answered'] as MeetingSummaryRow['answers'] | undefined) ?? {},
     actions: actions.map(({ actionId, status, dueBy }) => ({ actionId, status, dueBy })),
   };
 }
@@ -468,27 +480,12 @@ function headItem(meeting: StoredMeeting): ReturnType<typeof meetingKey> & Item 
     ...rest,
     layout: LAYOUT,
     notices: { pending: [], ...meeting.notices },
-    answers: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, answer.response])),
-    slotClaims: Object.fromEntries(meeting.slots.map((slot) => [slot.slotId, slot.proposedBy])),
+    answered: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, answer.response])),
+    answers: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, { ...answer, revision: answer.revision ?? 1 }])),
     actions: actions.map(({ updates, ...action }): HeadAction => ({ ...action, noted: updates.length })),
     // A whole-head save keeps the list a failure's conditional append checks, so a redelivered failure is
     // still recorded once.
     ...(meeting.deliveryFailures === undefined ? {} : { failedIntents: meeting.deliveryFailures.map((failure) => failure.intentId) }),
-  };
-}
-
-/** An area's answer, with the slots it proposed and the receipts of its last changes. */
-function responseItem(meeting: StoredMeeting, area: AreaId): Item {
-  const answer = meeting.responses[area] as StoredAreaResponse;
-  const changeId = meeting.receipts?.at(-1);
-  return {
-    ...responseKey(meeting.meetingId, area),
-    ttl: epochSeconds(meeting.expiresAt),
-    area,
-    revision: answer.revision ?? 1,
-    answer: { ...answer, revision: answer.revision ?? 1 },
-    slots: meeting.slots.filter((slot) => slot.proposedBy === area),
-    receipts: changeId === undefined ? [] : [changeId],
   };
 }
 
@@ -508,32 +505,23 @@ function noteItem(meeting: StoredMeeting, actionId: string, position: number, up
 /** The meeting from its head and items. */
 function assemble(head: Item, items: readonly Item[]): StoredMeeting {
   const responses: Record<AreaId, StoredAreaResponse> = {};
-  const proposed: StoredSlot[] = [];
-  const claims = (head['slotClaims'] as Record<string, string> | undefined) ?? {};
   const receipts: StoredReceipt[] = [...((head['receipts'] as StoredReceipt[] | undefined) ?? [])];
+  for (const [area, answer] of Object.entries((head['answers'] as Record<string, StoredAreaResponse>) ?? {})) {
+    responses[area] = answer;
+    receipts.push(...(answer.receipts ?? []));
+  }
   const notes = new Map<string, { position: number; update: StoredUpdate }[]>();
   for (const item of items) {
     const sk = String(item['sk']);
-    if (sk.startsWith('RESPONSE#')) {
-      const area = String(item['area']);
-      responses[area] = item['answer'] as StoredAreaResponse;
-      // A slot counts once its number is the area's on the head: a proposal refused there is being put back.
-      proposed.push(...((item['slots'] as StoredSlot[] | undefined) ?? []).filter((slot) => claims[slot.slotId] === area));
-      receipts.push(...((item['receipts'] as StoredReceipt[] | undefined) ?? []));
-    } else if (sk.startsWith('NOTE#')) {
-      const at = sk.lastIndexOf('#');
-      const actionId = sk.slice('NOTE#'.length, at);
-      const entry = JSON.parse(String(item['entry'])) as { update: StoredUpdate; receipt?: StoredReceipt };
-      const list = notes.get(actionId) ?? [];
-      list.push({ position: Number(sk.slice(at + 1)), update: entry.update });
-      notes.set(actionId, list);
-      if (entry.receipt !== undefined) receipts.push(entry.receipt);
-    }
+    if (!sk.startsWith('NOTE#')) continue;
+    const at = sk.lastIndexOf('#');
+    const actionId = sk.slice('NOTE#'.length, at);
+    const entry = JSON.parse(String(item['entry'])) as { update: StoredUpdate; receipt?: StoredReceipt };
+    const list = notes.get(actionId) ?? [];
+    list.push({ position: Number(sk.slice(at + 1)), update: entry.update });
+    notes.set(actionId, list);
+    if (entry.receipt !== undefined) receipts.push(entry.receipt);
   }
-  const headSlots = (head['slots'] as StoredSlot[] | undefined) ?? [];
-  const slots = [...headSlots, ...proposed.filter((slot) => !headSlots.some((known) => known.slotId === slot.slotId))].sort(
-    (a, b) => slotNumber(a) - slotNumber(b),
-  );
   const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted: _noted, ...action }): StoredAction => {
     const updates = (notes.get(action.actionId) ?? []).sort((a, b) => a.position - b.position).map((note) => note.update);
     // The notes are the truth of where an action stands; the head's status is a copy for listings.
@@ -548,7 +536,7 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
     ladderSk: _lsk,
     layout: _layout,
     answers: _answers,
-    slotClaims: _claims,
+    answered: _answered,
     notices,
     receipts: _receipts,
     ...meeting
@@ -557,7 +545,6 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
   const { pending = [], ...sent } = (notices as StoredMeeting['notices']) ?? {};
   return {
     ...(meeting as unknown as StoredMeeting),
-    slots,
     responses,
     actions,
     ...(pending.length === 0 && Object.keys(sent).length === 0 ? {} : { notices: { pending, ...sent } }),
@@ -565,11 +552,9 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
   };
 }
 
-const slotNumber = (slot: StoredSlot) => Number(slot.slotId.slice('slot-'.length)) || 0;
-
 /**
- * Turns a meeting stored as one item into this layout: each answer and each action note its own item, then
- * the head rewritten without them, only if it is still the one read. Idempotent: items already written are
+ * Turns a meeting stored as one item into this layout: each action note its own item, then the head
+ * rewritten without them (its answers entries of their own), only if it is still the one read. Idempotent: items already written are
  * left as they are, and a head already in this layout (or changed since) is not touched. false: the head
  * had changed, and nothing of it was rewritten.
  */
@@ -584,7 +569,6 @@ export async function splitMeeting(client: DynamoDBDocumentClient, tableName: st
     }
   };
   await Promise.all([
-    ...Object.keys(legacy.responses).map((area) => putOnce({ ...responseItem({ ...legacy, receipts: [] }, area), slots: [] })),
     ...legacy.actions.flatMap((action) =>
       action.updates.map((update, index) => putOnce(noteItem(legacy, action.actionId, index + 1, update))),
     ),

@@ -30,10 +30,15 @@ export type StoredAreaResponse = {
   readonly respondedAt: string;
   readonly by: StoredPerson;
   /**
-   * How many times the area has answered: its answer is its own item, changed only on the revision read, so
+   * How many times the area has answered: its answer is an entry of its own, changed only on the revision read, so
    * two areas answering at once do not conflict and one area's two answers cannot both win. Absent: 1.
    */
   readonly revision?: number;
+  /**
+   * The receipts of the area's last answers, kept with the answer where a store keeps them there (the
+   * meeting's `receipts` lists them too): the use cases read them only through `receipts`.
+   */
+  readonly receipts?: readonly StoredReceipt[];
 };
 
 export type StoredAction = {
@@ -52,8 +57,8 @@ export type StoredAction = {
 
 /**
  * A meeting as its use cases see it, whole. It is stored as a head (what the meeting is, its state, its
- * record) and one item per area's answer and per action note, so a change writes what it changes and not
- * the meeting's history. Every change is conditional on what it was computed from (the head's `version`, the
+ * record, each area's answer as an entry of its own) and one item per action note, so a change writes what
+ * it changes and not the meeting's history. Every change is conditional on what it was computed from (the head's `version`, the
  * answer's `revision`, the note's place in its action's list): two concurrent changes of the same thing
  * cannot both win, and the loser is told (409) rather than overwritten; changes of different things
  * (two areas answering, two owners noting their own actions) both stand.
@@ -148,9 +153,9 @@ export interface MeetingRepository {
   /**
    * Writes the part of `meeting` that `part` names, on what it was computed from:
    * - the meeting itself (no `part`): its head, only if the stored version is still `expectedVersion`;
-   * - an area's answer: only if the answer is still the one read (its revision) and the meeting still takes
-   *   answers (REQUESTED), a new slot's number still free; the head's version moves on, so a change of the
-   *   meeting computed from the answers before is refused rather than lose this one;
+   * - an area's answer: only if the answer is still the one read (its revision), the meeting still takes
+   *   answers (REQUESTED) and, for a proposal, no other slot was added since; the version moves on, so a
+   *   change of the meeting computed from the answers before is refused rather than lose this one;
    * - an action's new note (the last of its updates): only if no other note took its place in the list.
    * CONFLICT: nothing of the change stands.
    */
@@ -182,7 +187,7 @@ export type MeetingSummaryRow = Pick<
   StoredMeeting,
   'meetingId' | 'requestingArea' | 'invitedAreas' | 'status' | 'format' | 'createdAt' | 'expiresAt' | 'slots' | 'scheduled'
 > & {
-  /** Each area's answer, as the head keeps it beside the answer's own item. */
+  /** Each area's answer in a word, as the head keeps it beside the answer itself. */
   readonly answers: Readonly<Record<AreaId, StoredAreaResponse['response']>>;
   readonly actions: readonly Pick<StoredAction, 'actionId' | 'status' | 'dueBy'>[];
 };

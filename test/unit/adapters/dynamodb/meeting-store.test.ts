@@ -53,7 +53,7 @@ const headOf = (stored: StoredMeeting) => {
     layout: 2,
     notices: { pending: [] },
     answers: {},
-    slotClaims: Object.fromEntries(stored.slots.map((slot) => [slot.slotId, slot.proposedBy])),
+    answered: {},
     actions: stored.actions.map(({ updates, ...action }) => ({ ...action, noted: updates.length })),
   };
 };
@@ -668,7 +668,7 @@ describe('DynamoMeetingStore.get', () => {
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': `MEETING#${MEETING_ID}`, ':first': 'MEETING', ':last': 'RESPONSE#\uffff' },
+      ExpressionAttributeValues: { ':pk': `MEETING#${MEETING_ID}`, ':first': 'MEETING', ':last': 'NOTE#\uffff' },
       ConsistentRead: true,
     });
   });
@@ -774,7 +774,7 @@ describe('DynamoMeetingStore.list', () => {
     const projected = (batch?.ProjectionExpression ?? '').split(', ').map((name) => batch?.ExpressionAttributeNames?.[name]);
     expect(projected.sort()).toEqual([
       'actions',
-      'answers',
+      'answered',
       'createdAt',
       'expiresAt',
       'format',
