@@ -35,7 +35,7 @@ const EXPECTED: Record<string, Expected> = {
   'POST /v1/meetings': calls('POST /v1/meetings', 7, 1, 1, 9),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
   'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),
-  'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 3, 1, 1, 4),
+  'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 2, 1, 1, 3),
   'POST /v1/meetings/{meetingId}/schedule': calls('POST /v1/meetings/{meetingId}/schedule', 2, 0, 1, 3),
   'POST /v1/meetings/{meetingId}/cancel': calls('POST /v1/meetings/{meetingId}/cancel', 2, 1, 1, 3),
   'GET /v1/meetings/{meetingId}/calendar.ics': calls('GET /v1/meetings/{meetingId}/calendar.ics', 1, 0, 1, 2),
