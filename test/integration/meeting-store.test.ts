@@ -423,3 +423,36 @@ describe('delivery failures on a meeting', () => {
     expect((await meetings.get(meeting.meetingId))?.deliveryFailures).toEqual([failure]);
   });
 });
+
+describe('DynamoMeetingStore notes, on dynalite', () => {
+  it("catches the head up with a note whose head update was cut off: the note stands, the listing's status follows", async () => {
+    // Prepare: a held meeting with one action, and a note whose second write (the head's copy) never came
+    const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+    await meetings.create(created);
+    const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01', updates: [] };
+    const held: StoredMeeting = { ...created, version: 2, status: 'HELD', actions: [{ ...action, status: 'OPEN' }] };
+    await meetings.save(held, 1);
+    const update = { status: 'DONE' as const, note: BOX, at: '2026-03-20T10:00:00.000Z', by: { ...PERSON, area: 'north-tyneside' } };
+    const noted: StoredMeeting = { ...held, actions: [{ ...action, status: 'DONE', updates: [update] }] };
+    const cutOff = new DynamoMeetingStore(
+      {
+        send: (command: { constructor: { name: string } }) =>
+          command.constructor.name === 'UpdateCommand' ? Promise.reject(new Error('cut off')) : dynamo.client.send(command as never),
+      } as unknown as DynamoDBDocumentClient,
+      NAMES.meetings,
+    );
+    await expect(cutOff.save(noted, 2, { kind: 'action', actionId: 'action-1', current: held })).rejects.toThrow();
+    const before = await meetings.list('northumberland', 'outbox', 10);
+
+    // Act
+    const read = await meetings.get(created.meetingId);
+    const after = await meetings.list('northumberland', 'outbox', 10);
+
+    // Assess
+    const listed = (page: typeof before) => page.items.find((item) => item.meetingId === created.meetingId)?.actions;
+    expect(listed(before)).toEqual([{ actionId: 'action-1', status: 'OPEN', dueBy: '2026-04-01' }]);
+    expect(read?.actions).toEqual([{ ...action, status: 'DONE', updates: [update] }]);
+    expect(read?.version).toBe(3);
+    expect(listed(after)).toEqual([{ actionId: 'action-1', status: 'DONE', dueBy: '2026-04-01' }]);
+  });
+});
