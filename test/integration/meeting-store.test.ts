@@ -425,15 +425,20 @@ describe('delivery failures on a meeting', () => {
 });
 
 describe('DynamoMeetingStore notes, on dynalite', () => {
-  it("catches the head up with a note whose head update was cut off: the note stands, the listing's status follows", async () => {
+  it("keeps a note whose head update was cut off: the read shows it, and the listing follows with the action's next note", async () => {
     // Prepare: a held meeting with one action, and a note whose second write (the head's copy) never came
     const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
     await meetings.create(created);
-    const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01', updates: [] };
-    const held: StoredMeeting = { ...created, version: 2, status: 'HELD', actions: [{ ...action, status: 'OPEN' }] };
+    const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01' };
+    const held: StoredMeeting = { ...created, version: 2, status: 'HELD', actions: [{ ...action, status: 'OPEN', updates: [] }] };
     await meetings.save(held, 1);
-    const update = { status: 'DONE' as const, note: BOX, at: '2026-03-20T10:00:00.000Z', by: { ...PERSON, area: 'north-tyneside' } };
-    const noted: StoredMeeting = { ...held, actions: [{ ...action, status: 'DONE', updates: [update] }] };
+    const update = (status: 'DONE' | 'CANCELLED') => ({
+      status,
+      note: BOX,
+      at: '2026-03-20T10:00:00.000Z',
+      by: { ...PERSON, area: 'north-tyneside' },
+    });
+    const noted: StoredMeeting = { ...held, actions: [{ ...action, status: 'DONE', updates: [update('DONE')] }] };
     const cutOff = new DynamoMeetingStore(
       {
         send: (command: { constructor: { name: string } }) =>
@@ -442,17 +447,20 @@ describe('DynamoMeetingStore notes, on dynalite', () => {
       NAMES.meetings,
     );
     await expect(cutOff.save(noted, 2, { kind: 'action', actionId: 'action-1', current: held })).rejects.toThrow();
-    const before = await meetings.list('northumberland', 'outbox', 10);
+    const listed = async () =>
+      (await meetings.list('northumberland', 'outbox', 100)).items.find((item) => item.meetingId === created.meetingId)?.actions;
 
     // Act
     const read = await meetings.get(created.meetingId);
-    const after = await meetings.list('northumberland', 'outbox', 10);
+    const before = await listed();
+    const next: StoredMeeting = { ...noted, actions: [{ ...action, status: 'CANCELLED', updates: [update('DONE'), update('CANCELLED')] }] };
+    const saved = await meetings.save(next, 2, { kind: 'action', actionId: 'action-1', current: read as StoredMeeting });
+    const after = await listed();
 
-    // Assess
-    const listed = (page: typeof before) => page.items.find((item) => item.meetingId === created.meetingId)?.actions;
-    expect(listed(before)).toEqual([{ actionId: 'action-1', status: 'OPEN', dueBy: '2026-04-01' }]);
-    expect(read?.actions).toEqual([{ ...action, status: 'DONE', updates: [update] }]);
-    expect(read?.version).toBe(3);
-    expect(listed(after)).toEqual([{ actionId: 'action-1', status: 'DONE', dueBy: '2026-04-01' }]);
+    // Assess: the notes are where an action stands; the head's copy catches up, only forward
+    expect(read?.actions).toEqual([{ ...action, status: 'DONE', updates: [update('DONE')] }]);
+    expect(before).toEqual([{ actionId: 'action-1', status: 'OPEN', dueBy: '2026-04-01' }]);
+    expect(saved).toBe('SAVED');
+    expect(after).toEqual([{ actionId: 'action-1', status: 'CANCELLED', dueBy: '2026-04-01' }]);
   });
 });

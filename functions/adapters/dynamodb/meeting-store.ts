@@ -115,40 +115,38 @@ export class DynamoMeetingStore implements MeetingRepository {
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {
-    let items = await this.partition(meetingId);
+    const items = await this.partition(meetingId);
     const head = items.find((item) => item['sk'] === HEAD_SK);
     if (head === undefined) return undefined;
-    // A meeting still in the one-item layout (the migration has not reached it yet) takes this one now,
-    // before anyone changes it: idempotent and conditional, as the migration is.
-    if (head['layout'] !== LAYOUT) {
-      await withDatabase(() => splitMeeting(this.client, this.tableName, head));
-      items = await this.partition(meetingId);
-    }
-    const current = items.find((item) => item['sk'] === HEAD_SK);
-    if (current === undefined) return undefined;
-    const meeting = assemble(current, items);
-    // A note whose head update was cut off (the process died between the two writes) is finished here: the
-    // note stands (it is the truth), and the head's copy of its status catches up.
-    const behind = ((current['actions'] as HeadAction[] | undefined) ?? []).flatMap((action, index) => {
-      const updates = meeting.actions[index]?.updates ?? [];
-      const last = updates.at(-1);
-      return last !== undefined && (action.noted ?? 0) < updates.length ? [{ index, action, position: updates.length, last }] : [];
-    });
-    if (behind.length === 0) return meeting;
-    await withDatabase(() =>
-      Promise.all(
-        behind.map(({ index, action, position, last }) =>
-          this.noteOnHead(meetingId, index, action.actionId, position, last.status, last.at),
-        ),
-      ),
-    );
-    // Read once more for the version the catching up took (a change computed from this read then stands).
-    const after = await this.partition(meetingId);
-    const caughtUp = after.find((item) => item['sk'] === HEAD_SK);
-    return caughtUp === undefined ? undefined : assemble(caughtUp, after);
+    // A meeting the migration has not reached yet reads as it was stored; its first change splits it.
+    return head['layout'] === LAYOUT ? assemble(head, items) : assembleLegacy(head);
   }
 
   async save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'> {
+    const result = await this.saveOnce(meeting, expectedVersion, part);
+    if (result === 'CONFLICT' && (await this.splitIfStoredAsOne(meeting.meetingId, expectedVersion))) {
+      return this.saveOnce(meeting, expectedVersion, part);
+    }
+    return result;
+  }
+
+  /**
+   * Every write of a head is conditional on its layout: a change of a meeting still stored as one item is
+   * refused, the meeting split (if it is still the version read), and the change made once more.
+   */
+  private async splitIfStoredAsOne(meetingId: string, expectedVersion?: number): Promise<boolean> {
+    try {
+      const items = await this.partition(meetingId);
+      const head = items.find((item) => item['sk'] === HEAD_SK);
+      if (head === undefined || head['layout'] === LAYOUT) return false;
+      if (expectedVersion !== undefined && head['version'] !== expectedVersion) return false;
+      return await splitMeeting(this.client, this.tableName, head);
+    } catch (error) {
+      throw databaseUnavailable(error);
+    }
+  }
+
+  private async saveOnce(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'> {
     try {
       // Content sealed under a keyring the meeting did not have is written only once the keyring is its own.
       if (part !== undefined && meeting.keyring !== undefined && part.current.keyring !== meeting.keyring) {
@@ -156,9 +154,9 @@ export class DynamoMeetingStore implements MeetingRepository {
           new UpdateCommand({
             TableName: this.tableName,
             Key: meetingKey(meeting.meetingId),
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(keyring)',
+            ConditionExpression: 'layout = :layout AND attribute_not_exists(keyring)',
             UpdateExpression: 'SET keyring = :keyring',
-            ExpressionAttributeValues: { ':keyring': meeting.keyring },
+            ExpressionAttributeValues: { ':keyring': meeting.keyring, ':layout': LAYOUT },
           }),
         );
         if (!given) return 'CONFLICT';
@@ -203,6 +201,7 @@ export class DynamoMeetingStore implements MeetingRepository {
         TableName: this.tableName,
         Key: meetingKey(meeting.meetingId),
         ConditionExpression: [
+          'layout = :layout',
           '#status = :requested',
           revision === 1 ? 'attribute_not_exists(answers.#area)' : 'answers.#area.revision = :previous',
           ...(added.length === 0 ? [] : ['size(slots) = :slotCount']),
@@ -217,6 +216,7 @@ export class DynamoMeetingStore implements MeetingRepository {
           .concat(' ADD version :one'),
         ExpressionAttributeNames: { '#status': 'status', '#area': area },
         ExpressionAttributeValues: {
+          ':layout': LAYOUT,
           ':requested': 'REQUESTED',
           ...(revision === 1 ? {} : { ':previous': revision - 1 }),
           ':answer': { ...answer, revision, receipts },
@@ -254,20 +254,24 @@ export class DynamoMeetingStore implements MeetingRepository {
     );
     if (!written) return 'CONFLICT';
     const dueAt = [meeting.notices?.dueAt, update.at].filter((at): at is string => at !== undefined).sort()[0] ?? update.at;
-    await this.noteOnHead(meeting.meetingId, index, actionId, position, update.status, dueAt);
+    const onHead = () => this.noteOnHead(meeting.meetingId, index, actionId, position, update.status, dueAt);
+    // A meeting still stored as one item holds its earlier notes itself: split, they take the places before
+    // this one, and the head takes this note's status.
+    if (!(await onHead()) && (await this.splitIfStoredAsOne(meeting.meetingId))) await onHead();
     return 'SAVED';
   }
 
   /** The action's latest status on the head, only forward; the meeting due at once for its reminders. */
   private async noteOnHead(meetingId: string, index: number, actionId: string, position: number, status: string, dueAt: string) {
-    await this.conditional(
+    return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: meetingKey(meetingId),
-        ConditionExpression: `actions[${index}].actionId = :action AND (attribute_not_exists(actions[${index}].noted) OR actions[${index}].noted < :position)`,
+        ConditionExpression: `layout = :layout AND actions[${index}].actionId = :action AND (attribute_not_exists(actions[${index}].noted) OR actions[${index}].noted < :position)`,
         UpdateExpression: `SET actions[${index}].#status = :status, actions[${index}].noted = :position, notices.dueAt = :due, ladderPk = :ladderPk, ladderSk = :ladderSk ADD version :one`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ':layout': LAYOUT,
           ':action': actionId,
           ':position': position,
           ':status': status,

@@ -8,6 +8,7 @@
  * whatever such a meeting gains next is sealed under a keyring it is given then.
  */
 import type { Agency } from '../../../contracts/identity.js';
+import { SealError } from '../errors.js';
 import type { EncryptionContext, KeyService } from '../ports.js';
 import type { SealedBox } from '../sealed-box.js';
 import { OpenKeyring, open } from '../sealing.js';
@@ -15,9 +16,14 @@ import type { Sealed, StoredMeeting } from './ports.js';
 
 type MeetingIdentity = Pick<StoredMeeting, 'meetingId' | 'requestingArea'>;
 
+/**
+ * The keyring's context: the meeting, its requester, and a scope of its own (the key policy asks every
+ * meeting data key for these three keys, as it did of each box; a box's scope named its piece).
+ */
 const keyringContext = (meeting: MeetingIdentity): EncryptionContext => ({
   meetingId: meeting.meetingId,
   requestingArea: meeting.requestingArea,
+  scope: 'MEETING',
 });
 
 /** Each part's name: what it is, and for what repeats, which one (a part moved to another name does not open). */
@@ -80,9 +86,9 @@ export async function openFor<T>(
     if (isBox(sealed)) {
       const [kind = '', ...rest] = part.split(':');
       const scope = LEGACY_SCOPES[kind]?.(rest) ?? part;
-      return open<V>(keys, { ...keyringContext(meeting), scope }, sealed);
+      return open<V>(keys, { meetingId: meeting.meetingId, requestingArea: meeting.requestingArea, scope }, sealed);
     }
-    if (meeting.keyring === undefined) throw new TypeError('A sealed part needs the meeting keyring');
+    if (meeting.keyring === undefined) throw new SealError('The sealed part has no keyring to open under');
     keyring ??= OpenKeyring.open(keys, keyringContext(meeting), meeting.keyring);
     return (await keyring).open<V>(part, sealed);
   };

@@ -718,9 +718,10 @@ describe('DynamoMeetingStore.save', () => {
     });
   });
 
-  it("answers 'CONFLICT' when the condition fails", async () => {
+  it("answers 'CONFLICT' when the condition fails and the meeting is not one still stored as one item", async () => {
     // Prepare
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(QueryCommand).resolves({ Items: [{ ...MEETING_KEY, ttl: TTL, ...headOf({ ...meeting, version: 2 }) }] });
 
     // Act
     const result = await store.save({ ...meeting, version: 2 }, 1);
