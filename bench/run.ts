@@ -21,7 +21,10 @@
  *  g. calls to AWS per route: every call the adapters make to DynamoDB, the key service and the queues,
  *     counted at the adapter boundary (local/call-meter.ts, on a hub of its own), the longest chain of calls
  *     made one after another, and the p50 with each call delayed by a latency profile (low, mid, high)
- *     beside the unmodelled local p50: what the local hub cannot show, the round trips AWS would charge.
+ *     beside the unmodelled local p50: what the local hub cannot show, the round trips AWS would charge;
+ *  i. meetings that do not grow: GET /v1/meetings/{id} of a meeting whose action has 100 notes against a
+ *     newly recorded one (interleaved, on a hub of its own), and the bytes an action update writes (its note
+ *     item and the head it updates, as DynamoDB sizes them: what it bills) after 1 and after 100 updates.
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -83,6 +86,9 @@ const SWEEP_RUNS = 10;
 const CALLS_WARMUP = 1;
 const CALLS_RUNS = 12;
 const CALLS_PREPARE_CONCURRENCY = 8;
+const GROWTH_UPDATES = 100;
+const GROWTH_WARMUP = 20;
+const GROWTH_RUNS = 200;
 
 type Percentiles = { p50: number; p99: number; mean: number; n: number };
 
@@ -154,6 +160,13 @@ async function main(): Promise<void> {
     }
     return;
   }
+  // `npm run bench -- meetings`: only i, meetings that do not grow.
+  if (process.argv.includes('meetings')) {
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    console.log(formatGrowth(await benchMeetingGrowth((message) => process.stderr.write(`[bench] ${message}\n`))));
+    return;
+  }
   // `npm run bench -- calls`: only g, the calls to AWS per route.
   if (process.argv.includes('calls')) {
     await hub.stop();
@@ -202,6 +215,9 @@ async function main(): Promise<void> {
   const calls = await benchCalls(progress);
   const callsSeconds = (performance.now() - callsStart) / 1000;
 
+  progress(`i. a meeting after ${GROWTH_UPDATES} action updates vs a new one, and the bytes each update writes`);
+  const growth = await benchMeetingGrowth(progress);
+
   // After the hub has stopped, so the spawned imports have the CPU to themselves.
   progress('d. bundling and timing imports of every function');
   const bundleDir = await mkdtemp(join(tmpdir(), 'mset-hub-bundles-'));
@@ -225,6 +241,7 @@ async function main(): Promise<void> {
     outboxFirstPage: outbox,
     ladderSweep: sweep,
     callsPerRoute: { seconds: Number(callsSeconds.toFixed(1)), routes: calls },
+    meetingGrowth: growth,
     bundles: bundles.map((b) => ({
       name: b.name,
       kb: Number((b.bytes / 1024).toFixed(1)),
@@ -263,6 +280,8 @@ async function main(): Promise<void> {
     '',
     `g. calls to AWS per route (one request of each; ${CALLS_RUNS} requests per profile, sequential; ${callsSeconds.toFixed(1)} s)`,
     formatCalls(calls),
+    '',
+    formatGrowth(growth),
     '',
     `d. functions (esbuild ESM, minified, AWS SDK bundled; import = median of ${IMPORT_RUNS} fresh node processes, alternated with a bundle of the function's AWS clients alone)`,
     formatBundleTable(bundles)
@@ -862,4 +881,135 @@ async function benchSweep(
     small: { stored: SWEEP_DUE, due: SWEEP_DUE, stepsPerRun: SWEEP_DUE, ...smallStats },
     ratioP50: Number((largeStats.p50 / smallStats.p50).toFixed(2)),
   };
+}
+
+type Growth = Awaited<ReturnType<typeof benchMeetingGrowth>>;
+
+/**
+ * h. Two meetings recorded alike, each with one action of North Tyneside's; one of them takes 100 notes.
+ * Opening each (interleaved, so both see the same machine) and the bytes of what one update writes: its
+ * note item, and the head whose action status it updates (DynamoDB bills an update by the larger of the
+ * item before and after), read back after the first and the hundredth update.
+ */
+async function benchMeetingGrowth(progress: (message: string) => void) {
+  const { startHub } = await import('../local/hub.js');
+  const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-growth-'));
+  const clock = movableClock();
+  const hub = await startHub({ port: 0, dataDir, jobIntervalMs: 0, clock });
+  const documents = DynamoDBDocumentClient.from(localDynamoClient(hub.dynamoEndpoint));
+  try {
+    const [chair, coordinator] = await Promise.all([
+      hub.identity.mint({
+        area: 'northumberland',
+        roles: ['chair'],
+        agency: 'childrens-services',
+        sub: 'bench-chair',
+        name: 'Bench Chair',
+      }),
+      hub.identity.mint({
+        area: 'north-tyneside',
+        roles: ['coordinator'],
+        agency: 'childrens-services',
+        sub: 'bench-coordinator',
+        name: 'Bench Coordinator',
+      }),
+    ]);
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await fetch(`${hub.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as Record<string, any>;
+    };
+    const held = async () => {
+      const start = new Date(clock.now().getTime() + 60 * 60 * 1000).toISOString();
+      const { meetingId } = await call('POST', '/v1/meetings', chair, {
+        invitedAreas: ['north-tyneside', 'newcastle'],
+        subject: { name: { given: 'Test', family: 'Child-Alpha' }, dateOfBirth: '2011-01-01' },
+        reason: 'Synthetic example: repeated missing episodes in both areas',
+        agenda: 'Synthetic example: what each area knows; a joint disruption plan',
+        proposedSlots: [{ start, durationMinutes: 60 }],
+        format: 'HYBRID',
+      });
+      await call('POST', `/v1/meetings/${meetingId}/schedule`, chair, { slotId: 'slot-1', force: true });
+      return String(meetingId);
+    };
+    const fresh = await held();
+    const grown = await held();
+    clock.advance(2 * 60 * 60 * 1000);
+    const record = {
+      attendance: [{ area: 'northumberland', agency: 'police' }],
+      decisions: 'Synthetic example: joint disruption plan agreed',
+      reviewDate: '2027-06-01',
+      actions: [
+        {
+          description: 'Synthetic example: return home interview',
+          ownerArea: 'north-tyneside',
+          ownerAgency: 'childrens-services',
+          dueBy: '2027-06-01',
+        },
+      ],
+    };
+    await call('POST', `/v1/meetings/${fresh}/record`, chair, record);
+    await call('POST', `/v1/meetings/${grown}/record`, chair, record);
+
+    const table = LOCAL_TABLE_NAMES.meetings;
+    const sizeOf = async (sk: string) => {
+      const found = await documents.send(new GetCommand({ TableName: table, Key: { pk: `MEETING#${grown}`, sk } }));
+      if (found.Item === undefined) throw new Error(`No item ${sk} in meeting ${grown}`);
+      return Buffer.byteLength(JSON.stringify(found.Item));
+    };
+    const written: { after: number; note: number; head: number }[] = [];
+    const note = 'Synthetic progress note: visited the family, spoke with the school, next visit booked'.padEnd(200, '.');
+    progress(`   ${GROWTH_UPDATES} updates of one action`);
+    for (let n = 1; n <= GROWTH_UPDATES; n += 1) {
+      await call('PATCH', `/v1/meetings/${grown}/actions/action-1`, coordinator, {
+        status: n % 2 === 0 ? 'DONE' : 'OPEN',
+        note: `${note} ${n}`,
+      });
+      if (n === 1 || n === GROWTH_UPDATES) {
+        written.push({ after: n, note: await sizeOf(`NOTE#action-1#${String(n).padStart(6, '0')}`), head: await sizeOf('MEETING') });
+      }
+    }
+    const get = (meetingId: string) => async () => void (await call('GET', `/v1/meetings/${meetingId}`, chair));
+    for (let i = 0; i < GROWTH_WARMUP; i += 1) {
+      await get(fresh)();
+      await get(grown)();
+    }
+    const freshTimes: number[] = [];
+    const grownTimes: number[] = [];
+    for (let i = 0; i < GROWTH_RUNS; i += 1) {
+      freshTimes.push(await timed(get(fresh)));
+      grownTimes.push(await timed(get(grown)));
+    }
+    const view = await call('GET', `/v1/meetings/${grown}`, chair);
+    return {
+      updates: (view['actions'] as { updates: unknown[] }[])[0]?.updates.length ?? 0,
+      fresh: percentiles(freshTimes),
+      grown: percentiles(grownTimes),
+      ratioP50: Number((percentiles(grownTimes).p50 / percentiles(freshTimes).p50).toFixed(2)),
+      written,
+    };
+  } finally {
+    documents.destroy();
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function formatGrowth(growth: Growth): string {
+  return [
+    `h. a meeting after ${growth.updates} action updates vs a new one (GET /v1/meetings/{id}, chair, ${growth.fresh.n} requests each, interleaved)`,
+    `   ${growth.updates} notes   p50 ${ms(growth.grown.p50)}   p99 ${ms(growth.grown.p99)}`,
+    `   new         p50 ${ms(growth.fresh.p50)}   p99 ${ms(growth.fresh.p99)}`,
+    `   ratio ${growth.updates}/new p50 ${ratio(growth.grown.p50, growth.fresh.p50)}`,
+    '   bytes an action update writes (as JSON: its note item + the head it updates)',
+    ...growth.written.map(
+      (entry) =>
+        `   after ${String(entry.after).padStart(3)} update(s)  note ${entry.note} B + head ${entry.head} B = ${entry.note + entry.head} B`,
+    ),
+  ].join('\n');
 }

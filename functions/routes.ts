@@ -248,14 +248,19 @@ export const ROUTES = {
       errors: [401, 403, 404, 422, 503],
     },
   },
-  // Meetings: every change is a read, then a put conditional on the version. Alerts are only looked up
+  // Meetings: every change is a read of the meeting's partition (Query), then a write conditional on what
+  // it was computed from: a put of the head, an update of it (an answer), or a note's item and an update of
+  // the head (an action's note); a meeting still stored as one item is split first. Alerts are only looked up
   // (GetItem) to check which ones an area may link to or see linked.
   'request-meeting': {
     routeKey: 'POST /v1/meetings',
     authorized: true,
     load: () => import('./handlers/request-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'] },
+      {
+        kind: 'meetings',
+        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+      },
       { kind: 'alerts', actions: ['dynamodb:GetItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
@@ -292,7 +297,7 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/get-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query'] },
       { kind: 'alerts', actions: ['dynamodb:GetItem'] },
       { kind: 'content', of: 'meeting', use: 'open' },
       { kind: 'sendAuditEvents' },
@@ -311,9 +316,10 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/respond-to-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'content', of: 'meeting', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 5, burst: 10 },
@@ -331,7 +337,7 @@ export const ROUTES = {
     routeKey: 'POST /v1/meetings/{meetingId}/schedule',
     authorized: true,
     load: () => import('./handlers/schedule-meeting.js'),
-    needs: [{ kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] }, { kind: 'idempotency' }, { kind: 'sendAuditEvents' }],
+    needs: [{ kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:PutItem'] }, { kind: 'idempotency' }, { kind: 'sendAuditEvents' }],
     throttle: { rate: 5, burst: 10 },
     sizing: { ...STANDARD, reservedConcurrency: 3 },
     operation: {
@@ -348,9 +354,10 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/cancel-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:PutItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'content', of: 'meeting', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 5, burst: 10 },
@@ -369,7 +376,7 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/get-meeting-invitation.js'),
     // The calendar file carries times and areas, no sealed content.
-    needs: [{ kind: 'meetings', actions: ['dynamodb:GetItem'] }, { kind: 'sendAuditEvents' }],
+    needs: [{ kind: 'meetings', actions: ['dynamodb:Query'] }, { kind: 'sendAuditEvents' }],
     throttle: { rate: 5, burst: 10 },
     sizing: { ...SMALL, reservedConcurrency: 3 },
     operation: {
@@ -384,9 +391,10 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/record-meeting.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:PutItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'content', of: 'meeting', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 5, burst: 10 },
@@ -405,9 +413,10 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/update-meeting-action.js'),
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
       { kind: 'idempotency' },
       { kind: 'content', of: 'meeting', use: 'seal' },
+      { kind: 'content', of: 'meeting', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 5, burst: 10 },
@@ -427,7 +436,7 @@ export const ROUTES = {
     load: () => import('./handlers/get-meeting-audit.js'),
     // As for an alert's history: the record decides access, the meeting stands in while stored.
     needs: [
-      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query'] },
       { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
       { kind: 'sendAuditEvents' },
     ],
@@ -476,7 +485,15 @@ export const ROUTES = {
       },
       {
         kind: 'meetings',
-        actions: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+        actions: [
+          'dynamodb:PutItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ],
         indexes: ['byArea'],
       },
       { kind: 'audit', actions: ['dynamodb:Query'], table: true, indexes: ['byResourceArea'] },
@@ -531,7 +548,7 @@ export const WORKERS = {
     needs: [
       { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], indexes: ['ladder'] },
       // Meetings with a notice due (Query on `ladder`), cleared on the version read (UpdateItem).
-      { kind: 'meetings', actions: ['dynamodb:UpdateItem'], indexes: ['ladder'] },
+      { kind: 'meetings', actions: ['dynamodb:Query', 'dynamodb:UpdateItem'], indexes: ['ladder'] },
       { kind: 'sendNotifications' },
       { kind: 'sendAuditEvents' },
     ],
@@ -547,7 +564,7 @@ export const WORKERS = {
       { kind: 'notifications' },
       // Reads whether a reminder still applies; writes nothing of a share or meeting but its failed messages.
       { kind: 'alerts', actions: ['dynamodb:GetItem'] },
-      { kind: 'meetings', actions: ['dynamodb:GetItem'] },
+      { kind: 'meetings', actions: ['dynamodb:Query'] },
       { kind: 'recordDeliveryFailures' },
       { kind: 'receiveNotifications' },
       { kind: 'notifyApiKey' },

@@ -10,8 +10,10 @@
  *   (the commit sweep, which also deletes what it finds abandoned).
  * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForResource).
  * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (takeover, complete, release).
- * - meeting-store: as the alert store for creation and its sweep; PutItem (save, conditional on the
- *   version), GetItem (get), Query on the `byArea` index and BatchGetItem (list).
+ * - meeting-store: as the alert store for creation and its sweep; Query on the table (get: the meeting's
+ *   head and notes), PutItem (a change of the head, conditional on the version; a note; splitting a
+ *   meeting stored as one item), UpdateItem (an answer; a note's status on the head), Query on the `byArea`
+ *   index and BatchGetItem (list, the heads' summary attributes).
  * - history records: GetItem (the access histories).
  * - session-store (the console's sessions table): GetItem (a session), PutItem (create, keep a form, start a
  *   sign-in), UpdateItem (touch, save a draft), DeleteItem (end; take a kept form or a sign-in, once).

@@ -67,10 +67,23 @@ const OPEN_MEETING: Statement = {
   Resource: ['ContentKey.Arn'],
   Condition: MEETING_CONTEXT,
 };
-const GET_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem'], Resource: ['MeetingsTable.Arn'] };
+// A meeting is read whole, its head and its notes, by one Query of its partition.
+const GET_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn'] };
 const CHANGE_MEETING: Statement = {
   Sid: 'MeetingsTable',
-  Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  Action: ['dynamodb:Query', 'dynamodb:PutItem'],
+  Resource: ['MeetingsTable.Arn'],
+};
+// An answer is an update of the head (a put only to split a meeting still stored as one item).
+const ANSWER_MEETING: Statement = {
+  Sid: 'MeetingsTable',
+  Action: ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'],
+  Resource: ['MeetingsTable.Arn'],
+};
+// A note is its own item, then an update of the action's status on the head.
+const NOTE_MEETING: Statement = {
+  Sid: 'MeetingsTable',
+  Action: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   Resource: ['MeetingsTable.Arn'],
 };
 const LOOK_UP_ALERTS: Statement = { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] };
@@ -167,7 +180,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     // As create-alert's: the intent, the listing rows, the meeting, the intent's removal, and a retry's read.
     {
       Sid: 'MeetingsTable',
-      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query'],
       Resource: ['MeetingsTable.Arn'],
     },
     LOOK_UP_ALERTS,
@@ -186,12 +199,13 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     VIA_SQS_SEND,
   ],
   'get-meeting': [LOGS, GET_MEETING, LOOK_UP_ALERTS, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
-  'respond-to-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  // A change that seals opens the meeting's data key (one per meeting) to derive the new part's key from it.
+  'respond-to-meeting': [LOGS, ANSWER_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'schedule-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
-  'cancel-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'cancel-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'get-meeting-invitation': [LOGS, GET_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
-  'record-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
-  'update-meeting-action': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'record-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  'update-meeting-action': [LOGS, NOTE_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'get-meeting-audit': [
     LOGS,
     GET_MEETING,
@@ -235,7 +249,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     LOGS,
     { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
     { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/ladder'] },
-    { Sid: 'MeetingsTable', Action: ['dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
+    { Sid: 'MeetingsTable', Action: ['dynamodb:Query', 'dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
     { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/ladder'] },
     { Sid: 'SendNotifications', Action: ['sqs:SendMessage'], Resource: ['NotificationQueue.Arn'] },
     SEND_AUDIT,
@@ -253,7 +267,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
       Resource: ['NotificationsTable.Arn'],
     },
     { Sid: 'AlertsTable', Action: ['dynamodb:GetItem'], Resource: ['AlertsTable.Arn'] },
-    { Sid: 'MeetingsTable', Action: ['dynamodb:GetItem'], Resource: ['MeetingsTable.Arn'] },
+    { Sid: 'MeetingsTable', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn'] },
     {
       Sid: 'RecordDeliveryFailures',
       Action: ['dynamodb:UpdateItem'],
@@ -306,7 +320,15 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     },
     {
       Sid: 'MeetingsTable',
-      Action: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
+      Action: [
+        'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       Resource: ['MeetingsTable.Arn'],
     },
     { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/byArea'] },
@@ -462,11 +484,15 @@ describe('across all policies', () => {
       ].sort(),
     );
     // Only the functions that show content may open it (the console shows what get-alert and get-meeting
-    // show); listings, histories and the consumer cannot.
+    // show), and those that add to a meeting: its new pieces are parts of its one data key, which they open
+    // to derive their keys (a meeting is read whole by every area in it; issue 11). Listings, histories and
+    // the consumer cannot.
     const decrypters = NAMES.filter((name) =>
       statementsOf(name).some((statement) => statement.Resource.includes('ContentKey.Arn') && statement.Action.includes('kms:Decrypt')),
     );
-    expect(decrypters.sort()).toEqual(['console', 'get-alert', 'get-meeting']);
+    expect(decrypters.sort()).toEqual(
+      ['console', 'get-alert', 'get-meeting', 'respond-to-meeting', 'cancel-meeting', 'record-meeting', 'update-meeting-action'].sort(),
+    );
   });
 
   it('the content key is usable only with an encryption context whose keys are fixed and all present', () => {

@@ -4,7 +4,7 @@
  * index with cursors, and no Scan; and a creation cut off part-way: invisible, completed by a retry, or
  * cleaned up by the sweep.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
@@ -421,5 +421,107 @@ describe('delivery failures on a meeting', () => {
 
     // Assess
     expect((await meetings.get(meeting.meetingId))?.deliveryFailures).toEqual([failure]);
+  });
+});
+
+describe('DynamoMeetingStore notes, on dynalite', () => {
+  it("keeps a note whose head update was cut off: the read shows it, and the listing follows with the action's next note", async () => {
+    // Prepare: a held meeting with one action, and a note whose second write (the head's copy) never came
+    const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+    await meetings.create(created);
+    const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01' };
+    const held: StoredMeeting = { ...created, version: 2, status: 'HELD', actions: [{ ...action, status: 'OPEN', updates: [] }] };
+    await meetings.save(held, 1);
+    const update = (status: 'DONE' | 'CANCELLED') => ({
+      status,
+      note: BOX,
+      at: '2026-03-20T10:00:00.000Z',
+      by: { ...PERSON, area: 'north-tyneside' },
+    });
+    const noted: StoredMeeting = { ...held, actions: [{ ...action, status: 'DONE', updates: [update('DONE')] }] };
+    const cutOff = new DynamoMeetingStore(
+      {
+        send: (command: { constructor: { name: string } }) =>
+          command.constructor.name === 'UpdateCommand' ? Promise.reject(new Error('cut off')) : dynamo.client.send(command as never),
+      } as unknown as DynamoDBDocumentClient,
+      NAMES.meetings,
+    );
+    await expect(cutOff.save(noted, 2, { kind: 'action', actionId: 'action-1', current: held })).rejects.toThrow();
+    const listed = async () =>
+      (await meetings.list('northumberland', 'outbox', 100)).items.find((item) => item.meetingId === created.meetingId)?.actions;
+
+    // Act
+    const read = await meetings.get(created.meetingId);
+    const before = await listed();
+    const next: StoredMeeting = { ...noted, actions: [{ ...action, status: 'CANCELLED', updates: [update('DONE'), update('CANCELLED')] }] };
+    const saved = await meetings.save(next, 2, { kind: 'action', actionId: 'action-1', current: read as StoredMeeting });
+    const after = await listed();
+
+    // Assess: the notes are where an action stands; the head's copy catches up, only forward
+    expect(read?.actions).toEqual([{ ...action, status: 'DONE', updates: [update('DONE')] }]);
+    expect(before).toEqual([{ actionId: 'action-1', status: 'OPEN', dueBy: '2026-04-01' }]);
+    expect(saved).toBe('SAVED');
+    expect(after).toEqual([{ actionId: 'action-1', status: 'CANCELLED', dueBy: '2026-04-01' }]);
+  });
+});
+
+describe('a meeting still stored as one item, on dynalite', () => {
+  it('reads as it was stored, and its first change splits it: earlier notes in their places, the new note after them', async () => {
+    // Prepare: a held meeting written as the hub before this layout wrote it (answers and notes inside)
+    const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+    const update = (status: 'OPEN' | 'DONE', at: string) => ({ status, note: BOX, at, by: { ...PERSON, area: 'north-tyneside' } });
+    const answer = {
+      response: 'ACCEPT' as const,
+      slotId: 'slot-1',
+      respondedAt: '2026-03-02T10:00:00.000Z',
+      by: { ...PERSON, area: 'north-tyneside' },
+    };
+    const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01' };
+    const legacy: StoredMeeting = {
+      ...created,
+      version: 4,
+      status: 'HELD',
+      responses: { 'north-tyneside': answer },
+      actions: [
+        { ...action, status: 'OPEN', updates: [update('OPEN', '2026-03-20T10:00:00.000Z'), update('OPEN', '2026-03-21T10:00:00.000Z')] },
+      ],
+      receipts: [{ changeId: 'earlier', response: { old: true } }],
+    };
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: NAMES.meetings,
+        Item: { pk: `MEETING#${created.meetingId}`, sk: 'MEETING', ttl: 1_900_000_000, ...legacy },
+      }),
+    );
+
+    // Act
+    const read = (await meetings.get(created.meetingId)) as StoredMeeting;
+    const third = update('DONE', '2026-03-22T10:00:00.000Z');
+    const next: StoredMeeting = {
+      ...read,
+      actions: [{ ...action, status: 'DONE', updates: [...(read.actions[0]?.updates ?? []), third] }],
+      receipts: [...(read.receipts ?? []), { changeId: 'note-3', response: { status: 'DONE' } }],
+    };
+    const saved = await meetings.save(next, read.version, { kind: 'action', actionId: 'action-1', current: read });
+    const after = await meetings.get(created.meetingId);
+    const items = await dynamo.client.send(
+      new QueryCommand({
+        TableName: NAMES.meetings,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `MEETING#${created.meetingId}` },
+      }),
+    );
+
+    // Assess
+    expect(read).toEqual(legacy);
+    expect(saved).toBe('SAVED');
+    expect(after?.responses).toEqual({ 'north-tyneside': { ...answer, revision: 1 } });
+    expect(after?.actions).toEqual([{ ...action, status: 'DONE', updates: [...(legacy.actions[0]?.updates ?? []), third] }]);
+    expect(after?.receipts?.map((receipt) => receipt.changeId)).toEqual(['earlier', 'note-3']);
+    expect((items.Items ?? []).map((item) => item['sk']).filter((sk) => sk.startsWith('NOTE#'))).toEqual([
+      'NOTE#action-1#000001',
+      'NOTE#action-1#000002',
+      'NOTE#action-1#000003',
+    ]);
   });
 });

@@ -79,6 +79,11 @@ export function meetingsIn(tables: Tables): Map<string, MeetingItems> {
   return groups;
 }
 
+/** Each area's answer as the meeting's head holds it (`answers`; `responses` in a meeting stored as one item). */
+function answersOf(head: Record<string, any> | undefined): Record<string, { response?: string }> | undefined {
+  return head?.['answers'] ?? head?.['responses'];
+}
+
 export type KnownRecords = {
   readonly alerts: ReadonlyMap<string, { sender: string; recipients: Iterable<string> }>;
   readonly meetings: ReadonlyMap<string, { requester: string; invited: Iterable<string> }>;
@@ -390,7 +395,7 @@ export function evaluate(input: {
         fail(`share ${request.targetId}/${request.area} stored as ${share?.['status'] ?? 'nothing'}`);
       } else if (shown?.acknowledgement?.outcome !== request.body.outcome) fail(`sender sees ${shown?.status ?? 'no share'}`);
     } else {
-      const stored = meetings.get(request.targetId!)?.meeting?.['responses']?.[request.area];
+      const stored = answersOf(meetings.get(request.targetId!)?.meeting)?.[request.area];
       const view = api.meetingViews.get(`${request.targetId} ${senderArea}`);
       const shown = view?.status === 200 ? view.json.responses.find((r: any) => r.area === request.area) : undefined;
       if (stored?.response !== request.body.response) fail(`response of ${request.area} stored as ${stored?.response ?? 'nothing'}`);
@@ -472,7 +477,7 @@ export function evaluate(input: {
   for (const [id] of visibleMeetings) {
     storedChanges += 1;
     if (!hasEvent('meeting', id, 'MEETING_REQUEST')) violations.missingAudit.push(`MEETING_REQUEST of meeting ${id}`);
-    for (const area of Object.keys(meetings.get(id)?.meeting?.['responses'] ?? {})) {
+    for (const area of Object.keys(answersOf(meetings.get(id)?.meeting) ?? {})) {
       storedChanges += 1;
       if (!hasEvent('meeting', id, 'MEETING_RESPOND', (event) => event.actor.area === area)) {
         violations.missingAudit.push(`MEETING_RESPOND to meeting ${id} by ${area}`);

@@ -10,11 +10,18 @@ import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
-import type { MeetingNotices, MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
+import type {
+  MeetingNotices,
+  MeetingPart,
+  MeetingRepository,
+  MeetingSummaryRow,
+  StoredMeeting,
+} from '../../functions/core/meetings/ports.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
 import { respondToMeeting } from '../../functions/core/meetings/respond-to-meeting.js';
 import { scheduleMeeting } from '../../functions/core/meetings/schedule-meeting.js';
+import { summaryRowOf } from '../../functions/core/meetings/summary.js';
 import type { DeliveryFailure } from '../../functions/core/notifications/ports.js';
 import type { Page } from '../../functions/core/ports.js';
 import {
@@ -130,18 +137,59 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return snapshot;
   }
 
-  async save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'> {
+  async save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'> {
     this.calls.push('save');
     this.saves += 1;
     await this.beforeSave?.(clone(meeting), expectedVersion, this.saves);
     if (this.failSaveNumber?.n === this.saves) throw this.failSaveNumber.error;
     const stored = this.meetings.get(meeting.meetingId);
-    if (stored === undefined || stored.version !== expectedVersion) return 'CONFLICT';
-    this.meetings.set(meeting.meetingId, clone(meeting));
+    if (stored === undefined) return 'CONFLICT';
+    if (part === undefined) {
+      if (stored.version !== expectedVersion) return 'CONFLICT';
+      this.meetings.set(meeting.meetingId, clone(meeting));
+      return 'SAVED';
+    }
+    // As the store: a part is conditional on itself (and the keyring on being the meeting's), not on the version.
+    if (meeting.keyring !== part.current.keyring && stored.keyring !== undefined) return 'CONFLICT';
+    const receipts = [...(stored.receipts ?? []), ...(meeting.receipts ?? []).slice(-1)].slice(-20);
+    if (part.kind === 'response') {
+      const answer = meeting.responses[part.area];
+      const before = stored.responses[part.area];
+      if (answer === undefined || stored.status !== 'REQUESTED') return 'CONFLICT';
+      if ((before === undefined ? 0 : (before.revision ?? 1)) !== (answer.revision ?? 1) - 1) return 'CONFLICT';
+      const added = meeting.slots.filter((slot) => !part.current.slots.some((known) => known.slotId === slot.slotId));
+      if (added.some((slot) => stored.slots.some((known) => known.slotId === slot.slotId))) return 'CONFLICT';
+      const notices = meeting.notices?.pending.slice(part.current.notices?.pending.length ?? 0) ?? [];
+      this.meetings.set(meeting.meetingId, {
+        ...stored,
+        ...(meeting.keyring === undefined ? {} : { keyring: meeting.keyring }),
+        version: stored.version + 1,
+        slots: [...stored.slots, ...clone(added)],
+        responses: { ...stored.responses, [part.area]: clone(answer) },
+        receipts,
+        notices: {
+          ...stored.notices,
+          pending: [...(stored.notices?.pending ?? []), ...clone(notices)],
+          ...(meeting.notices?.dueAt === undefined ? {} : { dueAt: meeting.notices.dueAt }),
+        },
+      });
+      return 'SAVED';
+    }
+    const action = meeting.actions.find((candidate) => candidate.actionId === part.actionId);
+    const before = stored.actions.find((candidate) => candidate.actionId === part.actionId);
+    if (action === undefined || before === undefined || before.updates.length !== action.updates.length - 1) return 'CONFLICT';
+    this.meetings.set(meeting.meetingId, {
+      ...stored,
+      ...(meeting.keyring === undefined ? {} : { keyring: meeting.keyring }),
+      version: stored.version + 1,
+      actions: stored.actions.map((candidate) => (candidate.actionId === part.actionId ? clone(action) : candidate)),
+      receipts,
+      notices: { pending: [], ...stored.notices, ...(meeting.notices?.dueAt === undefined ? {} : { dueAt: meeting.notices.dueAt }) },
+    });
     return 'SAVED';
   }
 
-  async list(area: AreaId, box: Box, limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
+  async list(area: AreaId, box: Box, limit: number, cursor?: string): Promise<Page<MeetingSummaryRow>> {
     this.calls.push('list');
     const scope = `meetings:${area}:${box}`;
     const offset = decodeOffset(cursor, scope);
@@ -151,7 +199,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     return {
       items: page.flatMap((row) => {
         const meeting = this.meetings.get(row.meetingId);
-        return meeting === undefined ? [] : [clone(meeting)];
+        return meeting === undefined ? [] : [summaryRowOf(clone(meeting))];
       }),
       ...(next < rows.length ? { nextCursor: encodeOffset(scope, next) } : {}),
     };

@@ -13,6 +13,7 @@ import type { AlertRepository, InboxFilter, StoredAcknowledgement, StoredAlert, 
 import { ValidationError } from '../../functions/core/errors.js';
 import { type HistoryRecords, historyRecordOf } from '../../functions/core/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
+import { summaryRowOf } from '../../functions/core/meetings/summary.js';
 import type { AuditStore } from '../../functions/core/ports.js';
 import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
 import { allPagesOf } from './dynalite.js';
@@ -785,14 +786,15 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, hi
       const southTynesideOutbox = await store.list('south-tyneside', 'outbox', 100);
 
       // Assess
-      const ids = (page: { items: readonly StoredMeeting[] }) => page.items.map((meeting) => meeting.meetingId);
+      const ids = (page: { items: readonly { meetingId: string }[] }) => page.items.map((meeting) => meeting.meetingId);
       expect(ids(gatesheadOutbox)).toEqual(idsOf([4, 3, 2, 1, 0]));
       expect(ids(southTynesideInbox)).toEqual(idsOf([4, 3, 2, 1, 0]));
       expect(ids(gatesheadInbox)).toEqual(idsOf([5]));
       expect(ids(hartlepoolInbox)).toEqual(idsOf([3, 1]));
       expect(ids(hartlepoolOutbox)).toEqual(idsOf([5]));
       expect(ids(southTynesideOutbox)).toEqual([]);
-      expect(gatesheadOutbox.items[0]).toEqual(created[4]);
+      // A listing's row is the meeting's summary: no sealed content.
+      expect(gatesheadOutbox.items[0]).toEqual(summaryRowOf(created[4] as StoredMeeting));
     });
 
     it('pages a box: each meeting once, in order, and the cursor continues where the page ended', async () => {
@@ -827,9 +829,161 @@ export function meetingRepositoryContract(make: MakeStore<MeetingRepository>, hi
       const outbox = await store.list('sunderland', 'outbox', 10);
       const inbox = await store.list('county-durham', 'inbox', 10);
 
+      // Assess: a listing's rows are summaries
+      expect(outbox.items).toEqual([summaryRowOf(cancelled)]);
+      expect(inbox.items).toEqual([summaryRowOf(cancelled)]);
+    });
+
+    const answer = (area: AreaId, revision: number, response: 'ACCEPT' | 'DECLINE' | 'PROPOSE' = 'ACCEPT', slotId = 'slot-1') => ({
+      response,
+      ...(response === 'DECLINE' ? {} : { slotId }),
+      respondedAt: '2026-03-02T10:00:00.000Z',
+      by: { ...CHAIR, area },
+      revision,
+    });
+    const answered = (current: StoredMeeting, area: AreaId, revision: number, changeId: string, extra: Partial<StoredMeeting> = {}) => ({
+      ...current,
+      version: current.version + 1,
+      responses: { ...current.responses, [area]: answer(area, revision) },
+      receipts: [...(current.receipts ?? []), { changeId, response: { area } }],
+      ...extra,
+    });
+
+    it('two areas answering from the same read both stand; a second answer from a stale revision is CONFLICT', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+
+      // Act
+      const [tyneside, newcastle] = await Promise.all([
+        store.save(answered(meeting, 'north-tyneside', 1, 'c-1'), 1, { kind: 'response', area: 'north-tyneside', current: meeting }),
+        store.save(answered(meeting, 'newcastle', 1, 'c-2'), 1, { kind: 'response', area: 'newcastle', current: meeting }),
+      ]);
+      const stale = await store.save(answered(meeting, 'newcastle', 1, 'c-3'), 1, {
+        kind: 'response',
+        area: 'newcastle',
+        current: meeting,
+      });
+      const stored = await store.get(meeting.meetingId);
+
       // Assess
-      expect(outbox.items).toEqual([cancelled]);
-      expect(inbox.items).toEqual([cancelled]);
+      expect([tyneside, newcastle, stale]).toEqual(['SAVED', 'SAVED', 'CONFLICT']);
+      expect(stored?.responses).toEqual({
+        'north-tyneside': expect.objectContaining(answer('north-tyneside', 1)),
+        newcastle: expect.objectContaining(answer('newcastle', 1)),
+      });
+      expect(stored?.version).toBe(3);
+      expect(stored?.receipts?.map((receipt) => receipt.changeId).sort()).toEqual(['c-1', 'c-2']);
+    });
+
+    it('an answer once the meeting no longer takes answers is CONFLICT and leaves nothing; a change from before an answer is CONFLICT', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+      await store.save(answered(meeting, 'north-tyneside', 1, 'c-1'), 1, { kind: 'response', area: 'north-tyneside', current: meeting });
+
+      // Act: scheduling from the read before the answer, then from after it; then an answer
+      const early = await store.save({ ...meeting, version: 2, status: 'SCHEDULED' }, 1);
+      const afterAnswer = (await store.get(meeting.meetingId)) as StoredMeeting;
+      const scheduled = await store.save({ ...afterAnswer, version: afterAnswer.version + 1, status: 'SCHEDULED' }, afterAnswer.version);
+      const late = await store.save(answered(meeting, 'newcastle', 1, 'c-2'), 1, { kind: 'response', area: 'newcastle', current: meeting });
+      const stored = await store.get(meeting.meetingId);
+
+      // Assess
+      expect([early, scheduled, late]).toEqual(['CONFLICT', 'SAVED', 'CONFLICT']);
+      expect(stored?.status).toBe('SCHEDULED');
+      expect(Object.keys(stored?.responses ?? {})).toEqual(['north-tyneside']);
+    });
+
+    it('two areas proposing a slot from the same read: the first to take its number stands, the other is CONFLICT', async () => {
+      // Prepare
+      const meeting = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(meeting);
+      const proposal = (area: AreaId, changeId: string) => {
+        const slot = { slotId: 'slot-2', start: '2026-03-18T10:00:00.000Z', durationMinutes: 30, proposedBy: area };
+        return store.save(
+          {
+            ...answered(meeting, area, 1, changeId),
+            slots: [...meeting.slots, slot],
+            responses: { [area]: answer(area, 1, 'PROPOSE', 'slot-2') },
+          },
+          1,
+          { kind: 'response', area, current: meeting },
+        );
+      };
+
+      // Act
+      const first = await proposal('north-tyneside', 'c-1');
+      const second = await proposal('newcastle', 'c-2');
+      const stored = await store.get(meeting.meetingId);
+
+      // Assess
+      expect([first, second]).toEqual(['SAVED', 'CONFLICT']);
+      expect(stored?.slots.map((slot) => [slot.slotId, slot.proposedBy])).toEqual([
+        ['slot-1', 'northumberland'],
+        ['slot-2', 'north-tyneside'],
+      ]);
+      expect(Object.keys(stored?.responses ?? {})).toEqual(['north-tyneside']);
+    });
+
+    it('notes on two actions from the same read both stand; a second note in the same place is CONFLICT', async () => {
+      // Prepare: a held meeting with two actions
+      const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
+      await store.create(created);
+      const action = (actionId: string, ownerArea: AreaId) => ({
+        actionId,
+        ownerArea,
+        ownerAgency: 'police' as const,
+        dueBy: '2026-04-01',
+        status: 'OPEN' as const,
+        updates: [],
+      });
+      const held: StoredMeeting = {
+        ...created,
+        version: 2,
+        status: 'HELD',
+        actions: [action('action-1', 'north-tyneside'), action('action-2', 'newcastle')],
+      };
+      await store.save(held, 1);
+      const update = (area: AreaId, status: 'DONE' | 'CANCELLED') => ({
+        status,
+        note: BOX,
+        at: '2026-03-20T10:00:00.000Z',
+        by: { ...CHAIR, area },
+      });
+      const noted = (actionId: string, area: AreaId, status: 'DONE' | 'CANCELLED', changeId: string): StoredMeeting => ({
+        ...held,
+        version: 3,
+        actions: held.actions.map((candidate) =>
+          candidate.actionId === actionId ? { ...candidate, status, updates: [update(area, status)] } : candidate,
+        ),
+        receipts: [{ changeId, response: { actionId } }],
+      });
+
+      // Act
+      const results = await Promise.all([
+        store.save(noted('action-1', 'north-tyneside', 'DONE', 'c-1'), 2, { kind: 'action', actionId: 'action-1', current: held }),
+        store.save(noted('action-2', 'newcastle', 'CANCELLED', 'c-2'), 2, { kind: 'action', actionId: 'action-2', current: held }),
+      ]);
+      const again = await store.save(noted('action-1', 'north-tyneside', 'CANCELLED', 'c-3'), 2, {
+        kind: 'action',
+        actionId: 'action-1',
+        current: held,
+      });
+      const stored = await store.get(held.meetingId);
+      const listed = await store.list('northumberland', 'outbox', 10);
+
+      // Assess
+      expect([...results, again]).toEqual(['SAVED', 'SAVED', 'CONFLICT']);
+      expect(stored?.actions.map((item) => [item.actionId, item.status, item.updates])).toEqual([
+        ['action-1', 'DONE', [update('north-tyneside', 'DONE')]],
+        ['action-2', 'CANCELLED', [update('newcastle', 'CANCELLED')]],
+      ]);
+      expect(stored?.receipts?.map((receipt) => receipt.changeId).sort()).toEqual(['c-1', 'c-2']);
+      expect(listed.items[0]?.actions).toEqual([
+        { actionId: 'action-1', status: 'DONE', dueBy: '2026-04-01' },
+        { actionId: 'action-2', status: 'CANCELLED', dueBy: '2026-04-01' },
+      ]);
     });
 
     it('refuses a cursor from another area or box, and a cursor it never issued', async () => {

@@ -39,7 +39,10 @@ export async function batchGet(
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Item[],
-  options: { readonly keysOnly?: boolean } = {},
+  options: {
+    readonly keysOnly?: boolean;
+    readonly projection?: { readonly expression: string; readonly names: Record<string, string> };
+  } = {},
 ): Promise<Item[]> {
   // The chunks are read at once, not one after another: a read of 1,000 keys costs one round trip in a row,
   // not ten. Each chunk still retries its own unprocessed keys.
@@ -57,6 +60,10 @@ export async function batchGet(
               ConsistentRead: true,
               // Whether an item exists is all some readers need: its keys, not its content.
               ...(options.keysOnly === true ? { ProjectionExpression: 'pk, sk' } : {}),
+              // A listing reads the attributes it shows, never sealed content it would have to carry.
+              ...(options.projection === undefined
+                ? {}
+                : { ProjectionExpression: options.projection.expression, ExpressionAttributeNames: options.projection.names }),
             },
           },
         }),

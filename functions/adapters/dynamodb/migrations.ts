@@ -41,6 +41,7 @@ import { alertListingAttributes, shareListingAttributes } from './alert-store.js
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
+import { splitMeeting } from './meeting-store.js';
 import type { TableDefinition, TableNames } from './tables.js';
 
 export type MigrationReport = {
@@ -50,6 +51,8 @@ export type MigrationReport = {
   readonly alertsResealed: number;
   /** Alerts and shares given (or corrected in) the attributes of the listing indexes. */
   readonly listingsIndexed: number;
+  /** Meetings stored as one item, now a head with an item per action note. */
+  readonly meetingsSplit: number;
 };
 
 /**
@@ -68,7 +71,37 @@ export async function migrate(
   const laddersStarted = await startLadders(client, tables.alerts);
   // Resealed first: the listing attributes are read from what is then stored.
   const alertsResealed = await resealPerReader(client, tables.alerts, keys);
-  return { historyRecordsWritten: written, laddersStarted, alertsResealed, listingsIndexed: await indexListings(client, tables.alerts) };
+  return {
+    historyRecordsWritten: written,
+    laddersStarted,
+    alertsResealed,
+    listingsIndexed: await indexListings(client, tables.alerts),
+    meetingsSplit: await splitMeetings(client, tables.meetings),
+  };
+}
+
+/**
+ * Meetings stored as one item (everything in it, rewritten whole on every change) become a head with an
+ * item per area's answer and per action note (./meeting-store.ts, splitMeeting): what reads them is the
+ * same, and a change of one no longer writes its history. A meeting changed while this runs is left for
+ * the next run (or for its next read, which splits it too).
+ */
+async function splitMeetings(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let split = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :sk AND attribute_not_exists(layout)',
+        ExpressionAttributeValues: { ':sk': 'MEETING' },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const head of page.Items ?? []) if (await splitMeeting(client, tableName, head)) split += 1;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return split;
 }
 
 /**

@@ -11,7 +11,7 @@ import { readBack } from '../read-back.js';
 import type { MeetingDeps } from './deps.js';
 import { noticeOf, withNotice } from './notices.js';
 import { hasMeetingRight, type MeetingRight } from './permissions.js';
-import type { MeetingNotice, StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
+import type { MeetingNotice, MeetingPart, StoredAction, StoredMeeting, StoredPerson, StoredSlot } from './ports.js';
 
 export type MeetingSide = 'requester' | 'invited';
 
@@ -65,7 +65,7 @@ export async function conflict(
 }
 
 /** The slot the meeting was scheduled in, once it has been. */
-export function scheduledSlotOf(meeting: StoredMeeting): StoredSlot | undefined {
+export function scheduledSlotOf(meeting: Pick<StoredMeeting, 'scheduled' | 'slots'>): StoredSlot | undefined {
   return meeting.scheduled === undefined ? undefined : meeting.slots.find((slot) => slot.slotId === meeting.scheduled?.slotId);
 }
 
@@ -79,44 +79,47 @@ export function personOf(context: RequestContext): StoredPerson {
   return { sub: caller.sub, name: caller.name, agency: caller.agency, area: caller.area };
 }
 
-/**
- * DynamoDB holds at most 400 KB in one item; a meeting that would outgrow this (long notes, base64 and a
- * wrapped key per note) is refused with 409 before anything is written, never left to fail as a 503.
- */
-const MAX_MEETING_BYTES = 350_000;
 /** Receipts kept for retries: a retry comes within minutes, and a few later changes do not push it out. */
 const RECEIPTS_KEPT = 20;
 
 /**
- * Writes `next` (built from `current`) only if nobody changed the meeting since it was read; a concurrent
- * change is 409, never a lost update. Like an alert's creation, the change is on record before it is
- * made: SUCCESS first, then the conditional write, and a CONFLICT or FAILED event (same request id)
- * corrects the record if the write does not happen. No change ever stands unaudited, and nobody sees it
- * before its event is enqueued.
+ * Writes `next` (built from `current`) only if nobody changed what it changes since it was read (`part`:
+ * an area's answer or an action's note, else the meeting itself); a concurrent change of the same thing is
+ * 409, never a lost update. Like an alert's creation, the change is on record before it is made: SUCCESS
+ * first, then the conditional write, and a CONFLICT or FAILED event (same request id) corrects the record
+ * if the write does not happen. No change ever stands unaudited, and nobody sees it before its event is
+ * enqueued. `next` may still be being sealed: the event is enqueued meanwhile, and both are awaited before
+ * anything is written (a failure to seal is corrected on record as FAILED).
  */
 export async function changeMeeting<R>(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'areas' | 'calendars'>,
   context: RequestContext,
   action: AuditAction,
   current: StoredMeeting,
-  next: Omit<StoredMeeting, 'version'>,
+  next: Omit<StoredMeeting, 'version'> | Promise<Omit<StoredMeeting, 'version'>>,
   detail: Record<string, string | number> | undefined,
   response: R,
+  part?: MeetingPart,
 ): Promise<R> {
   const { meetingId } = current;
   const eventId = deps.audit.eventIdFor(context, action);
   const changeId = context.claim === undefined ? eventId : deps.audit.changeIdFor(context, action);
+  const [recorded, built] = await Promise.allSettled([
+    deps.audit.recordChange(context, action, { meetingId, eventId, ...(detail === undefined ? {} : { detail }) }),
+    next,
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (built.status === 'rejected') {
+    await correct(deps, context, action, meetingId, 'FAILED', eventId, built.reason);
+    throw built.reason;
+  }
   const receipts = [...(current.receipts ?? []), { changeId, response }].slice(-RECEIPTS_KEPT);
   // The change's notice goes with it, in the same write (./notices.ts); and the reminders of its actions.
-  const notice = noticeFor(action, { ...current, ...next }, changeId, context);
-  const saved: StoredMeeting = withNotice({ ...next, version: current.version + 1, receipts }, notice, deps);
-  if (Buffer.byteLength(JSON.stringify(saved), 'utf8') > MAX_MEETING_BYTES) {
-    return conflict(deps, context, action, meetingId, 'The meeting record is full; record any further notes in a review meeting');
-  }
-  await deps.audit.recordChange(context, action, { meetingId, eventId, ...(detail === undefined ? {} : { detail }) });
+  const notice = noticeFor(action, { ...current, ...built.value }, changeId, context);
+  const saved: StoredMeeting = withNotice({ ...built.value, version: current.version + 1, receipts }, notice, deps);
   let result: 'SAVED' | 'CONFLICT';
   try {
-    result = await deps.meetings.save(saved, current.version);
+    result = await deps.meetings.save(saved, current.version, part);
   } catch (error) {
     // The write may have happened though its answer was lost: only what is not stored is corrected.
     if (await madeIt(deps, meetingId, changeId, error)) return response;
@@ -124,7 +127,7 @@ export async function changeMeeting<R>(
     throw error;
   }
   if (result === 'CONFLICT') {
-    // Our own write, retried by the SDK after it was applied, fails its version condition: it stands.
+    // Our own write, retried by the SDK after it was applied, fails its condition: it stands.
     if (await madeIt(deps, meetingId, changeId, 'conflict')) return response;
     const error = new ConflictError('The meeting was changed by someone else; reload it and try again');
     await correct(deps, context, action, meetingId, 'CONFLICT', eventId, error);

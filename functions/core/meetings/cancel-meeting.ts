@@ -2,7 +2,7 @@
 import type { CancelMeetingRequest, CancelMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
-import { SCOPES, sealFor } from './content.js';
+import { PARTS, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 
 export async function cancelMeeting(
@@ -22,15 +22,12 @@ export async function cancelMeeting(
   const start = scheduledSlotOf(meeting)?.start;
   const open = meeting.status === 'REQUESTED' || (meeting.status === 'SCHEDULED' && start !== undefined && new Date(start) > now);
   if (!open) return conflict(deps, context, action, meetingId, 'Only a meeting that has not yet happened can be cancelled');
-  const reason = await sealFor(deps.keys, meeting, SCOPES.cancellation, request.reason);
   const response: CancelMeetingResponse = { meetingId, status: 'CANCELLED' };
-  return changeMeeting(
-    deps,
-    context,
-    action,
-    meeting,
-    { ...meeting, status: 'CANCELLED', cancelled: { reason, at: now.toISOString(), by: personOf(context) } },
-    undefined,
-    response,
-  );
+  const cancelled = sealFor(deps.keys, meeting, (seal) => seal(PARTS.cancellation, request.reason)).then(({ keyring, sealed }) => ({
+    ...meeting,
+    keyring,
+    status: 'CANCELLED' as const,
+    cancelled: { reason: sealed, at: now.toISOString(), by: personOf(context) },
+  }));
+  return changeMeeting(deps, context, action, meeting, cancelled, undefined, response);
 }

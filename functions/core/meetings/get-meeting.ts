@@ -6,9 +6,9 @@ import type { MeetingSummary, MeetingView } from '../../../contracts/meetings.js
 import type { RequestContext } from '../audit.js';
 import { londonDate } from '../deadlines.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
-import { openFor, type RecordText, type RequestText, type ResponseDetails, SCOPES } from './content.js';
+import { openFor, PARTS, type RecordText, type RequestText, type ResponseDetails } from './content.js';
 import type { MeetingDeps } from './deps.js';
-import type { StoredMeeting, StoredPerson } from './ports.js';
+import type { MeetingSummaryRow, StoredMeeting, StoredPerson } from './ports.js';
 import { linkedAlertVisibleTo } from './visibility.js';
 
 export async function getMeeting(
@@ -19,9 +19,19 @@ export async function getMeeting(
   const action = 'MEETING_VIEW';
   const { meeting, side } = await resolveMeeting(deps, context, action, meetingId);
   await requireRight(deps, context, action, 'read', meetingId, 'Your role may not open meetings');
-  const view = await toView(deps, meeting, context.caller.area, deps.clock.now());
-  await deps.audit.record(context, action, 'SUCCESS', { meetingId, detail: { side } });
-  return view;
+  // The view goes on record while the meeting is opened; nothing is returned before both are done, and a
+  // meeting that then does not open is corrected on record (FAILED): nothing was released.
+  const eventId = deps.audit.eventIdFor(context, action);
+  const [recorded, view] = await Promise.allSettled([
+    deps.audit.record(context, action, 'SUCCESS', { meetingId, eventId, detail: { side } }),
+    toView(deps, meeting, context.caller.area, deps.clock.now()),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (view.status === 'rejected') {
+    await deps.audit.correct(context, action, 'FAILED', { meetingId }, eventId);
+    throw view.reason;
+  }
+  return view.value;
 }
 
 async function toView(
@@ -30,36 +40,47 @@ async function toView(
   viewerArea: string,
   now: Date,
 ): Promise<MeetingView> {
-  const { keys } = deps;
-  const [subject, requestText, record, alertIds, responses, cancelledReason, notes] = await Promise.all([
-    openFor<MeetingView['subject']>(keys, meeting, SCOPES.subject, meeting.subject),
-    openFor<RequestText>(keys, meeting, SCOPES.request, meeting.request),
-    meeting.record === undefined ? undefined : openFor<RecordText>(keys, meeting, SCOPES.record, meeting.record.content),
+  const [opened, alertIds] = await Promise.all([
+    // The whole meeting for one Decrypt: every part is sealed under the meeting's one data key.
+    openFor(deps.keys, meeting, async (open) => {
+      const [subject, requestText, record, cancelledReason, details, notes] = await Promise.all([
+        open<MeetingView['subject']>(PARTS.subject, meeting.subject),
+        open<RequestText>(PARTS.request, meeting.request),
+        meeting.record === undefined ? undefined : open<RecordText>(PARTS.record, meeting.record.content),
+        meeting.cancelled === undefined ? undefined : open<string>(PARTS.cancellation, meeting.cancelled.reason),
+        Promise.all(
+          meeting.invitedAreas.map((area) => {
+            const stored = meeting.responses[area];
+            return stored?.details === undefined
+              ? ({} as ResponseDetails)
+              : open<ResponseDetails>(PARTS.response(area, stored.revision ?? 1), stored.details);
+          }),
+        ),
+        Promise.all(
+          meeting.actions.map((stored) =>
+            Promise.all(stored.updates.map((update, index) => open<string>(PARTS.actionNote(stored.actionId, index + 1), update.note))),
+          ),
+        ),
+      ]);
+      return { subject, requestText, record, cancelledReason, details, notes };
+    }),
     visibleAlerts(deps, meeting, viewerArea, now),
-    Promise.all(
-      meeting.invitedAreas.map(async (area) => {
-        const response = meeting.responses[area];
-        if (response === undefined) return { area, response: 'PENDING' as const };
-        const details =
-          response.details === undefined ? {} : await openFor<ResponseDetails>(keys, meeting, SCOPES.response(area), response.details);
-        return {
-          area,
-          response: response.response,
-          ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
-          ...(details.reason === undefined ? {} : { reason: details.reason }),
-          ...(details.attendees === undefined ? {} : { attendees: details.attendees }),
-          respondedAt: response.respondedAt,
-          by: publicPerson(response.by),
-        };
-      }),
-    ),
-    meeting.cancelled === undefined ? undefined : openFor<string>(keys, meeting, SCOPES.cancellation, meeting.cancelled.reason),
-    Promise.all(
-      meeting.actions.map((stored) =>
-        Promise.all(stored.updates.map((update) => openFor<string>(keys, meeting, SCOPES.actionNote(stored.actionId), update.note))),
-      ),
-    ),
   ]);
+  const { subject, requestText, record, cancelledReason, notes } = opened;
+  const responses = meeting.invitedAreas.map((area, index) => {
+    const response = meeting.responses[area];
+    if (response === undefined) return { area, response: 'PENDING' as const };
+    const details = opened.details[index] ?? {};
+    return {
+      area,
+      response: response.response,
+      ...(response.slotId === undefined ? {} : { slotId: response.slotId }),
+      ...(details.reason === undefined ? {} : { reason: details.reason }),
+      ...(details.attendees === undefined ? {} : { attendees: details.attendees }),
+      respondedAt: response.respondedAt,
+      by: publicPerson(response.by),
+    };
+  });
   const today = londonDate(now);
   const actions = meeting.actions.map((stored, index) => ({
     actionId: stored.actionId,
@@ -128,7 +149,7 @@ async function toView(
 }
 
 /** What a meeting's view and its summary both open with: routing facts, no child content. */
-function headerOf(meeting: StoredMeeting) {
+function headerOf(meeting: MeetingSummaryRow | StoredMeeting) {
   return {
     meetingId: meeting.meetingId,
     requestingArea: meeting.requestingArea,
@@ -140,14 +161,14 @@ function headerOf(meeting: StoredMeeting) {
 }
 
 /** A summary for listings: no child content, so nothing to decrypt. */
-export function toSummary(meeting: StoredMeeting, now: Date): MeetingSummary {
+export function toSummary(meeting: MeetingSummaryRow, now: Date): MeetingSummary {
   const today = londonDate(now);
   const open = meeting.actions.filter((item) => item.status === 'OPEN');
   const scheduledSlot = scheduledSlotOf(meeting);
   return {
     ...headerOf(meeting),
     ...(scheduledSlot === undefined ? {} : { scheduledStart: scheduledSlot.start }),
-    responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.responses[area]?.response ?? 'PENDING' })),
+    responses: meeting.invitedAreas.map((area) => ({ area, response: meeting.answers[area] ?? 'PENDING' })),
     openActions: open.length,
     overdueActions: open.filter((item) => isOverdue(item, today)).length,
   };

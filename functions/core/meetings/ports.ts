@@ -5,7 +5,13 @@ import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
-import type { SealedBox } from '../sealed-box.js';
+import type { SealedBox, SealedPart } from '../sealed-box.js';
+
+/**
+ * Child content as stored: a part of the meeting's keyring (./content.ts), or a box with its own data key,
+ * as meetings were sealed before keyrings; both open, and only parts are written now.
+ */
+export type Sealed = SealedPart | SealedBox;
 
 export type StoredPerson = { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
 
@@ -20,9 +26,19 @@ export type StoredAreaResponse = {
   readonly response: 'ACCEPT' | 'DECLINE' | 'PROPOSE';
   readonly slotId?: string;
   /** A decline's reason and who will attend: free text, so sealed together. */
-  readonly details?: SealedBox;
+  readonly details?: Sealed;
   readonly respondedAt: string;
   readonly by: StoredPerson;
+  /**
+   * How many times the area has answered: its answer is an entry of its own, changed only on the revision read, so
+   * two areas answering at once do not conflict and one area's two answers cannot both win. Absent: 1.
+   */
+  readonly revision?: number;
+  /**
+   * The receipts of the area's last answers, kept with the answer where a store keeps them there (the
+   * meeting's `receipts` lists them too): the use cases read them only through `receipts`.
+   */
+  readonly receipts?: readonly StoredReceipt[];
 };
 
 export type StoredAction = {
@@ -33,15 +49,19 @@ export type StoredAction = {
   readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
   readonly updates: readonly {
     readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
-    readonly note: SealedBox;
+    readonly note: Sealed;
     readonly at: string;
     readonly by: StoredPerson;
   }[];
 };
 
 /**
- * A meeting is one item, changed only by a conditional write on `version`: two concurrent changes
- * cannot both win, and the loser is told (409) rather than overwritten.
+ * A meeting as its use cases see it, whole. It is stored as a head (what the meeting is, its state, its
+ * record, each area's answer as an entry of its own) and one item per action note, so a change writes what
+ * it changes and not the meeting's history. Every change is conditional on what it was computed from (the head's `version`, the
+ * answer's `revision`, the note's place in its action's list): two concurrent changes of the same thing
+ * cannot both win, and the loser is told (409) rather than overwritten; changes of different things
+ * (two areas answering, two owners noting their own actions) both stand.
  */
 export type StoredMeeting = {
   readonly meetingId: string;
@@ -55,19 +75,25 @@ export type StoredMeeting = {
   readonly expiresAt: string;
   readonly createdBy: StoredPerson;
   readonly alertIds: readonly string[];
+  /**
+   * The meeting's data key, as the key service wrapped it: every part (`Sealed`) is sealed under a key
+   * derived from it, so reading the whole meeting is one Decrypt. Absent on a meeting sealed box by box
+   * before keyrings, until its first new content.
+   */
+  readonly keyring?: string;
   /** The child: name and date of birth. */
-  readonly subject: SealedBox;
+  readonly subject: Sealed;
   /** Reason and agenda. */
-  readonly request: SealedBox;
+  readonly request: Sealed;
   readonly slots: readonly StoredSlot[];
   readonly responses: Readonly<Record<AreaId, StoredAreaResponse>>;
   readonly scheduled?: { readonly slotId: string; readonly at: string; readonly by: StoredPerson };
-  readonly cancelled?: { readonly reason: SealedBox; readonly at: string; readonly by: StoredPerson };
+  readonly cancelled?: { readonly reason: Sealed; readonly at: string; readonly by: StoredPerson };
   readonly record?: {
     readonly attendance: readonly { readonly area: AreaId; readonly agency: Agency }[];
     readonly reviewDate: string;
     /** Decisions, disruption plan and every action's description. */
-    readonly content: SealedBox;
+    readonly content: Sealed;
     readonly recordedAt: string;
     readonly by: StoredPerson;
   };
@@ -124,10 +150,18 @@ export interface MeetingRepository {
    */
   sweepUncommitted(before: string, correct: CorrectCreation): Promise<SweepResult>;
   get(meetingId: string): Promise<StoredMeeting | undefined>;
-  /** Writes `meeting` only if the stored version is still `expectedVersion`. */
-  save(meeting: StoredMeeting, expectedVersion: number): Promise<'SAVED' | 'CONFLICT'>;
-  /** Newest first: `outbox` the area requested, `inbox` it was invited to. */
-  list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<StoredMeeting>>;
+  /**
+   * Writes the part of `meeting` that `part` names, on what it was computed from:
+   * - the meeting itself (no `part`): its head, only if the stored version is still `expectedVersion`;
+   * - an area's answer: only if the answer is still the one read (its revision), the meeting still takes
+   *   answers (REQUESTED) and, for a proposal, no other slot was added since; the version moves on, so a
+   *   change of the meeting computed from the answers before is refused rather than lose this one;
+   * - an action's new note (the last of its updates): only if no other note took its place in the list.
+   * CONFLICT: nothing of the change stands.
+   */
+  save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'>;
+  /** Newest first: `outbox` the area requested, `inbox` it was invited to. Summaries: no sealed content is read. */
+  list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<MeetingSummaryRow>>;
   /**
    * Keeps a failed message on the meeting, once however often it is recorded; nothing if the meeting is gone.
    * A change of the meeting like any other: it takes a new version, so a change made on the version before
@@ -142,3 +176,18 @@ export interface MeetingRepository {
    */
   updateNotices(meeting: StoredMeeting, notices: MeetingNotices): Promise<boolean>;
 }
+
+/** What a change writes besides the meeting's head (see `MeetingRepository.save`). */
+export type MeetingPart =
+  | { readonly kind: 'response'; readonly area: AreaId; readonly current: StoredMeeting }
+  | { readonly kind: 'action'; readonly actionId: string; readonly current: StoredMeeting };
+
+/** What a listing shows of a meeting: its head's routing facts and state, no sealed content. */
+export type MeetingSummaryRow = Pick<
+  StoredMeeting,
+  'meetingId' | 'requestingArea' | 'invitedAreas' | 'status' | 'format' | 'createdAt' | 'expiresAt' | 'slots' | 'scheduled'
+> & {
+  /** Each area's answer in a word, as the head keeps it beside the answer itself. */
+  readonly answers: Readonly<Record<AreaId, StoredAreaResponse['response']>>;
+  readonly actions: readonly Pick<StoredAction, 'actionId' | 'status' | 'dueBy'>[];
+};

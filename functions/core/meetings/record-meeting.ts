@@ -6,7 +6,7 @@ import type { RecordMeetingRequest, RecordMeetingResponse } from '../../../contr
 import type { RequestContext } from '../audit.js';
 import { type FieldIssue, ValidationError } from '../errors.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
-import { type RecordText, SCOPES, sealFor } from './content.js';
+import { PARTS, type RecordText, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import type { StoredAction } from './ports.js';
 
@@ -52,30 +52,23 @@ export async function recordMeeting(
     ...(request.disruptionPlan === undefined ? {} : { disruptionPlan: request.disruptionPlan }),
     actions: Object.fromEntries(actions.map((stored, index) => [stored.actionId, request.actions[index]?.description ?? ''])),
   };
-  const content = await sealFor(deps.keys, meeting, SCOPES.record, text);
   const response: RecordMeetingResponse = {
     meetingId,
     status: 'HELD',
     actions: actions.map(({ actionId, ownerArea, ownerAgency, dueBy }) => ({ actionId, ownerArea, ownerAgency, dueBy })),
   };
-  return changeMeeting(
-    deps,
-    context,
-    action,
-    meeting,
-    {
-      ...meeting,
-      status: 'HELD',
-      record: {
-        attendance: request.attendance,
-        reviewDate: request.reviewDate,
-        content,
-        recordedAt: now.toISOString(),
-        by: personOf(context),
-      },
-      actions,
+  const held = sealFor(deps.keys, meeting, (seal) => seal(PARTS.record, text)).then(({ keyring, sealed }) => ({
+    ...meeting,
+    keyring,
+    status: 'HELD' as const,
+    record: {
+      attendance: request.attendance,
+      reviewDate: request.reviewDate,
+      content: sealed,
+      recordedAt: now.toISOString(),
+      by: personOf(context),
     },
-    { actions: actions.length },
-    response,
-  );
+    actions,
+  }));
+  return changeMeeting(deps, context, action, meeting, held, { actions: actions.length }, response);
 }

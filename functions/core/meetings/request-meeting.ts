@@ -10,7 +10,7 @@ import { ConflictError, type FieldIssue, ValidationError } from '../errors.js';
 import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
 import { personOf } from './access.js';
-import { type RequestText, SCOPES, sealFor } from './content.js';
+import { PARTS, type RequestText, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import { noticeOf, withNotice } from './notices.js';
 import { hasMeetingRight } from './permissions.js';
@@ -44,11 +44,11 @@ export async function requestMeeting(
   }
   const now = deps.clock.now();
   await validate(deps, context, request, now);
-  const identity = { meetingId, requestingArea: caller.area };
-  const [subject, requestText] = await Promise.all([
-    sealFor(deps.keys, identity, SCOPES.subject, request.subject),
-    sealFor(deps.keys, identity, SCOPES.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
-  ]);
+  // The meeting's one data key: everything it will hold is sealed under keys derived from it.
+  const { keyring, sealed } = await sealFor(deps.keys, { meetingId, requestingArea: caller.area }, (seal) => ({
+    subject: seal(PARTS.subject, request.subject),
+    request: seal(PARTS.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
+  }));
   const requested: StoredMeeting = {
     meetingId,
     version: 1,
@@ -60,8 +60,9 @@ export async function requestMeeting(
     expiresAt: addYears(now, MEETING_RETENTION_YEARS).toISOString(),
     createdBy: personOf(context),
     alertIds: request.alertIds ?? [],
-    subject,
-    request: requestText,
+    keyring,
+    subject: sealed.subject,
+    request: sealed.request,
     slots: request.proposedSlots.map((slot, index) => ({
       slotId: `slot-${index + 1}`,
       start: new Date(slot.start).toISOString(),

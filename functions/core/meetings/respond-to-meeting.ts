@@ -6,12 +6,9 @@ import type { MeetingResponseReceipt, MeetingResponseRequest } from '../../../co
 import type { RequestContext } from '../audit.js';
 import { ValidationError } from '../errors.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
-import { type ResponseDetails, SCOPES, sealFor } from './content.js';
+import { PARTS, type ResponseDetails, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
 import type { StoredAreaResponse, StoredSlot } from './ports.js';
-
-/** Enough for every invited area to propose twice over; a longer list is no longer a way to agree. */
-const MAX_SLOTS = 20;
 
 export async function respondToMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
@@ -38,11 +35,8 @@ export async function respondToMeeting(
     ...(request.response === 'DECLINE' ? { reason: request.reason } : {}),
     ...(request.attendees === undefined ? {} : { attendees: request.attendees }),
   };
-  const base = {
-    respondedAt: now.toISOString(),
-    by: personOf(context),
-    ...(Object.keys(details).length === 0 ? {} : { details: await sealFor(deps.keys, meeting, SCOPES.response(area), details) }),
-  };
+  const revision = (meeting.responses[area]?.revision ?? (meeting.responses[area] === undefined ? 0 : 1)) + 1;
+  const base = { respondedAt: now.toISOString(), by: personOf(context), revision };
   if (request.response === 'ACCEPT') {
     const slot = meeting.slots.find((candidate) => candidate.slotId === request.slotId);
     if (slot === undefined) throw new ValidationError('No such slot', [{ path: 'slotId', message: 'not a slot of this meeting' }]);
@@ -58,11 +52,8 @@ export async function respondToMeeting(
     if (new Date(request.slot.start) <= now) {
       throw new ValidationError('The slot is in the past', [{ path: 'slot.start', message: 'must be in the future' }]);
     }
-    if (meeting.slots.length >= MAX_SLOTS) {
-      throw new ValidationError('Too many slots', [{ path: 'slot', message: `a meeting holds at most ${MAX_SLOTS} slots` }]);
-    }
     const slot: StoredSlot = {
-      slotId: `slot-${meeting.slots.length + 1}`,
+      slotId: `slot-${nextSlotNumber(meeting.slots)}`,
       start: new Date(request.slot.start).toISOString(),
       durationMinutes: request.slot.durationMinutes,
       proposedBy: area,
@@ -71,13 +62,24 @@ export async function respondToMeeting(
     response = { ...base, response: 'PROPOSE', slotId: slot.slotId };
     receipt = { meetingId, area, response: 'PROPOSE', slotId: slot.slotId };
   }
-  return changeMeeting(
-    deps,
-    context,
-    action,
-    meeting,
-    { ...meeting, slots, responses: { ...meeting.responses, [area]: response } },
-    { response: request.response },
-    receipt,
-  );
+  // Details, if any, are sealed while the change goes on record; an answer with none needs no key at all.
+  const answered =
+    Object.keys(details).length === 0
+      ? { ...meeting, slots, responses: { ...meeting.responses, [area]: response } }
+      : sealFor(deps.keys, meeting, (seal) => seal(PARTS.response(area, revision), details)).then(({ keyring, sealed }) => ({
+          ...meeting,
+          keyring,
+          slots,
+          responses: { ...meeting.responses, [area]: { ...response, details: sealed } },
+        }));
+  return changeMeeting(deps, context, action, meeting, answered, { response: request.response }, receipt, {
+    kind: 'response',
+    area,
+    current: meeting,
+  });
+}
+
+/** Slots are numbered in the order they were proposed; a number two areas take at once is refused to one. */
+function nextSlotNumber(slots: readonly StoredSlot[]): number {
+  return Math.max(0, ...slots.map((slot) => Number(slot.slotId.slice('slot-'.length)) || 0)) + 1;
 }

@@ -6,10 +6,8 @@ import type { ActionUpdateReceipt, UpdateActionRequest } from '../../../contract
 import type { RequestContext } from '../audit.js';
 import { NotFoundError } from '../errors.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
-import { SCOPES, sealFor } from './content.js';
+import { PARTS, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
-
-const MAX_UPDATES_PER_MEETING = 100;
 
 export async function updateAction(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
@@ -33,27 +31,29 @@ export async function updateAction(
   if (target.ownerArea !== context.caller.area) {
     return deps.audit.forbidden(context, action, 'Only the area that owns an action updates it', { meetingId });
   }
-  // A meeting is one item under DynamoDB's 400 KB: its notes are bounded so a busy action cannot fill it.
-  if (meeting.actions.reduce((count, item) => count + item.updates.length, 0) >= MAX_UPDATES_PER_MEETING) {
-    return conflict(
-      deps,
-      context,
-      action,
-      meetingId,
-      `A meeting holds at most ${MAX_UPDATES_PER_MEETING} action updates; record a review meeting`,
-    );
-  }
   const now = deps.clock.now().toISOString();
-  const note = await sealFor(deps.keys, meeting, SCOPES.actionNote(actionId), request.note);
-  const actions = meeting.actions.map((candidate) =>
-    candidate.actionId === actionId
-      ? {
-          ...candidate,
-          status: request.status,
-          updates: [...candidate.updates, { status: request.status, note, at: now, by: personOf(context) }],
-        }
-      : candidate,
+  // The note is its own item, the next in its action's list: only that place is claimed, so owners noting
+  // different actions never conflict, and the write is the note's size however long the list.
+  const position = target.updates.length + 1;
+  const noted = sealFor(deps.keys, meeting, (seal) => seal(PARTS.actionNote(actionId, position), request.note)).then(
+    ({ keyring, sealed }) => ({
+      ...meeting,
+      keyring,
+      actions: meeting.actions.map((candidate) =>
+        candidate.actionId === actionId
+          ? {
+              ...candidate,
+              status: request.status,
+              updates: [...candidate.updates, { status: request.status, note: sealed, at: now, by: personOf(context) }],
+            }
+          : candidate,
+      ),
+    }),
   );
   const response: ActionUpdateReceipt = { meetingId, actionId, status: request.status, updatedAt: now };
-  return changeMeeting(deps, context, action, meeting, { ...meeting, actions }, { actionId, status: request.status }, response);
+  return changeMeeting(deps, context, action, meeting, noted, { actionId, status: request.status }, response, {
+    kind: 'action',
+    actionId,
+    current: meeting,
+  });
 }

@@ -1,3 +1,4 @@
+import { createCipheriv, hkdfSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SealError } from '../../../functions/core/errors.js';
 import type { DataKey, EncryptionContext, KeyService } from '../../../functions/core/ports.js';
 import type { SealedPart } from '../../../functions/core/sealed-box.js';
-import { OpenKeyring, withKeyring } from '../../../functions/core/sealing.js';
+import { canonicalContext, OpenKeyring, withKeyring } from '../../../functions/core/sealing.js';
 import { LocalKeyService } from '../../../local/local-key-service.js';
 
 const CANARY = 'Test Child-Alpha keyring-canary-7d2e';
@@ -163,5 +164,32 @@ describe('a reader keyring', () => {
     await expect(OpenKeyring.create(local, {})).rejects.toThrow(TypeError);
     await expect(OpenKeyring.create(local, { ...context, part: 'x' })).rejects.toThrow(TypeError);
     await expect(OpenKeyring.open(local, context, 'not base64!')).rejects.toThrow(SealError);
+  });
+});
+
+describe("a part's key", () => {
+  it('is HKDF-SHA256 of the data key with the context and part as info, exactly: parts sealed so still open', async () => {
+    // Prepare: a data key known to the test (a key service that hands out a fixed one), and a part sealed
+    // by hand under hkdfSync's key, as RFC 5869 defines it
+    const fixed = Buffer.alloc(32, 7);
+    const keys: KeyService = {
+      generateDataKey: async () => ({ plaintext: Buffer.from(fixed), encrypted: Buffer.from('wrapped') }),
+      decryptDataKey: async () => Buffer.from(fixed),
+    };
+    const aad = Buffer.from(canonicalContext({ ...context, part: 'NOTE:action-1:1' }), 'utf8');
+    const key = Buffer.from(hkdfSync('sha256', fixed, Buffer.alloc(0), aad, 32));
+    const iv = Buffer.alloc(12, 9);
+    const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    cipher.setAAD(aad);
+    const ct = Buffer.concat([cipher.update(JSON.stringify({ text: CANARY })), cipher.final()]);
+    const part: SealedPart = { iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+
+    // Act
+    const opened = await withKeyring(keys, context, Buffer.from('wrapped').toString('base64'), (keyring) =>
+      keyring.open('NOTE:action-1:1', part),
+    );
+
+    // Assess
+    expect(opened).toEqual({ text: CANARY });
   });
 });

@@ -45,6 +45,19 @@ const meetingWith = (id: string, overrides: Partial<StoredMeeting> = {}): Stored
 });
 const meeting = meetingWith(MEETING_ID);
 
+/** The head of a meeting as the store writes it: the meeting but its answers' and notes' items. */
+const headOf = (stored: StoredMeeting) => {
+  const { responses: _responses, ...rest } = stored;
+  return {
+    ...rest,
+    layout: 2,
+    notices: { pending: [] },
+    answers: {},
+    answered: {},
+    actions: stored.actions.map(({ updates, ...action }) => ({ ...action, noted: updates.length })),
+  };
+};
+
 /** A listing row as the index returns it. */
 const boxRow = (id: string, area = 'north-tyneside', box = 'inbox') => ({
   pk: `MEETING#${id}`,
@@ -171,7 +184,8 @@ describe('DynamoMeetingStore.create', () => {
     expect(meetingPut?.TableName).toBe(TABLE);
     expect(meetingPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
     // TTL deletes the meeting after its retention (reads filter it out before then).
-    expect(meetingPut?.Item).toEqual({ ...MEETING_KEY, ttl: TTL, ...meeting });
+    // The head, in the layout of a meeting as items: answers and notes come as their own items.
+    expect(meetingPut?.Item).toEqual({ ...MEETING_KEY, ttl: TTL, ...headOf(meeting) });
     const items = (ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? []).map(
       (request) => request.PutRequest?.Item,
     );
@@ -642,25 +656,26 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
 });
 
 describe('DynamoMeetingStore.get', () => {
-  it('reads consistently and strips the table keys', async () => {
+  it("reads the meeting's items in one consistent Query, without its listing rows or history record, and strips the table keys", async () => {
     // Prepare
-    ddb.on(GetCommand).resolves({ Item: { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ...meeting } });
+    ddb.on(QueryCommand).resolves({ Items: [{ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: TTL, ...headOf(meeting) }] });
 
     // Act
     const found = await store.get(MEETING_ID);
 
     // Assess
     expect(found).toEqual(meeting);
-    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toEqual({
+    expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
-      Key: { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING' },
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':pk': `MEETING#${MEETING_ID}`, ':first': 'MEETING', ':last': 'NOTE#\uffff' },
       ConsistentRead: true,
     });
   });
 
   it('returns undefined for no meeting', async () => {
     // Prepare
-    ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
 
     // Act
     const found = await store.get(MEETING_ID);
@@ -671,7 +686,7 @@ describe('DynamoMeetingStore.get', () => {
 
   it('reports the database unavailable when the read fails', async () => {
     // Prepare
-    ddb.on(GetCommand).rejects(internalServerError());
+    ddb.on(QueryCommand).rejects(internalServerError());
 
     // Act
     const attempt = store.get(MEETING_ID);
@@ -693,19 +708,20 @@ describe('DynamoMeetingStore.save', () => {
     // Assess
     expect(result).toBe('SAVED');
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put?.ConditionExpression).toBe('attribute_exists(pk) AND version = :expected');
-    expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3 });
+    expect(put?.ConditionExpression).toBe('attribute_exists(pk) AND version = :expected AND layout = :layout');
+    expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3, ':layout': 2 });
     expect(put?.Item).toEqual({
       pk: `MEETING#${MEETING_ID}`,
       sk: 'MEETING',
       ttl: Math.floor(Date.parse('2028-03-10T10:00:00.000Z') / 1000),
-      ...next,
+      ...headOf(next),
     });
   });
 
-  it("answers 'CONFLICT' when the condition fails", async () => {
+  it("answers 'CONFLICT' when the condition fails and the meeting is not one still stored as one item", async () => {
     // Prepare
     ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(QueryCommand).resolves({ Items: [{ ...MEETING_KEY, ttl: TTL, ...headOf({ ...meeting, version: 2 }) }] });
 
     // Act
     const result = await store.save({ ...meeting, version: 2 }, 1);
@@ -755,6 +771,21 @@ describe('DynamoMeetingStore.list', () => {
     const batch = ddb.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.[TABLE];
     expect(batch?.ConsistentRead).toBe(true);
     expect(batch?.Keys).toEqual([3, 2, 1].map((n) => ({ pk: `MEETING#${idOf(n)}`, sk: 'MEETING' })));
+    // Only the summary's attributes: no sealed content is read for a listing.
+    const projected = (batch?.ProjectionExpression ?? '').split(', ').map((name) => batch?.ExpressionAttributeNames?.[name]);
+    expect(projected.sort()).toEqual([
+      'actions',
+      'answered',
+      'createdAt',
+      'expiresAt',
+      'format',
+      'invitedAreas',
+      'meetingId',
+      'requestingArea',
+      'scheduled',
+      'slots',
+      'status',
+    ]);
     expect(page.items.map((item) => item.meetingId)).toEqual([idOf(3), idOf(2), idOf(1)]);
     expect(page.items[0]).not.toHaveProperty('pk');
     expect(Object.hasOwn(page, 'nextCursor')).toBe(false);

@@ -33,10 +33,11 @@ describe('respondToMeeting', () => {
     expect(stored()?.responses['north-tyneside']).toEqual({
       response: 'ACCEPT',
       slotId: 'slot-2',
-      // Who attends is free text: sealed, like a decline's reason.
-      details: expect.objectContaining({ v: 1 }),
+      // Who attends is free text: sealed, like a decline's reason (a part of the meeting's keyring).
+      details: { iv: expect.any(String), ct: expect.any(String), tag: expect.any(String) },
       respondedAt: NOW,
       by: { sub: context.caller.sub, name: context.caller.name, agency: 'childrens-services', area: 'north-tyneside' },
+      revision: 1,
     });
     expect(JSON.stringify(stored())).not.toContain('Detective sergeant');
     expect(attendees).toHaveLength(1);
