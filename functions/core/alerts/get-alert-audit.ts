@@ -48,7 +48,8 @@ export async function historyAccess(
     const alert = await deps.alerts.getAlert(alertId);
     return alert === undefined ? undefined : alertHistory(alert);
   });
-  const side = held?.ownerArea === ownArea ? 'sender' : held?.holderAreas.includes(ownArea) ? 'recipient' : undefined;
+  const holds = held?.holderAreas.includes(ownArea) === true && held.revokedAreas?.includes(ownArea) !== true;
+  const side = held?.ownerArea === ownArea ? 'sender' : holds ? 'recipient' : undefined;
   if (held === undefined || side === undefined) return deps.audit.notFound(context, 'ALERT_AUDIT_READ', alertId);
   return { held, side };
 }

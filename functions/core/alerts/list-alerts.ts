@@ -6,6 +6,7 @@
 import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import type { AlertDeps } from './deps.js';
+import { expiryWarningOf } from './ladder.js';
 import { hasRight } from './permissions.js';
 import type { LadderStep, StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
@@ -75,6 +76,9 @@ function summary(
     ...(share.acknowledgement?.redirectTo === undefined ? {} : { redirectTo: share.acknowledgement.redirectTo }),
     ...lastStepOf(share),
     undelivered: share.deliveryFailures?.length ?? 0,
+    ...(share.ended === undefined ? {} : { ended: share.ended.reason }),
+    expiresAt: share.expiresAt,
+    expiryWarning: expiryWarningOf(share, new Date(now)),
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {

@@ -3,7 +3,15 @@
  * only as sealed boxes.
  */
 
-import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
+import type {
+  ConsentStatus,
+  ExploitationType,
+  HandlingCode,
+  LawfulBasis,
+  OnwardSharing,
+  RiskLevel,
+  Scope,
+} from '../../../contracts/alerts.js';
 import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { RecipientRole } from '../../../contracts/notifications.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
@@ -20,8 +28,11 @@ export type StoredAlert = {
   readonly expiresAt: string;
   readonly riskLevel: RiskLevel;
   readonly exploitation: readonly ExploitationType[];
+  /** Every area that holds or held a share: the original recipients, then each forward's, in order. */
   readonly recipients: readonly AreaId[];
   readonly sections: Partial<Record<Scope, SealedBox>>;
+  /** Set by the first forward (or request to forward): only then does a view read the chain of custody. */
+  readonly hasForwards?: boolean;
 };
 
 export type StoredAcknowledgement = {
@@ -36,8 +47,16 @@ export type StoredAcknowledgement = {
   readonly changeId?: string;
 };
 
-/** The ladder's steps: what the hub tells whom about a share (./ladder.ts). */
-export type LadderStep = 'SHARED' | 'REMINDER' | 'OVERDUE' | 'ACKNOWLEDGED' | 'REDIRECTED';
+/** The ladder's steps: what the hub tells whom about a share (./ladder.ts), up to the share's end. */
+export type LadderStep =
+  | 'SHARED'
+  | 'REMINDER'
+  | 'OVERDUE'
+  | 'ACKNOWLEDGED'
+  | 'REDIRECTED'
+  | 'EXPIRY_WARNING_30'
+  | 'EXPIRY_WARNING_7'
+  | 'EXPIRED';
 
 export type TakenStep = {
   readonly step: LadderStep;
@@ -48,6 +67,8 @@ export type TakenStep = {
   readonly telephone?: boolean;
   /** TAKING: claimed, its messages perhaps not yet recorded; the next run finishes it. */
   readonly state: 'TAKING' | 'TAKEN';
+  /** An expiry step: the end of life it was about, so that an extension re-arms the warnings. */
+  readonly for?: string;
 };
 
 /** Where a share's ladder stands: the steps taken, and when the next is due (absent once it is over). */
@@ -74,6 +95,8 @@ export type StoredShare = {
     readonly lawfulBasis: LawfulBasis;
     readonly consentStatus: ConsentStatus;
     readonly handlingCode: HandlingCode;
+    /** Absent on shares stored before the term existed: PERMITTED, the default. */
+    readonly onwardSharing?: OnwardSharing;
   };
   /** Purpose, consent reason and handling conditions: free text, so sealed. */
   readonly termsText: SealedBox;
@@ -84,6 +107,69 @@ export type StoredShare = {
   readonly ladder?: ShareLadder;
   /** The sending person's email, when their token carried one: the overdue and acknowledgement messages go to them too. */
   readonly senderEmail?: string;
+  /** A share made by a forward: where it came from. */
+  readonly origin?: ShareOrigin;
+  /** Set when the share ended (revoked or expired): its content is destroyed, its metadata kept for the audit. */
+  readonly ended?: ShareEnd;
+  /** The sending area's extensions of its end of life, oldest first. */
+  readonly extensions?: readonly ShareExtension[];
+};
+
+/** A person as a record names them. */
+export type Actor = { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
+
+export type ShareOrigin = {
+  readonly forwardId: string;
+  readonly fromArea: AreaId;
+  readonly by: Actor;
+  readonly at: string;
+  /** The forward's reason, sealed for this share's reader. */
+  readonly reason: SealedBox;
+};
+
+export type ShareEnd = {
+  readonly reason: 'REVOKED' | 'EXPIRED';
+  readonly at: string;
+  /** Who revoked it; absent for an expiry (the hub). */
+  readonly by?: Actor;
+  /** The revocation's reason, sealed under the sending area's key. */
+  readonly note?: SealedBox;
+  /** A share ended because the share it was forwarded from was revoked. */
+  readonly cascadeFrom?: AreaId;
+  readonly eventId: string;
+};
+
+export type ShareExtension = {
+  readonly at: string;
+  readonly by: Actor;
+  readonly from: string;
+  readonly to: string;
+  readonly justification: SealedBox;
+  readonly eventId: string;
+  readonly changeId?: string;
+};
+
+/** One link of the chain of custody, an item in the alert's partition. */
+export type StoredForward = {
+  readonly alertId: string;
+  readonly forwardId: string;
+  readonly senderArea: AreaId;
+  readonly fromArea: AreaId;
+  readonly toArea: AreaId;
+  readonly scopes: readonly Scope[];
+  readonly by: Actor;
+  readonly at: string;
+  /** Sealed under the sending area's key: the sender's record of why. */
+  readonly reason: SealedBox;
+  readonly status: 'AWAITING_APPROVAL' | 'SHARED' | 'REFUSED';
+  readonly decision?: {
+    readonly decision: 'APPROVED' | 'REFUSED';
+    readonly at: string;
+    readonly by: Actor;
+    readonly reason: SealedBox;
+    readonly eventId: string;
+  };
+  readonly eventId: string;
 };
 
 export type ShareKey = { readonly alertId: string; readonly area: AreaId };
@@ -138,4 +224,38 @@ export interface AlertRepository {
   updateLadder(share: StoredShare, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'>;
   /** Keeps a failed message on the share, once however often it is recorded; nothing if the share is gone. */
   recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void>;
+
+  // ---- a share's life (./forward-alert.ts, ./decide-forward.ts, ./revoke-share.ts, ./extend-share.ts) ----
+
+  /** Conditional: EXISTS when a forward of this id is stored already (a retry), and nothing was written. */
+  putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'>;
+  getForward(alertId: string, forwardId: string): Promise<StoredForward | undefined>;
+  /** Every forward of the alert, oldest first. */
+  listForwards(alertId: string): Promise<StoredForward[]>;
+  /** Conditional on the forward still awaiting a decision: CONFLICT when another decided first. */
+  decideForward(forward: StoredForward, decision: NonNullable<StoredForward['decision']>): Promise<'SAVED' | 'CONFLICT'>;
+  /**
+   * A new reader's share, conditional on the area holding none (EXISTS otherwise, nothing written), and
+   * the area added to the alert's recipients and its history record's holders.
+   */
+  addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'>;
+  /** Marks the alert as having forwards, so that a view reads them only then. */
+  markForwarded(alertId: string): Promise<void>;
+  /**
+   * Ends a share: its sealed copy removed, it leaves the inbox and the ladder, its metadata stays with
+   * `end` for the audit retention. Conditional on it not having ended: ALREADY_ENDED otherwise; GONE when
+   * there is no such share. The area's hold on the access history ends with a revocation.
+   */
+  endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'>;
+  /**
+   * Moves a live share's end of life and re-arms its ladder, conditional on the ladder's version being the
+   * one read and the share not having ended (CONFLICT otherwise); the alert and its history record are
+   * kept at least as long.
+   */
+  extendShare(share: StoredShare, extension: ShareExtension, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'>;
+  /**
+   * Destroys the sending area's sealed content of an alert whose end of life (that of its longest share)
+   * has passed at `now`; nothing while it lives. Its metadata stays for the audit retention.
+   */
+  endAlertContent(alertId: string, now: string): Promise<void>;
 }

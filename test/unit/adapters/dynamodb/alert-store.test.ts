@@ -710,13 +710,15 @@ describe('DynamoAlertStore.acknowledge', () => {
     expect(result).toBe('ACKNOWLEDGED');
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#north-tyneside' });
-    expect(input?.ConditionExpression).toBe('attribute_exists(pk) AND #status = :pending AND expiresAt > :now');
+    expect(input?.ConditionExpression).toBe(
+      'attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :pending AND expiresAt > :now',
+    );
     // In the same write, the ladder's version goes up (no step read before it is taken after it) and the
     // share is due at once in the index of pending shares, for the notice to the sender.
     expect(input?.UpdateExpression).toBe(
       'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
     );
-    expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status' });
+    expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status', '#ended': 'ended' });
     expect(input?.ExpressionAttributeValues).toEqual({
       ':pending': 'PENDING',
       ':acknowledged': 'ACKNOWLEDGED',

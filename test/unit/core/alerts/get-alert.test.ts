@@ -105,7 +105,7 @@ describe('getAlert', () => {
       const view = await getAlert(fakes.deps, contextFor('newcastle', 'practitioner'), alertId);
 
       // Assess
-      expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'fromArea', 'risk', 'shares']);
+      expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'custody', 'fromArea', 'risk', 'shares']);
       expect(fakes.keys.openedScopes.sort()).toEqual(['RISK', 'SHARE_TERMS']);
       const json = JSON.stringify(view);
       expect(json).not.toContain(CHILD.family);
