@@ -23,7 +23,7 @@ const templateOf = (id: string) => TEMPLATE_NAMES.find((name) => TEMPLATE_IDS[na
 const START = '2026-12-01T10:00:00.000Z';
 const EXPIRES = '2027-03-01T10:00:00.000Z';
 const DAY = 24 * 60 * 60 * 1000;
-const before = (days: number) => new Date(Date.parse(EXPIRES) - days * DAY).toISOString();
+const daysBeforeEnd = (days: number) => new Date(Date.parse(EXPIRES) - days * DAY).toISOString();
 
 const clock = new FixedClock(new Date(START));
 let hub: TestHub;
@@ -201,16 +201,16 @@ describe('a share’s whole life', () => {
 
   it('Newcastle’s share, left to expire, warns the sender at 30 days and at 7 days, once each', async () => {
     // Act
-    clock.set(before(31));
+    clock.set(daysBeforeEnd(31));
     await sweep();
     const at31 = sentTo('SHARE_EXPIRING').length;
-    clock.set(before(30));
+    clock.set(daysBeforeEnd(30));
     await sweep();
     await sweep();
-    clock.set(before(8));
+    clock.set(daysBeforeEnd(8));
     await sweep();
     const at8 = sentTo('SHARE_EXPIRING').length;
-    clock.set(before(7));
+    clock.set(daysBeforeEnd(7));
     await sweep();
     await sweep();
     const view = await hub.call('GET', `/v1/alerts/${alertId}`, { token: police });
@@ -227,8 +227,8 @@ describe('a share’s whole life', () => {
       expiresAt: EXPIRES,
       warning: 'DUE_IN_7_DAYS',
       warned: [
-        { daysBefore: 30, at: before(30) },
-        { daysBefore: 7, at: before(7) },
+        { daysBefore: 30, at: daysBeforeEnd(30) },
+        { daysBefore: 7, at: daysBeforeEnd(7) },
       ],
     });
   });
