@@ -115,9 +115,11 @@ export type ConcurrentCreation = {
  *
  * 1. the intent, the SUCCESS (putOnRecord), the content's keys and a consistent read of the committing
  *    item, together: a committed creation (a retry of one) answers EXISTS and nothing more is written;
- * 2. the parts;
- * 3. the commit (conditional), and with it what must exist only once the creation does, written only if
- *    absent or left by an earlier, never-committed attempt; taken back at once if the commit fails.
+ * 2. the parts, once the intent, the read and the keys are done, while the SUCCESS may still be in flight
+ *    (the commit, not the parts, is what must follow it: parts are invisible until the commit);
+ * 3. once the SUCCESS is on record and every part written: the commit (conditional), and with it what must
+ *    exist only once the creation does, written only if absent or left by an earlier, never-committed
+ *    attempt; taken back at once if the commit fails.
  *
  * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
  * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
@@ -139,17 +141,33 @@ export async function createConcurrently(
     afterCommit: creation.afterCommit,
     ...(creation.record === undefined ? {} : { record: creation.record }),
   };
-  const [existing, written, onRecord, content] = await Promise.allSettled([
-    withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
-    withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
-    creation.putOnRecord?.(),
-    creation.content,
-  ]);
-  // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep decide.
+  // The parts follow the intent (so that the sweep can always find them), the check (so that a committed
+  // creation's parts are never written again) and their keys; not the audit record, which only the commit
+  // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
+  // Awaited below unless the creation stops first; either way never an unhandled rejection.
+  creation.content.catch(() => undefined);
+  const writingParts = (async () => {
+    const [existing] = await Promise.all([
+      withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
+      withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
+    ]);
+    if (existing.Item !== undefined) return 'EXISTS' as const;
+    const { parts, commit } = await creation.content;
+    await withDatabase(() =>
+      batchWrite(
+        client,
+        tableName,
+        parts.map((Item) => ({ PutRequest: { Item } })),
+      ),
+    );
+    return commit;
+  })();
+  const [onRecord, written] = await Promise.allSettled([creation.putOnRecord?.(), writingParts]);
+  // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep
+  // decide, removing any part written meanwhile if no retry commits them.
   if (onRecord.status === 'rejected') throw onRecord.reason;
   if (written.status === 'rejected') throw written.reason;
-  if (existing.status === 'rejected') throw existing.reason;
-  if (existing.value.Item !== undefined) {
+  if (written.value === 'EXISTS') {
     // A committed creation's parts are never written again (an acknowledgement may stand on one). Its
     // intent names another attempt, which the sweep would find committed and drop: dropped here already.
     await client
@@ -157,15 +175,7 @@ export async function createConcurrently(
       .catch(() => undefined);
     return 'EXISTS';
   }
-  if (content.status === 'rejected') throw content.reason;
-  const { parts, commit } = content.value;
-  await withDatabase(() =>
-    batchWrite(
-      client,
-      tableName,
-      parts.map((Item) => ({ PutRequest: { Item } })),
-    ),
-  );
+  const commit = written.value;
   const [committed, ...followers] = await Promise.allSettled([
     client.send(new PutCommand({ TableName: tableName, Item: commit, ConditionExpression: 'attribute_not_exists(pk)' })),
     ...creation.afterCommit.map((Item) =>

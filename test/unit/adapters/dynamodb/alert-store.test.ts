@@ -148,7 +148,7 @@ describe('DynamoAlertStore.create', () => {
     expect(seenAtRecord).toEqual([['GetCommand', 'PutCommand']]);
   });
 
-  it('keeps its intent and writes no part when the creation cannot be put on record', async () => {
+  it('keeps its intent and never commits when the creation cannot be put on record', async () => {
     // Prepare
     writes();
     const refused = new DependencyUnavailableError('audit-queue');
@@ -158,10 +158,58 @@ describe('DynamoAlertStore.create', () => {
       throw refused;
     });
 
-    // Assess: the intent stays for the sweep, which corrects the record if no retry creates the alert
+    // Assess: the parts may be written meanwhile, invisible without the commit; the intent stays for the
+    // sweep, which corrects the record and removes them if no retry creates the alert
     await expect(attempt).rejects.toBe(refused);
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand']);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand']);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject(INTENT_KEY);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('writes no part before its intent is written and its committed check has answered', async () => {
+    // Prepare: the intent's write is slow
+    let intentWritten = false;
+    ddb.on(PutCommand).callsFake(async (input: { Item: { pk: string } }) => {
+      if (input.Item.pk === 'INTENT#ALERT') {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        intentWritten = true;
+      }
+      return {};
+    });
+    const atBatch: boolean[] = [];
+    ddb.on(BatchWriteCommand).callsFake(() => {
+      atBatch.push(intentWritten);
+      return {};
+    });
+
+    // Act
+    const result = await store.create(alert, shares, RECORD, async () => undefined);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(atBatch).toEqual([true]);
+  });
+
+  it('commits only once the creation is on record, however long the audit queue takes', async () => {
+    // Prepare: the audit record is slow
+    writes();
+    let onRecord = false;
+
+    // Act
+    const creating = store.create(alert, shares, RECORD, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      onRecord = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const putsBefore = putsInOrder();
+    const result = await creating;
+
+    // Assess: the parts went while the record was in flight; the commit waited for it
+    expect(putsBefore).toEqual(['2026-03-10T10:00:00.000Z']);
+    expect(onRecord).toBe(true);
+    expect(result).toBe('CREATED');
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'HOLDERS']);
   });
 
   it('writes the intent, then the shares, then the alert only if new (the commit) beside the history record: three round trips, the intent left for the sweep', async () => {
