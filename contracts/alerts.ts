@@ -38,6 +38,15 @@ export type ConsentStatus = z.infer<typeof ConsentStatus>;
 export const HandlingCode = /* @__PURE__ */ schema(() => z.enum(['P', 'C']));
 export type HandlingCode = z.infer<typeof HandlingCode>;
 
+/**
+ * Whether a recipient may pass the alert on by itself (PERMITTED), or only with the sending area's
+ * approval of each forward (ORIGINATOR_APPROVAL, like SIENA's handling code H2). Part of the share terms:
+ * it travels unchanged with every forward, as the lawful basis and the handling conditions do.
+ */
+export const ONWARD_SHARING = ['PERMITTED', 'ORIGINATOR_APPROVAL'] as const;
+export const OnwardSharing = /* @__PURE__ */ schema(() => z.enum(ONWARD_SHARING));
+export type OnwardSharing = z.infer<typeof OnwardSharing>;
+
 export const RISK_LEVELS = ['EMERGING', 'MODERATE', 'SIGNIFICANT'] as const;
 export const RiskLevel = /* @__PURE__ */ schema(() => z.enum(RISK_LEVELS));
 export type RiskLevel = z.infer<typeof RiskLevel>;
@@ -70,6 +79,7 @@ export const Sharing = /* @__PURE__ */ schema(() =>
       handling: z.strictObject({
         code: HandlingCode,
         conditions: text(1000).optional(),
+        onwardSharing: OnwardSharing.default('PERMITTED'),
       }),
       expiresAt: isoDateTime.optional(),
     })
@@ -275,7 +285,18 @@ export const Acknowledgement = /* @__PURE__ */ schema(() =>
 export type Acknowledgement = z.infer<typeof Acknowledgement>;
 
 /** The ladder's steps (functions/core/alerts/ladder.ts): what the hub told whom about a share. */
-export const LADDER_STEPS = ['SHARED', 'REMINDER', 'OVERDUE', 'ACKNOWLEDGED', 'REDIRECTED'] as const;
+// The expiry steps come last: the sending area is warned 30 and 7 days before a share ends, and at its
+// end the share's copy of the content is destroyed.
+export const LADDER_STEPS = [
+  'SHARED',
+  'REMINDER',
+  'OVERDUE',
+  'ACKNOWLEDGED',
+  'REDIRECTED',
+  'EXPIRY_WARNING_30',
+  'EXPIRY_WARNING_7',
+  'EXPIRED',
+] as const;
 export const LadderStep = /* @__PURE__ */ schema(() => z.enum(LADDER_STEPS));
 
 /** What the hub has told whom about a share, what it will do next, and any message that did not arrive. */
@@ -307,6 +328,37 @@ export const ShareNotifications = /* @__PURE__ */ schema(() =>
 );
 export type ShareNotifications = z.infer<typeof ShareNotifications>;
 
+/** A person as the hub names them on a record: no contact details. */
+export const Person = /* @__PURE__ */ schema(() => z.object({ name: z.string(), agency: Agency, area: AreaId }));
+export type Person = z.infer<typeof Person>;
+
+/**
+ * How near a share is to its end: NONE until 30 days before it, then DUE_IN_30_DAYS, DUE_IN_7_DAYS from 7
+ * days before, ENDED once it has ended (expired or revoked). The sender is warned at 30 and at 7 days.
+ */
+export const EXPIRY_WARNINGS = ['NONE', 'DUE_IN_30_DAYS', 'DUE_IN_7_DAYS', 'ENDED'] as const;
+export const ExpiryWarning = /* @__PURE__ */ schema(() => z.enum(EXPIRY_WARNINGS));
+export type ExpiryWarning = z.infer<typeof ExpiryWarning>;
+
+export const ShareEndReason = /* @__PURE__ */ schema(() => z.enum(['REVOKED', 'EXPIRED']));
+export type ShareEndReason = z.infer<typeof ShareEndReason>;
+
+export const ShareExpiry = /* @__PURE__ */ schema(() =>
+  z.object({
+    expiresAt: isoDateTime,
+    warning: ExpiryWarning,
+    /** The warnings the sending area was sent, oldest first. */
+    warned: z.array(z.object({ daysBefore: z.union([z.literal(30), z.literal(7)]), at: isoDateTime })),
+    /** The latest an extension may reach: two years from the alert's creation. */
+    latestExtension: isoDateTime,
+    /** Each extension, oldest first; the justification only for the sending area. */
+    extensions: z.array(
+      z.object({ at: isoDateTime, by: Person, from: isoDateTime, to: isoDateTime, justification: z.string().optional() }),
+    ),
+  }),
+);
+export type ShareExpiry = z.infer<typeof ShareExpiry>;
+
 /** What the recipient sees of its own share record, and the sender of every share. */
 export const ShareRecord = /* @__PURE__ */ schema(() =>
   ShareSummary.extend({
@@ -314,11 +366,25 @@ export const ShareRecord = /* @__PURE__ */ schema(() =>
       purpose: z.string(),
       lawfulBasis: LawfulBasis,
       consent: z.object({ status: ConsentStatus, reason: z.string().optional() }),
-      handling: z.object({ code: HandlingCode, conditions: z.string().optional() }),
+      handling: z.object({ code: HandlingCode, conditions: z.string().optional(), onwardSharing: OnwardSharing }),
       expiresAt: isoDateTime,
     }),
     acknowledgement: Acknowledgement.optional(),
     notifications: ShareNotifications,
+    /** A share passed on by a forward: from which area, by whom, when and why (each recipient sees its own). */
+    origin: z
+      .object({
+        forwardId: z.uuid(),
+        fromArea: AreaId,
+        by: Person,
+        at: isoDateTime,
+        reason: z.string(),
+      })
+      .optional(),
+    /** Where the share stands against its end of life, and how it was extended. */
+    expiry: ShareExpiry,
+    /** A share that has ended (the sending area alone still sees it): its content is destroyed. */
+    ended: z.object({ reason: ShareEndReason, at: isoDateTime, by: Person.optional(), note: z.string().optional() }).optional(),
   }),
 );
 export type ShareRecord = z.infer<typeof ShareRecord>;
@@ -344,6 +410,10 @@ export const AlertSummary = /* @__PURE__ */ schema(() =>
         lastStep: z.object({ step: LadderStep, at: isoDateTime }).optional(),
         /** How many messages about the share did not reach their mailbox. */
         undelivered: z.number().int().min(0),
+        /** A share that has ended: the sending area's outbox keeps it, without content. */
+        ended: ShareEndReason.optional(),
+        expiresAt: isoDateTime.optional(),
+        expiryWarning: ExpiryWarning.optional(),
       }),
     ),
   }),
@@ -352,6 +422,36 @@ export type AlertSummary = z.infer<typeof AlertSummary>;
 
 export const AlertList = /* @__PURE__ */ schema(() => z.object({ items: z.array(AlertSummary), nextCursor: z.string().optional() }));
 export type AlertList = z.infer<typeof AlertList>;
+
+/**
+ * A forward as it stands: AWAITING_APPROVAL (the sending area has not decided), SHARED (the new area holds
+ * a share), REFUSED (the sending area refused it), or ENDED (the share it made has ended since).
+ */
+export const FORWARD_STATUSES = ['AWAITING_APPROVAL', 'SHARED', 'REFUSED', 'ENDED'] as const;
+export const ForwardStatus = /* @__PURE__ */ schema(() => z.enum(FORWARD_STATUSES));
+export type ForwardStatus = z.infer<typeof ForwardStatus>;
+
+export const ForwardDecision = /* @__PURE__ */ schema(() => z.enum(['APPROVED', 'REFUSED']));
+export type ForwardDecision = z.infer<typeof ForwardDecision>;
+
+/**
+ * One link of the chain of custody: who passed what to whom, when, why, and how it stands. The sending
+ * area sees every link; a recipient sees only those its own area made.
+ */
+export const CustodyEntry = /* @__PURE__ */ schema(() =>
+  z.object({
+    forwardId: z.uuid(),
+    fromArea: AreaId,
+    toArea: AreaId,
+    scopes: z.array(Scope),
+    by: Person,
+    at: isoDateTime,
+    reason: z.string().optional(),
+    status: ForwardStatus,
+    decision: z.object({ decision: ForwardDecision, at: isoDateTime, by: Person, reason: z.string().optional() }).optional(),
+  }),
+);
+export type CustodyEntry = z.infer<typeof CustodyEntry>;
 
 export const AlertView = /* @__PURE__ */ schema(() =>
   z.object({
@@ -368,8 +468,10 @@ export const AlertView = /* @__PURE__ */ schema(() =>
     disruptionPlan: z.string().optional(),
     voice: z.string().optional(),
     contacts: CreateAlertRequest.shape.contacts,
-    /** The sender sees every share; a recipient sees only its own. */
+    /** The sender sees every share (ended ones too); a recipient sees only its own. */
     shares: z.array(ShareRecord),
+    /** The chain of custody: every forward for the sending area, a recipient's own forwards for it. */
+    custody: z.array(CustodyEntry),
   }),
 );
 export type AlertView = z.infer<typeof AlertView>;
@@ -384,3 +486,74 @@ export const AcknowledgementReceipt = /* @__PURE__ */ schema(() =>
   }),
 );
 export type AcknowledgementReceipt = z.infer<typeof AcknowledgementReceipt>;
+
+// ---- a share's life: forwards, revocation, extension ----
+
+const distinctScopes = /* @__PURE__ */ schema(() => z.array(Scope).min(1).max(SCOPES.length).refine(distinct, 'scopes must be distinct'));
+
+/** Pass the alert on to a further area, within the forwarding area's own scopes (the sender: any). */
+export const ForwardRequest = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    area: AreaId,
+    scopes: distinctScopes,
+    reason: text(2000),
+  }),
+);
+export type ForwardRequest = z.infer<typeof ForwardRequest>;
+
+/** 201 when shared at once; 202 when the share terms ask for the sending area's approval first. */
+export const ForwardReceipt = /* @__PURE__ */ schema(() =>
+  z.object({
+    alertId: z.uuid(),
+    forwardId: z.uuid(),
+    fromArea: AreaId,
+    toArea: AreaId,
+    scopes: z.array(Scope),
+    status: ForwardStatus,
+    at: isoDateTime,
+    /** The new area's share, once there is one. */
+    share: ShareSummary.optional(),
+  }),
+);
+export type ForwardReceipt = z.infer<typeof ForwardReceipt>;
+
+export const ForwardDecisionRequest = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    decision: ForwardDecision,
+    reason: text(2000),
+  }),
+);
+export type ForwardDecisionRequest = z.infer<typeof ForwardDecisionRequest>;
+
+export const RevokeRequest = /* @__PURE__ */ schema(() => z.strictObject({ reason: text(2000) }));
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
+
+export const RevocationReceipt = /* @__PURE__ */ schema(() =>
+  z.object({
+    alertId: z.uuid(),
+    area: AreaId,
+    revokedAt: isoDateTime,
+    /** Every share that ended: the revoked one, and those forwarded from it. */
+    ended: z.array(AreaId),
+  }),
+);
+export type RevocationReceipt = z.infer<typeof RevocationReceipt>;
+
+export const ExtensionRequest = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    expiresAt: isoDateTime,
+    justification: text(2000),
+  }),
+);
+export type ExtensionRequest = z.infer<typeof ExtensionRequest>;
+
+export const ExtensionReceipt = /* @__PURE__ */ schema(() =>
+  z.object({
+    alertId: z.uuid(),
+    area: AreaId,
+    from: isoDateTime,
+    expiresAt: isoDateTime,
+    extendedAt: isoDateTime,
+  }),
+);
+export type ExtensionReceipt = z.infer<typeof ExtensionReceipt>;

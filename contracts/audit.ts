@@ -16,6 +16,13 @@ export const AUDIT_ACTIONS = [
   'ALERT_VIEW',
   'ALERT_ACKNOWLEDGE',
   'ALERT_AUDIT_READ',
+  // A share's life: a forward (made, or asked for where the sender must approve), the sending area's
+  // decision on a forward it was asked to approve, a revocation, an extension, and (actor `system`) an expiry.
+  'ALERT_FORWARD',
+  'ALERT_FORWARD_DECIDE',
+  'ALERT_SHARE_REVOKE',
+  'ALERT_SHARE_EXTEND',
+  'ALERT_SHARE_EXPIRE',
   'MEETING_REQUEST',
   'MEETING_LIST',
   'MEETING_VIEW',

@@ -23,6 +23,10 @@ export const TEMPLATE_NAMES = [
   'ALERT_OVERDUE_DUTY_MANAGER',
   'ALERT_OVERDUE_SENDER',
   'ALERT_ACKNOWLEDGED',
+  'SHARE_EXPIRING',
+  'SHARE_REVOKED',
+  'FORWARD_REQUESTED',
+  'FORWARD_DECIDED',
   'MEETING_REQUESTED',
   'MEETING_ANSWERED',
   'MEETING_SCHEDULED',
@@ -66,6 +70,22 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
   ALERT_ACKNOWLEDGED: {
     subject: '((to_area)) has acknowledged your ((risk_level)) alert',
     body: `((to_area)) acknowledged your ((risk_level)) alert: ((outcome)).\n\nReference: ((reference))\n\n${SIGN_IN}`,
+  },
+  SHARE_EXPIRING: {
+    subject: 'Your alert to ((to_area)) ends ((when))',
+    body: `The share of your ((risk_level)) alert with ((to_area)) ends ((when)). After that ((to_area)) can no longer open it.\n\nTo keep it shared, extend it with a reason; otherwise it ends by itself.\n\nReference: ((reference))\n\n${SIGN_IN}`,
+  },
+  SHARE_REVOKED: {
+    subject: '((from_area)) has withdrawn an alert shared with ((to_area))',
+    body: `((from_area)) has ended the share of a ((risk_level)) alert with ((to_area)). It can no longer be opened.\n\nIf you need to know more, contact ((from_area))'s MSET.\n\nReference: ((reference))`,
+  },
+  FORWARD_REQUESTED: {
+    subject: '((to_area)) asks to pass on your ((risk_level)) alert',
+    body: `((to_area)) asks to pass your ((risk_level)) alert on to ((onward_area)). Your share terms ask for your approval first: approve or refuse it.\n\nReference: ((reference))\n\n${SIGN_IN}`,
+  },
+  FORWARD_DECIDED: {
+    subject: '((from_area)) has answered your request to pass on an alert',
+    body: `((from_area)) has ((outcome)) your request to pass its ((risk_level)) alert on to ((onward_area)).\n\nReference: ((reference))\n\n${SIGN_IN}`,
   },
   MEETING_REQUESTED: {
     subject: '((from_area)) asks ((to_area)) to a cross-boundary meeting',

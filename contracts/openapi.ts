@@ -57,6 +57,14 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'Success',
           content: { [operation.success.mediaType ?? 'application/json']: { schema: schema(operation.success.schema, 'output') } },
         },
+        ...(operation.alsoSuccess === undefined
+          ? {}
+          : {
+              [operation.alsoSuccess.status]: {
+                description: 'Success, awaiting approval',
+                content: { 'application/json': { schema: schema(operation.alsoSuccess.schema, 'output') } },
+              },
+            }),
         ...Object.fromEntries(operation.errors.map((status) => [status, errorResponse(status)])),
       },
     };

@@ -16,7 +16,14 @@ import {
   AlertView,
   CreateAlertRequest,
   CreateAlertResponse,
+  ExtensionReceipt,
+  ExtensionRequest,
+  ForwardDecisionRequest,
+  ForwardReceipt,
+  ForwardRequest,
   ListAlertsQuery,
+  RevocationReceipt,
+  RevokeRequest,
 } from '../contracts/alerts.js';
 import { AreaList } from '../contracts/areas.js';
 import { AccessHistoryQuery, AlertAccessHistory, MeetingAccessHistory } from '../contracts/audit.js';
@@ -83,6 +90,8 @@ export type Operation = {
   readonly request?: z.ZodType;
   readonly query?: z.ZodObject;
   readonly success: { readonly status: number; readonly schema: z.ZodType; readonly mediaType?: string };
+  /** A second success answer, e.g. 202 for a change that waits on someone else's approval. */
+  readonly alsoSuccess?: { readonly status: number; readonly schema: z.ZodType };
   readonly errors: readonly number[];
   readonly idempotent?: boolean;
 };
@@ -192,8 +201,9 @@ export const ROUTES = {
     routeKey: 'GET /v1/alerts/{alertId}',
     authorized: true,
     load: () => import('./handlers/get-alert.js'),
+    // The chain of custody, once an alert has forwards, is a Query of the alert's own partition.
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] },
       { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
@@ -210,11 +220,12 @@ export const ROUTES = {
     routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
     authorized: true,
     load: () => import('./handlers/acknowledge-alert.js'),
-    // Seals the acknowledgement note; opens nothing.
+    // Seals the acknowledgement note into the recipient's copy and the sender's (opening both keyrings:
+    // Decrypt); the alert's partition is one Query.
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
       { kind: 'idempotency' },
-      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 10, burst: 20 },
@@ -246,6 +257,111 @@ export const ROUTES = {
       query: AccessHistoryQuery,
       success: { status: 200, schema: AlertAccessHistory },
       errors: [401, 403, 404, 422, 503],
+    },
+  },
+  // A share's life. Each is a read, then conditional single-item writes; the sealed reasons go under the
+  // sending area's key (one Decrypt), and a new reader's copy under its own (one GenerateDataKey).
+  'forward-alert': {
+    routeKey: 'POST /v1/alerts/{alertId}/forwards',
+    authorized: true,
+    load: () => import('./handlers/forward-alert.js'),
+    needs: [
+      // The alert's partition (Query: the alert, its shares, its forwards), the forward item and the new
+      // share (PutItem, conditional), the alert's recipients and the history record's holders (UpdateItem),
+      // the source share re-read after (GetItem).
+      {
+        kind: 'alerts',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'sendNotifications' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 5 },
+    operation: {
+      summary: 'Pass an alert on to a further area, within your own scopes (the sender: any scope)',
+      roles: 'coordinator, chair (of a recipient area); police, coordinator, chair (of the sending area)',
+      request: ForwardRequest,
+      success: { status: 201, schema: ForwardReceipt },
+      alsoSuccess: { status: 202, schema: ForwardReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'decide-forward': {
+    routeKey: 'POST /v1/alerts/{alertId}/forwards/{forwardId}/decision',
+    authorized: true,
+    load: () => import('./handlers/decide-forward.js'),
+    needs: [
+      {
+        kind: 'alerts',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'sendNotifications' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "Approve or refuse a recipient's request to pass the alert on (where the share terms ask for approval)",
+      roles: 'police, coordinator, chair (of the sending area)',
+      request: ForwardDecisionRequest,
+      success: { status: 200, schema: ForwardReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'revoke-share': {
+    routeKey: 'POST /v1/alerts/{alertId}/shares/{area}/revoke',
+    authorized: true,
+    load: () => import('./handlers/revoke-share.js'),
+    needs: [
+      // Ends the share and those forwarded from it (UpdateItem, conditional: the copy removed, the
+      // metadata kept); finds them from the forward items (Query); seals the reason under the sender's key.
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'sendNotifications' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "End an area's share at once (and every share forwarded from it): its copy is destroyed",
+      roles: 'police, coordinator, chair (of the sending area)',
+      request: RevokeRequest,
+      success: { status: 200, schema: RevocationReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
+    },
+  },
+  'extend-share': {
+    routeKey: 'POST /v1/alerts/{alertId}/shares/{area}/extension',
+    authorized: true,
+    load: () => import('./handlers/extend-share.js'),
+    needs: [
+      // The alert's partition (Query), the share's new end and re-armed ladder, the alert's and the history
+      // record's end moved later (UpdateItem, conditional); the justification under the sender's keyring.
+      { kind: 'alerts', actions: ['dynamodb:UpdateItem', 'dynamodb:Query'] },
+      { kind: 'idempotency' },
+      { kind: 'content', of: 'alert', use: 'open' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 5, burst: 10 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "Extend an area's share (to at most two years from the alert's creation), with a justification",
+      roles: 'police, coordinator, chair (of the sending area)',
+      request: ExtensionRequest,
+      success: { status: 200, schema: ExtensionReceipt },
+      errors: CHANGE_ERRORS,
+      idempotent: true,
     },
   },
   // Meetings: every change is a read of the meeting's partition (Query), then a write conditional on what
@@ -480,6 +596,8 @@ export const ROUTES = {
           'dynamodb:GetItem',
           'dynamodb:BatchGetItem',
           'dynamodb:UpdateItem',
+          // An alert's chain of custody: its own partition's forward items.
+          'dynamodb:Query',
         ],
         indexes: ['received', 'receivedByStatus', 'sent'],
       },
@@ -503,6 +621,8 @@ export const ROUTES = {
       { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'content', of: 'meeting', use: 'seal' },
       { kind: 'content', of: 'meeting', use: 'open' },
+      // A forward request, a decision, a revocation: each tells an area's mailbox.
+      { kind: 'sendNotifications' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 20, burst: 40 },

@@ -14,6 +14,9 @@ const STEP_WORDS: Readonly<Record<ShareNotifications['steps'][number]['step'], s
   OVERDUE: 'Escalated: overdue',
   ACKNOWLEDGED: 'Sender told of the acknowledgement',
   REDIRECTED: 'Sender told of the redirection',
+  EXPIRY_WARNING_30: 'Sender warned: the share ends in 30 days',
+  EXPIRY_WARNING_7: 'Sender warned: the share ends in 7 days',
+  EXPIRED: 'The share ended and its copy was destroyed',
 };
 
 const NEXT_WORDS: Readonly<Record<ShareNotifications['steps'][number]['step'], string>> = {
@@ -22,6 +25,9 @@ const NEXT_WORDS: Readonly<Record<ShareNotifications['steps'][number]['step'], s
   OVERDUE: "The area's duty manager and the sending MSET mailbox are told it is overdue",
   ACKNOWLEDGED: 'The sender is told of the acknowledgement',
   REDIRECTED: 'The sender is told of the redirection',
+  EXPIRY_WARNING_30: 'The sending MSET mailbox is warned the share ends in 30 days',
+  EXPIRY_WARNING_7: 'The sending MSET mailbox is warned the share ends in 7 days',
+  EXPIRED: 'The share ends and its copy is destroyed',
 };
 
 function whom(role: RecipientRole, recipientArea: string, senderArea: string, areas: AreaDirectory): string {

@@ -21,8 +21,10 @@ export type HistoryRecord = {
   readonly id: string;
   /** The sending area of an alert, the requesting area of a meeting. */
   readonly ownerArea: AreaId;
-  /** The recipients of an alert, the invited areas of a meeting. */
+  /** The recipients of an alert (forwards' too), the invited areas of a meeting. */
   readonly holderAreas: readonly AreaId[];
+  /** Holders whose share was revoked: they may no longer learn the alert existed, its history included. */
+  readonly revokedAreas?: readonly AreaId[];
   readonly createdAt: string;
   /** The content's end of life. */
   readonly expiresAt: string;

@@ -156,6 +156,13 @@ describe.each([
     client.destroy();
 
     // Assess
-    expect(report).toEqual({ historyRecordsWritten: 0, laddersStarted: 0, alertsResealed: 0, listingsIndexed: 0, meetingsSplit: 0 });
+    expect(report).toEqual({
+      historyRecordsWritten: 0,
+      laddersStarted: 0,
+      expiryArmed: 0,
+      alertsResealed: 0,
+      listingsIndexed: 0,
+      meetingsSplit: 0,
+    });
   });
 });

@@ -25,6 +25,7 @@ const VIA_DYNAMODB: Statement = {
   Resource: ['StorageKey.Arn'],
   Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.${AWS::Region}.amazonaws.com' } },
 };
+const SEND_NOTIFICATIONS: Statement = { Sid: 'SendNotifications', Action: ['sqs:SendMessage'], Resource: ['NotificationQueue.Arn'] };
 const SEND_AUDIT: Statement = { Sid: 'SendAuditEvents', Action: ['sqs:SendMessage'], Resource: ['AuditQueue.Arn'] };
 const VIA_SQS_SEND: Statement = {
   Sid: 'StorageKeyViaSqs',
@@ -152,7 +153,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   ],
   'get-alert': [
     LOGS,
-    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: ['AlertsTable.Arn'] },
     OPEN,
     SEND_AUDIT,
     VIA_DYNAMODB,
@@ -160,9 +161,9 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   ],
   'acknowledge-alert': [
     LOGS,
-    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], Resource: ['AlertsTable.Arn'] },
     IDEMPOTENCY,
-    SEAL,
+    OPEN,
     SEND_AUDIT,
     VIA_DYNAMODB,
     VIA_SQS_SEND,
@@ -171,6 +172,57 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     LOGS,
     LOOK_UP_ALERTS,
     { Sid: 'AuditTable', Action: ['dynamodb:Query'], Resource: ['AuditTable.Arn', 'AuditTable.Arn/index/byResourceArea'] },
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  // A share's life: the forward items and the shares they make, the alert's recipients and history
+  // holders, the chain of custody (a Query of the alert's own partition), and the notices.
+  'forward-alert': [
+    LOGS,
+    {
+      Sid: 'AlertsTable',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      Resource: ['AlertsTable.Arn'],
+    },
+    IDEMPOTENCY,
+    OPEN,
+    SEAL,
+    SEND_NOTIFICATIONS,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'decide-forward': [
+    LOGS,
+    {
+      Sid: 'AlertsTable',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      Resource: ['AlertsTable.Arn'],
+    },
+    IDEMPOTENCY,
+    OPEN,
+    SEAL,
+    SEND_NOTIFICATIONS,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'revoke-share': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], Resource: ['AlertsTable.Arn'] },
+    IDEMPOTENCY,
+    OPEN,
+    SEND_NOTIFICATIONS,
+    SEND_AUDIT,
+    VIA_DYNAMODB,
+    VIA_SQS_SEND,
+  ],
+  'extend-share': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:UpdateItem', 'dynamodb:Query'], Resource: ['AlertsTable.Arn'] },
+    IDEMPOTENCY,
+    OPEN,
     SEND_AUDIT,
     VIA_DYNAMODB,
     VIA_SQS_SEND,
@@ -251,7 +303,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/ladder'] },
     { Sid: 'MeetingsTable', Action: ['dynamodb:Query', 'dynamodb:UpdateItem'], Resource: ['MeetingsTable.Arn'] },
     { Sid: 'MeetingsIndexes', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn/index/ladder'] },
-    { Sid: 'SendNotifications', Action: ['sqs:SendMessage'], Resource: ['NotificationQueue.Arn'] },
+    SEND_NOTIFICATIONS,
     SEND_AUDIT,
     VIA_DYNAMODB,
     VIA_SQS_SEND,
@@ -298,7 +350,8 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   ],
   // Every page runs the API's use cases in process, so the console needs what they need together: create,
   // list, open and acknowledge alerts; request, list, open and change meetings; read access histories; and
-  // its own sessions table and sealed boxes. No Query on a table (only the sweep reads the intents), no Scan.
+  // its own sessions table and sealed boxes. No Scan; the one Query on the alerts table reads an alert's own
+  // partition (its chain of custody).
   console: [
     LOGS,
     {
@@ -310,6 +363,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
         'dynamodb:UpdateItem',
+        'dynamodb:Query',
       ],
       Resource: ['AlertsTable.Arn'],
     },
@@ -341,6 +395,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     OPEN,
     SEAL_MEETING,
     OPEN_MEETING,
+    SEND_NOTIFICATIONS,
     SEND_AUDIT,
     VIA_DYNAMODB,
     VIA_SQS_SEND,
@@ -480,18 +535,37 @@ describe('across all policies', () => {
         'cancel-meeting',
         'record-meeting',
         'update-meeting-action',
+        'forward-alert',
+        'decide-forward',
+        'revoke-share',
+        'extend-share',
         'console',
       ].sort(),
     );
     // Only the functions that show content may open it (the console shows what get-alert and get-meeting
-    // show), and those that add to a meeting: its new pieces are parts of its one data key, which they open
-    // to derive their keys (a meeting is read whole by every area in it; issue 11). Listings, histories and
-    // the consumer cannot.
+    // show), those that pass it on to a new reader (a forward, an approved request), and those that add to a
+    // meeting: its new pieces are parts of its one data key, which they open to derive their keys (a meeting
+    // is read whole by every area in it; issue 11). Listings, histories and the consumer cannot.
     const decrypters = NAMES.filter((name) =>
       statementsOf(name).some((statement) => statement.Resource.includes('ContentKey.Arn') && statement.Action.includes('kms:Decrypt')),
     );
+    // The sending area's record of a share's life (reasons, justifications) is sealed under its keyring, so
+    // revoking and extending open it too; an acknowledgement's note is sealed for the sender under its key.
     expect(decrypters.sort()).toEqual(
-      ['console', 'get-alert', 'get-meeting', 'respond-to-meeting', 'cancel-meeting', 'record-meeting', 'update-meeting-action'].sort(),
+      [
+        'acknowledge-alert',
+        'console',
+        'decide-forward',
+        'extend-share',
+        'forward-alert',
+        'get-alert',
+        'get-meeting',
+        'revoke-share',
+        'respond-to-meeting',
+        'cancel-meeting',
+        'record-meeting',
+        'update-meeting-action',
+      ].sort(),
     );
   });
 
@@ -571,8 +645,23 @@ describe('across all policies', () => {
     // The sweep's only puts are history records of committed alerts, conditional on there being none; the
     // console writes only through create-alert's and acknowledge-alert's use cases, run in process; the
     // notification sender only adds a failed message to a share (UpdateItem), and the ladder sweep only
-    // takes steps (UpdateItem, conditional on the step it read).
-    expect(writers.sort()).toEqual(['acknowledge-alert', 'commit-sweep', 'console', 'create-alert', 'ladder-sweep', 'notification-sender']);
+    // takes steps (UpdateItem, conditional on the step it read). A share's life: forwards add a share and a
+    // forward item (PutItem, conditional on none), revocations and extensions change a share (UpdateItem,
+    // conditional on it not having ended).
+    expect(writers.sort()).toEqual(
+      [
+        'acknowledge-alert',
+        'commit-sweep',
+        'console',
+        'create-alert',
+        'decide-forward',
+        'extend-share',
+        'forward-alert',
+        'ladder-sweep',
+        'notification-sender',
+        'revoke-share',
+      ].sort(),
+    );
   });
 
   it("no role may invoke a function but a schedule's, and only its own job", () => {

@@ -230,6 +230,38 @@ describe('migrate', () => {
   });
 });
 
+describe('migrate: expiry steps for ladders that were over', () => {
+  it('puts a live share whose ladder was over back in the ladder index at its next expiry step, once', async () => {
+    // Prepare: one share whose ladder ended (no next step) before expiry steps existed, one that ended, one still due
+    const { alert, shares } = alertOf(['north-tyneside', 'newcastle', 'gateshead']);
+    const [over, ended, due] = shares as [StoredShare, StoredShare, StoredShare];
+    const ladder = {
+      version: 4,
+      steps: [{ step: 'SHARED' as const, at: CREATED, to: ['MSET_MAILBOX' as const], state: 'TAKEN' as const }],
+    };
+    await alerts.create(alert, [
+      { ...over, ladder },
+      { ...ended, ladder },
+      { ...due, ladder: { ...ladder, dueAt: '2026-03-11T10:00:00.000Z' } },
+    ]);
+    await alerts.endShare(alert.alertId, 'newcastle', { reason: 'REVOKED', at: CREATED, eventId: ids.newId() });
+
+    // Act
+    const first = await migrate(dynamo.client, names);
+    const second = await migrate(dynamo.client, names);
+
+    // Assess: a year's share is warned 30 days before its end; the ended one and the one still due are left alone
+    expect(first).toMatchObject({ expiryArmed: 1 });
+    expect(second).toMatchObject({ expiryArmed: 0 });
+    const armed = await alerts.getShare(alert.alertId, 'north-tyneside');
+    expect(armed?.ladder).toEqual({ version: 5, steps: ladder.steps, dueAt: '2027-02-08T10:00:00.000Z' });
+    expect((await alerts.getShare(alert.alertId, 'newcastle'))?.ladder?.dueAt).toBeUndefined();
+    expect((await alerts.getShare(alert.alertId, 'gateshead'))?.ladder?.dueAt).toBe('2026-03-11T10:00:00.000Z');
+    const found = await alerts.dueShares('2027-02-08T10:00:00.000Z', 10);
+    expect(found.items.map((share) => share.recipientArea)).toEqual(['gateshead', 'north-tyneside']);
+  });
+});
+
 describe('migrate: alerts sealed per scope, resealed one copy per reader', () => {
   const SENDER = 'northumberland';
   const SECTIONS = { IDENTITY: { name: 'Test Child-Alpha' }, RISK: { level: 'SIGNIFICANT' }, CONTACTS: [{ role: 'Social worker' }] };

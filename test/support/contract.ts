@@ -102,7 +102,8 @@ export function checkContract(exchange: Exchange): void {
   const mediaType = baseMediaType(exchange.contentType);
   if (status >= 200 && status < 300) {
     if (route === undefined) throw new ContractDrift(`${where}, but no route of the API answers it with success`);
-    const { success } = route.operation;
+    const { alsoSuccess } = route.operation as { alsoSuccess?: { status: number; schema: z.ZodType } };
+    const success = alsoSuccess?.status === status ? { ...alsoSuccess, mediaType: undefined } : route.operation.success;
     if (status !== success.status) throw new ContractDrift(`${where}; the contract says ${success.status}`);
     const expected = success.mediaType ?? 'application/json';
     if (mediaType !== expected) throw new ContractDrift(`${where} as ${mediaType ?? 'no content type'}; the contract says ${expected}`);

@@ -20,10 +20,13 @@ import type {
   InboxFilter,
   ListedAlert,
   ListedShare,
+  ShareEnd,
+  ShareExtension,
   ShareKey,
   ShareLadder,
   StoredAcknowledgement,
   StoredAlert,
+  StoredForward,
   StoredShare,
 } from '../../functions/core/alerts/ports.js';
 import { hasStatus } from '../../functions/core/alerts/status.js';
@@ -89,6 +92,7 @@ const newestFirst = (a: { createdAt: string; alertId: string }, b: { createdAt: 
 export class InMemoryAlertRepository implements AlertRepository {
   readonly alerts = new Map<string, StoredAlert>();
   readonly shares = new Map<string, StoredShare>();
+  readonly forwards = new Map<string, StoredForward>();
   /** Every call, by method name, for assertions on what a use case asked for. */
   readonly calls: string[] = [];
   /** Set to make the next `create` fail the way the store would (nothing left behind). */
@@ -140,7 +144,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     return this.create(content.value.alert, content.value.shares, record);
   }
 
-  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[] } | undefined> {
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[]; forwards: StoredForward[] } | undefined> {
     this.calls.push('getAlertWithShares');
     const alert = this.alerts.get(alertId);
     if (alert === undefined) return undefined;
@@ -148,7 +152,11 @@ export class InMemoryAlertRepository implements AlertRepository {
       const share = this.shares.get(InMemoryAlertRepository.shareId(alertId, area));
       return share === undefined ? [] : [clone(share)];
     });
-    return { alert: clone(alert), shares };
+    const forwards = [...this.forwards.values()]
+      .filter((forward) => forward.alertId === alertId)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(clone);
+    return { alert: clone(alert), shares, forwards };
   }
 
   /** Creation here is one step, so nothing is ever left uncommitted. */
@@ -201,7 +209,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.calls.push('acknowledge');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
-    if (!isLive(share, now) || (recipientNote !== undefined && share.copy === undefined)) return 'GONE';
+    if (!isLive(share, now) || share.ended !== undefined || (recipientNote !== undefined && share.copy === undefined)) return 'GONE';
     if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
     // As the store: the ladder's version goes up and its notice is due at once.
     const ladder = share.ladder ?? { version: 0, steps: [] };
@@ -220,7 +228,10 @@ export class InMemoryAlertRepository implements AlertRepository {
   async dueShares(now: string, limit: number, cursor?: string): Promise<Page<StoredShare>> {
     this.calls.push('dueShares');
     const rows = [...this.shares.values()]
-      .filter((share) => share.ladder?.dueAt !== undefined && share.ladder.dueAt <= now && this.alerts.has(share.alertId))
+      .filter(
+        (share) =>
+          share.ended === undefined && share.ladder?.dueAt !== undefined && share.ladder.dueAt <= now && this.alerts.has(share.alertId),
+      )
       .sort((a, b) =>
         `${a.ladder?.dueAt}#${a.alertId}#${a.recipientArea}`.localeCompare(`${b.ladder?.dueAt}#${b.alertId}#${b.recipientArea}`),
       )
@@ -232,7 +243,12 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.calls.push('updateLadder');
     const id = InMemoryAlertRepository.shareId(share.alertId, share.recipientArea);
     const stored = this.shares.get(id);
-    if (stored === undefined || stored.status !== share.status || (stored.ladder?.version ?? 0) !== (share.ladder?.version ?? 0)) {
+    if (
+      stored === undefined ||
+      stored.ended !== undefined ||
+      stored.status !== share.status ||
+      (stored.ladder?.version ?? 0) !== (share.ladder?.version ?? 0)
+    ) {
       return 'CONFLICT';
     }
     const { dueAt, ...rest } = clone(ladder);
@@ -243,7 +259,13 @@ export class InMemoryAlertRepository implements AlertRepository {
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>> {
     this.calls.push('listInbox');
     const rows = [...this.shares.values()]
-      .filter((share) => share.recipientArea === area && isLive(share, filter.now) && hasStatus(share, filter.status, filter.now))
+      .filter(
+        (share) =>
+          share.recipientArea === area &&
+          share.ended === undefined &&
+          isLive(share, filter.now) &&
+          hasStatus(share, filter.status, filter.now),
+      )
       .map((share) => listedShare(share))
       .sort(inboxOrder(filter.status));
     return paginate(rows, `inbox:${area}:${filter.status ?? 'ALL'}`, limit, cursor);
@@ -256,6 +278,111 @@ export class InMemoryAlertRepository implements AlertRepository {
       .sort(newestFirst)
       .map((alert) => listedAlert(alert, [...this.shares.values()]));
     return paginate(rows, `sent:${area}`, limit, cursor);
+  }
+
+  async putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'> {
+    this.calls.push('putForward');
+    const id = `${forward.alertId}#${forward.forwardId}`;
+    if (this.forwards.has(id)) return 'EXISTS';
+    this.forwards.set(id, clone(forward));
+    return 'CREATED';
+  }
+
+  async getForward(alertId: string, forwardId: string): Promise<StoredForward | undefined> {
+    this.calls.push('getForward');
+    const forward = this.forwards.get(`${alertId}#${forwardId}`);
+    return forward === undefined ? undefined : clone(forward);
+  }
+
+  async listForwards(alertId: string): Promise<StoredForward[]> {
+    this.calls.push('listForwards');
+    return [...this.forwards.values()]
+      .filter((forward) => forward.alertId === alertId)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(clone);
+  }
+
+  async decideForward(forward: StoredForward, decision: NonNullable<StoredForward['decision']>): Promise<'SAVED' | 'CONFLICT'> {
+    this.calls.push('decideForward');
+    const id = `${forward.alertId}#${forward.forwardId}`;
+    const stored = this.forwards.get(id);
+    if (stored?.status !== 'AWAITING_APPROVAL') return 'CONFLICT';
+    this.forwards.set(id, { ...stored, status: decision.decision === 'APPROVED' ? 'SHARED' : 'REFUSED', decision: clone(decision) });
+    return 'SAVED';
+  }
+
+  async addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'> {
+    this.calls.push('addShare');
+    const id = InMemoryAlertRepository.shareId(share.alertId, share.recipientArea);
+    const existing = this.shares.get(id);
+    if (existing !== undefined && existing.origin?.forwardId !== share.origin?.forwardId) return 'EXISTS';
+    if (existing === undefined) this.shares.set(id, clone(share));
+    return 'CREATED';
+  }
+
+  async addHolder(alertId: string, area: AreaId): Promise<void> {
+    this.calls.push('addHolder');
+    const alert = this.alerts.get(alertId);
+    if (alert !== undefined && !alert.recipients.includes(area)) {
+      this.alerts.set(alertId, { ...alert, recipients: [...alert.recipients, area] });
+    }
+    const held = await this.history?.get('alert', alertId);
+    if (held !== undefined && !held.holderAreas.includes(area)) {
+      await this.history?.record({ ...held, holderAreas: [...held.holderAreas, area] });
+    }
+  }
+
+  async forgetHolder(alertId: string, area: AreaId): Promise<void> {
+    this.calls.push('forgetHolder');
+    const held = await this.history?.get('alert', alertId);
+    if (held !== undefined && held.revokedAreas?.includes(area) !== true) {
+      await this.history?.record({ ...held, revokedAreas: [...(held.revokedAreas ?? []), area] });
+    }
+  }
+
+  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
+    this.calls.push('endShare');
+    const id = InMemoryAlertRepository.shareId(alertId, area);
+    const share = this.shares.get(id);
+    if (share === undefined) return 'GONE';
+    if (share.ended !== undefined) return 'ALREADY_ENDED';
+    const ladder = share.ladder ?? { version: 0, steps: [] };
+    const { dueAt: _dueAt, ...rest } = ladder;
+    const { copy: _copy, ...kept } = share;
+    this.shares.set(id, { ...kept, ended: clone(end), ladder: { ...rest, version: ladder.version + 1 } });
+    return 'ENDED';
+  }
+
+  async extendShare(share: StoredShare, extension: ShareExtension, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'> {
+    this.calls.push('extendShare');
+    const id = InMemoryAlertRepository.shareId(share.alertId, share.recipientArea);
+    const stored = this.shares.get(id);
+    if (
+      stored === undefined ||
+      stored.ended !== undefined ||
+      stored.expiresAt !== extension.from ||
+      (stored.ladder?.version ?? 0) !== (share.ladder?.version ?? 0)
+    ) {
+      return 'CONFLICT';
+    }
+    const { dueAt, ...rest } = clone(ladder);
+    this.shares.set(id, {
+      ...stored,
+      expiresAt: extension.to,
+      extensions: [...(stored.extensions ?? []), clone(extension)],
+      ladder: dueAt === undefined ? rest : { ...rest, dueAt },
+    });
+    const alert = this.alerts.get(share.alertId);
+    if (alert !== undefined && alert.expiresAt < extension.to) this.alerts.set(share.alertId, { ...alert, expiresAt: extension.to });
+    return 'SAVED';
+  }
+
+  async endAlertContent(alertId: string, now: string): Promise<void> {
+    this.calls.push('endAlertContent');
+    const alert = this.alerts.get(alertId);
+    if (alert === undefined || alert.expiresAt > now) return;
+    const { senderCopy: _copy, ...kept } = alert;
+    this.alerts.set(alertId, kept as StoredAlert);
   }
 }
 

@@ -3,7 +3,16 @@
  * recipient area (that area's inbox row), in one table. dynalite has no transactions, so every change is
  * a single-item conditional write or an idempotent step with a compensation.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+// By path: the date-fns barrel costs seconds to load, on every cold start.
+import { addYears } from 'date-fns/addYears';
 import type { AreaId } from '../../../contracts/identity.js';
 import { ACKNOWLEDGEMENT_PART } from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
@@ -15,14 +24,18 @@ import type {
   InboxFilter,
   ListedAlert,
   ListedShare,
+  ShareEnd,
+  ShareExtension,
   ShareKey,
   ShareLadder,
   StoredAcknowledgement,
   StoredAlert,
+  StoredForward,
   StoredShare,
 } from '../../core/alerts/ports.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
-import { isLive } from '../../core/expiry.js';
+import { isLive, LIVE } from '../../core/expiry.js';
+import { HISTORY_RETENTION_YEARS } from '../../core/history.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import type { SealedPart } from '../../core/sealed-box.js';
@@ -36,6 +49,10 @@ import { historyItem, historyKey } from './history-store.js';
 
 const alertKey = (alertId: string) => ({ pk: `ALERT#${alertId}`, sk: 'ALERT' });
 const shareKey = (alertId: string, area: AreaId) => ({ pk: `ALERT#${alertId}`, sk: `SHARE#${area}` });
+const FORWARD_PREFIX = 'FORWARD#';
+const forwardKey = (alertId: string, forwardId: string) => ({ pk: `ALERT#${alertId}`, sk: `${FORWARD_PREFIX}${forwardId}` });
+/** A share's metadata and its history stay for the audit retention after its end, then TTL tidies them. */
+const keptSeconds = (iso: string) => epochSeconds(addYears(new Date(iso), HISTORY_RETENTION_YEARS).toISOString());
 const inboxPk = (area: AreaId) => `INBOX#${area}`;
 /** Intents of creations not yet known to be committed, oldest first, in one partition the sweep reads. */
 const INTENT_PK = 'INTENT#ALERT';
@@ -124,7 +141,10 @@ const deadlineEdge = (now: string) => `${now}#~`;
 
 /** What a share item carries for the listing indexes, from what it holds; the migration writes the same. */
 export function shareListingAttributes(
-  share: Pick<StoredShare, 'alertId' | 'senderArea' | 'recipientArea' | 'createdAt' | 'ackDueBy' | 'status' | 'acknowledgement'>,
+  share: Pick<
+    StoredShare,
+    'alertId' | 'senderArea' | 'recipientArea' | 'createdAt' | 'ackDueBy' | 'status' | 'acknowledgement' | 'alertCreatedAt' | 'ended'
+  >,
 ): Item {
   const acknowledged = share.status === 'ACKNOWLEDGED';
   return {
@@ -133,8 +153,9 @@ export function shareListingAttributes(
       ? newestFirstKey(share.createdAt, share.alertId)
       : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
     sentPk: outboxPk(share.senderArea),
-    sentSk: sentShareSortKey(share.createdAt, share.alertId, share.recipientArea),
+    sentSk: sentShareSortKey(share.alertCreatedAt ?? share.createdAt, share.alertId, share.recipientArea),
     ...(share.acknowledgement === undefined ? {} : { acknowledged: acknowledgementSummary(share.acknowledgement) }),
+    ...(share.ended === undefined ? {} : { endedAs: share.ended.reason }),
   };
 }
 
@@ -153,11 +174,23 @@ const SHARE_SUMMARY = [
   'status',
   'ackDueBy',
   'acknowledged',
+  'endedAs',
   'ladderSteps',
   'deliveryFailures',
 ] as const;
 /** A share row of the outbox: what its alert's row does not already say. */
-const SENT_SHARE_SUMMARY = ['alertId', 'recipientArea', 'status', 'ackDueBy', 'acknowledged', 'ladderSteps', 'deliveryFailures'] as const;
+// A share's own end (extended, or ended) may differ from its alert's.
+const SENT_SHARE_SUMMARY = [
+  'alertId',
+  'recipientArea',
+  'status',
+  'ackDueBy',
+  'acknowledged',
+  'ladderSteps',
+  'deliveryFailures',
+  'expiresAt',
+  'endedAs',
+] as const;
 const ALERT_SUMMARY = ['alertId', 'senderArea', 'riskLevel', 'exploitation', 'createdAt', 'expiresAt', 'recipients'] as const;
 
 /** A ProjectionExpression of `names`, each by placeholder (some, like `status`, are reserved words). */
@@ -190,6 +223,7 @@ function toListedShare(item: Item): ListedShare {
     ...(acknowledged === undefined ? {} : { acknowledgement: acknowledged }),
     ...(last === undefined ? {} : { lastStep: { step: last.step, at: last.at } }),
     undelivered: (item['deliveryFailures'] as unknown[] | undefined)?.length ?? 0,
+    ...(item['endedAs'] === undefined ? {} : { ended: item['endedAs'] as NonNullable<ListedShare['ended']> }),
   };
 }
 
@@ -313,7 +347,7 @@ export class DynamoAlertStore implements AlertRepository {
     return result.Item === undefined ? undefined : withoutKeys<StoredAlert>(result.Item);
   }
 
-  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[] } | undefined> {
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[]; forwards: StoredForward[] } | undefined> {
     const items: Item[] = [];
     let startKey: Item | undefined;
     do {
@@ -338,7 +372,12 @@ export class DynamoAlertStore implements AlertRepository {
     const byArea = new Map(
       items.filter((item) => String(item['sk']).startsWith('SHARE#')).map((item) => [String(item['recipientArea']), toShare(item)]),
     );
-    return { alert, shares: alert.recipients.flatMap((area) => byArea.get(area) ?? []) };
+    // The chain of custody comes with the same read: forward items live in the alert's partition.
+    const forwards = items
+      .filter((item) => String(item['sk']).startsWith(FORWARD_PREFIX))
+      .map((item) => withoutKeys<StoredForward>(item))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return { alert, shares: alert.recipients.flatMap((area) => byArea.get(area) ?? []), forwards };
   }
 
   async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
@@ -386,14 +425,15 @@ export class DynamoAlertStore implements AlertRepository {
           TableName: this.tableName,
           Key: shareKey(alertId, area),
           // Exactly one of any number of concurrent acknowledgements satisfies this condition.
-          ConditionExpression: `attribute_exists(pk) AND #status = :pending AND ${live.expression}${note.condition}`,
+          // An ended share (revoked, expired) is gone for its reader, whatever its stored status.
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :pending AND ${live.expression}${note.condition}`,
           // The ladder's version goes up, so no step read before this is taken after it; its notice to the
           // sender is due at once. On a share stored before the ladder existed, this starts it.
           UpdateExpression:
             `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk, ` +
             // The share moves to its area's acknowledged listing, newest first as the inbox orders it.
             `acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk${note.set}`,
-          ExpressionAttributeNames: { '#status': 'status', ...note.names },
+          ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended', ...note.names },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',
             ':acknowledged': 'ACKNOWLEDGED',
@@ -415,7 +455,8 @@ export class DynamoAlertStore implements AlertRepository {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      if (!isLive(current, now) || (recipientNote !== undefined && current.copy === undefined)) return 'GONE';
+      if (!isLive(current, now) || current.ended !== undefined || (recipientNote !== undefined && current.copy === undefined))
+        return 'GONE';
       return 'ALREADY_ACKNOWLEDGED';
     }
   }
@@ -455,13 +496,13 @@ export class DynamoAlertStore implements AlertRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: shareKey(share.alertId, share.recipientArea),
-          ConditionExpression: `attribute_exists(pk) AND #status = :status AND ${
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :status AND ${
             expected === 0 ? '(attribute_not_exists(ladderVersion) OR ladderVersion = :expected)' : 'ladderVersion = :expected'
           }`,
           UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}${
             ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''
           }`,
-          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended' },
           ExpressionAttributeValues: {
             ':status': share.status,
             ':expected': expected,
@@ -478,6 +519,232 @@ export class DynamoAlertStore implements AlertRepository {
 
   async recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void> {
     await recordFailure(this.client, this.tableName, shareKey(alertId, area), failure);
+  }
+
+  // ---- a share's life ----
+
+  async putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...forwardKey(forward.alertId, forward.forwardId), ttl: keptSeconds(forward.at), ...forward },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'CREATED';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'EXISTS';
+      throw databaseUnavailable(error);
+    }
+  }
+
+  async getForward(alertId: string, forwardId: string): Promise<StoredForward | undefined> {
+    const result = await withDatabase(() =>
+      this.client.send(new GetCommand({ TableName: this.tableName, Key: forwardKey(alertId, forwardId), ConsistentRead: true })),
+    );
+    return result.Item === undefined ? undefined : withoutKeys<StoredForward>(result.Item);
+  }
+
+  async listForwards(alertId: string): Promise<StoredForward[]> {
+    const forwards: StoredForward[] = [];
+    let startKey: Item | undefined;
+    // A handful per alert; the loop only guards against a page cut at 1 MB.
+    do {
+      const result = await withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :forward)',
+            ExpressionAttributeValues: { ':pk': alertKey(alertId).pk, ':forward': FORWARD_PREFIX },
+            ConsistentRead: true,
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      );
+      forwards.push(...(result.Items ?? []).map((item) => withoutKeys<StoredForward>(item)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return forwards.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
+
+  async decideForward(forward: StoredForward, decision: NonNullable<StoredForward['decision']>): Promise<'SAVED' | 'CONFLICT'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: forwardKey(forward.alertId, forward.forwardId),
+          ConditionExpression: 'attribute_exists(pk) AND #status = :awaiting',
+          UpdateExpression: 'SET #status = :status, decision = :decision',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':awaiting': 'AWAITING_APPROVAL',
+            ':status': decision.decision === 'APPROVED' ? 'SHARED' : 'REFUSED',
+            ':decision': decision,
+          },
+        }),
+      );
+      return 'SAVED';
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'CONFLICT';
+      throw databaseUnavailable(error);
+    }
+  }
+
+  async addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'> {
+    try {
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item: this.shareItem(share), ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+      // Another's share stands; this forward's own, written by an attempt cut off after it, is completed.
+      const current = await this.getShare(share.alertId, share.recipientArea);
+      if (current?.origin === undefined || current.origin.forwardId !== share.origin?.forwardId) return 'EXISTS';
+    }
+    return 'CREATED';
+  }
+
+  async addHolder(alertId: string, area: AreaId): Promise<void> {
+    // Each is idempotent (added only when absent), so a retry after a crash completes them.
+    await Promise.all([
+      this.appendOnce(alertKey(alertId), 'recipients', area),
+      this.appendOnce(historyKey('alert', alertId), 'holderAreas', area),
+    ]);
+  }
+
+  async forgetHolder(alertId: string, area: AreaId): Promise<void> {
+    await this.appendOnce(historyKey('alert', alertId), 'revokedAreas', area);
+  }
+
+  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shareKey(alertId, area),
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ended)',
+          // The sealed copy goes (crypto-shredding: its wrapped key with it); the share leaves the inbox and
+          // the ladder, and its ladder's version goes up so no step read before this is taken after it. The
+          // metadata stays, for the access history, until the audit retention has passed.
+          UpdateExpression:
+            'SET #ended = :end, endedAs = :endedAs, #ttl = :ttl, ladderVersion = if_not_exists(ladderVersion, :zero) + :one REMOVE #copy, inboxPk, inboxSk, inboxStatusPk, inboxStatusSk, ladderPk, ladderSk, ladderDueAt',
+          ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl', '#copy': 'copy' },
+          ExpressionAttributeValues: { ':end': end, ':endedAs': end.reason, ':ttl': keptSeconds(end.at), ':zero': 0, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+      const current = await this.getShare(alertId, area);
+      return current === undefined ? 'GONE' : 'ALREADY_ENDED';
+    }
+    return 'ENDED';
+  }
+
+  async extendShare(share: StoredShare, extension: ShareExtension, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'> {
+    const expected = share.ladder?.version ?? 0;
+    const attributes = ladderAttributes(share.alertId, share.recipientArea, ladder);
+    const names = Object.keys(attributes);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: shareKey(share.alertId, share.recipientArea),
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND expiresAt = :from AND ${
+            expected === 0 ? '(attribute_not_exists(ladderVersion) OR ladderVersion = :expected)' : 'ladderVersion = :expected'
+          }`,
+          UpdateExpression: `SET expiresAt = :to, #ttl = :ttl, extensions = list_append(if_not_exists(extensions, :none), :extension), ${names
+            .map((name) => `${name} = :${name}`)
+            .join(', ')}${ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''}`,
+          ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':from': extension.from,
+            ':to': extension.to,
+            ':ttl': keptSeconds(extension.to),
+            ':none': [],
+            ':extension': [extension],
+            ':expected': expected,
+            ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return 'CONFLICT';
+      throw databaseUnavailable(error);
+    }
+    // The alert (the sending area's copy) and its history record live as long as its longest share.
+    await Promise.all([
+      this.raiseExpiry(alertKey(share.alertId), extension.to, Math.max(epochSeconds(extension.to), 0)),
+      this.raiseExpiry(historyKey('alert', share.alertId), extension.to, keptSeconds(extension.to), {
+        keptUntil: addYears(new Date(extension.to), HISTORY_RETENTION_YEARS).toISOString(),
+      }),
+    ]);
+    return 'SAVED';
+  }
+
+  async endAlertContent(alertId: string, now: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: alertKey(alertId),
+          // An extension moves the alert's end later first, so this never destroys what a live share needs.
+          ConditionExpression: 'attribute_exists(pk) AND expiresAt <= :now',
+          UpdateExpression: 'REMOVE senderCopy',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+    }
+  }
+
+  /** Appends `value` to the list `attribute` of an existing item, once. */
+  private async appendOnce(key: Item, attribute: string, value: string, also: Item = {}): Promise<void> {
+    const extra = Object.keys(also);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk) AND NOT contains(#list, :value)',
+          UpdateExpression: `SET #list = list_append(if_not_exists(#list, :none), :values)${extra.map((name) => `, ${name} = :${name}`).join('')}`,
+          ExpressionAttributeNames: { '#list': attribute },
+          ExpressionAttributeValues: {
+            ':value': value,
+            ':values': [value],
+            ':none': [],
+            ...Object.fromEntries(extra.map((name) => [`:${name}`, also[name]])),
+          },
+        }),
+      );
+    } catch (error) {
+      // Already there (a retry), or no such item (a history record not yet written by an old alert's migration).
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+    }
+  }
+
+  /** Moves an item's end of life later, never earlier. */
+  private async raiseExpiry(key: Item, expiresAt: string, ttl: number, also: Item = {}): Promise<void> {
+    const extra = Object.keys(also);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk) AND expiresAt < :at',
+          UpdateExpression: `SET expiresAt = :at, #ttl = :ttl${extra.map((name) => `, ${name} = :${name}`).join('')}`,
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':at': expiresAt,
+            ':ttl': ttl,
+            ...Object.fromEntries(extra.map((name) => [`:${name}`, also[name]])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+    }
   }
 
   async listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<ListedShare>> {
@@ -673,7 +940,9 @@ export class DynamoAlertStore implements AlertRepository {
       ...shareKey(share.alertId, share.recipientArea),
       inboxPk: inboxPk(share.recipientArea),
       inboxSk: newestFirstKey(share.createdAt, share.alertId),
-      ttl: epochSeconds(share.expiresAt),
+      // Reads filter expiry in code and the ladder's EXPIRED step destroys the copy at the end; TTL only
+      // tidies the metadata away once the audit retention has passed.
+      ttl: keptSeconds(share.expiresAt),
       ...withoutLadder(share),
       ...(share.ladder === undefined ? {} : ladderAttributes(share.alertId, share.recipientArea, share.ladder)),
       ...shareListingAttributes(share),

@@ -41,6 +41,8 @@ export const LISTED_ATTRIBUTES = [
   'acknowledged',
   'ladderSteps',
   'deliveryFailures',
+  // Why a share ended (REVOKED or EXPIRED), apart from `ended`, which holds the sealed reason.
+  'endedAs',
 ] as const;
 
 export const ALERTS_TABLE = {

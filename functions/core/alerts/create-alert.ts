@@ -75,6 +75,7 @@ export async function createAlert(
         lawfulBasis: request.sharing.lawfulBasis,
         consentStatus: request.sharing.consent.status,
         handlingCode: request.sharing.handling.code,
+        onwardSharing: request.sharing.handling.onwardSharing,
       },
       ...(caller.email === undefined ? {} : { senderEmail: caller.email }),
     }),

@@ -35,7 +35,7 @@ import { WorkingTime } from '../working-hours.js';
 import type { AlertRepository, LadderStep, ShareLadder, StoredShare, TakenStep } from './ports.js';
 
 export type LadderDeps = {
-  readonly alerts: Pick<AlertRepository, 'getShare' | 'updateLadder'>;
+  readonly alerts: Pick<AlertRepository, 'getShare' | 'updateLadder' | 'endShare' | 'endAlertContent'>;
   readonly notifications: NotificationQueue;
   readonly audit: AuditRecorder;
   readonly areas: AreaDirectory;
@@ -87,12 +87,26 @@ export function startLadder(
 
 export type NextStep = { readonly step: LadderStep; readonly dueAt: string };
 
-/** The step the share's ladder takes next, and when; none once it is over. */
+/** The step the share's ladder takes next, and when; none once it is over (the share has ended). */
 export function nextStep(share: StoredShare, now: Date, deps: Pick<LadderDeps, 'areas' | 'calendars'>): NextStep | undefined {
+  if (share.ended !== undefined) return undefined;
   const ladder = share.ladder ?? { version: 0, steps: [] };
   const last = ladder.steps.at(-1);
   // Claimed and not marked taken: a run was cut off part-way; it is finished first, with its own time.
   if (last?.state === 'TAKING') return { step: last.step, dueAt: last.at };
+  const acknowledgement = nextAcknowledgementStep(share, ladder, now, deps);
+  const expiry = nextExpiryStep(share, ladder, now);
+  if (acknowledgement === undefined) return expiry;
+  return acknowledgement.dueAt <= expiry.dueAt ? acknowledgement : expiry;
+}
+
+/** The acknowledgement's steps: the notice, the reminder, the escalation, the notice of the answer. */
+function nextAcknowledgementStep(
+  share: StoredShare,
+  ladder: ShareLadder,
+  now: Date,
+  deps: Pick<LadderDeps, 'areas' | 'calendars'>,
+): NextStep | undefined {
   const taken = new Set(ladder.steps.map((step) => step.step));
   if (share.status === 'ACKNOWLEDGED') {
     const ack = share.acknowledgement;
@@ -106,6 +120,41 @@ export function nextStep(share: StoredShare, now: Date, deps: Pick<LadderDeps, '
   // A reminder once the escalation is due would only be noise before it.
   if (!taken.has('REMINDER') && schedule.OVERDUE > now.toISOString()) return { step: 'REMINDER', dueAt: schedule.REMINDER };
   return { step: 'OVERDUE', dueAt: schedule.OVERDUE };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const EXPIRY_WARNING_DAYS = { EXPIRY_WARNING_30: 30, EXPIRY_WARNING_7: 7 } as const;
+
+/**
+ * The share's end: the sending area warned 30 and 7 days before (each once per end of life, so an
+ * extension re-arms them), then the EXPIRED step destroys the share's copy. A warning that would fall
+ * before the share was made is not sent (a share made to last three weeks is warned once, at 7 days), nor
+ * the 30-day warning once the 7-day one is due.
+ */
+export function nextExpiryStep(share: StoredShare, ladder: ShareLadder, now: Date): NextStep {
+  const end = Date.parse(share.expiresAt);
+  const warned = new Set(ladder.steps.filter((step) => step.for === share.expiresAt).map((step) => step.step));
+  const created = Date.parse(share.createdAt);
+  const at = (days: number) => end - days * DAY_MS;
+  if (!warned.has('EXPIRY_WARNING_30') && !warned.has('EXPIRY_WARNING_7') && at(30) >= created && now.getTime() < at(7)) {
+    return { step: 'EXPIRY_WARNING_30', dueAt: new Date(at(30)).toISOString() };
+  }
+  if (!warned.has('EXPIRY_WARNING_7') && at(7) >= created && now.getTime() < end) {
+    return { step: 'EXPIRY_WARNING_7', dueAt: new Date(at(7)).toISOString() };
+  }
+  return { step: 'EXPIRED', dueAt: share.expiresAt };
+}
+
+/** How near the share is to its end, as the sending area's view shows it. */
+export function expiryWarningOf(
+  share: { readonly ended?: unknown; readonly expiresAt: string },
+  now: Date,
+): 'NONE' | 'DUE_IN_30_DAYS' | 'DUE_IN_7_DAYS' | 'ENDED' {
+  if (share.ended !== undefined || share.expiresAt <= now.toISOString()) return 'ENDED';
+  const left = Date.parse(share.expiresAt) - now.getTime();
+  if (left <= 7 * DAY_MS) return 'DUE_IN_7_DAYS';
+  if (left <= 30 * DAY_MS) return 'DUE_IN_30_DAYS';
+  return 'NONE';
 }
 
 export type VisitResult = { readonly taken: number; readonly conflicts: number };
@@ -133,10 +182,19 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
       }
       return { taken, conflicts };
     }
+    if (next.step === 'EXPIRED') {
+      await expire(deps, share, now);
+      return { taken: taken + 1, conflicts };
+    }
     let claimed: ShareLadder = ladder;
     let step = ladder.steps.at(-1);
     if (step?.state !== 'TAKING') {
-      step = { ...describeStep(share, next.step, now, deps), at: now.toISOString(), state: 'TAKING' };
+      step = {
+        ...describeStep(share, next.step, now, deps),
+        at: now.toISOString(),
+        state: 'TAKING',
+        ...(next.step in EXPIRY_WARNING_DAYS ? { for: share.expiresAt } : {}),
+      };
       claimed = { version: ladder.version + 1, steps: [...ladder.steps, step], dueAt: now.toISOString() };
       if ((await deps.alerts.updateLadder(share, claimed)) === 'CONFLICT') {
         // Another run took it, or the share changed (an acknowledgement): look again at what is stored now.
@@ -145,7 +203,7 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
         continue;
       }
       share = { ...share, ladder: claimed };
-    } else if (share.status === 'ACKNOWLEDGED' && step.step !== 'ACKNOWLEDGED' && step.step !== 'REDIRECTED') {
+    } else if (share.status === 'ACKNOWLEDGED' && (step.step === 'SHARED' || step.step === 'REMINDER' || step.step === 'OVERDUE')) {
       // A prompt to act (a reminder, an escalation) cut off part-way, and acknowledged since: it no longer
       // applies, so it is withdrawn rather than finished and shown as sent when nothing went.
       const withdrawn: ShareLadder = { version: ladder.version + 1, steps: ladder.steps.slice(0, -1), dueAt: now.toISOString() };
@@ -158,7 +216,7 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
       continue;
     }
     await deps.audit.recordSystem({
-      eventId: uuidFrom(`ladder:${share.alertId}:${share.recipientArea}:${step.step}`),
+      eventId: uuidFrom(`ladder:${share.alertId}:${share.recipientArea}:${step.step}${step.for === undefined ? '' : `:${step.for}`}`),
       occurredAt: step.at,
       requestId: `ladder:${share.alertId}:${share.recipientArea}`,
       action: 'ALERT_NOTIFY',
@@ -185,6 +243,25 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
   return { taken, conflicts };
 }
 
+/**
+ * The share's end of life has come: on record (the hub as the actor, one event however often a run does
+ * it), then its copy destroyed and its metadata kept (the store's `endShare`, conditional, so once), and
+ * the sending area's own copy too once the alert as a whole has ended.
+ */
+async function expire(deps: LadderDeps, share: StoredShare, now: Date): Promise<void> {
+  const eventId = uuidFrom(`expire:${share.alertId}:${share.recipientArea}:${share.expiresAt}`);
+  await deps.audit.recordSystem({
+    eventId,
+    occurredAt: share.expiresAt,
+    requestId: `ladder:${share.alertId}:${share.recipientArea}`,
+    action: 'ALERT_SHARE_EXPIRE',
+    alertId: share.alertId,
+    detail: { area: share.recipientArea, expiresAt: share.expiresAt },
+  });
+  await deps.alerts.endShare(share.alertId, share.recipientArea, { reason: 'EXPIRED', at: share.expiresAt, eventId });
+  await deps.alerts.endAlertContent(share.alertId, now.toISOString());
+}
+
 /** Who a step tells, and whether the sender is to telephone. */
 function describeStep(
   share: StoredShare,
@@ -204,7 +281,11 @@ function describeStep(
     }
     case 'ACKNOWLEDGED':
     case 'REDIRECTED':
+    case 'EXPIRY_WARNING_30':
+    case 'EXPIRY_WARNING_7':
       return { step, to: ['SENDING_MSET_MAILBOX', ...sender] };
+    case 'EXPIRED':
+      return { step, to: [] };
   }
 }
 
@@ -238,7 +319,9 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
             ? (share.senderEmail as string)
             : sender.msetMailbox;
     return {
-      intentId: uuidFrom(`notify:${share.alertId}:${share.recipientArea}:${step.step}:${role}`),
+      intentId: uuidFrom(
+        `notify:${share.alertId}:${share.recipientArea}:${step.step}:${role}${step.for === undefined ? '' : `:${step.for}`}`,
+      ),
       template,
       to: mailbox,
       recipient: role,
@@ -247,7 +330,7 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
       personalisation: { ...personalisation, ...extra },
       path: `/alerts/${share.alertId}`,
       // A notice of an acknowledgement goes whatever happens next; a prompt to act only while it applies.
-      ...(step.step === 'ACKNOWLEDGED' || step.step === 'REDIRECTED' ? {} : { onlyWhile: 'SHARE_PENDING' as const }),
+      ...(step.step === 'SHARED' || step.step === 'REMINDER' || step.step === 'OVERDUE' ? { onlyWhile: 'SHARE_PENDING' as const } : {}),
       recordedAt: step.at,
     };
   };
@@ -279,5 +362,15 @@ export function intentsFor(share: StoredShare, step: TakenStep, deps: Pick<Ladde
         ...(share.senderEmail === undefined ? [] : [intent('ALERT_ACKNOWLEDGED', 'SENDER', { outcome })]),
       ];
     }
+    case 'EXPIRY_WARNING_30':
+    case 'EXPIRY_WARNING_7': {
+      const when = { when: londonDateTime(step.for ?? share.expiresAt) };
+      return [
+        intent('SHARE_EXPIRING', 'SENDING_MSET_MAILBOX', when),
+        ...(share.senderEmail === undefined ? [] : [intent('SHARE_EXPIRING', 'SENDER', when)]),
+      ];
+    }
+    case 'EXPIRED':
+      return [];
   }
 }

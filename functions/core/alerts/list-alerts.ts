@@ -7,6 +7,7 @@
 import type { AlertList, AlertSummary, ListAlertsQuery } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import type { AlertDeps } from './deps.js';
+import { expiryWarningOf } from './ladder.js';
 import { hasRight } from './permissions.js';
 import type { ListedShare } from './ports.js';
 import { deriveStatus } from './status.js';
@@ -68,6 +69,9 @@ function summary(
     ...(share.acknowledgement?.redirectTo === undefined ? {} : { redirectTo: share.acknowledgement.redirectTo }),
     ...(share.lastStep === undefined ? {} : { lastStep: share.lastStep }),
     undelivered: share.undelivered,
+    ...(share.ended === undefined ? {} : { ended: share.ended }),
+    expiresAt: share.expiresAt,
+    expiryWarning: expiryWarningOf(share, new Date(now)),
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {

@@ -7,6 +7,10 @@ export const ALERT_RIGHTS = {
   read: ['police', 'coordinator', 'chair', 'practitioner'],
   acknowledge: ['coordinator', 'chair'],
   readHistory: ['police', 'coordinator', 'chair', 'auditor'],
+  /** A recipient area passing the alert on (within its own scopes). */
+  forward: ['coordinator', 'chair'],
+  /** The sending area: forward with any scope, decide on forward requests, revoke and extend shares. */
+  manageShares: ['police', 'coordinator', 'chair'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type AlertRight = keyof typeof ALERT_RIGHTS;

@@ -3,7 +3,15 @@
  * only as sealed boxes.
  */
 
-import type { ConsentStatus, ExploitationType, HandlingCode, LawfulBasis, RiskLevel, Scope } from '../../../contracts/alerts.js';
+import type {
+  ConsentStatus,
+  ExploitationType,
+  HandlingCode,
+  LawfulBasis,
+  OnwardSharing,
+  RiskLevel,
+  Scope,
+} from '../../../contracts/alerts.js';
 import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { RecipientRole } from '../../../contracts/notifications.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
@@ -23,8 +31,13 @@ export type StoredAlert = {
   readonly expiresAt: string;
   readonly riskLevel: RiskLevel;
   readonly exploitation: readonly ExploitationType[];
+  /** Every area that holds or held a share: the original recipients, then each forward's, in order. */
   readonly recipients: readonly AreaId[];
-  /** The sending area's copy: every section and the share terms, under the sending area's own key. */
+  /**
+   * The sending area's copy: every section and the share terms, under the sending area's own key; and
+   * the sender's record of a share's life (reasons, justifications) sealed under the same key. Removed once
+   * the alert as a whole has ended (its longest share's end), when nobody may read it any more.
+   */
   readonly senderCopy: ReaderCopy;
 };
 
@@ -47,8 +60,16 @@ export type StoredAcknowledgement = {
   readonly changeId?: string;
 };
 
-/** The ladder's steps: what the hub tells whom about a share (./ladder.ts). */
-export type LadderStep = 'SHARED' | 'REMINDER' | 'OVERDUE' | 'ACKNOWLEDGED' | 'REDIRECTED';
+/** The ladder's steps: what the hub tells whom about a share (./ladder.ts), up to the share's end. */
+export type LadderStep =
+  | 'SHARED'
+  | 'REMINDER'
+  | 'OVERDUE'
+  | 'ACKNOWLEDGED'
+  | 'REDIRECTED'
+  | 'EXPIRY_WARNING_30'
+  | 'EXPIRY_WARNING_7'
+  | 'EXPIRED';
 
 export type TakenStep = {
   readonly step: LadderStep;
@@ -59,6 +80,8 @@ export type TakenStep = {
   readonly telephone?: boolean;
   /** TAKING: claimed, its messages perhaps not yet recorded; the next run finishes it. */
   readonly state: 'TAKING' | 'TAKEN';
+  /** An expiry step: the end of life it was about, so that an extension re-arms the warnings. */
+  readonly for?: string;
 };
 
 /** Where a share's ladder stands: the steps taken, and when the next is due (absent once it is over). */
@@ -85,6 +108,8 @@ export type StoredShare = {
     readonly lawfulBasis: LawfulBasis;
     readonly consentStatus: ConsentStatus;
     readonly handlingCode: HandlingCode;
+    /** Absent on shares stored before the term existed: PERMITTED, the default. */
+    readonly onwardSharing?: OnwardSharing;
   };
   /**
    * The recipient area's copy: the sections its scopes grant, the terms' free text (purpose, consent reason,
@@ -99,6 +124,73 @@ export type StoredShare = {
   readonly ladder?: ShareLadder;
   /** The sending person's email, when their token carried one: the overdue and acknowledgement messages go to them too. */
   readonly senderEmail?: string;
+  /** A share made by a forward: where it came from. */
+  readonly origin?: ShareOrigin;
+  /**
+   * The alert's creation, on a share made after it (by a forward): the sending area's outbox sorts a share
+   * beside its alert, so by this rather than the share's own `createdAt`.
+   */
+  readonly alertCreatedAt?: string;
+  /** Set when the share ended (revoked or expired): its content is destroyed, its metadata kept for the audit. */
+  readonly ended?: ShareEnd;
+  /** The sending area's extensions of its end of life, oldest first. */
+  readonly extensions?: readonly ShareExtension[];
+};
+
+/** A person as a record names them. */
+export type Actor = { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
+
+export type ShareOrigin = {
+  readonly forwardId: string;
+  readonly fromArea: AreaId;
+  readonly by: Actor;
+  readonly at: string;
+};
+
+export type ShareEnd = {
+  readonly reason: 'REVOKED' | 'EXPIRED';
+  readonly at: string;
+  /** Who revoked it; absent for an expiry (the hub). */
+  readonly by?: Actor;
+  /** The revocation's reason, sealed under the sending area's key (the sender's record of why). */
+  readonly note?: SealedPart;
+  /** A share ended because the share it was forwarded from was revoked. */
+  readonly cascadeFrom?: AreaId;
+  readonly eventId: string;
+};
+
+export type ShareExtension = {
+  readonly at: string;
+  readonly by: Actor;
+  readonly from: string;
+  readonly to: string;
+  /** Sealed under the sending area's key. */
+  readonly justification: SealedPart;
+  readonly eventId: string;
+  readonly changeId?: string;
+};
+
+/** One link of the chain of custody, an item in the alert's partition. */
+export type StoredForward = {
+  readonly alertId: string;
+  readonly forwardId: string;
+  readonly senderArea: AreaId;
+  readonly fromArea: AreaId;
+  readonly toArea: AreaId;
+  readonly scopes: readonly Scope[];
+  readonly by: Actor;
+  readonly at: string;
+  /** Sealed under the sending area's key: the sender's record of why. */
+  readonly reason: SealedPart;
+  readonly status: 'AWAITING_APPROVAL' | 'SHARED' | 'REFUSED';
+  readonly decision?: {
+    readonly decision: 'APPROVED' | 'REFUSED';
+    readonly at: string;
+    readonly by: Actor;
+    readonly reason: SealedPart;
+    readonly eventId: string;
+  };
+  readonly eventId: string;
 };
 
 export type ShareKey = { readonly alertId: string; readonly area: AreaId };
@@ -116,6 +208,8 @@ export type ListedShare = Pick<
   readonly lastStep?: { readonly step: LadderStep; readonly at: string };
   /** How many messages about the share did not reach their mailbox. */
   readonly undelivered: number;
+  /** Why the share ended, once it has (the sending area's outbox keeps it, without content). */
+  readonly ended?: ShareEnd['reason'];
 };
 
 /** What a list shows of an acknowledgement: kept apart from it on the share, so a listing never reads the note. */
@@ -165,7 +259,11 @@ export interface AlertRepository {
   remove(alertId: string, recipients: readonly AreaId[]): Promise<void>;
   getAlert(alertId: string): Promise<StoredAlert | undefined>;
   /** The alert with every share of it, in one consistent read of its partition. */
-  getAlertWithShares(alertId: string): Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] } | undefined>;
+  getAlertWithShares(
+    alertId: string,
+  ): Promise<
+    { readonly alert: StoredAlert; readonly shares: readonly StoredShare[]; readonly forwards: readonly StoredForward[] } | undefined
+  >;
   getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined>;
   /** Batch read; shares that do not exist are simply absent. */
   getShares(keys: readonly ShareKey[]): Promise<StoredShare[]>;
@@ -201,4 +299,43 @@ export interface AlertRepository {
   updateLadder(share: StoredShare, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'>;
   /** Keeps a failed message on the share, once however often it is recorded; nothing if the share is gone. */
   recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void>;
+
+  // ---- a share's life (./forward-alert.ts, ./decide-forward.ts, ./revoke-share.ts, ./extend-share.ts) ----
+
+  /** Conditional: EXISTS when a forward of this id is stored already (a retry), and nothing was written. */
+  putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'>;
+  getForward(alertId: string, forwardId: string): Promise<StoredForward | undefined>;
+  /** Every forward of the alert, oldest first. */
+  listForwards(alertId: string): Promise<StoredForward[]>;
+  /** Conditional on the forward still awaiting a decision: CONFLICT when another decided first. */
+  decideForward(forward: StoredForward, decision: NonNullable<StoredForward['decision']>): Promise<'SAVED' | 'CONFLICT'>;
+  /**
+   * A new reader's share, conditional on the area holding none: EXISTS otherwise (nothing written), unless
+   * the share there is this very forward's (a retry), which is CREATED.
+   */
+  addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'>;
+  /** The area added, once, to the alert's recipients and its history record's holders: after `addShare`. */
+  addHolder(alertId: string, area: AreaId): Promise<void>;
+  /**
+   * A revoked area's hold on the alert's access history ends (its history record notes it, once): from
+   * then it is answered as an area that never held the alert.
+   */
+  forgetHolder(alertId: string, area: AreaId): Promise<void>;
+  /**
+   * Ends a share: its sealed copy removed, it leaves the inbox and the ladder, its metadata stays with
+   * `end` for the audit retention. Conditional on it not having ended: ALREADY_ENDED otherwise; GONE when
+   * there is no such share.
+   */
+  endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'>;
+  /**
+   * Moves a live share's end of life and re-arms its ladder, conditional on the ladder's version being the
+   * one read and the share not having ended (CONFLICT otherwise); the alert and its history record are
+   * kept at least as long.
+   */
+  extendShare(share: StoredShare, extension: ShareExtension, ladder: ShareLadder): Promise<'SAVED' | 'CONFLICT'>;
+  /**
+   * Destroys the sending area's sealed content of an alert whose end of life (that of its longest share)
+   * has passed at `now`; nothing while it lives. Its metadata stays for the audit retention.
+   */
+  endAlertContent(alertId: string, now: string): Promise<void>;
 }

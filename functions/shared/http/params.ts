@@ -28,3 +28,26 @@ async function idParam(
   if (id !== undefined && UUID.test(id)) return id;
   return audit.notFound(context, action, name === 'meetingId' ? {} : undefined);
 }
+
+const AREA = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * The alert and the share's area of a `/v1/alerts/{alertId}/shares/{area}/...` path. A malformed area is
+ * answered as an unknown one would be, after the alert's own check: 404, on record.
+ */
+export async function shareParams(
+  audit: AuditRecorder,
+  event: HubEvent,
+  context: RequestContext,
+  action: AuditAction,
+): Promise<{ alertId: string; area: string | undefined }> {
+  const alertId = await idParam(audit, event, context, action, 'alertId');
+  const area = event.pathParameters?.['area'];
+  return { alertId, area: area !== undefined && area.length <= 64 && AREA.test(area) ? area : undefined };
+}
+
+/** A forward's id: like an alert's, malformed is answered (by the use case) as unknown. */
+export function forwardIdOf(event: HubEvent): string | undefined {
+  const id = event.pathParameters?.['forwardId'];
+  return id !== undefined && UUID.test(id) ? id : undefined;
+}

@@ -771,7 +771,9 @@ describe('DynamoAlertStore.acknowledge', () => {
     expect(result).toBe('ACKNOWLEDGED');
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.Key).toEqual({ pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#north-tyneside' });
-    expect(input?.ConditionExpression).toBe('attribute_exists(pk) AND #status = :pending AND expiresAt > :now');
+    expect(input?.ConditionExpression).toBe(
+      'attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :pending AND expiresAt > :now',
+    );
     // In the same write, the ladder's version goes up (no step read before it is taken after it) and the
     // share is due at once in the index of pending shares, for the notice to the sender.
     expect(input?.UpdateExpression).toBe(
@@ -779,7 +781,7 @@ describe('DynamoAlertStore.acknowledge', () => {
         // ...and it moves to its area's acknowledged listing, newest first, with the outcome but not the note.
         'acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk',
     );
-    expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status' });
+    expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status', '#ended': 'ended' });
     expect(input?.ExpressionAttributeValues).toEqual({
       ':pending': 'PENDING',
       ':acknowledged': 'ACKNOWLEDGED',
@@ -910,6 +912,7 @@ describe('DynamoAlertStore.listInbox', () => {
       'status',
       'ackDueBy',
       'acknowledged',
+      'endedAs',
       'ladderSteps',
       'deliveryFailures',
     ]);

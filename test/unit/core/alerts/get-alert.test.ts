@@ -105,7 +105,7 @@ describe('getAlert', () => {
       const view = await getAlert(fakes.deps, contextFor('newcastle', 'practitioner'), alertId);
 
       // Assess: one key opened, newcastle's own, whose copy holds nothing but what it was granted
-      expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'fromArea', 'risk', 'shares']);
+      expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'custody', 'fromArea', 'risk', 'shares']);
       expect(fakes.keys.openedReaders).toEqual(['newcastle']);
       expect(Object.keys(fakes.alerts.shares.get(`${alertId}#newcastle`)?.copy?.parts ?? {}).sort()).toEqual(['RISK', 'SHARE_TERMS']);
       const json = JSON.stringify(view);

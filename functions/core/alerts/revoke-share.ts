@@ -1,0 +1,132 @@
+/**
+ * The sending area ends a share at once, with a reason. The share's sealed copy goes (and its wrapped
+ * key with it), so nothing anyone keeps opens it again; every share forwarded from it ends too, and
+ * those forwarded from them. Each ended area's MSET mailbox is told, without content, and from then on the
+ * area is answered 404 for the alert, its access history included, exactly as one that never held it.
+ * The sending area's own view and access history keep the record: who ended it, when and why.
+ */
+import type { RevocationReceipt, RevokeRequest } from '../../../contracts/alerts.js';
+import type { AreaId } from '../../../contracts/identity.js';
+import type { NotificationIntent } from '../../../contracts/notifications.js';
+import type { RequestContext } from '../audit.js';
+import { ConflictError } from '../errors.js';
+import { uuidFrom } from '../request-ids.js';
+import type { OpenKeyring } from '../sealing.js';
+import { senderOnly } from './access.js';
+import { actorOf, correct, type ShareLifeDeps, senderReader } from './forward-alert.js';
+import { alertReference } from './ladder.js';
+import type { ShareEnd, StoredAlert, StoredForward } from './ports.js';
+import { NOTE, sealNote, withKeyrings } from './share-content.js';
+
+const ACTION = 'ALERT_SHARE_REVOKE';
+
+export async function revokeShare(
+  deps: ShareLifeDeps,
+  context: RequestContext,
+  alertId: string,
+  area: AreaId | undefined,
+  request: RevokeRequest,
+): Promise<RevocationReceipt> {
+  const { alert, shares } = await senderOnly(deps, context, ACTION, alertId);
+  const share = shares.find((candidate) => candidate.recipientArea === area);
+  if (share === undefined || area === undefined) return deps.audit.notFound(context, ACTION, alertId);
+  const eventId = deps.audit.eventIdFor(context, ACTION);
+  if (share.ended !== undefined) {
+    // A retry of this very revocation gets its answer; anything else finds it ended already.
+    if (share.ended.eventId === eventId) return receiptOf(alertId, area, share.ended.at, [area]);
+    await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { area } });
+    throw new ConflictError('This share has already ended');
+  }
+  const now = deps.clock.now().toISOString();
+  // The reason is the sending area's record: sealed under its keyring (one Decrypt), beside the record.
+  const [sealed, recorded] = await Promise.allSettled([
+    withKeyrings(deps.keys, [senderReader(alert)], ([sender]) =>
+      sealNote(sender as OpenKeyring, NOTE.revocation(area, eventId), request.reason),
+    ),
+    deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area } }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealed.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealed.reason, ACTION);
+    throw sealed.reason;
+  }
+  const end: ShareEnd = { reason: 'REVOKED', at: now, by: actorOf(context), note: sealed.value, eventId };
+  let ended: AreaId[];
+  try {
+    const result = await deps.alerts.endShare(alertId, area, end);
+    if (result !== 'ENDED') throw new ConflictError('This share has already ended');
+    // The revoked area's hold on the history ends while the shares forwarded from it are found and ended.
+    const [, onward] = await Promise.all([deps.alerts.forgetHolder(alertId, area), endForwardedFrom(deps, alertId, area, end)]);
+    ended = [area, ...onward];
+  } catch (error) {
+    await correct(deps, context, alertId, error instanceof ConflictError ? 'CONFLICT' : 'FAILED', eventId, error, ACTION);
+    throw error;
+  }
+  // Each area is told its share ended; the record of which ones is the sender's.
+  await deps.notifications.enqueue(ended.map((each) => revokedIntent(deps, alert, each, eventId, now)));
+  if (ended.length > 1) {
+    await deps.audit.record(context, ACTION, 'SUCCESS', { alertId, detail: { area, cascade: ended.slice(1).join(' ') } });
+  }
+  return receiptOf(alertId, area, now, ended);
+}
+
+/**
+ * Ends every share forwarded from `area`'s, and theirs in turn: read from the forward items after the
+ * source has ended, so a forward stored before that is found here, and one stored after finds its source
+ * ended (./forward-alert.ts).
+ */
+export async function endForwardedFrom(
+  deps: Pick<ShareLifeDeps, 'alerts'>,
+  alertId: string,
+  area: AreaId,
+  end: ShareEnd,
+): Promise<AreaId[]> {
+  const forwards = await deps.alerts.listForwards(alertId);
+  const ended: AreaId[] = [];
+  const visit = async (from: AreaId): Promise<void> => {
+    const onward = forwards.filter((forward: StoredForward) => forward.fromArea === from && forward.status === 'SHARED');
+    for (const forward of onward) {
+      // The reason was written about the revoked share; one ended with it carries who and when, and from where.
+      const { note: _note, ...cascaded } = end;
+      const result = await deps.alerts.endShare(alertId, forward.toArea, { ...cascaded, cascadeFrom: from });
+      if (result === 'ENDED') {
+        ended.push(forward.toArea);
+        await deps.alerts.forgetHolder(alertId, forward.toArea);
+      }
+      if (!ended.includes(forward.toArea) && result !== 'ALREADY_ENDED') continue;
+      await visit(forward.toArea);
+    }
+  };
+  await visit(area);
+  return ended;
+}
+
+function receiptOf(alertId: string, area: AreaId, at: string, ended: AreaId[]): RevocationReceipt {
+  return { alertId, area, revokedAt: at, ended };
+}
+
+function revokedIntent(
+  deps: Pick<ShareLifeDeps, 'areas'>,
+  alert: StoredAlert,
+  area: AreaId,
+  eventId: string,
+  at: string,
+): NotificationIntent {
+  const recipient = deps.areas.get(area);
+  return {
+    intentId: uuidFrom(`notify:revoke:${alert.alertId}:${area}:${eventId}`),
+    template: 'SHARE_REVOKED',
+    to: recipient?.msetMailbox ?? '',
+    recipient: 'MSET_MAILBOX',
+    recipientArea: area,
+    subject: { type: 'share', alertId: alert.alertId, area },
+    personalisation: {
+      from_area: deps.areas.get(alert.senderArea)?.name ?? alert.senderArea,
+      to_area: recipient?.name ?? area,
+      risk_level: alert.riskLevel.toLowerCase(),
+      reference: alertReference(alert.alertId),
+    },
+    path: `/alerts/${alert.alertId}`,
+    recordedAt: at,
+  };
+}

@@ -1,0 +1,44 @@
+/** POST /v1/alerts/{alertId}/shares/{area}/revoke */
+import { RevokeRequest } from '../../contracts/alerts.js';
+import { senderOnly } from '../core/alerts/access.js';
+import { revokeShare } from '../core/alerts/revoke-share.js';
+import { inputOrNotFound } from '../shared/http/input.js';
+import { shareParams } from '../shared/http/params.js';
+import { jsonResponse } from '../shared/http/problem.js';
+import { httpRoute } from '../shared/http/route.js';
+import {
+  alertRepository,
+  areaDirectory,
+  auditRecorder,
+  clock,
+  historyRecords,
+  ids,
+  keyService,
+  notificationQueue,
+  workingCalendars,
+} from '../shared/wiring.js';
+
+export const { handler, wire } = httpRoute(
+  {
+    body: true,
+    needs: {
+      alerts: alertRepository,
+      audit: auditRecorder,
+      keys: keyService,
+      clock,
+      ids,
+      areas: areaDirectory,
+      calendars: workingCalendars,
+      history: historyRecords,
+      notifications: notificationQueue,
+    },
+  },
+  async ({ event, context, body, deps }) => {
+    const { alertId, area } = await shareParams(deps.audit, event, context, 'ALERT_SHARE_REVOKE');
+    const request = await inputOrNotFound(
+      () => body(RevokeRequest),
+      () => senderOnly(deps, context, 'ALERT_SHARE_REVOKE', alertId),
+    );
+    return jsonResponse(200, await revokeShare(deps, context, alertId, area, request));
+  },
+);
