@@ -31,7 +31,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../contracts/identity.js';
 import { DynamoAlertStore } from '../functions/adapters/dynamodb/alert-store.js';
 import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js';
-import type { SealedBox } from '../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../functions/core/sealed-box.js';
 import { CallMeter, type CallSummary, PROFILES, summarize } from '../local/call-meter.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
 import { bundleFunctions, type FunctionBundle, formatBundleTable } from '../scripts/bundle.js';
@@ -364,6 +364,11 @@ function fakeBox(): SealedBox {
   };
 }
 
+/** A reader's copy of the size a real one has: a wrapped key and one sealed part per name. */
+function fakeCopy(box: SealedBox, parts: readonly string[]): ReaderCopy {
+  return { key: box.key, parts: Object.fromEntries(parts.map((part) => [part, { iv: box.iv, ct: box.ct, tag: box.tag }])) };
+}
+
 async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, progress: (message: string) => void) {
   const store = new DynamoAlertStore(documents, LOCAL_TABLE_NAMES.alerts);
   const box = fakeBox();
@@ -391,7 +396,7 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
       riskLevel: 'MODERATE',
       exploitation: ['CSE'],
       recipients,
-      sections: { IDENTITY: box, MOVEMENT: box, RISK: box },
+      senderCopy: fakeCopy(box, ['IDENTITY', 'MOVEMENT', 'RISK', 'SHARE_TERMS']),
     };
     const shares: StoredShare[] = recipients.map((recipientArea) => ({
       alertId,
@@ -405,7 +410,7 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
       riskLevel: 'MODERATE',
       exploitation: ['CSE'],
       terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-      termsText: box,
+      copy: fakeCopy(box, ['IDENTITY', 'MOVEMENT', 'RISK', 'SHARE_TERMS']),
     }));
     await store.create(alert, shares);
     done += 1;
@@ -626,7 +631,7 @@ async function benchSweep(
           status: 'PENDING',
           ackDueBy: new Date(now.getTime() + 4 * 3_600_000).toISOString(),
           terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-          termsText: box,
+          copy: fakeCopy(box, ['IDENTITY', 'RISK', 'SHARE_TERMS']),
           ladder: { version: 0, steps: [], dueAt: dueAt(i) },
         };
         await store.create(
@@ -634,7 +639,7 @@ async function benchSweep(
             ...base,
             createdBy: { sub: 'bench-seed', name: 'Bench Seeder', agency: 'police' },
             recipients: [LARGE_INBOX.area],
-            sections: { RISK: box },
+            senderCopy: fakeCopy(box, ['RISK', 'SHARE_TERMS']),
           },
           [share],
         );

@@ -217,11 +217,12 @@ export const ROUTES = {
     routeKey: 'POST /v1/alerts/{alertId}/acknowledgements',
     authorized: true,
     load: () => import('./handlers/acknowledge-alert.js'),
-    // Seals the acknowledgement note; opens nothing.
+    // Seals the acknowledgement note into the recipient's copy and the sender's (opening both keyrings:
+    // Decrypt); the alert's partition is one Query.
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
       { kind: 'idempotency' },
-      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 10, burst: 20 },
@@ -262,11 +263,12 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/forward-alert.js'),
     needs: [
-      // The forward item and the new share (PutItem, conditional), the alert's recipients and the history
-      // record's holders (UpdateItem), the source share re-read after (GetItem), the sender's view (Query).
+      // The alert's partition (Query: the alert, its shares, its forwards), the forward item and the new
+      // share (PutItem, conditional), the alert's recipients and the history record's holders (UpdateItem),
+      // the source share re-read after (GetItem).
       {
         kind: 'alerts',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       },
       { kind: 'idempotency' },
       { kind: 'content', of: 'alert', use: 'open' },
@@ -293,7 +295,7 @@ export const ROUTES = {
     needs: [
       {
         kind: 'alerts',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
       },
       { kind: 'idempotency' },
       { kind: 'content', of: 'alert', use: 'open' },
@@ -319,9 +321,9 @@ export const ROUTES = {
     needs: [
       // Ends the share and those forwarded from it (UpdateItem, conditional: the copy removed, the
       // metadata kept); finds them from the forward items (Query); seals the reason under the sender's key.
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
+      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'] },
       { kind: 'idempotency' },
-      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'sendNotifications' },
       { kind: 'sendAuditEvents' },
     ],
@@ -341,9 +343,11 @@ export const ROUTES = {
     authorized: true,
     load: () => import('./handlers/extend-share.js'),
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+      // The alert's partition (Query), the share's new end and re-armed ladder, the alert's and the history
+      // record's end moved later (UpdateItem, conditional); the justification under the sender's keyring.
+      { kind: 'alerts', actions: ['dynamodb:UpdateItem', 'dynamodb:Query'] },
       { kind: 'idempotency' },
-      { kind: 'content', of: 'alert', use: 'seal' },
+      { kind: 'content', of: 'alert', use: 'open' },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 5, burst: 10 },

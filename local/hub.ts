@@ -128,7 +128,7 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   try {
     await ensureTables(dynamoClient);
     // Data written by an earlier version of the hub is brought up to this one before anything reads it.
-    await migrate(documentClientFor(dynamoClient), LOCAL_TABLE_NAMES);
+    await migrate(documentClientFor(dynamoClient), LOCAL_TABLE_NAMES, lazyLocalKeyService(dataDir));
     // Journaled in the data directory, so an audit event the hub has accepted survives the hub being killed.
     const auditQueue = await InProcessQueue.open({
       queueName: 'mset-hub-audit.fifo',

@@ -20,3 +20,15 @@ export type SealedPart = {
   readonly ct: string;
   readonly tag: string;
 };
+
+/**
+ * What one reader of an alert holds (the sending area, or one recipient area): its data key, wrapped by
+ * the key service under a context that names that reader, and its parts, each sealed under a key derived
+ * from it (sealing.ts, OpenKeyring). Destroying a copy destroys that reader's access and nothing else's.
+ */
+export type ReaderCopy = {
+  /** The reader's data key as wrapped by the key service, base64. */
+  readonly key: string;
+  /** By part name: a scope's name, 'SHARE_TERMS', 'ACKNOWLEDGEMENT'. */
+  readonly parts: Readonly<Record<string, SealedPart>>;
+};

@@ -323,8 +323,10 @@ describe('no canary anywhere else', () => {
 
     // Assess: the tables hold what they should (so the search covered something), and no canary
     expect(tables).toEqual(expect.arrayContaining(['mset-hub-alerts', 'mset-hub-audit', 'mset-hub-idempotency']));
-    // The alert, its two shares and its history record (who held it, kept after it for the audit).
-    expect(items['mset-hub-alerts']).toHaveLength(4);
+    // The alert, its two shares, its history record (who held it, kept after it for the audit) and its
+    // creation's intent (ids and the audit facts, no content), which the commit sweep drops.
+    expect(items['mset-hub-alerts']).toHaveLength(5);
+    expect(JSON.stringify(items['mset-hub-alerts'])).toContain('INTENT#ALERT');
     expect(items['mset-hub-audit']!.length).toBeGreaterThanOrEqual(15);
     expect(items['mset-hub-idempotency']!.length).toBeGreaterThanOrEqual(2);
     const alertsText = JSON.stringify(items['mset-hub-alerts']);

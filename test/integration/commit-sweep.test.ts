@@ -157,8 +157,10 @@ describe('commit-sweep, wired as on AWS', () => {
     // Assess
     expect(creations.map((event) => event.resource!.id).slice(0, 2)).toEqual([wholeAlert, wholeMeeting]);
     expect(failedBefore).toBe(0);
+    // Both committed alerts: the one cut off before its history record, and the whole one, whose intent a
+    // creation leaves for the sweep to drop.
     expect(first).toEqual({
-      alertsCommitted: 1,
+      alertsCommitted: 2,
       alertsRemoved: 1,
       alertsDeferred: 0,
       meetingsCommitted: 0,
@@ -214,9 +216,10 @@ describe('commit-sweep, wired as on AWS', () => {
 
     // Assess
     expect(abandoned).toMatchObject({ action: 'ALERT_CREATE', outcome: 'SUCCESS' });
-    expect(sharesLeft).toEqual(['SHARE#gateshead', 'SHARE#north-tyneside']);
+    // (A history record written beside the commit that never came may be there too: it goes with the shares.)
+    expect(sharesLeft.filter((sk) => sk !== 'HOLDERS')).toEqual(['SHARE#gateshead', 'SHARE#north-tyneside']);
     expect(refused).toMatchObject({ alertsRemoved: 0, alertsDeferred: 1 });
-    expect(sharesKept).toEqual(sharesLeft);
+    expect(sharesKept.filter((sk) => sk !== 'HOLDERS')).toEqual(['SHARE#gateshead', 'SHARE#north-tyneside']);
     expect(next).toMatchObject({ alertsRemoved: 1, alertsDeferred: 0 });
     expect(failedEvents().slice(failedBefore)).toEqual([
       expect.objectContaining({

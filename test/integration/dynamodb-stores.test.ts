@@ -2,12 +2,12 @@
  * The DynamoDB stores against a real DynamoDB API (dynalite, as the local hub runs it), without the hub:
  * conditional writes, GSI paging with filters, cursors, idempotent audit writes, and no Scan.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoAuditStore } from '../../functions/adapters/dynamodb/audit-store.js';
-import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
+import { DynamoHistoryRecords, historyItem } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoIdempotencyStore } from '../../functions/adapters/dynamodb/idempotency-store.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import { alertHistory } from '../../functions/core/alerts/history.js';
@@ -16,7 +16,7 @@ import { AuditRecorder } from '../../functions/core/audit.js';
 import type { CreationRecord } from '../../functions/core/creations.js';
 import { ValidationError } from '../../functions/core/errors.js';
 import { uuidFrom } from '../../functions/core/request-ids.js';
-import type { SealedBox } from '../../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
 import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -25,6 +25,8 @@ import { contextFor, FixedClock, InMemoryIdempotencyStore, RecordingAuditTrail, 
 const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+/** A reader's copy as stored: never opened here, only carried. */
+const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 
 let dynamo: TestDynamo;
 let alerts: DynamoAlertStore;
@@ -63,7 +65,7 @@ function alertOf(spec: Spec): { alert: StoredAlert; shares: StoredShare[] } {
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     recipients,
-    sections: { IDENTITY: BOX, RISK: BOX },
+    senderCopy: COPY,
   };
   const shares: StoredShare[] = recipients.map((area) => ({
     alertId,
@@ -77,7 +79,7 @@ function alertOf(spec: Spec): { alert: StoredAlert; shares: StoredShare[] } {
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-    termsText: BOX,
+    copy: COPY,
   }));
   return { alert, shares };
 }
@@ -247,7 +249,8 @@ describe('DynamoAlertStore on dynalite', () => {
       expect(outbox.items.map((item) => item.alertId)).toEqual([committed.alert.alertId]);
       // The rows were there, only invisible, until the sweep.
       expect(leftBehind).toEqual(['SHARE#middlesbrough', 'SHARE#stockton-on-tees']);
-      expect(swept).toEqual({ committed: 0, removed: 1, deferred: 0 });
+      // The committed creation's intent is the sweep's to drop (a creation leaves it, saving a round trip).
+      expect(swept).toEqual({ committed: 1, removed: 1, deferred: 0 });
       // Only the abandoned creation is corrected, with the facts its request put on record.
       expect(corrected).toEqual([recordOf(alert)]);
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual([]);
@@ -273,7 +276,8 @@ describe('DynamoAlertStore on dynalite', () => {
       expect(retried).toBe('CREATED');
       expect(await store.getAlert(alert.alertId)).toEqual(alert);
       expect(await inboxOf(store, 'stockton-on-tees')).toEqual([alert.alertId]);
-      expect(swept).toEqual({ committed: 0, removed: 0, deferred: 0 });
+      // Its intent, left by the retry that committed it, is dropped; nothing is removed or corrected.
+      expect(swept).toEqual({ committed: 1, removed: 0, deferred: 0 });
       expect(corrected).toEqual([]);
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
     });
@@ -324,28 +328,63 @@ describe('DynamoAlertStore on dynalite', () => {
       expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['ALERT', 'HOLDERS', 'SHARE#stockton-on-tees']);
     });
 
-    it('committed and marked so, but gone by the sweep (expired and deleted by TTL): the sweep still writes its history record', async () => {
-      // Prepare: the history write is cut off, then the alert and its share are deleted as TTL would
+    it('cut off at its commit after the history record was written beside it: invisible, and the sweep corrects it and removes the shares and that record', async () => {
+      // Prepare: the alert put is lost as an instance dying there would lose it; the history put beside it lands
       corrected = [];
-      const table = 'it-alerts-expired';
+      const table = 'it-alerts-history-beside';
       await ownTable(table);
       const store = new DynamoAlertStore(dynamo.client, table);
-      const { alert, shares } = alertOf({
-        createdAt: '2026-03-05T15:00:00.000Z',
-        expiresAt: '2026-03-05T18:00:00.000Z',
-        to: ['stockton-on-tees'],
-      });
-      expect(await new DynamoAlertStore(cutOffAt(isHistoryPut), table).create(alert, shares, recordOf(alert))).toBe('CREATED');
-      await store.remove(alert.alertId, alert.recipients);
+      const { alert, shares } = alertOf({ createdAt: '2026-03-05T15:00:00.000Z', to: ['stockton-on-tees'] });
+      let dying = true;
+      const dyingClient = {
+        send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+          if (isAlertPut(command)) return Promise.reject(new Error('instance gone (test)'));
+          // The compensation never runs: the instance is gone.
+          if (dying && command.constructor.name === 'DeleteCommand') return Promise.reject(new Error('instance gone (test)'));
+          return dynamo.client.send(command as never);
+        },
+      } as unknown as DynamoDBDocumentClient;
+      await new DynamoAlertStore(dyingClient, table).create(alert, shares, recordOf(alert)).catch(() => undefined);
+      dying = false;
+      const leftBehind = await partition(table, `ALERT#${alert.alertId}`);
 
       // Act
       const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
 
-      // Assess: its access history stays readable for its retention, and its SUCCESS stands uncorrected
-      expect(swept).toEqual({ committed: 1, removed: 0, deferred: 0 });
-      expect(await historyIn(table, alert.alertId)).toEqual(alertHistory(alert));
+      // Assess: a history record written beside a commit proves nothing; the creation is corrected and removed
+      expect(leftBehind).toEqual(['HOLDERS', 'SHARE#stockton-on-tees']);
+      expect(await store.getAlert(alert.alertId)).toBeUndefined();
+      expect(swept).toEqual({ committed: 0, removed: 1, deferred: 0 });
+      expect(corrected).toEqual([recordOf(alert)]);
+      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual([]);
+      expect(await partition(table, 'INTENT#ALERT')).toEqual([]);
+    });
+
+    it('a later attempt of the same claim replaces the history record an uncommitted earlier one left, and the sweep keeps it', async () => {
+      // Prepare: the first attempt dies at its commit, leaving shares and a history record
+      corrected = [];
+      const table = 'it-alerts-history-retried';
+      await ownTable(table);
+      const store = new DynamoAlertStore(dynamo.client, table);
+      const first = alertOf({ createdAt: '2026-03-05T16:00:00.000Z', to: ['stockton-on-tees'] });
+      await new DynamoAlertStore(cutOffAt(isAlertPut), table)
+        .create(first.alert, first.shares, recordOf(first.alert))
+        .catch(() => undefined);
+      await dynamo.client.send(new PutCommand({ TableName: table, Item: { ...historyItem(alertHistory(first.alert)) } }));
+      const later = {
+        alert: { ...first.alert, createdAt: '2026-03-05T16:01:00.000Z' },
+        shares: first.shares.map((share) => ({ ...share, createdAt: '2026-03-05T16:01:00.000Z' })),
+      };
+
+      // Act
+      const retried = await store.create(later.alert, later.shares, recordOf(later.alert));
+      const swept = await store.sweepUncommitted('2026-03-06T00:00:00.000Z', correct);
+
+      // Assess: the committed attempt's record stands, the earlier attempt's intent is dropped and nothing corrected
+      expect(retried).toBe('CREATED');
+      expect(await historyIn(table, first.alert.alertId)).toEqual(alertHistory(later.alert));
+      expect(swept).toEqual({ committed: 2, removed: 0, deferred: 0 });
       expect(corrected).toEqual([]);
-      expect(await partition(table, `ALERT#${alert.alertId}`)).toEqual(['HOLDERS']);
     });
 
     it('sweeps only intents older than the cutoff', async () => {

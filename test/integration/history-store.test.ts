@@ -13,12 +13,14 @@ import { alertHistory } from '../../functions/core/alerts/history.js';
 import type { StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
-import type { SealedBox } from '../../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
 import { expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-h-alerts', audit: 'it-h-audit', idempotency: 'it-h-idempotency', meetings: 'it-h-meetings' };
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+/** A reader's copy as stored: never opened here, only carried. */
+const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 const CREATED = '2026-03-10T10:00:00.000Z';
 const NOW = '2026-03-10T11:00:00.000Z';
 const EXPIRES = '2027-03-10T10:00:00.000Z';
@@ -52,7 +54,7 @@ function alertOf(): { alert: StoredAlert; shares: StoredShare[] } {
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     recipients: ['north-tyneside'],
-    sections: { IDENTITY: BOX },
+    senderCopy: COPY,
   };
   const share: StoredShare = {
     alertId,
@@ -66,7 +68,7 @@ function alertOf(): { alert: StoredAlert; shares: StoredShare[] } {
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-    termsText: BOX,
+    copy: COPY,
   };
   return { alert, shares: [share] };
 }

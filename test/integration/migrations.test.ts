@@ -16,7 +16,7 @@ import type { StoredAlert, StoredShare } from '../../functions/core/alerts/ports
 import { type HistoryType, historyRecordOf } from '../../functions/core/history.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
-import type { SealedBox } from '../../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
@@ -28,6 +28,8 @@ const namesFor = (suffix: string): TableNames => ({
   meetings: `it-mig-meetings-${suffix}`,
 });
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+/** A reader's copy as stored: never opened here, only carried. */
+const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 const CREATED = '2026-03-10T10:00:00.000Z';
 const EXPIRES = '2027-03-10T10:00:00.000Z';
 
@@ -68,7 +70,7 @@ function alertOf(recipients: string[]): { alert: StoredAlert; shares: StoredShar
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     recipients,
-    sections: { IDENTITY: BOX },
+    senderCopy: COPY,
   };
   const shares: StoredShare[] = recipients.map((recipientArea) => ({
     alertId,
@@ -82,7 +84,7 @@ function alertOf(recipients: string[]): { alert: StoredAlert; shares: StoredShar
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-    termsText: BOX,
+    copy: COPY,
   }));
   return { alert, shares };
 }

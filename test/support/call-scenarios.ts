@@ -30,7 +30,7 @@ export type Scenario<S = unknown> = {
   request(state: S): Promise<void>;
 };
 
-type Tokens = Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner', string>;
+type Tokens = Record<'police' | 'chair' | 'ntCoordinator' | 'ntPractitioner' | 'newcastleCoordinator', string>;
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -50,6 +50,7 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     chair: await mint('northumberland', 'chair', 'childrens-services'),
     ntCoordinator: await mint('north-tyneside', 'coordinator', 'childrens-services'),
     ntPractitioner: await mint('north-tyneside', 'practitioner', 'childrens-services'),
+    newcastleCoordinator: await mint('newcastle', 'coordinator', 'childrens-services'),
   };
   const example = JSON.parse(await readFile(join(ROOT, 'docs', 'examples', 'alert.json'), 'utf8')) as { movement: { on: string } };
   const alertBody = () => JSON.stringify({ ...example, movement: { ...example.movement, on: clock.now().toISOString().slice(0, 10) } });
@@ -68,6 +69,25 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
 
   const newAlert = async (): Promise<string> =>
     (await expectStatus(await call('POST', '/v1/alerts', tokens.police, alertBody()), 201, 'POST /v1/alerts')).alertId;
+  /** The example alert to three areas: the keys a creation asks for grow with its readers, nothing else. */
+  const threeRecipients = () => {
+    const body = JSON.parse(alertBody()) as { recipients: { area: string; scopes: string[] }[] };
+    return JSON.stringify({
+      ...body,
+      recipients: [...body.recipients, { area: 'newcastle', scopes: ['RISK'] }, { area: 'gateshead', scopes: ['IDENTITY', 'RISK'] }],
+    });
+  };
+  /** An alert to three areas, two of which acknowledged it with a note: what the sender opens is still one key. */
+  const acknowledgedTwice = async (): Promise<string> => {
+    const { alertId } = await expectStatus(await call('POST', '/v1/alerts', tokens.police, threeRecipients()), 201, 'create');
+    for (const [token, note] of [
+      [tokens.ntCoordinator, 'Synthetic note one'],
+      [tokens.newcastleCoordinator, 'Synthetic note two'],
+    ] as const) {
+      await expectStatus(await call('POST', `/v1/alerts/${alertId}/acknowledgements`, token, { outcome: 'ACCEPTED', note }), 201, 'ack');
+    }
+    return alertId;
+  };
 
   const meetingBody = () => {
     // A minute ahead on the hub's clock, on a whole second; recording moves the clock past it.
@@ -164,6 +184,11 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       request: async (body: string) => void (await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'create')),
     },
     {
+      name: 'POST /v1/alerts (3 recipients)',
+      prepare: async () => threeRecipients(),
+      request: async (body: string) => void (await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'create')),
+    },
+    {
       name: 'POST /v1/alerts (Idempotency-Key)',
       prepare: async () => alertBody(),
       request: async (body: string) => {
@@ -189,6 +214,11 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.police), 200, 'get')),
     },
     {
+      name: 'GET /v1/alerts/{alertId} (sender, 3 recipients, 2 notes)',
+      prepare: acknowledgedTwice,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.police), 200, 'get')),
+    },
+    {
       name: 'GET /v1/alerts/{alertId} (recipient)',
       prepare: newAlert,
       request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.ntCoordinator), 200, 'get')),
@@ -199,6 +229,16 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       request: async (id: string) =>
         void (await expectStatus(
           await call('POST', `/v1/alerts/${id}/acknowledgements`, tokens.ntCoordinator, { outcome: 'ACCEPTED', note: 'Synthetic note' }),
+          201,
+          'acknowledge',
+        )),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/acknowledgements (no note)',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/alerts/${id}/acknowledgements`, tokens.ntCoordinator, { outcome: 'ALREADY_KNOWN' }),
           201,
           'acknowledge',
         )),

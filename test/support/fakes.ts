@@ -14,6 +14,7 @@ import type { AlertDeps } from '../../functions/core/alerts/deps.js';
 import { alertHistory } from '../../functions/core/alerts/history.js';
 import type {
   AcknowledgeResult,
+  AlertFacts,
   AlertRepository,
   InboxFilter,
   ShareEnd,
@@ -44,6 +45,7 @@ import type {
   KeyService,
   Page,
 } from '../../functions/core/ports.js';
+import type { SealedPart } from '../../functions/core/sealed-box.js';
 import { canonicalContext } from '../../functions/core/sealing.js';
 import type {
   ClaimResult,
@@ -87,6 +89,7 @@ const newestFirst = (a: { createdAt: string; alertId: string }, b: { createdAt: 
 export class InMemoryAlertRepository implements AlertRepository {
   readonly alerts = new Map<string, StoredAlert>();
   readonly shares = new Map<string, StoredShare>();
+  readonly forwards = new Map<string, StoredForward>();
   /** Every call, by method name, for assertions on what a use case asked for. */
   readonly calls: string[] = [];
   /** Set to make the next `create` fail the way the store would (nothing left behind). */
@@ -122,6 +125,35 @@ export class InMemoryAlertRepository implements AlertRepository {
     // As the store: the history record follows the commit.
     await this.history?.record(alertHistory(alert));
     return 'CREATED';
+  }
+
+  async createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    // As the store: the SUCCESS goes while the content is sealed, and both are awaited before anything is written.
+    const [onRecord, content] = await Promise.allSettled([putOnRecord?.(), sealed]);
+    if (onRecord.status === 'rejected') throw onRecord.reason;
+    if (content.status === 'rejected') throw content.reason;
+    if (content.value.alert.alertId !== facts.alertId) throw new Error('The sealed alert is not the one announced');
+    return this.create(content.value.alert, content.value.shares, record);
+  }
+
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[]; forwards: StoredForward[] } | undefined> {
+    this.calls.push('getAlertWithShares');
+    const alert = this.alerts.get(alertId);
+    if (alert === undefined) return undefined;
+    const shares = alert.recipients.flatMap((area) => {
+      const share = this.shares.get(InMemoryAlertRepository.shareId(alertId, area));
+      return share === undefined ? [] : [clone(share)];
+    });
+    const forwards = [...this.forwards.values()]
+      .filter((forward) => forward.alertId === alertId)
+      .sort((a, b) => a.at.localeCompare(b.at))
+      .map(clone);
+    return { alert: clone(alert), shares, forwards };
   }
 
   /** Creation here is one step, so nothing is ever left uncommitted. */
@@ -164,11 +196,17 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.shares.set(id, { ...share, deliveryFailures: [...(share.deliveryFailures ?? []), clone(failure)] });
   }
 
-  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
+  async acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+    recipientNote?: SealedPart,
+  ): Promise<AcknowledgeResult> {
     this.calls.push('acknowledge');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
-    if (!isLive(share, now) || share.ended !== undefined) return 'GONE';
+    if (!isLive(share, now) || share.ended !== undefined || (recipientNote !== undefined && share.copy === undefined)) return 'GONE';
     if (share.status !== 'PENDING') return 'ALREADY_ACKNOWLEDGED';
     // As the store: the ladder's version goes up and its notice is due at once.
     const ladder = share.ladder ?? { version: 0, steps: [] };
@@ -176,6 +214,9 @@ export class InMemoryAlertRepository implements AlertRepository {
       ...share,
       status: 'ACKNOWLEDGED',
       acknowledgement: clone(ack),
+      ...(recipientNote === undefined || share.copy === undefined
+        ? {}
+        : { copy: { ...share.copy, parts: { ...share.copy.parts, ACKNOWLEDGEMENT: clone(recipientNote) } } }),
       ladder: { ...ladder, version: ladder.version + 1, dueAt: ack.acknowledgedAt },
     });
     return 'ACKNOWLEDGED';
@@ -236,8 +277,6 @@ export class InMemoryAlertRepository implements AlertRepository {
     return paginate(rows, `outbox:${area}`, limit, cursor);
   }
 
-  readonly forwards = new Map<string, StoredForward>();
-
   async putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'> {
     this.calls.push('putForward');
     const id = `${forward.alertId}#${forward.forwardId}`;
@@ -277,19 +316,13 @@ export class InMemoryAlertRepository implements AlertRepository {
     if (existing === undefined) this.shares.set(id, clone(share));
     const alert = this.alerts.get(share.alertId);
     if (alert !== undefined && !alert.recipients.includes(share.recipientArea)) {
-      this.alerts.set(share.alertId, { ...alert, recipients: [...alert.recipients, share.recipientArea], hasForwards: true });
+      this.alerts.set(share.alertId, { ...alert, recipients: [...alert.recipients, share.recipientArea] });
     }
     const held = await this.history?.get('alert', share.alertId);
     if (held !== undefined && !held.holderAreas.includes(share.recipientArea)) {
       await this.history?.record({ ...held, holderAreas: [...held.holderAreas, share.recipientArea] });
     }
     return 'CREATED';
-  }
-
-  async markForwarded(alertId: string): Promise<void> {
-    this.calls.push('markForwarded');
-    const alert = this.alerts.get(alertId);
-    if (alert !== undefined) this.alerts.set(alertId, { ...alert, hasForwards: true });
   }
 
   async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
@@ -300,7 +333,7 @@ export class InMemoryAlertRepository implements AlertRepository {
     if (share.ended !== undefined) return 'ALREADY_ENDED';
     const ladder = share.ladder ?? { version: 0, steps: [] };
     const { dueAt: _dueAt, ...rest } = ladder;
-    const { copy: _copy, ...kept } = share as StoredShare & { copy?: unknown };
+    const { copy: _copy, ...kept } = share;
     this.shares.set(id, { ...kept, ended: clone(end), ladder: { ...rest, version: ladder.version + 1 } });
     if (end.reason === 'REVOKED') {
       const held = await this.history?.get('alert', alertId);
@@ -339,8 +372,8 @@ export class InMemoryAlertRepository implements AlertRepository {
     this.calls.push('endAlertContent');
     const alert = this.alerts.get(alertId);
     if (alert === undefined || alert.expiresAt > now) return;
-    const { senderCopy: _copy, ...kept } = alert as StoredAlert & { senderCopy?: unknown };
-    this.alerts.set(alertId, { ...kept, sections: {} });
+    const { senderCopy: _copy, ...kept } = alert;
+    this.alerts.set(alertId, kept as StoredAlert);
   }
 }
 
@@ -452,6 +485,8 @@ export class InMemoryKeyService implements KeyService {
   decrypted = 0;
   /** The `scope` of every context a key was decrypted under, to prove what a view opened. */
   readonly openedScopes: string[] = [];
+  /** The `readerArea` of every context a key was decrypted under: whose copy a request opened. */
+  readonly openedReaders: string[] = [];
   /** Set to make every call fail as an unavailable KMS would. */
   unavailable = false;
 
@@ -468,6 +503,7 @@ export class InMemoryKeyService implements KeyService {
     if (this.unavailable) throw new DependencyUnavailableError('key-service');
     this.decrypted += 1;
     this.openedScopes.push(context['scope'] ?? '');
+    this.openedReaders.push(context['readerArea'] ?? '');
     const entry = this.keys.get(Buffer.from(encrypted).toString('hex'));
     if (entry === undefined || entry.context !== canonicalContext(context)) {
       throw Object.assign(new Error('InvalidCiphertextException (test)'), { name: 'InvalidCiphertextException' });

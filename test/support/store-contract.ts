@@ -13,7 +13,7 @@ import { ValidationError } from '../../functions/core/errors.js';
 import { type HistoryRecords, historyRecordOf } from '../../functions/core/history.js';
 import type { MeetingRepository, StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { AuditStore } from '../../functions/core/ports.js';
-import type { SealedBox } from '../../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
 import { allPagesOf } from './dynalite.js';
 import { SequentialIds } from './fakes.js';
 
@@ -27,6 +27,8 @@ const TWO_HOURS_AGO = '2026-03-10T10:00:00.000Z';
 const IN_AN_HOUR = '2026-03-10T13:00:00.000Z';
 const NEXT_YEAR = '2027-03-10T12:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+/** A reader's copy as stored: never opened here, only carried. */
+const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 
 const alertIds = new SequentialIds('3f0c7c1e-0000-4000-8000');
 const meetingIds = new SequentialIds('aaaaaaaa-0000-4000-8000');
@@ -68,7 +70,7 @@ function alertOf(spec: AlertSpec): { alert: StoredAlert; shares: StoredShare[] }
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     recipients,
-    sections: { IDENTITY: BOX, RISK: BOX },
+    senderCopy: COPY,
   };
   const shares: StoredShare[] = recipients.map((recipientArea) => ({
     alertId,
@@ -82,7 +84,7 @@ function alertOf(spec: AlertSpec): { alert: StoredAlert; shares: StoredShare[] }
     riskLevel: 'MODERATE',
     exploitation: ['CSE'],
     terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-    termsText: BOX,
+    copy: COPY,
     ...(spec.dueAt === undefined ? {} : { ladder: { version: 0, steps: [], dueAt: spec.dueAt } }),
   }));
   return { alert, shares };

@@ -14,9 +14,11 @@ import {
 // By path: the date-fns barrel costs seconds to load, on every cold start.
 import { addYears } from 'date-fns/addYears';
 import type { AreaId } from '../../../contracts/identity.js';
+import { ACKNOWLEDGEMENT_PART } from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
 import type {
   AcknowledgeResult,
+  AlertFacts,
   AlertRepository,
   InboxFilter,
   ShareEnd,
@@ -34,8 +36,9 @@ import { isLive, LIVE } from '../../core/expiry.js';
 import { HISTORY_RETENTION_YEARS } from '../../core/history.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
+import type { SealedPart } from '../../core/sealed-box.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
-import { createCommitted, sweepUncommitted } from './commit.js';
+import { createConcurrently, sweepUncommitted } from './commit.js';
 import { conditionOf, liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, type PageKey } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
@@ -134,12 +137,13 @@ export class DynamoAlertStore implements AlertRepository {
   /**
    * All or nothing, as every reader sees it, whatever instant the process dies. DynamoDB's transactions
    * would do this on AWS, but dynalite has none, and one design on both keeps one thing to test: an intent
-   * is written first, then the shares, then the alert item last, conditionally. The alert item is the
-   * commit: every reader of a share requires it (the inbox checks, a GET reads the alert first), so
-   * shares written before a crash are invisible until a retry under the same claim commits them, or the
-   * sweep removes them once no retry can come. A retry that finds the alert committed gets EXISTS.
-   * The history record is written after the commit: it alone decides who may read the alert's access
-   * history, so an alert never created has none.
+   * is written (while the content's keys are generated and the creation is put on record), then the shares,
+   * then the alert item, conditionally, with the history record beside it (./commit.ts, createConcurrently).
+   * The alert item is the commit: every reader of a share requires it (the inbox checks, a GET reads the
+   * alert's partition), so shares written before a crash are invisible until a retry under the same claim
+   * commits them, or the sweep removes them once no retry can come. A retry that finds the alert committed
+   * gets EXISTS. The history record alone decides who may read the alert's access history: one written
+   * beside a commit that failed is taken back at once, or by the sweep.
    */
   async create(
     alert: StoredAlert,
@@ -147,18 +151,31 @@ export class DynamoAlertStore implements AlertRepository {
     record?: CreationRecord,
     putOnRecord?: () => Promise<void>,
   ): Promise<'CREATED' | 'EXISTS'> {
-    const history = alertHistory(alert);
-    return createCommitted(this.client, this.tableName, {
+    return this.createWhileSealing(alert, Promise.resolve({ alert, shares }), record, putOnRecord);
+  }
+
+  async createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    const history = alertHistory(facts);
+    return createConcurrently(this.client, this.tableName, {
       intent: {
-        ...intentKey(alert.createdAt, alert.alertId),
-        alertId: alert.alertId,
-        recipients: alert.recipients,
+        ...intentKey(facts.createdAt, facts.alertId),
+        alertId: facts.alertId,
+        recipients: facts.recipients,
         // As long as the history record it may have to write: the sweep needs it until it has run.
         ttl: epochSeconds(history.keptUntil),
       },
-      parts: shares.map((share) => this.shareItem(share)),
-      commit: this.alertItem(alert),
-      afterCommit: [historyItem(history)],
+      commitKey: alertKey(facts.alertId),
+      attempt: facts.createdAt,
+      afterCommit: [{ ...historyItem(history), createdAt: history.createdAt }],
+      content: sealed.then(({ alert, shares }) => ({
+        parts: shares.map((share) => this.shareItem(share)),
+        commit: this.alertItem(alert),
+      })),
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
     });
@@ -197,6 +214,39 @@ export class DynamoAlertStore implements AlertRepository {
     return result.Item === undefined ? undefined : withoutKeys<StoredAlert>(result.Item);
   }
 
+  async getAlertWithShares(alertId: string): Promise<{ alert: StoredAlert; shares: StoredShare[]; forwards: StoredForward[] } | undefined> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': alertKey(alertId).pk },
+            ConsistentRead: true,
+            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+          }),
+        ),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    const alertItem = items.find((item) => item['sk'] === 'ALERT');
+    if (alertItem === undefined) return undefined;
+    const alert = withoutKeys<StoredAlert>(alertItem);
+    // In the order the alert names its recipients, as getShares answers.
+    const byArea = new Map(
+      items.filter((item) => String(item['sk']).startsWith('SHARE#')).map((item) => [String(item['recipientArea']), toShare(item)]),
+    );
+    // The chain of custody comes with the same read: forward items live in the alert's partition.
+    const forwards = items
+      .filter((item) => String(item['sk']).startsWith(FORWARD_PREFIX))
+      .map((item) => withoutKeys<StoredForward>(item))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return { alert, shares: alert.recipients.flatMap((area) => byArea.get(area) ?? []), forwards };
+  }
+
   async getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined> {
     const result = await withDatabase(() =>
       this.client.send(new GetCommand({ TableName: this.tableName, Key: shareKey(alertId, area), ConsistentRead: true })),
@@ -218,8 +268,24 @@ export class DynamoAlertStore implements AlertRepository {
     return keys.flatMap((key) => found.get(`${key.alertId}#${key.area}`) ?? []);
   }
 
-  async acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult> {
+  async acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+    recipientNote?: SealedPart,
+  ): Promise<AcknowledgeResult> {
     const live = liveCondition(now);
+    // A share whose copy is gone has ended: it cannot be acknowledged, and its note would have nowhere to go.
+    const note =
+      recipientNote === undefined
+        ? { condition: '', set: '', names: {} as Record<string, string>, values: {} }
+        : {
+            condition: ' AND attribute_exists(#copy)',
+            set: ', #copy.parts.#ackPart = :note',
+            names: { '#copy': 'copy', '#ackPart': ACKNOWLEDGEMENT_PART },
+            values: { ':note': recipientNote },
+          };
     try {
       await this.client.send(
         new UpdateCommand({
@@ -227,12 +293,11 @@ export class DynamoAlertStore implements AlertRepository {
           Key: shareKey(alertId, area),
           // Exactly one of any number of concurrent acknowledgements satisfies this condition.
           // An ended share (revoked, expired) is gone for its reader, whatever its stored status.
-          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :pending AND ${live.expression}`,
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :pending AND ${live.expression}${note.condition}`,
           // The ladder's version goes up, so no step read before this is taken after it; its notice to the
           // sender is due at once. On a share stored before the ladder existed, this starts it.
-          UpdateExpression:
-            'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk',
-          ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended' },
+          UpdateExpression: `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk${note.set}`,
+          ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended', ...note.names },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',
             ':acknowledged': 'ACKNOWLEDGED',
@@ -244,6 +309,7 @@ export class DynamoAlertStore implements AlertRepository {
             ':ladderPk': LADDER_PK,
             ':ladderSk': ladderSortKey(ack.acknowledgedAt, alertId, area),
             ...live.values,
+            ...note.values,
           },
         }),
       );
@@ -251,7 +317,8 @@ export class DynamoAlertStore implements AlertRepository {
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      if (!isLive(current, now) || current.ended !== undefined) return 'GONE';
+      if (!isLive(current, now) || current.ended !== undefined || (recipientNote !== undefined && current.copy === undefined))
+        return 'GONE';
       return 'ALREADY_ACKNOWLEDGED';
     }
   }
@@ -399,27 +466,10 @@ export class DynamoAlertStore implements AlertRepository {
     }
     // Each is idempotent (added only when absent), so a retry after a crash completes them.
     await Promise.all([
-      this.appendOnce(alertKey(share.alertId), 'recipients', share.recipientArea, { hasForwards: true }),
+      this.appendOnce(alertKey(share.alertId), 'recipients', share.recipientArea),
       this.appendOnce(historyKey('alert', share.alertId), 'holderAreas', share.recipientArea),
     ]);
     return 'CREATED';
-  }
-
-  async markForwarded(alertId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: alertKey(alertId),
-          ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: 'SET hasForwards = :yes',
-          ExpressionAttributeValues: { ':yes': true },
-        }),
-      );
-    } catch (error) {
-      // An alert gone meanwhile has nothing left to show.
-      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
-    }
   }
 
   async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
@@ -497,7 +547,7 @@ export class DynamoAlertStore implements AlertRepository {
           Key: alertKey(alertId),
           // An extension moves the alert's end later first, so this never destroys what a live share needs.
           ConditionExpression: 'attribute_exists(pk) AND expiresAt <= :now',
-          UpdateExpression: 'REMOVE sections, senderCopy',
+          UpdateExpression: 'REMOVE senderCopy',
           ExpressionAttributeValues: { ':now': now },
         }),
       );

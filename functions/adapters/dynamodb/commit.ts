@@ -95,6 +95,136 @@ export async function createCommitted(
   });
 }
 
+/** A creation whose parts and commit are being sealed while its intent is written (createConcurrently). */
+export type ConcurrentCreation = {
+  readonly intent: Key & Item;
+  /** The committing item's key: read beside the intent's write, so that a committed creation is never written again. */
+  readonly commitKey: Key;
+  /** The attempt's `createdAt`, the committing item's: known before its content is sealed. */
+  readonly attempt: string;
+  /** Written with the commit, conditionally, and taken back if the commit does not happen (the history record). */
+  readonly afterCommit: readonly (Key & Item & { readonly createdAt: string })[];
+  readonly record?: CreationRecord;
+  readonly putOnRecord?: () => Promise<void>;
+  /** The parts and the committing item, ready once their keys are: started by the caller, awaited here. */
+  readonly content: Promise<{ readonly parts: readonly Item[]; readonly commit: Key & Item & { readonly createdAt: string } }>;
+};
+
+/**
+ * The same all-or-nothing creation in three round trips in a row instead of six:
+ *
+ * 1. the intent, the SUCCESS (putOnRecord), the content's keys and a consistent read of the committing
+ *    item, together: a committed creation (a retry of one) answers EXISTS and nothing more is written;
+ * 2. the parts, once the intent, the read and the keys are done, while the SUCCESS may still be in flight
+ *    (the commit, not the parts, is what must follow it: parts are invisible until the commit);
+ * 3. once the SUCCESS is on record and every part written: the commit (conditional), and with it what must
+ *    exist only once the creation does, written only if absent or left by an earlier, never-committed
+ *    attempt; taken back at once if the commit fails.
+ *
+ * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
+ * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
+ * not after it, so a process that dies after the queue took the SUCCESS and before the intent was written
+ * (one round trip, a few milliseconds) leaves a SUCCESS nothing corrects. Under an Idempotency-Key the
+ * retry writes the same event and then completes or corrects it; without one, that SUCCESS names an alert
+ * id that never existed (nothing was stored: no content, no share). Every other failure is corrected.
+ */
+export async function createConcurrently(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  creation: ConcurrentCreation,
+): Promise<'CREATED' | 'EXISTS'> {
+  const intent: Item = {
+    ...creation.intent,
+    attempt: creation.attempt,
+    // The history record is written beside the commit: found alone, it proves nothing (see the sweep).
+    afterCommitWithCommit: true,
+    afterCommit: creation.afterCommit,
+    ...(creation.record === undefined ? {} : { record: creation.record }),
+  };
+  // The parts follow the intent (so that the sweep can always find them), the check (so that a committed
+  // creation's parts are never written again) and their keys; not the audit record, which only the commit
+  // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
+  // Awaited below unless the creation stops first; either way never an unhandled rejection.
+  creation.content.catch(() => undefined);
+  const writingParts = (async () => {
+    const [existing] = await Promise.all([
+      withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
+      withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
+    ]);
+    if (existing.Item !== undefined) return 'EXISTS' as const;
+    const { parts, commit } = await creation.content;
+    await withDatabase(() =>
+      batchWrite(
+        client,
+        tableName,
+        parts.map((Item) => ({ PutRequest: { Item } })),
+      ),
+    );
+    return commit;
+  })();
+  const [onRecord, written] = await Promise.allSettled([creation.putOnRecord?.(), writingParts]);
+  // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep
+  // decide, removing any part written meanwhile if no retry commits them.
+  if (onRecord.status === 'rejected') throw onRecord.reason;
+  if (written.status === 'rejected') throw written.reason;
+  if (written.value === 'EXISTS') {
+    // A committed creation's parts are never written again (an acknowledgement may stand on one). Its
+    // intent names another attempt, which the sweep would find committed and drop: dropped here already.
+    await client
+      .send(new DeleteCommand({ TableName: tableName, Key: { pk: creation.intent.pk, sk: creation.intent.sk } }))
+      .catch(() => undefined);
+    return 'EXISTS';
+  }
+  const commit = written.value;
+  const [committed, ...followers] = await Promise.allSettled([
+    client.send(new PutCommand({ TableName: tableName, Item: commit, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ...creation.afterCommit.map((Item) =>
+      client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item,
+          // An earlier attempt of this id that never committed may have left one; a committed one cannot
+          // have (this attempt read its committing item absent, and only two tries of one claim running at
+          // once, which its lease rules out, could both get past that read).
+          ConditionExpression: 'attribute_not_exists(pk) OR createdAt < :attempt',
+          ExpressionAttributeValues: { ':attempt': creation.attempt },
+        }),
+      ),
+    ),
+  ]);
+  if (committed.status === 'fulfilled') return 'CREATED';
+  // Not committed: what was written beside it goes again, before anyone can take it as proof of a creation.
+  await takeBack(client, tableName, creation.afterCommit, creation.attempt, followers);
+  if (isConditionalCheckFailed(committed.reason)) return 'EXISTS';
+  throw databaseUnavailable(committed.reason);
+}
+
+async function takeBack(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly (Key & Item)[],
+  attempt: string,
+  outcomes: readonly PromiseSettledResult<unknown>[],
+): Promise<void> {
+  await Promise.all(
+    items.map(async (item, index) => {
+      if (outcomes[index]?.status !== 'fulfilled') return;
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            ConditionExpression: 'createdAt = :attempt',
+            ExpressionAttributeValues: { ':attempt': attempt },
+          }),
+        );
+      } catch {
+        // Left: the intent names it, and the sweep removes it with the rest of this attempt.
+      }
+    }),
+  );
+}
+
 /**
  * Finishes what creations cut off before `before` left, reading only the intents, never the table at large.
  *
@@ -147,7 +277,11 @@ export async function sweepUncommitted(
         for (const item of (intent['afterCommit'] as Item[] | undefined) ?? []) await putIfAbsent(client, tableName, item);
       }
       committed += 1;
-    } else if (intent['attempt'] !== undefined && (await anyExists(client, tableName, keys.afterCommit))) {
+    } else if (
+      intent['attempt'] !== undefined &&
+      intent['afterCommitWithCommit'] !== true &&
+      (await anyExists(client, tableName, keys.afterCommit))
+    ) {
       // What follows a commit is written only after one: this creation (or a later attempt of its id) was
       // committed, and its content has since expired. Its history stands; only the intent goes.
       committed += 1;
@@ -169,11 +303,31 @@ export async function sweepUncommitted(
           [...keys.parts, ...(intent['attempt'] === undefined ? keys.afterCommit : [])].map((Key) => ({ DeleteRequest: { Key } })),
         ),
       );
+      // One written beside a commit that never happened goes too, if it is this attempt's own.
+      if (intent['afterCommitWithCommit'] === true) await removeAttempts(client, tableName, keys.afterCommit, String(intent['attempt']));
       removed += 1;
     }
     await withDatabase(() => client.send(new DeleteCommand({ TableName: tableName, Key: { pk: intent['pk'], sk: intent['sk'] } })));
   }
   return { committed, removed, deferred };
+}
+
+async function removeAttempts(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[], attempt: string): Promise<void> {
+  for (const Key of keys) {
+    try {
+      await client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key,
+          ConditionExpression: 'createdAt = :attempt',
+          ExpressionAttributeValues: { ':attempt': attempt },
+        }),
+      );
+    } catch (error) {
+      // Another attempt's, which committed: it stands.
+      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+    }
+  }
 }
 
 async function anyExists(client: DynamoDBDocumentClient, tableName: string, keys: readonly Key[]): Promise<boolean> {

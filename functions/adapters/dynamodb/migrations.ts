@@ -11,7 +11,19 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertSections, Scope } from '../../../contracts/alerts.js';
+import { SCOPES } from '../../../contracts/alerts.js';
+import {
+  legacyNoteScope,
+  legacyTermsScope,
+  openCopy,
+  openLegacyBox,
+  readerContext,
+  sealCopy,
+  sealNoteForSender,
+  type TermsText,
+} from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
 import { startLadder } from '../../core/alerts/ladder.js';
 import type { StoredAlert, StoredShare } from '../../core/alerts/ports.js';
@@ -20,22 +32,201 @@ import { WorkingCalendars } from '../../core/deadlines.js';
 import type { HistoryRecord } from '../../core/history.js';
 import { meetingHistory } from '../../core/meetings/history.js';
 import type { StoredMeeting } from '../../core/meetings/ports.js';
+import type { KeyService } from '../../core/ports.js';
+import type { ReaderCopy, SealedBox } from '../../core/sealed-box.js';
+import { OpenKeyring } from '../../core/sealing.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
 import type { TableDefinition, TableNames } from './tables.js';
 
-export type MigrationReport = { readonly historyRecordsWritten: number; readonly laddersStarted: number };
+export type MigrationReport = {
+  readonly historyRecordsWritten: number;
+  readonly laddersStarted: number;
+  /** Alerts stored sealed per scope, now sealed per reader. */
+  readonly alertsResealed: number;
+};
 
 /**
  * History records for alerts and meetings stored before records existed, so that their access histories
- * outlive them like every later one's.
+ * outlive them like every later one's; ladders for shares stored before ladders; and alerts sealed per
+ * scope resealed per reader. `keys` (the content key) is needed only when there is an alert to reseal.
  */
-export async function migrate(client: DynamoDBDocumentClient, tables: Pick<TableNames, 'alerts' | 'meetings'>): Promise<MigrationReport> {
+export async function migrate(
+  client: DynamoDBDocumentClient,
+  tables: Pick<TableNames, 'alerts' | 'meetings'>,
+  keys?: KeyService,
+): Promise<MigrationReport> {
   let written = 0;
   written += await backfill(client, tables.alerts, 'ALERT', (item) => alertHistory(item as unknown as StoredAlert));
   written += await backfill(client, tables.meetings, 'MEETING', (item) => meetingHistory(item as unknown as StoredMeeting));
-  return { historyRecordsWritten: written, laddersStarted: await startLadders(client, tables.alerts) };
+  const laddersStarted = await startLadders(client, tables.alerts);
+  return { historyRecordsWritten: written, laddersStarted, alertsResealed: await resealPerReader(client, tables.alerts, keys) };
+}
+
+/** An alert item or share item as stored before reader copies (sealed per scope, by today's earlier mains). */
+type LegacyAlertItem = Item & {
+  readonly alertId: string;
+  readonly senderArea: string;
+  readonly sections?: Partial<Record<Scope, SealedBox>>;
+};
+type LegacyShareItem = Item & {
+  readonly recipientArea: string;
+  readonly scopes: readonly Scope[];
+  readonly status: string;
+  readonly termsText?: SealedBox;
+  readonly copy?: ReaderCopy;
+  readonly acknowledgement?: { readonly note?: SealedBox };
+};
+
+/** A conditional write lost to a concurrent change is tried again from a fresh read, this many times. */
+const RESEAL_ATTEMPTS = 3;
+
+/**
+ * Alerts stored with one box per scope (and the terms and each note in boxes of their own) are resealed
+ * into one copy per reader (../../core/alerts/content.ts), so that every request path reads one format.
+ * Each alert's partition is read, its old boxes opened, and the copies written conditionally on the old
+ * form still being there: the alert item first (the sender's copy, whose key also seals the notes for the
+ * sender), then each share. A run cut off part-way, or a write that lost to a concurrent change, leaves
+ * what is left in the old form for the next run (or the next attempt here), never half of one item.
+ */
+async function resealPerReader(client: DynamoDBDocumentClient, tableName: string, keys: KeyService | undefined): Promise<number> {
+  const pending = new Set<string>();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '(sk = :alert AND attribute_exists(sections)) OR (begins_with(sk, :share) AND attribute_exists(termsText))',
+        ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
+        ProjectionExpression: 'pk',
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const item of page.Items ?? []) pending.add(String(item['pk']));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  if (pending.size === 0) return 0;
+  if (keys === undefined) throw new Error('Alerts sealed per scope are stored: the migration needs the content key to reseal them');
+  let resealed = 0;
+  for (const pk of pending) {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await resealAlert(client, tableName, keys, pk);
+      if (outcome === 'RESEALED') resealed += 1;
+      if (outcome !== 'CHANGED') break;
+      if (attempt >= RESEAL_ATTEMPTS) throw new Error(`An alert kept changing while it was resealed: ${pk}`);
+    }
+  }
+  return resealed;
+}
+
+async function resealAlert(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: KeyService,
+  pk: string,
+): Promise<'RESEALED' | 'CHANGED' | 'SKIPPED'> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  const alert = items.find((item) => item['sk'] === 'ALERT') as LegacyAlertItem | undefined;
+  // Shares of a creation never committed: no reader ever sees them, and the commit sweep removes them.
+  if (alert === undefined) return 'SKIPPED';
+  const { alertId, senderArea } = alert;
+  const shares = items.filter((item) => String(item['sk']).startsWith('SHARE#')) as LegacyShareItem[];
+  const oldShares = shares.filter((share) => share.termsText !== undefined);
+  const senderContext = readerContext(alertId, senderArea, senderArea);
+
+  let senderKeyring: OpenKeyring;
+  let sections: AlertSections;
+  let terms: TermsText;
+  if (alert.sections !== undefined) {
+    const termsBox = oldShares[0]?.termsText;
+    // The terms live on the shares; an alert whose shares are all gone has expired and is never opened again.
+    if (termsBox === undefined) return 'SKIPPED';
+    const present = SCOPES.filter((scope) => alert.sections?.[scope] !== undefined);
+    const [openedTerms, ...values] = await Promise.all([
+      openLegacyBox<TermsText>(keys, alertId, senderArea, legacyTermsScope, termsBox),
+      ...present.map((scope) => openLegacyBox<unknown>(keys, alertId, senderArea, scope, alert.sections?.[scope] as SealedBox)),
+    ]);
+    terms = openedTerms as TermsText;
+    sections = Object.fromEntries(present.map((scope, index) => [scope, values[index]])) as AlertSections;
+    senderKeyring = await OpenKeyring.create(keys, senderContext);
+    const senderCopy = sealCopy(senderKeyring, { sections, terms }, SCOPES);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: alert['pk'], sk: alert['sk'] },
+          ConditionExpression: 'attribute_exists(sections) AND attribute_not_exists(senderCopy)',
+          UpdateExpression: 'SET senderCopy = :copy REMOVE sections',
+          ExpressionAttributeValues: { ':copy': senderCopy },
+        }),
+      );
+    } catch (error) {
+      senderKeyring.close();
+      if (isConditionalCheckFailed(error)) return 'CHANGED';
+      throw error;
+    }
+  } else {
+    // Resealed by a run cut off before its shares were: the sender's copy holds what they need.
+    senderKeyring = await OpenKeyring.open(keys, senderContext, (alert['senderCopy'] as ReaderCopy).key);
+    ({ sections, terms } = openCopy(senderKeyring, alert['senderCopy'] as ReaderCopy));
+  }
+  try {
+    for (const share of oldShares) {
+      const note =
+        share.acknowledgement?.note === undefined
+          ? undefined
+          : await openLegacyBox<string>(keys, alertId, senderArea, legacyNoteScope(share.recipientArea), share.acknowledgement.note);
+      const recipientKeyring = await OpenKeyring.create(keys, readerContext(alertId, senderArea, share.recipientArea));
+      let copy: ReaderCopy;
+      try {
+        copy = sealCopy(recipientKeyring, { sections, terms, ...(note === undefined ? {} : { acknowledgementNote: note }) }, share.scopes);
+      } finally {
+        recipientKeyring.close();
+      }
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: share['pk'], sk: share['sk'] },
+            // As read: an acknowledgement since then is not overwritten, and the next attempt reads it.
+            ConditionExpression: `attribute_exists(termsText) AND attribute_not_exists(#copy) AND #status = :status AND ${
+              note === undefined ? 'attribute_not_exists(acknowledgement.note)' : 'attribute_exists(acknowledgement.note)'
+            }`,
+            UpdateExpression: `SET #copy = :copy${note === undefined ? '' : ', acknowledgement.noteForSender = :noteForSender'} REMOVE termsText${
+              note === undefined ? '' : ', acknowledgement.note'
+            }`,
+            ExpressionAttributeNames: { '#copy': 'copy', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':copy': copy,
+              ':status': share.status,
+              ...(note === undefined ? {} : { ':noteForSender': sealNoteForSender(senderKeyring, share.recipientArea, note) }),
+            },
+          }),
+        );
+      } catch (error) {
+        if (isConditionalCheckFailed(error)) return 'CHANGED';
+        throw error;
+      }
+    }
+  } finally {
+    senderKeyring.close();
+  }
+  return 'RESEALED';
 }
 
 /**

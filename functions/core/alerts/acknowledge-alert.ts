@@ -6,11 +6,13 @@ import type { AcknowledgementReceipt, AcknowledgeRequest } from '../../../contra
 import type { RequestContext } from '../audit.js';
 import { CompensationFailedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { readBack } from '../read-back.js';
+import type { ReaderCopy, SealedPart } from '../sealed-box.js';
+import { withKeyring } from '../sealing.js';
 import { resolveAccess } from './access.js';
-import { sealAcknowledgementNote } from './content.js';
+import { ACKNOWLEDGEMENT_PART, readerContext, sealNoteForSender } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { hasRight } from './permissions.js';
-import type { StoredAcknowledgement } from './ports.js';
+import type { StoredAcknowledgement, StoredAlert, StoredShare } from './ports.js';
 
 export async function acknowledgeAlert(
   deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas'>,
@@ -47,25 +49,32 @@ export async function acknowledgeAlert(
   if (share.status === 'ACKNOWLEDGED') return conflict(deps, context, alertId);
 
   const now = deps.clock.now().toISOString();
+  const detail = { outcome: request.outcome, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) };
+  // On record before it is stored, as every change is, while the note is sealed: a crash between the
+  // record and the store leaves the record ahead of the store, which a retry under the same claim
+  // completes, never a change nobody recorded.
+  const [sealedNotes, recorded] = await Promise.allSettled([
+    request.note === undefined ? undefined : sealNotes(deps, access.alert, share, request.note),
+    deps.audit.recordChange(context, 'ALERT_ACKNOWLEDGE', { alertId, eventId, detail }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealedNotes.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealedNotes.reason);
+    throw sealedNotes.reason;
+  }
+  const notes = sealedNotes.value;
   const acknowledgement: StoredAcknowledgement = {
     outcome: request.outcome,
     acknowledgedAt: now,
     by: { sub: caller.sub, name: caller.name, agency: caller.agency, area: caller.area },
     ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }),
-    ...(request.note === undefined ? {} : { note: await sealAcknowledgementNote(deps.keys, share, request.note) }),
+    ...(notes === undefined ? {} : { noteForSender: notes.forSender }),
     eventId,
     ...(changeId === undefined ? {} : { changeId }),
   };
-  // On record before it is stored, as every change is: a crash between the two leaves the record ahead
-  // of the store, which a retry under the same claim completes, never a change nobody recorded.
-  await deps.audit.recordChange(context, 'ALERT_ACKNOWLEDGE', {
-    alertId,
-    eventId,
-    detail: { outcome: request.outcome, ...(request.redirectTo === undefined ? {} : { redirectTo: request.redirectTo }) },
-  });
   let result: Awaited<ReturnType<AlertDeps['alerts']['acknowledge']>>;
   try {
-    result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now);
+    result = await deps.alerts.acknowledge(alertId, caller.area, acknowledgement, now, notes?.forRecipient);
   } catch (error) {
     // The write may have happened though its answer was lost: only what is not stored is corrected.
     const current = await readBack(() => deps.alerts.getShare(alertId, caller.area), error);
@@ -86,6 +95,27 @@ export async function acknowledgeAlert(
     throw new NotFoundError('No such alert');
   }
   return receiptOf(alertId, acknowledgement);
+}
+
+/**
+ * The note twice: into the recipient's own copy, and into the sender's under the sender's keyring, so each
+ * opens everything it holds with one Decrypt. The sender's key is opened here only to seal this one part.
+ */
+async function sealNotes(
+  deps: Pick<AlertDeps, 'keys'>,
+  alert: StoredAlert,
+  share: StoredShare & { readonly copy: ReaderCopy },
+  note: string,
+): Promise<{ forRecipient: SealedPart; forSender: SealedPart }> {
+  const [forRecipient, forSender] = await Promise.all([
+    withKeyring(deps.keys, readerContext(alert.alertId, alert.senderArea, share.recipientArea), share.copy.key, (keyring) =>
+      keyring.seal(ACKNOWLEDGEMENT_PART, note),
+    ),
+    withKeyring(deps.keys, readerContext(alert.alertId, alert.senderArea, alert.senderArea), alert.senderCopy.key, (keyring) =>
+      sealNoteForSender(keyring, share.recipientArea, note),
+    ),
+  ]);
+  return { forRecipient, forSender };
 }
 
 async function replay(

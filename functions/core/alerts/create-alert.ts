@@ -5,17 +5,20 @@
 // By path: the date-fns barrel costs seconds to load, on every cold start.
 import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
+import { SCOPES } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { FieldIssue } from '../errors.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import type { KeyService } from '../ports.js';
 import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
-import { sealSections, sealTerms, sectionsOf } from './content.js';
+import { withKeyring } from '../sealing.js';
+import { type ReaderContent, readerContext, sealCopy, sectionsOf, termsTextOf } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { startLadder } from './ladder.js';
 import { hasRight } from './permissions.js';
-import type { StoredAlert, StoredShare } from './ports.js';
+import type { AlertFacts, StoredAlert, StoredShare } from './ports.js';
 import { deriveStatus } from './status.js';
 
 /** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
@@ -34,10 +37,15 @@ export async function createAlert(
   // have, before anything that may have changed since (the clock, the directory) can refuse the retry.
   const alertId = resourceIdFor(context.claim, deps.ids, 'alert');
   if (context.claim !== undefined) {
-    const committed = await replayOf(deps, alertId, context);
-    if (committed !== undefined) {
+    const found = await findCommitted(deps, alertId, context);
+    if (found === 'ANOTHERS') {
+      // The id names another's alert: a refusal, on record like every other, before anything is.
+      await deps.audit.record(context, 'ALERT_CREATE', 'CONFLICT', { alertId });
+      throw new ConflictError('The alert could not be created; send it again with a new Idempotency-Key');
+    }
+    if (found !== undefined) {
       await deps.audit.replayed(context, 'ALERT_CREATE', { alertId });
-      return committed;
+      return found;
     }
   }
   validateAgainstDirectory(deps, context, request);
@@ -45,11 +53,7 @@ export async function createAlert(
   const expiresAt = resolveExpiry(request, now);
   const createdAt = now.toISOString();
 
-  const [sections, termsText] = await Promise.all([
-    sealSections(deps.keys, alertId, caller.area, sectionsOf(request)),
-    sealTerms(deps.keys, alertId, caller.area, request.sharing),
-  ]);
-  const shares: StoredShare[] = request.recipients.map((recipient) =>
+  const drafts: Omit<StoredShare, 'copy'>[] = request.recipients.map((recipient) =>
     withLadder(deps, {
       alertId,
       senderArea: caller.area,
@@ -72,11 +76,10 @@ export async function createAlert(
         handlingCode: request.sharing.handling.code,
         onwardSharing: request.sharing.handling.onwardSharing,
       },
-      termsText,
       ...(caller.email === undefined ? {} : { senderEmail: caller.email }),
     }),
   );
-  const alert: StoredAlert = {
+  const facts: AlertFacts = {
     alertId,
     senderArea: caller.area,
     createdAt,
@@ -85,15 +88,19 @@ export async function createAlert(
     riskLevel: request.risk.level,
     exploitation: request.risk.exploitation,
     recipients: request.recipients.map((recipient) => recipient.area),
-    sections,
   };
+  // Sealed while the store writes the creation's intent and the audit trail takes its SUCCESS: the store
+  // awaits it before it writes any content.
+  const sealed = sealCopies(deps.keys, facts, drafts, { sections: sectionsOf(request), terms: termsTextOf(request.sharing) });
+  // Awaited by the store, or abandoned with the creation: never an unhandled rejection.
+  sealed.catch(() => undefined);
 
-  const detail = { recipients: alert.recipients.join(' '), riskLevel: request.risk.level };
+  const detail = { recipients: facts.recipients.join(' '), riskLevel: request.risk.level };
   let replayed: CreateAlertResponse | undefined;
   await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async (record, putOnRecord) => {
     let outcome: 'CREATED' | 'EXISTS';
     try {
-      outcome = await deps.alerts.create(alert, shares, record, putOnRecord);
+      outcome = await deps.alerts.createWhileSealing(facts, sealed, record, putOnRecord);
     } catch (error) {
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
       if ((await readBack(() => deps.alerts.getAlert(alertId), error))?.createdAt === createdAt) return;
@@ -101,7 +108,8 @@ export async function createAlert(
     }
     if (outcome === 'CREATED') return;
     // Committed by an earlier try of this claim; thrown inside, so that anything else is corrected on record.
-    replayed = await replayOf(deps, alertId, context);
+    const found = await findCommitted(deps, alertId, context);
+    replayed = found === 'ANOTHERS' ? undefined : found;
     if (replayed === undefined) {
       // The id names another's alert: a refusal, on record like every other.
       await deps.audit.record(context, 'ALERT_CREATE', 'CONFLICT', { alertId });
@@ -109,11 +117,11 @@ export async function createAlert(
     }
     await deps.audit.replayed(context, 'ALERT_CREATE', { alertId });
   });
-  return replayed ?? creationReceipt(alert, shares);
+  return replayed ?? creationReceipt(facts, drafts);
 }
 
 /** What the sender is told of a creation: the same whether it is answered now or on a retry. */
-function creationReceipt(alert: StoredAlert, shares: readonly StoredShare[]): CreateAlertResponse {
+function creationReceipt(alert: AlertFacts, shares: readonly Omit<StoredShare, 'copy'>[]): CreateAlertResponse {
   return {
     alertId: alert.alertId,
     createdAt: alert.createdAt,
@@ -126,15 +134,19 @@ function creationReceipt(alert: StoredAlert, shares: readonly StoredShare[]): Cr
   };
 }
 
-/** The receipt of an alert this caller's claim already committed, as it was at creation. */
-async function replayOf(
+/**
+ * The receipt of an alert this caller's claim already committed, as it was at creation; ANOTHERS when the
+ * id names someone else's alert; undefined when nothing is committed under it.
+ */
+async function findCommitted(
   deps: Pick<AlertDeps, 'alerts'>,
   alertId: string,
   context: RequestContext,
-): Promise<CreateAlertResponse | undefined> {
-  const alert = await deps.alerts.getAlert(alertId);
-  if (alert === undefined || alert.senderArea !== context.caller.area || alert.createdBy.sub !== context.caller.sub) return undefined;
-  const shares = await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area })));
+): Promise<CreateAlertResponse | 'ANOTHERS' | undefined> {
+  const stored = await deps.alerts.getAlertWithShares(alertId);
+  if (stored === undefined) return undefined;
+  const { alert, shares } = stored;
+  if (alert.senderArea !== context.caller.area || alert.createdBy.sub !== context.caller.sub) return 'ANOTHERS';
   // As at creation: an acknowledgement made since is not part of what the creation answered.
   return creationReceipt(
     alert,
@@ -174,8 +186,32 @@ function validateAgainstDirectory(deps: Pick<AlertDeps, 'areas' | 'clock'>, cont
  * A share starts its ladder with it: written with the share (a part of the creation, invisible until the
  * commit like the rest), its first step due at once, or at the recipient's next working hour.
  */
-function withLadder(deps: Pick<AlertDeps, 'areas' | 'calendars'>, share: Omit<StoredShare, 'ladder'>): StoredShare {
+function withLadder(deps: Pick<AlertDeps, 'areas' | 'calendars'>, share: Omit<StoredShare, 'ladder' | 'copy'>): Omit<StoredShare, 'copy'> {
   return { ...share, ladder: startLadder(share, deps) };
+}
+
+/**
+ * One copy per reader, each under its own data key: the sender's holds every section and the terms, each
+ * recipient's only its scopes and the terms. R recipients cost R + 1 GenerateDataKey, sent together.
+ */
+async function sealCopies(
+  keys: KeyService,
+  facts: AlertFacts,
+  drafts: readonly Omit<StoredShare, 'copy'>[],
+  content: ReaderContent,
+): Promise<{ alert: StoredAlert; shares: StoredShare[] }> {
+  const copyFor = (readerArea: string, scopes: readonly (typeof SCOPES)[number][]) =>
+    withKeyring(keys, readerContext(facts.alertId, facts.senderArea, readerArea), undefined, (keyring) =>
+      sealCopy(keyring, content, scopes),
+    );
+  const [senderCopy, ...copies] = await Promise.all([
+    copyFor(facts.senderArea, SCOPES),
+    ...drafts.map((draft) => copyFor(draft.recipientArea, draft.scopes)),
+  ]);
+  return {
+    alert: { ...facts, senderCopy: senderCopy as StoredAlert['senderCopy'] },
+    shares: drafts.map((draft, index) => ({ ...draft, copy: copies[index] as StoredAlert['senderCopy'] })),
+  };
 }
 
 function resolveExpiry(request: CreateAlertRequest, now: Date): string {

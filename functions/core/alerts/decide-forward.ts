@@ -9,11 +9,13 @@ import type { NotificationIntent } from '../../../contracts/notifications.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { uuidFrom } from '../request-ids.js';
+import type { OpenKeyring } from '../sealing.js';
 import { isHeld, senderOnly } from './access.js';
-import { actorOf, correct, receiptOf, type ShareLifeDeps, shareOnward } from './forward-alert.js';
+import { openCopy, readerContext } from './content.js';
+import { actorOf, commitOnward, correct, newShare, receiptOf, type ShareLifeDeps, sealOnwardCopy, senderReader } from './forward-alert.js';
 import { alertReference } from './ladder.js';
-import type { StoredAlert, StoredForward } from './ports.js';
-import { NOTE, openNote, sealNote } from './share-content.js';
+import type { StoredAlert, StoredForward, StoredShare } from './ports.js';
+import { NOTE, openNote, sealNote, withKeyrings } from './share-content.js';
 
 const ACTION = 'ALERT_FORWARD_DECIDE';
 
@@ -24,50 +26,73 @@ export async function decideForward(
   forwardId: string | undefined,
   request: ForwardDecisionRequest,
 ): Promise<ForwardReceipt> {
-  const alert = await senderOnly(deps, context, ACTION, alertId);
-  const forward = forwardId === undefined ? undefined : await deps.alerts.getForward(alertId, forwardId);
+  const access = await senderOnly(deps, context, ACTION, alertId);
+  const { alert } = access;
+  const forward = access.forwards.find((candidate) => candidate.forwardId === forwardId);
   if (forward === undefined) return deps.audit.notFound(context, ACTION, alertId);
   const changeId = deps.audit.changeIdFor(context, ACTION);
   const now = deps.clock.now().toISOString();
+  const shareOf = (area: string) => access.shares.find((share) => share.recipientArea === area);
   if (forward.status !== 'AWAITING_APPROVAL') {
     // A retry of this very decision gets its answer; any other is too late.
-    if (forward.decision?.eventId === changeId) {
+    if (context.claim !== undefined && forward.decision?.eventId === changeId) {
       await deps.audit.replayed(context, ACTION, { alertId });
-      return receiptOf(forward, await deps.alerts.getShare(alertId, forward.toArea), now);
+      return receiptOf(forward, shareOf(forward.toArea), now);
     }
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('This request has already been decided');
   }
-  const source = await deps.alerts.getShare(alertId, forward.fromArea);
-  if (request.decision === 'APPROVED' && (source === undefined || !isHeld(source, now))) {
+  const source = shareOf(forward.fromArea);
+  const approved = request.decision === 'APPROVED';
+  if (approved && (source === undefined || !isHeld(source, now))) {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('The area that asked no longer holds the alert');
   }
+  if (approved && alert.recipients.includes(forward.toArea)) {
+    await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
+    throw new ConflictError('That area already holds (or held) a share of this alert');
+  }
   const eventId = changeId;
+  // The sender's copy opened (the decision's reason sealed in it, and on approval the content and the
+  // request's reason read from it) and, on approval, the new area's key made: side by side with the record.
+  const newReader = { context: readerContext(alertId, alert.senderArea, forward.toArea) };
+  const [sealed, recorded] = await Promise.allSettled([
+    withKeyrings(deps.keys, approved ? [senderReader(alert), newReader] : [senderReader(alert)], ([sender, created]) => {
+      const ring = sender as OpenKeyring;
+      const reason = sealNote(ring, NOTE.decisionReason(forward.forwardId), request.reason);
+      if (created === undefined) return { reason, copy: undefined };
+      const why = openNote(ring, NOTE.forwardReason(forward.forwardId), forward.reason);
+      return { reason, copy: sealOnwardCopy(created, openCopy(ring, alert.senderCopy), forward.scopes, why) };
+    }),
+    deps.audit.recordChange(context, ACTION, {
+      alertId,
+      eventId,
+      detail: { forwardId: forward.forwardId, decision: request.decision, from: forward.fromArea, to: forward.toArea },
+    }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealed.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealed.reason, ACTION);
+    throw sealed.reason;
+  }
   const decision: NonNullable<StoredForward['decision']> = {
     decision: request.decision,
     at: now,
     by: actorOf(context),
-    reason: await sealNote(deps.keys, alertId, alert.senderArea, NOTE.decisionReason(forward.forwardId), request.reason),
+    reason: sealed.value.reason,
     eventId,
   };
-  await deps.audit.recordChange(context, ACTION, {
-    alertId,
-    eventId,
-    detail: { forwardId: forward.forwardId, decision: request.decision, from: forward.fromArea, to: forward.toArea },
-  });
-  const decided: StoredForward = { ...forward, status: request.decision === 'APPROVED' ? 'SHARED' : 'REFUSED', decision };
+  const decided: StoredForward = { ...forward, status: approved ? 'SHARED' : 'REFUSED', decision };
   try {
     const store = async () => {
       if ((await deps.alerts.decideForward(forward, decision)) === 'CONFLICT') {
         throw new ConflictError('This request has already been decided');
       }
     };
-    let share: Awaited<ReturnType<typeof shareOnward>> | undefined;
-    if (request.decision === 'APPROVED' && source !== undefined) {
-      // The request's own reason travels to the new area as where its share came from.
-      const reason = await openNote(deps.keys, alertId, alert.senderArea, NOTE.forwardReason(forward.forwardId), forward.reason);
-      share = await shareOnward(deps, alert, source, decided, reason, store);
+    let share: StoredShare | undefined;
+    if (sealed.value.copy !== undefined && source !== undefined) {
+      share = newShare(deps, alert, source, decided, sealed.value.copy);
+      await commitOnward(deps, alert, decided, share, store, 'inTurn');
     } else {
       await store();
     }

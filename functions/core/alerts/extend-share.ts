@@ -10,11 +10,12 @@ import type { ExtensionReceipt, ExtensionRequest } from '../../../contracts/aler
 import type { AreaId } from '../../../contracts/identity.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import type { OpenKeyring } from '../sealing.js';
 import { isHeld, senderOnly } from './access.js';
-import { actorOf, correct, type ShareLifeDeps } from './forward-alert.js';
+import { actorOf, correct, type ShareLifeDeps, senderReader } from './forward-alert.js';
 import { nextStep } from './ladder.js';
 import type { ShareExtension, ShareLadder, StoredShare } from './ports.js';
-import { NOTE, sealNote } from './share-content.js';
+import { NOTE, sealNote, withKeyrings } from './share-content.js';
 
 const ACTION = 'ALERT_SHARE_EXTEND';
 /** As create-alert's limit: a share lasts at most two years from the alert's creation. */
@@ -27,8 +28,8 @@ export async function extendShare(
   area: AreaId | undefined,
   request: ExtensionRequest,
 ): Promise<ExtensionReceipt> {
-  const alert = await senderOnly(deps, context, ACTION, alertId);
-  const share = area === undefined || !alert.recipients.includes(area) ? undefined : await deps.alerts.getShare(alertId, area);
+  const { alert, shares } = await senderOnly(deps, context, ACTION, alertId);
+  const share = shares.find((candidate) => candidate.recipientArea === area);
   if (share === undefined || area === undefined) return deps.audit.notFound(context, ACTION, alertId);
   const changeId = deps.audit.changeIdFor(context, ACTION);
   const mine = share.extensions?.find((extension) => extension.changeId === changeId);
@@ -52,16 +53,27 @@ export async function extendShare(
     ]);
   }
   const eventId = deps.audit.eventIdFor(context, ACTION);
+  // The justification is the sending area's record: sealed under its keyring (one Decrypt), beside the record.
+  const [sealed, recorded] = await Promise.allSettled([
+    withKeyrings(deps.keys, [senderReader(alert)], ([sender]) =>
+      sealNote(sender as OpenKeyring, NOTE.extension(area, eventId), request.justification),
+    ),
+    deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area, from: share.expiresAt, to } }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealed.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealed.reason, ACTION);
+    throw sealed.reason;
+  }
   const extension: ShareExtension = {
     at: now.toISOString(),
     by: actorOf(context),
     from: share.expiresAt,
     to,
-    justification: await sealNote(deps.keys, alertId, alert.senderArea, NOTE.extension(area, eventId), request.justification),
+    justification: sealed.value,
     eventId,
     changeId,
   };
-  await deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area, from: extension.from, to } });
   try {
     if ((await deps.alerts.extendShare(share, extension, rearmed(deps, share, to, now))) === 'CONFLICT') {
       throw new ConflictError('The share changed meanwhile; look at it again and retry');

@@ -5,8 +5,13 @@
  * (lawful basis, consent, handling code and conditions, onward sharing) travel unchanged. Where the terms
  * say ORIGINATOR_APPROVAL, a recipient's forward is only a request (202) until the sending area approves.
  *
- * Never a forward surviving its source: the forward is stored before the new share, and the source share
- * is read again after it. A revocation ends the source first and then every share forwarded from it, so
+ * The new area's copy is sealed from the forwarder's own copy, opened with one Decrypt: a recipient's copy
+ * holds only its own scopes, so forwarding wider is not only refused, it is impossible. The new copy gets
+ * its own data key (one GenerateDataKey); the forward's reason is the sending area's record, sealed under
+ * its keyring (for a recipient's forward, one more Decrypt, side by side with the others).
+ *
+ * Never a forward surviving its source: the forward and the new share are both stored before the source
+ * share is read again. A revocation ends the source first and then every share forwarded from it, so
  * whichever comes first, one of the two sees the other and the forwarded share ends.
  */
 import type { ForwardReceipt, ForwardRequest, Scope } from '../../../contracts/alerts.js';
@@ -18,12 +23,15 @@ import { CompensationFailedError, ConflictError, NotFoundError, ValidationError 
 import type { HistoryRecords } from '../history.js';
 import type { NotificationQueue } from '../notifications/ports.js';
 import { uuidFrom } from '../request-ids.js';
-import { isHeld, resolveAccess } from './access.js';
+import type { ReaderCopy } from '../sealed-box.js';
+import type { OpenKeyring } from '../sealing.js';
+import { type AlertAccess, isHeld, resolveAccess } from './access.js';
+import { openCopy, type ReaderContent, readerContext, sealCopy } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { alertReference, startLadder } from './ladder.js';
 import { hasRight } from './permissions.js';
 import type { Actor, StoredAlert, StoredForward, StoredShare } from './ports.js';
-import { NOTE, sealNote } from './share-content.js';
+import { NOTE, ORIGIN_PART, sealNote, withKeyrings } from './share-content.js';
 import { deriveStatus } from './status.js';
 
 export type ShareLifeDeps = Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendars'> & {
@@ -47,109 +55,159 @@ export async function forwardAlert(
   }
   // A retry under the same claim names the same forward: it gets the answer the first try would have had.
   const forwardId = deps.audit.changeIdFor(context, ACTION);
-  if (context.claim !== undefined) {
-    const earlier = await deps.alerts.getForward(alertId, forwardId);
-    if (earlier !== undefined && earlier.by.sub === caller.sub) {
-      await deps.audit.replayed(context, ACTION, { alertId });
-      return receiptOf(earlier, await deps.alerts.getShare(alertId, earlier.toArea), deps.clock.now().toISOString());
-    }
+  const earlier = access.forwards.find((forward) => forward.forwardId === forwardId && forward.by.sub === caller.sub);
+  if (context.claim !== undefined && earlier !== undefined) {
+    await deps.audit.replayed(context, ACTION, { alertId });
+    return receiptOf(earlier, await deps.alerts.getShare(alertId, earlier.toArea), deps.clock.now().toISOString());
   }
   // What the forwarding area holds: the sender everything, a recipient its own share's scopes and terms.
-  const source = access.side === 'recipient' ? access.share : await termsOf(deps, alert);
-  const allowed: readonly Scope[] = access.side === 'sender' ? SCOPES : access.share.scopes;
-  validate(deps, alert, caller.area, request, allowed);
-  if ((await deps.alerts.getShare(alertId, request.area)) !== undefined) {
+  const source = access.side === 'recipient' ? access.share : access.shares[0];
+  if (source === undefined) return deps.audit.notFound(context, ACTION, alertId);
+  validate(deps, alert, caller.area, request, access.side === 'sender' ? SCOPES : access.share.scopes);
+  // Every area that holds or ever held a share is among the recipients: one share per area, ever.
+  if (alert.recipients.includes(request.area)) {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { to: request.area } });
     throw new ConflictError('That area already holds (or held) a share of this alert');
   }
 
   const now = deps.clock.now().toISOString();
   const awaitsApproval = access.side === 'recipient' && source.terms.onwardSharing === 'ORIGINATOR_APPROVAL';
+  const scopes = SCOPES.filter((scope) => request.scopes.includes(scope));
   const eventId = deps.audit.eventIdFor(context, ACTION);
+  // The keys and the record side by side; both are awaited before anything is stored.
+  const [sealed, recorded] = await Promise.allSettled([
+    awaitsApproval
+      ? withKeyrings(deps.keys, [senderReader(alert)], ([sender]) => ({
+          reason: sealNote(sender as OpenKeyring, NOTE.forwardReason(forwardId), request.reason),
+          copy: undefined,
+        }))
+      : sealForward(deps, access, request.area, scopes, forwardId, request.reason),
+    deps.audit.recordChange(context, ACTION, {
+      alertId,
+      eventId,
+      detail: {
+        forwardId,
+        from: caller.area,
+        to: request.area,
+        scopes: scopes.join(' '),
+        status: awaitsApproval ? 'AWAITING_APPROVAL' : 'SHARED',
+      },
+    }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealed.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealed.reason);
+    throw sealed.reason;
+  }
   const forward: StoredForward = {
     alertId,
     forwardId,
     senderArea: alert.senderArea,
     fromArea: caller.area,
     toArea: request.area,
-    scopes: SCOPES.filter((scope) => request.scopes.includes(scope)),
+    scopes,
     by: actorOf(context),
     at: now,
-    reason: await sealNote(deps.keys, alertId, alert.senderArea, NOTE.forwardReason(forwardId), request.reason),
+    reason: sealed.value.reason,
     status: awaitsApproval ? 'AWAITING_APPROVAL' : 'SHARED',
     eventId,
   };
-  await deps.audit.recordChange(context, ACTION, {
-    alertId,
-    eventId,
-    detail: { forwardId, from: forward.fromArea, to: forward.toArea, scopes: forward.scopes.join(' '), status: forward.status },
-  });
   try {
-    if (awaitsApproval) {
+    if (sealed.value.copy === undefined) {
       await deps.alerts.putForward(forward);
-      await deps.alerts.markForwarded(alertId);
       await deps.notifications.enqueue([forwardRequestedIntent(deps, alert, forward)]);
       return receiptOf(forward, undefined, now);
     }
-    const share = await shareOnward(deps, alert, source, forward, request.reason, () => deps.alerts.putForward(forward));
+    const share = newShare(deps, alert, source, forward, sealed.value.copy);
+    await commitOnward(deps, alert, forward, share, () => deps.alerts.putForward(forward), 'together');
     return receiptOf(forward, share, now);
   } catch (error) {
-    await correct(
-      deps,
-      context,
-      alertId,
-      error instanceof ConflictError ? 'CONFLICT' : error instanceof NotFoundError ? 'NOT_FOUND' : 'FAILED',
-      eventId,
-      error,
-    );
+    const outcome = error instanceof ConflictError ? 'CONFLICT' : error instanceof NotFoundError ? 'NOT_FOUND' : 'FAILED';
+    await correct(deps, context, alertId, outcome, eventId, error);
     throw error;
   }
 }
 
+/** The sending area's keyring: where the sender's record of a share's life is sealed. */
+export function senderReader(alert: StoredAlert) {
+  return { context: readerContext(alert.alertId, alert.senderArea, alert.senderArea), wrapped: alert.senderCopy.key };
+}
+
 /**
- * Makes the forward's share: the forward stored first (by `store`), then the new area's share, then the
- * source share read again; if it ended meanwhile (revoked), the new share ends too, and the caller is told
- * the alert is gone, as it now is for them. The sending area forwards from no share.
+ * The forwarder's copy opened, the new area's copy sealed from it (its scopes only, with the forward's
+ * reason as where it came from), and the reason sealed for the sender: one Decrypt per copy opened, one
+ * GenerateDataKey, side by side.
  */
-export async function shareOnward(
+async function sealForward(
+  deps: Pick<ShareLifeDeps, 'keys'>,
+  access: AlertAccess,
+  toArea: string,
+  scopes: readonly Scope[],
+  forwardId: string,
+  reason: string,
+): Promise<{ reason: StoredForward['reason']; copy: ReaderCopy }> {
+  const { alert } = access;
+  const newReader = { context: readerContext(alert.alertId, alert.senderArea, toArea) };
+  if (access.side === 'sender') {
+    return withKeyrings(deps.keys, [senderReader(alert), newReader], ([sender, created]) => ({
+      reason: sealNote(sender as OpenKeyring, NOTE.forwardReason(forwardId), reason),
+      copy: sealOnwardCopy(created as OpenKeyring, openCopy(sender as OpenKeyring, alert.senderCopy), scopes, reason),
+    }));
+  }
+  const own = { context: readerContext(alert.alertId, alert.senderArea, access.share.recipientArea), wrapped: access.share.copy.key };
+  return withKeyrings(deps.keys, [own, senderReader(alert), newReader], ([mine, sender, created]) => ({
+    reason: sealNote(sender as OpenKeyring, NOTE.forwardReason(forwardId), reason),
+    copy: sealOnwardCopy(created as OpenKeyring, openCopy(mine as OpenKeyring, access.share.copy), scopes, reason),
+  }));
+}
+
+/** A new reader's copy: the sections within `scopes` that the source holds, the terms, and where it came from. */
+export function sealOnwardCopy(keyring: OpenKeyring, source: ReaderContent, scopes: readonly Scope[], reason: string): ReaderCopy {
+  const copy = sealCopy(keyring, { sections: source.sections, terms: source.terms }, scopes);
+  return { ...copy, parts: { ...copy.parts, [ORIGIN_PART]: sealNote(keyring, ORIGIN_PART, reason) } };
+}
+
+/**
+ * Stores the forward (by `store`) and the new area's share, then reads the source share again; if it ended
+ * meanwhile (revoked), the new share ends too and the caller is told the alert is gone, as it now is for
+ * them. `together`: the two writes side by side (a new forward); `inTurn`: the forward first (a decision,
+ * whose conditional write must win before any share exists). The sending area forwards from no share.
+ */
+export async function commitOnward(
   deps: ShareLifeDeps,
   alert: StoredAlert,
-  source: StoredShare,
   forward: StoredForward,
-  reason: string,
+  share: StoredShare,
   store: () => Promise<unknown>,
-): Promise<StoredShare> {
-  const share = await newShare(deps, alert, source, forward, reason);
-  await store();
-  if ((await deps.alerts.addShare(share)) === 'EXISTS') {
-    const current = await deps.alerts.getShare(alert.alertId, forward.toArea);
-    if (current?.origin?.forwardId !== forward.forwardId)
-      throw new ConflictError('That area already holds (or held) a share of this alert');
+  order: 'together' | 'inTurn',
+): Promise<void> {
+  const added =
+    order === 'together'
+      ? (await Promise.all([store(), deps.alerts.addShare(share)]))[1]
+      : await store().then(() => deps.alerts.addShare(share));
+  if (added === 'EXISTS') throw new ConflictError('That area already holds (or held) a share of this alert');
+  if (forward.fromArea === alert.senderArea) return;
+  const now = deps.clock.now();
+  const after = await deps.alerts.getShare(alert.alertId, forward.fromArea);
+  if (after === undefined || !isHeld(after, now)) {
+    await deps.alerts.endShare(alert.alertId, forward.toArea, {
+      reason: 'REVOKED',
+      at: now.toISOString(),
+      cascadeFrom: forward.fromArea,
+      eventId: forward.eventId,
+    });
+    throw new NotFoundError('No such alert');
   }
-  if (forward.fromArea !== alert.senderArea) {
-    const now = deps.clock.now();
-    const after = await deps.alerts.getShare(alert.alertId, forward.fromArea);
-    if (after === undefined || !isHeld(after, now)) {
-      await deps.alerts.endShare(alert.alertId, forward.toArea, {
-        reason: 'REVOKED',
-        at: now.toISOString(),
-        cascadeFrom: forward.fromArea,
-        eventId: forward.eventId,
-      });
-      throw new NotFoundError('No such alert');
-    }
-  }
-  return share;
 }
 
 /** The new area's share: its own deadline and ladder, the source's terms unchanged, where it came from. */
-async function newShare(
-  deps: ShareLifeDeps,
+export function newShare(
+  deps: Pick<ShareLifeDeps, 'areas' | 'calendars' | 'clock'>,
   alert: StoredAlert,
   source: StoredShare,
   forward: StoredForward,
-  reason: string,
-): Promise<StoredShare> {
+  copy: ReaderCopy,
+): StoredShare {
   const now = deps.clock.now();
   const share: StoredShare = {
     alertId: alert.alertId,
@@ -168,28 +226,11 @@ async function newShare(
     riskLevel: alert.riskLevel,
     exploitation: alert.exploitation,
     terms: { ...source.terms, onwardSharing: source.terms.onwardSharing ?? 'PERMITTED' },
-    termsText: source.termsText,
+    copy,
     ...(source.senderEmail === undefined ? {} : { senderEmail: source.senderEmail }),
-    origin: {
-      forwardId: forward.forwardId,
-      fromArea: forward.fromArea,
-      by: forward.by,
-      at: forward.at,
-      reason: await sealNote(deps.keys, alert.alertId, alert.senderArea, NOTE.originReason(forward.forwardId, forward.toArea), reason),
-    },
+    origin: { forwardId: forward.forwardId, fromArea: forward.fromArea, by: forward.by, at: forward.at },
   };
   return { ...share, ladder: startLadder(share, deps) };
-}
-
-/**
- * The terms the sending area's own forward carries: those of its alert's shares (one set of terms per
- * alert), read from the first original recipient's share.
- */
-async function termsOf(deps: Pick<AlertDeps, 'alerts'>, alert: StoredAlert): Promise<StoredShare> {
-  const first = alert.recipients[0];
-  const share = first === undefined ? undefined : await deps.alerts.getShare(alert.alertId, first);
-  if (share === undefined) throw new NotFoundError('No such alert');
-  return share;
 }
 
 function validate(
@@ -205,8 +246,7 @@ function validate(
   if (request.area === ownArea || request.area === alert.senderArea) {
     throw new ValidationError('Cannot forward there', [{ path: 'area', message: 'must be an area other than yours and the sender' }]);
   }
-  const wider = request.scopes.filter((scope) => !allowed.includes(scope));
-  if (wider.length > 0) {
+  if (request.scopes.some((scope) => !allowed.includes(scope))) {
     throw new ValidationError('Scopes wider than your own', [
       { path: 'scopes', message: 'you may pass on only the scopes your own share grants' },
     ]);

@@ -4,19 +4,20 @@
  */
 // By path: the date-fns barrel costs seconds to load, on every cold start.
 import { addYears } from 'date-fns/addYears';
-import type { AlertView, CustodyEntry, Person, Scope, ShareRecord } from '../../../contracts/alerts.js';
-import { SCOPES } from '../../../contracts/alerts.js';
+import type { AlertView, CustodyEntry, Person, ShareRecord } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
-import type { KeyService } from '../ports.js';
+import { CompensationFailedError } from '../errors.js';
+import type { OpenKeyring } from '../sealing.js';
+import { withKeyring } from '../sealing.js';
 import { resolveAccess } from './access.js';
-import { openAcknowledgementNote, openSections, openTerms } from './content.js';
+import { openCopy, openNoteForSender, type ReaderContent, readerContext, scopesIn, type TermsText } from './content.js';
 import type { AlertDeps } from './deps.js';
 import { forwardStatus } from './forward-alert.js';
 import { EXPIRY_WARNING_DAYS, expiryWarningOf } from './ladder.js';
 import { notificationsOf } from './notifications-view.js';
 import { hasRight } from './permissions.js';
-import type { Actor, StoredAlert, StoredShare } from './ports.js';
-import { NOTE, openNote } from './share-content.js';
+import type { Actor, StoredForward, StoredShare } from './ports.js';
+import { NOTE, ORIGIN_PART, openNote } from './share-content.js';
 import { deriveStatus } from './status.js';
 
 export async function getAlert(
@@ -30,20 +31,47 @@ export async function getAlert(
   }
   const { alert } = access;
   const now = deps.clock.now().toISOString();
-  const scopes: readonly Scope[] = access.side === 'sender' ? SCOPES : access.share.scopes;
-  const shares =
-    access.side === 'sender' ? await deps.alerts.getShares(alert.recipients.map((area) => ({ alertId, area }))) : [access.share];
-  const side = access.side;
-  const [sections, shareRecords, custody] = await Promise.all([
-    openSections(deps.keys, alert, scopes),
-    Promise.all(shares.map((share) => toShareRecord(deps, share, now, side, alert.createdAt))),
-    alert.hasForwards === true ? custodyOf(deps, alert, shares, side, context.caller.area, now) : [],
+  const copy = access.side === 'sender' ? alert.senderCopy : access.share.copy;
+  const shares: readonly StoredShare[] = access.side === 'sender' ? access.shares : [access.share];
+  // The sending area sees the whole chain of custody; a recipient only the forwards its own area made.
+  const forwards =
+    access.side === 'sender' ? access.forwards : access.forwards.filter((forward) => forward.fromArea === context.caller.area);
+  // The caller's own copy, whichever side it is on: one Decrypt, and a context no other area's key opens.
+  const opening = withKeyring(deps.keys, readerContext(alertId, alert.senderArea, context.caller.area), copy.key, (keyring) => ({
+    content: openCopy(keyring, copy),
+    notes: new Map(
+      access.side === 'sender'
+        ? access.shares.flatMap((share) => {
+            const note = share.acknowledgement?.noteForSender;
+            return note === undefined ? [] : [[share.recipientArea, openNoteForSender(keyring, share.recipientArea, note)] as const];
+          })
+        : [],
+    ),
+    // The sender's record of each share's life, under the same keyring; a recipient's own origin, in its copy.
+    texts: access.side === 'sender' ? senderTexts(keyring, access.shares, forwards) : recipientTexts(keyring, access.share),
+  }));
+  // On record while the copy is opened; both are awaited before anything is released.
+  const eventId = deps.audit.eventIdFor(context, 'ALERT_VIEW');
+  const [opened, recorded] = await Promise.allSettled([
+    opening,
+    deps.audit.record(context, 'ALERT_VIEW', 'SUCCESS', {
+      alertId,
+      eventId,
+      detail: { side: access.side, scopes: scopesIn(copy).join(' ') },
+    }),
   ]);
-
-  await deps.audit.record(context, 'ALERT_VIEW', 'SUCCESS', {
-    alertId,
-    detail: { side: access.side, scopes: scopes.filter((scope) => alert.sections[scope] !== undefined).join(' ') },
-  });
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (opened.status === 'rejected') {
+    // Nothing was released after all: the SUCCESS on record is corrected.
+    try {
+      await deps.audit.correct(context, 'ALERT_VIEW', 'FAILED', { alertId }, eventId);
+    } catch (correction) {
+      throw new CompensationFailedError(opened.reason, alertId, correction);
+    }
+    throw opened.reason;
+  }
+  const { content, notes, texts } = opened.value;
+  const { sections } = content;
   return {
     alertId,
     fromArea: alert.senderArea,
@@ -57,96 +85,90 @@ export async function getAlert(
     ...(sections.DISRUPTION_PLAN === undefined ? {} : { disruptionPlan: sections.DISRUPTION_PLAN }),
     ...(sections.VOICE === undefined ? {} : { voice: sections.VOICE }),
     ...(sections.CONTACTS === undefined ? {} : { contacts: sections.CONTACTS }),
-    shares: shareRecords,
-    custody,
+    shares: shares.map((share) =>
+      toShareRecord(deps, share, now, content.terms, access.side === 'sender' ? notes.get(share.recipientArea) : noteOf(content), {
+        alertCreatedAt: alert.createdAt,
+        texts,
+      }),
+    ),
+    custody: forwards.map((forward) => custodyEntry(forward, shares, now, texts)),
   };
 }
 
-/**
- * The chain of custody: every forward for the sending area, with its reasons; for a recipient only the
- * forwards its own area made (it learns nothing of other areas' forwards), without the sealed reasons,
- * which are the sending area's record.
- */
-async function custodyOf(
-  deps: Pick<AlertDeps, 'alerts' | 'keys'>,
-  alert: StoredAlert,
-  shares: readonly StoredShare[],
-  side: 'sender' | 'recipient',
-  ownArea: string,
-  now: string,
-): Promise<CustodyEntry[]> {
-  const forwards = (await deps.alerts.listForwards(alert.alertId)).filter((forward) => side === 'sender' || forward.fromArea === ownArea);
-  const toShares =
-    side === 'sender' ? shares : await deps.alerts.getShares(forwards.map((forward) => ({ alertId: alert.alertId, area: forward.toArea })));
-  const shareOf = new Map(toShares.map((share) => [share.recipientArea, share]));
-  return Promise.all(
-    forwards.map(async (forward): Promise<CustodyEntry> => {
-      const share = shareOf.get(forward.toArea);
-      // A recipient's forward to an area whose share has since ended learns only that it ended.
-      const [reason, decisionReason] =
-        side === 'sender'
-          ? await Promise.all([
-              openNote(deps.keys, alert.alertId, alert.senderArea, NOTE.forwardReason(forward.forwardId), forward.reason),
-              forward.decision === undefined
-                ? undefined
-                : openNote(deps.keys, alert.alertId, alert.senderArea, NOTE.decisionReason(forward.forwardId), forward.decision.reason),
-            ])
-          : [undefined, undefined];
-      return {
-        forwardId: forward.forwardId,
-        fromArea: forward.fromArea,
-        toArea: forward.toArea,
-        scopes: [...forward.scopes],
-        by: personOf(forward.by),
-        at: forward.at,
-        ...(reason === undefined ? {} : { reason }),
-        status: forwardStatus(forward, share, now),
-        ...(forward.decision === undefined
-          ? {}
-          : {
-              decision: {
-                decision: forward.decision.decision,
-                at: forward.decision.at,
-                by: personOf(forward.decision.by),
-                ...(decisionReason === undefined ? {} : { reason: decisionReason }),
-              },
-            }),
-      };
-    }),
-  );
+/** Opened free text, by what it is: a forward's reason, a decision's, a revocation's, an extension's, an origin. */
+type Texts = ReadonlyMap<string, string>;
+
+function senderTexts(keyring: OpenKeyring, shares: readonly StoredShare[], forwards: readonly StoredForward[]): Texts {
+  const texts = new Map<string, string>();
+  for (const forward of forwards) {
+    texts.set(NOTE.forwardReason(forward.forwardId), openNote(keyring, NOTE.forwardReason(forward.forwardId), forward.reason));
+    if (forward.decision !== undefined) {
+      const name = NOTE.decisionReason(forward.forwardId);
+      texts.set(name, openNote(keyring, name, forward.decision.reason));
+    }
+  }
+  for (const share of shares) {
+    if (share.ended?.note !== undefined) {
+      const name = NOTE.revocation(share.recipientArea, share.ended.eventId);
+      texts.set(name, openNote(keyring, name, share.ended.note));
+    }
+    for (const extension of share.extensions ?? []) {
+      const name = NOTE.extension(share.recipientArea, extension.eventId);
+      texts.set(name, openNote(keyring, name, extension.justification));
+    }
+  }
+  return texts;
+}
+
+function recipientTexts(keyring: OpenKeyring, share: StoredShare): Texts {
+  const origin = share.copy?.parts[ORIGIN_PART];
+  return new Map(origin === undefined ? [] : [[ORIGIN_PART, openNote(keyring, ORIGIN_PART, origin)]]);
 }
 
 const personOf = (actor: Actor): Person => ({ name: actor.name, agency: actor.agency, area: actor.area });
 
-async function toShareRecord(
-  deps: Pick<AlertDeps, 'keys' | 'areas' | 'calendars'>,
+/** One link of the chain as the caller may see it; a recipient's own forwards carry no sealed reason. */
+function custodyEntry(forward: StoredForward, shares: readonly StoredShare[], now: string, texts: Texts): CustodyEntry {
+  const reason = texts.get(NOTE.forwardReason(forward.forwardId));
+  const decisionReason = texts.get(NOTE.decisionReason(forward.forwardId));
+  const share = shares.find((candidate) => candidate.recipientArea === forward.toArea);
+  return {
+    forwardId: forward.forwardId,
+    fromArea: forward.fromArea,
+    toArea: forward.toArea,
+    scopes: [...forward.scopes],
+    by: personOf(forward.by),
+    at: forward.at,
+    ...(reason === undefined ? {} : { reason }),
+    // A recipient does not read other areas' shares: its forward shows as SHARED or awaiting, never more.
+    status: share === undefined && forward.status === 'SHARED' ? 'SHARED' : forwardStatus(forward, share, now),
+    ...(forward.decision === undefined
+      ? {}
+      : {
+          decision: {
+            decision: forward.decision.decision,
+            at: forward.decision.at,
+            by: personOf(forward.decision.by),
+            ...(decisionReason === undefined ? {} : { reason: decisionReason }),
+          },
+        }),
+  };
+}
+
+const noteOf = (content: ReaderContent): string | undefined => content.acknowledgementNote;
+
+function toShareRecord(
+  deps: Pick<AlertDeps, 'areas' | 'calendars'>,
   share: StoredShare,
   now: string,
-  side: 'sender' | 'recipient',
-  alertCreatedAt: string,
-): Promise<ShareRecord> {
-  const keys: KeyService = deps.keys;
+  terms: TermsText,
+  note: string | undefined,
+  life: { readonly alertCreatedAt: string; readonly texts: Texts },
+): ShareRecord {
   const ack = share.acknowledgement;
-  const { alertId, senderArea, recipientArea } = share;
-  const forSender = side === 'sender';
-  const [terms, note, originReason, justifications, endNote] = await Promise.all([
-    openTerms(keys, share),
-    ack === undefined ? undefined : openAcknowledgementNote(keys, share, ack),
-    share.origin === undefined
-      ? undefined
-      : openNote(keys, alertId, senderArea, NOTE.originReason(share.origin.forwardId, recipientArea), share.origin.reason),
-    forSender
-      ? Promise.all(
-          (share.extensions ?? []).map((extension) =>
-            openNote(keys, alertId, senderArea, NOTE.extension(recipientArea, extension.eventId), extension.justification),
-          ),
-        )
-      : [],
-    forSender && share.ended?.note !== undefined
-      ? openNote(keys, alertId, senderArea, NOTE.revocation(recipientArea, share.ended.eventId), share.ended.note)
-      : undefined,
-  ]);
-  const ladder = share.ladder?.steps ?? [];
+  const { texts } = life;
+  const originReason = texts.get(ORIGIN_PART);
+  const endNote = share.ended === undefined ? undefined : texts.get(NOTE.revocation(share.recipientArea, share.ended.eventId));
   return {
     area: share.recipientArea,
     scopes: [...share.scopes],
@@ -178,7 +200,7 @@ async function toShareRecord(
           },
         }),
     notifications: notificationsOf(share, new Date(now), deps),
-    ...(share.origin === undefined || originReason === undefined
+    ...(share.origin === undefined
       ? {}
       : {
           origin: {
@@ -186,25 +208,29 @@ async function toShareRecord(
             fromArea: share.origin.fromArea,
             by: personOf(share.origin.by),
             at: share.origin.at,
-            reason: originReason,
+            // The sending area reads the reason on the forward (the chain of custody); the recipient in its copy.
+            reason: originReason ?? texts.get(NOTE.forwardReason(share.origin.forwardId)) ?? '',
           },
         }),
     expiry: {
       expiresAt: share.expiresAt,
       warning: expiryWarningOf(share, new Date(now)),
-      warned: ladder.flatMap((step) =>
+      warned: (share.ladder?.steps ?? []).flatMap((step) =>
         step.state === 'TAKEN' && step.step in EXPIRY_WARNING_DAYS
           ? [{ daysBefore: EXPIRY_WARNING_DAYS[step.step as keyof typeof EXPIRY_WARNING_DAYS], at: step.at }]
           : [],
       ),
-      latestExtension: addYears(new Date(alertCreatedAt), 2).toISOString(),
-      extensions: (share.extensions ?? []).map((extension, index) => ({
-        at: extension.at,
-        by: personOf(extension.by),
-        from: extension.from,
-        to: extension.to,
-        ...(justifications[index] === undefined ? {} : { justification: justifications[index] }),
-      })),
+      latestExtension: addYears(new Date(life.alertCreatedAt), 2).toISOString(),
+      extensions: (share.extensions ?? []).map((extension) => {
+        const justification = texts.get(NOTE.extension(share.recipientArea, extension.eventId));
+        return {
+          at: extension.at,
+          by: personOf(extension.by),
+          from: extension.from,
+          to: extension.to,
+          ...(justification === undefined ? {} : { justification }),
+        };
+      }),
     },
     ...(share.ended === undefined
       ? {}

@@ -3,9 +3,9 @@
  * readable by them after the alert and its shares are deleted (see ../history.ts).
  */
 import { type HistoryRecord, historyRecordOf } from '../history.js';
-import type { StoredAlert } from './ports.js';
+import type { AlertFacts } from './ports.js';
 
-export function alertHistory(alert: StoredAlert): HistoryRecord {
+export function alertHistory(alert: AlertFacts): HistoryRecord {
   return historyRecordOf({
     type: 'alert',
     id: alert.alertId,

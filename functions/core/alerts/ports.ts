@@ -17,9 +17,12 @@ import type { RecipientRole } from '../../../contracts/notifications.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
-import type { SealedBox } from '../sealed-box.js';
+import type { ReaderCopy, SealedPart } from '../sealed-box.js';
 
-/** What the store holds of an alert: routing metadata in the clear, child content sealed per scope. */
+/**
+ * What the store holds of an alert: routing metadata in the clear, child content only in the readers'
+ * sealed copies (./content.ts), the sender's here and each recipient's on its share.
+ */
 export type StoredAlert = {
   readonly alertId: string;
   readonly senderArea: AreaId;
@@ -30,17 +33,27 @@ export type StoredAlert = {
   readonly exploitation: readonly ExploitationType[];
   /** Every area that holds or held a share: the original recipients, then each forward's, in order. */
   readonly recipients: readonly AreaId[];
-  readonly sections: Partial<Record<Scope, SealedBox>>;
-  /** Set by the first forward (or request to forward): only then does a view read the chain of custody. */
-  readonly hasForwards?: boolean;
+  /**
+   * The sending area's copy: every section and the share terms, under the sending area's own key; and
+   * the sender's record of a share's life (reasons, justifications) sealed under the same key. Removed once
+   * the alert as a whole has ended (its longest share's end), when nobody may read it any more.
+   */
+  readonly senderCopy: ReaderCopy;
 };
+
+/** An alert's facts in the clear, known before its content is sealed. */
+export type AlertFacts = Omit<StoredAlert, 'senderCopy'>;
 
 export type StoredAcknowledgement = {
   readonly outcome: 'ACCEPTED' | 'ALREADY_KNOWN' | 'REDIRECTED';
   readonly acknowledgedAt: string;
   readonly by: { readonly sub: string; readonly name: string; readonly agency: Agency; readonly area: AreaId };
   readonly redirectTo?: AreaId;
-  readonly note?: SealedBox;
+  /**
+   * The sender's copy of the recipient's note, sealed under the sender's keyring as part
+   * `ACKNOWLEDGEMENT:<recipient area>`; the recipient's own is part 'ACKNOWLEDGEMENT' of its copy.
+   */
+  readonly noteForSender?: SealedPart;
   /** The audit event that recorded it. */
   readonly eventId: string;
   /** Under an idempotency claim, what a retry of the same request recognises it by (no content). */
@@ -98,8 +111,12 @@ export type StoredShare = {
     /** Absent on shares stored before the term existed: PERMITTED, the default. */
     readonly onwardSharing?: OnwardSharing;
   };
-  /** Purpose, consent reason and handling conditions: free text, so sealed. */
-  readonly termsText: SealedBox;
+  /**
+   * The recipient area's copy: the sections its scopes grant, the terms' free text (purpose, consent reason,
+   * conditions) and its own acknowledgement note. ABSENT once the share has ended (revoked or expired): its
+   * content destroyed with its key, and every read treats the share as never held.
+   */
+  readonly copy?: ReaderCopy;
   readonly acknowledgement?: StoredAcknowledgement;
   /** Messages about this share that did not reach their mailbox, oldest first. */
   readonly deliveryFailures?: readonly DeliveryFailure[];
@@ -123,8 +140,6 @@ export type ShareOrigin = {
   readonly fromArea: AreaId;
   readonly by: Actor;
   readonly at: string;
-  /** The forward's reason, sealed for this share's reader. */
-  readonly reason: SealedBox;
 };
 
 export type ShareEnd = {
@@ -132,8 +147,8 @@ export type ShareEnd = {
   readonly at: string;
   /** Who revoked it; absent for an expiry (the hub). */
   readonly by?: Actor;
-  /** The revocation's reason, sealed under the sending area's key. */
-  readonly note?: SealedBox;
+  /** The revocation's reason, sealed under the sending area's key (the sender's record of why). */
+  readonly note?: SealedPart;
   /** A share ended because the share it was forwarded from was revoked. */
   readonly cascadeFrom?: AreaId;
   readonly eventId: string;
@@ -144,7 +159,8 @@ export type ShareExtension = {
   readonly by: Actor;
   readonly from: string;
   readonly to: string;
-  readonly justification: SealedBox;
+  /** Sealed under the sending area's key. */
+  readonly justification: SealedPart;
   readonly eventId: string;
   readonly changeId?: string;
 };
@@ -160,13 +176,13 @@ export type StoredForward = {
   readonly by: Actor;
   readonly at: string;
   /** Sealed under the sending area's key: the sender's record of why. */
-  readonly reason: SealedBox;
+  readonly reason: SealedPart;
   readonly status: 'AWAITING_APPROVAL' | 'SHARED' | 'REFUSED';
   readonly decision?: {
     readonly decision: 'APPROVED' | 'REFUSED';
     readonly at: string;
     readonly by: Actor;
-    readonly reason: SealedBox;
+    readonly reason: SealedPart;
     readonly eventId: string;
   };
   readonly eventId: string;
@@ -193,6 +209,16 @@ export interface AlertRepository {
     putOnRecord?: () => Promise<void>,
   ): Promise<'CREATED' | 'EXISTS'>;
   /**
+   * As `create`, for content still being sealed: the intent and the SUCCESS go while the keys are made, so
+   * a creation costs three round trips in a row.
+   */
+  createWhileSealing(
+    facts: AlertFacts,
+    sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+  ): Promise<'CREATED' | 'EXISTS'>;
+  /**
    * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
    * removes those that never were, each after `correct` has put its abandonment on record (one whose
    * correction cannot be recorded is left for the next run).
@@ -201,6 +227,12 @@ export interface AlertRepository {
   /** Removes an alert and its shares: the compensation when its creation could not be audited. */
   remove(alertId: string, recipients: readonly AreaId[]): Promise<void>;
   getAlert(alertId: string): Promise<StoredAlert | undefined>;
+  /** The alert with every share of it, in one consistent read of its partition. */
+  getAlertWithShares(
+    alertId: string,
+  ): Promise<
+    { readonly alert: StoredAlert; readonly shares: readonly StoredShare[]; readonly forwards: readonly StoredForward[] } | undefined
+  >;
   getShare(alertId: string, area: AreaId): Promise<StoredShare | undefined>;
   /** Batch read; shares that do not exist are simply absent. */
   getShares(keys: readonly ShareKey[]): Promise<StoredShare[]>;
@@ -208,7 +240,14 @@ export interface AlertRepository {
    * Conditional: only a PENDING, unexpired share can be acknowledged, by exactly one caller. It stops the
    * ladder (its version goes up, so no step read before it is taken) and makes its notice due at once.
    */
-  acknowledge(alertId: string, area: AreaId, ack: StoredAcknowledgement, now: string): Promise<AcknowledgeResult>;
+  acknowledge(
+    alertId: string,
+    area: AreaId,
+    ack: StoredAcknowledgement,
+    now: string,
+    /** The recipient's note sealed into its own copy (part 'ACKNOWLEDGEMENT'); only while the copy exists. */
+    recipientNote?: SealedPart,
+  ): Promise<AcknowledgeResult>;
   /** Newest first; the cursor is bound to the area and filter it was issued for. */
   listInbox(area: AreaId, filter: InboxFilter, limit: number, cursor?: string): Promise<Page<StoredShare>>;
   listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<StoredAlert>>;
@@ -239,8 +278,6 @@ export interface AlertRepository {
    * the area added to the alert's recipients and its history record's holders.
    */
   addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'>;
-  /** Marks the alert as having forwards, so that a view reads them only then. */
-  markForwarded(alertId: string): Promise<void>;
   /**
    * Ends a share: its sealed copy removed, it leaves the inbox and the ladder, its metadata stays with
    * `end` for the audit retention. Conditional on it not having ended: ALREADY_ENDED otherwise; GONE when

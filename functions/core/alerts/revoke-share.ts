@@ -11,11 +11,12 @@ import type { NotificationIntent } from '../../../contracts/notifications.js';
 import type { RequestContext } from '../audit.js';
 import { ConflictError } from '../errors.js';
 import { uuidFrom } from '../request-ids.js';
+import type { OpenKeyring } from '../sealing.js';
 import { senderOnly } from './access.js';
-import { actorOf, correct, type ShareLifeDeps } from './forward-alert.js';
+import { actorOf, correct, type ShareLifeDeps, senderReader } from './forward-alert.js';
 import { alertReference } from './ladder.js';
 import type { ShareEnd, StoredAlert, StoredForward } from './ports.js';
-import { NOTE, sealNote } from './share-content.js';
+import { NOTE, sealNote, withKeyrings } from './share-content.js';
 
 const ACTION = 'ALERT_SHARE_REVOKE';
 
@@ -26,8 +27,8 @@ export async function revokeShare(
   area: AreaId | undefined,
   request: RevokeRequest,
 ): Promise<RevocationReceipt> {
-  const alert = await senderOnly(deps, context, ACTION, alertId);
-  const share = area === undefined || !alert.recipients.includes(area) ? undefined : await deps.alerts.getShare(alertId, area);
+  const { alert, shares } = await senderOnly(deps, context, ACTION, alertId);
+  const share = shares.find((candidate) => candidate.recipientArea === area);
   if (share === undefined || area === undefined) return deps.audit.notFound(context, ACTION, alertId);
   const eventId = deps.audit.eventIdFor(context, ACTION);
   if (share.ended !== undefined) {
@@ -37,14 +38,19 @@ export async function revokeShare(
     throw new ConflictError('This share has already ended');
   }
   const now = deps.clock.now().toISOString();
-  const end: ShareEnd = {
-    reason: 'REVOKED',
-    at: now,
-    by: actorOf(context),
-    note: await sealNote(deps.keys, alertId, alert.senderArea, NOTE.revocation(area, eventId), request.reason),
-    eventId,
-  };
-  await deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area } });
+  // The reason is the sending area's record: sealed under its keyring (one Decrypt), beside the record.
+  const [sealed, recorded] = await Promise.allSettled([
+    withKeyrings(deps.keys, [senderReader(alert)], ([sender]) =>
+      sealNote(sender as OpenKeyring, NOTE.revocation(area, eventId), request.reason),
+    ),
+    deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area } }),
+  ]);
+  if (recorded.status === 'rejected') throw recorded.reason;
+  if (sealed.status === 'rejected') {
+    await correct(deps, context, alertId, 'FAILED', eventId, sealed.reason, ACTION);
+    throw sealed.reason;
+  }
+  const end: ShareEnd = { reason: 'REVOKED', at: now, by: actorOf(context), note: sealed.value, eventId };
   let ended: AreaId[];
   try {
     const result = await deps.alerts.endShare(alertId, area, end);

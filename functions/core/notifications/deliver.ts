@@ -77,7 +77,10 @@ async function stillApplies(deps: DeliverDeps, intent: NotificationIntent): Prom
   const { subject } = intent;
   if (intent.onlyWhile === 'SHARE_PENDING' && subject.type === 'share') {
     const share = await deps.alerts.getShare(subject.alertId, subject.area);
-    return share !== undefined && share.status === 'PENDING' && share.expiresAt > deps.clock.now().toISOString();
+    // A reminder about a share that has ended (revoked) no longer applies either.
+    return (
+      share !== undefined && share.ended === undefined && share.status === 'PENDING' && share.expiresAt > deps.clock.now().toISOString()
+    );
   }
   if (intent.onlyWhile === 'ACTION_OPEN' && subject.type === 'action') {
     const meeting = await deps.meetings.get(subject.meetingId);

@@ -19,13 +19,15 @@ import { alertHistory } from '../../../../functions/core/alerts/history.js';
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
 import type { CreationRecord } from '../../../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
-import type { SealedBox } from '../../../../functions/core/sealed-box.js';
+import type { ReaderCopy, SealedBox } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
 
 const TABLE = 'alerts-table';
 const ALERT_ID = '3f0c7c1e-0000-4000-8000-000000000001';
 const NOW = '2026-03-10T10:00:00.000Z';
 const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
+/** A reader's copy as stored: never opened here, only carried. */
+const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 
 const alert: StoredAlert = {
   alertId: ALERT_ID,
@@ -36,7 +38,7 @@ const alert: StoredAlert = {
   riskLevel: 'MODERATE',
   exploitation: ['CSE'],
   recipients: ['north-tyneside', 'newcastle'],
-  sections: { IDENTITY: BOX },
+  senderCopy: COPY,
 };
 
 const shareFor = (area: string, overrides: Partial<StoredShare> = {}): StoredShare => ({
@@ -51,7 +53,7 @@ const shareFor = (area: string, overrides: Partial<StoredShare> = {}): StoredSha
   riskLevel: 'MODERATE',
   exploitation: ['CSE'],
   terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
-  termsText: BOX,
+  copy: COPY,
   ...overrides,
 });
 const shares = [shareFor('north-tyneside'), shareFor('newcastle')];
@@ -120,11 +122,20 @@ const putsInOrder = () =>
   });
 
 describe('DynamoAlertStore.create', () => {
-  it('puts the creation on record after its intent and before any of its parts', async () => {
-    // Prepare
-    ddb.on(PutCommand).resolves({});
+  /** Resolves every write; the alert put and the history put can be made to fail by their sort key. */
+  const writes = (fail: { ALERT?: () => Error; HOLDERS?: () => Error } = {}) => {
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      const failure = fail[input.Item.sk as 'ALERT' | 'HOLDERS'];
+      if (failure !== undefined) throw failure();
+      return {};
+    });
     ddb.on(BatchWriteCommand).resolves({});
     ddb.on(DeleteCommand).resolves({});
+  };
+
+  it('puts the creation on record beside its intent and its committed check, before any of its parts', async () => {
+    // Prepare
+    writes();
     const seenAtRecord: string[][] = [];
 
     // Act
@@ -132,15 +143,14 @@ describe('DynamoAlertStore.create', () => {
       seenAtRecord.push(sentNames());
     });
 
-    // Assess: the intent (which carries what the sweep needs to correct the record) was the only write
+    // Assess: the read and the intent (which carries what the sweep needs to correct the record) were sent, nothing else
     expect(result).toBe('CREATED');
     expect(seenAtRecord).toEqual([['GetCommand', 'PutCommand']]);
   });
 
-  it('keeps its intent and writes no part when the creation cannot be put on record', async () => {
+  it('keeps its intent and never commits when the creation cannot be put on record', async () => {
     // Prepare
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes();
     const refused = new DependencyUnavailableError('audit-queue');
 
     // Act
@@ -148,35 +158,72 @@ describe('DynamoAlertStore.create', () => {
       throw refused;
     });
 
-    // Assess: the intent stays for the sweep, which corrects the record if no retry creates the alert
+    // Assess: the parts may be written meanwhile, invisible without the commit; the intent stays for the
+    // sweep, which corrects the record and removes them if no retry creates the alert
     await expect(attempt).rejects.toBe(refused);
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand']);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand']);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject(INTENT_KEY);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
-  it('writes the intent, the shares, the alert only if new (the commit), marks the intent committed, writes the history record, then drops the intent', async () => {
+  it('writes no part before its intent is written and its committed check has answered', async () => {
+    // Prepare: the intent's write is slow
+    let intentWritten = false;
+    ddb.on(PutCommand).callsFake(async (input: { Item: { pk: string } }) => {
+      if (input.Item.pk === 'INTENT#ALERT') {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        intentWritten = true;
+      }
+      return {};
+    });
+    const atBatch: boolean[] = [];
+    ddb.on(BatchWriteCommand).callsFake(() => {
+      atBatch.push(intentWritten);
+      return {};
+    });
+
+    // Act
+    const result = await store.create(alert, shares, RECORD, async () => undefined);
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(atBatch).toEqual([true]);
+  });
+
+  it('commits only once the creation is on record, however long the audit queue takes', async () => {
+    // Prepare: the audit record is slow
+    writes();
+    let onRecord = false;
+
+    // Act
+    const creating = store.create(alert, shares, RECORD, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      onRecord = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const putsBefore = putsInOrder();
+    const result = await creating;
+
+    // Assess: the parts went while the record was in flight; the commit waited for it
+    expect(putsBefore).toEqual(['2026-03-10T10:00:00.000Z']);
+    expect(onRecord).toBe(true);
+    expect(result).toBe('CREATED');
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'HOLDERS']);
+  });
+
+  it('writes the intent, then the shares, then the alert only if new (the commit) beside the history record: three round trips, the intent left for the sweep', async () => {
     // Prepare
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes();
 
     // Act
     const result = await store.create(alert, shares, RECORD);
 
     // Assess
     expect(result).toBe('CREATED');
-    expect(sentNames()).toEqual([
-      'GetCommand',
-      'PutCommand',
-      'BatchWriteCommand',
-      'PutCommand',
-      'PutCommand',
-      'PutCommand',
-      'DeleteCommand',
-    ]);
-    // The history record only once the alert exists: it alone opens the alert's access history.
-    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
-    const [intentPut, alertPut, markPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand', 'PutCommand']);
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'HOLDERS']);
+    const [intentPut, alertPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
     const history = historyItem(alertHistory(alert));
     const intent = {
       ...INTENT_KEY,
@@ -185,12 +232,18 @@ describe('DynamoAlertStore.create', () => {
       // Kept as long as the history record it may have to write.
       ttl: Date.parse('2030-03-10T10:00:00.000Z') / 1000,
       attempt: NOW,
+      afterCommitWithCommit: true,
       afterCommit: [history],
       record: RECORD,
     };
     expect(intentPut).toEqual({ TableName: TABLE, Item: intent });
-    expect(markPut).toEqual({ TableName: TABLE, Item: { ...intent, committed: true } });
-    expect(historyPut).toEqual({ TableName: TABLE, Item: history });
+    // Beside the commit, so only if absent or left by an earlier attempt that never committed.
+    expect(historyPut).toEqual({
+      TableName: TABLE,
+      Item: history,
+      ConditionExpression: 'attribute_not_exists(pk) OR createdAt < :attempt',
+      ExpressionAttributeValues: { ':attempt': NOW },
+    });
     const requests = ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.[TABLE] ?? [];
     expect(requests.map((request) => request.PutRequest?.Item)).toEqual([
       expect.objectContaining({
@@ -220,14 +273,36 @@ describe('DynamoAlertStore.create', () => {
       ttl: Date.parse(alert.expiresAt) / 1000,
       senderArea: 'northumberland',
     });
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: INTENT_KEY });
+    // A fourth round trip on every creation would be the intent's delete: the sweep drops it instead.
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('sends the committed check, the intent and the audit record together, and seals while they are in flight', async () => {
+    // Prepare: the content is not sealed until the test says so
+    writes();
+    let seal: (value: { alert: StoredAlert; shares: StoredShare[] }) => void = () => undefined;
+    const sealed = new Promise<{ alert: StoredAlert; shares: StoredShare[] }>((resolve) => {
+      seal = resolve;
+    });
+    let recorded = false;
+
+    // Act
+    const creating = store.createWhileSealing(alert, sealed, RECORD, async () => {
+      recorded = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const beforeSealed = sentNames();
+    seal({ alert, shares: [...shares] });
+
+    // Assess: nothing of the content is written before it is sealed
+    expect(beforeSealed).toEqual(['GetCommand', 'PutCommand']);
+    expect(recorded).toBe(true);
+    expect(await creating).toBe('CREATED');
   });
 
   it('keeps the alert item of a short-lived alert two days past its creation, longer than the commit sweep waits', async () => {
     // Prepare: an alert expiring an hour after its creation
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes();
 
     // Act
     await store.create({ ...alert, expiresAt: '2026-03-10T11:00:00.000Z' }, shares);
@@ -240,9 +315,7 @@ describe('DynamoAlertStore.create', () => {
   it('writes every share before the alert, even across batches of 25', async () => {
     // Prepare: 26 recipients make 26 writes
     const many = Array.from({ length: 26 }, (_, index) => shareFor(`area-${index}`));
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes();
 
     // Act
     await store.create({ ...alert, recipients: many.map((share) => share.recipientArea) }, many);
@@ -254,11 +327,12 @@ describe('DynamoAlertStore.create', () => {
       .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
       .map((request) => request.PutRequest?.Item?.['sk']);
     expect(written).toEqual(many.map((share) => `SHARE#${share.recipientArea}`));
-    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'HOLDERS']);
   });
 
-  it('answers EXISTS without writing anything when its consistent read finds the alert committed', async () => {
+  it('answers EXISTS, writing no part, when its consistent read finds the alert committed; the intent sent beside it is dropped', async () => {
     // Prepare: the alert is committed, and one of its shares may carry an acknowledgement.
+    writes();
     ddb.on(GetCommand).resolves({ Item: { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT', ...alert } });
 
     // Act
@@ -266,64 +340,49 @@ describe('DynamoAlertStore.create', () => {
 
     // Assess
     expect(result).toBe('EXISTS');
-    expect(sentNames()).toEqual(['GetCommand']);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'DeleteCommand']);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
       Key: { pk: `ALERT#${ALERT_ID}`, sk: 'ALERT' },
       ConsistentRead: true,
     });
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({ TableName: TABLE, Key: INTENT_KEY });
   });
 
-  it('answers EXISTS when the alert is already committed, and deletes nothing', async () => {
-    // Prepare: the intent put succeeds; the alert put finds the alert there
-    ddb.on(PutCommand).resolvesOnce({}).rejects(conditionalCheckFailed());
-    ddb.on(BatchWriteCommand).resolves({});
+  it('answers EXISTS when the commit finds the alert there, taking back only the history record it wrote beside it', async () => {
+    // Prepare: the alert put finds the alert there
+    writes({ ALERT: conditionalCheckFailed });
 
     // Act
     const result = await store.create(alert, shares);
 
     // Assess
     expect(result).toBe('EXISTS');
-    // No history record: the committed creation wrote its own.
-    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand']);
+    expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand', 'PutCommand', 'DeleteCommand']);
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: HISTORY_KEY,
+      ConditionExpression: 'createdAt = :attempt',
+      ExpressionAttributeValues: { ':attempt': NOW },
+    });
     expect(batchDeletes()).toEqual([]);
   });
 
-  it('answers CREATED when the history record cannot be written after the commit, leaving the intent, marked committed, for the sweep', async () => {
+  it('answers CREATED when the history record cannot be written beside the commit, leaving the intent for the sweep to write it', async () => {
     // Prepare
-    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'HOLDERS') throw internalServerError();
-      return {};
-    });
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes({ HOLDERS: internalServerError });
 
     // Act
     const result = await store.create(alert, shares, RECORD);
 
     // Assess
     expect(result).toBe('CREATED');
-    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'intent committed', 'HOLDERS']);
+    expect(putsInOrder()).toEqual(['2026-03-10T10:00:00.000Z', 'ALERT', 'HOLDERS']);
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
-  });
-
-  it('answers CREATED when the alert is committed but its intent cannot be dropped: the intent is only work for the sweep', async () => {
-    // Prepare
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).rejects(internalServerError());
-
-    // Act
-    const result = await store.create(alert, shares);
-
-    // Assess
-    expect(result).toBe('CREATED');
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
   });
 
   it('retries unprocessed share writes with only what was left', async () => {
     // Prepare
-    ddb.on(PutCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+    writes();
     const leftOver = [{ PutRequest: { Item: { pk: `ALERT#${ALERT_ID}`, sk: 'SHARE#newcastle' } } }];
     ddb
       .on(BatchWriteCommand)
@@ -383,7 +442,7 @@ describe('DynamoAlertStore.create', () => {
 
     it('at the share batch: DependencyUnavailableError(database), no commit and no compensation', async () => {
       // Prepare
-      ddb.on(PutCommand).resolves({});
+      writes();
       ddb.on(BatchWriteCommand).rejects(failure());
 
       // Act
@@ -395,10 +454,9 @@ describe('DynamoAlertStore.create', () => {
       expect(batchDeletes()).toEqual([]);
     });
 
-    it('at the alert put: DependencyUnavailableError(database), not EXISTS, and no compensation', async () => {
+    it('at the alert put: DependencyUnavailableError(database), not EXISTS; the history record written beside it is taken back', async () => {
       // Prepare
-      ddb.on(PutCommand).resolvesOnce({}).rejects(failure());
-      ddb.on(BatchWriteCommand).resolves({});
+      writes({ ALERT: failure });
 
       // Act
       const attempt = store.create(alert, shares);
@@ -406,7 +464,8 @@ describe('DynamoAlertStore.create', () => {
       // Assess
       await expect(attempt).rejects.toMatchObject({ name: 'DependencyUnavailableError', dependency: 'database' });
       // The intent stays: it is how the sweep finds the shares if no retry commits them.
-      expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand']);
+      expect(sentNames()).toEqual(['GetCommand', 'PutCommand', 'BatchWriteCommand', 'PutCommand', 'PutCommand', 'DeleteCommand']);
+      expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual(HISTORY_KEY);
       expect(batchDeletes()).toEqual([]);
     });
   });

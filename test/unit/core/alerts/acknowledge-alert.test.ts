@@ -61,7 +61,8 @@ describe('acknowledgeAlert', () => {
     // Assess
     expect(receipt.redirectTo).toBe('south-tyneside');
     expect(share()?.acknowledgement?.redirectTo).toBe('south-tyneside');
-    expect(share()?.acknowledgement?.note).toBeUndefined();
+    expect(share()?.acknowledgement?.noteForSender).toBeUndefined();
+    expect(share()?.copy?.parts['ACKNOWLEDGEMENT']).toBeUndefined();
     expect(fakes.trail.events[0]?.detail).toEqual({ outcome: 'REDIRECTED', redirectTo: 'south-tyneside' });
   });
 

@@ -331,8 +331,8 @@ describe('createAlert', () => {
 
       // Assess
       const stored = alerts.alerts.get(created.alertId);
-      expect(Object.keys(stored?.sections ?? {}).sort()).toEqual(['IDENTITY', 'MOVEMENT', 'RISK']);
-      expect(alerts.shares.get(`${created.alertId}#north-tyneside`)?.termsText.v).toBe(1);
+      expect(Object.keys(stored?.senderCopy.parts ?? {}).sort()).toEqual(['IDENTITY', 'MOVEMENT', 'RISK', 'SHARE_TERMS']);
+      expect(Object.keys(alerts.shares.get(`${created.alertId}#north-tyneside`)?.copy?.parts ?? {})).toContain('SHARE_TERMS');
     });
 
     it('keeps audit events free of child content', async () => {

@@ -99,14 +99,15 @@ describe('getAlert', () => {
       // Prepare
       const fakes = makeFakes();
       const { alertId } = await seedAlert(fakes);
-      fakes.keys.openedScopes.length = 0;
+      fakes.keys.openedReaders.length = 0;
 
       // Act
       const view = await getAlert(fakes.deps, contextFor('newcastle', 'practitioner'), alertId);
 
-      // Assess
+      // Assess: one key opened, newcastle's own, whose copy holds nothing but what it was granted
       expect(Object.keys(view).sort()).toEqual(['alertId', 'createdAt', 'createdBy', 'custody', 'fromArea', 'risk', 'shares']);
-      expect(fakes.keys.openedScopes.sort()).toEqual(['RISK', 'SHARE_TERMS']);
+      expect(fakes.keys.openedReaders).toEqual(['newcastle']);
+      expect(Object.keys(fakes.alerts.shares.get(`${alertId}#newcastle`)?.copy?.parts ?? {}).sort()).toEqual(['RISK', 'SHARE_TERMS']);
       const json = JSON.stringify(view);
       expect(json).not.toContain(CHILD.family);
       expect(json).not.toContain(CHILD.voice);
@@ -287,6 +288,8 @@ describe('getAlert', () => {
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ dependency: 'key-service' });
-    expect(fakes.trail.events).toEqual([]);
+    // The view went on record while the key was asked for, and is corrected: nothing was released.
+    expect(fakes.trail.summary()).toEqual(['ALERT_VIEW:SUCCESS', 'ALERT_VIEW:FAILED']);
+    expect(fakes.trail.events[1]?.detail).toEqual({ corrects: fakes.trail.events[0]?.eventId });
   });
 });
