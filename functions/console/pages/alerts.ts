@@ -46,10 +46,13 @@ function listRow(page: PageContext, alert: AlertSummary, box: 'inbox' | 'outbox'
     received: when(alert.createdAt, now),
     shares: shares.map((share) => ({
       area: areaName(page, share.area),
-      status: { text: LABELS.status[share.status], classes: statusTagClass(share.status) },
+      status:
+        share.ended === undefined
+          ? { text: LABELS.status[share.status], classes: statusTagClass(share.status) }
+          : { text: 'Ended', classes: 'govuk-tag--grey' },
       outcome: share.outcome === undefined ? undefined : LABELS.outcome[share.outcome],
       redirectTo: share.redirectTo === undefined ? undefined : areaName(page, share.redirectTo),
-      deadline: share.status === 'ACKNOWLEDGED' ? undefined : deadline(share.ackDueBy, now),
+      deadline: share.status === 'ACKNOWLEDGED' || share.ended !== undefined ? undefined : deadline(share.ackDueBy, now),
       lastStep: lastStepLine(share, now),
       undelivered: share.undelivered,
     })),
@@ -224,8 +227,12 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
       shares: alert.shares.map((share) => ({
         area: areaName(page, share.area),
         scopes: share.scopes.map((scope) => LABELS.scope[scope]).join(', '),
-        status: { text: LABELS.status[share.status], classes: statusTagClass(share.status) },
-        deadline: share.status === 'ACKNOWLEDGED' ? undefined : deadline(share.ackDueBy, page.now),
+        // An ended share says so first: what it stood at before is in its acknowledgement, if any.
+        status:
+          share.ended === undefined
+            ? { text: LABELS.status[share.status], classes: statusTagClass(share.status) }
+            : { text: 'Ended', classes: 'govuk-tag--grey' },
+        deadline: share.status === 'ACKNOWLEDGED' || share.ended !== undefined ? undefined : deadline(share.ackDueBy, page.now),
         purpose: share.sharing.purpose,
         lawfulBasis: LABELS.lawfulBasis[share.sharing.lawfulBasis],
         consent: LABELS.consent[share.sharing.consent.status],
