@@ -323,6 +323,7 @@ describe('bodies nested deeper than any contract', () => {
   const routes = [
     ['POST', '/v1/alerts'],
     ['POST', '/v1/alerts/REAL/acknowledgements'],
+    ['POST', '/v1/alerts/REAL/forwards'],
     ['POST', '/v1/meetings'],
   ] as const;
 
@@ -447,6 +448,16 @@ const oddValue = oddValueOf([
 
 const mutation = mutationOf(oddValue);
 
+/** Valid bodies of a share's life: a forward, a decision, a revocation, an extension. */
+const LIFE_BODIES: readonly Json[] = [
+  { area: 'gateshead', scopes: ['RISK'], reason: 'Synthetic reason' },
+  { decision: 'APPROVED', reason: 'Synthetic reason' },
+  { decision: 'REFUSED', reason: 'Synthetic reason' },
+  { reason: 'Synthetic reason' },
+  { expiresAt: new Date(Date.now() + 500 * 86_400_000).toISOString(), justification: 'Synthetic justification' },
+];
+const lifeBody: fc.Arbitrary<Json> = fc.constantFrom(...LIFE_BODIES);
+
 /** Raw body text: mutated valid alerts and acknowledgements, random JSON, duplicated keys, not JSON at all. */
 const bodyText: fc.Arbitrary<string> = fc.oneof(
   { weight: 4, arbitrary: fc.array(mutation, { minLength: 1, maxLength: 4 }).map((ms) => JSON.stringify(mutate(fullAlert() as Json, ms))) },
@@ -459,6 +470,10 @@ const bodyText: fc.Arbitrary<string> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.constant(JSON.stringify({ outcome: 'ACCEPTED' })) },
   { weight: 1, arbitrary: withKeyFirst(fullAlert, ['recipients', 'child', 'outcome'], oddValue) },
+  {
+    weight: 2,
+    arbitrary: fc.array(mutation, { minLength: 1, maxLength: 3 }).chain((ms) => lifeBody.map((body) => JSON.stringify(mutate(body, ms)))),
+  },
   ...ANY_BODY,
 );
 
@@ -514,6 +529,11 @@ const routeTarget = fc
       ['GET', '/v1/alerts/REAL/audit'],
       ['GET', '/v1/alerts/ID/audit'],
       ['GET', '/v1/areas'],
+      ['POST', '/v1/alerts/REAL/forwards'],
+      ['POST', '/v1/alerts/ID/forwards'],
+      ['POST', '/v1/alerts/REAL/forwards/ID/decision'],
+      ['POST', '/v1/alerts/REAL/shares/north-tyneside/revoke'],
+      ['POST', '/v1/alerts/REAL/shares/ID/extension'],
     ),
     alertIdSegment,
     query,
@@ -768,5 +788,85 @@ describe('properties over generated bad requests', () => {
     expect(health.status).toBe(200);
     expect(view.status).toBe(200);
     expect(hub.auditDeadLetters()).toEqual([]);
+  });
+});
+
+describe("a share's life, fuzzed as the sending area", () => {
+  let sender: string;
+  let lifeAlertId: string;
+  let forwardId: string;
+
+  beforeAll(async () => {
+    // Every role in the sending area: the decision, revocation and extension routes reach their validation.
+    sender = await hub.token('northumberland', ['police', 'coordinator', 'chair', 'practitioner', 'auditor']);
+    const created = await hub.call('POST', '/v1/alerts', {
+      token: sender,
+      body: sampleAlert(['north-tyneside', 'newcastle'], {
+        sharing: {
+          purpose: 'Synthetic purpose',
+          lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+          consent: { status: 'NOT_SOUGHT', reason: 'Synthetic reason' },
+          handling: { code: 'P', onwardSharing: 'ORIGINATOR_APPROVAL' },
+        },
+      }),
+    });
+    expect(created.status).toBe(201);
+    lifeAlertId = created.json.alertId;
+    const asked = await hub.call('POST', `/v1/alerts/${lifeAlertId}/forwards`, {
+      token: await hub.token('north-tyneside', 'coordinator'),
+      body: { area: 'sunderland', scopes: ['RISK'], reason: 'Synthetic reason' },
+    });
+    expect(asked.status).toBe(202);
+    forwardId = asked.json.forwardId;
+  });
+
+  const target = fc.constantFrom(
+    '/v1/alerts/LIFE/forwards',
+    '/v1/alerts/LIFE/forwards/FORWARD/decision',
+    '/v1/alerts/LIFE/forwards/SEGMENT/decision',
+    '/v1/alerts/LIFE/shares/north-tyneside/revoke',
+    '/v1/alerts/LIFE/shares/newcastle/extension',
+    '/v1/alerts/LIFE/shares/SEGMENT/extension',
+    '/v1/alerts/LIFE/shares/SEGMENT/revoke',
+  );
+  const segment = segmentOf(['north-tyneside', 'newcastle', 'gateshead', 'Newcastle', 'north_tyneside']);
+  const body = fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .array(mutation, { minLength: 1, maxLength: 4 })
+        .chain((ms) => lifeBody.map((valid) => JSON.stringify(mutate(valid, ms)))),
+    },
+    { weight: 1, arbitrary: lifeBody.map((valid) => JSON.stringify(valid)) },
+    ...ANY_BODY,
+  );
+
+  it('300 generated requests: never a 5xx; every 4xx a problem document; nothing echoed', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ path: target, segment, body: fc.option(body, { freq: 8 }), contentType, idempotencyKey }),
+        async (generated) => {
+          const path = generated.path.replace('LIFE', lifeAlertId).replace('FORWARD', forwardId).replace('SEGMENT', generated.segment);
+          const response = await raw.send('POST', path, fuzzHeaders(sender, generated), generated.body ?? undefined);
+          seen.add(response.status);
+          expect(response.status).toBeLessThan(500);
+          if (response.status >= 400 && !isGatewayRefusal(response)) {
+            expect(response.contentType).toBe(PROBLEM);
+            const problem = JSON.parse(response.text) as Record<string, unknown>;
+            expect(problem['status']).toBe(response.status);
+          }
+          expect(response.text).not.toMatch(NO_INTERNALS);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // The runs reached the use cases: refusals of the body and of the share both.
+    expect([...seen]).toEqual(expect.arrayContaining([404, 422]));
+  });
+
+  it('the alert still opens for its sender and its recipients afterwards', async () => {
+    const view = await hub.call('GET', `/v1/alerts/${lifeAlertId}`, { token: sender });
+    expect(view.status).toBe(200);
   });
 });

@@ -40,6 +40,32 @@ const EXPECTED: Record<string, Expected> = {
   // The note is sealed into the recipient's copy and the sender's: both keys, beside the audit record.
   'POST /v1/alerts/{alertId}/acknowledgements': calls('POST /v1/alerts/{alertId}/acknowledgements', 2, 2, 1, 3),
   'POST /v1/alerts/{alertId}/acknowledgements (no note)': calls('POST /v1/alerts/{alertId}/acknowledgements', 2, 0, 1, 3),
+  // The forwards and the ended share come with the same Query; their reasons are parts of the sender's copy.
+  'GET /v1/alerts/{alertId} (sender, after a forward and a revocation)': calls('GET /v1/alerts/{alertId}', 1, 1, 1, 2),
+  // A share's life. The alert's partition; the keys beside the audit record (the sender opens its own copy
+  // and makes the new reader's key: 1 Decrypt + 1 GenerateDataKey; a recipient opens its own copy and the
+  // sender's, for the reason: 2 Decrypts + 1); the forward beside the new share; the new holder beside the
+  // source share read again (a recipient's forward only), so a forward never outlives its source.
+  'POST /v1/alerts/{alertId}/forwards (sender)': calls('POST /v1/alerts/{alertId}/forwards', 5, 2, 1, 4),
+  'POST /v1/alerts/{alertId}/forwards (recipient)': calls('POST /v1/alerts/{alertId}/forwards', 6, 3, 1, 4),
+  // A request: the reason under the sender's key, the forward item, then the sender's mailbox told.
+  'POST /v1/alerts/{alertId}/forwards (awaiting approval)': {
+    ...calls('POST /v1/alerts/{alertId}/forwards', 2, 1, 1, 4),
+    notifications: 1,
+  },
+  // An approval: the decision (conditional) before the share, then as a forward, then the asking area told.
+  'POST /v1/alerts/{alertId}/forwards/{forwardId}/decision': {
+    ...calls('POST /v1/alerts/{alertId}/forwards/{forwardId}/decision', 6, 2, 1, 6),
+    notifications: 1,
+  },
+  // The share ended; its area's hold on the history ended beside the search for shares forwarded from it;
+  // the area told.
+  'POST /v1/alerts/{alertId}/shares/{area}/revoke': {
+    ...calls('POST /v1/alerts/{alertId}/shares/{area}/revoke', 4, 1, 1, 5),
+    notifications: 1,
+  },
+  // The share's new end and ladder, then the alert's and the history record's ends side by side.
+  'POST /v1/alerts/{alertId}/shares/{area}/extension': calls('POST /v1/alerts/{alertId}/shares/{area}/extension', 4, 1, 1, 4),
   'GET /v1/alerts/{alertId}/audit': calls('GET /v1/alerts/{alertId}/audit', 2, 0, 1, 3),
   'POST /v1/meetings': calls('POST /v1/meetings', 7, 2, 1, 9),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),

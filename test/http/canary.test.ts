@@ -76,6 +76,15 @@ const alertBody = {
   contacts: { leadProfessional: contact('lead'), police: contact('police'), outOfHours: contact('ooh') },
 };
 const ackNote = canary('ack.note');
+/** A share's life: every reason and justification is free text, so child content as much as the alert. */
+const life = {
+  forward: canary('forward.reason'),
+  onward: canary('forward.onward.reason'),
+  revoke: canary('revoke.reason'),
+  extend: canary('extend.justification'),
+  request: canary('request.reason'),
+  decision: canary('decision.reason'),
+};
 
 // ---- the run ----
 let hub: TestHub;
@@ -86,6 +95,9 @@ let alertId: string;
 let senderView: TestResponse;
 let recipientView: TestResponse;
 let gatesheadView: TestResponse;
+let senderViewAfterLife: TestResponse;
+let sunderlandView: TestResponse;
+let approvalSenderView: TestResponse;
 
 beforeAll(async () => {
   ({ hub, queueBodies } = await startLoudHub());
@@ -125,6 +137,68 @@ beforeAll(async () => {
   await record('recipient view after ack', hub.call('GET', `/v1/alerts/${alertId}`, { token: coordinator }));
   await record('audit read (sender)', hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: police }));
   await record('audit read (recipient)', hub.call('GET', `/v1/alerts/${alertId}/audit`, { token: coordinator }));
+
+  // A share's life: the sender forwards, a recipient forwards on within its scopes, the sender revokes
+  // that recipient (ending the onward share too) and extends another; a request under the sender's approval
+  // is refused.
+  const gatesheadCoordinator = await hub.token('gateshead', 'coordinator');
+  const sunderland = await hub.token('sunderland', 'coordinator');
+  await record(
+    'forward by the sender',
+    hub.call('POST', `/v1/alerts/${alertId}/forwards`, {
+      token: police,
+      body: { area: 'south-tyneside', scopes: ['IDENTITY', 'RISK'], reason: life.forward },
+      headers: { 'idempotency-key': `forward-${run}` },
+    }),
+  );
+  await record(
+    'forward by a recipient',
+    hub.call('POST', `/v1/alerts/${alertId}/forwards`, {
+      token: gatesheadCoordinator,
+      body: { area: 'sunderland', scopes: ['RISK'], reason: life.onward },
+    }),
+  );
+  sunderlandView = await record('onward view', hub.call('GET', `/v1/alerts/${alertId}`, { token: sunderland }));
+  await record(
+    'revoke',
+    hub.call('POST', `/v1/alerts/${alertId}/shares/gateshead/revoke`, { token: police, body: { reason: life.revoke } }),
+  );
+  await record(
+    'extend',
+    hub.call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/extension`, {
+      token: police,
+      body: { expiresAt: new Date(Date.now() + 500 * 86_400_000).toISOString(), justification: life.extend },
+    }),
+  );
+  senderViewAfterLife = await record('sender view after a share’s life', hub.call('GET', `/v1/alerts/${alertId}`, { token: police }));
+  const onApproval = await record(
+    'create under approval',
+    hub.call('POST', '/v1/alerts', {
+      token: police,
+      body: {
+        ...alertBody,
+        sharing: { ...alertBody.sharing, handling: { ...alertBody.sharing.handling, onwardSharing: 'ORIGINATOR_APPROVAL' } },
+      },
+    }),
+  );
+  const asked = await record(
+    'forward request',
+    hub.call('POST', `/v1/alerts/${onApproval.json.alertId}/forwards`, {
+      token: coordinator,
+      body: { area: 'newcastle', scopes: ['RISK'], reason: life.request },
+    }),
+  );
+  await record(
+    'refusal',
+    hub.call('POST', `/v1/alerts/${onApproval.json.alertId}/forwards/${asked.json.forwardId}/decision`, {
+      token: police,
+      body: { decision: 'REFUSED', reason: life.decision },
+    }),
+  );
+  approvalSenderView = await record(
+    'sender view of the refusal',
+    hub.call('GET', `/v1/alerts/${onApproval.json.alertId}`, { token: police }),
+  );
 
   // Failing requests, each carrying child content
   const failing: Array<[string, Promise<TestResponse>]> = [
@@ -219,6 +293,61 @@ beforeAll(async () => {
       }),
     ],
     ['view by an unrelated area', hub.call('GET', `/v1/alerts/${alertId}`, { token: newcastle })],
+    [
+      'forward wider than its scopes',
+      hub.token('south-tyneside', 'coordinator').then((token) =>
+        hub.call('POST', `/v1/alerts/${alertId}/forwards`, {
+          token,
+          body: { area: 'hartlepool', scopes: ['VOICE'], reason: canary('forward.wider') },
+        }),
+      ),
+    ],
+    [
+      'forward to an unknown area',
+      hub.call('POST', `/v1/alerts/${alertId}/forwards`, {
+        token: police,
+        body: { area: lowerCanary('fwd.area'), scopes: ['RISK'], reason: 'x' },
+      }),
+    ],
+    [
+      'forward by an unrelated area',
+      hub.call('POST', `/v1/alerts/${alertId}/forwards`, {
+        token: newcastle,
+        body: { area: 'hartlepool', scopes: ['RISK'], reason: canary('forward.outsider') },
+      }),
+    ],
+    [
+      'revoke with an unknown field',
+      hub.call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/revoke`, {
+        token: police,
+        body: { reason: 'x', note: canary('revoke.extra') },
+      }),
+    ],
+    [
+      'revoke by a recipient',
+      hub.call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/revoke`, {
+        token: coordinator,
+        body: { reason: canary('revoke.recipient') },
+      }),
+    ],
+    [
+      'extension past two years',
+      hub.call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/extension`, {
+        token: police,
+        body: { expiresAt: '2099-01-01T00:00:00.000Z', justification: canary('extend.far') },
+      }),
+    ],
+    [
+      'decision on an unknown forward',
+      hub.call('POST', `/v1/alerts/${alertId}/forwards/${crypto.randomUUID()}/decision`, {
+        token: police,
+        body: { decision: 'APPROVED', reason: canary('decision.unknown') },
+      }),
+    ],
+    [
+      'canary as a share area',
+      hub.call('POST', `/v1/alerts/${alertId}/shares/${lowerCanary('share.area')}/revoke`, { token: police, body: { reason: 'x' } }),
+    ],
     ['canary as an alert id', hub.call('GET', `/v1/alerts/${canary('path')}`, { token: police })],
     ['canary in an unknown route', hub.call('GET', `/v1/${canary('route')}`, { token: police })],
     ['canary in a query value', hub.call('GET', `/v1/alerts?status=${canary('status')}&limit=${canary('limit')}`, { token: police })],
@@ -256,6 +385,17 @@ describe('the canaries were really sent', () => {
     expect(senderView.text).toContain(NHS_NUMBER);
   });
 
+  it("a share's life: every reason comes back to the sender, the forward's reason to the area it was sent to", () => {
+    // Assess
+    for (const value of [life.forward, life.onward, life.revoke, life.extend]) expect(senderViewAfterLife.text).toContain(value);
+    for (const value of [life.request, life.decision]) expect(approvalSenderView.text).toContain(value);
+    expect(sunderlandView.status).toBe(200);
+    expect(sunderlandView.text).toContain(life.onward);
+    expect(sunderlandView.text).toContain(alertBody.risk.summary);
+    expect(sunderlandView.text).not.toContain(alertBody.movement.details);
+    expect(sunderlandView.text).not.toContain(life.forward);
+  });
+
   it("a recipient's view holds the canaries of its granted scopes only", () => {
     // Assess
     expect(recipientView.status).toBe(200);
@@ -281,6 +421,16 @@ describe('the canaries were really sent', () => {
     expect(statusOf('view by an unrelated area')).toBe(404);
     expect(statusOf('canary as an alert id')).toBe(404);
     expect(statusOf('canary in an unknown route')).toBe(404);
+    expect(statusOf('forward by an unrelated area')).toBe(404);
+    expect(statusOf('revoke by a recipient')).toBe(403);
+    expect(statusOf('decision on an unknown forward')).toBe(404);
+    expect(statusOf('canary as a share area')).toBe(404);
+    expect(statusOf('forward by the sender')).toBe(201);
+    expect(statusOf('forward by a recipient')).toBe(201);
+    expect(statusOf('revoke')).toBe(200);
+    expect(statusOf('extend')).toBe(200);
+    expect(statusOf('forward request')).toBe(202);
+    expect(statusOf('refusal')).toBe(200);
     for (const label of [
       'unknown top-level field',
       'unknown nested field',
@@ -296,6 +446,10 @@ describe('the canaries were really sent', () => {
       'canary as an unknown query key',
       'invalid NHS number',
       'unknown key that is not a field name',
+      'forward wider than its scopes',
+      'forward to an unknown area',
+      'revoke with an unknown field',
+      'extension past two years',
     ]) {
       expect(statusOf(label), label).toBe(422);
     }
@@ -323,9 +477,10 @@ describe('no canary anywhere else', () => {
 
     // Assess: the tables hold what they should (so the search covered something), and no canary
     expect(tables).toEqual(expect.arrayContaining(['mset-hub-alerts', 'mset-hub-audit', 'mset-hub-idempotency']));
-    // The alert, its two shares, its history record (who held it, kept after it for the audit) and its
-    // creation's intent (ids and the audit facts, no content), which the commit sweep drops.
-    expect(items['mset-hub-alerts']).toHaveLength(5);
+    // The alert, its four shares (two made by forwards), its two forward items, its history record (who held
+    // it, kept after it for the audit) and its creation's intent (ids and the audit facts, no content), which
+    // the commit sweep drops; and the same for the alert under approval, with its one refused request.
+    expect(items['mset-hub-alerts']).toHaveLength(9 + 6);
     expect(JSON.stringify(items['mset-hub-alerts'])).toContain('INTENT#ALERT');
     expect(items['mset-hub-audit']!.length).toBeGreaterThanOrEqual(15);
     expect(items['mset-hub-idempotency']!.length).toBeGreaterThanOrEqual(2);
@@ -340,8 +495,18 @@ describe('no canary anywhere else', () => {
   it('no notification (intent, subject, body or personalisation value) holds a canary, and there were some', () => {
     // Assess
     const messages = hub.mailOutbox.list();
-    expect(messages.map((message) => message.template).sort()).toEqual(['ALERT_ACKNOWLEDGED', 'ALERT_SHARED']);
-    expect(notificationBodies.length).toBe(2);
+    // A share's life tells areas too: the sender asked to decide, the asking area answered, each revoked
+    // area told (Gateshead, and Sunderland whose share came from it); none of them carries a reason.
+    const life = messages.filter((message) => !message.template.startsWith('ALERT_'));
+    expect(life.map((message) => `${message.template} ${message.to}`).sort()).toEqual([
+      'FORWARD_DECIDED mset@north-tyneside.example.gov.uk',
+      'FORWARD_REQUESTED mset@northumberland.example.gov.uk',
+      'SHARE_REVOKED mset@gateshead.example.gov.uk',
+      'SHARE_REVOKED mset@sunderland.example.gov.uk',
+    ]);
+    expect(messages.map((message) => message.template)).toEqual(expect.arrayContaining(['ALERT_ACKNOWLEDGED', 'ALERT_SHARED']));
+    // The ladder's messages are counted on the queue; the life's were enqueued before the spy was set.
+    expect(notificationBodies.length).toBe(messages.length - life.length);
     expect(leaksIn(JSON.stringify(messages))).toEqual([]);
     expect(leaksIn(notificationBodies.join('\n'))).toEqual([]);
     expect(hub.notificationQueue.deadLetters()).toEqual([]);

@@ -89,6 +89,30 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     return alertId;
   };
 
+  /** The example alert under ORIGINATOR_APPROVAL, forwarded by North Tyneside only as a request. */
+  const onApproval = async (): Promise<string> => {
+    const body = JSON.parse(alertBody()) as { sharing: { handling: Record<string, unknown> } };
+    body.sharing.handling = { ...body.sharing.handling, onwardSharing: 'ORIGINATOR_APPROVAL' };
+    return (await expectStatus(await call('POST', '/v1/alerts', tokens.police, body), 201, 'create')).alertId;
+  };
+  const forwardBody = { area: 'newcastle', scopes: ['RISK'], reason: 'Synthetic reason: the family moved on' };
+  const requested = async (): Promise<{ alertId: string; forwardId: string }> => {
+    const alertId = await onApproval();
+    const asked = await expectStatus(await call('POST', `/v1/alerts/${alertId}/forwards`, tokens.ntCoordinator, forwardBody), 202, 'ask');
+    return { alertId, forwardId: asked.forwardId };
+  };
+  /** An alert North Tyneside forwarded to Newcastle, whose share the sender then revoked. */
+  const forwardedAndRevoked = async (): Promise<string> => {
+    const alertId = await newAlert();
+    await expectStatus(await call('POST', `/v1/alerts/${alertId}/forwards`, tokens.ntCoordinator, forwardBody), 201, 'forward');
+    await expectStatus(
+      await call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/revoke`, tokens.police, { reason: 'Synthetic: in error' }),
+      200,
+      'revoke',
+    );
+    return alertId;
+  };
+
   const meetingBody = () => {
     // A minute ahead on the hub's clock, on a whole second; recording moves the clock past it.
     const start = new Date(clock.now().getTime() + 60_000);
@@ -241,6 +265,65 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
           await call('POST', `/v1/alerts/${id}/acknowledgements`, tokens.ntCoordinator, { outcome: 'ALREADY_KNOWN' }),
           201,
           'acknowledge',
+        )),
+    },
+    {
+      name: 'GET /v1/alerts/{alertId} (sender, after a forward and a revocation)',
+      prepare: forwardedAndRevoked,
+      request: async (id: string) => void (await expectStatus(await call('GET', `/v1/alerts/${id}`, tokens.police), 200, 'get')),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/forwards (sender)',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(await call('POST', `/v1/alerts/${id}/forwards`, tokens.police, forwardBody), 201, 'forward')),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/forwards (recipient)',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(await call('POST', `/v1/alerts/${id}/forwards`, tokens.ntCoordinator, forwardBody), 201, 'forward')),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/forwards (awaiting approval)',
+      prepare: onApproval,
+      request: async (id: string) =>
+        void (await expectStatus(await call('POST', `/v1/alerts/${id}/forwards`, tokens.ntCoordinator, forwardBody), 202, 'ask')),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/forwards/{forwardId}/decision',
+      prepare: requested,
+      request: async ({ alertId, forwardId }: { alertId: string; forwardId: string }) =>
+        void (await expectStatus(
+          await call('POST', `/v1/alerts/${alertId}/forwards/${forwardId}/decision`, tokens.police, {
+            decision: 'APPROVED',
+            reason: 'Agreed',
+          }),
+          200,
+          'decide',
+        )),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/shares/{area}/revoke',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/alerts/${id}/shares/north-tyneside/revoke`, tokens.police, { reason: 'Synthetic: in error' }),
+          200,
+          'revoke',
+        )),
+    },
+    {
+      name: 'POST /v1/alerts/{alertId}/shares/{area}/extension',
+      prepare: newAlert,
+      request: async (id: string) =>
+        void (await expectStatus(
+          await call('POST', `/v1/alerts/${id}/shares/north-tyneside/extension`, tokens.police, {
+            expiresAt: new Date(clock.now().getTime() + 540 * 86_400_000).toISOString(),
+            justification: 'Synthetic: still at risk',
+          }),
+          200,
+          'extend',
         )),
     },
     {

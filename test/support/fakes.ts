@@ -314,15 +314,27 @@ export class InMemoryAlertRepository implements AlertRepository {
     const existing = this.shares.get(id);
     if (existing !== undefined && existing.origin?.forwardId !== share.origin?.forwardId) return 'EXISTS';
     if (existing === undefined) this.shares.set(id, clone(share));
-    const alert = this.alerts.get(share.alertId);
-    if (alert !== undefined && !alert.recipients.includes(share.recipientArea)) {
-      this.alerts.set(share.alertId, { ...alert, recipients: [...alert.recipients, share.recipientArea] });
-    }
-    const held = await this.history?.get('alert', share.alertId);
-    if (held !== undefined && !held.holderAreas.includes(share.recipientArea)) {
-      await this.history?.record({ ...held, holderAreas: [...held.holderAreas, share.recipientArea] });
-    }
     return 'CREATED';
+  }
+
+  async addHolder(alertId: string, area: AreaId): Promise<void> {
+    this.calls.push('addHolder');
+    const alert = this.alerts.get(alertId);
+    if (alert !== undefined && !alert.recipients.includes(area)) {
+      this.alerts.set(alertId, { ...alert, recipients: [...alert.recipients, area] });
+    }
+    const held = await this.history?.get('alert', alertId);
+    if (held !== undefined && !held.holderAreas.includes(area)) {
+      await this.history?.record({ ...held, holderAreas: [...held.holderAreas, area] });
+    }
+  }
+
+  async forgetHolder(alertId: string, area: AreaId): Promise<void> {
+    this.calls.push('forgetHolder');
+    const held = await this.history?.get('alert', alertId);
+    if (held !== undefined && held.revokedAreas?.includes(area) !== true) {
+      await this.history?.record({ ...held, revokedAreas: [...(held.revokedAreas ?? []), area] });
+    }
   }
 
   async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
@@ -335,12 +347,6 @@ export class InMemoryAlertRepository implements AlertRepository {
     const { dueAt: _dueAt, ...rest } = ladder;
     const { copy: _copy, ...kept } = share;
     this.shares.set(id, { ...kept, ended: clone(end), ladder: { ...rest, version: ladder.version + 1 } });
-    if (end.reason === 'REVOKED') {
-      const held = await this.history?.get('alert', alertId);
-      if (held !== undefined && held.revokedAreas?.includes(area) !== true) {
-        await this.history?.record({ ...held, revokedAreas: [...(held.revokedAreas ?? []), area] });
-      }
-    }
     return 'ENDED';
   }
 

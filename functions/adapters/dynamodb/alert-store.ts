@@ -464,12 +464,19 @@ export class DynamoAlertStore implements AlertRepository {
       const current = await this.getShare(share.alertId, share.recipientArea);
       if (current?.origin === undefined || current.origin.forwardId !== share.origin?.forwardId) return 'EXISTS';
     }
+    return 'CREATED';
+  }
+
+  async addHolder(alertId: string, area: AreaId): Promise<void> {
     // Each is idempotent (added only when absent), so a retry after a crash completes them.
     await Promise.all([
-      this.appendOnce(alertKey(share.alertId), 'recipients', share.recipientArea),
-      this.appendOnce(historyKey('alert', share.alertId), 'holderAreas', share.recipientArea),
+      this.appendOnce(alertKey(alertId), 'recipients', area),
+      this.appendOnce(historyKey('alert', alertId), 'holderAreas', area),
     ]);
-    return 'CREATED';
+  }
+
+  async forgetHolder(alertId: string, area: AreaId): Promise<void> {
+    await this.appendOnce(historyKey('alert', alertId), 'revokedAreas', area);
   }
 
   async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
@@ -493,8 +500,6 @@ export class DynamoAlertStore implements AlertRepository {
       const current = await this.getShare(alertId, area);
       return current === undefined ? 'GONE' : 'ALREADY_ENDED';
     }
-    // A revoked area may no longer read the alert's access history, as if it had never held it.
-    if (end.reason === 'REVOKED') await this.appendOnce(historyKey('alert', alertId), 'revokedAreas', area);
     return 'ENDED';
   }
 

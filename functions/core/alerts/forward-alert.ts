@@ -186,9 +186,14 @@ export async function commitOnward(
       ? (await Promise.all([store(), deps.alerts.addShare(share)]))[1]
       : await store().then(() => deps.alerts.addShare(share));
   if (added === 'EXISTS') throw new ConflictError('That area already holds (or held) a share of this alert');
-  if (forward.fromArea === alert.senderArea) return;
+  // The new area joins the alert's holders while the source is read again (the sender forwards from none).
+  const fromSender = forward.fromArea === alert.senderArea;
+  const [, after] = await Promise.all([
+    deps.alerts.addHolder(alert.alertId, forward.toArea),
+    fromSender ? undefined : deps.alerts.getShare(alert.alertId, forward.fromArea),
+  ]);
+  if (fromSender) return;
   const now = deps.clock.now();
-  const after = await deps.alerts.getShare(alert.alertId, forward.fromArea);
   if (after === undefined || !isHeld(after, now)) {
     await deps.alerts.endShare(alert.alertId, forward.toArea, {
       reason: 'REVOKED',
@@ -196,6 +201,7 @@ export async function commitOnward(
       cascadeFrom: forward.fromArea,
       eventId: forward.eventId,
     });
+    await deps.alerts.forgetHolder(alert.alertId, forward.toArea);
     throw new NotFoundError('No such alert');
   }
 }

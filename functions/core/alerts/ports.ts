@@ -274,14 +274,21 @@ export interface AlertRepository {
   /** Conditional on the forward still awaiting a decision: CONFLICT when another decided first. */
   decideForward(forward: StoredForward, decision: NonNullable<StoredForward['decision']>): Promise<'SAVED' | 'CONFLICT'>;
   /**
-   * A new reader's share, conditional on the area holding none (EXISTS otherwise, nothing written), and
-   * the area added to the alert's recipients and its history record's holders.
+   * A new reader's share, conditional on the area holding none: EXISTS otherwise (nothing written), unless
+   * the share there is this very forward's (a retry), which is CREATED.
    */
   addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'>;
+  /** The area added, once, to the alert's recipients and its history record's holders: after `addShare`. */
+  addHolder(alertId: string, area: AreaId): Promise<void>;
+  /**
+   * A revoked area's hold on the alert's access history ends (its history record notes it, once): from
+   * then it is answered as an area that never held the alert.
+   */
+  forgetHolder(alertId: string, area: AreaId): Promise<void>;
   /**
    * Ends a share: its sealed copy removed, it leaves the inbox and the ladder, its metadata stays with
    * `end` for the audit retention. Conditional on it not having ended: ALREADY_ENDED otherwise; GONE when
-   * there is no such share. The area's hold on the access history ends with a revocation.
+   * there is no such share.
    */
   endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'>;
   /**

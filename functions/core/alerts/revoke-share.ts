@@ -55,7 +55,9 @@ export async function revokeShare(
   try {
     const result = await deps.alerts.endShare(alertId, area, end);
     if (result !== 'ENDED') throw new ConflictError('This share has already ended');
-    ended = [area, ...(await endForwardedFrom(deps, alertId, area, end))];
+    // The revoked area's hold on the history ends while the shares forwarded from it are found and ended.
+    const [, onward] = await Promise.all([deps.alerts.forgetHolder(alertId, area), endForwardedFrom(deps, alertId, area, end)]);
+    ended = [area, ...onward];
   } catch (error) {
     await correct(deps, context, alertId, error instanceof ConflictError ? 'CONFLICT' : 'FAILED', eventId, error, ACTION);
     throw error;
@@ -84,8 +86,13 @@ export async function endForwardedFrom(
   const visit = async (from: AreaId): Promise<void> => {
     const onward = forwards.filter((forward: StoredForward) => forward.fromArea === from && forward.status === 'SHARED');
     for (const forward of onward) {
-      const result = await deps.alerts.endShare(alertId, forward.toArea, { ...end, cascadeFrom: from });
-      if (result === 'ENDED') ended.push(forward.toArea);
+      // The reason was written about the revoked share; one ended with it carries who and when, and from where.
+      const { note: _note, ...cascaded } = end;
+      const result = await deps.alerts.endShare(alertId, forward.toArea, { ...cascaded, cascadeFrom: from });
+      if (result === 'ENDED') {
+        ended.push(forward.toArea);
+        await deps.alerts.forgetHolder(alertId, forward.toArea);
+      }
       if (!ended.includes(forward.toArea) && result !== 'ALREADY_ENDED') continue;
       await visit(forward.toArea);
     }

@@ -1,0 +1,175 @@
+/**
+ * A share's life in the use cases, on the in-memory fakes: the scope rule as a fact of the copies, the
+ * interleavings a race can produce (each forced here in one order), and extension's limits and re-armed
+ * warnings.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NotificationIntent } from '../../../../contracts/notifications.js';
+import { extendShare } from '../../../../functions/core/alerts/extend-share.js';
+import { forwardAlert, type ShareLifeDeps } from '../../../../functions/core/alerts/forward-alert.js';
+import { nextStep } from '../../../../functions/core/alerts/ladder.js';
+import { revokeShare } from '../../../../functions/core/alerts/revoke-share.js';
+import { NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
+import { contextFor, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
+
+function lifeDeps(fakes: Fakes): ShareLifeDeps & { sent: NotificationIntent[] } {
+  const sent: NotificationIntent[] = [];
+  return { ...fakes.deps, notifications: { enqueue: async (intents) => void sent.push(...intents) }, sent };
+}
+
+const REASON = 'Synthetic reason';
+
+describe('forwardAlert', () => {
+  it('refuses scopes wider than the forwarder’s own share (422 at scopes), and stores nothing', async () => {
+    // Prepare: newcastle holds RISK only
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+
+    // Act
+    const issues = await issuesOf(
+      forwardAlert(lifeDeps(fakes), contextFor('newcastle', 'coordinator'), alertId, {
+        area: 'gateshead',
+        scopes: ['RISK', 'IDENTITY'],
+        reason: REASON,
+      }),
+    );
+
+    // Assess
+    expect(issues.map((issue) => issue.path)).toEqual(['scopes']);
+    expect(fakes.alerts.forwards.size).toBe(0);
+    expect(await fakes.alerts.getShare(alertId, 'gateshead')).toBeUndefined();
+  });
+
+  it('seals the new copy from the forwarder’s own: only the scopes forwarded, one new key, two opened (its own and the sender’s)', async () => {
+    // Prepare
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    fakes.keys.generated = 0;
+    fakes.keys.decrypted = 0;
+    fakes.keys.openedReaders.length = 0;
+
+    // Act
+    const receipt = await forwardAlert(lifeDeps(fakes), contextFor('north-tyneside', 'coordinator'), alertId, {
+      area: 'gateshead',
+      scopes: ['RISK', 'IDENTITY'],
+      reason: REASON,
+    });
+
+    // Assess
+    expect(receipt).toMatchObject({ status: 'SHARED', fromArea: 'north-tyneside', toArea: 'gateshead', scopes: ['IDENTITY', 'RISK'] });
+    const share = await fakes.alerts.getShare(alertId, 'gateshead');
+    expect(Object.keys(share?.copy?.parts ?? {}).sort()).toEqual(['IDENTITY', 'ORIGIN', 'RISK', 'SHARE_TERMS']);
+    expect(share?.origin).toMatchObject({ fromArea: 'north-tyneside', by: { area: 'north-tyneside' } });
+    expect(fakes.keys.generated).toBe(1);
+    expect(fakes.keys.openedReaders.sort()).toEqual(['north-tyneside', 'northumberland']);
+    expect((await fakes.alerts.getAlert(alertId))?.recipients).toEqual(['north-tyneside', 'newcastle', 'gateshead']);
+  });
+
+  it('ends the new share when its source is revoked between the forward being stored and the source read again', async () => {
+    // Prepare: the revocation lands right after the new share is written
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    const addShare = fakes.alerts.addShare.bind(fakes.alerts);
+    fakes.alerts.addShare = async (share) => {
+      const result = await addShare(share);
+      await revokeShare(deps, contextFor('northumberland', 'police'), alertId, 'north-tyneside', { reason: 'Synthetic: in error' });
+      return result;
+    };
+
+    // Act
+    const forwarding = forwardAlert(deps, contextFor('north-tyneside', 'coordinator'), alertId, {
+      area: 'gateshead',
+      scopes: ['RISK'],
+      reason: REASON,
+    });
+
+    // Assess: the forwarder is told the alert is gone, the forwarded share ended with its copy, and the record corrected
+    await expect(forwarding).rejects.toBeInstanceOf(NotFoundError);
+    const onward = await fakes.alerts.getShare(alertId, 'gateshead');
+    expect(onward?.ended).toMatchObject({ reason: 'REVOKED', cascadeFrom: 'north-tyneside' });
+    expect(onward?.copy).toBeUndefined();
+    const forwardEvents = fakes.trail.events.filter((event) => event.action === 'ALERT_FORWARD').map((event) => event.outcome);
+    expect(forwardEvents).toEqual(['SUCCESS', 'NOT_FOUND']);
+  });
+
+  it('is found and ended by a revocation that comes after it: the cascade follows every forward', async () => {
+    // Prepare: north-tyneside → gateshead → sunderland
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    await forwardAlert(deps, contextFor('north-tyneside', 'coordinator'), alertId, { area: 'gateshead', scopes: ['RISK'], reason: REASON });
+    await forwardAlert(deps, contextFor('gateshead', 'chair'), alertId, { area: 'sunderland', scopes: ['RISK'], reason: REASON });
+
+    // Act
+    const receipt = await revokeShare(deps, contextFor('northumberland', 'police'), alertId, 'north-tyneside', { reason: 'Synthetic' });
+
+    // Assess
+    expect(receipt.ended).toEqual(['north-tyneside', 'gateshead', 'sunderland']);
+    for (const area of receipt.ended) expect((await fakes.alerts.getShare(alertId, area))?.copy).toBeUndefined();
+    expect((await fakes.alerts.getShare(alertId, 'newcastle'))?.copy).toBeDefined();
+    expect(deps.sent.map((intent) => `${intent.template} ${intent.recipientArea}`)).toEqual([
+      'SHARE_REVOKED north-tyneside',
+      'SHARE_REVOKED gateshead',
+      'SHARE_REVOKED sunderland',
+    ]);
+    expect(JSON.stringify(deps.sent)).not.toContain('Synthetic');
+    expect((await fakes.history.get('alert', alertId))?.revokedAreas).toEqual(['north-tyneside', 'gateshead', 'sunderland']);
+  });
+});
+
+describe('extendShare', () => {
+  it('refuses an end past two years from the alert’s creation, and one that is not later', async () => {
+    // Prepare
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const context = contextFor('northumberland', 'police');
+
+    // Act
+    const tooFar = await issuesOf(
+      extendShare(fakes.deps, context, alertId, 'north-tyneside', { expiresAt: '2028-03-10T10:00:00.001Z', justification: REASON }),
+    );
+    const earlier = await issuesOf(
+      extendShare(fakes.deps, context, alertId, 'north-tyneside', { expiresAt: '2026-06-01T10:00:00.000Z', justification: REASON }),
+    );
+
+    // Assess
+    expect(tooFar.map((issue) => issue.path)).toEqual(['expiresAt']);
+    expect(earlier.map((issue) => issue.path)).toEqual(['expiresAt']);
+  });
+
+  it('moves the end, re-arms the warnings for the new end, and keeps the alert at least as long', async () => {
+    // Prepare: the 30-day warning already taken for the first end
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const share = (await fakes.alerts.getShare(alertId, 'north-tyneside'))!;
+    const warnedAt = new Date(Date.parse(share.expiresAt) - 30 * 86_400_000).toISOString();
+    fakes.alerts.shares.set(`${alertId}#north-tyneside`, {
+      ...share,
+      ladder: {
+        version: 3,
+        // The acknowledgement's ladder over (escalated), then the first end's 30-day warning.
+        steps: [
+          { step: 'SHARED', at: share.createdAt, to: ['MSET_MAILBOX'], state: 'TAKEN' },
+          { step: 'OVERDUE', at: share.ackDueBy, to: ['DUTY_MANAGER', 'SENDING_MSET_MAILBOX'], state: 'TAKEN' },
+          { step: 'EXPIRY_WARNING_30', at: warnedAt, to: ['SENDING_MSET_MAILBOX'], state: 'TAKEN', for: share.expiresAt },
+        ],
+        dueAt: new Date(Date.parse(share.expiresAt) - 7 * 86_400_000).toISOString(),
+      },
+    });
+
+    // Act
+    const receipt = await extendShare(fakes.deps, contextFor('northumberland', 'chair'), alertId, 'north-tyneside', {
+      expiresAt: '2027-09-10T10:00:00.000Z',
+      justification: REASON,
+    });
+
+    // Assess
+    expect(receipt).toMatchObject({ from: share.expiresAt, expiresAt: '2027-09-10T10:00:00.000Z' });
+    const extended = (await fakes.alerts.getShare(alertId, 'north-tyneside'))!;
+    expect(extended.ladder?.dueAt).toBe('2027-08-11T10:00:00.000Z');
+    expect(nextStep(extended, fakes.clock.now(), fakes.deps)).toEqual({ step: 'EXPIRY_WARNING_30', dueAt: '2027-08-11T10:00:00.000Z' });
+    expect((await fakes.alerts.getAlert(alertId))?.expiresAt).toBe('2027-09-10T10:00:00.000Z');
+    expect(fakes.trail.events.map((event) => `${event.action} ${event.outcome}`)).toEqual(['ALERT_SHARE_EXTEND SUCCESS']);
+  });
+});
