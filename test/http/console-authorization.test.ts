@@ -318,7 +318,8 @@ describe('a share’s life in the console across four areas and every role', () 
     const allowed = side === 'outsider' ? 404 : side === 'sender' && manages(role) ? 200 : 403;
     for (const action of ['revoke', 'extend']) {
       await expectAnswer(person, `/alerts/${a}/shares/north-tyneside/${action}`, allowed);
-      const bad: Record<string, string> = action === 'revoke' ? { reason: ' ' } : { 'expiresAt-day': '31', 'expiresAt-month': '2', 'expiresAt-year': '2027' };
+      const bad: Record<string, string> =
+        action === 'revoke' ? { reason: ' ' } : { 'expiresAt-day': '31', 'expiresAt-month': '2', 'expiresAt-year': '2027' };
       await expectAnswer(person, `/alerts/${a}/shares/north-tyneside/${action}`, allowed === 200 ? 422 : allowed, bad);
       // A share the alert never had is not found, even for the sender.
       await expectAnswer(person, `/alerts/${a}/shares/gateshead/${action}`, allowed === 200 ? 404 : allowed);
