@@ -4,7 +4,8 @@
  * to Newcastle; police forwards it to Newcastle from the alert's page in one step; Newcastle acknowledges
  * it; police ends North Tyneside's share behind an "Are you sure" page; North Tyneside's coordinator then
  * gets "Page not found", the page an area that never held the alert gets. Then a share near its end: the
- * warning tag, and an extension through the GOV.UK date input. Every page passes axe and the console's
+ * warning tag, and an extension through the GOV.UK date input; and a forward that waits for the sender's
+ * approval, asked and approved. Every page passes axe and the console's
  * header checks on the way (test/support/browser.ts). `npm run screenshots` saves the chain of custody.
  */
 import { randomUUID } from 'node:crypto';
@@ -212,5 +213,48 @@ describe('a share’s whole life, in the browser', () => {
     expect(await shown(page.locator('.govuk-notification-banner--success'))).toContain('North Tyneside’s share has been extended');
     expect(await tag.count()).toBe(0);
     expect(Object.fromEntries(await summaryRowsAfter(page, 'North Tyneside'))['Extended']).toContain(`Why: ${SHARE_TYPED.justification}`);
+  });
+
+  it('8. under "only with our approval", North Tyneside asks; police approves it from the chain of custody', async () => {
+    const id = await sendAlertThroughApi(
+      suite.hub,
+      POLICE_NORTHUMBERLAND,
+      sampleAlert(['north-tyneside'], {
+        sharing: { ...sampleAlert().sharing, handling: { code: 'P', onwardSharing: 'ORIGINATOR_APPROVAL' } },
+      }),
+    );
+    const coordinator = await suite.visitor();
+    const page = coordinator.page;
+    await coordinator.signIn(COORDINATOR_NORTH_TYNESIDE, { returnTo: `/alerts/${id}` });
+    await coordinator.click('Ask to pass this alert on to another area', 'link');
+    expect(await coordinator.heading()).toBe('Pass the alert on to another area');
+    // Only what North Tyneside was given may be passed on.
+    const offered = await page.locator('input[name="scopes"]').evaluateAll((inputs) => inputs.map((input) => input.getAttribute('value')));
+    expect(offered).toEqual(['IDENTITY', 'MOVEMENT', 'RISK', 'CONTACTS']);
+    await page.getByLabel('Which area should it go to?').selectOption('newcastle');
+    await page.getByLabel('Identity').check();
+    await page.getByLabel('Why are you passing it on?').fill(SHARE_TYPED.forwardReason);
+    const asked = await coordinator.click('Ask Northumberland to approve it');
+    expect(asked.status()).toBe(200);
+    expect(await coordinator.heading()).toBe('Request sent for approval');
+    expect(await coordinator.mainText()).toContain('Northumberland must approve your request before Newcastle can see the alert.');
+
+    const police = await suite.visitor();
+    await police.signIn(POLICE_NORTHUMBERLAND, { returnTo: `/alerts/${id}` });
+    await police.click(/^Approve or refuse/, 'link');
+    expect(await police.heading()).toBe('North Tyneside asks to pass the alert on to Newcastle');
+    const refused = await police.click('Send decision');
+    expect(refused.status()).toBe(422);
+    expect((await errorSummaryLinks(police.page)).map(([href]) => href)).toEqual(['#decision', '#reason']);
+    await police.page.getByLabel('Yes, approve it').check();
+    await police.page.getByLabel('Reason for your decision').fill('Test reason: agreed with North Tyneside');
+    await police.click('Send decision');
+    expect(await shown(police.page.locator('.govuk-notification-banner--success'))).toContain(
+      'Request approved: Newcastle now holds a share',
+    );
+    expect((await tableRows(police.page, 'custody')).map((row) => `${row[1]}: ${row[5]}`)).toEqual([
+      'North Tyneside: Shared',
+      expect.stringMatching(/^Newcastle: Shared Approved by Test Officer Northumberland/),
+    ]);
   });
 });
