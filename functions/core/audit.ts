@@ -14,7 +14,16 @@ import { changeIdFor, eventIdFor, type RequestClaim } from './request-ids.js';
  * Who is asking, and under which request id, for one request; with the idempotency claim it runs under
  * when the caller sent an Idempotency-Key.
  */
-export type RequestContext = { readonly caller: Caller; readonly requestId: string; readonly claim?: RequestClaim };
+export type RequestContext = {
+  readonly caller: Caller;
+  readonly requestId: string;
+  readonly claim?: RequestClaim;
+  /**
+   * The claim was made just now under a new id: no earlier try can have stored anything under it, so a use
+   * case need not look for what one did (a round trip saved on the common path). Absent on a taken-over claim.
+   */
+  readonly claimIsNew?: true;
+};
 
 export type AuditDetail = NonNullable<AuditEvent['detail']>;
 

@@ -570,10 +570,20 @@ describe('redirection', () => {
         outcome: 'REDIRECTED',
         redirectTo: 'stockton-on-tees',
         undelivered: 0,
+        // A year from its creation, far from its end: no expiry warning yet.
+        expiresAt: aYearAfter(created.json.createdAt),
+        expiryWarning: 'NONE',
       },
     ]);
   });
 });
+
+/** The default end of a share: a year after its alert's creation. */
+function aYearAfter(iso: string): string {
+  const date = new Date(iso);
+  date.setUTCFullYear(date.getUTCFullYear() + 1);
+  return date.toISOString();
+}
 
 describe('when the audit queue is down', () => {
   it('every route answers 503 with Retry-After, releases nothing and changes nothing', async () => {

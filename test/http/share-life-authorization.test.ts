@@ -270,6 +270,40 @@ describe('nobody learns of a forward that is not theirs', () => {
   });
 });
 
+describe('access histories', () => {
+  it('a recipient’s history shows nothing the sender did to another area’s share', async () => {
+    // Prepare: the sender extends North Tyneside's share; Newcastle, forwarded to, must not learn of it
+    const extended = await hub.call('POST', `/v1/alerts/${alertId}/shares/north-tyneside/extension`, {
+      token: police,
+      body: { expiresAt: new Date(Date.now() + 400 * 24 * 3600 * 1000).toISOString(), justification: 'Synthetic' },
+    });
+    expect(extended.status).toBe(200);
+    await hub.drainAudit();
+
+    // Act
+    const newcastle = await hub.call('GET', `/v1/alerts/${alertId}/audit?limit=500`, {
+      token: await hub.token('newcastle', 'coordinator'),
+    });
+    const northTyneside = await hub.call('GET', `/v1/alerts/${alertId}/audit?limit=500`, { token: ntCoordinator });
+    const sender = await hub.call('GET', `/v1/alerts/${alertId}/audit?limit=500`, { token: police });
+
+    // Assess
+    const lifeOf = (response: TestResponse) =>
+      (response.json.items as Array<{ action: string; outcome: string; actor: { area?: string }; detail?: Record<string, unknown> }>)
+        .filter((item) => item.outcome === 'SUCCESS' && item.actor.area === 'northumberland' && item.action.startsWith('ALERT_'))
+        .filter((item) => ['ALERT_FORWARD_DECIDE', 'ALERT_SHARE_EXTEND', 'ALERT_SHARE_REVOKE', 'ALERT_FORWARD'].includes(item.action))
+        .map((item) => `${item.action} ${item.detail?.['from'] ?? ''}>${item.detail?.['to'] ?? item.detail?.['area'] ?? ''}`);
+    expect(lifeOf(sender)).toEqual(
+      expect.arrayContaining(['ALERT_SHARE_EXTEND >north-tyneside', 'ALERT_FORWARD_DECIDE north-tyneside>newcastle']),
+    );
+    expect(lifeOf(northTyneside)).toEqual(
+      expect.arrayContaining(['ALERT_SHARE_EXTEND >north-tyneside', 'ALERT_FORWARD_DECIDE north-tyneside>newcastle']),
+    );
+    expect(lifeOf(newcastle)).toEqual(['ALERT_FORWARD_DECIDE north-tyneside>newcastle']);
+    expect(newcastle.text).not.toContain('sunderland');
+  });
+});
+
 describe('refusals are on record', () => {
   it("the sender's access history holds every NOT_FOUND and FORBIDDEN of the new routes on its alert", async () => {
     // Prepare

@@ -125,6 +125,11 @@ describe('a hub started on the data of 246170d', () => {
     // Assess
     expect(ack.status).toBe(201);
     expect(view.json.shares[0].notifications.steps.map((step: any) => step.step)).toEqual(['SHARED', 'ACKNOWLEDGED']);
-    expect(view.json.shares[0].notifications.nextStep).toBeUndefined();
+    // Nothing more about the acknowledgement: what is next is the sender's warning 30 days before the share ends.
+    const end = Date.parse(view.json.shares[0].sharing.expiresAt);
+    expect(view.json.shares[0].notifications.nextStep).toEqual({
+      step: 'EXPIRY_WARNING_30',
+      at: new Date(end - 30 * 24 * 60 * 60 * 1000).toISOString(),
+    });
   });
 });

@@ -713,6 +713,7 @@ describe.each([
     expect(corrected).toEqual({
       claimed: true,
       claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(1_000).toISOString() },
+      fresh: true,
     });
     const fresh = claimed(corrected);
     expect(fresh.claimId).not.toBe(failed.claimId);
@@ -805,6 +806,7 @@ describe.each([
     expect(reclaimed).toEqual({
       claimed: true,
       claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(120_000).toISOString() },
+      fresh: true,
     });
     expect(claimed(reclaimed).claimId).not.toBe(expired.claimId);
   });

@@ -1,25 +1,35 @@
 /**
  * The stored-data migration on dynalite: alerts and meetings stored before history records existed get
  * the record their creation would write today, so their access histories outlive them like any later
- * one's; a record already there (written at creation, or by an earlier run) is never replaced; and a
- * second run writes nothing.
+ * one's; a record already there (written at creation, or by an earlier run) is never replaced; alerts
+ * sealed per scope are resealed one copy per reader, losing no word and no concurrent change; and a second
+ * run writes nothing.
  */
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
 import { DynamoHistoryRecords, historyItem, historyKey } from '../../functions/adapters/dynamodb/history-store.js';
 import { DynamoMeetingStore } from '../../functions/adapters/dynamodb/meeting-store.js';
 import { migrate } from '../../functions/adapters/dynamodb/migrations.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
+import {
+  legacyContext,
+  legacyNoteScope,
+  legacyTermsScope,
+  openCopy,
+  openNoteForSender,
+  readerContext,
+} from '../../functions/core/alerts/content.js';
 import { alertHistory } from '../../functions/core/alerts/history.js';
 import type { StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import { type HistoryType, historyRecordOf } from '../../functions/core/history.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
 import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
+import { seal, withKeyring } from '../../functions/core/sealing.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
-import { SequentialIds } from '../support/fakes.js';
+import { InMemoryKeyService, SequentialIds } from '../support/fakes.js';
 
 const namesFor = (suffix: string): TableNames => ({
   alerts: `it-mig-alerts-${suffix}`,
@@ -217,5 +227,196 @@ describe('migrate', () => {
 
     // Assess
     expect(report).toMatchObject({ historyRecordsWritten: 0 });
+  });
+});
+
+describe('migrate: expiry steps for ladders that were over', () => {
+  it('puts a live share whose ladder was over back in the ladder index at its next expiry step, once', async () => {
+    // Prepare: one share whose ladder ended (no next step) before expiry steps existed, one that ended, one still due
+    const { alert, shares } = alertOf(['north-tyneside', 'newcastle', 'gateshead']);
+    const [over, ended, due] = shares as [StoredShare, StoredShare, StoredShare];
+    const ladder = {
+      version: 4,
+      steps: [{ step: 'SHARED' as const, at: CREATED, to: ['MSET_MAILBOX' as const], state: 'TAKEN' as const }],
+    };
+    await alerts.create(alert, [
+      { ...over, ladder },
+      { ...ended, ladder },
+      { ...due, ladder: { ...ladder, dueAt: '2026-03-11T10:00:00.000Z' } },
+    ]);
+    await alerts.endShare(alert.alertId, 'newcastle', { reason: 'REVOKED', at: CREATED, eventId: ids.newId() });
+
+    // Act
+    const first = await migrate(dynamo.client, names);
+    const second = await migrate(dynamo.client, names);
+
+    // Assess: a year's share is warned 30 days before its end; the ended one and the one still due are left alone
+    expect(first).toMatchObject({ expiryArmed: 1 });
+    expect(second).toMatchObject({ expiryArmed: 0 });
+    const armed = await alerts.getShare(alert.alertId, 'north-tyneside');
+    expect(armed?.ladder).toEqual({ version: 5, steps: ladder.steps, dueAt: '2027-02-08T10:00:00.000Z' });
+    expect((await alerts.getShare(alert.alertId, 'newcastle'))?.ladder?.dueAt).toBeUndefined();
+    expect((await alerts.getShare(alert.alertId, 'gateshead'))?.ladder?.dueAt).toBe('2026-03-11T10:00:00.000Z');
+    const found = await alerts.dueShares('2027-02-08T10:00:00.000Z', 10);
+    expect(found.items.map((share) => share.recipientArea)).toEqual(['gateshead', 'north-tyneside']);
+  });
+});
+
+describe('migrate: alerts sealed per scope, resealed one copy per reader', () => {
+  const SENDER = 'northumberland';
+  const SECTIONS = { IDENTITY: { name: 'Test Child-Alpha' }, RISK: { level: 'SIGNIFICANT' }, CONTACTS: [{ role: 'Social worker' }] };
+  const TERMS = { purpose: 'Synthetic purpose', consentReason: 'Synthetic reason' };
+
+  /** An alert as 70399f1 stored it: one box per section, the terms and each note in boxes of their own. */
+  async function storedPerScope(keys: InMemoryKeyService, alertId: string) {
+    const box = (scope: string, value: unknown) => seal(keys, legacyContext(alertId, SENDER, scope), value);
+    const sections = Object.fromEntries(
+      await Promise.all(Object.entries(SECTIONS).map(async ([scope, value]) => [scope, await box(scope, value)] as const)),
+    );
+    const termsText = await box(legacyTermsScope, TERMS);
+    const pk = `ALERT#${alertId}`;
+    const base = { alertId, senderArea: SENDER, createdAt: CREATED, expiresAt: EXPIRES, riskLevel: 'SIGNIFICANT', exploitation: ['CSE'] };
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: names.alerts,
+        Item: {
+          pk,
+          sk: 'ALERT',
+          ...base,
+          createdBy: { sub: 'officer-1', name: 'Test Officer', agency: 'police' },
+          recipients: ['north-tyneside', 'newcastle'],
+          sections,
+        },
+      }),
+    );
+    const share = (area: string, scopes: string[]) => ({
+      pk,
+      sk: `SHARE#${area}`,
+      ...base,
+      recipientArea: area,
+      scopes,
+      status: 'PENDING',
+      ackDueBy: CREATED,
+      terms: { lawfulBasis: 'DPA2018_PART3_SCH8_PARA4', consentStatus: 'NOT_SOUGHT', handlingCode: 'P' },
+      termsText,
+    });
+    await dynamo.client.send(new PutCommand({ TableName: names.alerts, Item: share('north-tyneside', ['IDENTITY', 'RISK']) }));
+    await dynamo.client.send(
+      new PutCommand({
+        TableName: names.alerts,
+        Item: {
+          ...share('newcastle', ['RISK']),
+          status: 'ACKNOWLEDGED',
+          acknowledgement: {
+            outcome: 'ACCEPTED',
+            acknowledgedAt: CREATED,
+            by: { sub: 'c-1', name: 'Test Coordinator', agency: 'childrens-services', area: 'newcastle' },
+            eventId: 'eeeeeeee-0000-4000-8000-000000000009',
+            note: await box(legacyNoteScope('newcastle'), 'Synthetic note'),
+          },
+        },
+      }),
+    );
+  }
+
+  async function item(alertId: string, sk: string) {
+    const result = await dynamo.client.send(
+      new GetCommand({ TableName: names.alerts, Key: { pk: `ALERT#${alertId}`, sk }, ConsistentRead: true }),
+    );
+    return result.Item as Record<string, any>;
+  }
+
+  /** What a reader's copy holds, opened with that reader's own key. */
+  async function opened(keys: InMemoryKeyService, alertId: string, reader: string, copy: ReaderCopy) {
+    return withKeyring(keys, readerContext(alertId, SENDER, reader), copy.key, (keyring) => openCopy(keyring, copy));
+  }
+
+  it('gives each reader its own copy of what it may read, every word as it was, and removes the old boxes', async () => {
+    // Prepare
+    const keys = new InMemoryKeyService();
+    await storedPerScope(keys, 'alert-a');
+
+    // Act
+    const report = await migrate(dynamo.client, names, keys);
+
+    // Assess
+    expect(report).toMatchObject({ alertsResealed: 1 });
+    const [alert, northTyneside, newcastle] = await Promise.all([
+      item('alert-a', 'ALERT'),
+      item('alert-a', 'SHARE#north-tyneside'),
+      item('alert-a', 'SHARE#newcastle'),
+    ]);
+    expect(alert).not.toHaveProperty('sections');
+    expect(await opened(keys, 'alert-a', SENDER, alert['senderCopy'])).toEqual({ sections: SECTIONS, terms: TERMS });
+    expect(northTyneside).not.toHaveProperty('termsText');
+    expect(await opened(keys, 'alert-a', 'north-tyneside', northTyneside['copy'])).toEqual({
+      sections: { IDENTITY: SECTIONS.IDENTITY, RISK: SECTIONS.RISK },
+      terms: TERMS,
+    });
+    expect(newcastle['acknowledgement']).not.toHaveProperty('note');
+    expect(await opened(keys, 'alert-a', 'newcastle', newcastle['copy'])).toEqual({
+      sections: { RISK: SECTIONS.RISK },
+      terms: TERMS,
+      acknowledgementNote: 'Synthetic note',
+    });
+    const forSender = await withKeyring(keys, readerContext('alert-a', SENDER, SENDER), alert['senderCopy'].key, (keyring) =>
+      openNoteForSender(keyring, 'newcastle', newcastle['acknowledgement'].noteForSender),
+    );
+    expect(forSender).toBe('Synthetic note');
+    // A copy holds nothing beyond its reader's scopes, and opens under no other reader's context.
+    await expect(opened(keys, 'alert-a', 'newcastle', northTyneside['copy'])).rejects.toThrow();
+  });
+
+  it('loses no change made while it runs: a share acknowledged between its read and its write is read again', async () => {
+    // Prepare: North Tyneside acknowledges just before the migration's write of its share
+    const keys = new InMemoryKeyService();
+    await storedPerScope(keys, 'alert-b');
+    let interfered = false;
+    const racing = {
+      send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+        if (!interfered && command.constructor.name === 'UpdateCommand' && command.input['Key']?.sk === 'SHARE#north-tyneside') {
+          interfered = true;
+          await dynamo.client.send(
+            new UpdateCommand({
+              TableName: names.alerts,
+              Key: command.input['Key'],
+              UpdateExpression: 'SET #status = :acknowledged',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':acknowledged': 'ACKNOWLEDGED' },
+            }),
+          );
+        }
+        return dynamo.client.send(command as never);
+      },
+    } as unknown as typeof dynamo.client;
+
+    // Act
+    const report = await migrate(racing, names, keys);
+
+    // Assess: the acknowledgement stands, and the share was resealed on a second read
+    expect(interfered).toBe(true);
+    expect(report).toMatchObject({ alertsResealed: 1 });
+    const share = await item('alert-b', 'SHARE#north-tyneside');
+    expect(share['status']).toBe('ACKNOWLEDGED');
+    expect(share).not.toHaveProperty('termsText');
+    expect((await opened(keys, 'alert-b', 'north-tyneside', share['copy'])).terms).toEqual(TERMS);
+  });
+
+  it('is idempotent, and needs the content key only when something is stored per scope', async () => {
+    // Prepare
+    const keys = new InMemoryKeyService();
+    await storedPerScope(keys, 'alert-c');
+    const refused = migrate(dynamo.client, names);
+    await expect(refused).rejects.toThrow(/content key/);
+
+    // Act
+    const first = await migrate(dynamo.client, names, keys);
+    const after = await Promise.all(['ALERT', 'SHARE#north-tyneside', 'SHARE#newcastle'].map((sk) => item('alert-c', sk)));
+    const second = await migrate(dynamo.client, names);
+
+    // Assess
+    expect(first).toMatchObject({ alertsResealed: 1 });
+    expect(second).toMatchObject({ alertsResealed: 0 });
+    expect(await Promise.all(['ALERT', 'SHARE#north-tyneside', 'SHARE#newcastle'].map((sk) => item('alert-c', sk)))).toEqual(after);
   });
 });

@@ -551,7 +551,7 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     if (existing === undefined || existing.expiresAt < times.now || releasedForAnother) {
       const claim: IdempotencyClaim = { claimId: crypto.randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
       this.records.set(key, { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: times.leaseUntil, expiresAt: times.expiresAt });
-      return { claimed: true, claim };
+      return { claimed: true, claim, fresh: true };
     }
     const record = InMemoryIdempotencyStore.asRecord(existing);
     if (existing.requestHash !== requestHash || record.state === 'COMPLETED') return { claimed: false, record };

@@ -240,8 +240,9 @@ async function takeBack(
  *
  * A committing item outlives the sweep's delay, so the sweep sees a commit that happened: an alert's item
  * has a TTL of at least two days past its creation whatever its share's expiry (reads filter expiry in
- * code), and a meeting is kept for years. A history record found proves a commit too: it is written only
- * after one.
+ * code), and a meeting is kept for years. A history record found proves a commit too where it is written
+ * only after one (createCommitted); not where it is written beside the commit (createConcurrently, whose
+ * intents say so), and there the sweep removes the one an uncommitted attempt left.
  */
 export async function sweepUncommitted(
   client: DynamoDBDocumentClient,

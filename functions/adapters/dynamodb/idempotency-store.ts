@@ -26,11 +26,11 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, requestHash: string, times: ClaimTimes): Promise<ClaimResult> {
     const claim: IdempotencyClaim = { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
-    if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim };
+    if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
     const item = await this.read(key);
     // Gone between our put and this read (expired and deleted): try once more as a new claim.
     if (item === undefined || seconds(times.now) > Number(item['ttl'])) {
-      if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim };
+      if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
       return { claimed: false, record: inProgress(requestHash, claim, times.leaseUntil) };
     }
     const record = toRecord(item);
@@ -38,7 +38,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     // A released key is free for a corrected request: a new claim, since nothing of the failed one stands.
     if (released && record?.requestHash !== requestHash) {
       const fresh = await this.conditionally(this.replaceReleased(key, requestHash, claim, times, item['claimId']));
-      if (fresh) return { claimed: true, claim };
+      if (fresh) return { claimed: true, claim, fresh: true };
       return { claimed: false, record: inProgress(requestHash, claim, times.leaseUntil) };
     }
     if (record === undefined || record.requestHash !== requestHash || record.state === 'COMPLETED') {

@@ -25,7 +25,7 @@ import {
   type TermsText,
 } from '../../core/alerts/content.js';
 import { alertHistory } from '../../core/alerts/history.js';
-import { startLadder } from '../../core/alerts/ladder.js';
+import { nextExpiryStep, startLadder } from '../../core/alerts/ladder.js';
 import type { StoredAlert, StoredShare } from '../../core/alerts/ports.js';
 import { AreaDirectory } from '../../core/areas.js';
 import { WorkingCalendars } from '../../core/deadlines.js';
@@ -43,6 +43,8 @@ import type { TableDefinition, TableNames } from './tables.js';
 export type MigrationReport = {
   readonly historyRecordsWritten: number;
   readonly laddersStarted: number;
+  /** Shares whose ladder was over before it had expiry steps, put back in the ladder's index for them. */
+  readonly expiryArmed: number;
   /** Alerts stored sealed per scope, now sealed per reader. */
   readonly alertsResealed: number;
 };
@@ -61,7 +63,13 @@ export async function migrate(
   written += await backfill(client, tables.alerts, 'ALERT', (item) => alertHistory(item as unknown as StoredAlert));
   written += await backfill(client, tables.meetings, 'MEETING', (item) => meetingHistory(item as unknown as StoredMeeting));
   const laddersStarted = await startLadders(client, tables.alerts);
-  return { historyRecordsWritten: written, laddersStarted, alertsResealed: await resealPerReader(client, tables.alerts, keys) };
+  const expiryArmed = await armExpiry(client, tables.alerts, new Date());
+  return {
+    historyRecordsWritten: written,
+    laddersStarted,
+    expiryArmed,
+    alertsResealed: await resealPerReader(client, tables.alerts, keys),
+  };
 }
 
 /** An alert item or share item as stored before reader copies (sealed per scope, by today's earlier mains). */
@@ -279,6 +287,59 @@ async function startLadders(client: DynamoDBDocumentClient, tableName: string): 
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return started;
+}
+
+/**
+ * A share's ladder now runs to its end (warnings at 30 and 7 days, then the EXPIRED step that destroys its
+ * copy), but one whose ladder was over before expiry steps existed has left the ladder's index. Each such
+ * live share (with a ladder, no next step, not ended) is put back in the index at its next expiry step,
+ * conditionally on its ladder being as read. A share stored before ladders and acknowledged then has no
+ * ladder to extend and is left alone (reads still filter its expiry; its copy goes with the alert's TTL).
+ */
+async function armExpiry(client: DynamoDBDocumentClient, tableName: string, now: Date): Promise<number> {
+  let armed = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression:
+          'begins_with(sk, :share) AND attribute_exists(ladderVersion) AND attribute_not_exists(ladderDueAt) AND attribute_not_exists(#ended)',
+        ExpressionAttributeNames: { '#ended': 'ended' },
+        ExpressionAttributeValues: { ':share': 'SHARE#' },
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const share = item as unknown as StoredShare;
+      const version = Number(item['ladderVersion']);
+      const steps = (item['ladderSteps'] as NonNullable<StoredShare['ladder']>['steps'] | undefined) ?? [];
+      const { dueAt } = nextExpiryStep(share, { version, steps }, now);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: item['pk'], sk: item['sk'] },
+            ConditionExpression: 'ladderVersion = :version AND attribute_not_exists(ladderDueAt) AND attribute_not_exists(#ended)',
+            UpdateExpression: 'SET ladderVersion = :next, ladderDueAt = :due, ladderPk = :pk, ladderSk = :sk',
+            ExpressionAttributeNames: { '#ended': 'ended' },
+            ExpressionAttributeValues: {
+              ':version': version,
+              ':next': version + 1,
+              ':due': dueAt,
+              ':pk': 'LADDER',
+              ':sk': `${dueAt}#${share.alertId}#${share.recipientArea}`,
+            },
+          }),
+        );
+        armed += 1;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return armed;
 }
 
 /**

@@ -38,7 +38,11 @@ export async function resolveAccess(
 ): Promise<AlertAccess> {
   const stored = await deps.alerts.getAlertWithShares(alertId);
   const now = deps.clock.now();
-  if (stored === undefined || !isLive(stored.alert, now)) return deps.audit.notFound(context, action, alertId);
+  // An alert still sealed per scope (stored before reader copies, the migration not yet run on AWS), or
+  // one whose sender's copy is gone with its longest share, opens for nobody: not found, never a fault.
+  if (stored === undefined || !isLive(stored.alert, now) || stored.alert.senderCopy === undefined) {
+    return deps.audit.notFound(context, action, alertId);
+  }
   const { alert, shares, forwards } = stored;
   if (alert.senderArea === context.caller.area) return { side: 'sender', alert, shares, forwards };
   const share = shares.find((candidate) => candidate.recipientArea === context.caller.area);

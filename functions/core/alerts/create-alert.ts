@@ -36,7 +36,8 @@ export async function createAlert(
   // A retry under the same claim names the same alert: if an earlier try committed it, answer as it would
   // have, before anything that may have changed since (the clock, the directory) can refuse the retry.
   const alertId = resourceIdFor(context.claim, deps.ids, 'alert');
-  if (context.claim !== undefined) {
+  // (A fresh claim's id is new: nothing can be committed under it, and the store's own check covers the rest.)
+  if (context.claim !== undefined && context.claimIsNew !== true) {
     const found = await findCommitted(deps, alertId, context);
     if (found === 'ANOTHERS') {
       // The id names another's alert: a refusal, on record like every other, before anything is.

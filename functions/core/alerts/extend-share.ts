@@ -58,7 +58,7 @@ export async function extendShare(
     withKeyrings(deps.keys, [senderReader(alert)], ([sender]) =>
       sealNote(sender as OpenKeyring, NOTE.extension(area, eventId), request.justification),
     ),
-    deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area, from: share.expiresAt, to } }),
+    deps.audit.recordChange(context, ACTION, { alertId, eventId, detail: { area, previousExpiresAt: share.expiresAt, expiresAt: to } }),
   ]);
   if (recorded.status === 'rejected') throw recorded.reason;
   if (sealed.status === 'rejected') {

@@ -29,9 +29,9 @@ export async function getAlertAudit(
   }
   const filter = side === 'sender' ? {} : { actorAreas: [ownArea, held.ownerArea] };
   const events = await deps.auditStore.listForResource({ type: 'alert', id: alertId }, filter, page.limit, page.cursor);
-  const items = events.items.map((event) =>
-    historyEntry(event, event.detail === undefined ? undefined : visibleDetail(event, side, ownArea)),
-  );
+  const items = events.items
+    .filter((event) => side === 'sender' || !aboutAnotherArea(event, held.ownerArea, ownArea))
+    .map((event) => historyEntry(event, event.detail === undefined ? undefined : visibleDetail(event, side, ownArea)));
   await deps.audit.record(context, action, 'SUCCESS', { alertId, detail: { side } });
   return { alertId, items, ...(events.nextCursor === undefined ? {} : { nextCursor: events.nextCursor }) };
 }
@@ -52,6 +52,21 @@ export async function historyAccess(
   const side = held?.ownerArea === ownArea ? 'sender' : holds ? 'recipient' : undefined;
   if (held === undefined || side === undefined) return deps.audit.notFound(context, 'ALERT_AUDIT_READ', alertId);
   return { held, side };
+}
+
+/** What the sending area did to a share's life: each names the area it was about. */
+const LIFE_ACTIONS = new Set(['ALERT_FORWARD', 'ALERT_FORWARD_DECIDE', 'ALERT_SHARE_REVOKE', 'ALERT_SHARE_EXTEND']);
+
+/**
+ * A recipient learns nothing of other areas' shares: not that the sender forwarded the alert elsewhere,
+ * decided another area's request, or revoked or extended another's share. (A page may then hold fewer
+ * entries than its limit.)
+ */
+function aboutAnotherArea(event: AuditEvent, ownerArea: string, ownArea: string): boolean {
+  if (event.actor.area !== ownerArea || !LIFE_ACTIONS.has(event.action)) return false;
+  const detail = event.detail ?? {};
+  const named = [detail['to'], detail['from'], detail['area'], ...String(detail['cascade'] ?? '').split(' ')];
+  return !named.includes(ownArea);
 }
 
 /**

@@ -131,7 +131,7 @@ export const EXPIRY_WARNING_DAYS = { EXPIRY_WARNING_30: 30, EXPIRY_WARNING_7: 7 
  * before the share was made is not sent (a share made to last three weeks is warned once, at 7 days), nor
  * the 30-day warning once the 7-day one is due.
  */
-function nextExpiryStep(share: StoredShare, ladder: ShareLadder, now: Date): NextStep {
+export function nextExpiryStep(share: StoredShare, ladder: ShareLadder, now: Date): NextStep {
   const end = Date.parse(share.expiresAt);
   const warned = new Set(ladder.steps.filter((step) => step.for === share.expiresAt).map((step) => step.step));
   const created = Date.parse(share.createdAt);

@@ -17,7 +17,12 @@ export type IdempotencyRecord =
   | (IdempotencyClaim & { readonly state: 'COMPLETED'; readonly requestHash: string; readonly response: string });
 
 export type ClaimResult =
-  | { readonly claimed: true; readonly claim: IdempotencyClaim }
+  | {
+      readonly claimed: true;
+      readonly claim: IdempotencyClaim;
+      /** The key was new: its claim id is too, so no earlier try can have stored anything under it. */
+      readonly fresh?: true;
+    }
   /** The key is held: by a request still within its lease, or completed; or used for another request. */
   | { readonly claimed: false; readonly record: IdempotencyRecord };
 

@@ -184,7 +184,10 @@ export function idempotency(deps: {
       });
       if (result.claimed) {
         claimed.set(event, { key, claim: result.claim, leaseUntil });
-        event.hub = { ...event.hub, context: { ...context, claim: result.claim } };
+        event.hub = {
+          ...event.hub,
+          context: { ...context, claim: result.claim, ...(result.fresh === true ? { claimIsNew: true as const } : {}) },
+        };
         return;
       }
       const { record } = result;

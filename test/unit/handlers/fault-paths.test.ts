@@ -19,6 +19,8 @@ import {
   type GetCommandInput,
   PutCommand,
   type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -70,6 +72,11 @@ function installFakes(): void {
   ddb.on(GetCommand).callsFake((input: GetCommandInput) => {
     const item = table.get(itemKey(input.Key as Item));
     return item === undefined ? {} : { Item: structuredClone(item) };
+  });
+  // Only the alert store's read of an alert's partition: every item under one pk.
+  ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+    const pk = input.ExpressionAttributeValues?.[':pk'];
+    return { Items: [...table.values()].filter((item) => item['pk'] === pk).map((item) => structuredClone(item)) };
   });
   ddb.on(BatchGetCommand).callsFake((input: BatchGetCommandInput) => {
     const [name, request] = Object.entries(input.RequestItems ?? {})[0] ?? [];
@@ -180,40 +187,50 @@ describe('POST /v1/alerts on the production adapters', () => {
     for (const canary of CHILD_CANARIES) expect(sentBodies().join('\n')).not.toContain(canary);
     const stored = JSON.stringify([...table.values()]);
     for (const canary of CHILD_CANARIES) expect(stored).not.toContain(canary);
-    // The alert, its one share and its history record; the creation's intent is gone once committed.
-    expect([...table.keys()].map((key) => key.split('|')[1]).sort()).toEqual(['ALERT', 'HOLDERS', 'SHARE#north-tyneside']);
-    expect(kms.commandCalls(GenerateDataKeyCommand).length).toBeGreaterThan(0);
+    // The alert, its one share, its history record, and the creation's intent (ids only), which a creation
+    // leaves for the commit sweep to drop.
+    expect([...table.keys()].map((key) => key.split('|')[1]).sort()).toEqual([
+      expect.stringMatching(/^\d{4}-.*#/),
+      'ALERT',
+      'HOLDERS',
+      'SHARE#north-tyneside',
+    ]);
+    // One data key per reader: the sender and the one recipient.
+    expect(kms.commandCalls(GenerateDataKeyCommand)).toHaveLength(2);
   });
 
-  it('answers 503 when SQS refuses the audit message, and writes nothing of the alert', async () => {
+  it('answers 503 when SQS refuses the audit message, and commits nothing of the alert', async () => {
     // Prepare
     sqs.on(SendMessageCommand).rejects(sqsThrottled());
 
     // Act
     const response = await createAlert(createEvent(), lambdaContext());
 
-    // Assess: the creation goes on record after its intent and before any part of it, so a refused record
-    // means no part was written; the intent stays for a retry, or for the sweep to correct the record
+    // Assess: the creation goes on record beside its intent, and its commit only after the record; the
+    // shares written meanwhile stay invisible without the commit, and the intent names them for a retry,
+    // or for the sweep to correct the record and remove them
     expectUnavailable(response);
     expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.['pk']).toBe('INTENT#ALERT');
-    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
-    expect([...table.keys()].map((key) => key.split('|')[0])).toEqual(['INTENT#ALERT']);
+    expect([...table.keys()].filter((key) => key.endsWith('|ALERT') || key.endsWith('|HOLDERS'))).toEqual([]);
+    expect([...table.keys()].some((key) => key.startsWith('INTENT#ALERT|'))).toBe(true);
   });
 
-  it('answers 503 when KMS throttles, before anything is written', async () => {
+  it('answers 503 when KMS throttles: nothing of the alert is written, and the SUCCESS sent beside the keys is corrected', async () => {
     // Prepare
     kms.on(GenerateDataKeyCommand).rejects(kmsThrottled());
 
     // Act
     const response = await createAlert(createEvent(), lambdaContext());
 
-    // Assess
+    // Assess: only the intent (ids, no content) was written; the record says the creation failed
     expectUnavailable(response);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual(['INTENT#ALERT']);
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    const events = sentEvents();
+    expect(events.map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_CREATE:SUCCESS', 'ALERT_CREATE:FAILED']);
+    expect(events[1]?.detail).toEqual({ corrects: events[0]?.eventId });
   });
 
   it('answers 503 when DynamoDB throttles the alert write, and corrects the SUCCESS already sent with FAILED', async () => {
@@ -295,7 +312,7 @@ describe('GET /v1/alerts/{alertId} on the production adapters', () => {
     expect(kms.commandCalls(DecryptCommand).length).toBeGreaterThan(0);
   });
 
-  it('answers 503 when KMS throttles the decrypt', async () => {
+  it('answers 503 when KMS throttles the decrypt, and corrects the view sent on record beside it', async () => {
     // Prepare
     const alertId = await storedAlert();
     kms.on(DecryptCommand).rejects(kmsThrottled());
@@ -303,15 +320,17 @@ describe('GET /v1/alerts/{alertId} on the production adapters', () => {
     // Act
     const response = await getAlert(getEvent(alertId), lambdaContext());
 
-    // Assess
+    // Assess: nothing was released, and the record says so
     expectUnavailable(response);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(0);
+    const events = sentEvents();
+    expect(events.map((event) => `${event.action}:${event.outcome}`)).toEqual(['ALERT_VIEW:SUCCESS', 'ALERT_VIEW:FAILED']);
+    expect(events[1]?.detail).toEqual({ corrects: events[0]?.eventId });
   });
 
   it('answers 503 when DynamoDB throttles the read', async () => {
     // Prepare
     const alertId = await storedAlert();
-    ddb.on(GetCommand).rejects(throttled());
+    ddb.on(QueryCommand).rejects(throttled());
 
     // Act
     const response = await getAlert(getEvent(alertId), lambdaContext());

@@ -70,6 +70,7 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     expect(result).toEqual({
       claimed: true,
       claim: { claimId: input?.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+      fresh: true,
     });
     expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -85,8 +86,8 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
 
     // Assess
     const [a, b] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['claimId']);
-    expect(first).toEqual({ claimed: true, claim: { claimId: a, attempt: 1, attemptStartedAt: NOW.toISOString() } });
-    expect(second).toEqual({ claimed: true, claim: { claimId: b, attempt: 1, attemptStartedAt: NOW.toISOString() } });
+    expect(first).toEqual({ claimed: true, claim: { claimId: a, attempt: 1, attemptStartedAt: NOW.toISOString() }, fresh: true });
+    expect(second).toEqual({ claimed: true, claim: { claimId: b, attempt: 1, attemptStartedAt: NOW.toISOString() }, fresh: true });
     expect(a).not.toBe(b);
   });
 
@@ -105,6 +106,7 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     expect(result).toEqual({
       claimed: true,
       claim: { claimId: puts[1]?.args[0].input.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+      fresh: true,
     });
   });
 
@@ -144,7 +146,7 @@ describe('DynamoIdempotencyStore.claim of a free key', () => {
     expect(puts).toHaveLength(2);
     const freshId = puts[1]?.args[0].input.Item?.['claimId'];
     expect(freshId).not.toBe('claim-1');
-    expect(result).toEqual({ claimed: true, claim: { claimId: freshId, attempt: 1, attemptStartedAt: NOW.toISOString() } });
+    expect(result).toEqual({ claimed: true, claim: { claimId: freshId, attempt: 1, attemptStartedAt: NOW.toISOString() }, fresh: true });
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 });
@@ -492,6 +494,7 @@ describe('DynamoIdempotencyStore.claim of a key released by another request', ()
     expect(result).toEqual({
       claimed: true,
       claim: { claimId: input?.Item?.['claimId'], attempt: 1, attemptStartedAt: NOW.toISOString() },
+      fresh: true,
     });
     // Not a takeover: nothing of the failed request's claim is carried on.
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);

@@ -479,6 +479,18 @@ describe('createAlert', () => {
       expect({ alert: alerts.alerts.get(theirs.alertId), shares: [...alerts.shares.values()] }).toEqual(stored);
     });
 
+    it('under a claim just made, does not look for an alert committed by an earlier try: there can be none', async () => {
+      // Prepare
+      const { deps, alerts } = makeFakes();
+
+      // Act
+      await createAlert(deps, { ...claimed('claim-new', 'this-officer'), claimIsNew: true }, createRequest());
+      await createAlert(deps, claimed('claim-taken-over', 'this-officer'), createRequest());
+
+      // Assess: only the claim taken over reads first
+      expect(alerts.calls.filter((call) => call !== 'create')).toEqual(['getAlertWithShares']);
+    });
+
     it("records a CONFLICT, and no SUCCESS, when the store says EXISTS for an alert that is not the caller's", async () => {
       // Prepare: as above, another officer's alert under the id this claim names
       const { deps, trail } = makeFakes();

@@ -223,6 +223,43 @@ describe('getAlert', () => {
       expect((unknown as Error).message).toBe((unrelated as Error).message);
     });
 
+    it('answers a recipient whose share has ended (its copy destroyed) 404, as an area that never held it; the sender still reads', async () => {
+      // Prepare: North Tyneside's copy is gone, as revocation or expiry leaves it
+      const fakes = makeFakes();
+      const { alertId } = await seedAlert(fakes);
+      const key = `${alertId}#north-tyneside`;
+      const { copy: _destroyed, ...ended } = fakes.alerts.shares.get(key)!;
+      fakes.alerts.shares.set(key, ended);
+
+      // Act
+      const recipient: unknown = await getAlert(fakes.deps, contextFor('north-tyneside', 'coordinator'), alertId).catch((e: unknown) => e);
+      const outsider: unknown = await getAlert(fakes.deps, contextFor('gateshead', 'coordinator'), alertId).catch((e: unknown) => e);
+      const sender = await getAlert(fakes.deps, contextFor('northumberland', 'police'), alertId);
+
+      // Assess
+      expect(recipient).toBeInstanceOf(NotFoundError);
+      expect((recipient as Error).message).toBe((outsider as Error).message);
+      expect(sender.shares.map((share) => share.area)).toContain('north-tyneside');
+    });
+
+    it.each(['northumberland', 'north-tyneside'])(
+      'answers %s 404, never a fault, for an alert still sealed per scope (not yet migrated)',
+      async (area) => {
+        // Prepare: an alert item as stored before reader copies
+        const fakes = makeFakes();
+        const { alertId } = await seedAlert(fakes);
+        const { senderCopy: _old, ...unmigrated } = fakes.alerts.alerts.get(alertId)!;
+        fakes.alerts.alerts.set(alertId, unmigrated as never);
+
+        // Act
+        const attempt = getAlert(fakes.deps, contextFor(area, 'coordinator'), alertId);
+
+        // Assess
+        await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+        expect(fakes.trail.summary()).toEqual(['ALERT_VIEW:NOT_FOUND']);
+      },
+    );
+
     it.each(['northumberland', 'north-tyneside'])('answers 404 to %s once the alert has expired', async (area) => {
       // Prepare
       const fakes = makeFakes();

@@ -9,7 +9,7 @@ import { extendShare } from '../../../../functions/core/alerts/extend-share.js';
 import { forwardAlert, type ShareLifeDeps } from '../../../../functions/core/alerts/forward-alert.js';
 import { nextStep } from '../../../../functions/core/alerts/ladder.js';
 import { revokeShare } from '../../../../functions/core/alerts/revoke-share.js';
-import { NotFoundError, ValidationError } from '../../../../functions/core/errors.js';
+import { NotFoundError } from '../../../../functions/core/errors.js';
 import { contextFor, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
 
 function lifeDeps(fakes: Fakes): ShareLifeDeps & { sent: NotificationIntent[] } {

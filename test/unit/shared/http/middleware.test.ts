@@ -686,6 +686,8 @@ describe('idempotency', () => {
     expect(second).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
     expect(second?.claimId).not.toBe(first?.claimId);
     expect(unkeyed).toBeUndefined();
+    // New claims, so a use case may skip looking for what an earlier try stored under them.
+    expect(seen.map((entry) => entry.context?.claimIsNew)).toEqual([true, true, undefined]);
   });
 
   it('scopes the key to the area: the same subject in another area is served afresh', async () => {
@@ -818,6 +820,8 @@ describe('idempotency', () => {
     expect(stalledContext?.claim).toEqual({ claimId: expect.any(String), attempt: 1, attemptStartedAt: NOW });
     // The same attempt carried on: it keeps the start of the try that stalled, not the time of the retry.
     expect(retryContext?.claim).toEqual(stalledContext?.claim);
+    // The retry carries on what the stalled try may have stored: it must look for it.
+    expect([stalledContext?.claimIsNew, retryContext?.claimIsNew]).toEqual([true, undefined]);
     expect(retryContext?.requestId).not.toBe(stalledContext?.requestId);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body).toBe(retry.body);
