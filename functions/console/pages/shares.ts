@@ -37,7 +37,7 @@ const scopeWords = (scopes: readonly Scope[]) => scopes.map((scope) => LABELS.sc
 const person = (page: PageContext, by: { name: string; agency: keyof typeof LABELS.agency; area: string }) =>
   `${by.name} (${LABELS.agency[by.agency]}, ${areaName(page, by.area)})`;
 const need = (value: unknown, missing: string, tooLong: string) => (cleaned(value) === undefined ? missing : tooLong);
-/** What a person may be trying to say in one box, to the limit the contract sets. */
+/** The contracts' limit on a reason or a justification, in words. */
 const MAX_REASON = 'must be 2,000 characters or fewer';
 
 const restoredFlash = (what: string) => ({
