@@ -456,5 +456,24 @@ describe('a share’s life in the console across four areas and every role', () 
       expect(mainText(page)).toBe(mainText(never));
     }
     expect((await client('recipient', 'coordinator').get(`/alerts/${a}`)).status).toBe(200);
+
+    // North Tyneside's share of B ended: the page says first that the share it passed on (Newcastle's) ends
+    // too, and both areas then get the page an outsider gets; the sending area keeps the record of both.
+    const sure = await police.get(`/alerts/${b}/shares/north-tyneside/revoke`);
+    expect(shownText(sure)).toContain('the shares North Tyneside passed on end too: Newcastle');
+    const cascade = await police.post(`/alerts/${b}/shares/north-tyneside/revoke`, {
+      reason: 'Test reason: no longer needed',
+      formId: 'revoke-north-tyneside-000',
+    });
+    expect(cascade.location).toBe(`/alerts/${b}?done=revoked&area=north-tyneside`);
+    const record = shownText(await police.follow(cascade));
+    expect(record.match(/Share ended How Ended by the sending area/g)).toHaveLength(2);
+    expect(record).toMatch(/North Tyneside Newcastle Identity, Risk .* Ended Approved by/);
+    for (const side of ['recipient', 'forwarded'] as const) {
+      const page = await client(side, 'coordinator').get(`/alerts/${b}`);
+      const never = await client(side, 'coordinator').get(`/alerts/${NEVER}`);
+      expect(page.status, side).toBe(404);
+      expect(mainText(page)).toBe(mainText(never));
+    }
   });
 });
