@@ -183,7 +183,10 @@ describe('a share’s whole life, in the browser', () => {
     );
     const police = await suite.visitor();
     const page = police.page;
-    await police.signIn(POLICE_NORTHUMBERLAND, { returnTo: `/alerts/${id}` });
+    await police.signIn(POLICE_NORTHUMBERLAND, { returnTo: '/alerts/sent' });
+    const row = page.locator('tr', { has: page.locator(`a[href="/alerts/${id}"]`) });
+    expect(await shown(row.locator('.govuk-tag.govuk-tag--red'))).toBe('Expires in 6 days');
+    await police.navigate(() => row.getByRole('link').click());
     const tag = page.locator('h3:text-is("North Tyneside") + .govuk-summary-list .govuk-tag.govuk-tag--red');
     expect(await shown(tag)).toBe('Expires in 6 days');
 

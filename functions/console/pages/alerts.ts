@@ -22,7 +22,7 @@ import { hasRight } from '../../core/alerts/permissions.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseInput } from '../../shared/http/input.js';
 import type { PageContext, PageRoutes, View } from '../app.js';
-import { date, dateTime, deadline, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
+import { date, dateTime, deadline, expiryTag, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
 import { type ConsoleResponse, redirect } from '../http.js';
 import { lastStepLine, notificationLines } from '../notifications.js';
 import { cleaned, type FormErrors, formErrors, lines, newFormId, readForm } from './forms.js';
@@ -53,6 +53,11 @@ function listRow(page: PageContext, alert: AlertSummary, box: 'inbox' | 'outbox'
       outcome: share.outcome === undefined ? undefined : LABELS.outcome[share.outcome],
       redirectTo: share.redirectTo === undefined ? undefined : areaName(page, share.redirectTo),
       deadline: share.status === 'ACKNOWLEDGED' || share.ended !== undefined ? undefined : deadline(share.ackDueBy, now),
+      // From 30 days before a live share ends, how long it has left; an ended one says Ended already.
+      expiryTag:
+        share.ended !== undefined || share.expiryWarning === undefined || share.expiresAt === undefined || share.expiryWarning === 'ENDED'
+          ? undefined
+          : expiryTag(share.expiryWarning, share.expiresAt, now),
       lastStep: lastStepLine(share, now),
       undelivered: share.undelivered,
     })),
