@@ -16,7 +16,7 @@ const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
 const SCREENSHOT_DIR = join(REPOSITORY, 'docs', 'screenshots');
 
 /** The test files whose journeys take the pictures. */
-const JOURNEYS = ['test/browser/alert-journey.test.ts', 'test/browser/meeting-journey.test.ts'];
+const JOURNEYS = ['test/browser/alert-journey.test.ts', 'test/browser/meeting-journey.test.ts', 'test/browser/share-life-journey.test.ts'];
 
 /** The pictures those journeys must have taken, by file name without ".png". */
 const PICTURES = [
@@ -24,6 +24,7 @@ const PICTURES = [
   'check-answers', // Check your answers before sending the alert
   'alerts-received', // North Tyneside's Alerts received, with the new alert and its deadline
   'alert', // the alert, as North Tyneside sees it before acknowledging
+  'chain-of-custody', // the alert as police sees it after forwarding it to Newcastle and ending North Tyneside's share
   'meeting', // a meeting once held, as its chair sees it: the record, and the actions with North Tyneside's done
 ];
 

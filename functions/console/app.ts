@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from '../core/errors.js';
 import type { MeetingDeps } from '../core/meetings/deps.js';
+import type { NotificationQueue } from '../core/notifications/ports.js';
 import { open, seal } from '../core/sealing.js';
 import { callerFromClaims } from '../shared/claims.js';
 import type { IdempotencyStore } from '../shared/http/idempotency-store.js';
@@ -45,6 +46,8 @@ export type ConsoleDeps = AlertDeps &
   Pick<MeetingDeps, 'meetings'> & {
     readonly sessions: SessionStore;
     readonly idempotency: IdempotencyStore;
+    /** A forward, a decision on one, a revocation: each tells an area's mailbox, as the API's routes do. */
+    readonly notifications: NotificationQueue;
     /** The local hub's mail outbox, for its /outbox page; absent on a deployed hub, where the page is not found. */
     readonly sentMail?: SentMail | undefined;
   };

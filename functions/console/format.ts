@@ -106,7 +106,32 @@ export const LABELS = {
   meetingStatus: { REQUESTED: 'Requested', SCHEDULED: 'Scheduled', HELD: 'Held', CANCELLED: 'Cancelled' },
   meetingResponse: { PENDING: 'No answer yet', ACCEPT: 'Accepted', DECLINE: 'Declined', PROPOSE: 'Proposed another time' },
   actionStatus: { OPEN: 'Open', DONE: 'Done', CANCELLED: 'No longer needed' },
+  onwardSharing: {
+    PERMITTED: 'They may pass it on to other areas, within what they were given',
+    ORIGINATOR_APPROVAL: 'They may pass it on only with your area’s approval',
+  },
+  forwardStatus: { AWAITING_APPROVAL: 'Awaiting approval', SHARED: 'Shared', REFUSED: 'Refused', ENDED: 'Ended' },
+  shareEnd: { REVOKED: 'Ended by the sending area', EXPIRED: 'Expired' },
 } as const;
+
+/** The GOV.UK tag colour for a forward: grey once it ended or was refused. */
+export function forwardTagClass(status: string): string {
+  if (status === 'SHARED') return 'govuk-tag--green';
+  if (status === 'AWAITING_APPROVAL') return 'govuk-tag--yellow';
+  return 'govuk-tag--grey';
+}
+
+/**
+ * How near a share is to its end, as a tag: none until 30 days before, then "Expires in 12 days" (yellow,
+ * red from 7 days), and "Ended" (grey) after. The words say it; the colour only repeats them.
+ */
+export function expiryTag(warning: string, expiresAt: string, now: Date): { text: string; classes: string } | undefined {
+  if (warning === 'NONE') return undefined;
+  if (warning === 'ENDED') return { text: 'Ended', classes: 'govuk-tag--grey' };
+  const days = Math.max(0, differenceInCalendarDays(london(expiresAt), london(now)));
+  const text = days === 0 ? 'Expires today' : days === 1 ? 'Expires tomorrow' : `Expires in ${days} days`;
+  return { text, classes: warning === 'DUE_IN_7_DAYS' ? 'govuk-tag--red' : 'govuk-tag--yellow' };
+}
 
 /** The GOV.UK tag colour for a share status: red for overdue, which the words say too. */
 export function statusTagClass(status: string): string {

@@ -17,6 +17,7 @@ import {
   ids,
   keyService,
   meetingRepository,
+  notificationQueue,
   sentMail,
   sessionStore,
   workingCalendars,
@@ -35,6 +36,7 @@ const needs = {
   calendars: workingCalendars,
   sessions: sessionStore,
   idempotency: idempotencyStore,
+  notifications: notificationQueue,
   sentMail,
 };
 

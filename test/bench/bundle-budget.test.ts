@@ -154,6 +154,8 @@ describe('the console bundle, run as Lambda runs it', () => {
           ...IMPORT_ENV,
           // What the stack sets on the console (infra/console.ts), and where Lambda unpacks the bundle.
           SESSIONS_TABLE: 'mset-hub-sessions',
+          // A forward, a decision, a revocation from a page tells an area's mailbox through this queue.
+          NOTIFICATION_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/notifications',
           CONSOLE_OIDC_ISSUER: 'https://issuer.example.invalid/',
           CONSOLE_OIDC_CLIENT_ID: 'mset-hub',
           LAMBDA_TASK_ROOT: dir,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleClient, heading } from '../support/console-client.js';
 import { FixedClock } from '../support/fakes.js';
-import { startTestHub, type TestHub } from '../support/hub.js';
+import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
 
 const clock = new FixedClock(new Date());
 let hub: TestHub;
@@ -118,6 +118,50 @@ describe('console sessions', () => {
     expect(back.text).toContain('You were signed out before your alert was sent');
     // Given back once.
     expect((await police.get('/alerts/new')).text).not.toContain('Test Kept-Again');
+  });
+
+  it('keeps each form of a share’s life sent after the time-out, and gives it back on its page, filled in', async () => {
+    const token = await hub.token('northumberland', 'police');
+    const alertId = (await hub.call('POST', '/v1/alerts', { token, body: sampleAlert(['north-tyneside']) })).json.alertId;
+    const forms: Array<{ path: string; fields: Record<string, string>; what: string }> = [
+      {
+        path: `/alerts/${alertId}/forward`,
+        fields: { area: 'newcastle', scopes: 'RISK', reason: 'Test kept forward reason' },
+        what: 'forward',
+      },
+      {
+        path: `/alerts/${alertId}/shares/north-tyneside/revoke`,
+        fields: { reason: 'Test kept revoke reason' },
+        what: 'decision to end the share',
+      },
+      {
+        path: `/alerts/${alertId}/shares/north-tyneside/extend`,
+        fields: { 'expiresAt-day': '9', 'expiresAt-month': '9', 'expiresAt-year': '2027', justification: 'Test kept justification' },
+        what: 'extension',
+      },
+    ];
+    for (const form of forms) {
+      const police = new ConsoleClient(hub.url);
+      await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+      const csrf = (await police.csrfToken()) as string;
+      clock.advance(45 * MINUTE);
+      const late = await police.post(form.path, form.fields, { csrf });
+      expect(late.location, form.path).toBe(`/form-kept?returnTo=${encodeURIComponent(form.path)}`);
+      const back = await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' }, '/alerts');
+      expect(back.status).toBe(200);
+      expect(back.text).toContain(`You were signed out before your ${form.what} was sent`);
+      for (const typed of Object.values(form.fields)) expect(back.text, form.path).toContain(typed);
+      if (form.what === 'forward') {
+        // The choices too, not only the words.
+        expect(back.text).toMatch(/<option value="newcastle" selected>/);
+        expect(back.text).toMatch(/value="RISK" checked/);
+      }
+    }
+    // Nothing was done meanwhile: no forward, no end, no extension.
+    const view = await hub.call('GET', `/v1/alerts/${alertId}`, { token: await hub.token('northumberland', 'police') });
+    expect(view.json.shares).toHaveLength(1);
+    expect(view.json.shares[0].ended).toBeUndefined();
+    expect(view.json.shares[0].expiry.extensions).toEqual([]);
   });
 
   it('sends an alert once however often "Send alert" is pressed', async () => {

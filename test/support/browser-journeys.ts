@@ -501,3 +501,52 @@ export async function chairRequestsMeeting(
   expect(await page.getByRole('button', { name: 'Record the meeting' }).count()).toBe(0);
   return { meetingId: meetingId as string, reference, slots };
 }
+
+// ---- a share's life ----
+
+/** What the people type in the share's life journey (test/browser/share-life-journey.test.ts). Synthetic. */
+export const SHARE_TYPED = {
+  purpose: 'Test purpose: the child has moved to live with an aunt',
+  redirectNote: 'Test note: the aunt lives in Newcastle, not here',
+  forwardReason: 'Test reason: North Tyneside says the child lives in Newcastle',
+  revokeReason: 'Test reason: North Tyneside does not need the alert any longer',
+  justification: 'Test justification: the section 47 enquiry is still open',
+} as const;
+
+/**
+ * Police sends an alert to one area from the console, as briefly as the form allows: Identity, Movement,
+ * Risk and the child's voice; areas may pass it on within what they were given (the choice is shown on the
+ * check answers page). Returns the alert's id, on its page.
+ */
+export async function policeAlertsOneArea(visitor: Visitor, area: string): Promise<string> {
+  const page = visitor.page;
+  await visitor.signIn(POLICE_NORTHUMBERLAND, { returnTo: '/alerts/new' });
+  expect(await visitor.heading()).toBe('Send an alert');
+  await field(page, 'recipients[0][area]').selectOption(area);
+  for (const scope of NORTH_TYNESIDE_SCOPES) await choice(page, 'recipients[0][scopes][]', scope).check();
+  await field(page, 'sharing[purpose]').fill(SHARE_TYPED.purpose);
+  await field(page, 'sharing[lawfulBasis]').selectOption('DPA2018_PART3_SCH8_PARA4');
+  await choice(page, 'sharing[consent][status]', 'NOT_SOUGHT').check();
+  await field(page, 'sharing[consent][reason]').fill(TYPED.consentReason);
+  await choice(page, 'sharing[handling][code]', 'P').check();
+  const onward = page.getByRole('group', { name: 'May the areas pass it on to other areas?' });
+  await onward.getByLabel('Yes, within what they were given').check();
+  await page.getByLabel('First name').fill(TYPED.given);
+  await page.getByLabel('Last name').fill(TYPED.family);
+  await field(page, 'child[dateOfBirth]').fill(TYPED.dateOfBirth);
+  await page.getByLabel('Family move').check();
+  await field(page, 'movement[on]').fill(TYPED.movementOn);
+  await page.getByLabel('Moderate').check();
+  await page.getByLabel('Criminal exploitation').check();
+  await field(page, 'risk[summary]').fill(TYPED.riskSummary);
+  await field(page, 'voice').fill(TYPED.voice);
+  const check = await visitor.click('Continue');
+  expect(check.status()).toBe(200);
+  expect(Object.fromEntries(await summaryRows(page, 'Why you are sharing'))['Passing it on']).toBe(
+    'They may pass it on to other areas, within what they were given',
+  );
+  await visitor.click('Send alert');
+  const alertId = /^\/alerts\/([0-9a-f-]{36})\?done=sent$/.exec(visitor.path())?.[1];
+  expect(alertId, `the alert's page, not ${visitor.path()}`).toBeDefined();
+  return alertId as string;
+}

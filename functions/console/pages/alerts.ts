@@ -8,6 +8,7 @@ import {
   LAWFUL_BASES,
   ListAlertsQuery,
   MOVEMENT_KINDS,
+  ONWARD_SHARING,
   RISK_LEVELS,
   SCOPES,
   type Scope,
@@ -21,11 +22,12 @@ import { hasRight } from '../../core/alerts/permissions.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseInput } from '../../shared/http/input.js';
 import type { PageContext, PageRoutes, View } from '../app.js';
-import { date, dateTime, deadline, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
+import { date, dateTime, deadline, expiryTag, LABELS, riskTagClass, statusTagClass, when } from '../format.js';
 import { type ConsoleResponse, redirect } from '../http.js';
 import { lastStepLine, notificationLines } from '../notifications.js';
 import { cleaned, type FormErrors, formErrors, lines, newFormId, readForm } from './forms.js';
 import { historyPage } from './history.js';
+import { custodyRows, shareFlash, shareLife, sharesRights } from './shares.js';
 
 const areaName = (page: PageContext, id: string) => page.deps.areas.get(id)?.name ?? id;
 
@@ -44,10 +46,18 @@ function listRow(page: PageContext, alert: AlertSummary, box: 'inbox' | 'outbox'
     received: when(alert.createdAt, now),
     shares: shares.map((share) => ({
       area: areaName(page, share.area),
-      status: { text: LABELS.status[share.status], classes: statusTagClass(share.status) },
+      status:
+        share.ended === undefined
+          ? { text: LABELS.status[share.status], classes: statusTagClass(share.status) }
+          : { text: 'Ended', classes: 'govuk-tag--grey' },
       outcome: share.outcome === undefined ? undefined : LABELS.outcome[share.outcome],
       redirectTo: share.redirectTo === undefined ? undefined : areaName(page, share.redirectTo),
-      deadline: share.status === 'ACKNOWLEDGED' ? undefined : deadline(share.ackDueBy, now),
+      deadline: share.status === 'ACKNOWLEDGED' || share.ended !== undefined ? undefined : deadline(share.ackDueBy, now),
+      // From 30 days before a live share ends, how long it has left; an ended one says Ended already.
+      expiryTag:
+        share.ended !== undefined || share.expiryWarning === undefined || share.expiresAt === undefined || share.expiryWarning === 'ENDED'
+          ? undefined
+          : expiryTag(share.expiryWarning, share.expiresAt, now),
       lastStep: lastStepLine(share, now),
       undelivered: share.undelivered,
     })),
@@ -195,6 +205,7 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
   const caller = page.context.caller;
   const isSender = alert.fromArea === caller.area;
   const mine = alert.shares.find((share) => share.area === caller.area);
+  const rights = sharesRights(page, alert);
   const mayAcknowledge =
     !isSender &&
     mine !== undefined &&
@@ -221,15 +232,20 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
       shares: alert.shares.map((share) => ({
         area: areaName(page, share.area),
         scopes: share.scopes.map((scope) => LABELS.scope[scope]).join(', '),
-        status: { text: LABELS.status[share.status], classes: statusTagClass(share.status) },
-        deadline: share.status === 'ACKNOWLEDGED' ? undefined : deadline(share.ackDueBy, page.now),
+        // An ended share says so first: what it stood at before is in its acknowledgement, if any.
+        status:
+          share.ended === undefined
+            ? { text: LABELS.status[share.status], classes: statusTagClass(share.status) }
+            : { text: 'Ended', classes: 'govuk-tag--grey' },
+        deadline: share.status === 'ACKNOWLEDGED' || share.ended !== undefined ? undefined : deadline(share.ackDueBy, page.now),
         purpose: share.sharing.purpose,
         lawfulBasis: LABELS.lawfulBasis[share.sharing.lawfulBasis],
         consent: LABELS.consent[share.sharing.consent.status],
         consentReason: share.sharing.consent.reason,
         handling: LABELS.handling[share.sharing.handling.code],
         handlingConditions: share.sharing.handling.conditions,
-        expires: dateTime(share.sharing.expiresAt),
+        onwardSharing: LABELS.onwardSharing[share.sharing.handling.onwardSharing],
+        life: shareLife(page, alert, share),
         notifications: ((lines) => ({ ...lines, warnings: isSender ? lines.warnings : [] }))(
           // What to telephone, and why, is for the sender: the receiving area is the one to be reached.
           notificationLines(share.notifications, { area: share.area, senderArea: alert.fromArea }, page.deps.areas, page.now),
@@ -251,6 +267,10 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
           ? (({ absolute, relative }) => `${absolute} (${relative})`)(deadline(mine.ackDueBy, page.now))
           : undefined,
       mayRequestMeeting: caller.roles.includes('coordinator') || caller.roles.includes('chair'),
+      // The chain of custody: who passed the alert to whom (the sending area sees every link).
+      custody: custodyRows(page, alert),
+      mayForward: rights.forward,
+      forwardNeedsApproval: !isSender && mine?.sharing.handling.onwardSharing === 'ORIGINATOR_APPROVAL',
       ackForm: {
         formId: newFormId(),
         values: form?.values ?? restored ?? {},
@@ -263,7 +283,8 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
       errors: form?.errors.list,
       fieldErrors: form?.errors.byField ?? {},
       flash:
-        notice === 'sent'
+        shareFlash(page) ??
+        (notice === 'sent'
           ? { success: true, html: '<h3 class="govuk-notification-banner__heading">Alert sent</h3>' }
           : notice === 'acknowledged'
             ? { success: true, html: '<h3 class="govuk-notification-banner__heading">Alert acknowledged</h3>' }
@@ -271,7 +292,7 @@ async function alertPage(page: PageContext, form?: { values: Record<string, unkn
               ? {
                   html: '<p class="govuk-notification-banner__heading">You were signed out before your acknowledgement was sent. We kept what you chose: check it and send it again.</p>',
                 }
-              : undefined,
+              : undefined),
     },
   };
 }
@@ -318,6 +339,7 @@ const SEND_MESSAGES: Record<string, string> = {
   'sharing.consent.reason': 'Enter why you are sharing without consent',
   'sharing.handling.code': 'Select a handling code',
   'sharing.handling.conditions': 'Enter the conditions for handling code C',
+  'sharing.handling.onwardSharing': 'Select whether the areas may pass the alert on',
   'child.name.given': "Enter the child's first name",
   'child.name.family': "Enter the child's last name",
   'child.dateOfBirth': "Enter the child's date of birth as a real date, for example 2011-03-27",
@@ -348,6 +370,7 @@ const SEND_FIELDS = [
   'sharing.consent.reason',
   'sharing.handling.code',
   'sharing.handling.conditions',
+  'sharing.handling.onwardSharing',
   'child.name.given',
   'child.name.family',
   'child.aliases',
@@ -468,6 +491,10 @@ function sendView(page: PageContext, form: SendForm, errors?: FormErrors, restor
       areas,
       recipientAreas: areas.filter((area) => area.value !== caller.area),
       scopes: SCOPES.map((scope) => ({ value: scope, text: LABELS.scope[scope] })),
+      onwardSharing: ONWARD_SHARING.map((value) => ({
+        value,
+        text: { PERMITTED: 'Yes, within what they were given', ORIGINATOR_APPROVAL: 'Only with our approval of each one' }[value],
+      })),
       lawfulBases: LAWFUL_BASES.map((value) => ({ value, text: LABELS.lawfulBasis[value] })),
       riskLevels: [...RISK_LEVELS].reverse().map((value) => ({ value, text: LABELS.risk[value] })),
       exploitationTypes: EXPLOITATION_TYPES.map((value) => ({ value, text: LABELS.exploitation[value] })),
@@ -570,6 +597,7 @@ async function checkAnswers(page: PageContext): Promise<View | ConsoleResponse> 
               `${LABELS.handling[request.sharing.handling.code]}${request.sharing.handling.conditions ? `. ${request.sharing.handling.conditions}` : ''}`,
               'sharing-handling-code',
             ),
+            row('Passing it on', LABELS.onwardSharing[request.sharing.handling.onwardSharing], 'sharing-handling-onwardSharing'),
           ],
         },
         {

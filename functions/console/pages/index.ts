@@ -5,10 +5,12 @@ import { areaPages } from './areas.js';
 import { historyPages } from './history.js';
 import { meetingPages } from './meetings.js';
 import { outboxPage } from './outbox.js';
+import { sharePages } from './shares.js';
 
 export function consolePages(): PageRoutes {
   const routes = new PageRoutes();
   alertPages(routes);
+  sharePages(routes);
   meetingPages(routes);
   areaPages(routes);
   outboxPage(routes);
