@@ -148,10 +148,15 @@ export function shareListingAttributes(
 ): Item {
   const acknowledged = share.status === 'ACKNOWLEDGED';
   return {
-    inboxStatusPk: inboxStatusPk(share.recipientArea, share.status),
-    inboxStatusSk: acknowledged
-      ? newestFirstKey(share.createdAt, share.alertId)
-      : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
+    // An ended share has left its area's inbox for good (endShare): nothing puts it back.
+    ...(share.ended === undefined
+      ? {
+          inboxStatusPk: inboxStatusPk(share.recipientArea, share.status),
+          inboxStatusSk: acknowledged
+            ? newestFirstKey(share.createdAt, share.alertId)
+            : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
+        }
+      : {}),
     sentPk: outboxPk(share.senderArea),
     sentSk: sentShareSortKey(share.alertCreatedAt ?? share.createdAt, share.alertId, share.recipientArea),
     ...(share.acknowledgement === undefined ? {} : { acknowledged: acknowledgementSummary(share.acknowledgement) }),
@@ -753,7 +758,8 @@ export class DynamoAlertStore implements AlertRepository {
     const read = (keyNames: readonly string[]) => {
       const projection = projectionOf([...keyNames, ...SHARE_SUMMARY]);
       return {
-        FilterExpression: live.expression,
+        // An ended share is never listed to its area, even were its listing keys left behind by mistake.
+        FilterExpression: `${live.expression} AND attribute_not_exists(endedAs)`,
         ProjectionExpression: projection.ProjectionExpression,
         ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, ...namesOf(live).ExpressionAttributeNames },
       };
