@@ -622,26 +622,36 @@ export class DynamoAlertStore implements AlertRepository {
     await this.appendOnce(historyKey('alert', alertId), 'revokedAreas', area);
   }
 
-  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
+  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE' | 'NOT_DUE'> {
+    // An expiry never ends a share whose end was moved later (an extension the ladder's index has not yet seen).
+    const expiry = end.reason === 'EXPIRED';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: shareKey(alertId, area),
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ended)',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended)${expiry ? ' AND expiresAt <= :at' : ''}`,
           // The sealed copy goes (crypto-shredding: its wrapped key with it); the share leaves the inbox and
           // the ladder, and its ladder's version goes up so no step read before this is taken after it. The
           // metadata stays, for the access history, until the audit retention has passed.
           UpdateExpression:
             'SET #ended = :end, endedAs = :endedAs, #ttl = :ttl, ladderVersion = if_not_exists(ladderVersion, :zero) + :one REMOVE #copy, inboxPk, inboxSk, inboxStatusPk, inboxStatusSk, ladderPk, ladderSk, ladderDueAt',
           ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl', '#copy': 'copy' },
-          ExpressionAttributeValues: { ':end': end, ':endedAs': end.reason, ':ttl': keptSeconds(end.at), ':zero': 0, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':end': end,
+            ':endedAs': end.reason,
+            ':ttl': keptSeconds(end.at),
+            ':zero': 0,
+            ':one': 1,
+            ...(expiry ? { ':at': end.at } : {}),
+          },
         }),
       );
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      return current === undefined ? 'GONE' : 'ALREADY_ENDED';
+      if (current === undefined) return 'GONE';
+      return current.ended === undefined ? 'NOT_DUE' : 'ALREADY_ENDED';
     }
     return 'ENDED';
   }

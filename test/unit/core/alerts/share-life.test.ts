@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../../../contracts/notifications.js';
 import { extendShare } from '../../../../functions/core/alerts/extend-share.js';
 import { forwardAlert, type ShareLifeDeps } from '../../../../functions/core/alerts/forward-alert.js';
-import { nextStep } from '../../../../functions/core/alerts/ladder.js';
+import { nextStep, takeDueSteps } from '../../../../functions/core/alerts/ladder.js';
 import { revokeShare } from '../../../../functions/core/alerts/revoke-share.js';
 import { NotFoundError } from '../../../../functions/core/errors.js';
 import { contextFor, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
@@ -171,5 +171,51 @@ describe('extendShare', () => {
     expect(nextStep(extended, fakes.clock.now(), fakes.deps)).toEqual({ step: 'EXPIRY_WARNING_30', dueAt: '2027-08-11T10:00:00.000Z' });
     expect((await fakes.alerts.getAlert(alertId))?.expiresAt).toBe('2027-09-10T10:00:00.000Z');
     expect(fakes.trail.events.map((event) => `${event.action} ${event.outcome}`)).toEqual(['ALERT_SHARE_EXTEND SUCCESS']);
+  });
+});
+
+describe('the expiry sweep and an extension', () => {
+  async function extendedShare() {
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const stale = (await fakes.alerts.getShare(alertId, 'north-tyneside'))!;
+    await extendShare(fakes.deps, contextFor('northumberland', 'police'), alertId, 'north-tyneside', {
+      expiresAt: '2027-09-10T10:00:00.000Z',
+      justification: REASON,
+    });
+    // Past the first end, before the new one.
+    fakes.clock.set(new Date(Date.parse(stale.expiresAt) + 60_000).toISOString());
+    return { fakes, alertId, stale };
+  }
+
+  it('never ends a share extended since the ladder’s index was read: it survives with its copy, and the sender’s', async () => {
+    // Prepare: the index (eventually consistent) still gives the share as it was before the extension
+    const { fakes, alertId, stale } = await extendedShare();
+
+    // Act
+    await takeDueSteps(lifeDeps(fakes), stale);
+
+    // Assess
+    const share = await fakes.alerts.getShare(alertId, 'north-tyneside');
+    expect(share?.ended).toBeUndefined();
+    expect(share?.copy).toBeDefined();
+    expect(share?.expiresAt).toBe('2027-09-10T10:00:00.000Z');
+    expect((await fakes.alerts.getAlert(alertId))?.senderCopy).toBeDefined();
+    expect(fakes.trail.events.map((event) => event.action)).not.toContain('ALERT_SHARE_EXPIRE');
+  });
+
+  it('never ends a share extended between the sweep’s read and its end: the end is conditional on the end read', async () => {
+    // Prepare: the sweep's own read sees the share as it was, too (the extension lands right after it)
+    const { fakes, alertId, stale } = await extendedShare();
+    fakes.alerts.getShare = async () => stale;
+
+    // Act
+    await takeDueSteps(lifeDeps(fakes), stale);
+
+    // Assess
+    const share = fakes.alerts.shares.get(`${alertId}#north-tyneside`);
+    expect(share?.ended).toBeUndefined();
+    expect(share?.copy).toBeDefined();
+    expect((await fakes.alerts.getAlert(alertId))?.senderCopy).toBeDefined();
   });
 });
