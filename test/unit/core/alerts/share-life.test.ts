@@ -9,7 +9,7 @@ import { extendShare } from '../../../../functions/core/alerts/extend-share.js';
 import { forwardAlert, type ShareLifeDeps } from '../../../../functions/core/alerts/forward-alert.js';
 import { nextStep, takeDueSteps } from '../../../../functions/core/alerts/ladder.js';
 import { revokeShare } from '../../../../functions/core/alerts/revoke-share.js';
-import { NotFoundError } from '../../../../functions/core/errors.js';
+import { DependencyUnavailableError, NotFoundError, OutcomeUnknownError } from '../../../../functions/core/errors.js';
 import { contextFor, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
 
 function lifeDeps(fakes: Fakes): ShareLifeDeps & { sent: NotificationIntent[] } {
@@ -115,6 +115,98 @@ describe('forwardAlert', () => {
     ]);
     expect(JSON.stringify(deps.sent)).not.toContain('Synthetic');
     expect((await fakes.history.get('alert', alertId))?.revokedAreas).toEqual(['north-tyneside', 'gateshead', 'sunderland']);
+  });
+});
+
+describe('revokeShare', () => {
+  it('is finished by its retry when cut off after the share ended: the forwarded share ends, and the record stays SUCCESS', async () => {
+    // Prepare: north-tyneside → gateshead; the search for onward shares fails once, after the share has ended
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    await forwardAlert(deps, contextFor('north-tyneside', 'coordinator'), alertId, { area: 'gateshead', scopes: ['RISK'], reason: REASON });
+    fakes.trail.events.length = 0;
+    const listForwards = fakes.alerts.listForwards.bind(fakes.alerts);
+    let failures = 1;
+    fakes.alerts.listForwards = async (id) => {
+      if (failures-- > 0) throw new DependencyUnavailableError('database');
+      return listForwards(id);
+    };
+    const claim = { claimId: 'claim-revoke-1', attempt: 1, attemptStartedAt: fakes.clock.now().toISOString() };
+    const attempt = () =>
+      revokeShare(deps, { ...contextFor('northumberland', 'police'), claim }, alertId, 'north-tyneside', { reason: REASON });
+
+    // Act
+    const first = attempt();
+    await expect(first).rejects.toBeInstanceOf(OutcomeUnknownError);
+    const afterFirst = (await fakes.alerts.getShare(alertId, 'gateshead'))?.copy;
+    const retried = await attempt();
+
+    // Assess: the first attempt ended the share and kept its claim; the retry ended the forwarded one
+    expect((await fakes.alerts.getShare(alertId, 'north-tyneside'))?.copy).toBeUndefined();
+    expect(afterFirst).toBeDefined();
+    expect(retried.ended).toEqual(['north-tyneside', 'gateshead']);
+    const onward = await fakes.alerts.getShare(alertId, 'gateshead');
+    expect(onward?.copy).toBeUndefined();
+    expect(onward?.ended).toMatchObject({ reason: 'REVOKED', cascadeFrom: 'north-tyneside' });
+    expect((await fakes.history.get('alert', alertId))?.revokedAreas).toEqual(['north-tyneside', 'gateshead']);
+    expect(fakes.trail.events.map((event) => `${event.action} ${event.outcome}`)).toEqual(['ALERT_SHARE_REVOKE SUCCESS']);
+    expect(deps.sent.map((intent) => `${intent.template} ${intent.recipientArea}`)).toEqual([
+      'SHARE_REVOKED north-tyneside',
+      'SHARE_REVOKED gateshead',
+    ]);
+  });
+
+  it('finds a forward made from a share of the cascade while the cascade ran: each level is read after the one before ended', async () => {
+    // Prepare: north-tyneside → gateshead; gateshead forwards to sunderland right after the cascade's first read
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    await forwardAlert(deps, contextFor('north-tyneside', 'coordinator'), alertId, { area: 'gateshead', scopes: ['RISK'], reason: REASON });
+    const listForwards = fakes.alerts.listForwards.bind(fakes.alerts);
+    let injected = false;
+    fakes.alerts.listForwards = async (id) => {
+      const read = await listForwards(id);
+      if (!injected) {
+        injected = true;
+        await forwardAlert(deps, contextFor('gateshead', 'chair'), alertId, { area: 'sunderland', scopes: ['RISK'], reason: REASON });
+      }
+      return read;
+    };
+
+    // Act
+    const receipt = await revokeShare(deps, contextFor('northumberland', 'police'), alertId, 'north-tyneside', { reason: REASON });
+
+    // Assess
+    expect(receipt.ended).toEqual(['north-tyneside', 'gateshead', 'sunderland']);
+    expect((await fakes.alerts.getShare(alertId, 'sunderland'))?.copy).toBeUndefined();
+  });
+
+  it('ends through a forward only the share that forward made', async () => {
+    // Prepare: a forward on record from north-tyneside to newcastle, whose share came with the alert
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    fakes.alerts.forwards.set(`${alertId}#f-1`, {
+      alertId,
+      forwardId: 'f-1',
+      senderArea: 'northumberland',
+      fromArea: 'north-tyneside',
+      toArea: 'newcastle',
+      scopes: ['RISK'],
+      by: { sub: 'coordinator-1', name: 'Test Coordinator', agency: 'childrens-services', area: 'north-tyneside' },
+      at: fakes.clock.now().toISOString(),
+      reason: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' },
+      status: 'SHARED',
+      eventId: 'e-1',
+    });
+
+    // Act
+    const receipt = await revokeShare(deps, contextFor('northumberland', 'police'), alertId, 'north-tyneside', { reason: REASON });
+
+    // Assess
+    expect(receipt.ended).toEqual(['north-tyneside']);
+    expect((await fakes.alerts.getShare(alertId, 'newcastle'))?.copy).toBeDefined();
   });
 });
 
