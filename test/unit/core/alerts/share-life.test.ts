@@ -5,12 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NotificationIntent } from '../../../../contracts/notifications.js';
+import { decideForward } from '../../../../functions/core/alerts/decide-forward.js';
 import { extendShare } from '../../../../functions/core/alerts/extend-share.js';
 import { forwardAlert, type ShareLifeDeps } from '../../../../functions/core/alerts/forward-alert.js';
 import { nextStep, takeDueSteps } from '../../../../functions/core/alerts/ladder.js';
 import { revokeShare } from '../../../../functions/core/alerts/revoke-share.js';
 import { DependencyUnavailableError, NotFoundError, OutcomeUnknownError } from '../../../../functions/core/errors.js';
-import { contextFor, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
+import { CHILD, contextFor, createRequest, type Fakes, issuesOf, makeFakes, seedAlert } from '../../../support/fakes.js';
 
 function lifeDeps(fakes: Fakes): ShareLifeDeps & { sent: NotificationIntent[] } {
   const sent: NotificationIntent[] = [];
@@ -115,6 +116,114 @@ describe('forwardAlert', () => {
     ]);
     expect(JSON.stringify(deps.sent)).not.toContain('Synthetic');
     expect((await fakes.history.get('alert', alertId))?.revokedAreas).toEqual(['north-tyneside', 'gateshead', 'sunderland']);
+  });
+});
+
+describe('a forward cut off part-way, and its retry', () => {
+  const claimFor = (id: string, fakes: Fakes) => ({ claimId: id, attempt: 1, attemptStartedAt: fakes.clock.now().toISOString() });
+
+  /** The share an area holds as the sending area reads the alert (only its holders' shares are read). */
+  async function seenBySender(fakes: Fakes, alertId: string, area: string) {
+    return (await fakes.alerts.getAlertWithShares(alertId))?.shares.find((share) => share.recipientArea === area);
+  }
+
+  for (const when of ['before', 'after'] as const) {
+    it(`leaves no share out of reach when the new share's write fails (${when} it is stored), and its retry completes it`, async () => {
+      // Prepare
+      const fakes = makeFakes();
+      const { alertId } = await seedAlert(fakes);
+      const deps = lifeDeps(fakes);
+      const addShare = fakes.alerts.addShare.bind(fakes.alerts);
+      let failures = 1;
+      fakes.alerts.addShare = async (share) => {
+        const result = when === 'after' ? await addShare(share) : undefined;
+        if (failures-- > 0) throw new DependencyUnavailableError('database');
+        return result ?? addShare(share);
+      };
+      const context = { ...contextFor('north-tyneside', 'coordinator', 'nt-coordinator'), claim: claimFor(`forward-${when}`, fakes) };
+      const attempt = () => forwardAlert(deps, context, alertId, { area: 'gateshead', scopes: ['RISK'], reason: REASON });
+
+      // Act
+      await expect(attempt()).rejects.toBeInstanceOf(OutcomeUnknownError);
+      const receipt = await attempt();
+
+      // Assess: the share is the sender's to see and revoke, gateshead's to open, and the record SUCCESS only
+      expect(receipt).toMatchObject({ status: 'SHARED', toArea: 'gateshead' });
+      const share = await seenBySender(fakes, alertId, 'gateshead');
+      expect(share?.copy).toBeDefined();
+      expect(share?.origin?.forwardId).toBe(receipt.forwardId);
+      expect(fakes.trail.events.filter((event) => event.action === 'ALERT_FORWARD').map((event) => event.outcome)).toEqual(['SUCCESS']);
+      const revoked = await revokeShare(deps, contextFor('northumberland', 'police'), alertId, 'gateshead', { reason: REASON });
+      expect(revoked.ended).toEqual(['gateshead']);
+    });
+  }
+
+  it('completes an approval cut off after the decision was stored: its retry stores the share', async () => {
+    // Prepare: a request under ORIGINATOR_APPROVAL; the approval's share write fails once, before it is stored
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(
+      fakes,
+      createRequest({
+        sharing: {
+          purpose: CHILD.purpose,
+          lawfulBasis: 'DPA2018_PART3_SCH8_PARA4',
+          consent: { status: 'NOT_SOUGHT', reason: CHILD.consentReason },
+          handling: { code: 'P', onwardSharing: 'ORIGINATOR_APPROVAL' },
+        },
+      }),
+    );
+    const deps = lifeDeps(fakes);
+    const asked = await forwardAlert(deps, contextFor('north-tyneside', 'coordinator'), alertId, {
+      area: 'gateshead',
+      scopes: ['RISK'],
+      reason: REASON,
+    });
+    expect(asked.status).toBe('AWAITING_APPROVAL');
+    const addShare = fakes.alerts.addShare.bind(fakes.alerts);
+    let failures = 1;
+    fakes.alerts.addShare = async (share) => {
+      if (failures-- > 0) throw new DependencyUnavailableError('database');
+      return addShare(share);
+    };
+    const context = { ...contextFor('northumberland', 'police', 'nl-police'), claim: claimFor('decide-1', fakes) };
+    const attempt = () => decideForward(deps, context, alertId, asked.forwardId, { decision: 'APPROVED', reason: REASON });
+
+    // Act
+    await expect(attempt()).rejects.toBeInstanceOf(OutcomeUnknownError);
+    const receipt = await attempt();
+
+    // Assess
+    expect(receipt).toMatchObject({ status: 'SHARED', toArea: 'gateshead' });
+    const share = await seenBySender(fakes, alertId, 'gateshead');
+    expect(share?.copy).toBeDefined();
+    expect(share?.origin?.forwardId).toBe(asked.forwardId);
+    expect(Object.keys(share?.copy?.parts ?? {}).sort()).toEqual(['ORIGIN', 'RISK', 'SHARE_TERMS']);
+  });
+});
+
+describe('the sending area’s forward', () => {
+  it('lasts as long as the alert, whatever became of its first share (expired, or another extended)', async () => {
+    // Prepare: newcastle's share extended (the alert with it); north-tyneside's, the first, left to expire
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    const deps = lifeDeps(fakes);
+    const first = (await fakes.alerts.getShare(alertId, 'north-tyneside'))!;
+    await extendShare(fakes.deps, contextFor('northumberland', 'police'), alertId, 'newcastle', {
+      expiresAt: '2027-09-10T10:00:00.000Z',
+      justification: REASON,
+    });
+    fakes.clock.set(new Date(Date.parse(first.expiresAt) + 60_000).toISOString());
+
+    // Act
+    const receipt = await forwardAlert(deps, contextFor('northumberland', 'police'), alertId, {
+      area: 'gateshead',
+      scopes: ['RISK'],
+      reason: REASON,
+    });
+
+    // Assess
+    expect(receipt.status).toBe('SHARED');
+    expect((await fakes.alerts.getShare(alertId, 'gateshead'))?.expiresAt).toBe('2027-09-10T10:00:00.000Z');
   });
 });
 
