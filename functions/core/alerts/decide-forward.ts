@@ -61,7 +61,8 @@ export async function decideForward(
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('The area that asked no longer holds the alert');
   }
-  if (approved && alert.recipients.includes(forward.toArea)) {
+  // An area with a share, live or ended (among the holders with none: a forward cut off before its share).
+  if (approved && shareOf(forward.toArea) !== undefined) {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('That area already holds (or held) a share of this alert');
   }

@@ -76,10 +76,14 @@ export async function forwardAlert(
     return receiptOf(earlier, share, deps.clock.now().toISOString());
   }
   validate(deps, alert, caller.area, request, access.side === 'sender' ? SCOPES : access.share.scopes);
-  // Every area that holds or ever held a share is among the recipients: one share per area, ever. The
-  // sender may know who holds its alert; a recipient may not learn it, so its forward there is answered as
-  // any request awaiting the sending area's decision, which refuses it (an approval is a conflict).
-  const held = alert.recipients.includes(request.area);
+  // One share per area, ever. The sender may know who holds its alert: an area with a share, live or ended
+  // (one among the holders with none is a forward cut off before its share, which this one completes). A
+  // recipient may not learn it: its forward to any holder is answered as a request awaiting the sending
+  // area's decision, which refuses it (an approval is a conflict).
+  const held =
+    access.side === 'sender'
+      ? access.shares.some((share) => share.recipientArea === request.area)
+      : alert.recipients.includes(request.area);
   if (held && access.side === 'sender') {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { to: request.area } });
     throw new ConflictError('That area already holds (or held) a share of this alert');

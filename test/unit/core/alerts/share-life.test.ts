@@ -202,6 +202,28 @@ describe('a forward cut off part-way, and its retry', () => {
 });
 
 describe('the sending area’s forward', () => {
+  it('completes an area made a holder by a forward cut off before its share was stored', async () => {
+    // Prepare: gateshead among the holders, with no share (the forward's item failed beside it)
+    const fakes = makeFakes();
+    const { alertId } = await seedAlert(fakes);
+    await fakes.alerts.addHolder(alertId, 'gateshead');
+
+    // Act
+    const receipt = await forwardAlert(lifeDeps(fakes), contextFor('northumberland', 'police'), alertId, {
+      area: 'gateshead',
+      scopes: ['RISK'],
+      reason: REASON,
+    });
+
+    // Assess
+    expect(receipt.status).toBe('SHARED');
+    expect((await fakes.alerts.getAlertWithShares(alertId))?.shares.map((share) => share.recipientArea)).toEqual([
+      'north-tyneside',
+      'newcastle',
+      'gateshead',
+    ]);
+  });
+
   it('lasts as long as the alert, whatever became of its first share (expired, or another extended)', async () => {
     // Prepare: newcastle's share extended (the alert with it); north-tyneside's, the first, left to expire
     const fakes = makeFakes();
