@@ -46,18 +46,20 @@ const EXPECTED: Record<string, Expected> = {
   'GET /v1/alerts/{alertId} (sender, after a forward and a revocation)': calls('GET /v1/alerts/{alertId}', 1, 1, 1, 2),
   // A share's life. The alert's partition; the keys beside the audit record (the sender opens its own copy
   // and makes the new reader's key: 1 Decrypt + 1 GenerateDataKey; a recipient opens its own copy and the
-  // sender's, for the reason: 2 Decrypts + 1); the forward beside the new share; the new holder beside the
-  // source share read again (a recipient's forward only), so a forward never outlives its source.
+  // sender's, for the reason: 2 Decrypts + 1); the forward beside the new holder (a share is reached only
+  // through its alert's holders, so the holder comes first); the new share; then the source share read
+  // again (a recipient's forward only: after the share is stored), so a forward never outlives its source.
   'POST /v1/alerts/{alertId}/forwards (sender)': calls('POST /v1/alerts/{alertId}/forwards', 5, 2, 1, 4),
-  'POST /v1/alerts/{alertId}/forwards (recipient)': calls('POST /v1/alerts/{alertId}/forwards', 6, 3, 1, 4),
+  'POST /v1/alerts/{alertId}/forwards (recipient)': calls('POST /v1/alerts/{alertId}/forwards', 6, 3, 1, 5),
   // A request: the reason under the sender's key, the forward item, then the sender's mailbox told.
   'POST /v1/alerts/{alertId}/forwards (awaiting approval)': {
     ...calls('POST /v1/alerts/{alertId}/forwards', 2, 1, 1, 4),
     notifications: 1,
   },
-  // An approval: the decision (conditional) before the share, then as a forward, then the asking area told.
+  // An approval: the decision (conditional) before the new holder, then the share and the source read
+  // again as a forward's, then the asking area told.
   'POST /v1/alerts/{alertId}/forwards/{forwardId}/decision': {
-    ...calls('POST /v1/alerts/{alertId}/forwards/{forwardId}/decision', 6, 2, 1, 6),
+    ...calls('POST /v1/alerts/{alertId}/forwards/{forwardId}/decision', 6, 2, 1, 7),
     notifications: 1,
   },
   // The share ended; its area's hold on the history ended beside the search for shares forwarded from it;

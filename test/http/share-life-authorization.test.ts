@@ -261,6 +261,53 @@ describe('nobody learns of a forward that is not theirs', () => {
     expect(sender.json.custody[0].decision).toMatchObject({ decision: 'APPROVED', reason: 'Agreed', by: { area: 'northumberland' } });
   });
 
+  it('a recipient’s forward answers alike whether the area holds, once held or never held a share: the sender decides', async () => {
+    // Prepare: North Tyneside, Newcastle and Sunderland hold the alert (asking approval); Sunderland's share revoked
+    const alertOf = async (onwardSharing: 'PERMITTED' | 'ORIGINATOR_APPROVAL', to: string[]) => {
+      const created = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(to, { sharing: sharing(onwardSharing) }) });
+      expect(created.status).toBe(201);
+      return created.json.alertId as string;
+    };
+    const asking = await alertOf('ORIGINATOR_APPROVAL', ['north-tyneside', 'newcastle', 'sunderland']);
+    const revoked = await hub.call('POST', `/v1/alerts/${asking}/shares/sunderland/revoke`, {
+      token: police,
+      body: { reason: 'Synthetic' },
+    });
+    expect(revoked.status).toBe(200);
+    const permitted = await alertOf('PERMITTED', ['north-tyneside', 'newcastle']);
+    const forward = (id: string, area: string) =>
+      hub.call('POST', `/v1/alerts/${id}/forwards`, { token: ntCoordinator, body: { area, scopes: ['RISK'], reason: REASON } });
+    // What may differ between any two answers: the ids and the times.
+    const shape = (answer: TestResponse) => ({
+      status: answer.status,
+      keys: Object.keys(answer.json).sort(),
+      body: { ...answer.json, forwardId: 'id', at: 'time', toArea: 'area', alertId: 'alert' },
+    });
+
+    // Act
+    const toHolder = await forward(asking, 'newcastle');
+    const toRevoked = await forward(asking, 'sunderland');
+    const toFresh = await forward(asking, 'gateshead');
+    const toHolderPermitted = await forward(permitted, 'newcastle');
+
+    // Assess: every one a request awaiting the sender, alike; the sender may refuse it, and an approval is its conflict
+    const fresh = shape(toFresh);
+    expect(fresh.status).toBe(202);
+    expect(fresh.body.status).toBe('AWAITING_APPROVAL');
+    for (const answer of [toHolder, toRevoked, toHolderPermitted]) expect(shape(answer)).toEqual(fresh);
+    const sender = await hub.call('GET', `/v1/alerts/${permitted}`, { token: police });
+    expect(sender.json.custody.map((entry: { toArea: string; status: string }) => `${entry.toArea} ${entry.status}`)).toEqual([
+      'newcastle AWAITING_APPROVAL',
+    ]);
+    const decide = (decision: string) =>
+      hub.call('POST', `/v1/alerts/${permitted}/forwards/${toHolderPermitted.json.forwardId}/decision`, {
+        token: police,
+        body: { decision, reason: 'Synthetic' },
+      });
+    expect((await decide('APPROVED')).status).toBe(409);
+    expect((await decide('REFUSED')).status).toBe(200);
+  });
+
   it('no body an outsider received holds the child’s name or the alert id', () => {
     expect(outsiderBodies.length).toBeGreaterThan(0);
     for (const body of outsiderBodies) {

@@ -262,6 +262,99 @@ describe('migrate: expiry steps for ladders that were over', () => {
   });
 });
 
+describe('migrate: listings of ended shares', () => {
+  const ACK_AT = '2026-03-10T11:00:00.000Z';
+  /** Every inbox listing of `area`: all, and each status filter, at a time when each of its shares is live. */
+  async function everyInbox(area: string): Promise<string[]> {
+    const listed: string[] = [];
+    for (const [status, now] of [
+      [undefined, ACK_AT],
+      ['PENDING', ACK_AT],
+      ['OVERDUE', '2026-03-12T10:00:00.000Z'],
+      ['ACKNOWLEDGED', ACK_AT],
+    ] as const) {
+      const page = await alerts.listInbox(area, { now, ...(status === undefined ? {} : { status }) }, 50);
+      listed.push(...page.items.map((share) => `${status ?? 'ALL'} ${share.alertId}`));
+    }
+    return listed;
+  }
+
+  it('never puts an ended share back in an inbox listing (pending or acknowledged), however often it runs', async () => {
+    // Prepare: one share ended while pending, one ended after its acknowledgement, one still held
+    const pending = alertOf(['north-tyneside']);
+    const acknowledged = alertOf(['north-tyneside']);
+    const held = alertOf(['north-tyneside']);
+    for (const { alert, shares } of [pending, acknowledged, held]) await alerts.create(alert, shares);
+    await alerts.acknowledge(
+      acknowledged.alert.alertId,
+      'north-tyneside',
+      {
+        outcome: 'ACCEPTED',
+        acknowledgedAt: ACK_AT,
+        by: { sub: 'coordinator-1', name: 'Test Coordinator', agency: 'childrens-services', area: 'north-tyneside' },
+        eventId: ids.newId(),
+      },
+      ACK_AT,
+    );
+    for (const { alert } of [pending, acknowledged]) {
+      await alerts.endShare(alert.alertId, 'north-tyneside', { reason: 'REVOKED', at: ACK_AT, eventId: ids.newId() });
+    }
+
+    // Act
+    await migrate(dynamo.client, names);
+    await migrate(dynamo.client, names);
+
+    // Assess: only the held share is listed, under each filter that matches it
+    expect(await everyInbox('north-tyneside')).toEqual([
+      `ALL ${held.alert.alertId}`,
+      `PENDING ${held.alert.alertId}`,
+      `OVERDUE ${held.alert.alertId}`,
+    ]);
+    for (const { alert } of [pending, acknowledged]) {
+      const raw = await dynamo.client.send(
+        new GetCommand({
+          TableName: names.alerts,
+          Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' },
+          ConsistentRead: true,
+        }),
+      );
+      expect(raw.Item?.['inboxStatusPk']).toBeUndefined();
+      expect(raw.Item?.['endedAs']).toBe('REVOKED');
+    }
+  });
+
+  it('leaves an ended share out of the inbox listings even where its listing keys were left behind', async () => {
+    // Prepare: a share ended, then its status listing's keys written back (as a migration of an older version would)
+    const { alert, shares } = alertOf(['north-tyneside']);
+    await alerts.create(alert, shares);
+    await alerts.endShare(alert.alertId, 'north-tyneside', { reason: 'REVOKED', at: ACK_AT, eventId: ids.newId() });
+    await dynamo.client.send(
+      new UpdateCommand({
+        TableName: names.alerts,
+        Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' },
+        UpdateExpression: 'SET inboxStatusPk = :pk, inboxStatusSk = :sk, inboxPk = :inbox, inboxSk = :inboxSk',
+        ExpressionAttributeValues: {
+          ':pk': 'INBOX#north-tyneside#PENDING',
+          ':sk': `2026-03-11T10:00:00.000Z#${CREATED}#${alert.alertId}`,
+          ':inbox': 'INBOX#north-tyneside',
+          ':inboxSk': `${CREATED}#${alert.alertId}`,
+        },
+      }),
+    );
+
+    // Act
+    const listed = await everyInbox('north-tyneside');
+    await migrate(dynamo.client, names);
+
+    // Assess: never listed, and the migration takes the keys away
+    expect(listed).toEqual([]);
+    const raw = await dynamo.client.send(
+      new GetCommand({ TableName: names.alerts, Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' }, ConsistentRead: true }),
+    );
+    expect(Object.keys(raw.Item ?? {}).filter((name) => name.startsWith('inbox'))).toEqual([]);
+  });
+});
+
 describe('migrate: alerts sealed per scope, resealed one copy per reader', () => {
   const SENDER = 'northumberland';
   const SECTIONS = { IDENTITY: { name: 'Test Child-Alpha' }, RISK: { level: 'SIGNIFICANT' }, CONTACTS: [{ role: 'Social worker' }] };

@@ -340,12 +340,13 @@ export class InMemoryAlertRepository implements AlertRepository {
     }
   }
 
-  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
+  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE' | 'NOT_DUE'> {
     this.calls.push('endShare');
     const id = InMemoryAlertRepository.shareId(alertId, area);
     const share = this.shares.get(id);
     if (share === undefined) return 'GONE';
     if (share.ended !== undefined) return 'ALREADY_ENDED';
+    if (end.reason === 'EXPIRED' && share.expiresAt > end.at) return 'NOT_DUE';
     const ladder = share.ladder ?? { version: 0, steps: [] };
     const { dueAt: _dueAt, ...rest } = ladder;
     const { copy: _copy, ...kept } = share;

@@ -306,6 +306,26 @@ export function alertRepositoryContract(make: MakeStore<AlertRepository>, histor
         expect((await store.dueShares(NOW, 10)).items.map((share) => share.alertId)).toEqual([alert.alertId]);
       });
 
+      it('ends a share for expiry only when its end has come: one whose end was moved later is NOT_DUE and keeps its copy', async () => {
+        // Prepare: a share that ends an hour from now, and an expiry for an earlier end (read before an extension)
+        const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', expiresAt: IN_AN_HOUR });
+
+        // Act
+        const early = await store.endShare(alert.alertId, 'north-tyneside', {
+          reason: 'EXPIRED',
+          at: AN_HOUR_AGO,
+          eventId: eventIds.newId(),
+        });
+        const kept = await store.getShare(alert.alertId, 'north-tyneside');
+        const due = await store.endShare(alert.alertId, 'north-tyneside', { reason: 'EXPIRED', at: IN_AN_HOUR, eventId: eventIds.newId() });
+
+        // Assess
+        expect([early, due]).toEqual(['NOT_DUE', 'ENDED']);
+        expect(kept?.copy).toBeDefined();
+        expect(kept?.ended).toBeUndefined();
+        expect((await store.getShare(alert.alertId, 'north-tyneside'))?.ended?.at).toBe(IN_AN_HOUR);
+      });
+
       it('takes a share out of the due list once its ladder has no step left', async () => {
         // Prepare
         const { alert } = await storedAlert(store, { createdAt: '2026-03-01T10:00:00.000Z', dueAt: AN_HOUR_AGO });

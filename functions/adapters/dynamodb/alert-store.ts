@@ -148,10 +148,15 @@ export function shareListingAttributes(
 ): Item {
   const acknowledged = share.status === 'ACKNOWLEDGED';
   return {
-    inboxStatusPk: inboxStatusPk(share.recipientArea, share.status),
-    inboxStatusSk: acknowledged
-      ? newestFirstKey(share.createdAt, share.alertId)
-      : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
+    // An ended share has left its area's inbox for good (endShare): nothing puts it back.
+    ...(share.ended === undefined
+      ? {
+          inboxStatusPk: inboxStatusPk(share.recipientArea, share.status),
+          inboxStatusSk: acknowledged
+            ? newestFirstKey(share.createdAt, share.alertId)
+            : pendingSortKey(share.ackDueBy, share.createdAt, share.alertId),
+        }
+      : {}),
     sentPk: outboxPk(share.senderArea),
     sentSk: sentShareSortKey(share.alertCreatedAt ?? share.createdAt, share.alertId, share.recipientArea),
     ...(share.acknowledgement === undefined ? {} : { acknowledged: acknowledgementSummary(share.acknowledgement) }),
@@ -617,26 +622,36 @@ export class DynamoAlertStore implements AlertRepository {
     await this.appendOnce(historyKey('alert', alertId), 'revokedAreas', area);
   }
 
-  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'> {
+  async endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE' | 'NOT_DUE'> {
+    // An expiry never ends a share whose end was moved later (an extension the ladder's index has not yet seen).
+    const expiry = end.reason === 'EXPIRED';
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: shareKey(alertId, area),
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#ended)',
+          ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended)${expiry ? ' AND expiresAt <= :at' : ''}`,
           // The sealed copy goes (crypto-shredding: its wrapped key with it); the share leaves the inbox and
           // the ladder, and its ladder's version goes up so no step read before this is taken after it. The
           // metadata stays, for the access history, until the audit retention has passed.
           UpdateExpression:
             'SET #ended = :end, endedAs = :endedAs, #ttl = :ttl, ladderVersion = if_not_exists(ladderVersion, :zero) + :one REMOVE #copy, inboxPk, inboxSk, inboxStatusPk, inboxStatusSk, ladderPk, ladderSk, ladderDueAt',
           ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl', '#copy': 'copy' },
-          ExpressionAttributeValues: { ':end': end, ':endedAs': end.reason, ':ttl': keptSeconds(end.at), ':zero': 0, ':one': 1 },
+          ExpressionAttributeValues: {
+            ':end': end,
+            ':endedAs': end.reason,
+            ':ttl': keptSeconds(end.at),
+            ':zero': 0,
+            ':one': 1,
+            ...(expiry ? { ':at': end.at } : {}),
+          },
         }),
       );
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
       const current = await this.getShare(alertId, area);
-      return current === undefined ? 'GONE' : 'ALREADY_ENDED';
+      if (current === undefined) return 'GONE';
+      return current.ended === undefined ? 'NOT_DUE' : 'ALREADY_ENDED';
     }
     return 'ENDED';
   }
@@ -753,7 +768,8 @@ export class DynamoAlertStore implements AlertRepository {
     const read = (keyNames: readonly string[]) => {
       const projection = projectionOf([...keyNames, ...SHARE_SUMMARY]);
       return {
-        FilterExpression: live.expression,
+        // An ended share is never listed to its area, even were its listing keys left behind by mistake.
+        FilterExpression: `${live.expression} AND attribute_not_exists(endedAs)`,
         ProjectionExpression: projection.ProjectionExpression,
         ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, ...namesOf(live).ExpressionAttributeNames },
       };

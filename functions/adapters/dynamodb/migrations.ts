@@ -133,15 +133,22 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
         ? alertListingAttributes(item as unknown as StoredAlert)
         : shareListingAttributes(item as unknown as StoredShare);
       const names = Object.keys(wanted).filter((name) => !isDeepStrictEqual(item[name], wanted[name]));
-      if (names.length === 0) continue;
+      // An ended share has left its area's inbox for good: keys an earlier run of this migration wrote back go.
+      const ended = !isAlert && item['ended'] !== undefined;
+      const stale = ended ? INBOX_KEYS.filter((name) => item[name] !== undefined) : [];
+      if (names.length === 0 && stale.length === 0) continue;
+      const set = names.length === 0 ? '' : `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`;
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { pk: item['pk'], sk: item['sk'] },
-            ConditionExpression: isAlert ? 'attribute_exists(pk)' : 'attribute_exists(pk) AND #status = :status',
-            UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`,
-            ...(isAlert ? {} : { ExpressionAttributeNames: { '#status': 'status' } }),
+            // A share that ended after it was read (a revocation, an expiry) is not put back in the inbox.
+            ConditionExpression: isAlert
+              ? 'attribute_exists(pk)'
+              : `attribute_exists(pk) AND #status = :status${ended ? '' : ' AND attribute_not_exists(#ended)'}`,
+            UpdateExpression: `${set}${stale.length === 0 ? '' : ` REMOVE ${stale.join(', ')}`}`.trim(),
+            ...(isAlert ? {} : { ExpressionAttributeNames: { '#status': 'status', ...(ended ? {} : { '#ended': 'ended' }) } }),
             ExpressionAttributeValues: {
               ...(isAlert ? {} : { ':status': item['status'] }),
               ...Object.fromEntries(names.map((name) => [`:${name}`, wanted[name]])),
@@ -150,7 +157,7 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
         );
         indexed += 1;
       } catch (error) {
-        // Gone, or acknowledged since it was read: the acknowledgement wrote its own listing.
+        // Gone, ended, or acknowledged since it was read: the acknowledgement wrote its own listing.
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
@@ -158,6 +165,9 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
   } while (startKey !== undefined);
   return indexed;
 }
+
+/** A share's inbox keys, which an ended share no longer has (../alert-store.ts, endShare). */
+const INBOX_KEYS = ['inboxPk', 'inboxSk', 'inboxStatusPk', 'inboxStatusSk'] as const;
 
 /** An alert item or share item as stored before reader copies (sealed per scope, by today's earlier mains). */
 type LegacyAlertItem = Item & {

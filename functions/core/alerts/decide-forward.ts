@@ -12,7 +12,17 @@ import { uuidFrom } from '../request-ids.js';
 import type { OpenKeyring } from '../sealing.js';
 import { isHeld, senderOnly } from './access.js';
 import { openCopy, readerContext } from './content.js';
-import { actorOf, commitOnward, correct, newShare, receiptOf, type ShareLifeDeps, sealOnwardCopy, senderReader } from './forward-alert.js';
+import {
+  actorOf,
+  commitOnward,
+  correct,
+  newShare,
+  receiptOf,
+  rethrowKept,
+  type ShareLifeDeps,
+  sealOnwardCopy,
+  senderReader,
+} from './forward-alert.js';
 import { alertReference } from './ladder.js';
 import type { StoredAlert, StoredForward, StoredShare } from './ports.js';
 import { NOTE, openNote, sealNote, withKeyrings } from './share-content.js';
@@ -36,8 +46,11 @@ export async function decideForward(
   if (forward.status !== 'AWAITING_APPROVAL') {
     // A retry of this very decision gets its answer; any other is too late.
     if (context.claim !== undefined && forward.decision?.eventId === changeId) {
+      // The first try may have been cut off after the decision was stored: what it left undone is done now.
+      const share = await completeApproval(deps, alert, forward, shareOf(forward.fromArea));
+      await deps.notifications.enqueue([decidedIntent(deps, alert, forward)]);
       await deps.audit.replayed(context, ACTION, { alertId });
-      return receiptOf(forward, shareOf(forward.toArea), now);
+      return receiptOf(forward, share, now);
     }
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('This request has already been decided');
@@ -48,7 +61,8 @@ export async function decideForward(
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('The area that asked no longer holds the alert');
   }
-  if (approved && alert.recipients.includes(forward.toArea)) {
+  // An area with a share, live or ended (among the holders with none: a forward cut off before its share).
+  if (approved && shareOf(forward.toArea) !== undefined) {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { forwardId: forward.forwardId } });
     throw new ConflictError('That area already holds (or held) a share of this alert');
   }
@@ -83,11 +97,13 @@ export async function decideForward(
     eventId,
   };
   const decided: StoredForward = { ...forward, status: approved ? 'SHARED' : 'REFUSED', decision };
+  let stored = false;
   try {
     const store = async () => {
       if ((await deps.alerts.decideForward(forward, decision)) === 'CONFLICT') {
         throw new ConflictError('This request has already been decided');
       }
+      stored = true;
     };
     let share: StoredShare | undefined;
     if (sealed.value.copy !== undefined && source !== undefined) {
@@ -99,10 +115,43 @@ export async function decideForward(
     await deps.notifications.enqueue([decidedIntent(deps, alert, decided)]);
     return receiptOf(decided, share, now);
   } catch (error) {
+    if (stored) rethrowKept(error);
     const outcome = error instanceof ConflictError ? 'CONFLICT' : error instanceof NotFoundError ? 'NOT_FOUND' : 'FAILED';
     await correct(deps, context, alertId, outcome, eventId, error, ACTION);
     throw error;
   }
+}
+
+/**
+ * A retry's completion of an approval: a share the approval made but did not store gets stored (sealed
+ * again from the sender's copy), and the new area's hold and the source's re-reading are done again. Answers
+ * the new area's share as it now stands.
+ */
+async function completeApproval(
+  deps: ShareLifeDeps,
+  alert: StoredAlert,
+  forward: StoredForward,
+  source: StoredShare | undefined,
+): Promise<StoredShare | undefined> {
+  const made = await deps.alerts.getShare(alert.alertId, forward.toArea);
+  if (forward.status !== 'SHARED' || source === undefined) return made;
+  if (made !== undefined && (made.origin?.forwardId !== forward.forwardId || made.ended !== undefined)) return made;
+  const newReader = { context: readerContext(alert.alertId, alert.senderArea, forward.toArea) };
+  const share =
+    made ??
+    newShare(
+      deps,
+      alert,
+      source,
+      forward,
+      await withKeyrings(deps.keys, [senderReader(alert), newReader], ([sender, created]) => {
+        const ring = sender as OpenKeyring;
+        const why = openNote(ring, NOTE.forwardReason(forward.forwardId), forward.reason);
+        return sealOnwardCopy(created as OpenKeyring, openCopy(ring, alert.senderCopy), forward.scopes, why);
+      }),
+    );
+  await commitOnward(deps, alert, forward, share, async () => undefined, 'inTurn');
+  return share;
 }
 
 /** The asking area is told the answer; the message names areas only. */

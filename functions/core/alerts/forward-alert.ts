@@ -14,12 +14,21 @@
  * share is read again. A revocation ends the source first and then every share forwarded from it, so
  * whichever comes first, one of the two sees the other and the forwarded share ends.
  */
+// By path: the date-fns barrel costs seconds to load, on every cold start.
+import { addYears } from 'date-fns/addYears';
 import type { ForwardReceipt, ForwardRequest, Scope } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
 import type { NotificationIntent } from '../../../contracts/notifications.js';
 import type { RequestContext } from '../audit.js';
 import { ackDueBy } from '../deadlines.js';
-import { CompensationFailedError, ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import {
+  CompensationFailedError,
+  ConflictError,
+  DependencyUnavailableError,
+  NotFoundError,
+  OutcomeUnknownError,
+  ValidationError,
+} from '../errors.js';
 import type { HistoryRecords } from '../history.js';
 import type { NotificationQueue } from '../notifications/ports.js';
 import { uuidFrom } from '../request-ids.js';
@@ -56,22 +65,32 @@ export async function forwardAlert(
   // A retry under the same claim names the same forward: it gets the answer the first try would have had.
   const forwardId = deps.audit.changeIdFor(context, ACTION);
   const earlier = access.forwards.find((forward) => forward.forwardId === forwardId && forward.by.sub === caller.sub);
-  if (context.claim !== undefined && earlier !== undefined) {
-    await deps.audit.replayed(context, ACTION, { alertId });
-    return receiptOf(earlier, await deps.alerts.getShare(alertId, earlier.toArea), deps.clock.now().toISOString());
-  }
   // What the forwarding area holds: the sender everything, a recipient its own share's scopes and terms.
+  // (The terms are the same on every share of an alert: set at its creation, passed on unchanged.)
   const source = access.side === 'recipient' ? access.share : access.shares[0];
   if (source === undefined) return deps.audit.notFound(context, ACTION, alertId);
+  if (context.claim !== undefined && earlier !== undefined) {
+    // The first try may have been cut off part-way: what it left undone is done now (each step idempotent).
+    const share = await completeForward(deps, access, source, earlier, request.reason);
+    await deps.audit.replayed(context, ACTION, { alertId });
+    return receiptOf(earlier, share, deps.clock.now().toISOString());
+  }
   validate(deps, alert, caller.area, request, access.side === 'sender' ? SCOPES : access.share.scopes);
-  // Every area that holds or ever held a share is among the recipients: one share per area, ever.
-  if (alert.recipients.includes(request.area)) {
+  // One share per area, ever. The sender may know who holds its alert: an area with a share, live or ended
+  // (one among the holders with none is a forward cut off before its share, which this one completes). A
+  // recipient may not learn it: its forward to any holder is answered as a request awaiting the sending
+  // area's decision, which refuses it (an approval is a conflict).
+  const held =
+    access.side === 'sender'
+      ? access.shares.some((share) => share.recipientArea === request.area)
+      : alert.recipients.includes(request.area);
+  if (held && access.side === 'sender') {
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { to: request.area } });
     throw new ConflictError('That area already holds (or held) a share of this alert');
   }
 
   const now = deps.clock.now().toISOString();
-  const awaitsApproval = access.side === 'recipient' && source.terms.onwardSharing === 'ORIGINATOR_APPROVAL';
+  const awaitsApproval = access.side === 'recipient' && (held || source.terms.onwardSharing === 'ORIGINATOR_APPROVAL');
   const scopes = SCOPES.filter((scope) => request.scopes.includes(scope));
   const eventId = deps.audit.eventIdFor(context, ACTION);
   // The keys and the record side by side; both are awaited before anything is stored.
@@ -112,20 +131,68 @@ export async function forwardAlert(
     status: awaitsApproval ? 'AWAITING_APPROVAL' : 'SHARED',
     eventId,
   };
+  let stored = false;
+  const store = async () => {
+    await deps.alerts.putForward(forward);
+    stored = true;
+  };
   try {
     if (sealed.value.copy === undefined) {
-      await deps.alerts.putForward(forward);
+      await store();
       await deps.notifications.enqueue([forwardRequestedIntent(deps, alert, forward)]);
       return receiptOf(forward, undefined, now);
     }
     const share = newShare(deps, alert, source, forward, sealed.value.copy);
-    await commitOnward(deps, alert, forward, share, () => deps.alerts.putForward(forward), 'together');
+    await commitOnward(deps, alert, forward, share, store, 'together');
     return receiptOf(forward, share, now);
   } catch (error) {
+    if (stored) rethrowKept(error);
     const outcome = error instanceof ConflictError ? 'CONFLICT' : error instanceof NotFoundError ? 'NOT_FOUND' : 'FAILED';
     await correct(deps, context, alertId, outcome, eventId, error);
     throw error;
   }
+}
+
+/**
+ * A change that stands once its first write is stored (a forward, a decision) and was cut off after it:
+ * its SUCCESS stays on record, and the claim is kept (a database fault is answered 503 as an unknown
+ * outcome), so the retry runs as the same attempt and completes it. A conflict or a gone alert is final
+ * and is corrected on record by the caller.
+ */
+export function rethrowKept(error: unknown): void {
+  if (error instanceof DependencyUnavailableError && !(error instanceof OutcomeUnknownError)) {
+    throw new OutcomeUnknownError(error.dependency, { cause: error });
+  }
+}
+
+/**
+ * A retry's completion of its forward: a SHARED forward whose share is missing gets it (sealed again from
+ * the forwarder's copy), and the new area's hold and the source's re-reading are done again. Answers the
+ * new area's share as it now stands.
+ */
+async function completeForward(
+  deps: ShareLifeDeps,
+  access: AlertAccess,
+  source: StoredShare,
+  forward: StoredForward,
+  reason: string,
+): Promise<StoredShare | undefined> {
+  const made = await deps.alerts.getShare(forward.alertId, forward.toArea);
+  if (forward.status !== 'SHARED' || (made !== undefined && (made.origin?.forwardId !== forward.forwardId || made.ended !== undefined))) {
+    return made;
+  }
+  // The retry carries the same request (its key is bound to its body): its reason is the one first given.
+  const share =
+    made ??
+    newShare(
+      deps,
+      access.alert,
+      source,
+      forward,
+      (await sealForward(deps, access, forward.toArea, forward.scopes, forward.forwardId, reason)).copy,
+    );
+  await commitOnward(deps, access.alert, forward, share, async () => undefined, 'inTurn');
+  return share;
 }
 
 /** The sending area's keyring: where the sender's record of a share's life is sealed. */
@@ -168,10 +235,11 @@ export function sealOnwardCopy(keyring: OpenKeyring, source: ReaderContent, scop
 }
 
 /**
- * Stores the forward (by `store`) and the new area's share, then reads the source share again; if it ended
- * meanwhile (revoked), the new share ends too and the caller is told the alert is gone, as it now is for
- * them. `together`: the two writes side by side (a new forward); `inTurn`: the forward first (a decision,
- * whose conditional write must win before any share exists). The sending area forwards from no share.
+ * Stores the forward (by `store`), makes the new area a holder and stores its share, then reads the source
+ * share again; if it ended meanwhile (revoked), the new share ends too and the caller is told the alert is
+ * gone, as it now is for them. `together`: the forward beside the new holder (a new forward); `inTurn`: the
+ * forward first (a decision, whose conditional write must win before any area becomes a holder). The
+ * sending area forwards from no share. Each step is idempotent, so a retry completes one cut off.
  */
 export async function commitOnward(
   deps: ShareLifeDeps,
@@ -181,18 +249,14 @@ export async function commitOnward(
   store: () => Promise<unknown>,
   order: 'together' | 'inTurn',
 ): Promise<void> {
-  const added =
-    order === 'together'
-      ? (await Promise.all([store(), deps.alerts.addShare(share)]))[1]
-      : await store().then(() => deps.alerts.addShare(share));
-  if (added === 'EXISTS') throw new ConflictError('That area already holds (or held) a share of this alert');
-  // The new area joins the alert's holders while the source is read again (the sender forwards from none).
-  const fromSender = forward.fromArea === alert.senderArea;
-  const [, after] = await Promise.all([
-    deps.alerts.addHolder(alert.alertId, forward.toArea),
-    fromSender ? undefined : deps.alerts.getShare(alert.alertId, forward.fromArea),
-  ]);
-  if (fromSender) return;
+  // The new area joins the alert's holders before its share is stored: a share is read (seen, revoked)
+  // only through that list, so one stored without it would be beyond anyone's reach.
+  if (order === 'together') await Promise.all([store(), deps.alerts.addHolder(alert.alertId, forward.toArea)]);
+  else await store().then(() => deps.alerts.addHolder(alert.alertId, forward.toArea));
+  if ((await deps.alerts.addShare(share)) === 'EXISTS') throw new ConflictError('That area already holds (or held) a share of this alert');
+  // The source read again only once the new share is stored (the sender forwards from none).
+  if (forward.fromArea === alert.senderArea) return;
+  const after = await deps.alerts.getShare(alert.alertId, forward.fromArea);
   const now = deps.clock.now();
   if (after === undefined || !isHeld(after, now)) {
     await deps.alerts.endShare(alert.alertId, forward.toArea, {
@@ -228,8 +292,9 @@ export function newShare(
     ).toISOString(),
     createdAt: now.toISOString(),
     alertCreatedAt: alert.createdAt,
-    // Never longer than the share it came from.
-    expiresAt: source.expiresAt,
+    // Never longer than what it came from: a recipient's share, or the sender's own alert (its longest share,
+    // never past two years from its creation), whatever became of any one share.
+    expiresAt: forward.fromArea === alert.senderArea ? senderEnd(alert) : source.expiresAt,
     riskLevel: alert.riskLevel,
     exploitation: alert.exploitation,
     terms: { ...source.terms, onwardSharing: source.terms.onwardSharing ?? 'PERMITTED' },
@@ -238,6 +303,14 @@ export function newShare(
     origin: { forwardId: forward.forwardId, fromArea: forward.fromArea, by: forward.by, at: forward.at },
   };
   return { ...share, ladder: startLadder(share, deps) };
+}
+
+/** As create-alert's and extend-share's limit: a share lasts at most two years from the alert's creation. */
+const MAX_SHARE_YEARS = 2;
+
+function senderEnd(alert: StoredAlert): string {
+  const latest = addYears(new Date(alert.createdAt), MAX_SHARE_YEARS).getTime();
+  return new Date(Math.min(Date.parse(alert.expiresAt), latest)).toISOString();
 }
 
 function validate(

@@ -183,6 +183,13 @@ export async function takeDueSteps(deps: LadderDeps, found: StoredShare): Promis
       return { taken, conflicts };
     }
     if (next.step === 'EXPIRED') {
+      // The ladder's index is eventually consistent (on AWS): the share may have been extended since it was
+      // found there. Its end as stored now decides; the store's end is conditional on it too (a race).
+      const current = await deps.alerts.getShare(share.alertId, share.recipientArea);
+      if (current !== undefined && current.ended === undefined && current.expiresAt > share.expiresAt) {
+        share = current;
+        continue;
+      }
       await expire(deps, share, now);
       return { taken: taken + 1, conflicts };
     }
@@ -258,7 +265,9 @@ async function expire(deps: LadderDeps, share: StoredShare, now: Date): Promise<
     alertId: share.alertId,
     detail: { area: share.recipientArea, expiresAt: share.expiresAt },
   });
-  await deps.alerts.endShare(share.alertId, share.recipientArea, { reason: 'EXPIRED', at: share.expiresAt, eventId });
+  // Conditional on the end read: a share extended meanwhile is NOT_DUE, and keeps its copy and the sender's.
+  const ended = await deps.alerts.endShare(share.alertId, share.recipientArea, { reason: 'EXPIRED', at: share.expiresAt, eventId });
+  if (ended === 'NOT_DUE') return;
   await deps.alerts.endAlertContent(share.alertId, now.toISOString());
 }
 

@@ -324,9 +324,10 @@ export interface AlertRepository {
   /**
    * Ends a share: its sealed copy removed, it leaves the inbox and the ladder, its metadata stays with
    * `end` for the audit retention. Conditional on it not having ended: ALREADY_ENDED otherwise; GONE when
-   * there is no such share.
+   * there is no such share. An expiry (`end.at` the end of life it enforces) is conditional too on the
+   * share's end of life not being later than that: NOT_DUE for a share extended since it was read.
    */
-  endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE'>;
+  endShare(alertId: string, area: AreaId, end: ShareEnd): Promise<'ENDED' | 'ALREADY_ENDED' | 'GONE' | 'NOT_DUE'>;
   /**
    * Moves a live share's end of life and re-arms its ladder, conditional on the ladder's version being the
    * one read and the share not having ended (CONFLICT otherwise); the alert and its history record are

@@ -9,7 +9,7 @@ import type { RevocationReceipt, RevokeRequest } from '../../../contracts/alerts
 import type { AreaId } from '../../../contracts/identity.js';
 import type { NotificationIntent } from '../../../contracts/notifications.js';
 import type { RequestContext } from '../audit.js';
-import { ConflictError } from '../errors.js';
+import { ConflictError, DependencyUnavailableError, OutcomeUnknownError } from '../errors.js';
 import { uuidFrom } from '../request-ids.js';
 import type { OpenKeyring } from '../sealing.js';
 import { senderOnly } from './access.js';
@@ -31,9 +31,25 @@ export async function revokeShare(
   const share = shares.find((candidate) => candidate.recipientArea === area);
   if (share === undefined || area === undefined) return deps.audit.notFound(context, ACTION, alertId);
   const eventId = deps.audit.eventIdFor(context, ACTION);
-  if (share.ended !== undefined) {
+  const previous = share.ended;
+  if (previous !== undefined) {
+    // A revocation cut off after the share ended left the rest undone: whoever finds it ended finishes it
+    // (each step is idempotent) before answering. An expiry ends nothing onward: each share has its own end.
+    const revoked = previous.reason === 'REVOKED' ? previous : undefined;
+    const onward = revoked === undefined ? [] : await finishRevocation(deps, alertId, area, revoked);
     // A retry of this very revocation gets its answer; anything else finds it ended already.
-    if (share.ended.eventId === eventId) return receiptOf(alertId, area, share.ended.at, [area]);
+    if (previous.eventId === eventId) {
+      const before = shares
+        .filter((each) => each.recipientArea !== area && each.ended?.eventId === eventId)
+        .map((each) => each.recipientArea);
+      const ended = [...new Set([area, ...before, ...onward])];
+      // Its messages may not have gone: each is sent once, however often it is asked for (its id is the same).
+      await deps.notifications.enqueue(ended.map((each) => revokedIntent(deps, alert, each, eventId, previous.at)));
+      return receiptOf(alertId, area, previous.at, ended);
+    }
+    if (revoked !== undefined && onward.length > 0) {
+      await deps.notifications.enqueue(onward.map((each) => revokedIntent(deps, alert, each, revoked.eventId, revoked.at)));
+    }
     await deps.audit.record(context, ACTION, 'CONFLICT', { alertId, detail: { area } });
     throw new ConflictError('This share has already ended');
   }
@@ -52,13 +68,20 @@ export async function revokeShare(
   }
   const end: ShareEnd = { reason: 'REVOKED', at: now, by: actorOf(context), note: sealed.value, eventId };
   let ended: AreaId[];
+  let shareEnded = false;
   try {
     const result = await deps.alerts.endShare(alertId, area, end);
     if (result !== 'ENDED') throw new ConflictError('This share has already ended');
-    // The revoked area's hold on the history ends while the shares forwarded from it are found and ended.
-    const [, onward] = await Promise.all([deps.alerts.forgetHolder(alertId, area), endForwardedFrom(deps, alertId, area, end)]);
-    ended = [area, ...onward];
+    shareEnded = true;
+    ended = [area, ...(await finishRevocation(deps, alertId, area, end))];
   } catch (error) {
+    if (shareEnded) {
+      // The share has ended: the revocation stands, and so does its SUCCESS on record. The claim is kept, so
+      // the retry is this same attempt, finds the share ended by it, and finishes what is left.
+      throw error instanceof DependencyUnavailableError && !(error instanceof OutcomeUnknownError)
+        ? new OutcomeUnknownError(error.dependency, { cause: error })
+        : error;
+    }
     await correct(deps, context, alertId, error instanceof ConflictError ? 'CONFLICT' : 'FAILED', eventId, error, ACTION);
     throw error;
   }
@@ -71,9 +94,18 @@ export async function revokeShare(
 }
 
 /**
- * Ends every share forwarded from `area`'s, and theirs in turn: read from the forward items after the
- * source has ended, so a forward stored before that is found here, and one stored after finds its source
- * ended (./forward-alert.ts).
+ * What follows a share's end by revocation: its area's hold on the history ends while the shares forwarded
+ * from it are found and ended. Idempotent, so a revocation cut off part-way is finished by running it again.
+ */
+function finishRevocation(deps: Pick<ShareLifeDeps, 'alerts'>, alertId: string, area: AreaId, end: ShareEnd): Promise<AreaId[]> {
+  return Promise.all([deps.alerts.forgetHolder(alertId, area), endForwardedFrom(deps, alertId, area, end)]).then(([, onward]) => onward);
+}
+
+/**
+ * Ends every share forwarded from `area`'s, and theirs in turn, a level at a time: each level's forwards
+ * are read after the level before it has ended, so a forward stored before a source ended is found here,
+ * and one stored after finds its source ended (./forward-alert.ts). Only the share a forward made is ended
+ * by it: an area's share that came from elsewhere is not this chain's to end.
  */
 export async function endForwardedFrom(
   deps: Pick<ShareLifeDeps, 'alerts'>,
@@ -81,23 +113,32 @@ export async function endForwardedFrom(
   area: AreaId,
   end: ShareEnd,
 ): Promise<AreaId[]> {
-  const forwards = await deps.alerts.listForwards(alertId);
+  // The reason was written about the revoked share; one ended with it carries who and when, and from where.
+  const { note: _note, ...cascaded } = end;
   const ended: AreaId[] = [];
-  const visit = async (from: AreaId): Promise<void> => {
-    const onward = forwards.filter((forward: StoredForward) => forward.fromArea === from && forward.status === 'SHARED');
-    for (const forward of onward) {
-      // The reason was written about the revoked share; one ended with it carries who and when, and from where.
-      const { note: _note, ...cascaded } = end;
-      const result = await deps.alerts.endShare(alertId, forward.toArea, { ...cascaded, cascadeFrom: from });
-      if (result === 'ENDED') {
-        ended.push(forward.toArea);
+  const reached = new Set<AreaId>([area]);
+  let level: AreaId[] = [area];
+  while (level.length > 0) {
+    const forwards = await deps.alerts.listForwards(alertId);
+    const next: AreaId[] = [];
+    for (const from of level) {
+      const onward = forwards.filter((forward: StoredForward) => forward.fromArea === from && forward.status === 'SHARED');
+      for (const forward of onward) {
+        if (reached.has(forward.toArea)) continue;
+        const share = await deps.alerts.getShare(alertId, forward.toArea);
+        // Not yet stored (the forward finds its source ended when it reads it again), or another's share.
+        if (share?.origin?.forwardId !== forward.forwardId) continue;
+        const result = await deps.alerts.endShare(alertId, forward.toArea, { ...cascaded, cascadeFrom: from });
+        if (result !== 'ENDED' && result !== 'ALREADY_ENDED') continue;
+        if (result === 'ENDED') ended.push(forward.toArea);
+        // Again when already ended: a run cut off between the two is finished here.
         await deps.alerts.forgetHolder(alertId, forward.toArea);
+        reached.add(forward.toArea);
+        next.push(forward.toArea);
       }
-      if (!ended.includes(forward.toArea) && result !== 'ALREADY_ENDED') continue;
-      await visit(forward.toArea);
     }
-  };
-  await visit(area);
+    level = next;
+  }
   return ended;
 }
 

@@ -891,8 +891,8 @@ describe('DynamoAlertStore.listInbox', () => {
     expect(input?.TableName).toBe(TABLE);
     expect(input?.IndexName).toBe(index);
     expect(input?.KeyConditionExpression).toBe(keys);
-    // Expiry is filtered on every read: TTL deletes late.
-    expect(input?.FilterExpression).toBe('expiresAt > :now');
+    // Expiry is filtered on every read: TTL deletes late. An ended share is left out even were its keys left behind.
+    expect(input?.FilterExpression).toBe('expiresAt > :now AND attribute_not_exists(endedAs)');
     expect(input?.ExpressionAttributeValues).toEqual({ ...values, ':now': NOW });
     // Only the summary and the keys a cursor needs: never a sealed attribute, nor the acknowledgement (its note).
     const projected = String(input?.ProjectionExpression)
