@@ -1002,7 +1002,7 @@ async function benchMeetingGrowth(progress: (message: string) => void) {
 
 function formatGrowth(growth: Growth): string {
   return [
-    `h. a meeting after ${growth.updates} action updates vs a new one (GET /v1/meetings/{id}, chair, ${growth.fresh.n} requests each, interleaved)`,
+    `i. a meeting after ${growth.updates} action updates vs a new one (GET /v1/meetings/{id}, chair, ${growth.fresh.n} requests each, interleaved)`,
     `   ${growth.updates} notes   p50 ${ms(growth.grown.p50)}   p99 ${ms(growth.grown.p99)}`,
     `   new         p50 ${ms(growth.fresh.p50)}   p99 ${ms(growth.fresh.p99)}`,
     `   ratio ${growth.updates}/new p50 ${ratio(growth.grown.p50, growth.fresh.p50)}`,
