@@ -16,7 +16,7 @@ import { AuditRecorder } from '../../functions/core/audit.js';
 import type { CreationRecord } from '../../functions/core/creations.js';
 import { ValidationError } from '../../functions/core/errors.js';
 import { uuidFrom } from '../../functions/core/request-ids.js';
-import type { ReaderCopy, SealedBox } from '../../functions/core/sealed-box.js';
+import type { ReaderCopy } from '../../functions/core/sealed-box.js';
 import type { ClaimResult, IdempotencyClaim, IdempotencyStore } from '../../functions/shared/http/idempotency-store.js';
 import { ensureTables } from '../../local/dynamodb.js';
 import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -24,7 +24,6 @@ import { contextFor, FixedClock, InMemoryIdempotencyStore, RecordingAuditTrail, 
 
 const NAMES: TableNames = { alerts: 'it-alerts', audit: 'it-audit', idempotency: 'it-idempotency', meetings: 'it-meetings' };
 const NOW = '2026-03-10T12:00:00.000Z';
-const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
 /** A reader's copy as stored: never opened here, only carried. */
 const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 

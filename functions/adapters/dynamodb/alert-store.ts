@@ -34,14 +34,14 @@ import type {
   StoredShare,
 } from '../../core/alerts/ports.js';
 import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
-import { isLive, LIVE } from '../../core/expiry.js';
+import { isLive } from '../../core/expiry.js';
 import { HISTORY_RETENTION_YEARS } from '../../core/history.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import type { SealedPart } from '../../core/sealed-box.js';
 import { batchGet, batchWrite, type Item, type WriteRequest } from './batch.js';
 import { createConcurrently, sweepUncommitted } from './commit.js';
-import { conditionOf, liveCondition, namesOf } from './conditions.js';
+import { liveCondition, namesOf } from './conditions.js';
 import { decodeCursor, encodeCursor, invalidCursor, type PageKey } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';

@@ -20,13 +20,12 @@ import { listedAlert, listedShare } from '../../../../functions/core/alerts/list
 import type { StoredAcknowledgement, StoredAlert, StoredShare } from '../../../../functions/core/alerts/ports.js';
 import type { CreationRecord } from '../../../../functions/core/creations.js';
 import { DependencyUnavailableError, ValidationError } from '../../../../functions/core/errors.js';
-import type { ReaderCopy, SealedBox } from '../../../../functions/core/sealed-box.js';
+import type { ReaderCopy } from '../../../../functions/core/sealed-box.js';
 import { conditionalCheckFailed, internalServerError, networkError, throttled } from '../../../support/aws-errors.js';
 
 const TABLE = 'alerts-table';
 const ALERT_ID = '3f0c7c1e-0000-4000-8000-000000000001';
 const NOW = '2026-03-10T10:00:00.000Z';
-const BOX: SealedBox = { v: 1, key: 'a2V5', iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' };
 /** A reader's copy as stored: never opened here, only carried. */
 const COPY: ReaderCopy = { key: 'a2V5', parts: { IDENTITY: { iv: 'aXZpdml2aXZpdml2', ct: 'Y3Q=', tag: 'dGFndGFndGFndGFndGFn' } } };
 
