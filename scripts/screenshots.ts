@@ -24,6 +24,10 @@ const PICTURES = [
   'check-answers', // Check your answers before sending the alert
   'alerts-received', // North Tyneside's Alerts received, with the new alert and its deadline
   'alert', // the alert, as North Tyneside sees it before acknowledging
+  'forward-errors', // police forwarding to Newcastle beside North Tyneside's redirect, sent without a reason
+  'forward-errors-mobile', // the same on a phone's width
+  'revoke-confirm', // "Are you sure you want to end North Tyneside's share?", and what happens
+  'revoke-confirm-mobile', // the same on a phone's width
   'chain-of-custody', // the alert as police sees it after forwarding it to Newcastle and ending North Tyneside's share
   'meeting', // a meeting once held, as its chair sees it: the record, and the actions with North Tyneside's done
 ];

@@ -88,6 +88,7 @@ describe('a share’s whole life, in the browser', () => {
     expect(links).toEqual([['#reason', 'Enter why you are passing the alert on']]);
     await expectLinksToFields(page, links);
     expect(await page.locator('input[name="scopes"]:checked').count()).toBe(4);
+    await police.screenshot('forward-errors', { mobile: true });
 
     await page.getByLabel('Why are you passing it on?').fill(SHARE_TYPED.forwardReason);
     const done = await police.click('Forward to Newcastle');
@@ -133,6 +134,7 @@ describe('a share’s whole life, in the browser', () => {
     const consequences = await page.getByTestId('consequences').locator('li').allInnerTexts();
     expect(consequences[0]).toBe('North Tyneside loses access to the alert at once: its people will get ‘Page not found’');
     expect(consequences).toContain('any share North Tyneside passed on ends too (it has passed on none)');
+    await police.screenshot('revoke-confirm', { mobile: true });
 
     const refused = await police.click('End North Tyneside’s share');
     expect(refused.status()).toBe(422);

@@ -329,10 +329,16 @@ export class Visitor {
   }
 
   /** Saves a full-page screenshot as docs/screenshots/<name>.png when `npm run screenshots` runs the journeys. */
-  async screenshot(name: string): Promise<void> {
+  async screenshot(name: string, options: { readonly mobile?: boolean } = {}): Promise<void> {
     if (!SCREENSHOTS) return;
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    if (options.mobile !== true) return;
+    // The same page on a small phone's width, where GOV.UK's layout stacks: then back as it was.
+    const size = this.page.viewportSize();
+    await this.page.setViewportSize({ width: 375, height: 812 });
+    await this.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-mobile.png`), fullPage: true });
+    if (size !== null) await this.page.setViewportSize(size);
   }
 
   /** The checks every page gets (see the top of this file). */
