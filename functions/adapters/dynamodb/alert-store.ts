@@ -10,6 +10,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 // By path: the date-fns barrel costs seconds to load, on every cold start.
 import { addYears } from 'date-fns/addYears';
@@ -259,6 +260,17 @@ function withoutLadder(share: StoredShare): Omit<StoredShare, 'ladder'> {
 
 function pick(item: Item, names: readonly string[]): PageKey {
   return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+}
+
+/** `, name = :name` for each attribute an update also sets. */
+function alsoSet(also: Item): string {
+  return Object.keys(also)
+    .map((name) => `, ${name} = :${name}`)
+    .join('');
+}
+
+function alsoValues(also: Item): Item {
+  return Object.fromEntries(Object.entries(also).map(([name, value]) => [`:${name}`, value]));
 }
 
 export class DynamoAlertStore implements AlertRepository {
@@ -698,67 +710,48 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   async endAlertContent(alertId: string, now: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: alertKey(alertId),
-          // An extension moves the alert's end later first, so this never destroys what a live share needs.
-          ConditionExpression: 'attribute_exists(pk) AND expiresAt <= :now',
-          UpdateExpression: 'REMOVE senderCopy',
-          ExpressionAttributeValues: { ':now': now },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
-    }
+    await this.updateIfStill({
+      Key: alertKey(alertId),
+      // An extension moves the alert's end later first, so this never destroys what a live share needs.
+      ConditionExpression: 'attribute_exists(pk) AND expiresAt <= :now',
+      UpdateExpression: 'REMOVE senderCopy',
+      ExpressionAttributeValues: { ':now': now },
+    });
   }
 
-  /** Appends `value` to the list `attribute` of an existing item, once. */
+  /**
+   * Appends `value` to the list `attribute` of an existing item, once. Already there (a retry), or no such
+   * item (a history record not yet written by an old alert's migration): nothing to do.
+   */
   private async appendOnce(key: Item, attribute: string, value: string, also: Item = {}): Promise<void> {
-    const extra = Object.keys(also);
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          ConditionExpression: 'attribute_exists(pk) AND NOT contains(#list, :value)',
-          UpdateExpression: `SET #list = list_append(if_not_exists(#list, :none), :values)${extra.map((name) => `, ${name} = :${name}`).join('')}`,
-          ExpressionAttributeNames: { '#list': attribute },
-          ExpressionAttributeValues: {
-            ':value': value,
-            ':values': [value],
-            ':none': [],
-            ...Object.fromEntries(extra.map((name) => [`:${name}`, also[name]])),
-          },
-        }),
-      );
-    } catch (error) {
-      // Already there (a retry), or no such item (a history record not yet written by an old alert's migration).
-      if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
-    }
+    await this.updateIfStill({
+      Key: key,
+      ConditionExpression: 'attribute_exists(pk) AND NOT contains(#list, :value)',
+      UpdateExpression: `SET #list = list_append(if_not_exists(#list, :none), :values)${alsoSet(also)}`,
+      ExpressionAttributeNames: { '#list': attribute },
+      ExpressionAttributeValues: { ':value': value, ':values': [value], ':none': [], ...alsoValues(also) },
+    });
   }
 
   /** Moves an item's end of life later, never earlier. */
   private async raiseExpiry(key: Item, expiresAt: string, ttl: number, also: Item = {}): Promise<void> {
-    const extra = Object.keys(also);
+    await this.updateIfStill({
+      Key: key,
+      ConditionExpression: 'attribute_exists(pk) AND expiresAt < :at',
+      UpdateExpression: `SET expiresAt = :at, #ttl = :ttl${alsoSet(also)}`,
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':at': expiresAt, ':ttl': ttl, ...alsoValues(also) },
+    });
+  }
+
+  /** A conditional update whose condition failing means it is not needed: false then, never an error. */
+  private async updateIfStill(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          ConditionExpression: 'attribute_exists(pk) AND expiresAt < :at',
-          UpdateExpression: `SET expiresAt = :at, #ttl = :ttl${extra.map((name) => `, ${name} = :${name}`).join('')}`,
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':at': expiresAt,
-            ':ttl': ttl,
-            ...Object.fromEntries(extra.map((name) => [`:${name}`, also[name]])),
-          },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+      return true;
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
+      return false;
     }
   }
 
