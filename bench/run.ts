@@ -151,8 +151,21 @@ async function main(): Promise<void> {
     const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
     try {
       const inbox = await benchInbox(hub, documents, progress);
-      const outbox = await benchOutbox(hub, documents, progress);
+      const outbox = (await benchOutbox(hub, documents, progress)) as OutboxBench;
       console.log(formatListings(inbox, outbox));
+    } finally {
+      documents.destroy();
+      await hub.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    return;
+  }
+  // `npm run bench -- recipients`: only h's outboxes of ten recipients and of one.
+  if (process.argv.includes('recipients')) {
+    const documents = DynamoDBDocumentClient.from(localDynamoClient(hub.dynamoEndpoint));
+    try {
+      const outbox = await benchOutbox(hub, documents, (message) => process.stderr.write(`[bench] ${message}\n`), true);
+      console.log(`h. outbox first page, ten recipients vs one (${INBOX_RUNS} requests each, interleaved)\n${formatRecipients(outbox)}`);
     } finally {
       documents.destroy();
       await hub.stop();
@@ -184,7 +197,7 @@ async function main(): Promise<void> {
   let meeting: Awaited<ReturnType<typeof benchMeeting>>;
   let inbox: Awaited<ReturnType<typeof benchInbox>>;
   let inboxPage: Awaited<ReturnType<typeof benchInboxPage>>;
-  let outbox: Awaited<ReturnType<typeof benchOutbox>>;
+  let outbox: OutboxBench;
   let sweep: Awaited<ReturnType<typeof benchSweep>>;
   try {
     progress('a. create-alert through HTTP vs raw PutItem');
@@ -200,7 +213,7 @@ async function main(): Promise<void> {
     inboxPage = await benchInboxPage(hub);
     await hub.drainAudit();
     progress('h. the outbox first page: 10,000 stored vs 100, ten recipients vs one');
-    outbox = await benchOutbox(hub, documents, progress);
+    outbox = (await benchOutbox(hub, documents, progress)) as OutboxBench;
     await hub.drainAudit();
     progress(`f. the ladder sweep: ${SWEEP_LARGE} pending shares (${SWEEP_DUE} due) vs ${SWEEP_DUE} (all due)`);
     sweep = await benchSweep(raw, documents, progress);
@@ -524,7 +537,10 @@ async function benchInbox(hub: StartedHub, documents: DynamoDBDocumentClient, pr
   };
 }
 
-function formatListings(inbox: Awaited<ReturnType<typeof benchInbox>>, outbox: Awaited<ReturnType<typeof benchOutbox>>): string {
+/** The whole of h: the 10,000 and the 100 as well as the ten and one recipients. */
+type OutboxBench = Extract<Awaited<ReturnType<typeof benchOutbox>>, { large: unknown }>;
+
+function formatListings(inbox: Awaited<ReturnType<typeof benchInbox>>, outbox: OutboxBench): string {
   const line = (label: string, stats: Percentiles) => `   ${label.padEnd(34)}p50 ${ms(stats.p50)}   p99 ${ms(stats.p99)}`;
   return [
     `c. inbox first page (GET /v1/alerts?box=inbox&limit=20, coordinator, ${INBOX_RUNS} requests each, interleaved)`,
@@ -538,6 +554,13 @@ function formatListings(inbox: Awaited<ReturnType<typeof benchInbox>>, outbox: A
     line(`${String(LARGE_INBOX.alerts).padStart(6)} stored (${SEED_SENDER})`, outbox.large),
     line(`${String(SMALL_OUTBOX.alerts).padStart(6)} stored (${SMALL_OUTBOX.sender})`, outbox.small),
     `   ratio 10,000/100  p50 ${ratio(outbox.large.p50, outbox.small.p50)}   (target at most 1.20x)`,
+    formatRecipients(outbox),
+  ].join('\n');
+}
+
+function formatRecipients(outbox: Pick<Awaited<ReturnType<typeof benchOutbox>>, 'ten' | 'one'>): string {
+  const line = (label: string, stats: Percentiles) => `   ${label.padEnd(34)}p50 ${ms(stats.p50)}   p99 ${ms(stats.p99)}`;
+  return [
     line(`   10 recipients each (${TEN_RECIPIENTS.sender})`, outbox.ten),
     line(`    1 recipient each (${ONE_RECIPIENT.sender})`, outbox.one),
     `   ratio 10/1 recipients  p50 ${ratio(outbox.ten.p50, outbox.one.p50)}   (target at most 1.30x)`,
@@ -589,11 +612,17 @@ function copyOf(box: SealedBox): ReaderCopy {
  * 100 to two areas); the small one has 100 alerts to the same two areas, so both first pages hold the same
  * rows. Then 100 alerts of ten recipients each against 100 of one, from two more senders.
  */
-async function benchOutbox(hub: StartedHub, documents: DynamoDBDocumentClient, progress: (message: string) => void) {
+async function benchOutbox(
+  hub: StartedHub,
+  documents: DynamoDBDocumentClient,
+  progress: (message: string) => void,
+  // Only the ten-recipient and one-recipient outboxes: no 10,000 to seed first.
+  recipientsOnly = false,
+) {
   const store = new DynamoAlertStore(documents, LOCAL_TABLE_NAMES.alerts);
   const box = fakeBox();
   const now = Date.now();
-  const plans = [SMALL_OUTBOX, TEN_RECIPIENTS, ONE_RECIPIENT].flatMap((outbox) =>
+  const plans = (recipientsOnly ? [TEN_RECIPIENTS, ONE_RECIPIENT] : [SMALL_OUTBOX, TEN_RECIPIENTS, ONE_RECIPIENT]).flatMap((outbox) =>
     Array.from({ length: outbox.alerts }, (_, i) => ({ outbox, createdAt: new Date(now - (i + 1) * 1000).toISOString() })),
   );
   const seedStart = performance.now();
@@ -619,8 +648,12 @@ async function benchOutbox(hub: StartedHub, documents: DynamoDBDocumentClient, p
     }
   };
   const sides = [
-    { token: tokenOf(0), shares: 2 },
-    { token: tokenOf(1), shares: SMALL_OUTBOX.recipients.length },
+    ...(recipientsOnly
+      ? []
+      : [
+          { token: tokenOf(0), shares: 2 },
+          { token: tokenOf(1), shares: SMALL_OUTBOX.recipients.length },
+        ]),
     { token: tokenOf(2), shares: TEN_RECIPIENTS.recipients.length },
     { token: tokenOf(3), shares: ONE_RECIPIENT.recipients.length },
   ];
@@ -630,7 +663,16 @@ async function benchOutbox(hub: StartedHub, documents: DynamoDBDocumentClient, p
   for (let i = 0; i < INBOX_RUNS; i += 1) {
     for (const [index, side] of sides.entries()) samples[index]?.push(await timed(() => firstPage(side.token, side.shares)));
   }
-  const [large, small, ten, one] = samples.map(percentiles) as [Percentiles, Percentiles, Percentiles, Percentiles];
+  const stats = samples.map(percentiles);
+  const [ten, one] = stats.slice(-2) as [Percentiles, Percentiles];
+  if (recipientsOnly) {
+    return {
+      ten: { sender: TEN_RECIPIENTS.sender, recipients: TEN_RECIPIENTS.recipients.length, ...ten },
+      one: { sender: ONE_RECIPIENT.sender, recipients: ONE_RECIPIENT.recipients.length, ...one },
+      recipientsRatioP50: Number((ten.p50 / one.p50).toFixed(2)),
+    };
+  }
+  const [large, small] = stats as [Percentiles, Percentiles];
   return {
     seeded: { alerts: plans.length, seconds: Number(seedSeconds.toFixed(1)) },
     large: { sender: SEED_SENDER, stored: LARGE_INBOX.alerts, ...large },
