@@ -212,18 +212,19 @@ export function alertListingAttributes(alert: Pick<StoredAlert, 'senderArea' | '
   return { sentPk: outboxPk(alert.senderArea), sentSk: sentAlertSortKey(alert.createdAt, alert.alertId) };
 }
 
-function toListedShare(item: Item): ListedShare {
+/** A listed share from its row; `alert`, the outbox's alert row, says what a share row there leaves out. */
+function toListedShare(item: Item, alert: Item = item): ListedShare {
   const steps = (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [];
   const last = steps.at(-1);
   const acknowledged = item['acknowledged'] as ListedShare['acknowledgement'] | undefined;
   return {
     alertId: String(item['alertId']),
-    senderArea: String(item['senderArea']),
+    senderArea: String(item['senderArea'] ?? alert['senderArea']),
     recipientArea: String(item['recipientArea']),
-    riskLevel: item['riskLevel'] as ListedShare['riskLevel'],
-    exploitation: (item['exploitation'] as ListedShare['exploitation'] | undefined) ?? [],
-    createdAt: String(item['createdAt']),
-    expiresAt: String(item['expiresAt']),
+    riskLevel: (item['riskLevel'] ?? alert['riskLevel']) as ListedShare['riskLevel'],
+    exploitation: ((item['exploitation'] ?? alert['exploitation']) as ListedShare['exploitation'] | undefined) ?? [],
+    createdAt: String(item['createdAt'] ?? alert['createdAt']),
+    expiresAt: String(item['expiresAt'] ?? alert['expiresAt']),
     status: item['status'] as ListedShare['status'],
     ackDueBy: String(item['ackDueBy']),
     ...(acknowledged === undefined ? {} : { acknowledgement: acknowledged }),
@@ -867,12 +868,19 @@ export class DynamoAlertStore implements AlertRepository {
         exclusiveStartKey = result.LastEvaluatedKey;
       } while (exclusiveStartKey !== undefined);
     }
+    // One pass over the share rows, not one per alert: a page of 20 alerts of ten areas is 200 rows.
+    const sharesByAlert = new Map<unknown, Item[]>();
+    for (const share of shares) {
+      const rows = sharesByAlert.get(share['alertId']);
+      if (rows === undefined) sharesByAlert.set(share['alertId'], [share]);
+      else rows.push(share);
+    }
     return {
       items: page.items.map((item) =>
         toListedAlert(
           item,
           // A share row holds only what differs from its alert's: the rest is the alert's.
-          shares.filter((share) => share['alertId'] === item['alertId']).map((share) => toListedShare({ ...item, ...share })),
+          (sharesByAlert.get(item['alertId']) ?? []).map((share) => toListedShare(share, item)),
         ),
       ),
       ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),

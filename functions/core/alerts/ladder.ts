@@ -149,8 +149,10 @@ export function nextExpiryStep(share: StoredShare, ladder: ShareLadder, now: Dat
 export function expiryWarningOf(
   share: { readonly ended?: unknown; readonly expiresAt: string },
   now: Date,
+  // A list asks once per share: the caller that has the time as text already passes it.
+  nowIso = now.toISOString(),
 ): 'NONE' | 'DUE_IN_30_DAYS' | 'DUE_IN_7_DAYS' | 'ENDED' {
-  if (share.ended !== undefined || share.expiresAt <= now.toISOString()) return 'ENDED';
+  if (share.ended !== undefined || share.expiresAt <= nowIso) return 'ENDED';
   const left = Date.parse(share.expiresAt) - now.getTime();
   if (left <= 7 * DAY_MS) return 'DUE_IN_7_DAYS';
   if (left <= 30 * DAY_MS) return 'DUE_IN_30_DAYS';

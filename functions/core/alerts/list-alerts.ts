@@ -61,6 +61,7 @@ function summary(
   shares: readonly ListedShare[],
   now: string,
 ): AlertSummary {
+  const at = new Date(now);
   const shareSummaries = shares.map((share) => ({
     area: share.recipientArea,
     status: deriveStatus(share, now),
@@ -71,7 +72,7 @@ function summary(
     undelivered: share.undelivered,
     ...(share.ended === undefined ? {} : { ended: share.ended }),
     expiresAt: share.expiresAt,
-    expiryWarning: expiryWarningOf(share, new Date(now)),
+    expiryWarning: expiryWarningOf(share, at, now),
   }));
   const dueDates = shares.map((share) => share.ackDueBy).sort();
   return {
