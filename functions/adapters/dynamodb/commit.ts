@@ -7,7 +7,7 @@
  * retry can come. Readers of an intent's partition (the sweep) see creations oldest first.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
+import type { ClaimHooks, CommitProof, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { batchWrite, type Item } from './batch.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
@@ -108,6 +108,8 @@ export type ConcurrentCreation = {
   readonly putOnRecord?: () => Promise<void>;
   /** The parts and the committing item, ready once their keys are: started by the caller, awaited here. */
   readonly content: Promise<{ readonly parts: readonly Item[]; readonly commit: Key & Item & { readonly createdAt: string } }>;
+  /** The request's idempotency claim, made beside the first round trip; its answer remembered beside the commit. */
+  readonly claim?: ClaimHooks & { readonly table: CommitProof['table'] };
 };
 
 /**
@@ -120,6 +122,11 @@ export type ConcurrentCreation = {
  * 3. once the SUCCESS is on record and every part written: the commit (conditional), and with it what must
  *    exist only once the creation does, written only if absent or left by an earlier, never-committed
  *    attempt; taken back at once if the commit fails.
+ *
+ * Under an Idempotency-Key claimed beside step 1 (`claim.claimed`), no part is written before the claim is
+ * the request's: if the key was held, the intent (and the SUCCESS, which the caller corrects) are all this
+ * attempt wrote, and the sweep drops the intent. The answer to replay is written in step 3 beside the
+ * commit, naming it as its proof (`claim.answerWithCommit`).
  *
  * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
  * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
@@ -151,6 +158,8 @@ export async function createConcurrently(
       withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
       withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
     ]);
+    // Nothing more of this attempt is written unless the request holds its claim.
+    await creation.claim?.claimed;
     if (existing.Item !== undefined) return 'EXISTS' as const;
     const { parts, commit } = await creation.content;
     await withDatabase(() =>
@@ -176,6 +185,12 @@ export async function createConcurrently(
     return 'EXISTS';
   }
   const commit = written.value;
+  const proof: CommitProof | undefined =
+    creation.claim === undefined ? undefined : { table: creation.claim.table, key: creation.commitKey, createdAt: creation.attempt };
+  // The answer is replayed only once the commit it names is found: written beside it, not after it. Its
+  // failure fails nothing (the response is remembered again after the request, as without a proof).
+  const answered = proof === undefined ? undefined : creation.claim?.answerWithCommit?.(proof);
+  answered?.catch(() => undefined);
   const [committed, ...followers] = await Promise.allSettled([
     client.send(new PutCommand({ TableName: tableName, Item: commit, ConditionExpression: 'attribute_not_exists(pk)' })),
     ...creation.afterCommit.map((Item) =>
@@ -192,8 +207,11 @@ export async function createConcurrently(
       ),
     ),
   ]);
+  // Settled before the request goes on, so that a release of the claim can never precede it.
+  await answered?.catch(() => undefined);
   if (committed.status === 'fulfilled') return 'CREATED';
-  // Not committed: what was written beside it goes again, before anyone can take it as proof of a creation.
+  // Not committed (the answer written beside it goes with the claim's release, or stays unproven): what
+  // was written beside it goes again, before anyone can take it as proof of a creation.
   await takeBack(client, tableName, creation.afterCommit, creation.attempt, followers);
   if (isConditionalCheckFailed(committed.reason)) return 'EXISTS';
   throw databaseUnavailable(committed.reason);
