@@ -26,7 +26,7 @@ export type RequestContext = {
   /**
    * Present while the claim is still being made (a route that overlaps it with its work): `claim` is the
    * one it makes if the key is new, and this settles once it is the request's, rejecting (ClaimHeldError)
-   * if the key was held. Nothing but a creation's intent and its SUCCESS may be written before it settles.
+   * if the key was held. Nothing but a creation's intent may be written, nor anything put on record, before it settles.
    */
   readonly claimed?: Promise<void>;
 };

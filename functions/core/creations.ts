@@ -37,8 +37,8 @@ export type CommitProof = {
 
 /**
  * What a creation under a new Idempotency-Key does beside its own writes, so that the claim costs no round
- * trip of its own: the claim is made while the intent, the keys and the SUCCESS are, and the answer to
- * replay is remembered while the commit is written.
+ * trip of its own: the claim is made while the intent and the keys are (the SUCCESS follows it, beside the
+ * parts), and the answer to replay is remembered while the commit is written.
  */
 export type ClaimHooks = {
   /** Settles once the claim is this request's (rejects if the key was held): no part is written before. */

@@ -4,7 +4,7 @@
  * malformed keys). Each scenario uses its own sending area so outbox counts are its own.
  */
 
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DEFAULT_LEASE_SECONDS } from '../../functions/shared/http/middleware.js';
@@ -310,12 +310,23 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(opened.status).toBe(200);
   });
 
-  it('a key already held stops the work begun beside its claim: nothing of it is stored, and its SUCCESS is corrected', async () => {
+  it('a key already held stops the work begun beside its claim: nothing of it is stored or put on record', async () => {
     // Prepare
     const police = await hub.token('county-durham', 'police');
     const headers = { 'idempotency-key': 'held-stops-work' };
     const first = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['sunderland']), headers });
     expect(first.status).toBe(201);
+    const intents = async () => {
+      const { Items = [] } = await documentClient(hub.environment).send(
+        new QueryCommand({
+          TableName: hub.environment.config.tables.alerts,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'INTENT#ALERT' },
+        }),
+      );
+      return Items.map((item) => String(item['sk'])).sort();
+    };
+    const intentsBefore = await intents();
     const spy = vi.spyOn(hub.auditQueue, 'send');
 
     // Act
@@ -330,15 +341,11 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(replay.json).toEqual(first.json);
     expect(conflicting.status).toBe(422);
     expect(await outboxIds(police)).toEqual([first.json.alertId]);
-    // Each began a creation under the id a new key would have had: its SUCCESS is corrected (FAILED).
-    const begun = recorded.filter((event) => event.action === 'ALERT_CREATE' && event.outcome === 'SUCCESS');
-    expect(begun).toHaveLength(2);
-    for (const success of begun) {
-      expect(success.resource?.id).not.toBe(first.json.alertId);
-      expect(recorded).toContainEqual(
-        expect.objectContaining({ action: 'ALERT_CREATE', outcome: 'FAILED', detail: { corrects: success.eventId } }),
-      );
-    }
+    // Each began a creation under the id a new key would have had: the SUCCESS waits for the claim, so
+    // neither put one on record; the replay is on record as a replay.
+    expect(recorded.map((event) => [event.action, event.outcome])).toEqual([['REQUEST_REPLAY', 'SUCCESS']]);
+    // Their intents, written beside their claims, went at once.
+    expect(await intents()).toEqual(intentsBefore);
   });
 
   it('a failed request releases its key: the same key may then be used for a corrected request', async () => {

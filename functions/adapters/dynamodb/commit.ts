@@ -123,10 +123,11 @@ export type ConcurrentCreation = {
  *    exist only once the creation does, written only if absent or left by an earlier, never-committed
  *    attempt; taken back at once if the commit fails.
  *
- * Under an Idempotency-Key claimed beside step 1 (`claim.claimed`), no part is written before the claim is
- * the request's: if the key was held, the intent (and the SUCCESS, which the caller corrects) are all this
- * attempt wrote, and the sweep drops the intent. The answer to replay is written in step 3 beside the
- * commit, naming it as its proof (`claim.answerWithCommit`).
+ * Under an Idempotency-Key claimed beside step 1 (`claim.claimed`), neither the SUCCESS nor any part goes
+ * before the claim is the request's: the SUCCESS moves to step 2, beside the parts (the window above
+ * closes there: it follows the intent). If the key was held, the intent is all this attempt wrote, and
+ * it is dropped at once. The answer to replay is written in step 3 beside the commit, naming it as its proof
+ * (`claim.answerWithCommit`).
  *
  * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
  * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
@@ -153,13 +154,31 @@ export async function createConcurrently(
   // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
   // Awaited below unless the creation stops first; either way never an unhandled rejection.
   creation.content.catch(() => undefined);
+  const checked = Promise.all([
+    withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
+    withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
+  ]);
+  checked.catch(() => undefined);
+  const claimed = creation.claim?.claimed;
+  const { putOnRecord } = creation;
+  // Under a claim still being made, the SUCCESS waits for it (and for the intent, sent with it): a SUCCESS
+  // sent for a key that turns out to be held, or whose claim a crash lost, would name an alert or meeting
+  // that no retry can create (a retry makes a claim of its own, under other ids). It costs no link: the
+  // parts, which wait for the keys, go beside it.
+  const recording =
+    putOnRecord === undefined
+      ? undefined
+      : claimed === undefined
+        ? putOnRecord()
+        : Promise.all([claimed, checked]).then(() => putOnRecord());
   const writingParts = (async () => {
-    const [existing] = await Promise.all([
-      withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
-      withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
-    ]);
-    // Nothing more of this attempt is written unless the request holds its claim.
-    await creation.claim?.claimed;
+    const [existing] = await checked;
+    // Nothing more of this attempt is written unless the request holds its claim; if it does not, its
+    // intent, all it wrote (nothing was put on record), goes at once.
+    await claimed?.catch(async (error: unknown) => {
+      await dropIntent(client, tableName, creation.intent);
+      throw error;
+    });
     if (existing.Item !== undefined) return 'EXISTS' as const;
     const { parts, commit } = await creation.content;
     await withDatabase(() =>
@@ -171,7 +190,7 @@ export async function createConcurrently(
     );
     return commit;
   })();
-  const [onRecord, written] = await Promise.allSettled([creation.putOnRecord?.(), writingParts]);
+  const [onRecord, written] = await Promise.allSettled([recording, writingParts]);
   // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep
   // decide, removing any part written meanwhile if no retry commits them.
   if (onRecord.status === 'rejected') throw onRecord.reason;
@@ -179,9 +198,7 @@ export async function createConcurrently(
   if (written.value === 'EXISTS') {
     // A committed creation's parts are never written again (an acknowledgement may stand on one). Its
     // intent names another attempt, which the sweep would find committed and drop: dropped here already.
-    await client
-      .send(new DeleteCommand({ TableName: tableName, Key: { pk: creation.intent.pk, sk: creation.intent.sk } }))
-      .catch(() => undefined);
+    await dropIntent(client, tableName, creation.intent);
     return 'EXISTS';
   }
   const commit = written.value;
@@ -215,6 +232,11 @@ export async function createConcurrently(
   await takeBack(client, tableName, creation.afterCommit, creation.attempt, followers);
   if (isConditionalCheckFailed(committed.reason)) return 'EXISTS';
   throw databaseUnavailable(committed.reason);
+}
+
+/** Drops an intent that names nothing to sweep; one left behind is only work for the sweep, never a fault. */
+async function dropIntent(client: DynamoDBDocumentClient, tableName: string, intent: Key): Promise<void> {
+  await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: intent.pk, sk: intent.sk } })).catch(() => undefined);
 }
 
 async function takeBack(

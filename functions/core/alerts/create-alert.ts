@@ -96,8 +96,8 @@ export async function createAlert(
     exploitation: request.risk.exploitation,
     recipients: request.recipients.map((recipient) => recipient.area),
   };
-  // Sealed while the store writes the creation's intent and the audit trail takes its SUCCESS: the store
-  // awaits it before it writes any content.
+  // Sealed while the store writes the creation's intent and the audit trail takes its SUCCESS (under a key
+  // still being claimed, while the claim is made): the store awaits it before it writes any content.
   const sealed = sealCopies(deps.keys, facts, drafts, { sections: sectionsOf(request), terms: termsTextOf(request.sharing) });
   // Awaited by the store, or abandoned with the creation: never an unhandled rejection.
   sealed.catch(() => undefined);
@@ -114,7 +114,7 @@ export async function createAlert(
     try {
       outcome = await deps.alerts.createWhileSealing(facts, sealed, record, putOnRecord, claim);
     } catch (error) {
-      // The key was another try's: nothing of the alert was written, and its SUCCESS is corrected.
+      // The key was another try's: nothing of the alert was written, and nothing put on record.
       if (error instanceof ClaimHeldError) throw error;
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
       if ((await readBack(() => deps.alerts.getAlert(alertId), error))?.createdAt === createdAt) return;

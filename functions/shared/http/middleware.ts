@@ -175,7 +175,8 @@ const REMEMBER_SECONDS = 24 * 60 * 60;
  *
  * `overlaps`: the claim is not awaited here but made beside the route's work, under a claim id chosen now
  * (the one a new key gets), which the work derives its ids from; the work stores nothing but a creation's
- * intent and SUCCESS before `context.claimed` settles, and ./route.ts answers a held key as this would.
+ * intent, and puts nothing on record, before `context.claimed` settles, and ./route.ts answers a held key
+ * as this would.
  * Its response may be remembered beside its commit (`keepAnswer`), naming the commit as its proof.
  */
 export function idempotency(deps: {

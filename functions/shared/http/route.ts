@@ -87,7 +87,7 @@ export function httpRoute<N extends Needs>(
         settled = await pending;
         if (settled.kind === 'ours') throw error;
       }
-      // Held: the work saw `claimed` reject and stored nothing (a SUCCESS it sent is corrected on record).
+      // Held: the work saw `claimed` reject, and stored (its intent, dropped again) and recorded nothing.
       if (settled.kind === 'rerun') return run({ ...input, context: settled.context });
       return settled.answer();
     });
