@@ -74,6 +74,8 @@ const EXPECTED: Record<string, Expected> = {
   // As an alert's creation: the committed check, the intent and the audit record beside the key; the
   // listing rows; the meeting item beside the history record.
   'POST /v1/meetings': calls('POST /v1/meetings', 5, 1, 1, 3),
+  // With them, as an alert's: the claim beside the key, the answer to replay beside the commit.
+  'POST /v1/meetings (Idempotency-Key)': calls('POST /v1/meetings', 7, 1, 1, 3),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
   'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),
   'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 2, 1, 1, 3),
