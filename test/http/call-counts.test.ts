@@ -62,10 +62,10 @@ const EXPECTED: Record<string, Expected> = {
     ...calls('POST /v1/alerts/{alertId}/forwards/{forwardId}/decision', 6, 2, 1, 7),
     notifications: 1,
   },
-  // The share ended; its area's hold on the history ended beside the search for shares forwarded from it;
-  // the area told.
+  // The share ended; its area's hold on the history ended beside the search for shares forwarded from it
+  // and the area told (those whose shares ended with it, if any, after the search).
   'POST /v1/alerts/{alertId}/shares/{area}/revoke': {
-    ...calls('POST /v1/alerts/{alertId}/shares/{area}/revoke', 4, 1, 1, 5),
+    ...calls('POST /v1/alerts/{alertId}/shares/{area}/revoke', 4, 1, 1, 4),
     notifications: 1,
   },
   // The share's new end and ladder, then the alert's and the history record's ends side by side.
