@@ -9,7 +9,9 @@
  *   UpdateItem (acknowledge), Query on the listing indexes (`received`, `receivedByStatus`, `sent`), and on the table for the intents
  *   (the commit sweep, which also deletes what it finds abandoned).
  * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForResource).
- * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (takeover, complete, release).
+ * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (takeover, complete, release); and, for
+ *   a replay of an answer written beside its commit, GetItem of that committing item in the route's own
+ *   table (create-alert's alerts, request-meeting's meetings: both already read their committing item).
  * - meeting-store: as the alert store for creation and its sweep; Query on the table (get: the meeting's
  *   head and notes), PutItem (a change of the head, conditional on the version; a note; splitting a
  *   meeting stored as one item), UpdateItem (an answer; a note's status on the head), Query on the `byArea`

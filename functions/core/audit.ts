@@ -23,6 +23,12 @@ export type RequestContext = {
    * case need not look for what one did (a round trip saved on the common path). Absent on a taken-over claim.
    */
   readonly claimIsNew?: true;
+  /**
+   * Present while the claim is still being made (a route that overlaps it with its work): `claim` is the
+   * one it makes if the key is new, and this settles once it is the request's, rejecting (ClaimHeldError)
+   * if the key was held. Nothing but a creation's intent may be written, nor anything put on record, before it settles.
+   */
+  readonly claimed?: Promise<void>;
 };
 
 export type AuditDetail = NonNullable<AuditEvent['detail']>;

@@ -23,6 +23,33 @@ export type CreationRecord = {
   readonly attemptAt: string;
 };
 
+/**
+ * The item whose existence makes a creation true (its committing item), as an answer remembered for a
+ * replay names it: an answer written beside the commit is given to a replay only once the commit stands.
+ */
+export type CommitProof = {
+  /** Which store's table: `alerts` or `meetings`. */
+  readonly table: 'alerts' | 'meetings';
+  readonly key: { readonly pk: string; readonly sk: string };
+  /** The committing attempt's: another attempt's commit proves nothing of this one's answer. */
+  readonly createdAt: string;
+};
+
+/**
+ * What a creation under a new Idempotency-Key does beside its own writes, so that the claim costs no round
+ * trip of its own: the claim is made while the intent and the keys are (the SUCCESS follows it, beside the
+ * parts), and the answer to replay is remembered while the commit is written.
+ */
+export type ClaimHooks = {
+  /** Settles once the claim is this request's (rejects if the key was held): no part is written before. */
+  readonly claimed?: Promise<void>;
+  /** Remembers the request's answer for replays, naming the commit that alone makes it true. */
+  readonly answerWithCommit?: (proof: CommitProof) => Promise<void>;
+};
+
+/** Remembers a request's answer for its replays, beside the commit `proof` names. */
+export type AnswerKeeper<A> = (answer: A, proof: CommitProof) => Promise<void>;
+
 /** Records that an abandoned creation never happened; throws when the event cannot be enqueued. */
 export type CorrectCreation = (record: CreationRecord) => Promise<void>;
 

@@ -38,6 +38,15 @@ export class ValidationError extends HubError {
   }
 }
 
+/**
+ * The Idempotency-Key a request claimed while it began its work was already held (a retry, a replay, a
+ * reused key): the work stops before anything of it is stored, and the request is answered as the key's
+ * record says (../shared/http/route.ts), never with this error.
+ */
+export class ClaimHeldError extends HubError {
+  override readonly name = 'ClaimHeldError';
+}
+
 /** The resource's state does not allow the change (already acknowledged, concurrent change). */
 export class ConflictError extends HubError {
   override readonly name = 'ConflictError';

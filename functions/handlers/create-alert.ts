@@ -1,5 +1,5 @@
 /** POST /v1/alerts */
-import { CreateAlertRequest } from '../../contracts/alerts.js';
+import { CreateAlertRequest, type CreateAlertResponse } from '../../contracts/alerts.js';
 import { createAlert } from '../core/alerts/create-alert.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
@@ -9,6 +9,8 @@ import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, 
 export const { handler, wire } = httpRoute(
   {
     body: true,
+    // The claim goes beside the keys and the intent; the answer to replay beside the commit.
+    claimOverlapsWork: true,
     needs: {
       alerts: alertRepository,
       audit: auditRecorder,
@@ -19,9 +21,10 @@ export const { handler, wire } = httpRoute(
       calendars: workingCalendars,
     },
   },
-  async ({ context, body, deps }) => {
-    const created = await createAlert(deps, context, body(CreateAlertRequest));
+  async ({ context, body, deps, keepAnswer }) => {
+    const respond = (created: CreateAlertResponse) => jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
+    const created = await createAlert(deps, context, body(CreateAlertRequest), keepAnswer(respond));
     countSuccess('AlertsCreated');
-    return jsonResponse(201, created, { location: `/v1/alerts/${created.alertId}` });
+    return respond(created);
   },
 );

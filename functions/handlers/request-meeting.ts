@@ -1,5 +1,5 @@
 /** POST /v1/meetings */
-import { RequestMeetingRequest } from '../../contracts/meetings.js';
+import { RequestMeetingRequest, type RequestMeetingResponse } from '../../contracts/meetings.js';
 import { requestMeeting } from '../core/meetings/request-meeting.js';
 import { jsonResponse } from '../shared/http/problem.js';
 import { httpRoute } from '../shared/http/route.js';
@@ -17,6 +17,8 @@ import {
 export const { handler, wire } = httpRoute(
   {
     body: true,
+    // The claim goes beside the key and the intent; the answer to replay beside the commit.
+    claimOverlapsWork: true,
     needs: {
       meetings: meetingRepository,
       alerts: alertRepository,
@@ -28,8 +30,9 @@ export const { handler, wire } = httpRoute(
       calendars: workingCalendars,
     },
   },
-  async ({ context, body, deps }) => {
-    const created = await requestMeeting(deps, context, body(RequestMeetingRequest));
-    return jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
+  async ({ context, body, deps, keepAnswer }) => {
+    const respond = (created: RequestMeetingResponse) => jsonResponse(201, created, { location: `/v1/meetings/${created.meetingId}` });
+    const created = await requestMeeting(deps, context, body(RequestMeetingRequest), keepAnswer(respond));
+    return respond(created);
   },
 );

@@ -135,7 +135,11 @@ export const historyRecords = /* @__PURE__ */ perEnvironment(
   (env) => new DynamoHistoryRecords(documentClient(env), { alerts: env.config.tables.alerts, meetings: env.config.tables.meetings }),
 );
 export const idempotencyStore = /* @__PURE__ */ perEnvironment(
-  (env) => new DynamoIdempotencyStore(documentClient(env), env.config.tables.idempotency),
+  (env) =>
+    new DynamoIdempotencyStore(documentClient(env), env.config.tables.idempotency, {
+      alerts: env.config.tables.alerts,
+      meetings: env.config.tables.meetings,
+    }),
 );
 
 export const auditTrail = /* @__PURE__ */ perEnvironment(

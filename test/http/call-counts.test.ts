@@ -29,8 +29,8 @@ const EXPECTED: Record<string, Expected> = {
   // The committed check, the intent and the audit record beside the keys; the shares; the commit beside the history record.
   'POST /v1/alerts': calls('POST /v1/alerts', 5, 2, 1, 3),
   'POST /v1/alerts (3 recipients)': calls('POST /v1/alerts', 5, 4, 1, 3),
-  // Before and after those: the claim and its completion (a new claim has nothing committed to look for).
-  'POST /v1/alerts (Idempotency-Key)': calls('POST /v1/alerts', 7, 2, 1, 5),
+  // With them, no link more: the claim beside the keys, the answer to replay beside the commit.
+  'POST /v1/alerts (Idempotency-Key)': calls('POST /v1/alerts', 7, 2, 1, 3),
   'GET /v1/alerts?box=inbox': calls('GET /v1/alerts', 2, 0, 1, 3),
   'GET /v1/alerts?box=outbox': calls('GET /v1/alerts', 2, 0, 1, 3),
   // One Query of the alert's partition; then the caller's key beside the audit record.
@@ -62,16 +62,20 @@ const EXPECTED: Record<string, Expected> = {
     ...calls('POST /v1/alerts/{alertId}/forwards/{forwardId}/decision', 6, 2, 1, 7),
     notifications: 1,
   },
-  // The share ended; its area's hold on the history ended beside the search for shares forwarded from it;
-  // the area told.
+  // The share ended; its area's hold on the history ended beside the search for shares forwarded from it
+  // and the area told (those whose shares ended with it, if any, after the search).
   'POST /v1/alerts/{alertId}/shares/{area}/revoke': {
-    ...calls('POST /v1/alerts/{alertId}/shares/{area}/revoke', 4, 1, 1, 5),
+    ...calls('POST /v1/alerts/{alertId}/shares/{area}/revoke', 4, 1, 1, 4),
     notifications: 1,
   },
   // The share's new end and ladder, then the alert's and the history record's ends side by side.
   'POST /v1/alerts/{alertId}/shares/{area}/extension': calls('POST /v1/alerts/{alertId}/shares/{area}/extension', 4, 1, 1, 4),
   'GET /v1/alerts/{alertId}/audit': calls('GET /v1/alerts/{alertId}/audit', 2, 0, 1, 3),
-  'POST /v1/meetings': calls('POST /v1/meetings', 7, 1, 1, 9),
+  // As an alert's creation: the committed check, the intent and the audit record beside the key; the
+  // listing rows; the meeting item beside the history record.
+  'POST /v1/meetings': calls('POST /v1/meetings', 5, 1, 1, 3),
+  // With them, as an alert's: the claim beside the key, the answer to replay beside the commit.
+  'POST /v1/meetings (Idempotency-Key)': calls('POST /v1/meetings', 7, 1, 1, 3),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
   'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),
   'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 2, 1, 1, 3),

@@ -3,10 +3,12 @@
  * `Idempotency-Key` on both POST routes (replay, conflicting reuse, per-caller scope, concurrent retries,
  * malformed keys). Each scenario uses its own sending area so outbox counts are its own.
  */
+
+import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DEFAULT_LEASE_SECONDS } from '../../functions/shared/http/middleware.js';
-import { auditStore } from '../../functions/shared/wiring.js';
+import { auditStore, documentClient } from '../../functions/shared/wiring.js';
 import { sampleAlert, startTestHub, type TestHub, type TestResponse } from '../support/hub.js';
 
 let hub: TestHub;
@@ -245,6 +247,105 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(creations).toEqual([expect.objectContaining({ outcome: 'SUCCESS' })]);
     // The retry carried on the cut-off attempt: its SUCCESS is at that attempt's start, not at the retry's time.
     expect(Date.parse(creations[0]?.occurredAt ?? '')).toBeLessThanOrEqual(afterLease - (DEFAULT_LEASE_SECONDS + 1) * 1000);
+  });
+
+  it('an answer remembered beside a commit that has not happened is not replayed: 409 during the lease, then the retry creates', async () => {
+    // Prepare: the first request's commit stalls (as an instance dying there would leave it), after the
+    // answer written beside it, which names that commit, is stored
+    const police = await hub.token('middlesbrough', 'police');
+    const body = sampleAlert(['sunderland']);
+    const headers = { 'idempotency-key': 'answered-before-commit' };
+    const client = documentClient(hub.environment);
+    const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+    let release: () => void = () => undefined;
+    let markStalled: () => void = () => undefined;
+    const stalledAt = new Promise<void>((resolve) => {
+      markStalled = resolve;
+    });
+    let stalledOnce = false;
+    const spy = vi.spyOn(client, 'send').mockImplementation((async (command: unknown) => {
+      const input = (command as { input?: { Item?: Record<string, unknown>; ConditionExpression?: string } }).input;
+      if (!stalledOnce && command instanceof PutCommand && input?.Item?.['sk'] === 'ALERT') {
+        stalledOnce = true;
+        markStalled();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+      }
+      return send(command);
+    }) as never);
+    const stalled = hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    await Promise.race([stalledAt, stalled.then((response) => Promise.reject(new Error(`answered ${response.status} before its commit`)))]);
+    // The answer beside the commit is on its way with it: let it land.
+    await vi.waitFor(async () => {
+      const scanned = await send(new ScanCommand({ TableName: hub.environment.config.tables.idempotency }));
+      const items = ((scanned as { Items?: Record<string, unknown>[] }).Items ?? []).filter((item) => item['proof'] !== undefined);
+      expect(items.some((item) => item['state'] === 'COMPLETED')).toBe(true);
+    });
+
+    // Act
+    const during = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    const afterLease = Date.now() + (DEFAULT_LEASE_SECONDS + 1) * 1000;
+    const clock = vi.spyOn(hub.environment.clock, 'now').mockImplementation(() => new Date(afterLease));
+    const retry = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    const replay = await hub.call('POST', '/v1/alerts', { token: police, body, headers });
+    release();
+    const late = await stalled;
+    clock.mockRestore();
+    spy.mockRestore();
+
+    // Assess
+    expect(during.status).toBe(409);
+    expect(during.headers.get('idempotent-replayed')).toBeNull();
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(retry.json);
+    // The stalled commit, let go after the retry's, finds the alert committed and answers as the retry did.
+    expect(late.status).toBe(201);
+    expect(late.json.alertId).toBe(retry.json.alertId);
+    expect(await outboxIds(police)).toEqual([retry.json.alertId]);
+    const opened = await hub.call('GET', `/v1/alerts/${retry.json.alertId}`, { token: police });
+    expect(opened.status).toBe(200);
+  });
+
+  it('a key already held stops the work begun beside its claim: nothing of it is stored or put on record', async () => {
+    // Prepare
+    const police = await hub.token('county-durham', 'police');
+    const headers = { 'idempotency-key': 'held-stops-work' };
+    const first = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['sunderland']), headers });
+    expect(first.status).toBe(201);
+    const intents = async () => {
+      const { Items = [] } = await documentClient(hub.environment).send(
+        new QueryCommand({
+          TableName: hub.environment.config.tables.alerts,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': 'INTENT#ALERT' },
+        }),
+      );
+      return Items.map((item) => String(item['sk'])).sort();
+    };
+    const intentsBefore = await intents();
+    const spy = vi.spyOn(hub.auditQueue, 'send');
+
+    // Act
+    const replay = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['sunderland']), headers });
+    const conflicting = await hub.call('POST', '/v1/alerts', { token: police, body: sampleAlert(['hartlepool']), headers });
+    const recorded = spy.mock.calls.map(([message]) => JSON.parse(message.body) as AuditEvent);
+    spy.mockRestore();
+
+    // Assess
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(first.json);
+    expect(conflicting.status).toBe(422);
+    expect(await outboxIds(police)).toEqual([first.json.alertId]);
+    // Each began a creation under the id a new key would have had: the SUCCESS waits for the claim, so
+    // neither put one on record; the replay is on record as a replay.
+    expect(recorded.map((event) => [event.action, event.outcome])).toEqual([['REQUEST_REPLAY', 'SUCCESS']]);
+    // Their intents, written beside their claims, went at once.
+    expect(await intents()).toEqual(intentsBefore);
   });
 
   it('a failed request releases its key: the same key may then be used for a corrected request', async () => {

@@ -158,12 +158,12 @@ describe('commit-sweep, wired as on AWS', () => {
     expect(creations.map((event) => event.resource!.id).slice(0, 2)).toEqual([wholeAlert, wholeMeeting]);
     expect(failedBefore).toBe(0);
     // Both committed alerts: the one cut off before its history record, and the whole one, whose intent a
-    // creation leaves for the sweep to drop.
+    // creation leaves for the sweep to drop; and so the whole meeting.
     expect(first).toEqual({
       alertsCommitted: 2,
       alertsRemoved: 1,
       alertsDeferred: 0,
-      meetingsCommitted: 0,
+      meetingsCommitted: 1,
       meetingsRemoved: 1,
       meetingsDeferred: 0,
     });

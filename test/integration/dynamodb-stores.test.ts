@@ -36,7 +36,7 @@ beforeAll(async () => {
   dynamo = await startTestDynamo('mset-stores-it-', NAMES);
   alerts = new DynamoAlertStore(dynamo.client, NAMES.alerts);
   audit = new DynamoAuditStore(dynamo.client, NAMES.audit);
-  idempotency = new DynamoIdempotencyStore(dynamo.client, NAMES.idempotency);
+  idempotency = new DynamoIdempotencyStore(dynamo.client, NAMES.idempotency, { alerts: NAMES.alerts, meetings: NAMES.meetings });
 });
 
 afterAll(async () => {

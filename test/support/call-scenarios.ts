@@ -354,6 +354,15 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       request: async (body: unknown) => void (await expectStatus(await call('POST', '/v1/meetings', tokens.chair, body), 201, 'meeting')),
     },
     {
+      name: 'POST /v1/meetings (Idempotency-Key)',
+      prepare: async () => meetingBody(),
+      request: async (body: unknown) => {
+        keys += 1;
+        const headers = { 'idempotency-key': `calls-meeting-${Date.now()}-${keys}` };
+        await expectStatus(await call('POST', '/v1/meetings', tokens.chair, body, headers), 201, 'meeting with a key');
+      },
+    },
+    {
       name: 'GET /v1/meetings?box=inbox',
       prepare: newMeeting,
       request: async () =>

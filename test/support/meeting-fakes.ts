@@ -7,10 +7,11 @@
 
 import type { AreaId, Role } from '../../contracts/identity.js';
 import { RequestMeetingRequest } from '../../contracts/meetings.js';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
+import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
 import type {
+  MeetingFacts,
   MeetingNotices,
   MeetingPart,
   MeetingRepository,
@@ -112,6 +113,22 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     // As the store: the history record follows the commit.
     await this.history?.record(meetingHistory(meeting));
     return 'CREATED';
+  }
+
+  async createWhileSealing(
+    facts: MeetingFacts,
+    sealed: Promise<StoredMeeting>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+    claim?: ClaimHooks,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    // As the store: the SUCCESS goes while the meeting is sealed, and both are awaited (and the claim) before anything is written.
+    const [onRecord, content] = await Promise.allSettled([putOnRecord?.(), sealed]);
+    if (onRecord.status === 'rejected') throw onRecord.reason;
+    await claim?.claimed;
+    if (content.status === 'rejected') throw content.reason;
+    if (content.value.meetingId !== facts.meetingId) throw new Error('The sealed meeting is not the one announced');
+    return this.create(content.value, record);
   }
 
   /** Creation here is one step, so nothing is ever left uncommitted. */

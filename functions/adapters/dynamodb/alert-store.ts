@@ -34,7 +34,7 @@ import type {
   StoredForward,
   StoredShare,
 } from '../../core/alerts/ports.js';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
+import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { isLive } from '../../core/expiry.js';
 import { HISTORY_RETENTION_YEARS } from '../../core/history.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
@@ -305,6 +305,7 @@ export class DynamoAlertStore implements AlertRepository {
     sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
     record?: CreationRecord,
     putOnRecord?: () => Promise<void>,
+    claim?: ClaimHooks,
   ): Promise<'CREATED' | 'EXISTS'> {
     const history = alertHistory(facts);
     return createConcurrently(this.client, this.tableName, {
@@ -324,6 +325,7 @@ export class DynamoAlertStore implements AlertRepository {
       })),
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
+      ...(claim === undefined ? {} : { claim: { ...claim, table: 'alerts' as const } }),
     });
   }
 

@@ -7,7 +7,7 @@
  * retry can come. Readers of an intent's partition (the sweep) see creations oldest first.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
+import type { ClaimHooks, CommitProof, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { batchWrite, type Item } from './batch.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 
@@ -108,6 +108,8 @@ export type ConcurrentCreation = {
   readonly putOnRecord?: () => Promise<void>;
   /** The parts and the committing item, ready once their keys are: started by the caller, awaited here. */
   readonly content: Promise<{ readonly parts: readonly Item[]; readonly commit: Key & Item & { readonly createdAt: string } }>;
+  /** The request's idempotency claim, made beside the first round trip; its answer remembered beside the commit. */
+  readonly claim?: ClaimHooks & { readonly table: CommitProof['table'] };
 };
 
 /**
@@ -120,6 +122,12 @@ export type ConcurrentCreation = {
  * 3. once the SUCCESS is on record and every part written: the commit (conditional), and with it what must
  *    exist only once the creation does, written only if absent or left by an earlier, never-committed
  *    attempt; taken back at once if the commit fails.
+ *
+ * Under an Idempotency-Key claimed beside step 1 (`claim.claimed`), neither the SUCCESS nor any part goes
+ * before the claim is the request's: the SUCCESS moves to step 2, beside the parts (the window above
+ * closes there: it follows the intent). If the key was held, the intent is all this attempt wrote, and
+ * it is dropped at once. The answer to replay is written in step 3 beside the commit, naming it as its proof
+ * (`claim.answerWithCommit`).
  *
  * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
  * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
@@ -146,11 +154,31 @@ export async function createConcurrently(
   // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
   // Awaited below unless the creation stops first; either way never an unhandled rejection.
   creation.content.catch(() => undefined);
+  const checked = Promise.all([
+    withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
+    withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
+  ]);
+  checked.catch(() => undefined);
+  const claimed = creation.claim?.claimed;
+  const { putOnRecord } = creation;
+  // Under a claim still being made, the SUCCESS waits for it (and for the intent, sent with it): a SUCCESS
+  // sent for a key that turns out to be held, or whose claim a crash lost, would name an alert or meeting
+  // that no retry can create (a retry makes a claim of its own, under other ids). It costs no link: the
+  // parts, which wait for the keys, go beside it.
+  const recording =
+    putOnRecord === undefined
+      ? undefined
+      : claimed === undefined
+        ? putOnRecord()
+        : Promise.all([claimed, checked]).then(() => putOnRecord());
   const writingParts = (async () => {
-    const [existing] = await Promise.all([
-      withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
-      withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
-    ]);
+    const [existing] = await checked;
+    // Nothing more of this attempt is written unless the request holds its claim; if it does not, its
+    // intent, all it wrote (nothing was put on record), goes at once.
+    await claimed?.catch(async (error: unknown) => {
+      await dropIntent(client, tableName, creation.intent);
+      throw error;
+    });
     if (existing.Item !== undefined) return 'EXISTS' as const;
     const { parts, commit } = await creation.content;
     await withDatabase(() =>
@@ -162,7 +190,7 @@ export async function createConcurrently(
     );
     return commit;
   })();
-  const [onRecord, written] = await Promise.allSettled([creation.putOnRecord?.(), writingParts]);
+  const [onRecord, written] = await Promise.allSettled([recording, writingParts]);
   // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep
   // decide, removing any part written meanwhile if no retry commits them.
   if (onRecord.status === 'rejected') throw onRecord.reason;
@@ -170,12 +198,16 @@ export async function createConcurrently(
   if (written.value === 'EXISTS') {
     // A committed creation's parts are never written again (an acknowledgement may stand on one). Its
     // intent names another attempt, which the sweep would find committed and drop: dropped here already.
-    await client
-      .send(new DeleteCommand({ TableName: tableName, Key: { pk: creation.intent.pk, sk: creation.intent.sk } }))
-      .catch(() => undefined);
+    await dropIntent(client, tableName, creation.intent);
     return 'EXISTS';
   }
   const commit = written.value;
+  const proof: CommitProof | undefined =
+    creation.claim === undefined ? undefined : { table: creation.claim.table, key: creation.commitKey, createdAt: creation.attempt };
+  // The answer is replayed only once the commit it names is found: written beside it, not after it. Its
+  // failure fails nothing (the response is remembered again after the request, as without a proof).
+  const answered = proof === undefined ? undefined : creation.claim?.answerWithCommit?.(proof);
+  answered?.catch(() => undefined);
   const [committed, ...followers] = await Promise.allSettled([
     client.send(new PutCommand({ TableName: tableName, Item: commit, ConditionExpression: 'attribute_not_exists(pk)' })),
     ...creation.afterCommit.map((Item) =>
@@ -192,11 +224,19 @@ export async function createConcurrently(
       ),
     ),
   ]);
+  // Settled before the request goes on, so that a release of the claim can never precede it.
+  await answered?.catch(() => undefined);
   if (committed.status === 'fulfilled') return 'CREATED';
-  // Not committed: what was written beside it goes again, before anyone can take it as proof of a creation.
+  // Not committed (the answer written beside it goes with the claim's release, or stays unproven): what
+  // was written beside it goes again, before anyone can take it as proof of a creation.
   await takeBack(client, tableName, creation.afterCommit, creation.attempt, followers);
   if (isConditionalCheckFailed(committed.reason)) return 'EXISTS';
   throw databaseUnavailable(committed.reason);
+}
+
+/** Drops an intent that names nothing to sweep; one left behind is only work for the sweep, never a fault. */
+async function dropIntent(client: DynamoDBDocumentClient, tableName: string, intent: Key): Promise<void> {
+  await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: intent.pk, sk: intent.sk } })).catch(() => undefined);
 }
 
 async function takeBack(

@@ -1,10 +1,12 @@
 /**
  * Idempotency records: one item per (caller, area, route, key), claimed with conditional writes so two
  * concurrent retries cannot both run, taken over when the holder's lease has lapsed, and expired by TTL
- * (and checked in code, as TTL deletes late).
+ * (and checked in code, as TTL deletes late). A response written beside the commit that makes it true
+ * names that commit (its proof) and is replayed only once the commit is found in its table.
  */
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CommitProof } from '../../core/creations.js';
 import type {
   ClaimResult,
   ClaimTimes,
@@ -22,10 +24,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** The tables a response's proof may name (the stores' committing items). */
+    private readonly proofTables: Readonly<Record<CommitProof['table'], string>>,
   ) {}
 
-  async claim(key: string, requestHash: string, times: ClaimTimes): Promise<ClaimResult> {
-    const claim: IdempotencyClaim = { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
+  async claim(key: string, requestHash: string, times: ClaimTimes, proposed?: IdempotencyClaim): Promise<ClaimResult> {
+    const claim: IdempotencyClaim = proposed ?? { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
     if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
     const item = await this.read(key);
     // Gone between our put and this read (expired and deleted): try once more as a new claim.
@@ -33,7 +37,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
       return { claimed: false, record: inProgress(requestHash, claim, times.leaseUntil) };
     }
-    const record = toRecord(item);
+    const record = await this.proven(item, requestHash);
     const released = item['state'] === 'RELEASED';
     // A released key is free for a corrected request: a new claim, since nothing of the failed one stands.
     if (released && record?.requestHash !== requestHash) {
@@ -62,8 +66,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
         Key: { pk: key },
         ConditionExpression: `#state = :state AND ${seenLease === undefined ? 'attribute_not_exists(leaseUntil)' : 'leaseUntil = :seenLease'}`,
         UpdateExpression:
-          'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
-        ExpressionAttributeNames: { '#state': 'state' },
+          'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started REMOVE #proof, #response',
+        ExpressionAttributeNames: { '#state': 'state', '#proof': 'proof', '#response': 'response' },
         ExpressionAttributeValues: {
           ':state': item['state'],
           ...(seenLease === undefined ? {} : { ':seenLease': seenLease }),
@@ -79,20 +83,25 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     return { claimed: false, record: inProgress(requestHash, taken, times.leaseUntil) };
   }
 
-  async complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date): Promise<void> {
+  async complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date, proof?: CommitProof): Promise<void> {
     await withDatabase(() =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: key },
           ConditionExpression: 'claimId = :claimId',
-          UpdateExpression: 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil',
-          ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl' },
+          // A response awaiting its proof keeps the lease: until the commit is found, the key is in progress.
+          UpdateExpression:
+            proof === undefined
+              ? 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil, #proof'
+              : 'SET #state = :completed, #response = :response, #ttl = :ttl, #proof = :proof',
+          ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl', '#proof': 'proof' },
           ExpressionAttributeValues: {
             ':claimId': claim.claimId,
             ':completed': 'COMPLETED',
             ':response': response,
             ':ttl': seconds(expiresAt),
+            ...(proof === undefined ? {} : { ':proof': proof }),
           },
         }),
       ),
@@ -106,18 +115,45 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: key },
-        ConditionExpression: 'claimId = :claimId AND #state = :inProgress AND attempt = :attempt AND leaseUntil = :lease',
-        UpdateExpression: 'SET #state = :released, leaseUntil = :released',
-        ExpressionAttributeNames: { '#state': 'state' },
+        // A response written beside a commit that then failed goes with the claim: it was never true.
+        ConditionExpression:
+          'claimId = :claimId AND attempt = :attempt AND leaseUntil = :lease AND (#state = :inProgress OR (#state = :completed AND attribute_exists(#proof)))',
+        UpdateExpression: 'SET #state = :released, leaseUntil = :released REMOVE #proof, #response',
+        ExpressionAttributeNames: { '#state': 'state', '#proof': 'proof', '#response': 'response' },
         ExpressionAttributeValues: {
           ':claimId': claim.claimId,
           ':inProgress': 'IN_PROGRESS',
+          ':completed': 'COMPLETED',
           ':attempt': claim.attempt,
           ':lease': leaseUntil.toISOString(),
           ':released': 'RELEASED',
         },
       }),
     );
+  }
+
+  /**
+   * The record as a claim must take it: a response that names a proof is complete only once its commit is
+   * found (it is written beside the commit, which may not have happened); until then the holder's claim is
+   * in progress under the lease it kept. Only a retry of the same request pays the read.
+   */
+  private async proven(item: Record<string, unknown>, requestHash: string): Promise<IdempotencyRecord | undefined> {
+    const record = toRecord(item);
+    const proof = item['proof'] as CommitProof | undefined;
+    if (record?.state !== 'COMPLETED' || proof === undefined || record.requestHash !== requestHash) return record;
+    const found = await withDatabase(() =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.proofTables[proof.table],
+          Key: { pk: proof.key.pk, sk: proof.key.sk },
+          ConsistentRead: true,
+          ProjectionExpression: 'createdAt',
+        }),
+      ),
+    );
+    if (found.Item?.['createdAt'] === proof.createdAt) return record;
+    const { response: _unproven, ...claim } = record;
+    return { ...claim, state: 'IN_PROGRESS', leaseUntil: leaseOf(item) };
   }
 
   /** A new claim over a released one, unless somebody else replaced it first. */
@@ -183,6 +219,10 @@ function toRecord(item: Record<string, unknown>): IdempotencyRecord | undefined 
     attemptStartedAt: typeof item['attemptStartedAt'] === 'string' ? item['attemptStartedAt'] : LEGACY_START,
   };
   if (item['state'] === 'COMPLETED') return { state: 'COMPLETED', requestHash, ...claim, response: String(item['response']) };
+  return { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: leaseOf(item) };
+}
+
+function leaseOf(item: Record<string, unknown>): Date {
   const lease = typeof item['leaseUntil'] === 'string' ? new Date(item['leaseUntil']) : new Date(0);
-  return { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil: Number.isNaN(lease.getTime()) ? new Date(0) : lease };
+  return Number.isNaN(lease.getTime()) ? new Date(0) : lease;
 }

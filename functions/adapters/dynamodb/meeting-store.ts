@@ -25,9 +25,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
+import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { meetingHistory } from '../../core/meetings/history.js';
 import type {
+  MeetingFacts,
   MeetingNotices,
   MeetingPart,
   MeetingRepository,
@@ -41,7 +42,7 @@ import type {
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, type Item } from './batch.js';
-import { createCommitted, sweepUncommitted } from './commit.js';
+import { createConcurrently, sweepUncommitted } from './commit.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
@@ -67,31 +68,44 @@ export class DynamoMeetingStore implements MeetingRepository {
   ) {}
 
   /**
-   * All or nothing, as every reader sees it: an intent, then the listing rows, then the meeting item last,
-   * conditionally. Every reader needs the meeting item (a listing reads the meetings its rows name, and
-   * skips rows without one), so rows written before a crash stay invisible until a retry under the same
-   * claim commits the meeting, or the sweep removes them once no retry can come. The history record
-   * follows the commit, as the alert store's does.
+   * All or nothing, as every reader sees it, as the alert store's (./commit.ts, createConcurrently): an
+   * intent (while the meeting's key is made and the request put on record), then the listing rows, then
+   * the meeting item last, conditionally, with the history record beside it. Every reader needs the
+   * meeting item (a listing reads the meetings its rows name, and skips rows without one), so rows written
+   * before a crash stay invisible until a retry under the same claim commits the meeting, or the sweep
+   * removes them once no retry can come. A history record written beside a commit that failed is taken
+   * back at once, or by the sweep.
    */
   async create(meeting: StoredMeeting, record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'> {
-    const areas = [meeting.requestingArea, ...meeting.invitedAreas];
-    const history = meetingHistory(meeting);
-    return createCommitted(this.client, this.tableName, {
+    return this.createWhileSealing(meeting, Promise.resolve(meeting), record, putOnRecord);
+  }
+
+  async createWhileSealing(
+    facts: MeetingFacts,
+    sealed: Promise<StoredMeeting>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+    claim?: ClaimHooks,
+  ): Promise<'CREATED' | 'EXISTS'> {
+    const history = meetingHistory(facts);
+    return createConcurrently(this.client, this.tableName, {
       intent: {
         pk: INTENT_PK,
-        sk: `${meeting.createdAt}#${meeting.meetingId}`,
-        meetingId: meeting.meetingId,
-        areas,
+        sk: `${facts.createdAt}#${facts.meetingId}`,
+        meetingId: facts.meetingId,
+        areas: [facts.requestingArea, ...facts.invitedAreas],
         // As long as the history record it may have to write: the sweep needs it until it has run.
         ttl: epochSeconds(history.keptUntil),
       },
-      parts: listingRows(meeting),
+      commitKey: meetingKey(facts.meetingId),
+      attempt: facts.createdAt,
+      afterCommit: [{ ...historyItem(history), createdAt: history.createdAt }],
       // The committing item carries the meeting's place in the index of pending notices: a notice is never
       // sent for a meeting whose creation was not committed.
-      commit: headItem(meeting),
-      afterCommit: [historyItem(history)],
+      content: sealed.then((meeting) => ({ parts: listingRows(facts), commit: headItem(meeting) })),
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
+      ...(claim === undefined ? {} : { claim: { ...claim, table: 'meetings' as const } }),
     });
   }
 
@@ -403,7 +417,7 @@ export class DynamoMeetingStore implements MeetingRepository {
 }
 
 /** One row per participating area: the requester's outbox and each invited area's inbox. */
-function listingRows(meeting: StoredMeeting): Item[] {
+function listingRows(meeting: MeetingFacts): Item[] {
   return [
     { area: meeting.requestingArea, box: 'outbox' as const },
     ...meeting.invitedAreas.map((area) => ({ area, box: 'inbox' as const })),

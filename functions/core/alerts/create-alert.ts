@@ -7,9 +7,10 @@ import { addYears } from 'date-fns/addYears';
 import type { CreateAlertRequest, CreateAlertResponse } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
 import type { RequestContext } from '../audit.js';
+import type { AnswerKeeper, ClaimHooks } from '../creations.js';
 import { ackDueBy, londonDate } from '../deadlines.js';
 import type { FieldIssue } from '../errors.js';
-import { ConflictError, ValidationError } from '../errors.js';
+import { ClaimHeldError, ConflictError, ValidationError } from '../errors.js';
 import type { KeyService } from '../ports.js';
 import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
@@ -24,10 +25,15 @@ import { deriveStatus } from './status.js';
 /** A share lasts at most this long; reviewing and re-sharing is a decision, not a default. */
 const MAX_SHARE_YEARS = 2;
 
+/**
+ * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the commit. The key may
+ * still be being claimed (`context.claimed`): the store writes no part of the alert before it is ours.
+ */
 export async function createAlert(
   deps: Pick<AlertDeps, 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendars'>,
   context: RequestContext,
   request: CreateAlertRequest,
+  keepAnswer?: AnswerKeeper<CreateAlertResponse>,
 ): Promise<CreateAlertResponse> {
   const { caller } = context;
   if (!hasRight(caller, 'create')) {
@@ -90,19 +96,26 @@ export async function createAlert(
     exploitation: request.risk.exploitation,
     recipients: request.recipients.map((recipient) => recipient.area),
   };
-  // Sealed while the store writes the creation's intent and the audit trail takes its SUCCESS: the store
-  // awaits it before it writes any content.
+  // Sealed while the store writes the creation's intent and the audit trail takes its SUCCESS (under a key
+  // still being claimed, while the claim is made): the store awaits it before it writes any content.
   const sealed = sealCopies(deps.keys, facts, drafts, { sections: sectionsOf(request), terms: termsTextOf(request.sharing) });
   // Awaited by the store, or abandoned with the creation: never an unhandled rejection.
   sealed.catch(() => undefined);
 
   const detail = { recipients: facts.recipients.join(' '), riskLevel: request.risk.level };
+  const receipt = creationReceipt(facts, drafts);
+  const claim: ClaimHooks = {
+    ...(context.claimed === undefined ? {} : { claimed: context.claimed }),
+    ...(keepAnswer === undefined ? {} : { answerWithCommit: (proof) => keepAnswer(receipt, proof) }),
+  };
   let replayed: CreateAlertResponse | undefined;
   await deps.audit.recordCreation(context, 'ALERT_CREATE', { alertId }, detail, async (record, putOnRecord) => {
     let outcome: 'CREATED' | 'EXISTS';
     try {
-      outcome = await deps.alerts.createWhileSealing(facts, sealed, record, putOnRecord);
+      outcome = await deps.alerts.createWhileSealing(facts, sealed, record, putOnRecord, claim);
     } catch (error) {
+      // The key was another try's: nothing of the alert was written, and nothing put on record.
+      if (error instanceof ClaimHeldError) throw error;
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
       if ((await readBack(() => deps.alerts.getAlert(alertId), error))?.createdAt === createdAt) return;
       throw error;
@@ -118,7 +131,7 @@ export async function createAlert(
     }
     await deps.audit.replayed(context, 'ALERT_CREATE', { alertId });
   });
-  return replayed ?? creationReceipt(facts, drafts);
+  return replayed ?? receipt;
 }
 
 /** What the sender is told of a creation: the same whether it is answered now or on a retry. */

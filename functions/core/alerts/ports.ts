@@ -14,7 +14,7 @@ import type {
 } from '../../../contracts/alerts.js';
 import type { Agency, AreaId } from '../../../contracts/identity.js';
 import type { RecipientRole } from '../../../contracts/notifications.js';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
+import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
 import type { ReaderCopy, SealedPart } from '../sealed-box.js';
@@ -241,13 +241,15 @@ export interface AlertRepository {
   ): Promise<'CREATED' | 'EXISTS'>;
   /**
    * As `create`, for content still being sealed: the intent and the SUCCESS go while the keys are made, so
-   * a creation costs three round trips in a row.
+   * a creation costs three round trips in a row; with `claim`, the request's Idempotency-Key is claimed in
+   * the first and its answer remembered in the last.
    */
   createWhileSealing(
     facts: AlertFacts,
     sealed: Promise<{ readonly alert: StoredAlert; readonly shares: readonly StoredShare[] }>,
     record?: CreationRecord,
     putOnRecord?: () => Promise<void>,
+    claim?: ClaimHooks,
   ): Promise<'CREATED' | 'EXISTS'>;
   /**
    * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and

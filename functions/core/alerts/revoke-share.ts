@@ -67,13 +67,18 @@ export async function revokeShare(
     throw sealed.reason;
   }
   const end: ShareEnd = { reason: 'REVOKED', at: now, by: actorOf(context), note: sealed.value, eventId };
-  let ended: AreaId[];
+  let onward: AreaId[];
   let shareEnded = false;
   try {
     const result = await deps.alerts.endShare(alertId, area, end);
     if (result !== 'ENDED') throw new ConflictError('This share has already ended');
     shareEnded = true;
-    ended = [area, ...(await finishRevocation(deps, alertId, area, end))];
+    // The area is told its share ended as soon as it has, while its hold ends and the shares forwarded from
+    // it are found: its message depends on nothing else.
+    [onward] = await Promise.all([
+      finishRevocation(deps, alertId, area, end),
+      deps.notifications.enqueue([revokedIntent(deps, alert, area, eventId, now)]),
+    ]);
   } catch (error) {
     if (shareEnded) {
       // The share has ended: the revocation stands, and so does its SUCCESS on record. The claim is kept, so
@@ -85,8 +90,9 @@ export async function revokeShare(
     await correct(deps, context, alertId, error instanceof ConflictError ? 'CONFLICT' : 'FAILED', eventId, error, ACTION);
     throw error;
   }
-  // Each area is told its share ended; the record of which ones is the sender's.
-  await deps.notifications.enqueue(ended.map((each) => revokedIntent(deps, alert, each, eventId, now)));
+  // Each area whose share ended with it is told so too; the record of which ones is the sender's.
+  const ended = [area, ...onward];
+  if (onward.length > 0) await deps.notifications.enqueue(onward.map((each) => revokedIntent(deps, alert, each, eventId, now)));
   if (ended.length > 1) {
     await deps.audit.record(context, ACTION, 'SUCCESS', { alertId, detail: { area, cascade: ended.slice(1).join(' ') } });
   }

@@ -5,7 +5,9 @@
 import { type HistoryRecord, historyRecordOf } from '../history.js';
 import type { StoredMeeting } from './ports.js';
 
-export function meetingHistory(meeting: StoredMeeting): HistoryRecord {
+export function meetingHistory(
+  meeting: Pick<StoredMeeting, 'meetingId' | 'requestingArea' | 'invitedAreas' | 'createdAt' | 'expiresAt'>,
+): HistoryRecord {
   return historyRecordOf({
     type: 'meeting',
     id: meeting.meetingId,

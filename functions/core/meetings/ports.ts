@@ -2,7 +2,7 @@
  * The meeting store's port: what the meeting use cases need from storage.
  */
 import type { Agency, AreaId } from '../../../contracts/identity.js';
-import type { CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
+import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
 import type { SealedBox, SealedPart } from '../sealed-box.js';
@@ -134,6 +134,9 @@ export type MeetingNotices = {
 /** `changeId`: the claim's change id under an Idempotency-Key, else the change's audit event id. */
 export type StoredReceipt = { readonly changeId: string; readonly response: unknown };
 
+/** What a meeting's creation is known by before its content is sealed: its id, areas and dates. */
+export type MeetingFacts = Pick<StoredMeeting, 'meetingId' | 'requestingArea' | 'invitedAreas' | 'createdAt' | 'expiresAt'>;
+
 export interface MeetingRepository {
   /**
    * Writes the meeting and one listing row per participating area so that every reader sees all of them or
@@ -143,6 +146,18 @@ export interface MeetingRepository {
    * the record of a creation abandoned before its commit.
    */
   create(meeting: StoredMeeting, record?: CreationRecord, putOnRecord?: () => Promise<void>): Promise<'CREATED' | 'EXISTS'>;
+  /**
+   * As `create`, for a meeting still being sealed: the intent and the SUCCESS go while its key is made, so
+   * a request costs three round trips in a row; with `claim`, the request's Idempotency-Key is claimed in
+   * the first and its answer remembered in the last.
+   */
+  createWhileSealing(
+    facts: MeetingFacts,
+    sealed: Promise<StoredMeeting>,
+    record?: CreationRecord,
+    putOnRecord?: () => Promise<void>,
+    claim?: ClaimHooks,
+  ): Promise<'CREATED' | 'EXISTS'>;
   /**
    * Finishes the creations cut off before `before` (an ISO time): completes those that were committed, and
    * removes those that never were, each after `correct` has put its abandonment on record (one whose

@@ -6,7 +6,8 @@
 import { addYears } from 'date-fns/addYears';
 import type { RequestMeetingRequest, RequestMeetingResponse } from '../../../contracts/meetings.js';
 import type { RequestContext } from '../audit.js';
-import { ConflictError, type FieldIssue, ValidationError } from '../errors.js';
+import type { AnswerKeeper, ClaimHooks } from '../creations.js';
+import { ClaimHeldError, ConflictError, type FieldIssue, ValidationError } from '../errors.js';
 import { readBack } from '../read-back.js';
 import { resourceIdFor } from '../request-ids.js';
 import { personOf } from './access.js';
@@ -23,10 +24,15 @@ import { mayLinkAlert } from './visibility.js';
  */
 export const MEETING_RETENTION_YEARS = 2;
 
+/**
+ * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the commit. The key may
+ * still be being claimed (`context.claimed`): the store writes no part of the meeting before it is ours.
+ */
 export async function requestMeeting(
   deps: Pick<MeetingDeps, 'meetings' | 'alerts' | 'audit' | 'keys' | 'clock' | 'ids' | 'areas' | 'calendars'>,
   context: RequestContext,
   request: RequestMeetingRequest,
+  keepAnswer?: AnswerKeeper<RequestMeetingResponse>,
 ): Promise<RequestMeetingResponse> {
   const { caller } = context;
   if (!hasMeetingRight(caller, 'organise')) {
@@ -35,7 +41,8 @@ export async function requestMeeting(
   // A retry under the same claim names the same meeting: if an earlier try committed it, answer as it would
   // have, before anything that may have changed since (a slot now past) can refuse the retry.
   const meetingId = resourceIdFor(context.claim, deps.ids, 'meeting');
-  if (context.claim !== undefined) {
+  // (A fresh claim's id is new: nothing can be committed under it, and the store's own check covers the rest.)
+  if (context.claim !== undefined && context.claimIsNew !== true) {
     const committed = await replayOf(deps, meetingId, context);
     if (committed !== undefined) {
       await deps.audit.replayed(context, 'MEETING_REQUEST', { meetingId });
@@ -44,25 +51,17 @@ export async function requestMeeting(
   }
   const now = deps.clock.now();
   await validate(deps, context, request, now);
-  // The meeting's one data key: everything it will hold is sealed under keys derived from it.
-  const { keyring, sealed } = await sealFor(deps.keys, { meetingId, requestingArea: caller.area }, (seal) => ({
-    subject: seal(PARTS.subject, request.subject),
-    request: seal(PARTS.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
-  }));
-  const requested: StoredMeeting = {
+  const facts = {
     meetingId,
     version: 1,
     requestingArea: caller.area,
     invitedAreas: request.invitedAreas,
-    status: 'REQUESTED',
+    status: 'REQUESTED' as const,
     format: request.format,
     createdAt: now.toISOString(),
     expiresAt: addYears(now, MEETING_RETENTION_YEARS).toISOString(),
     createdBy: personOf(context),
     alertIds: request.alertIds ?? [],
-    keyring,
-    subject: sealed.subject,
-    request: sealed.request,
     slots: request.proposedSlots.map((slot, index) => ({
       slotId: `slot-${index + 1}`,
       start: new Date(slot.start).toISOString(),
@@ -72,18 +71,35 @@ export async function requestMeeting(
     responses: {},
     actions: [],
   };
-  // Its invitation goes with it: due once the meeting is committed (./notices.ts).
-  const meeting = withNotice(requested, noticeOf('REQUESTED', requested, meetingId, requested.createdAt, caller.area), deps);
+  // Sealed under the meeting's one data key (everything it will hold is sealed under keys derived from it)
+  // while the store writes the creation's intent and the audit trail takes its SUCCESS: the store awaits it
+  // before it writes the meeting; abandoned with the creation, never an unhandled rejection.
+  const sealing = sealFor(deps.keys, { meetingId, requestingArea: caller.area }, (seal) => ({
+    subject: seal(PARTS.subject, request.subject),
+    request: seal(PARTS.request, { reason: request.reason, agenda: request.agenda } satisfies RequestText),
+  })).then(({ keyring, sealed }): StoredMeeting => {
+    const requested: StoredMeeting = { ...facts, keyring, subject: sealed.subject, request: sealed.request };
+    // Its invitation goes with it: due once the meeting is committed (./notices.ts).
+    return withNotice(requested, noticeOf('REQUESTED', requested, meetingId, requested.createdAt, caller.area), deps);
+  });
+  sealing.catch(() => undefined);
 
   const detail = { invited: request.invitedAreas.join(' ') };
+  const receipt = receiptOf(facts);
+  const claim: ClaimHooks = {
+    ...(context.claimed === undefined ? {} : { claimed: context.claimed }),
+    ...(keepAnswer === undefined ? {} : { answerWithCommit: (proof) => keepAnswer(receipt, proof) }),
+  };
   let replayed: RequestMeetingResponse | undefined;
   await deps.audit.recordCreation(context, 'MEETING_REQUEST', { meetingId }, detail, async (record, putOnRecord) => {
     let outcome: 'CREATED' | 'EXISTS';
     try {
-      outcome = await deps.meetings.create(meeting, record, putOnRecord);
+      outcome = await deps.meetings.createWhileSealing(facts, sealing, record, putOnRecord, claim);
     } catch (error) {
+      // The key was another try's: nothing of the meeting was written, and nothing put on record.
+      if (error instanceof ClaimHeldError) throw error;
       // The commit may have happened though its answer was lost: only what is not stored is corrected.
-      if ((await readBack(() => deps.meetings.get(meetingId), error))?.createdAt === meeting.createdAt) return;
+      if ((await readBack(() => deps.meetings.get(meetingId), error))?.createdAt === facts.createdAt) return;
       throw error;
     }
     if (outcome === 'CREATED') return;
@@ -96,10 +112,10 @@ export async function requestMeeting(
     }
     await deps.audit.replayed(context, 'MEETING_REQUEST', { meetingId });
   });
-  return replayed ?? receiptOf(meeting);
+  return replayed ?? receipt;
 }
 
-function receiptOf(meeting: StoredMeeting): RequestMeetingResponse {
+function receiptOf(meeting: Pick<StoredMeeting, 'meetingId' | 'slots'>): RequestMeetingResponse {
   return {
     meetingId: meeting.meetingId,
     status: 'REQUESTED',

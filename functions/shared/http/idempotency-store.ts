@@ -7,6 +7,7 @@
  * completes what was cut off instead of starting something new. A request that failed cleanly releases
  * its claim and the next try is a new `attempt`.
  */
+import type { CommitProof } from '../../core/creations.js';
 import type { RequestClaim } from '../../core/request-ids.js';
 
 /** `claimId` is random when the key is first claimed and kept through takeovers. */
@@ -35,9 +36,14 @@ export type ClaimTimes = {
 };
 
 export interface IdempotencyStore {
-  claim(key: string, requestHash: string, times: ClaimTimes): Promise<ClaimResult>;
-  /** Stores the response to replay; only the holder of `claimId` can. */
-  complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date): Promise<void>;
+  /** `proposed`: the claim to make if the key is new (a request that began its work under it); else a new one. */
+  claim(key: string, requestHash: string, times: ClaimTimes, proposed?: IdempotencyClaim): Promise<ClaimResult>;
+  /**
+   * Stores the response to replay; only the holder of `claimId` can. With `proof` (a response written
+   * beside the commit that makes it true) it is replayed only once that commit is found: until then the
+   * key reads as still in progress, under the holder's lease.
+   */
+  complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date, proof?: CommitProof): Promise<void>;
   /**
    * Gives the key up after a failed attempt, if `leaseUntil` is still the holder's lease: the next claim
    * runs the same request again as a new attempt, or a corrected request as a new claim.

@@ -3,12 +3,14 @@
  * fixed in ./route.ts: access log outermost, then error mapping, authentication, body parsing and
  * idempotency around the use case.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 import type { AreaDirectory } from '../../core/areas.js';
 import type { AuditRecorder, RequestContext } from '../../core/audit.js';
+import type { CommitProof } from '../../core/creations.js';
 import {
+  ClaimHeldError,
   CompensationFailedError,
   ConflictError,
   DependencyUnavailableError,
@@ -19,15 +21,34 @@ import {
 import { callerFromClaims } from '../claims.js';
 import { errorNames, logger } from '../logger.js';
 import { HttpRequestError } from './errors.js';
-import type { IdempotencyClaim, IdempotencyStore } from './idempotency-store.js';
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore } from './idempotency-store.js';
 import { canonicalJson, MAX_JSON_DEPTH, withinDepth } from './json.js';
 import { type HttpResponse, toProblemResponse } from './problem.js';
 
 /** What the middlewares learn about a request, for the handler. */
 export type HubEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
-  /** `bodyError`: why the body could not be read, raised when the handler asks for the body. */
-  hub?: { context?: RequestContext; json?: unknown; bodyError?: unknown };
+  /**
+   * `bodyError`: why the body could not be read, raised when the handler asks for the body.
+   * `pendingClaim` and `keepAnswer`: a claim still being made while the work begins (see idempotency()).
+   */
+  hub?: {
+    context?: RequestContext;
+    json?: unknown;
+    bodyError?: unknown;
+    pendingClaim?: Promise<ClaimSettled>;
+    keepAnswer?: (response: HttpResponse, proof: CommitProof) => Promise<void>;
+  };
 };
+
+/**
+ * How a claim made beside the work settled: the request's own (its work goes on); taken over from a try
+ * that was cut off (the work is run again under that claim); or held (answered as the key's record says:
+ * a replay, 409 while in progress, 422 for another body).
+ */
+export type ClaimSettled =
+  | { readonly kind: 'ours' }
+  | { readonly kind: 'rerun'; readonly context: RequestContext }
+  | { readonly kind: 'held'; readonly answer: () => Promise<HttpResponse> };
 type Middleware = MiddlewareObj<HubEvent, HttpResponse, Error, Context>;
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -151,15 +172,45 @@ const REMEMBER_SECONDS = 24 * 60 * 60;
  * A retry while the first request runs is told to wait (409, Retry-After); a retry after the first request
  * was cut off (its lease lapsed) runs it again under the same claim, which completes what was started
  * (functions/core/request-ids.ts). Replays are audited like any other access.
+ *
+ * `overlaps`: the claim is not awaited here but made beside the route's work, under a claim id chosen now
+ * (the one a new key gets), which the work derives its ids from; the work stores nothing but a creation's
+ * intent, and puts nothing on record, before `context.claimed` settles, and ./route.ts answers a held key
+ * as this would.
+ * Its response may be remembered beside its commit (`keepAnswer`), naming the commit as its proof.
  */
 export function idempotency(deps: {
   store: IdempotencyStore;
   audit: AuditRecorder;
   now: () => Date;
   leaseSeconds?: number | undefined;
+  overlaps?: boolean;
 }): Middleware {
   const claimed = new WeakMap<object, { key: string; claim: IdempotencyClaim; leaseUntil: Date }>();
+  /** The response already remembered beside the commit, as stored: `after` need not write it again. */
+  const remembered = new WeakMap<object, string>();
   const leaseMs = (deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
+  const rememberUntil = () => new Date(deps.now().getTime() + REMEMBER_SECONDS * 1000);
+
+  /** A key held by another try, or completed: 422 for another body, 409 while in progress, else the replay. */
+  const answerHeld = async (event: HubEvent, context: RequestContext, record: IdempotencyRecord, requestHash: string, now: Date) => {
+    if (record.requestHash !== requestHash) {
+      throw new ValidationError('This Idempotency-Key was used with a different request', [
+        { path: 'headers.idempotency-key', message: 'already used with a different body' },
+      ]);
+    }
+    if (record.state === 'IN_PROGRESS') {
+      const wait = Math.max(1, Math.ceil((record.leaseUntil.getTime() - now.getTime()) / 1000));
+      throw new ConflictError('A request with this Idempotency-Key is still in progress', wait);
+    }
+    const replay = JSON.parse(record.response) as HttpResponse;
+    await deps.audit.record(context, 'REQUEST_REPLAY', 'SUCCESS', {
+      ...replayedResource(event, replay),
+      detail: { route: event.requestContext.routeKey.slice(0, 256), status: replay.statusCode ?? 200 },
+    });
+    logger.info('idempotent replay', { requestId: event.requestContext.requestId, status: replay.statusCode });
+    return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+  };
   return {
     before: async (request) => {
       const { event } = request;
@@ -177,11 +228,36 @@ export function idempotency(deps: {
       const requestHash = sha256(canonicalJson(event.hub?.json));
       const now = deps.now();
       const leaseUntil = new Date(now.getTime() + leaseMs);
-      const result = await deps.store.claim(key, requestHash, {
-        now,
-        leaseUntil,
-        expiresAt: new Date(now.getTime() + REMEMBER_SECONDS * 1000),
-      });
+      const times = { now, leaseUntil, expiresAt: new Date(now.getTime() + REMEMBER_SECONDS * 1000) };
+      if (deps.overlaps === true) {
+        const proposed: IdempotencyClaim = { claimId: randomUUID(), attempt: 1, attemptStartedAt: now.toISOString() };
+        const pendingClaim = deps.store.claim(key, requestHash, times, proposed).then((result): ClaimSettled => {
+          if (!result.claimed) return { kind: 'held', answer: () => answerHeld(event, context, result.record, requestHash, now) };
+          claimed.set(event, { key, claim: result.claim, leaseUntil });
+          if (result.fresh === true && result.claim.claimId === proposed.claimId) return { kind: 'ours' };
+          return { kind: 'rerun', context: { ...context, claim: result.claim } };
+        });
+        const ours = pendingClaim.then((settled) => {
+          if (settled.kind !== 'ours') throw new ClaimHeldError('The Idempotency-Key was held');
+        });
+        // Each is awaited by whoever needs it (the work, ./route.ts); never an unhandled rejection.
+        pendingClaim.catch(() => undefined);
+        ours.catch(() => undefined);
+        event.hub = {
+          ...event.hub,
+          context: { ...context, claim: proposed, claimIsNew: true, claimed: ours },
+          pendingClaim,
+          keepAnswer: async (response, proof) => {
+            const held = claimed.get(event);
+            if (held === undefined) return;
+            const stored = JSON.stringify(response);
+            await deps.store.complete(held.key, held.claim, stored, rememberUntil(), proof);
+            remembered.set(event, stored);
+          },
+        };
+        return;
+      }
+      const result = await deps.store.claim(key, requestHash, times);
       if (result.claimed) {
         claimed.set(event, { key, claim: result.claim, leaseUntil });
         event.hub = {
@@ -190,33 +266,18 @@ export function idempotency(deps: {
         };
         return;
       }
-      const { record } = result;
-      if (record.requestHash !== requestHash) {
-        throw new ValidationError('This Idempotency-Key was used with a different request', [
-          { path: 'headers.idempotency-key', message: 'already used with a different body' },
-        ]);
-      }
-      if (record.state === 'IN_PROGRESS') {
-        const wait = Math.max(1, Math.ceil((record.leaseUntil.getTime() - now.getTime()) / 1000));
-        throw new ConflictError('A request with this Idempotency-Key is still in progress', wait);
-      }
-      const replay = JSON.parse(record.response) as HttpResponse;
-      await deps.audit.record(context, 'REQUEST_REPLAY', 'SUCCESS', {
-        ...replayedResource(event, replay),
-        detail: { route: event.requestContext.routeKey.slice(0, 256), status: replay.statusCode ?? 200 },
-      });
-      logger.info('idempotent replay', { requestId: event.requestContext.requestId, status: replay.statusCode });
-      return { ...replay, headers: { ...replay.headers, 'idempotent-replayed': 'true' } };
+      return answerHeld(event, context, result.record, requestHash, now);
     },
     after: async (request) => {
       const held = claimed.get(request.event);
       const response = request.response;
       if (held === undefined || response === null || response === undefined) return;
-      const expiresAt = new Date(deps.now().getTime() + REMEMBER_SECONDS * 1000);
+      const expiresAt = rememberUntil();
       // The change is done and audited; failing to remember it must not turn success into failure. One
       // retry, then an error operators see: a retry after the lease runs the request again under the same
       // claim, which finds the change made and answers as the first time did.
       const stored = JSON.stringify(response);
+      if (remembered.get(request.event) === stored) return;
       await deps.store
         .complete(held.key, held.claim, stored, expiresAt)
         .catch(() => deps.store.complete(held.key, held.claim, stored, expiresAt))

@@ -25,7 +25,10 @@ let store: DynamoIdempotencyStore;
 
 beforeEach(() => {
   ddb.reset();
-  store = new DynamoIdempotencyStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })), TABLE);
+  store = new DynamoIdempotencyStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-2' })), TABLE, {
+    alerts: 'alerts',
+    meetings: 'meetings',
+  });
 });
 
 /** The item a claim by the current hub writes, holding a lease. */
@@ -284,8 +287,8 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
       Key: { pk: 'key-1' },
       ConditionExpression: '#state = :state AND leaseUntil = :seenLease',
       UpdateExpression:
-        'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
-      ExpressionAttributeNames: { '#state': 'state' },
+        'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started REMOVE #proof, #response',
+      ExpressionAttributeNames: { '#state': 'state', '#proof': 'proof', '#response': 'response' },
       ExpressionAttributeValues: {
         ':state': 'IN_PROGRESS',
         ':seenLease': lapsed,
@@ -312,7 +315,7 @@ describe('DynamoIdempotencyStore.claim taking over', () => {
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe('#state = :state AND leaseUntil = :seenLease');
     expect(input?.UpdateExpression).toBe(
-      'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started',
+      'SET #state = :inProgress, leaseUntil = :lease, attempt = :attempt, claimId = :claimId, attemptStartedAt = :started REMOVE #proof, #response',
     );
     expect(input?.ExpressionAttributeValues).toEqual({
       ':state': 'RELEASED',
@@ -615,8 +618,8 @@ describe('DynamoIdempotencyStore.complete and release', () => {
       TableName: TABLE,
       Key: { pk: 'key-1' },
       ConditionExpression: 'claimId = :claimId',
-      UpdateExpression: 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil',
-      ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl' },
+      UpdateExpression: 'SET #state = :completed, #response = :response, #ttl = :ttl REMOVE leaseUntil, #proof',
+      ExpressionAttributeNames: { '#state': 'state', '#response': 'response', '#ttl': 'ttl', '#proof': 'proof' },
       ExpressionAttributeValues: {
         ':claimId': 'claim-1',
         ':completed': 'COMPLETED',
@@ -648,12 +651,14 @@ describe('DynamoIdempotencyStore.complete and release', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'key-1' },
-      ConditionExpression: 'claimId = :claimId AND #state = :inProgress AND attempt = :attempt AND leaseUntil = :lease',
-      UpdateExpression: 'SET #state = :released, leaseUntil = :released',
-      ExpressionAttributeNames: { '#state': 'state' },
+      ConditionExpression:
+        'claimId = :claimId AND attempt = :attempt AND leaseUntil = :lease AND (#state = :inProgress OR (#state = :completed AND attribute_exists(#proof)))',
+      UpdateExpression: 'SET #state = :released, leaseUntil = :released REMOVE #proof, #response',
+      ExpressionAttributeNames: { '#state': 'state', '#proof': 'proof', '#response': 'response' },
       ExpressionAttributeValues: {
         ':claimId': 'claim-1',
         ':inProgress': 'IN_PROGRESS',
+        ':completed': 'COMPLETED',
         ':attempt': 2,
         ':lease': LEASE_UNTIL.toISOString(),
         ':released': 'RELEASED',
@@ -689,5 +694,112 @@ describe('DynamoIdempotencyStore.complete and release', () => {
       expect(result.status).toBe('rejected');
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(DependencyUnavailableError);
     }
+  });
+});
+
+describe('DynamoIdempotencyStore: a response written beside its commit', () => {
+  const PROOF = { table: 'alerts' as const, key: { pk: 'ALERT#a-1', sk: 'ALERT' }, createdAt: STARTED };
+  const answered = (overrides: Record<string, unknown> = {}) =>
+    heldItem({ state: 'COMPLETED', response: '{"statusCode":201}', proof: PROOF, ...overrides });
+
+  it('claims a new key under the claim the request proposed (the one its work derived its ids from)', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    const proposed = { claimId: 'proposed-1', attempt: 1, attemptStartedAt: NOW.toISOString() };
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES, proposed);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: proposed, fresh: true });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ claimId: 'proposed-1', attempt: 1 });
+  });
+
+  it('completes keeping the lease and naming the proof', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+    const claim = { claimId: 'claim-1', attempt: 1, attemptStartedAt: STARTED };
+
+    // Act
+    await store.complete('key-1', claim, '{"statusCode":201}', EXPIRES_AT, PROOF);
+
+    // Assess
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toBe('SET #state = :completed, #response = :response, #ttl = :ttl, #proof = :proof');
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':proof': PROOF, ':claimId': 'claim-1' });
+  });
+
+  it('replays the response once the commit it names is found, read consistently from the named table', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand, { TableName: TABLE }).resolves({ Item: answered() });
+    ddb.on(GetCommand, { TableName: 'alerts' }).resolves({ Item: { createdAt: STARTED } });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toMatchObject({ claimed: false, record: { state: 'COMPLETED', response: '{"statusCode":201}' } });
+    expect(ddb.commandCalls(GetCommand)[1]?.args[0].input).toEqual({
+      TableName: 'alerts',
+      Key: PROOF.key,
+      ConsistentRead: true,
+      ProjectionExpression: 'createdAt',
+    });
+  });
+
+  it('reads as in progress, under the kept lease, while the commit is not found (or is another attempt)', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand, { TableName: TABLE }).resolves({ Item: answered() });
+    ddb.on(GetCommand, { TableName: 'alerts' }).resolves({ Item: { createdAt: '2026-03-10T09:59:00.000Z' } });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({
+      claimed: false,
+      record: {
+        state: 'IN_PROGRESS',
+        requestHash: 'hash-1',
+        claimId: 'claim-1',
+        attempt: 1,
+        attemptStartedAt: STARTED,
+        leaseUntil: LEASE_UNTIL,
+      },
+    });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('is taken over as the same attempt once its lease has lapsed and the commit is still not found', async () => {
+    // Prepare
+    const lapsed = new Date(NOW.getTime() - 1_000).toISOString();
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand, { TableName: TABLE }).resolves({ Item: answered({ leaseUntil: lapsed }) });
+    ddb.on(GetCommand, { TableName: 'alerts' }).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toEqual({ claimed: true, claim: { claimId: 'claim-1', attempt: 1, attemptStartedAt: STARTED } });
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':state': 'COMPLETED', ':seenLease': lapsed });
+    expect(input?.UpdateExpression).toContain('REMOVE #proof, #response');
+  });
+
+  it('does not read the proof for another request under the key: that is refused whatever it proves', async () => {
+    // Prepare
+    ddb.on(PutCommand).rejects(conditionalCheckFailed());
+    ddb.on(GetCommand, { TableName: TABLE }).resolves({ Item: answered({ requestHash: 'hash-0' }) });
+
+    // Act
+    const result = await store.claim('key-1', 'hash-1', TIMES);
+
+    // Assess
+    expect(result).toMatchObject({ claimed: false, record: { requestHash: 'hash-0' } });
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { DynamoMeetingStore } from '../../../../functions/adapters/dynamodb/meeting-store.js';
 import type { CreationRecord } from '../../../../functions/core/creations.js';
@@ -142,7 +142,7 @@ describe('DynamoMeetingStore.create', () => {
     ddb.on(GetCommand).resolves({});
   });
 
-  it('reads the meeting, writes the intent, the listing rows, the meeting only if new, marks the intent committed, writes the history record, then drops the intent', async () => {
+  it('reads the meeting beside writing the intent, then the listing rows, then the meeting only if new beside the history record: three round trips, the intent left for the sweep', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
@@ -160,12 +160,10 @@ describe('DynamoMeetingStore.create', () => {
       `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
       'BatchWrite put AREA#northumberland,put AREA#north-tyneside,put AREA#newcastle',
       `Put MEETING#${MEETING_ID}/MEETING`,
-      `Put INTENT#MEETING/${NOW}#${MEETING_ID}`,
       `Put MEETING#${MEETING_ID}/HOLDERS`,
-      `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`,
     ]);
     expect(ddb.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
-    const [intentPut, meetingPut, markPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+    const [intentPut, meetingPut, historyPut] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
     // The intent names what the sweep must remove or write, and the audit facts it must correct, and
     // nothing of the child; it carries no condition, and lasts as long as the history record it holds.
     const intent = {
@@ -174,13 +172,19 @@ describe('DynamoMeetingStore.create', () => {
       areas: ['northumberland', 'north-tyneside', 'newcastle'],
       ttl: KEPT_TTL,
       attempt: NOW,
+      afterCommitWithCommit: true,
       afterCommit: [HISTORY_ITEM],
       record: RECORD,
     };
     expect(intentPut).toEqual({ TableName: TABLE, Item: intent });
-    expect(markPut).toEqual({ TableName: TABLE, Item: { ...intent, committed: true } });
-    // The history record: who took part, kept three years past the meeting's end, under its own TTL.
-    expect(historyPut).toEqual({ TableName: TABLE, Item: HISTORY_ITEM });
+    // The history record: who took part, kept three years past the meeting's end, under its own TTL;
+    // beside the commit, so only if absent or left by an earlier attempt that never committed.
+    expect(historyPut).toEqual({
+      TableName: TABLE,
+      Item: HISTORY_ITEM,
+      ConditionExpression: 'attribute_not_exists(pk) OR createdAt < :attempt',
+      ExpressionAttributeValues: { ':attempt': NOW },
+    });
     expect(meetingPut?.TableName).toBe(TABLE);
     expect(meetingPut?.ConditionExpression).toBe('attribute_not_exists(pk)');
     // TTL deletes the meeting after its retention (reads filter it out before then).
@@ -197,9 +201,91 @@ describe('DynamoMeetingStore.create', () => {
     ]);
     // listing rows carry no meeting content
     for (const row of rows) expect(Object.keys(row ?? {}).sort()).toEqual(['boxPk', 'boxSk', 'meetingId', 'pk', 'sk', 'ttl']);
+    // A fourth round trip on every creation would be the intent's delete: the sweep drops it instead.
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
-  it("answers 'CREATED' when the history record cannot be written after the commit, leaving the marked intent for the sweep", async () => {
+  it('sends the committed check, the intent and the audit record together, and seals while they are in flight', async () => {
+    // Prepare: the meeting is not sealed until the test says so
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    let seal: (value: StoredMeeting) => void = () => undefined;
+    const sealed = new Promise<StoredMeeting>((resolve) => {
+      seal = resolve;
+    });
+    let recorded = false;
+
+    // Act
+    const creating = store.createWhileSealing(meeting, sealed, RECORD, async () => {
+      recorded = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const beforeSealed = sentInOrder();
+    seal(meeting);
+
+    // Assess: nothing of the meeting is written before it is sealed
+    expect(beforeSealed).toEqual([`Get MEETING#${MEETING_ID}/MEETING`, `Put INTENT#MEETING/${NOW}#${MEETING_ID}`]);
+    expect(recorded).toBe(true);
+    expect(await creating).toBe('CREATED');
+  });
+
+  it("writes nothing but its intent, and puts nothing on record, until the Idempotency-Key claimed beside it is the request's", async () => {
+    // Prepare: the claim is still being made
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    let refuse: (error: Error) => void = () => undefined;
+    const claimed = new Promise<void>((_resolve, reject) => {
+      refuse = reject;
+    });
+    const held = new Error('held (test)');
+    let recorded = false;
+
+    // Act
+    const creating = store.createWhileSealing(
+      meeting,
+      Promise.resolve(meeting),
+      RECORD,
+      async () => {
+        recorded = true;
+      },
+      { claimed },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const beforeClaimed = sentInOrder();
+    refuse(held);
+
+    // Assess: nothing was put on record, and the intent, all it wrote, goes at once
+    await expect(creating).rejects.toBe(held);
+    expect(recorded).toBe(false);
+    expect(beforeClaimed).toEqual([`Get MEETING#${MEETING_ID}/MEETING`, `Put INTENT#MEETING/${NOW}#${MEETING_ID}`]);
+    expect(sentInOrder()).toEqual([...beforeClaimed, `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`]);
+  });
+
+  it('remembers the answer beside the commit, naming the meeting item as its proof', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    const proofs: unknown[] = [];
+    let commitSentMeanwhile = false;
+
+    // Act: the answer is not done until the commit has been sent, as it would never be if it waited for it
+    const result = await store.createWhileSealing(meeting, Promise.resolve(meeting), RECORD, async () => undefined, {
+      claimed: Promise.resolve(),
+      answerWithCommit: async (proof) => {
+        proofs.push(proof);
+        await vi.waitFor(() => expect(sentInOrder()).toContain(`Put MEETING#${MEETING_ID}/MEETING`));
+        commitSentMeanwhile = true;
+      },
+    });
+
+    // Assess
+    expect(result).toBe('CREATED');
+    expect(proofs).toEqual([{ table: 'meetings', key: MEETING_KEY, createdAt: NOW }]);
+    expect(commitSentMeanwhile).toBe(true);
+  });
+
+  it("answers 'CREATED' when the history record beside the commit cannot be written, leaving the intent for the sweep", async () => {
     // Prepare
     onPuts({ history: throttled });
     ddb.on(BatchWriteCommand).resolves({});
@@ -211,45 +297,28 @@ describe('DynamoMeetingStore.create', () => {
     // Assess: the meeting is committed; readers fall back to it for its history until the sweep writes the record
     expect(result).toBe('CREATED');
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['committed'])).toEqual([
-      undefined,
-      undefined,
-      true,
-      undefined,
-    ]);
   });
 
-  it("answers 'CREATED' when the committed mark cannot be written, and still writes the history record and drops the intent", async () => {
-    // Prepare: the second put of the intent (the mark) fails
-    let intentPuts = 0;
-    ddb.on(PutCommand).callsFake((input: { Item: { pk: string } }) => {
-      if (input.Item.pk === 'INTENT#MEETING' && ++intentPuts === 2) throw networkError();
-      return {};
-    });
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
-
-    // Act
-    const result = await store.create(meeting);
-
-    // Assess
-    expect(result).toBe('CREATED');
-    expect(sentInOrder().slice(-2)).toEqual([`Put MEETING#${MEETING_ID}/HOLDERS`, `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`]);
-  });
-
-  it("answers 'EXISTS' for a meeting already committed, writing nothing: its rows and record stay as committed", async () => {
+  it("answers 'EXISTS' for a meeting already committed, writing none of it: only its own intent, beside the read, dropped at once", async () => {
     // Prepare: a retry under the same claim finds the meeting its first attempt committed
     ddb.on(GetCommand).resolves({ Item: { ...MEETING_KEY, ...meeting } });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const later = '2026-03-10T10:05:00.000Z';
 
     // Act
-    const result = await store.create({ ...meeting, status: 'CANCELLED', createdAt: '2026-03-10T10:05:00.000Z' });
+    const result = await store.create({ ...meeting, status: 'CANCELLED', createdAt: later });
 
     // Assess
     expect(result).toBe('EXISTS');
-    expect(sentInOrder()).toEqual([`Get MEETING#${MEETING_ID}/MEETING`]);
+    expect(sentInOrder()).toEqual([
+      `Get MEETING#${MEETING_ID}/MEETING`,
+      `Put INTENT#MEETING/${later}#${MEETING_ID}`,
+      `Delete INTENT#MEETING/${later}#${MEETING_ID}`,
+    ]);
   });
 
-  it("answers 'EXISTS' when another try of the claim commits between the read and the commit, deleting nothing", async () => {
+  it("answers 'EXISTS' when another try of the claim commits between the read and the commit, deleting none of its rows", async () => {
     // Prepare: the read finds nothing; the conditional commit then finds the other try's meeting
     onPuts({ meeting: conditionalCheckFailed });
     ddb.on(BatchWriteCommand).resolves({});
@@ -258,9 +327,12 @@ describe('DynamoMeetingStore.create', () => {
     // Act
     const result = await store.create({ ...meeting, status: 'CANCELLED' });
 
-    // Assess: nothing is undone (the rows name the same meeting, whichever try wrote them); its intent is the sweep's
+    // Assess: the rows stay (they name the same meeting, whichever try wrote them); only a history record of
+    // this attempt's own goes again; its intent is the sweep's
     expect(result).toBe('EXISTS');
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: TABLE, Key: HISTORY_KEY, ConditionExpression: 'createdAt = :attempt', ExpressionAttributeValues: { ':attempt': NOW } },
+    ]);
     const deletes = ddb
       .commandCalls(BatchWriteCommand)
       .flatMap((call) => call.args[0].input.RequestItems?.[TABLE] ?? [])
@@ -325,39 +397,47 @@ describe('DynamoMeetingStore.create', () => {
   it.each([
     ['throttling', throttled],
     ['a network error', networkError],
-  ])('turns %s on the meeting put into DependencyUnavailableError(database), undoing nothing', async (_label, failure) => {
-    // Prepare
-    onPuts({ meeting: failure });
-    ddb.on(BatchWriteCommand).resolves({});
-    ddb.on(DeleteCommand).resolves({});
+  ])(
+    'turns %s on the meeting put into DependencyUnavailableError(database), undoing only the history record beside it',
+    async (_label, failure) => {
+      // Prepare
+      onPuts({ meeting: failure });
+      ddb.on(BatchWriteCommand).resolves({});
+      ddb.on(DeleteCommand).resolves({});
 
-    // Act
-    const attempt = store.create(meeting);
+      // Act
+      const attempt = store.create(meeting);
 
-    // Assess: the write may even have happened (a lost answer); the intent stays for the sweep to decide
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
-  });
+      // Assess: the write may even have happened (a lost answer); the intent stays for the sweep to decide,
+      // and the history record, which must not stand for a meeting that may not exist, goes again
+      await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+      expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key)).toEqual([HISTORY_KEY]);
+      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(1);
+    },
+  );
 
   it.each([
     ['throttling', throttled],
     ['an internal server error', internalServerError],
     ['a network error', networkError],
-  ])('turns %s on the first read into DependencyUnavailableError(database) and writes nothing', async (_label, failure) => {
-    // Prepare
-    ddb.on(GetCommand).rejects(failure());
+  ])(
+    'turns %s on the first read into DependencyUnavailableError(database) and writes nothing but the intent beside it',
+    async (_label, failure) => {
+      // Prepare
+      ddb.on(GetCommand).rejects(failure());
+      ddb.on(PutCommand).resolves({});
 
-    // Act
-    const attempt = store.create(meeting);
+      // Act
+      const attempt = store.create(meeting);
 
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
-    await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
-  });
+      // Assess
+      await expect(attempt).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ dependency: 'database' });
+      expect(ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['pk'])).toEqual(['INTENT#MEETING']);
+      expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    },
+  );
 
   it.each([
     ['throttling', throttled],
@@ -377,7 +457,7 @@ describe('DynamoMeetingStore.create', () => {
     expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
   });
 
-  it("answers 'CREATED' though the intent cannot be dropped: the meeting is committed, the sweep drops the intent", async () => {
+  it("answers 'CREATED' without dropping the intent: the meeting is committed, the sweep drops it", async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
@@ -388,7 +468,8 @@ describe('DynamoMeetingStore.create', () => {
 
     // Assess
     expect(result).toBe('CREATED');
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual(INTENT_KEY);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject(INTENT_KEY);
   });
 });
 

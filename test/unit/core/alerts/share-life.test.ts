@@ -282,10 +282,14 @@ describe('revokeShare', () => {
     expect(onward?.ended).toMatchObject({ reason: 'REVOKED', cascadeFrom: 'north-tyneside' });
     expect((await fakes.history.get('alert', alertId))?.revokedAreas).toEqual(['north-tyneside', 'gateshead']);
     expect(fakes.trail.events.map((event) => `${event.action} ${event.outcome}`)).toEqual(['ALERT_SHARE_REVOKE SUCCESS']);
+    // The revoked area was told beside the search that failed, and again by the retry: the same message
+    // (one id), which the notification sender delivers once.
     expect(deps.sent.map((intent) => `${intent.template} ${intent.recipientArea}`)).toEqual([
+      'SHARE_REVOKED north-tyneside',
       'SHARE_REVOKED north-tyneside',
       'SHARE_REVOKED gateshead',
     ]);
+    expect(deps.sent[0]?.intentId).toBe(deps.sent[1]?.intentId);
   });
 
   it('finds a forward made from a share of the cascade while the cascade ran: each level is read after the one before ended', async () => {
