@@ -358,7 +358,7 @@ describe('the canaries were really sent', () => {
       for (const value of values) expect(view.text, `${area}: ${value}`).toContain(value);
     }
     expect(views['newcastle']!.json.responses[1]).toMatchObject({ area: 'newcastle', response: 'DECLINE', reason: stored.declineReason });
-    expect(views['newcastle']!.json.actions[0].updates[0].note).toBe(stored.actionNote);
+    expect(views['newcastle']!.json.actions[0].latestUpdates[0].note).toBe(stored.actionNote);
     expect(secondView.status).toBe(200);
     expect(secondView.json).toMatchObject({
       status: 'CANCELLED',
