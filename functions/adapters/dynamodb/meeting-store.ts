@@ -1,9 +1,10 @@
 /**
  * Meetings in DynamoDB, in one partition per meeting (`MEETING#<id>`):
  * - `MEETING`, the head: what the meeting is, its state, its slots, its record, its actions (each with its
- *   latest status, how many updates it has had, and its latest few updates themselves), the meeting's
- *   wrapped data key, and each area's answer as an entry of its own (with that answer in a word beside it,
- *   for listings), changed by one update of that entry on its revision;
+ *   latest status and how many updates it has had), each action's latest few updates (`latest`, beside the
+ *   actions, so a listing that reads the actions reads no sealed content), the meeting's wrapped data key,
+ *   and each area's answer as an entry of its own (with that answer in a word beside it, for listings),
+ *   changed by one update of that entry on its revision;
  * - `NOTE#<actionId>#<number>`: one update of an action, written once: the action's whole history;
  * - `AREA#<area>`: one immutable row per participating area for its inbox or outbox listing;
  * - `HOLDERS`: the history record (./history-store.ts).
@@ -274,15 +275,17 @@ export class DynamoMeetingStore implements MeetingRepository {
     }
     const advance = () => this.advanceHead(current, index, { number, update, ...(receipt === undefined ? {} : { receipt }) });
     if (await advance()) return 'SAVED';
-    const head = await this.head(meeting.meetingId);
-    // Counted already: a writer that found the note completed the head with it.
-    if (head?.['layout'] === LAYOUT) return 'SAVED';
-    // An earlier layout: brought to this one (a layout-2 head gathers this note with the others; a meeting
-    // stored as one item is split, and this note follows its earlier ones).
-    if (!(await this.upgradeIfOld(meeting.meetingId))) return 'CONFLICT';
-    const upgraded = await this.head(meeting.meetingId);
-    const counted = (upgraded?.['actions'] as HeadAction[] | undefined)?.[index]?.noted ?? 0;
-    return counted >= number || (await advance()) ? 'SAVED' : 'CONFLICT';
+    // An earlier layout is brought to this one first (a layout-2 head gathers this note with the others; a
+    // meeting stored as one item is split, and this note follows its earlier ones).
+    let head = await this.head(meeting.meetingId);
+    if (head?.['layout'] !== LAYOUT) {
+      if (!(await this.upgradeIfOld(meeting.meetingId))) return 'CONFLICT';
+      head = await this.head(meeting.meetingId);
+    }
+    const counted = (head?.['actions'] as HeadAction[] | undefined)?.[index]?.noted ?? 0;
+    // Counted already: a writer that found the note completed the head with it (or the upgrade did).
+    if (counted >= number) return 'SAVED';
+    return counted === number - 1 && (await advance()) ? 'SAVED' : 'CONFLICT';
   }
 
   /** A note the head does not count yet, left by a writer cut off after writing it: the head completed with it. */
@@ -323,12 +326,12 @@ export class DynamoMeetingStore implements MeetingRepository {
         Key: meetingKey(meetingId),
         ConditionExpression: `layout = :layout AND ${path}.actionId = :action AND ${path}.noted = :counted`,
         UpdateExpression: [
-          `SET ${path}.#status = :status, ${path}.noted = :number, ${path}.latest = :latest, ${path}.receipts = :receipts`,
+          `SET ${path}.#status = :status, ${path}.noted = :number, latest.#action = :latest, actionReceipts.#action = :receipts`,
           'notices.dueAt = :due, ladderPk = :ladderPk, ladderSk = :ladderSk',
         ]
           .join(', ')
           .concat(' ADD version :one'),
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', '#action': before.actionId },
         ExpressionAttributeValues: {
           ':layout': LAYOUT,
           ':action': before.actionId,
@@ -614,11 +617,11 @@ function summaryOf(head: Item): MeetingSummaryRow {
 /** A note as its item holds it: the update, and the receipt of the change that made it. */
 type NoteEntry = { readonly update: StoredUpdate; readonly receipt?: StoredReceipt };
 /**
- * An action on the head: how many updates it has had (`noted`), its latest (`latest`, oldest first, as one
- * string of JSON: only ever read whole, like a note), and its updates' last receipts. A layout-2 head's
- * actions have `noted` alone.
+ * An action on the head: its routing facts, its status and how many updates it has had (`noted`). Its
+ * latest updates are in the head's `latest` (by action id, oldest first, as one string of JSON: only ever
+ * read whole, like a note), its updates' last receipts in `actionReceipts`; a layout-2 head has neither.
  */
-type HeadAction = Omit<StoredAction, 'updates' | 'updateCount'> & { readonly noted?: number; readonly latest?: string };
+type HeadAction = Omit<StoredAction, 'updates' | 'updateCount' | 'receipts'> & { readonly noted?: number };
 
 const latestText = (latest: readonly NumberedUpdate[]) => JSON.stringify(latest.map(({ number, ...update }) => ({ number, update })));
 const latestOf = (text: string | undefined): NumberedUpdate[] =>
@@ -643,13 +646,13 @@ function headItem(meeting: StoredMeeting): ReturnType<typeof meetingKey> & Item 
     answered: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, answer.response])),
     answers: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, { ...answer, revision: answer.revision ?? 1 }])),
     actions: actions.map(
-      ({ updates: _updates, updateCount: _count, ...action }, index): HeadAction => ({
+      ({ updates: _updates, updateCount: _count, receipts: _receipts, ...action }, index): HeadAction => ({
         ...action,
         noted: updateCountOf(actions[index] as StoredAction),
-        latest: latestText(numberedUpdates(actions[index] as StoredAction).slice(-LATEST_UPDATES)),
-        ...(action.receipts === undefined || action.receipts.length === 0 ? {} : { receipts: action.receipts.slice(-RECEIPTS_PER_ACTION) }),
       }),
     ),
+    latest: Object.fromEntries(actions.map((action) => [action.actionId, latestText(numberedUpdates(action).slice(-LATEST_UPDATES))])),
+    actionReceipts: Object.fromEntries(actions.map((action) => [action.actionId, (action.receipts ?? []).slice(-RECEIPTS_PER_ACTION)])),
     // A whole-head save keeps the list a failure's conditional append checks, so a redelivered failure is
     // still recorded once.
     ...(meeting.deliveryFailures === undefined ? {} : { failedIntents: meeting.deliveryFailures.map((failure) => failure.intentId) }),
@@ -671,14 +674,17 @@ function noteItem(meeting: StoredMeeting, actionId: string, number: number, upda
 
 /** The meeting from its head (this layout): each action with its latest updates, counted. */
 function assemble(head: Item): StoredMeeting {
-  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(
-    ({ noted, latest, receipts, ...action }): StoredAction => ({
+  const latest = (head['latest'] as Record<string, string> | undefined) ?? {};
+  const kept = (head['actionReceipts'] as Record<string, StoredReceipt[]> | undefined) ?? {};
+  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted, ...action }): StoredAction => {
+    const receipts = kept[action.actionId] ?? [];
+    return {
       ...action,
-      updates: latestOf(latest).map(({ number: _number, ...update }) => update),
+      updates: latestOf(latest[action.actionId]).map(({ number: _number, ...update }) => update),
       updateCount: noted ?? 0,
-      ...(receipts === undefined || receipts.length === 0 ? {} : { receipts }),
-    }),
-  );
+      ...(receipts.length === 0 ? {} : { receipts }),
+    };
+  });
   return fromHead(head, actions);
 }
 
@@ -693,19 +699,17 @@ function assembleNotesApart(head: Item, items: readonly Item[]): StoredMeeting {
     list.push({ number: Number(sk.slice(at + 1)), entry: JSON.parse(String(item['entry'])) as NoteEntry });
     notes.set(actionId, list);
   }
-  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(
-    ({ noted: _noted, latest: _latest, ...action }): StoredAction => {
-      const list = (notes.get(action.actionId) ?? []).sort((a, b) => a.number - b.number);
-      const updates = list.map((note) => note.entry.update);
-      const receipts = list.flatMap((note) => (note.entry.receipt === undefined ? [] : [note.entry.receipt]));
-      return {
-        ...action,
-        status: updates.at(-1)?.status ?? action.status,
-        updates,
-        ...(receipts.length === 0 ? {} : { receipts: receipts.slice(-RECEIPTS_PER_ACTION) }),
-      };
-    },
-  );
+  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted: _noted, ...action }): StoredAction => {
+    const list = (notes.get(action.actionId) ?? []).sort((a, b) => a.number - b.number);
+    const updates = list.map((note) => note.entry.update);
+    const receipts = list.flatMap((note) => (note.entry.receipt === undefined ? [] : [note.entry.receipt]));
+    return {
+      ...action,
+      status: updates.at(-1)?.status ?? action.status,
+      updates,
+      ...(receipts.length === 0 ? {} : { receipts: receipts.slice(-RECEIPTS_PER_ACTION) }),
+    };
+  });
   // Every note's receipt, as this layout's reader gave them: a retry of any change still finds its answer.
   const receipts = [...list(head['receipts']), ...items.flatMap((item) => list((JSON.parse(String(item['entry'])) as NoteEntry).receipt))];
   return fromHead({ ...head, receipts }, actions, { ownReceipts: false });
@@ -734,6 +738,8 @@ function fromHead(head: Item, actions: StoredAction[], options: { ownReceipts: b
     answered: _answered,
     notices,
     receipts: _receipts,
+    latest: _latest,
+    actionReceipts: _actionReceipts,
     ...meeting
   } = head;
   // No notices pending and none sent reads as the meeting stored before notices: the same reminders follow.

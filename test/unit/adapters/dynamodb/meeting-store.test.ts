@@ -47,7 +47,7 @@ const meeting = meetingWith(MEETING_ID);
 
 /**
  * The head of a meeting as the store writes it: the meeting but its answers' and notes' items, each action
- * with its count and its latest updates (as JSON).
+ * with its count, and beside the actions each one's latest updates (as JSON) and receipts.
  */
 const headOf = (stored: StoredMeeting) => {
   const { responses: _responses, ...rest } = stored;
@@ -57,13 +57,16 @@ const headOf = (stored: StoredMeeting) => {
     notices: { pending: [] },
     answers: {},
     answered: {},
-    actions: stored.actions.map(({ updates, ...action }) => ({
-      ...action,
-      noted: updates.length,
-      latest: JSON.stringify(
-        updates.slice(-3).map((update, index) => ({ number: updates.length - Math.min(3, updates.length) + index + 1, update })),
-      ),
-    })),
+    actions: stored.actions.map(({ updates, ...action }) => ({ ...action, noted: updates.length })),
+    latest: Object.fromEntries(
+      stored.actions.map(({ actionId, updates }) => [
+        actionId,
+        JSON.stringify(
+          updates.slice(-3).map((update, index) => ({ number: updates.length - Math.min(3, updates.length) + index + 1, update })),
+        ),
+      ]),
+    ),
+    actionReceipts: Object.fromEntries(stored.actions.map(({ actionId }) => [actionId, []])),
   };
 };
 
