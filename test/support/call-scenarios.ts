@@ -489,7 +489,11 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     {
       name: 'console GET /meetings/{meetingId}/actions/{actionId}/updates (5 updates)',
       // Signed in (or the session touched) after the meeting's clock moved, as a page right after another.
-      prepare: () => updated(5).then(async (held) => (await signedIn(), held)),
+      prepare: async () => {
+        const held = await updated(5);
+        await signedIn();
+        return held;
+      },
       request: ({ meetingId, actionId }: { meetingId: string; actionId: string }) =>
         page(`/meetings/${meetingId}/actions/${actionId}/updates`),
     },
