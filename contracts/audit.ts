@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'MEETING_CALENDAR',
   'MEETING_RECORD',
   'MEETING_ACTION_UPDATE',
+  // Reading the whole list of an action's updates (a meeting shows only each action's latest).
+  'MEETING_ACTION_UPDATES',
   'MEETING_AUDIT_READ',
   'AUTHENTICATE',
   // The console: a person signed in or out, or a form refused for want of its session's CSRF token.

@@ -97,6 +97,14 @@ export type RecordMeetingRequest = z.infer<typeof RecordMeetingRequest>;
 export const UpdateActionRequest = /* @__PURE__ */ schema(() => z.strictObject({ status: ActionStatus, note: text(1000) }));
 export type UpdateActionRequest = z.infer<typeof UpdateActionRequest>;
 
+export const ActionUpdatesQuery = /* @__PURE__ */ schema(() =>
+  z.strictObject({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(2048).optional(),
+  }),
+);
+export type ActionUpdatesQuery = z.infer<typeof ActionUpdatesQuery>;
+
 export const ListMeetingsQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
     box: z.enum(['inbox', 'outbox']).default('inbox'),
@@ -150,6 +158,15 @@ export const AreaResponse = /* @__PURE__ */ schema(() =>
   }),
 );
 
+/** One update of an action: `number` is its place in the action's list, 1 the first. */
+export const ActionUpdate = /* @__PURE__ */ schema(() =>
+  z.object({ number: z.number().int().min(1), status: ActionStatus, note: z.string(), at: isoDateTime, by: Person }),
+);
+export type ActionUpdate = z.infer<typeof ActionUpdate>;
+
+/** How many of an action's updates a meeting shows: the rest are at GET .../actions/{actionId}/updates. */
+export const LATEST_UPDATES_SHOWN = 3;
+
 export const MeetingAction = /* @__PURE__ */ schema(() =>
   z.object({
     actionId: ActionId,
@@ -160,7 +177,13 @@ export const MeetingAction = /* @__PURE__ */ schema(() =>
     status: ActionStatus,
     /** Open and past its due date. */
     overdue: z.boolean(),
-    updates: z.array(z.object({ status: ActionStatus, note: z.string(), at: isoDateTime, by: Person })),
+    /**
+     * Its latest updates, newest first: at most LATEST_UPDATES_SHOWN, so a meeting reads the same after
+     * years of updates; every one is at GET /v1/meetings/{meetingId}/actions/{actionId}/updates.
+     */
+    latestUpdates: z.array(ActionUpdate).max(LATEST_UPDATES_SHOWN),
+    /** How many updates it has had in all. */
+    updateCount: count,
   }),
 );
 
@@ -265,6 +288,19 @@ export type ScheduleMeetingResponse = z.infer<typeof ScheduleMeetingResponse>;
 
 export const CancelMeetingResponse = /* @__PURE__ */ schema(() => z.object({ meetingId: z.uuid(), status: z.literal('CANCELLED') }));
 export type CancelMeetingResponse = z.infer<typeof CancelMeetingResponse>;
+
+/** GET .../actions/{actionId}/updates: one page of an action's updates, newest first. */
+export const ActionUpdateList = /* @__PURE__ */ schema(() =>
+  z.object({
+    meetingId: z.uuid(),
+    actionId: ActionId,
+    status: ActionStatus,
+    updateCount: count,
+    items: z.array(ActionUpdate),
+    nextCursor: z.string().optional(),
+  }),
+);
+export type ActionUpdateList = z.infer<typeof ActionUpdateList>;
 
 export const ActionUpdateReceipt = /* @__PURE__ */ schema(() =>
   z.object({ meetingId: z.uuid(), actionId: ActionId, status: ActionStatus, updatedAt: isoDateTime }),

@@ -29,7 +29,9 @@ import { AreaList } from '../contracts/areas.js';
 import { AccessHistoryQuery, AlertAccessHistory, MeetingAccessHistory } from '../contracts/audit.js';
 import { Health } from '../contracts/health.js';
 import {
+  ActionUpdateList,
   ActionUpdateReceipt,
+  ActionUpdatesQuery,
   CancelMeetingRequest,
   CancelMeetingResponse,
   Invitation,
@@ -364,9 +366,9 @@ export const ROUTES = {
       idempotent: true,
     },
   },
-  // Meetings: every change is a read of the meeting's partition (Query), then a write conditional on what
-  // it was computed from: a put of the head, an update of it (an answer), or a note's item and an update of
-  // the head (an action's note); a meeting still stored as one item is split first. Alerts are only looked up
+  // Meetings: every change is a read of the meeting's head (Query), then a write conditional on what it was
+  // computed from: a put of the head, an update of it (an answer), or a note's item and an update of the
+  // head (an action's note); a meeting in an earlier layout is brought to the current one first. Alerts are only looked up
   // (GetItem) to check which ones an area may link to or see linked.
   'request-meeting': {
     routeKey: 'POST /v1/meetings',
@@ -544,6 +546,26 @@ export const ROUTES = {
       success: { status: 200, schema: ActionUpdateReceipt },
       errors: CHANGE_ERRORS,
       idempotent: true,
+    },
+  },
+  'list-action-updates': {
+    routeKey: 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates',
+    authorized: true,
+    load: () => import('./handlers/list-action-updates.js'),
+    // The head (who may see it, and the action's latest updates), then one page of the action's notes.
+    needs: [
+      { kind: 'meetings', actions: ['dynamodb:Query'] },
+      { kind: 'content', of: 'meeting', use: 'open' },
+      { kind: 'sendAuditEvents' },
+    ],
+    throttle: { rate: 10, burst: 20 },
+    sizing: { ...STANDARD, reservedConcurrency: 3 },
+    operation: {
+      summary: "Every update of a meeting's action, newest first (the meeting shows only the latest few)",
+      roles: 'police, coordinator, chair, practitioner (of a participating area)',
+      query: ActionUpdatesQuery,
+      success: { status: 200, schema: ActionUpdateList },
+      errors: [401, 403, 404, 422, 503],
     },
   },
   'get-meeting-audit': {

@@ -78,6 +78,24 @@ const EXPECTED: Record<string, Expected> = {
   'POST /v1/meetings (Idempotency-Key)': calls('POST /v1/meetings', 7, 1, 1, 3),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
   'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),
+  // The head alone, whatever the actions' histories: it holds each action's latest updates.
+  'GET /v1/meetings/{meetingId} (an action updated 5 times)': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),
+  // The head; then a page of notes beside the meeting's key and the audit record. A page among the latest
+  // updates the head holds reads nothing more.
+  'GET /v1/meetings/{meetingId}/actions/{actionId}/updates (5 updates)': calls(
+    'GET /v1/meetings/{meetingId}/actions/{actionId}/updates',
+    2,
+    1,
+    1,
+    2,
+  ),
+  'GET /v1/meetings/{meetingId}/actions/{actionId}/updates (2 updates, all on the head)': calls(
+    'GET /v1/meetings/{meetingId}/actions/{actionId}/updates',
+    1,
+    1,
+    1,
+    2,
+  ),
   'POST /v1/meetings/{meetingId}/responses': calls('POST /v1/meetings/{meetingId}/responses', 2, 1, 1, 3),
   'POST /v1/meetings/{meetingId}/schedule': calls('POST /v1/meetings/{meetingId}/schedule', 2, 0, 1, 3),
   'POST /v1/meetings/{meetingId}/cancel': calls('POST /v1/meetings/{meetingId}/cancel', 2, 1, 1, 3),
@@ -91,6 +109,7 @@ const EXPECTED: Record<string, Expected> = {
   'console GET /alerts': calls('$default', 3, 0, 1, 4),
   'console GET /alerts/{alertId}': calls('$default', 2, 1, 1, 3),
   'console GET /meetings/{meetingId}': calls('$default', 2, 1, 1, 3),
+  'console GET /meetings/{meetingId}/actions/{actionId}/updates (5 updates)': calls('$default', 3, 1, 1, 3),
 };
 
 const meter = new CallMeter();

@@ -52,6 +52,8 @@ function expectedStatus(routeKey: string, area: string, relation: Relation, role
       return may(roles, 'read') ? 200 : 403;
     case 'GET /v1/meetings/{meetingId}':
     case 'GET /v1/meetings/{meetingId}/calendar.ics':
+    // An action's whole list of updates: whoever may open the meeting, as its latest are on the meeting.
+    case 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates':
       return may(roles, 'read') ? 200 : 403;
     case 'POST /v1/meetings/{meetingId}/responses':
       if (relation !== 'invited') return 403;
@@ -158,6 +160,7 @@ async function meetingFor(routeKey: string, expected: number): Promise<string> {
       return started;
     }
     case 'PATCH /v1/meetings/{meetingId}/actions/{actionId}':
+    case 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates':
       return shared.held;
     default:
       throw new Error(`No meeting chosen for ${routeKey}`);
@@ -189,6 +192,8 @@ function request(routeKey: string, area: string, token: string | undefined, meet
       return hub.call('POST', `${base}/record`, { ...auth, body: recordBody() });
     case 'PATCH /v1/meetings/{meetingId}/actions/{actionId}':
       return hub.call('PATCH', `${base}/actions/action-1`, { ...auth, body: { status: 'DONE', note: 'Synthetic note' } });
+    case 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates':
+      return hub.call('GET', `${base}/actions/action-1/updates`, auth);
     case 'GET /v1/meetings/{meetingId}/audit':
       return hub.call('GET', `${base}/audit`, auth);
     default:
@@ -199,7 +204,7 @@ function request(routeKey: string, area: string, token: string | undefined, meet
 describe('the matrix: meeting route × area × role', () => {
   it('covers every meeting route of functions/routes.ts', () => {
     // Assess
-    expect(ROUTE_KEYS).toHaveLength(10);
+    expect(ROUTE_KEYS).toHaveLength(11);
     expect(CASES).toHaveLength(ROUTE_KEYS.length * AREAS.length * ROLE_SETS.length);
     // Every status the rules can give is reached by some case
     expect(new Set(CASES.map((item) => item.expected))).toEqual(new Set([200, 201, 403, 404]));
@@ -312,6 +317,8 @@ describe('refusals are on record', () => {
     expect(refused('FORBIDDEN', 'MEETING_AUDIT_READ', 'newcastle')).toBe(true);
     expect(refused('NOT_FOUND', 'MEETING_CANCEL', 'gateshead')).toBe(true);
     expect(refused('NOT_FOUND', 'MEETING_CALENDAR', 'gateshead')).toBe(true);
+    expect(refused('FORBIDDEN', 'MEETING_ACTION_UPDATES', 'newcastle')).toBe(true);
+    expect(refused('NOT_FOUND', 'MEETING_ACTION_UPDATES', 'gateshead')).toBe(true);
     const expectedTotals = [...tally.values()].reduce(
       (sum, counts) => ({ forbidden: sum.forbidden + counts.forbidden, notFound: sum.notFound + counts.notFound }),
       { forbidden: 0, notFound: 0 },

@@ -366,6 +366,15 @@ describe('problem details for each mistake', () => {
     const cursor = await hub.call('GET', '/v1/meetings?cursor=not-a-cursor', { token: requester });
     const history = await hub.call('GET', `/v1/meetings/${requestedId}/audit?limit=501`, { token: requester });
     const historyKey = await hub.call('GET', `/v1/meetings/${requestedId}/audit?Test%20Child-Alpha=1`, { token: requester });
+    const updates = `/v1/meetings/${heldId}/actions/action-1/updates`;
+    const updatesLimit = await hub.call('GET', `${updates}?limit=0`, { token: requester });
+    const updatesCursor = await hub.call('GET', `${updates}?cursor=not-a-cursor`, { token: requester });
+    const updatesKey = await hub.call('GET', `${updates}?Test%20Child-Alpha=1`, { token: requester });
+    // A cursor the hub issued for the meeting's listing, not for this action's updates
+    const listing = await hub.call('GET', '/v1/meetings?box=outbox&limit=1', { token: requester });
+    const foreign = await hub.call('GET', `${updates}?cursor=${listing.json.nextCursor}`, { token: requester });
+    // Bad input from an area outside the meeting is answered as for any request to it: not found
+    const outsider = await hub.call('GET', `${updates}?limit=0`, { token: await hub.token('gateshead', [...ALL_ROLES]) });
 
     // Assess
     expectProblem(unknown, 422);
@@ -379,6 +388,13 @@ describe('problem details for each mistake', () => {
     expect(errorPaths(history)).toEqual(['limit']);
     expectProblem(historyKey, 422);
     expect(echoed(historyKey.json)).not.toContain('Child-Alpha');
+    expect(errorPaths(updatesLimit)).toEqual(['limit']);
+    expect(errorPaths(updatesCursor)).toEqual(['cursor']);
+    expectProblem(updatesKey, 422);
+    expect(echoed(updatesKey.json)).not.toContain('Child-Alpha');
+    expect(typeof listing.json.nextCursor).toBe('string');
+    expect(errorPaths(foreign)).toEqual(['cursor']);
+    expectProblem(outsider, 404);
   });
 
   it('a method a meeting route does not have is a 404 problem', async () => {
@@ -462,6 +478,7 @@ const segment = segmentOf([
   'cancel',
   'record',
   'actions',
+  'updates',
   'audit',
   'calendar.ics',
   'calendar.ICS',
@@ -484,6 +501,7 @@ const TEMPLATES: ReadonlyArray<[string, string]> = [
   ['GET', '/v1/meetings/ID/calendar.ics'],
   ['POST', '/v1/meetings/ID/record'],
   ['PATCH', '/v1/meetings/ID/actions/ACTION'],
+  ['GET', '/v1/meetings/ID/actions/ACTION/updates'],
   ['GET', '/v1/meetings/ID/audit'],
 ];
 
@@ -644,6 +662,81 @@ describe('properties over generated bad requests on the meeting routes', () => {
     expect(outcomes.get(422) ?? 0).toBeGreaterThan(0);
   });
 
+  it('150 forged cursors on an action’s updates: never a 5xx; a page, if any, holds only that action’s updates', async () => {
+    // Prepare: an action with more updates than a page, and cursors of the shape the hub issues for it,
+    // with made-up or foreign values (another action, another meeting, numbers past its end)
+    for (let n = 1; n <= 4; n += 1) {
+      const update = await hub.call('PATCH', `/v1/meetings/${heldId}/actions/action-1`, {
+        token: invited,
+        body: { status: 'OPEN', note: `Synthetic fuzz note ${n}` },
+      });
+      expect(update.status).toBe(200);
+    }
+    const count = (await hub.call('GET', `/v1/meetings/${heldId}`, { token: invited })).json.actions[0].updateCount as number;
+    const pk = `MEETING#${heldId}`;
+    const keyValue = fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: -2, max: 1_000_001 }).map((n) => `NOTE#action-1#${String(n).padStart(6, '0')}`) },
+      fc.constantFrom(
+        pk,
+        `MEETING#${requestedId}`,
+        'NOTE#action-2#000001',
+        'NOTE#action-10#000001',
+        'NOTE#action-1#',
+        'MEETING',
+        'AREA#gateshead',
+      ),
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.constantFrom<unknown>('', 0, null, [], {}, 'k'.repeat(600)),
+    );
+    const scopes = fc.oneof(
+      { weight: 4, arbitrary: fc.constant<unknown>(`meeting-updates:${heldId}:action-1`) },
+      fc.constantFrom<unknown>(`meeting-updates:${heldId}:action-2`, `meeting-updates:${requestedId}:action-1`, '', null),
+      fc.string({ maxLength: 30 }),
+    );
+    const forged = fc.record(
+      {
+        v: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>(1) }, fc.constantFrom<unknown>(0, 2, null)),
+        scope: scopes,
+        key: fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.tuple(fc.boolean(), keyValue, keyValue).map(([fixed, first, sk]) => ({ pk: fixed ? pk : first, sk })),
+          },
+          fc.dictionary(fc.constantFrom('pk', 'sk', 'boxPk'), keyValue, { maxKeys: 3 }),
+        ),
+      },
+      { requiredKeys: ['v', 'scope', 'key'] },
+    );
+    const outcomes = new Map<number, number>();
+
+    // Act + Assess
+    await fc.assert(
+      fc.asyncProperty(forged, fc.constantFrom('', 'limit=1&', 'limit=100&'), async (payload, limit) => {
+        const cursor = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+        const response = await raw.send('GET', `/v1/meetings/${heldId}/actions/action-1/updates?${limit}cursor=${cursor}`, {
+          authorization: `Bearer ${invited}`,
+        });
+        runs += 1;
+        outcomes.set(response.status, (outcomes.get(response.status) ?? 0) + 1);
+        expect(response.text).not.toMatch(NO_INTERNALS);
+        expect([200, 422]).toContain(response.status);
+        if (response.status === 422) {
+          expect(response.contentType).toBe(PROBLEM);
+          expect(JSON.parse(response.text).errors).toEqual([expect.objectContaining({ path: 'cursor' })]);
+        } else {
+          const page = JSON.parse(response.text) as { actionId: string; items: Array<{ number: number }> };
+          expect(page.actionId).toBe('action-1');
+          for (const item of page.items) expect(item.number).toBeGreaterThanOrEqual(1);
+          for (const item of page.items) expect(item.number).toBeLessThanOrEqual(count);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    process.stderr.write(`action updates forged cursor outcomes: ${JSON.stringify(Object.fromEntries(outcomes))}\n`);
+    expect(outcomes.get(422) ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get(200) ?? 0).toBeGreaterThan(0);
+  });
+
   it('the hub still works after the fuzzing', async () => {
     // Act
     const health = await hub.call('GET', '/health');
@@ -655,6 +748,6 @@ describe('properties over generated bad requests on the meeting routes', () => {
     expect(view.status).toBe(200);
     expect(view.json.status).toBe('HELD');
     expect(hub.auditDeadLetters()).toEqual([]);
-    expect(runs).toBeGreaterThanOrEqual(1500);
+    expect(runs).toBeGreaterThanOrEqual(1650);
   });
 });

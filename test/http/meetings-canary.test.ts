@@ -33,6 +33,8 @@ const stored = {
   actionNorthumberland: canary('action.description.northumberland'),
   actionNote: canary('action.note'),
 };
+/** Notes before `stored.actionNote`: the first drops off the meeting's latest three, to its action's own route. */
+const earlierNotes = [1, 2, 3, 4].map((n) => canary(`action.note.earlier.${n}`));
 const second = {
   subject: { name: { given: canary('second.given'), family: canary('second.family') }, dateOfBirth: '2011-01-01' },
   reason: canary('second.reason'),
@@ -49,6 +51,7 @@ let secondId: string;
 let views: Record<string, TestResponse>;
 let secondView: TestResponse;
 let calendar: TestResponse;
+let actionUpdates: TestResponse[];
 
 beforeAll(async () => {
   ({ hub, queueBodies } = await startLoudHub());
@@ -138,6 +141,13 @@ beforeAll(async () => {
   };
   const held = await record('record', hub.call('POST', `${m}/record`, { token: chair, body: recordBody }));
   expect(held.status).toBe(201);
+  for (const [index, note] of earlierNotes.entries()) {
+    const earlier = await record(
+      `earlier action update ${index + 1}`,
+      hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: 'OPEN', note } }),
+    );
+    expect(earlier.status).toBe(200);
+  }
   const updated = await record(
     'action update',
     hub.call('PATCH', `${m}/actions/action-1`, { token: nt, body: { status: 'DONE', note: stored.actionNote } }),
@@ -167,6 +177,14 @@ beforeAll(async () => {
     newcastle: await record('view (declined)', hub.call('GET', m, { token: newcastle })),
   };
   secondView = await record('second view', hub.call('GET', `/v1/meetings/${secondId}`, { token: nt }));
+  const firstUpdates = await record('action updates', hub.call('GET', `${m}/actions/action-1/updates?limit=3`, { token: newcastle }));
+  actionUpdates = [
+    firstUpdates,
+    await record(
+      'action updates, next page',
+      hub.call('GET', `${m}/actions/action-1/updates?limit=3&cursor=${firstUpdates.json.nextCursor}`, { token: chair }),
+    ),
+  ];
   await record('outbox', hub.call('GET', '/v1/meetings?box=outbox', { token: chair }));
   await record('inbox', hub.call('GET', '/v1/meetings?box=inbox&status=HELD', { token: nt }));
   await record('history (requester)', hub.call('GET', `${m}/audit`, { token: chair }));
@@ -327,6 +345,15 @@ beforeAll(async () => {
       () => hub.call('GET', `/v1/meetings?status=${canary('query.status')}&box=${canary('query.box')}`, { token: chair }),
     ],
     ['canary as a cursor', () => hub.call('GET', `/v1/meetings?cursor=${canary('cursor')}`, { token: chair })],
+    ['action updates by an outsider', () => hub.call('GET', `${m}/actions/action-1/updates`, { token: gateshead })],
+    [
+      'canary as a cursor of action updates',
+      () => hub.call('GET', `${m}/actions/action-1/updates?cursor=${canary('updates.cursor')}`, { token: nt }),
+    ],
+    [
+      'canary as an action id, on its updates',
+      () => hub.call('GET', `${m}/actions/${canary('updates.action', 60)}/updates`, { token: nt }),
+    ],
     ['canary as an unknown query key', () => hub.call('GET', `/v1/meetings?${canary('query.key')}=1`, { token: chair })],
     ['canary in the history query', () => hub.call('GET', `${m}/audit?limit=${canary('history.limit')}`, { token: chair })],
   ];
@@ -358,7 +385,20 @@ describe('the canaries were really sent', () => {
       for (const value of values) expect(view.text, `${area}: ${value}`).toContain(value);
     }
     expect(views['newcastle']!.json.responses[1]).toMatchObject({ area: 'newcastle', response: 'DECLINE', reason: stored.declineReason });
-    expect(views['newcastle']!.json.actions[0].updates[0].note).toBe(stored.actionNote);
+    expect(views['newcastle']!.json.actions[0].latestUpdates[0].note).toBe(stored.actionNote);
+    // The meeting shows the latest three; every note comes back, newest first, at the action's own route
+    expect(views['newcastle']!.json.actions[0].latestUpdates.map((update: { note: string }) => update.note)).toEqual([
+      stored.actionNote,
+      earlierNotes[3],
+      earlierNotes[2],
+    ]);
+    expect(views['newcastle']!.text).not.toContain(earlierNotes[0]);
+    expect(actionUpdates.map((page) => page.status)).toEqual([200, 200]);
+    expect(actionUpdates.flatMap((page) => page.json.items.map((update: { note: string }) => update.note))).toEqual([
+      stored.actionNote,
+      ...[...earlierNotes].reverse(),
+    ]);
+    expect(leaksIn(String(actionUpdates[0]!.json.nextCursor))).toEqual([]);
     expect(secondView.status).toBe(200);
     expect(secondView.json).toMatchObject({
       status: 'CANCELLED',
@@ -392,6 +432,8 @@ describe('the canaries were really sent', () => {
       'view by an outsider': 404,
       'canary as a meeting id': 404,
       'canary as a meeting id, on the invitation': 404,
+      'action updates by an outsider': 404,
+      'canary as an action id, on its updates': 404,
     };
     for (const [label, status] of Object.entries(expected)) expect(statusOf(label), label).toBe(status);
     for (const label of [
@@ -415,6 +457,7 @@ describe('the canaries were really sent', () => {
       'canary as a cursor',
       'canary as an unknown query key',
       'canary in the history query',
+      'canary as a cursor of action updates',
     ]) {
       expect(statusOf(label), label).toBe(422);
     }
@@ -431,7 +474,15 @@ describe('no canary anywhere else', () => {
 
   it('no error response, write response, listing or history echoes a canary', () => {
     // Assess
-    const allowed = new Set(['view before schedule', 'view (requester)', 'view (invited)', 'view (declined)', 'second view']);
+    const allowed = new Set([
+      'view before schedule',
+      'view (requester)',
+      'view (invited)',
+      'view (declined)',
+      'second view',
+      'action updates',
+      'action updates, next page',
+    ]);
     const mustBeClean = responses.filter(({ label }) => !allowed.has(label));
     expect(mustBeClean.length).toBeGreaterThan(45);
     for (const { label, response } of mustBeClean) {

@@ -337,9 +337,16 @@ describe('the meeting journey, Northumberland with North Tyneside and Newcastle'
         ['newcastle', 'OPEN', true],
       ]);
       expect(actions[0]!.description).toBe('Synthetic action: return home interview');
-      expect(actions[0]!.updates, area).toEqual([
-        { status: 'DONE', note: NOTE, at: expect.any(String), by: expect.objectContaining({ area: 'north-tyneside', agency: 'health' }) },
+      expect(actions[0]!.latestUpdates, area).toEqual([
+        {
+          number: 1,
+          status: 'DONE',
+          note: NOTE,
+          at: expect.any(String),
+          by: expect.objectContaining({ area: 'north-tyneside', agency: 'health' }),
+        },
       ]);
+      expect(actions.map((item) => item.updateCount)).toEqual([1, 0, 0]);
       // Staff are named across areas, but their token subjects stay in the audit trail
       expect(view.text, area).not.toContain('test-north-tyneside');
     }

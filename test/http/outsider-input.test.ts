@@ -154,6 +154,14 @@ const QUERY_ROUTES: readonly Route[] = [
     action: 'MEETING_AUDIT_READ',
     holder: () => chair,
   },
+  {
+    routeKey: 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates',
+    method: 'GET',
+    path: (id) => `/v1/meetings/${id}/actions/action-1/updates`,
+    resource: 'meeting',
+    action: 'MEETING_ACTION_UPDATES',
+    holder: () => chair,
+  },
 ];
 
 type Mistake = {

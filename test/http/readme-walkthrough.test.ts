@@ -112,7 +112,11 @@ describe('README walkthrough', () => {
       'north-tyneside DONE',
       'northumberland OPEN',
     ]);
-    expect(meeting.actions[0]).toMatchObject({ actionId, updates: [{ status: 'DONE', note: 'Interview held' }] });
+    expect(meeting.actions[0]).toMatchObject({
+      actionId,
+      latestUpdates: [{ number: 1, status: 'DONE', note: 'Interview held' }],
+      updateCount: 1,
+    });
     expect(new Date(meeting.record.recordedAt).getTime()).toBeGreaterThanOrEqual(new Date(scheduled.start).getTime());
   });
 });

@@ -68,7 +68,7 @@ const OPEN_MEETING: Statement = {
   Resource: ['ContentKey.Arn'],
   Condition: MEETING_CONTEXT,
 };
-// A meeting is read whole, its head and its notes, by one Query of its partition.
+// A meeting is read by one Query of its head; an action's history by one Query of its notes.
 const GET_MEETING: Statement = { Sid: 'MeetingsTable', Action: ['dynamodb:Query'], Resource: ['MeetingsTable.Arn'] };
 const CHANGE_MEETING: Statement = {
   Sid: 'MeetingsTable',
@@ -258,6 +258,8 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
   'get-meeting-invitation': [LOGS, GET_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'record-meeting': [LOGS, CHANGE_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'update-meeting-action': [LOGS, NOTE_MEETING, IDEMPOTENCY, SEAL_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
+  // A meeting's action's every update: the head, a page of notes, opened under the meeting's key.
+  'list-action-updates': [LOGS, GET_MEETING, OPEN_MEETING, SEND_AUDIT, VIA_DYNAMODB, VIA_SQS_SEND],
   'get-meeting-audit': [
     LOGS,
     GET_MEETING,
@@ -531,6 +533,7 @@ describe('across all policies', () => {
         'get-alert',
         'request-meeting',
         'get-meeting',
+        'list-action-updates',
         'respond-to-meeting',
         'cancel-meeting',
         'record-meeting',
@@ -560,6 +563,7 @@ describe('across all policies', () => {
         'forward-alert',
         'get-alert',
         'get-meeting',
+        'list-action-updates',
         'revoke-share',
         'respond-to-meeting',
         'cancel-meeting',

@@ -425,8 +425,8 @@ describe('delivery failures on a meeting', () => {
 });
 
 describe('DynamoMeetingStore notes, on dynalite', () => {
-  it("keeps a note whose head update was cut off: the read shows it, and the listing follows with the action's next note", async () => {
-    // Prepare: a held meeting with one action, and a note whose second write (the head's copy) never came
+  it('a note whose head update was cut off is counted by the next writer of its place: no note is lost, the action never stalls', async () => {
+    // Prepare: a held meeting with one action, and a note whose second write (the head's update) never came
     const created = meetingOf({ createdAt: '2026-03-01T10:00:00.000Z' });
     await meetings.create(created);
     const action = { actionId: 'action-1', ownerArea: 'north-tyneside', ownerAgency: 'police' as const, dueBy: '2026-04-01' };
@@ -438,7 +438,11 @@ describe('DynamoMeetingStore notes, on dynalite', () => {
       at: '2026-03-20T10:00:00.000Z',
       by: { ...PERSON, area: 'north-tyneside' },
     });
-    const noted: StoredMeeting = { ...held, actions: [{ ...action, status: 'DONE', updates: [update('DONE')] }] };
+    const noted: StoredMeeting = {
+      ...held,
+      actions: [{ ...action, status: 'DONE', updates: [update('DONE')], updateCount: 1 }],
+      receipts: [{ changeId: 'cut-off', response: { status: 'DONE' } }],
+    };
     const cutOff = new DynamoMeetingStore(
       {
         send: (command: { constructor: { name: string } }) =>
@@ -450,18 +454,44 @@ describe('DynamoMeetingStore notes, on dynalite', () => {
     const listed = async () =>
       (await meetings.list('northumberland', 'outbox', 100)).items.find((item) => item.meetingId === created.meetingId)?.actions;
 
-    // Act
-    const read = await meetings.get(created.meetingId);
-    const before = await listed();
-    const next: StoredMeeting = { ...noted, actions: [{ ...action, status: 'CANCELLED', updates: [update('DONE'), update('CANCELLED')] }] };
-    const saved = await meetings.save(next, 2, { kind: 'action', actionId: 'action-1', current: read as StoredMeeting });
-    const after = await listed();
+    // Act: another note computed from the head, which does not count the cut-off one, then again from the head after
+    const read = (await meetings.get(created.meetingId)) as StoredMeeting;
+    const other = (current: StoredMeeting): StoredMeeting => {
+      const [before] = current.actions;
+      const count = (before?.updateCount ?? 0) + 1;
+      return {
+        ...current,
+        actions: [{ ...action, status: 'CANCELLED', updates: [...(before?.updates ?? []), update('CANCELLED')], updateCount: count }],
+        receipts: [...(current.receipts ?? []), { changeId: `other-${count}`, response: { status: 'CANCELLED' } }],
+      };
+    };
+    const first = await meetings.save(other(read), read.version, { kind: 'action', actionId: 'action-1', current: read });
+    const completed = (await meetings.get(created.meetingId)) as StoredMeeting;
+    const second = await meetings.save(other(completed), completed.version, { kind: 'action', actionId: 'action-1', current: completed });
+    const after = await meetings.get(created.meetingId);
 
-    // Assess: the notes are where an action stands; the head's copy catches up, only forward
-    expect(read?.actions).toEqual([{ ...action, status: 'DONE', updates: [update('DONE')] }]);
-    expect(before).toEqual([{ actionId: 'action-1', status: 'OPEN', dueBy: '2026-04-01' }]);
-    expect(saved).toBe('SAVED');
-    expect(after).toEqual([{ actionId: 'action-1', status: 'CANCELLED', dueBy: '2026-04-01' }]);
+    // Assess: the cut-off note is the action's first once its place is claimed again, with its receipt (its
+    // writer's retry finds it); the other note, refused once, takes the next place
+    expect(read.actions).toEqual([{ ...action, status: 'OPEN', updates: [], updateCount: 0 }]);
+    expect(first).toBe('CONFLICT');
+    expect(completed.actions).toEqual([
+      {
+        ...action,
+        status: 'DONE',
+        updates: [update('DONE')],
+        updateCount: 1,
+        receipts: [{ changeId: 'cut-off', response: { status: 'DONE' } }],
+      },
+    ]);
+    expect(completed.receipts?.map((receipt) => receipt.changeId)).toContain('cut-off');
+    expect(second).toBe('SAVED');
+    expect(after?.actions[0]).toMatchObject({ status: 'CANCELLED', updates: [update('DONE'), update('CANCELLED')], updateCount: 2 });
+    expect(await listed()).toEqual([{ actionId: 'action-1', status: 'CANCELLED', dueBy: '2026-04-01' }]);
+    const history = await meetings.actionUpdates(after as StoredMeeting, 'action-1', 10);
+    expect(history.items.map((item) => [item.number, item.status])).toEqual([
+      [2, 'CANCELLED'],
+      [1, 'DONE'],
+    ]);
   });
 });
 
@@ -516,7 +546,15 @@ describe('a meeting still stored as one item, on dynalite', () => {
     expect(read).toEqual(legacy);
     expect(saved).toBe('SAVED');
     expect(after?.responses).toEqual({ 'north-tyneside': { ...answer, revision: 1 } });
-    expect(after?.actions).toEqual([{ ...action, status: 'DONE', updates: [...(legacy.actions[0]?.updates ?? []), third] }]);
+    expect(after?.actions).toEqual([
+      {
+        ...action,
+        status: 'DONE',
+        updates: [...(legacy.actions[0]?.updates ?? []), third],
+        updateCount: 3,
+        receipts: [{ changeId: 'note-3', response: { status: 'DONE' } }],
+      },
+    ]);
     expect(after?.receipts?.map((receipt) => receipt.changeId)).toEqual(['earlier', 'note-3']);
     expect((items.Items ?? []).map((item) => item['sk']).filter((sk) => sk.startsWith('NOTE#'))).toEqual([
       'NOTE#action-1#000001',

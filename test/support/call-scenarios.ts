@@ -176,6 +176,22 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     return { meetingId, actionId: record.actions[0].actionId };
   };
 
+  /** A recorded meeting whose action has had `count` updates, one after another. */
+  const updated = async (count: number): Promise<{ meetingId: string; actionId: string }> => {
+    const held = await recorded();
+    for (let n = 1; n <= count; n += 1) {
+      await expectStatus(
+        await call('PATCH', `/v1/meetings/${held.meetingId}/actions/${held.actionId}`, tokens.ntPractitioner, {
+          status: 'OPEN',
+          note: `Synthetic note ${n}`,
+        }),
+        200,
+        'action update',
+      );
+    }
+    return held;
+  };
+
   const person = new ConsoleClient(hub.url);
   await person.signIn({ name: 'Calls Coordinator', area: 'north-tyneside', agency: 'childrens-services', roles: ['coordinator'] });
   // The movable clock runs past the console's idle time-out over a long bench: sign in again when it has.
@@ -444,6 +460,24 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
         )),
     },
     {
+      name: 'GET /v1/meetings/{meetingId} (an action updated 5 times)',
+      prepare: () => updated(5),
+      request: async ({ meetingId }: { meetingId: string }) =>
+        void (await expectStatus(await call('GET', `/v1/meetings/${meetingId}`, tokens.chair), 200, 'meeting')),
+    },
+    {
+      name: 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates (5 updates)',
+      prepare: () => updated(5),
+      request: async ({ meetingId, actionId }: { meetingId: string; actionId: string }) =>
+        void (await expectStatus(await call('GET', `/v1/meetings/${meetingId}/actions/${actionId}/updates`, tokens.chair), 200, 'updates')),
+    },
+    {
+      name: 'GET /v1/meetings/{meetingId}/actions/{actionId}/updates (2 updates, all on the head)',
+      prepare: () => updated(2),
+      request: async ({ meetingId, actionId }: { meetingId: string; actionId: string }) =>
+        void (await expectStatus(await call('GET', `/v1/meetings/${meetingId}/actions/${actionId}/updates`, tokens.chair), 200, 'updates')),
+    },
+    {
       name: 'GET /v1/meetings/{meetingId}/audit',
       prepare: newMeeting,
       request: async (id: string) =>
@@ -460,6 +494,17 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       name: 'console GET /meetings/{meetingId}',
       prepare: () => signedIn().then(newMeeting),
       request: (id: string) => page(`/meetings/${id}`),
+    },
+    {
+      name: 'console GET /meetings/{meetingId}/actions/{actionId}/updates (5 updates)',
+      // Signed in (or the session touched) after the meeting's clock moved, as a page right after another.
+      prepare: async () => {
+        const held = await updated(5);
+        await signedIn();
+        return held;
+      },
+      request: ({ meetingId, actionId }: { meetingId: string; actionId: string }) =>
+        page(`/meetings/${meetingId}/actions/${actionId}/updates`),
     },
   ];
   return scenarios;

@@ -10,13 +10,16 @@ import { RequestMeetingRequest } from '../../contracts/meetings.js';
 import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../functions/core/creations.js';
 import type { MeetingDeps } from '../../functions/core/meetings/deps.js';
 import { meetingHistory } from '../../functions/core/meetings/history.js';
-import type {
-  MeetingFacts,
-  MeetingNotices,
-  MeetingPart,
-  MeetingRepository,
-  MeetingSummaryRow,
-  StoredMeeting,
+import {
+  type MeetingFacts,
+  type MeetingNotices,
+  type MeetingPart,
+  type MeetingRepository,
+  type MeetingSummaryRow,
+  type NumberedUpdate,
+  numberedUpdates,
+  type StoredMeeting,
+  updateCountOf,
 } from '../../functions/core/meetings/ports.js';
 import { recordMeeting } from '../../functions/core/meetings/record-meeting.js';
 import { requestMeeting } from '../../functions/core/meetings/request-meeting.js';
@@ -194,7 +197,7 @@ export class InMemoryMeetingRepository implements MeetingRepository {
     }
     const action = meeting.actions.find((candidate) => candidate.actionId === part.actionId);
     const before = stored.actions.find((candidate) => candidate.actionId === part.actionId);
-    if (action === undefined || before === undefined || before.updates.length !== action.updates.length - 1) return 'CONFLICT';
+    if (action === undefined || before === undefined || updateCountOf(before) !== updateCountOf(action) - 1) return 'CONFLICT';
     this.meetings.set(meeting.meetingId, {
       ...stored,
       ...(meeting.keyring === undefined ? {} : { keyring: meeting.keyring }),
@@ -204,6 +207,21 @@ export class InMemoryMeetingRepository implements MeetingRepository {
       notices: { pending: [], ...stored.notices, ...(meeting.notices?.dueAt === undefined ? {} : { dueAt: meeting.notices.dueAt }) },
     });
     return 'SAVED';
+  }
+
+  /** Pages what it holds (every update of every action), newest first, as the store pages its notes. */
+  async actionUpdates(meeting: StoredMeeting, actionId: string, limit: number, cursor?: string): Promise<Page<NumberedUpdate>> {
+    this.calls.push('actionUpdates');
+    const action = this.meetings.get(meeting.meetingId)?.actions.find((candidate) => candidate.actionId === actionId);
+    const scope = `meeting-updates:${meeting.meetingId}:${actionId}`;
+    const offset = decodeOffset(cursor, scope);
+    const counted = meeting.actions.find((candidate) => candidate.actionId === actionId);
+    const all = (action === undefined ? [] : numberedUpdates(action))
+      .filter((update) => counted !== undefined && update.number <= updateCountOf(counted))
+      .reverse();
+    const page = all.slice(offset, offset + limit);
+    const next = offset + page.length;
+    return { items: clone(page), ...(next < all.length ? { nextCursor: encodeOffset(scope, next) } : {}) };
   }
 
   async list(area: AreaId, box: Box, limit: number, cursor?: string): Promise<Page<MeetingSummaryRow>> {

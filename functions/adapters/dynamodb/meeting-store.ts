@@ -1,20 +1,24 @@
 /**
- * Meetings in DynamoDB, in one partition per meeting (`MEETING#<id>`), read whole by one Query:
+ * Meetings in DynamoDB, in one partition per meeting (`MEETING#<id>`):
  * - `MEETING`, the head: what the meeting is, its state, its slots, its record, its actions (each with its
- *   latest status), the meeting's wrapped data key, and each area's answer as an entry of its own (with
- *   that answer in a word beside it, for listings), changed by one update of that entry on its revision;
- * - `NOTE#<actionId>#<position>`: one note on an action, written once;
+ *   latest status and how many updates it has had), each action's latest few updates (`latest`, beside the
+ *   actions, so a listing that reads the actions reads no sealed content), the meeting's wrapped data key,
+ *   and each area's answer as an entry of its own (with that answer in a word beside it, for listings),
+ *   changed by one update of that entry on its revision;
+ * - `NOTE#<actionId>#<number>`: one update of an action, written once: the action's whole history;
  * - `AREA#<area>`: one immutable row per participating area for its inbox or outbox listing;
  * - `HOLDERS`: the history record (./history-store.ts).
- * So a change writes the note it adds, or an update of the head (a few KB, bounded by the number of areas
- * and actions, whatever the meeting's history), never the meeting's history, and nothing bounds how many
- * notes a meeting gathers. An answer is an entry of the head rather than an item because it must be
- * refused once the meeting no longer takes answers, and a schedule computed from the answers before it
- * refused: one conditional update does both, where two items would leave a half-made answer to a crash. A listing reads its rows from the index and the
- * heads' summary attributes in one batch.
+ * Opening a meeting reads its head alone (one request, its size bounded by its areas and actions, whatever
+ * its history); an action's history is read a page at a time from its notes. A change writes the note it
+ * adds and an update of the head, or the head (a few KB), never the meeting's history. An answer is an
+ * entry of the head rather than an item because it must be refused once the meeting no longer takes
+ * answers, and a schedule computed from the answers before it refused: one conditional update does both,
+ * where two items would leave a half-made answer to a crash. A listing reads its rows from the index and
+ * the heads' summary attributes in one batch.
  *
- * Meetings written before were one item holding everything (`layout` absent): they read as they are,
- * `splitMeeting` turns one into this layout (the migration, and any change of one not yet migrated).
+ * Two earlier layouts still read, and are turned into this one by the migration or by their next change:
+ * meetings stored as one item holding everything (`layout` absent: `splitMeeting`), and heads whose
+ * actions kept only their status, every note read with the head (`layout` 2: `gatherLatest`).
  */
 import {
   type DeleteCommand,
@@ -27,23 +31,28 @@ import {
 import type { AreaId } from '../../../contracts/identity.js';
 import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { meetingHistory } from '../../core/meetings/history.js';
-import type {
-  MeetingFacts,
-  MeetingNotices,
-  MeetingPart,
-  MeetingRepository,
-  MeetingSummaryRow,
-  StoredAction,
-  StoredAreaResponse,
-  StoredMeeting,
-  StoredReceipt,
-  StoredSlot,
+import {
+  LATEST_UPDATES,
+  type MeetingFacts,
+  type MeetingNotices,
+  type MeetingPart,
+  type MeetingRepository,
+  type MeetingSummaryRow,
+  type NumberedUpdate,
+  numberedUpdates,
+  type StoredAction,
+  type StoredAreaResponse,
+  type StoredMeeting,
+  type StoredReceipt,
+  type StoredSlot,
+  type StoredUpdate,
+  updateCountOf,
 } from '../../core/meetings/ports.js';
 import type { DeliveryFailure } from '../../core/notifications/ports.js';
 import type { Page } from '../../core/ports.js';
 import { batchGet, type Item } from './batch.js';
 import { createConcurrently, sweepUncommitted } from './commit.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
@@ -129,31 +138,32 @@ export class DynamoMeetingStore implements MeetingRepository {
   }
 
   async get(meetingId: string): Promise<StoredMeeting | undefined> {
-    const items = await this.partition(meetingId);
-    const head = items.find((item) => item['sk'] === HEAD_SK);
+    const head = await this.head(meetingId);
     if (head === undefined) return undefined;
-    // A meeting the migration has not reached yet reads as it was stored; its first change splits it.
-    return head['layout'] === LAYOUT ? assemble(head, items) : assembleLegacy(head);
+    if (head['layout'] === LAYOUT) return assemble(head);
+    // A meeting the migration has not reached yet reads as it was stored; its first change brings it here.
+    return head['layout'] === NOTES_APART ? assembleNotesApart(head, await this.notes(meetingId)) : assembleLegacy(head);
   }
 
   async save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'> {
     const result = await this.saveOnce(meeting, expectedVersion, part);
-    if (result === 'CONFLICT' && (await this.splitIfStoredAsOne(meeting.meetingId, expectedVersion))) {
+    if (result === 'CONFLICT' && (await this.upgradeIfOld(meeting.meetingId, expectedVersion))) {
       return this.saveOnce(meeting, expectedVersion, part);
     }
     return result;
   }
 
   /**
-   * Every write of a head is conditional on its layout: a change of a meeting still stored as one item is
-   * refused, the meeting split (if it is still the version read), and the change made once more.
+   * Every write of a head is conditional on its layout: a change of a meeting in an earlier layout is
+   * refused, the meeting brought to this one (if it is still the version read), and the change made once
+   * more. true: the head is in this layout now.
    */
-  private async splitIfStoredAsOne(meetingId: string, expectedVersion?: number): Promise<boolean> {
+  private async upgradeIfOld(meetingId: string, expectedVersion?: number): Promise<boolean> {
     try {
-      const items = await this.partition(meetingId);
-      const head = items.find((item) => item['sk'] === HEAD_SK);
+      const head = await this.head(meetingId);
       if (head === undefined || head['layout'] === LAYOUT) return false;
       if (expectedVersion !== undefined && head['version'] !== expectedVersion) return false;
+      if (head['layout'] === NOTES_APART) return await gatherLatest(this.client, this.tableName, head, await this.notes(meetingId));
       return await splitMeeting(this.client, this.tableName, head);
     } catch (error) {
       throw databaseUnavailable(error);
@@ -176,7 +186,7 @@ export class DynamoMeetingStore implements MeetingRepository {
         if (!given) return 'CONFLICT';
       }
       if (part?.kind === 'response') return await this.saveResponse(meeting, part);
-      if (part?.kind === 'action') return await this.saveNote(meeting, part.actionId);
+      if (part?.kind === 'action') return await this.saveNote(meeting, part);
       const saved = await this.conditional(
         new PutCommand({
           TableName: this.tableName,
@@ -190,7 +200,6 @@ export class DynamoMeetingStore implements MeetingRepository {
       throw databaseUnavailable(error);
     }
   }
-
   /**
    * One update of the head: the area's entry on the revision read, in a word for listings, a proposed slot
    * on the number it took, the notice to the requester and a new version, only while the meeting still takes
@@ -248,47 +257,103 @@ export class DynamoMeetingStore implements MeetingRepository {
   }
 
   /**
-   * The note's item, in the place after the last note read (a place another note took is CONFLICT), then
-   * the action's latest status on the head, for listings and reminders: only forward, so two notes' heads
-   * landing out of order keep the later. The meeting comes due at once in the index of pending notices, so
-   * the sweep works out its reminders again (a done action has none; a reopened one has them again).
+   * The note's item, in the place after the last one the head counts (a place another note took is
+   * CONFLICT), then the head: the action's status, count, latest updates and receipts, on the count read,
+   * in one conditional update, so two notes can neither both take a place nor drop each other from the
+   * head. The meeting comes due at once in the index of pending notices, so the sweep works out its
+   * reminders again (a done action has none; a reopened one has them again).
+   *
+   * A writer that dies between the two leaves a note the head does not count: the next writer to claim
+   * that place finds it, completes the head with it (as its writer would have) and is told CONFLICT, so
+   * the action never stalls and no note is lost; the writer's own retry then finds its receipt.
    */
-  private async saveNote(meeting: StoredMeeting, actionId: string): Promise<'SAVED' | 'CONFLICT'> {
+  private async saveNote(meeting: StoredMeeting, part: Extract<MeetingPart, { kind: 'action' }>): Promise<'SAVED' | 'CONFLICT'> {
+    const { actionId, current } = part;
     const index = meeting.actions.findIndex((action) => action.actionId === actionId);
     const action = meeting.actions[index];
+    const before = current.actions[index];
     const update = action?.updates.at(-1);
-    if (action === undefined || update === undefined) return 'CONFLICT';
-    const position = action.updates.length;
+    if (action === undefined || before?.actionId !== actionId || update === undefined) return 'CONFLICT';
+    const number = updateCountOf(action);
+    const receipt = meeting.receipts?.at(-1);
     const written = await this.conditional(
       new PutCommand({
         TableName: this.tableName,
-        Item: noteItem(meeting, actionId, position, update, meeting.receipts?.at(-1)),
+        Item: noteItem(meeting, actionId, number, update, receipt),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    if (!written) return 'CONFLICT';
-    const dueAt = [meeting.notices?.dueAt, update.at].filter((at): at is string => at !== undefined).sort()[0] ?? update.at;
-    const onHead = () => this.noteOnHead(meeting.meetingId, index, actionId, position, update.status, dueAt);
-    // A meeting still stored as one item holds its earlier notes itself: split, they take the places before
-    // this one, and the head takes this note's status.
-    if (!(await onHead()) && (await this.splitIfStoredAsOne(meeting.meetingId))) await onHead();
-    return 'SAVED';
+    if (!written) {
+      await this.completeCutOff(current, index, number);
+      return 'CONFLICT';
+    }
+    const advance = () => this.advanceHead(current, index, { number, update, ...(receipt === undefined ? {} : { receipt }) });
+    if (await advance()) return 'SAVED';
+    // An earlier layout is brought to this one first (a layout-2 head gathers this note with the others; a
+    // meeting stored as one item is split, and this note follows its earlier ones).
+    let head = await this.head(meeting.meetingId);
+    if (head?.['layout'] !== LAYOUT) {
+      if (!(await this.upgradeIfOld(meeting.meetingId))) return 'CONFLICT';
+      head = await this.head(meeting.meetingId);
+    }
+    const counted = (head?.['actions'] as HeadAction[] | undefined)?.[index]?.noted ?? 0;
+    // Counted already: a writer that found the note completed the head with it (or the upgrade did).
+    if (counted >= number) return 'SAVED';
+    return counted === number - 1 && (await advance()) ? 'SAVED' : 'CONFLICT';
   }
 
-  /** The action's latest status on the head, only forward; the meeting due at once for its reminders. */
-  private async noteOnHead(meetingId: string, index: number, actionId: string, position: number, status: string, dueAt: string) {
+  /** A note the head does not count yet, left by a writer cut off after writing it: the head completed with it. */
+  private async completeCutOff(current: StoredMeeting, index: number, number: number): Promise<void> {
+    const actionId = current.actions[index]?.actionId ?? '';
+    const found = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk = :sk',
+          ExpressionAttributeValues: noteKeyValues(current.meetingId, actionId, number),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = found.Items?.[0];
+    if (item === undefined) return;
+    const { update, receipt } = JSON.parse(String(item['entry'])) as NoteEntry;
+    await this.advanceHead(current, index, { number, update, ...(receipt === undefined ? {} : { receipt }) });
+  }
+
+  /**
+   * The head with note `number` of the action at `index`, only while it counts the one before: what the
+   * head held of the action is then exactly what `current` read, so the latest updates and receipts are
+   * computed from it and nothing is dropped. false: another note was counted first, or the layout is older.
+   */
+  private async advanceHead(current: StoredMeeting, index: number, note: NoteEntry & { number: number }): Promise<boolean> {
+    const before = current.actions[index];
+    if (before === undefined) return false;
+    const { meetingId } = current;
+    const latest = [...numberedUpdates(before), { ...note.update, number: note.number }].slice(-LATEST_UPDATES);
+    const receipts = [...(before.receipts ?? []), ...(note.receipt === undefined ? [] : [note.receipt])].slice(-RECEIPTS_PER_ACTION);
+    const dueAt = [current.notices?.dueAt, note.update.at].filter((at): at is string => at !== undefined).sort()[0] ?? note.update.at;
+    const path = `actions[${index}]`;
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
         Key: meetingKey(meetingId),
-        ConditionExpression: `layout = :layout AND actions[${index}].actionId = :action AND (attribute_not_exists(actions[${index}].noted) OR actions[${index}].noted < :position)`,
-        UpdateExpression: `SET actions[${index}].#status = :status, actions[${index}].noted = :position, notices.dueAt = :due, ladderPk = :ladderPk, ladderSk = :ladderSk ADD version :one`,
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: `layout = :layout AND ${path}.actionId = :action AND ${path}.noted = :counted`,
+        UpdateExpression: [
+          `SET ${path}.#status = :status, ${path}.noted = :number, latest.#action = :latest, actionReceipts.#action = :receipts`,
+          'notices.dueAt = :due, ladderPk = :ladderPk, ladderSk = :ladderSk',
+        ]
+          .join(', ')
+          .concat(' ADD version :one'),
+        ExpressionAttributeNames: { '#status': 'status', '#action': before.actionId },
         ExpressionAttributeValues: {
           ':layout': LAYOUT,
-          ':action': actionId,
-          ':position': position,
-          ':status': status,
+          ':action': before.actionId,
+          ':counted': note.number - 1,
+          ':number': note.number,
+          ':status': note.update.status,
+          ':latest': latestText(latest),
+          ':receipts': receipts,
           ':due': dueAt,
           ':ladderPk': LADDER_PK,
           ':ladderSk': `${dueAt}#${meetingId}`,
@@ -308,8 +373,23 @@ export class DynamoMeetingStore implements MeetingRepository {
     }
   }
 
-  /** Every item of the meeting but its listing rows and history record, in as many pages as it takes. */
-  private async partition(meetingId: string): Promise<Item[]> {
+  /** The meeting's head, as last written. */
+  private async head(meetingId: string): Promise<Item | undefined> {
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk = :sk',
+          ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':sk': HEAD_SK },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return result.Items?.[0];
+  }
+
+  /** Every note of the meeting, in as many pages as it takes: for a head in an earlier layout only. */
+  private async notes(meetingId: string): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -317,9 +397,8 @@ export class DynamoMeetingStore implements MeetingRepository {
         this.client.send(
           new QueryCommand({
             TableName: this.tableName,
-            // MEETING and NOTE#...: the sort keys between them are the meeting's own.
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-            ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':first': HEAD_SK, ':last': 'NOTE#\uffff' },
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notes)',
+            ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':notes': 'NOTE#' },
             ConsistentRead: true,
             ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
           }),
@@ -329,6 +408,56 @@ export class DynamoMeetingStore implements MeetingRepository {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     return items;
+  }
+
+  /**
+   * Newest first, from what `meeting` holds when the page is among its latest updates (nothing read), else
+   * from the notes: one Query of the key range the page covers, up to the last note the head counts (a
+   * note a writer was cut off after writing is not the action's until it is counted).
+   */
+  async actionUpdates(meeting: StoredMeeting, actionId: string, limit: number, cursor?: string): Promise<Page<NumberedUpdate>> {
+    const action = meeting.actions.find((candidate) => candidate.actionId === actionId);
+    if (action === undefined) return { items: [] };
+    const scope = `meeting-updates:${meeting.meetingId}:${actionId}`;
+    const pk = `MEETING#${meeting.meetingId}`;
+    const count = updateCountOf(action);
+    const start = decodeCursor(cursor, scope, ['pk', 'sk'], { pk });
+    const after = start === undefined ? count + 1 : numberIn(start['sk'] ?? '', actionId);
+    if (after === undefined) throw invalidCursor();
+    const newest = Math.min(after - 1, count);
+    const oldest = Math.max(1, newest - limit + 1);
+    const held = numberedUpdates(action);
+    let items: NumberedUpdate[];
+    if (newest < 1) items = [];
+    else if (oldest >= (held[0]?.number ?? count + 1)) items = held.filter((update) => update.number >= oldest && update.number <= newest);
+    else {
+      const result = await withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :oldest AND :newest',
+            ExpressionAttributeValues: {
+              ':pk': pk,
+              ':oldest': noteKey(meeting.meetingId, actionId, oldest).sk,
+              ':newest': noteKey(meeting.meetingId, actionId, newest).sk,
+            },
+            ScanIndexForward: false,
+          }),
+        ),
+      );
+      items = (result.Items ?? []).map((item) => ({
+        ...(JSON.parse(String(item['entry'])) as NoteEntry).update,
+        number: numberIn(String(item['sk']), actionId) ?? 0,
+      }));
+    }
+    const page = [...items].sort((a, b) => b.number - a.number);
+    const last = page.at(-1);
+    return {
+      items: page,
+      ...(last === undefined || last.number <= 1
+        ? {}
+        : { nextCursor: encodeCursor(scope, { pk, sk: noteKey(meeting.meetingId, actionId, last.number).sk }) }),
+    };
   }
 
   async dueMeetings(now: string, limit: number, cursor?: string): Promise<Page<StoredMeeting>> {
@@ -438,13 +567,30 @@ const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 const HEAD_SK = 'MEETING';
 /** As many as the meeting keeps of its own changes: a retry comes within minutes, after a few answers at most. */
 const RECEIPTS_PER_ANSWER = 20;
-/** The head of a meeting stored as a partition of items; absent on one stored as one item. */
-const LAYOUT = 2;
-/** Positions padded so that a meeting's notes sort in order; a million notes on one action is beyond any use. */
-const noteKey = (meetingId: string, actionId: string, position: number) => ({
+/**
+ * As many as an action keeps of its updates' receipts: a retry comes within minutes, and three more
+ * updates of the same action before it are beyond any use; the bound keeps the head small.
+ */
+const RECEIPTS_PER_ACTION = 3;
+/** The head of a meeting stored as a head with its actions' latest updates, and a note item per update. */
+const LAYOUT = 3;
+/** The layout before: the head held each action's status only, and every note was read with it. */
+const NOTES_APART = 2;
+/** Numbers padded so that an action's notes sort in order; a million notes on one action is beyond any use. */
+const noteKey = (meetingId: string, actionId: string, number: number) => ({
   pk: `MEETING#${meetingId}`,
-  sk: `NOTE#${actionId}#${String(position).padStart(6, '0')}`,
+  sk: `NOTE#${actionId}#${String(number).padStart(6, '0')}`,
 });
+const noteKeyValues = (meetingId: string, actionId: string, number: number) => {
+  const key = noteKey(meetingId, actionId, number);
+  return { ':pk': key.pk, ':sk': key.sk };
+};
+/** The number in a note's sort key, if it is one of this action's. */
+function numberIn(sk: string, actionId: string): number | undefined {
+  const prefix = `NOTE#${actionId}#`;
+  const digits = sk.startsWith(prefix) ? sk.slice(prefix.length) : '';
+  return /^\d{6}$/.test(digits) && Number(digits) >= 1 ? Number(digits) : undefined;
+}
 
 /** What a listing reads of a head: the summary's attributes (the actions' with their statuses, no notes). */
 const SUMMARY_ATTRIBUTES = [
@@ -482,12 +628,25 @@ function summaryOf(head: Item): MeetingSummaryRow {
   };
 }
 
-type StoredUpdate = StoredAction['updates'][number];
-type HeadAction = Omit<StoredAction, 'updates'> & { readonly noted?: number };
+/** A note as its item holds it: the update, and the receipt of the change that made it. */
+type NoteEntry = { readonly update: StoredUpdate; readonly receipt?: StoredReceipt };
+/**
+ * An action on the head: its routing facts, its status and how many updates it has had (`noted`). Its
+ * latest updates are in the head's `latest` (by action id, oldest first, as one string of JSON: only ever
+ * read whole, like a note), its updates' last receipts in `actionReceipts`; a layout-2 head has neither.
+ */
+type HeadAction = Omit<StoredAction, 'updates' | 'updateCount' | 'receipts'> & { readonly noted?: number };
+
+const latestText = (latest: readonly NumberedUpdate[]) => JSON.stringify(latest.map(({ number, ...update }) => ({ number, update })));
+const latestOf = (text: string | undefined): NumberedUpdate[] =>
+  text === undefined
+    ? []
+    : (JSON.parse(text) as { number: number; update: StoredUpdate }[]).map(({ number, update }) => ({ ...update, number }));
 
 /**
- * The head of `meeting`: everything but the answers' and notes' own items, with each answer in a word and
- * each action's latest status (what listings show), and the slot numbers proposals have taken.
+ * The head of `meeting`: everything but the answers' and notes' own items, with each answer in a word,
+ * each action's latest status (what listings show), count and latest updates, and the slot numbers
+ * proposals have taken.
  */
 function headItem(meeting: StoredMeeting): ReturnType<typeof meetingKey> & Item & { readonly createdAt: string } {
   const { responses, actions, ...rest } = meeting;
@@ -500,7 +659,14 @@ function headItem(meeting: StoredMeeting): ReturnType<typeof meetingKey> & Item 
     notices: { pending: [], ...meeting.notices },
     answered: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, answer.response])),
     answers: Object.fromEntries(Object.entries(responses).map(([area, answer]) => [area, { ...answer, revision: answer.revision ?? 1 }])),
-    actions: actions.map(({ updates, ...action }): HeadAction => ({ ...action, noted: updates.length })),
+    actions: actions.map(
+      ({ updates: _updates, updateCount: _count, receipts: _receipts, ...action }, index): HeadAction => ({
+        ...action,
+        noted: updateCountOf(actions[index] as StoredAction),
+      }),
+    ),
+    latest: Object.fromEntries(actions.map((action) => [action.actionId, latestText(numberedUpdates(action).slice(-LATEST_UPDATES))])),
+    actionReceipts: Object.fromEntries(actions.map((action) => [action.actionId, (action.receipts ?? []).slice(-RECEIPTS_PER_ACTION)])),
     // A whole-head save keeps the list a failure's conditional append checks, so a redelivered failure is
     // still recorded once.
     ...(meeting.deliveryFailures === undefined ? {} : { failedIntents: meeting.deliveryFailures.map((failure) => failure.intentId) }),
@@ -509,42 +675,71 @@ function headItem(meeting: StoredMeeting): ReturnType<typeof meetingKey> & Item 
 
 /**
  * A note is only ever read whole and never by condition on what it holds, so it is stored as one string of
- * JSON: a hundred notes then read (and are checked by DynamoDB and the SDK) at about half the cost of as
- * many nested maps. Its action and place are in its key.
+ * JSON: notes then read (and are checked by DynamoDB and the SDK) at about half the cost of as many nested
+ * maps. Its action and number are in its key.
  */
-function noteItem(meeting: StoredMeeting, actionId: string, position: number, update: StoredUpdate, receipt?: StoredReceipt): Item {
+function noteItem(meeting: StoredMeeting, actionId: string, number: number, update: StoredUpdate, receipt?: StoredReceipt): Item {
   return {
-    ...noteKey(meeting.meetingId, actionId, position),
+    ...noteKey(meeting.meetingId, actionId, number),
     ttl: epochSeconds(meeting.expiresAt),
     entry: JSON.stringify({ update, ...(receipt === undefined ? {} : { receipt }) }),
   };
 }
 
-/** The meeting from its head and items. */
-function assemble(head: Item, items: readonly Item[]): StoredMeeting {
+/** The meeting from its head (this layout): each action with its latest updates, counted. */
+function assemble(head: Item): StoredMeeting {
+  const latest = (head['latest'] as Record<string, string> | undefined) ?? {};
+  const kept = (head['actionReceipts'] as Record<string, StoredReceipt[]> | undefined) ?? {};
+  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted, ...action }): StoredAction => {
+    const receipts = kept[action.actionId] ?? [];
+    return {
+      ...action,
+      updates: latestOf(latest[action.actionId]).map(({ number: _number, ...update }) => update),
+      updateCount: noted ?? 0,
+      ...(receipts.length === 0 ? {} : { receipts }),
+    };
+  });
+  return fromHead(head, actions);
+}
+
+/** The meeting from a layout-2 head and its notes: every note read, the notes the truth of each action. */
+function assembleNotesApart(head: Item, items: readonly Item[]): StoredMeeting {
+  const notes = new Map<string, { number: number; entry: NoteEntry }[]>();
+  for (const item of items) {
+    const sk = String(item['sk']);
+    const at = sk.lastIndexOf('#');
+    const actionId = sk.slice('NOTE#'.length, at);
+    const list = notes.get(actionId) ?? [];
+    list.push({ number: Number(sk.slice(at + 1)), entry: JSON.parse(String(item['entry'])) as NoteEntry });
+    notes.set(actionId, list);
+  }
+  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted: _noted, ...action }): StoredAction => {
+    const list = (notes.get(action.actionId) ?? []).sort((a, b) => a.number - b.number);
+    const updates = list.map((note) => note.entry.update);
+    const receipts = list.flatMap((note) => (note.entry.receipt === undefined ? [] : [note.entry.receipt]));
+    return {
+      ...action,
+      status: updates.at(-1)?.status ?? action.status,
+      updates,
+      ...(receipts.length === 0 ? {} : { receipts: receipts.slice(-RECEIPTS_PER_ACTION) }),
+    };
+  });
+  // Every note's receipt, as this layout's reader gave them: a retry of any change still finds its answer.
+  const receipts = [...list(head['receipts']), ...items.flatMap((item) => list((JSON.parse(String(item['entry'])) as NoteEntry).receipt))];
+  return fromHead({ ...head, receipts }, actions, { ownReceipts: false });
+}
+
+const list = <T>(value: T | readonly T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? [...value] : [value as T]);
+
+/** What every layout's head holds besides its actions: the answers, the receipts, the notices. */
+function fromHead(head: Item, actions: StoredAction[], options: { ownReceipts: boolean } = { ownReceipts: true }): StoredMeeting {
   const responses: Record<AreaId, StoredAreaResponse> = {};
   const receipts: StoredReceipt[] = [...((head['receipts'] as StoredReceipt[] | undefined) ?? [])];
   for (const [area, answer] of Object.entries((head['answers'] as Record<string, StoredAreaResponse>) ?? {})) {
     responses[area] = answer;
     receipts.push(...(answer.receipts ?? []));
   }
-  const notes = new Map<string, { position: number; update: StoredUpdate }[]>();
-  for (const item of items) {
-    const sk = String(item['sk']);
-    if (!sk.startsWith('NOTE#')) continue;
-    const at = sk.lastIndexOf('#');
-    const actionId = sk.slice('NOTE#'.length, at);
-    const entry = JSON.parse(String(item['entry'])) as { update: StoredUpdate; receipt?: StoredReceipt };
-    const list = notes.get(actionId) ?? [];
-    list.push({ position: Number(sk.slice(at + 1)), update: entry.update });
-    notes.set(actionId, list);
-    if (entry.receipt !== undefined) receipts.push(entry.receipt);
-  }
-  const actions = ((head['actions'] as HeadAction[] | undefined) ?? []).map(({ noted: _noted, ...action }): StoredAction => {
-    const updates = (notes.get(action.actionId) ?? []).sort((a, b) => a.position - b.position).map((note) => note.update);
-    // The notes are the truth of where an action stands; the head's status is a copy for listings.
-    return { ...action, status: updates.at(-1)?.status ?? action.status, updates };
-  });
+  if (options.ownReceipts) for (const action of actions) receipts.push(...(action.receipts ?? []));
   const {
     pk: _pk,
     sk: _sk,
@@ -557,6 +752,8 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
     answered: _answered,
     notices,
     receipts: _receipts,
+    latest: _latest,
+    actionReceipts: _actionReceipts,
     ...meeting
   } = head;
   // No notices pending and none sent reads as the meeting stored before notices: the same reminders follow.
@@ -572,12 +769,13 @@ function assemble(head: Item, items: readonly Item[]): StoredMeeting {
 
 /**
  * Turns a meeting stored as one item into this layout: each action note its own item, then the head
- * rewritten without them (its answers entries of their own), only if it is still the one read. Idempotent: items already written are
- * left as they are, and a head already in this layout (or changed since) is not touched. false: the head
- * had changed, and nothing of it was rewritten.
+ * rewritten without them (its answers entries of their own, each action's latest updates on it), only if
+ * it is still the one read. Idempotent: items already written are left as they are, and a head already in
+ * a later layout (or changed since) is not touched. false: the head had changed, and nothing of it was
+ * rewritten.
  */
 export async function splitMeeting(client: DynamoDBDocumentClient, tableName: string, head: Item): Promise<boolean> {
-  if (head['layout'] === LAYOUT) return true;
+  if (head['layout'] !== undefined) return true;
   const legacy = assembleLegacy(head);
   const putOnce = async (item: Item) => {
     try {
@@ -591,13 +789,49 @@ export async function splitMeeting(client: DynamoDBDocumentClient, tableName: st
       action.updates.map((update, index) => putOnce(noteItem(legacy, action.actionId, index + 1, update))),
     ),
   ]);
+  return putHead(client, tableName, legacy, 'version = :version AND attribute_not_exists(layout)', {});
+}
+
+/**
+ * Turns a layout-2 head (`notes`: every note of its meeting) into this layout: each action's count and
+ * latest updates from its notes, the notes the truth (one its writer was cut off before counting is
+ * counted now), only if the head is still the one read. Idempotent, like `splitMeeting`.
+ */
+export async function gatherLatest(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  head: Item,
+  notes: readonly Item[],
+): Promise<boolean> {
+  if (head['layout'] !== NOTES_APART) return head['layout'] === LAYOUT;
+  // The head keeps the receipts it had; the notes' stay in the notes, their actions' last ones on the head.
+  const { receipts: _every, ...meeting } = assembleNotesApart(head, notes);
+  const own = head['receipts'] as StoredReceipt[] | undefined;
+  return putHead(
+    client,
+    tableName,
+    { ...meeting, ...(own === undefined ? {} : { receipts: own }) },
+    'version = :version AND layout = :before',
+    {
+      ':before': NOTES_APART,
+    },
+  );
+}
+
+async function putHead(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  meeting: StoredMeeting,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
   try {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: headItem(legacy),
-        ConditionExpression: 'version = :version AND attribute_not_exists(layout)',
-        ExpressionAttributeValues: { ':version': legacy.version },
+        Item: headItem(meeting),
+        ConditionExpression: condition,
+        ExpressionAttributeValues: { ':version': meeting.version, ...values },
       }),
     );
     return true;

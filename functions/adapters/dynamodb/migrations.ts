@@ -41,7 +41,7 @@ import { alertListingAttributes, shareListingAttributes } from './alert-store.js
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
-import { splitMeeting } from './meeting-store.js';
+import { gatherLatest, splitMeeting } from './meeting-store.js';
 import type { TableDefinition, TableNames } from './tables.js';
 
 export type MigrationReport = {
@@ -55,6 +55,8 @@ export type MigrationReport = {
   readonly listingsIndexed: number;
   /** Meetings stored as one item, now a head with an item per action note. */
   readonly meetingsSplit: number;
+  /** Meetings whose head kept each action's status only, now with its latest updates and their count. */
+  readonly meetingsLatestGathered: number;
 };
 
 /**
@@ -80,32 +82,62 @@ export async function migrate(
     expiryArmed,
     alertsResealed,
     listingsIndexed: await indexListings(client, tables.alerts),
-    meetingsSplit: await splitMeetings(client, tables.meetings),
+    ...(await upgradeMeetings(client, tables.meetings)),
   };
 }
 
 /**
- * Meetings stored as one item (everything in it, rewritten whole on every change) become a head with an
- * item per area's answer and per action note (./meeting-store.ts, splitMeeting): what reads them is the
- * same, and a change of one no longer writes its history. A meeting changed while this runs is left for
- * the next run (or for its next read, which splits it too).
+ * Meetings in an earlier layout come to the current one (./meeting-store.ts): stored as one item
+ * (everything in it, rewritten whole on every change), a head with an item per action note and each
+ * action's latest updates on the head (`splitMeeting`); a head whose actions kept only their status, every
+ * note read with it (layout 2), gains each action's latest updates and count from its notes
+ * (`gatherLatest`). What reads them is the same, a change no longer writes a meeting's history and an
+ * opening no longer reads it. A meeting changed while this runs is left for the next run (or for its next
+ * change, which upgrades it too); one already upgraded is not written again.
  */
-async function splitMeetings(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+async function upgradeMeetings(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<{ meetingsSplit: number; meetingsLatestGathered: number }> {
   let split = 0;
+  let gathered = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: 'sk = :sk AND attribute_not_exists(layout)',
-        ExpressionAttributeValues: { ':sk': 'MEETING' },
+        FilterExpression: 'sk = :sk AND (attribute_not_exists(layout) OR layout = :notesApart)',
+        ExpressionAttributeValues: { ':sk': 'MEETING', ':notesApart': 2 },
         ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
       }),
     );
-    for (const head of page.Items ?? []) if (await splitMeeting(client, tableName, head)) split += 1;
+    for (const head of page.Items ?? []) {
+      if (head['layout'] === undefined) {
+        if (await splitMeeting(client, tableName, head)) split += 1;
+      } else if (await gatherLatest(client, tableName, head, await notesOf(client, tableName, String(head['pk'])))) gathered += 1;
+    }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
-  return split;
+  return { meetingsSplit: split, meetingsLatestGathered: gathered };
+}
+
+async function notesOf(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notes)',
+        ExpressionAttributeValues: { ':pk': pk, ':notes': 'NOTE#' },
+        ConsistentRead: true,
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
 }
 
 /**

@@ -62,6 +62,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   MEETING_CALENDAR: 'Downloaded the calendar invitation',
   MEETING_RECORD: 'Recorded the meeting',
   MEETING_ACTION_UPDATE: 'Updated an action',
+  MEETING_ACTION_UPDATES: "Read an action's updates",
   MEETING_AUDIT_READ: 'Read the access history',
   MEETING_LIST: 'Listed meetings',
   AUTHENTICATE: 'Refused: no usable sign-in',

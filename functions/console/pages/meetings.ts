@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { AuditAction } from '../../../contracts/audit.js';
 import { AGENCIES } from '../../../contracts/identity.js';
 import {
+  ActionUpdatesQuery,
   CancelMeetingRequest,
   ListMeetingsQuery,
   MEETING_FORMATS,
@@ -24,6 +25,7 @@ import {
   UpdateActionRequest,
 } from '../../../contracts/meetings.js';
 import { NotFoundError, ValidationError } from '../../core/errors.js';
+import { listActionUpdates } from '../../core/meetings/action-updates.js';
 import { cancelMeeting } from '../../core/meetings/cancel-meeting.js';
 import { getMeeting } from '../../core/meetings/get-meeting.js';
 import { getMeetingAudit } from '../../core/meetings/get-meeting-audit.js';
@@ -439,11 +441,7 @@ async function meetingPage(page: PageContext): Promise<View> {
         dueBy: date(item.dueBy),
         overdue: item.overdue,
         tag: actionTag(item.status, item.overdue),
-        updates: item.updates.map((update) => ({
-          status: LABELS.actionStatus[update.status],
-          note: update.note,
-          by: `${person(update.by)}, ${dateTime(update.at)}`,
-        })),
+        ...latestUpdates(page, meetingId, item),
         mayUpdate: can.updateActions && item.ownerArea === page.context.caller.area,
       })),
       overdueActions: meeting.overdueActions,
@@ -979,6 +977,57 @@ async function submitRecord(page: PageContext): Promise<View | ConsoleResponse> 
 
 // ---- an action ----
 
+type ActionShown = MeetingView['actions'][number];
+
+/** An update as a list shows it: where the action stood, the note, and who wrote it when. */
+function updateRow(page: PageContext, update: ActionShown['latestUpdates'][number]) {
+  return {
+    status: LABELS.actionStatus[update.status],
+    note: update.note,
+    by: `${update.by.name} (${LABELS.agency[update.by.agency]}, ${areaName(page, update.by.area)}), ${dateTime(update.at)}`,
+  };
+}
+
+/**
+ * An action's latest updates, newest first, and, when it has more than those, the link to all of them:
+ * the meeting's page stays the same length however long the action's history grows.
+ */
+function latestUpdates(page: PageContext, meetingId: string, item: ActionShown) {
+  const more = item.updateCount - item.latestUpdates.length;
+  return {
+    updates: item.latestUpdates.map((update) => updateRow(page, update)),
+    allUpdates:
+      more <= 0
+        ? undefined
+        : { href: `/meetings/${meetingId}/actions/${item.actionId}/updates`, text: `See all ${item.updateCount} updates` },
+  };
+}
+
+/** Every update of an action, newest first, a page at a time (GOV.UK pagination). */
+async function actionUpdatesPage(page: PageContext): Promise<View> {
+  const meetingId = page.params['meetingId'] as string;
+  const actionId = page.params['actionId'] as string;
+  const cursor = page.request.query['cursor'];
+  const query = parseInput(ActionUpdatesQuery, { limit: '20', ...(cursor === undefined ? {} : { cursor }) }, 'query');
+  const list = await listActionUpdates(page.deps, page.context, meetingId, actionId, query);
+  const number = Number(actionId.slice('action-'.length));
+  const base = `/meetings/${meetingId}/actions/${actionId}/updates`;
+  return {
+    view: 'meeting-action-updates',
+    data: {
+      title: `Updates of action ${number}`,
+      backLink: `/meetings/${meetingId}#${actionId}`,
+      meetingId,
+      actionId,
+      caption: `${list.updateCount} ${list.updateCount === 1 ? 'update' : 'updates'}, newest first`,
+      tag: actionTag(list.status, false),
+      rows: list.items.map((update) => ({ number: update.number, ...updateRow(page, update) })),
+      next: list.nextCursor === undefined ? undefined : `${base}?cursor=${encodeURIComponent(list.nextCursor)}`,
+      first: cursor === undefined ? undefined : base,
+    },
+  };
+}
+
 const actionMessages = (form: Values) => ({
   status: 'Select where the action stands',
   note: need(form['note'], 'Enter a note about the action', 'The note must be 1,000 characters or fewer'),
@@ -1010,11 +1059,7 @@ async function actionPage(page: PageContext, form?: Values, errors?: FormErrors)
         dueBy: date(item.dueBy),
         overdue: item.overdue,
         tag: actionTag(item.status, item.overdue),
-        updates: item.updates.map((update) => ({
-          status: LABELS.actionStatus[update.status],
-          note: update.note,
-          by: `${update.by.name} (${LABELS.agency[update.by.agency]}, ${areaName(page, update.by.area)}), ${dateTime(update.at)}`,
-        })),
+        ...latestUpdates(page, meetingId, item),
       },
       ownerArea: areaName(page, item.ownerArea),
       mayUpdate,
@@ -1088,6 +1133,7 @@ export function meetingPages(routes: PageRoutes): PageRoutes {
     .get('/meetings/:meetingId/record', (page) => recordPage(page))
     .post('/meetings/:meetingId/record', submitRecord)
     .get('/meetings/:meetingId/actions/:actionId', (page) => actionPage(page))
+    .get('/meetings/:meetingId/actions/:actionId/updates', actionUpdatesPage)
     .post('/meetings/:meetingId/actions/:actionId', submitAction)
     .get('/meetings/:meetingId/calendar.ics', calendar)
     .get('/meetings/:meetingId/history', history);

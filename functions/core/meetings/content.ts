@@ -80,8 +80,15 @@ export async function openFor<T>(
   keys: KeyService,
   meeting: MeetingIdentity & Pick<StoredMeeting, 'keyring'>,
   use: (open: Open) => Promise<T>,
+  /** Opens the keyring at once, while `use` still waits on something else (a read of what it opens). */
+  options: { eagerly?: boolean } = {},
 ): Promise<T> {
-  let keyring: Promise<OpenKeyring> | undefined;
+  let keyring: Promise<OpenKeyring> | undefined =
+    options.eagerly === true && meeting.keyring !== undefined
+      ? OpenKeyring.open(keys, keyringContext(meeting), meeting.keyring)
+      : undefined;
+  // A failure is reported where a part is opened (or not at all, if none is): never as unhandled meanwhile.
+  keyring?.catch(() => undefined);
   const openPart: Open = async <V>(part: string, sealed: Sealed): Promise<V> => {
     if (isBox(sealed)) {
       const [kind = '', ...rest] = part.split(':');

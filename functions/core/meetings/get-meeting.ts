@@ -8,7 +8,7 @@ import { londonDate } from '../deadlines.js';
 import { isOverdue, requireRight, resolveMeeting, scheduledSlotOf } from './access.js';
 import { openFor, PARTS, type RecordText, type RequestText, type ResponseDetails } from './content.js';
 import type { MeetingDeps } from './deps.js';
-import type { MeetingSummaryRow, StoredMeeting, StoredPerson } from './ports.js';
+import { LATEST_UPDATES, type MeetingSummaryRow, numberedUpdates, type StoredMeeting, type StoredPerson, updateCountOf } from './ports.js';
 import { linkedAlertVisibleTo } from './visibility.js';
 
 export async function getMeeting(
@@ -40,6 +40,8 @@ async function toView(
   viewerArea: string,
   now: Date,
 ): Promise<MeetingView> {
+  // Each action's latest updates, newest first: all a meeting shows of them, and all it opens.
+  const latest = meeting.actions.map((stored) => numberedUpdates(stored).slice(-LATEST_UPDATES).reverse());
   const [opened, alertIds] = await Promise.all([
     // The whole meeting for one Decrypt: every part is sealed under the meeting's one data key.
     openFor(deps.keys, meeting, async (open) => {
@@ -57,8 +59,10 @@ async function toView(
           }),
         ),
         Promise.all(
-          meeting.actions.map((stored) =>
-            Promise.all(stored.updates.map((update, index) => open<string>(PARTS.actionNote(stored.actionId, index + 1), update.note))),
+          latest.map((updates, index) =>
+            Promise.all(
+              updates.map((update) => open<string>(PARTS.actionNote(meeting.actions[index]?.actionId ?? '', update.number), update.note)),
+            ),
           ),
         ),
       ]);
@@ -90,12 +94,14 @@ async function toView(
     dueBy: stored.dueBy,
     status: stored.status,
     overdue: isOverdue(stored, today),
-    updates: stored.updates.map((update, position) => ({
+    latestUpdates: (latest[index] ?? []).map((update, position) => ({
+      number: update.number,
       status: update.status,
       note: notes[index]?.[position] ?? '',
       at: update.at,
       by: publicPerson(update.by),
     })),
+    updateCount: updateCountOf(stored),
   }));
   const scheduledSlot = scheduledSlotOf(meeting);
   return {
@@ -182,6 +188,6 @@ async function visibleAlerts(deps: Pick<MeetingDeps, 'alerts'>, meeting: StoredM
 }
 
 /** Staff are named to each other across areas; their token subject is for the audit trail only. */
-function publicPerson(person: StoredPerson): MeetingView['createdBy'] {
+export function publicPerson(person: StoredPerson): MeetingView['createdBy'] {
   return { name: person.name, agency: person.agency, area: person.area };
 }

@@ -2,6 +2,7 @@
  * The meeting store's port: what the meeting use cases need from storage.
  */
 import type { Agency, AreaId } from '../../../contracts/identity.js';
+import { LATEST_UPDATES_SHOWN } from '../../../contracts/meetings.js';
 import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../creations.js';
 import type { DeliveryFailure } from '../notifications/ports.js';
 import type { Page } from '../ports.js';
@@ -41,19 +42,51 @@ export type StoredAreaResponse = {
   readonly receipts?: readonly StoredReceipt[];
 };
 
+export type StoredUpdate = {
+  readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
+  readonly note: Sealed;
+  readonly at: string;
+  readonly by: StoredPerson;
+};
+
+/** An update with its place in its action's list (1 the first). */
+export type NumberedUpdate = StoredUpdate & { readonly number: number };
+
+/**
+ * How many of each action's updates a meeting read by `MeetingRepository.get` holds at least (its latest):
+ * what the meeting's page shows. The rest are read a page at a time (`MeetingRepository.actionUpdates`), so
+ * opening a meeting costs the same after years of updates as on the day it was recorded.
+ */
+export const LATEST_UPDATES = LATEST_UPDATES_SHOWN;
+
 export type StoredAction = {
   readonly actionId: string;
   readonly ownerArea: AreaId;
   readonly ownerAgency: Agency;
   readonly dueBy: string;
   readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
-  readonly updates: readonly {
-    readonly status: 'OPEN' | 'DONE' | 'CANCELLED';
-    readonly note: Sealed;
-    readonly at: string;
-    readonly by: StoredPerson;
-  }[];
+  /**
+   * The action's latest updates, oldest first: all of them, or (as a store reads a meeting) at least the
+   * last `LATEST_UPDATES`. A change appends its update here and counts it in `updateCount`.
+   */
+  readonly updates: readonly StoredUpdate[];
+  /** How many updates the action has had in all; absent: `updates` holds every one. */
+  readonly updateCount?: number;
+  /**
+   * The receipts of the action's last updates, kept with the action where a store keeps them there (the
+   * meeting's `receipts` lists them too): the use cases read them only through `receipts`.
+   */
+  readonly receipts?: readonly StoredReceipt[];
 };
+
+/** How many updates `action` has had in all. */
+export const updateCountOf = (action: Pick<StoredAction, 'updates' | 'updateCount'>): number => action.updateCount ?? action.updates.length;
+
+/** The updates `action` holds, each numbered by its place among all the action's updates. */
+export function numberedUpdates(action: Pick<StoredAction, 'updates' | 'updateCount'>): NumberedUpdate[] {
+  const first = updateCountOf(action) - action.updates.length + 1;
+  return action.updates.map((update, index) => ({ ...update, number: first + index }));
+}
 
 /**
  * A meeting as its use cases see it, whole. It is stored as a head (what the meeting is, its state, its
@@ -171,10 +204,16 @@ export interface MeetingRepository {
    * - an area's answer: only if the answer is still the one read (its revision), the meeting still takes
    *   answers (REQUESTED) and, for a proposal, no other slot was added since; the version moves on, so a
    *   change of the meeting computed from the answers before is refused rather than lose this one;
-   * - an action's new note (the last of its updates): only if no other note took its place in the list.
+   * - an action's new note (the last of its updates, number `updateCount`): only if no other note took its
+   *   place in the list.
    * CONFLICT: nothing of the change stands.
    */
   save(meeting: StoredMeeting, expectedVersion: number, part?: MeetingPart): Promise<'SAVED' | 'CONFLICT'>;
+  /**
+   * An action's updates, newest first, a page at a time, up to the last `meeting` (as read) counts: what a
+   * meeting holds at hand is not read again. The cursor is bound to the meeting and the action.
+   */
+  actionUpdates(meeting: StoredMeeting, actionId: string, limit: number, cursor?: string): Promise<Page<NumberedUpdate>>;
   /** Newest first: `outbox` the area requested, `inbox` it was invited to. Summaries: no sealed content is read. */
   list(area: AreaId, box: 'inbox' | 'outbox', limit: number, cursor?: string): Promise<Page<MeetingSummaryRow>>;
   /**

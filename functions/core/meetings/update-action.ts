@@ -8,6 +8,7 @@ import { NotFoundError } from '../errors.js';
 import { changeMeeting, conflict, personOf, requireRight, resolveMeeting } from './access.js';
 import { PARTS, sealFor } from './content.js';
 import type { MeetingDeps } from './deps.js';
+import { updateCountOf } from './ports.js';
 
 export async function updateAction(
   deps: Pick<MeetingDeps, 'meetings' | 'audit' | 'keys' | 'clock' | 'areas' | 'calendars'>,
@@ -34,7 +35,7 @@ export async function updateAction(
   const now = deps.clock.now().toISOString();
   // The note is its own item, the next in its action's list: only that place is claimed, so owners noting
   // different actions never conflict, and the write is the note's size however long the list.
-  const position = target.updates.length + 1;
+  const position = updateCountOf(target) + 1;
   const noted = sealFor(deps.keys, meeting, (seal) => seal(PARTS.actionNote(actionId, position), request.note)).then(
     ({ keyring, sealed }) => ({
       ...meeting,
@@ -45,6 +46,7 @@ export async function updateAction(
               ...candidate,
               status: request.status,
               updates: [...candidate.updates, { status: request.status, note: sealed, at: now, by: personOf(context) }],
+              updateCount: position,
             }
           : candidate,
       ),

@@ -45,16 +45,28 @@ const meetingWith = (id: string, overrides: Partial<StoredMeeting> = {}): Stored
 });
 const meeting = meetingWith(MEETING_ID);
 
-/** The head of a meeting as the store writes it: the meeting but its answers' and notes' items. */
+/**
+ * The head of a meeting as the store writes it: the meeting but its answers' and notes' items, each action
+ * with its count, and beside the actions each one's latest updates (as JSON) and receipts.
+ */
 const headOf = (stored: StoredMeeting) => {
   const { responses: _responses, ...rest } = stored;
   return {
     ...rest,
-    layout: 2,
+    layout: 3,
     notices: { pending: [] },
     answers: {},
     answered: {},
     actions: stored.actions.map(({ updates, ...action }) => ({ ...action, noted: updates.length })),
+    latest: Object.fromEntries(
+      stored.actions.map(({ actionId, updates }) => [
+        actionId,
+        JSON.stringify(
+          updates.slice(-3).map((update, index) => ({ number: updates.length - Math.min(3, updates.length) + index + 1, update })),
+        ),
+      ]),
+    ),
+    actionReceipts: Object.fromEntries(stored.actions.map(({ actionId }) => [actionId, []])),
   };
 };
 
@@ -737,7 +749,7 @@ describe('DynamoMeetingStore.sweepUncommitted', () => {
 });
 
 describe('DynamoMeetingStore.get', () => {
-  it("reads the meeting's items in one consistent Query, without its listing rows or history record, and strips the table keys", async () => {
+  it("reads the meeting's head alone in one consistent Query, without its notes, listing rows or history record, and strips the table keys", async () => {
     // Prepare
     ddb.on(QueryCommand).resolves({ Items: [{ pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', ttl: TTL, ...headOf(meeting) }] });
 
@@ -748,10 +760,11 @@ describe('DynamoMeetingStore.get', () => {
     expect(found).toEqual(meeting);
     expect(ddb.commandCalls(QueryCommand)[0]?.args[0].input).toEqual({
       TableName: TABLE,
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':pk': `MEETING#${MEETING_ID}`, ':first': 'MEETING', ':last': 'NOTE#\uffff' },
+      KeyConditionExpression: 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': `MEETING#${MEETING_ID}`, ':sk': 'MEETING' },
       ConsistentRead: true,
     });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
   });
 
   it('returns undefined for no meeting', async () => {
@@ -790,7 +803,7 @@ describe('DynamoMeetingStore.save', () => {
     expect(result).toBe('SAVED');
     const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe('attribute_exists(pk) AND version = :expected AND layout = :layout');
-    expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3, ':layout': 2 });
+    expect(put?.ExpressionAttributeValues).toEqual({ ':expected': 3, ':layout': 3 });
     expect(put?.Item).toEqual({
       pk: `MEETING#${MEETING_ID}`,
       sk: 'MEETING',

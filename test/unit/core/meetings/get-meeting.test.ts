@@ -77,9 +77,10 @@ describe('getMeeting', () => {
       ['action-1', MEETING_TEXT.action1, 'north-tyneside', 'DONE'],
       ['action-2', MEETING_TEXT.action2, 'newcastle', 'OPEN'],
     ]);
-    expect(view.actions[0]?.updates).toEqual([
-      { status: 'DONE', note: MEETING_TEXT.note, at: DURING_SLOT_1, by: expect.objectContaining({ area: 'north-tyneside' }) },
+    expect(view.actions[0]?.latestUpdates).toEqual([
+      { number: 1, status: 'DONE', note: MEETING_TEXT.note, at: DURING_SLOT_1, by: expect.objectContaining({ area: 'north-tyneside' }) },
     ]);
+    expect(view.actions.map((action) => action.updateCount)).toEqual([1, 0]);
     // Staff are named, their token subjects are not.
     expect(JSON.stringify(view)).not.toContain('"sub"');
     expect(fakes.trail.summary()).toEqual(['MEETING_VIEW:SUCCESS']);
