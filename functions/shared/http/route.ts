@@ -4,14 +4,13 @@
  * and idempotency where the route takes a body. `needs` names the adapters the route's use case takes; they
  * are built once per environment, before the first request.
  */
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { RequestContext } from '../../core/audit.js';
 import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type Resolved, resolveNeeds } from '../function.js';
 import { lambdaContextLogging } from '../logger.js';
-import { metrics } from '../metrics.js';
+import { invocationMetrics } from '../metrics.js';
 import { areaDirectory, auditRecorder, idempotencyStore } from '../wiring.js';
 import { parseInput } from './input.js';
 import { accessLog, authentication, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
@@ -35,7 +34,7 @@ export function httpRoute<N extends Needs>(
     const deps = resolveNeeds(options.needs, env);
     const handler = middy<HubEvent, HttpResponse, Error, Context>()
       .use(lambdaContextLogging())
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(invocationMetrics())
       .use(accessLog())
       .use(problemResponses())
       .use(authentication({ areas: areaDirectory(env), audit: auditRecorder(env) }));
