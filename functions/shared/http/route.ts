@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { RequestContext } from '../../core/audit.js';
 import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type Resolved, resolveNeeds } from '../function.js';
 import { lambdaContextLogging } from '../logger.js';
@@ -20,9 +20,9 @@ export type RouteInput<D> = {
   readonly event: HubEvent;
   readonly context: RequestContext;
   /** The body as the contract reads it; a body that could not be read, or breaks the contract, throws. */
-  readonly body: <S extends z.ZodType>(schema: S) => z.infer<S>;
+  readonly body: <S extends z.ZodMiniType>(schema: S) => z.infer<S>;
   /** The query string as the contract reads it. */
-  readonly query: <S extends z.ZodType>(schema: S) => z.infer<S>;
+  readonly query: <S extends z.ZodMiniType>(schema: S) => z.infer<S>;
   readonly deps: D;
 };
 
@@ -52,11 +52,11 @@ export function httpRoute<N extends Needs>(
       const context = event.hub?.context;
       // authentication() sets it or throws; reaching here without it would be a wiring bug.
       if (context === undefined) throw new Error('request reached the handler unauthenticated');
-      const body = <S extends z.ZodType>(schema: S): z.infer<S> => {
+      const body = <S extends z.ZodMiniType>(schema: S): z.infer<S> => {
         if (event.hub?.bodyError !== undefined) throw event.hub.bodyError;
         return parseInput(schema, event.hub?.json, 'body');
       };
-      const query = <S extends z.ZodType>(schema: S): z.infer<S> => parseInput(schema, event.queryStringParameters ?? {}, 'query');
+      const query = <S extends z.ZodMiniType>(schema: S): z.infer<S> => parseInput(schema, event.queryStringParameters ?? {}, 'query');
       return run({ event, context, body, query, deps });
     });
     return wired;
