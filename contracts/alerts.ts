@@ -6,13 +6,13 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Agency, AreaId } from './identity.js';
 import { RecipientRole } from './notifications.js';
 import { schema } from './schema.js';
 
 /** Trimmed, non-empty, bounded free text. */
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const isoDate = /* @__PURE__ */ schema(() => z.iso.date());
 const isoDateTime = /* @__PURE__ */ schema(() => z.iso.datetime({ offset: true }));
 
@@ -62,7 +62,7 @@ const distinct = <T>(items: readonly T[]) => new Set(items).size === items.lengt
 export const Recipient = /* @__PURE__ */ schema(() =>
   z.strictObject({
     area: AreaId,
-    scopes: z.array(Scope).min(1).max(SCOPES.length).refine(distinct, 'scopes must be distinct'),
+    scopes: z.array(Scope).check(z.minLength(1), z.maxLength(SCOPES.length), z.refine(distinct, 'scopes must be distinct')),
   }),
 );
 export type Recipient = z.infer<typeof Recipient>;
@@ -74,66 +74,66 @@ export const Sharing = /* @__PURE__ */ schema(() =>
       lawfulBasis: LawfulBasis,
       consent: z.strictObject({
         status: ConsentStatus,
-        reason: text(1000).optional(),
+        reason: z.optional(text(1000)),
       }),
       handling: z.strictObject({
         code: HandlingCode,
-        conditions: text(1000).optional(),
-        onwardSharing: OnwardSharing.default('PERMITTED'),
+        conditions: z.optional(text(1000)),
+        onwardSharing: z._default(OnwardSharing, 'PERMITTED'),
       }),
-      expiresAt: isoDateTime.optional(),
+      expiresAt: z.optional(isoDateTime),
     })
-    .superRefine((sharing, ctx) => {
-      // Consent is not required to share when a child is at risk, but the reason for sharing without it is.
-      if (sharing.consent.status !== 'OBTAINED' && sharing.consent.reason === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['consent', 'reason'],
-          message: 'a reason is required when consent is not obtained',
-        });
-      }
-      if (sharing.handling.code === 'C' && sharing.handling.conditions === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['handling', 'conditions'], message: 'handling code C requires conditions' });
-      }
-    }),
+    .check(
+      z.superRefine((sharing, ctx) => {
+        // Consent is not required to share when a child is at risk, but the reason for sharing without it is.
+        if (sharing.consent.status !== 'OBTAINED' && sharing.consent.reason === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['consent', 'reason'],
+            message: 'a reason is required when consent is not obtained',
+          });
+        }
+        if (sharing.handling.code === 'C' && sharing.handling.conditions === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['handling', 'conditions'], message: 'handling code C requires conditions' });
+        }
+      }),
+    ),
 );
 export type Sharing = z.infer<typeof Sharing>;
 
 export const Child = /* @__PURE__ */ schema(() =>
   z.strictObject({
     name: z.strictObject({ given: text(100), family: text(100) }),
-    aliases: z.array(text(100)).max(20).optional(),
+    aliases: z.optional(z.array(text(100)).check(z.maxLength(20))),
     dateOfBirth: isoDate,
-    gender: text(50).optional(),
-    identifiers: z
-      .strictObject({
-        localCaseNumber: text(50).optional(),
-        nhsNumber: z
-          .string()
-          .trim()
-          .regex(/^\d{3} ?\d{3} ?\d{4}$/, 'must be a 10-digit NHS number')
-          .optional(),
-      })
-      .optional(),
+    gender: z.optional(text(50)),
+    identifiers: z.optional(
+      z.strictObject({
+        localCaseNumber: z.optional(text(50)),
+        nhsNumber: z.optional(z.string().check(z.trim(), z.regex(/^\d{3} ?\d{3} ?\d{4}$/, 'must be a 10-digit NHS number'))),
+      }),
+    ),
   }),
 );
 
 export const Movement = /* @__PURE__ */ schema(() =>
   z.strictObject({
     kind: z.enum(MOVEMENT_KINDS),
-    from: AreaId.optional(),
-    to: AreaId.optional(),
+    from: z.optional(AreaId),
+    to: z.optional(AreaId),
     on: isoDate,
-    details: text(2000).optional(),
+    details: z.optional(text(2000)),
   }),
 );
 
 export const Risk = /* @__PURE__ */ schema(() =>
   z.strictObject({
     level: RiskLevel,
-    exploitation: z.array(ExploitationType).min(1).max(EXPLOITATION_TYPES.length).refine(distinct, 'must be distinct'),
+    exploitation: z
+      .array(ExploitationType)
+      .check(z.minLength(1), z.maxLength(EXPLOITATION_TYPES.length), z.refine(distinct, 'must be distinct')),
     summary: text(4000),
-    section47: z.enum(['NONE', 'ONGOING', 'CONCLUDED']).optional(),
+    section47: z.optional(z.enum(['NONE', 'ONGOING', 'CONCLUDED'])),
   }),
 );
 
@@ -148,14 +148,13 @@ export const Grading = /* @__PURE__ */ schema(() =>
 
 export const Perpetrator = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    names: z.array(text(100)).max(20).optional(),
-    nicknames: z.array(text(100)).max(20).optional(),
-    marks: z.array(text(200)).max(20).optional(),
-    vehicles: z
-      .array(z.strictObject({ registration: text(20).optional(), description: text(200).optional() }))
-      .max(10)
-      .optional(),
-    places: z.array(text(200)).max(20).optional(),
+    names: z.optional(z.array(text(100)).check(z.maxLength(20))),
+    nicknames: z.optional(z.array(text(100)).check(z.maxLength(20))),
+    marks: z.optional(z.array(text(200)).check(z.maxLength(20))),
+    vehicles: z.optional(
+      z.array(z.strictObject({ registration: z.optional(text(20)), description: z.optional(text(200)) })).check(z.maxLength(10)),
+    ),
+    places: z.optional(z.array(text(200)).check(z.maxLength(20))),
     grading: Grading,
   }),
 );
@@ -163,41 +162,41 @@ export const Perpetrator = /* @__PURE__ */ schema(() =>
 export const Location = /* @__PURE__ */ schema(() =>
   z.strictObject({
     description: text(500),
-    postcode: text(10).optional(),
+    postcode: z.optional(text(10)),
   }),
 );
 
 export const Contact = /* @__PURE__ */ schema(() =>
   z.strictObject({
     name: text(100),
-    role: text(100).optional(),
-    phone: text(30).optional(),
-    email: z.email().max(254).optional(),
+    role: z.optional(text(100)),
+    phone: z.optional(text(30)),
+    email: z.optional(z.email().check(z.maxLength(254))),
   }),
 );
 
 export const CreateAlertRequest = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    recipients: z
-      .array(Recipient)
-      .min(1)
-      .max(10)
-      .refine((rs) => distinct(rs.map((r) => r.area)), 'recipient areas must be distinct'),
+    recipients: z.array(Recipient).check(
+      z.minLength(1),
+      z.maxLength(10),
+      z.refine((rs) => distinct(rs.map((r) => r.area)), 'recipient areas must be distinct'),
+    ),
     sharing: Sharing,
     child: Child,
     movement: Movement,
     risk: Risk,
-    perpetrators: z.array(Perpetrator).max(20).optional(),
-    locations: z.array(Location).max(50).optional(),
-    disruptionPlan: text(8000).optional(),
-    voice: text(4000).optional(),
-    contacts: z
-      .strictObject({
-        leadProfessional: Contact.optional(),
-        police: Contact.optional(),
-        outOfHours: Contact.optional(),
-      })
-      .optional(),
+    perpetrators: z.optional(z.array(Perpetrator).check(z.maxLength(20))),
+    locations: z.optional(z.array(Location).check(z.maxLength(50))),
+    disruptionPlan: z.optional(text(8000)),
+    voice: z.optional(text(4000)),
+    contacts: z.optional(
+      z.strictObject({
+        leadProfessional: z.optional(Contact),
+        police: z.optional(Contact),
+        outOfHours: z.optional(Contact),
+      }),
+    ),
   }),
 );
 export type CreateAlertRequest = z.infer<typeof CreateAlertRequest>;
@@ -227,28 +226,34 @@ export const AcknowledgeRequest = /* @__PURE__ */ schema(() =>
   z
     .strictObject({
       outcome: AckOutcome,
-      note: text(4000).optional(),
-      redirectTo: AreaId.optional(),
+      note: z.optional(text(4000)),
+      redirectTo: z.optional(AreaId),
     })
-    .superRefine((ack, ctx) => {
-      if (ack.outcome === 'REDIRECTED' && ack.redirectTo === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['redirectTo'], message: 'required when the outcome is REDIRECTED' });
-      }
-      if (ack.outcome !== 'REDIRECTED' && ack.redirectTo !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['redirectTo'], message: 'only allowed when the outcome is REDIRECTED' });
-      }
-    }),
+    .check(
+      z.superRefine((ack, ctx) => {
+        if (ack.outcome === 'REDIRECTED' && ack.redirectTo === undefined) {
+          ctx.addIssue({ code: 'custom', path: ['redirectTo'], message: 'required when the outcome is REDIRECTED' });
+        }
+        if (ack.outcome !== 'REDIRECTED' && ack.redirectTo !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['redirectTo'], message: 'only allowed when the outcome is REDIRECTED' });
+        }
+      }),
+    ),
 );
 export type AcknowledgeRequest = z.infer<typeof AcknowledgeRequest>;
 
 export const ListAlertsQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    box: z.enum(['inbox', 'outbox']).default('inbox'),
-    status: ShareStatus.optional().describe(
-      'Only shares (in the outbox: alerts with a share) in this status. The inbox lists newest first, and so under ACKNOWLEDGED; under PENDING and OVERDUE by deadline, the earliest first',
-    ),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(2048).optional(),
+    box: z._default(z.enum(['inbox', 'outbox']), 'inbox'),
+    status: z
+      .optional(ShareStatus)
+      .check(
+        z.describe(
+          'Only shares (in the outbox: alerts with a share) in this status. The inbox lists newest first, and so under ACKNOWLEDGED; under PENDING and OVERDUE by deadline, the earliest first',
+        ),
+      ),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
 );
 export type ListAlertsQuery = z.infer<typeof ListAlertsQuery>;
@@ -278,8 +283,8 @@ export const Acknowledgement = /* @__PURE__ */ schema(() =>
     outcome: AckOutcome,
     acknowledgedAt: isoDateTime,
     by: z.object({ sub: z.string(), name: z.string(), agency: Agency, area: AreaId }),
-    redirectTo: AreaId.optional(),
-    note: z.string().optional(),
+    redirectTo: z.optional(AreaId),
+    note: z.optional(z.string()),
   }),
 );
 export type Acknowledgement = z.infer<typeof Acknowledgement>;
@@ -309,15 +314,15 @@ export const ShareNotifications = /* @__PURE__ */ schema(() =>
         at: isoDateTime,
         to: z.array(RecipientRole),
         /** Out of hours for a SIGNIFICANT alert: the receiving area's out-of-hours number, for the sender to call. */
-        telephone: z.string().optional(),
+        telephone: z.optional(z.string()),
       }),
     ),
-    nextStep: z.object({ step: LadderStep, at: isoDateTime }).optional(),
+    nextStep: z.optional(z.object({ step: LadderStep, at: isoDateTime })),
     /** Messages that did not reach their mailbox: telephone instead. */
     undelivered: z.array(
       z.object({
         at: isoDateTime,
-        step: LadderStep.optional(),
+        step: z.optional(LadderStep),
         recipient: RecipientRole,
         area: AreaId,
         reason: z.enum(['REFUSED', 'UNDELIVERED']),
@@ -353,7 +358,7 @@ export const ShareExpiry = /* @__PURE__ */ schema(() =>
     latestExtension: isoDateTime,
     /** Each extension, oldest first; the justification only for the sending area. */
     extensions: z.array(
-      z.object({ at: isoDateTime, by: Person, from: isoDateTime, to: isoDateTime, justification: z.string().optional() }),
+      z.object({ at: isoDateTime, by: Person, from: isoDateTime, to: isoDateTime, justification: z.optional(z.string()) }),
     ),
   }),
 );
@@ -361,30 +366,30 @@ export type ShareExpiry = z.infer<typeof ShareExpiry>;
 
 /** What the recipient sees of its own share record, and the sender of every share. */
 export const ShareRecord = /* @__PURE__ */ schema(() =>
-  ShareSummary.extend({
+  z.extend(ShareSummary, {
     sharing: z.object({
       purpose: z.string(),
       lawfulBasis: LawfulBasis,
-      consent: z.object({ status: ConsentStatus, reason: z.string().optional() }),
-      handling: z.object({ code: HandlingCode, conditions: z.string().optional(), onwardSharing: OnwardSharing }),
+      consent: z.object({ status: ConsentStatus, reason: z.optional(z.string()) }),
+      handling: z.object({ code: HandlingCode, conditions: z.optional(z.string()), onwardSharing: OnwardSharing }),
       expiresAt: isoDateTime,
     }),
-    acknowledgement: Acknowledgement.optional(),
+    acknowledgement: z.optional(Acknowledgement),
     notifications: ShareNotifications,
     /** A share passed on by a forward: from which area, by whom, when and why (each recipient sees its own). */
-    origin: z
-      .object({
+    origin: z.optional(
+      z.object({
         forwardId: z.uuid(),
         fromArea: AreaId,
         by: Person,
         at: isoDateTime,
         reason: z.string(),
-      })
-      .optional(),
+      }),
+    ),
     /** Where the share stands against its end of life, and how it was extended. */
     expiry: ShareExpiry,
     /** A share that has ended (the sending area alone still sees it): its content is destroyed. */
-    ended: z.object({ reason: ShareEndReason, at: isoDateTime, by: Person.optional(), note: z.string().optional() }).optional(),
+    ended: z.optional(z.object({ reason: ShareEndReason, at: isoDateTime, by: z.optional(Person), note: z.optional(z.string()) })),
   }),
 );
 export type ShareRecord = z.infer<typeof ShareRecord>;
@@ -404,23 +409,23 @@ export const AlertSummary = /* @__PURE__ */ schema(() =>
         area: AreaId,
         status: ShareStatus,
         ackDueBy: isoDateTime,
-        outcome: AckOutcome.optional(),
-        redirectTo: AreaId.optional(),
+        outcome: z.optional(AckOutcome),
+        redirectTo: z.optional(AreaId),
         /** The ladder's latest step, for a list ("reminder sent 12:30"). */
-        lastStep: z.object({ step: LadderStep, at: isoDateTime }).optional(),
+        lastStep: z.optional(z.object({ step: LadderStep, at: isoDateTime })),
         /** How many messages about the share did not reach their mailbox. */
-        undelivered: z.number().int().min(0),
+        undelivered: z.int().check(z.gte(0)),
         /** A share that has ended: the sending area's outbox keeps it, without content. */
-        ended: ShareEndReason.optional(),
-        expiresAt: isoDateTime.optional(),
-        expiryWarning: ExpiryWarning.optional(),
+        ended: z.optional(ShareEndReason),
+        expiresAt: z.optional(isoDateTime),
+        expiryWarning: z.optional(ExpiryWarning),
       }),
     ),
   }),
 );
 export type AlertSummary = z.infer<typeof AlertSummary>;
 
-export const AlertList = /* @__PURE__ */ schema(() => z.object({ items: z.array(AlertSummary), nextCursor: z.string().optional() }));
+export const AlertList = /* @__PURE__ */ schema(() => z.object({ items: z.array(AlertSummary), nextCursor: z.optional(z.string()) }));
 export type AlertList = z.infer<typeof AlertList>;
 
 /**
@@ -446,9 +451,9 @@ export const CustodyEntry = /* @__PURE__ */ schema(() =>
     scopes: z.array(Scope),
     by: Person,
     at: isoDateTime,
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     status: ForwardStatus,
-    decision: z.object({ decision: ForwardDecision, at: isoDateTime, by: Person, reason: z.string().optional() }).optional(),
+    decision: z.optional(z.object({ decision: ForwardDecision, at: isoDateTime, by: Person, reason: z.optional(z.string()) })),
   }),
 );
 export type CustodyEntry = z.infer<typeof CustodyEntry>;
@@ -460,13 +465,13 @@ export const AlertView = /* @__PURE__ */ schema(() =>
     createdAt: isoDateTime,
     createdBy: z.object({ name: z.string(), agency: Agency }),
     /** Present only for the sections the caller's area may see. */
-    child: Child.optional(),
-    movement: Movement.optional(),
-    risk: Risk.optional(),
-    perpetrators: z.array(Perpetrator).optional(),
-    locations: z.array(Location).optional(),
-    disruptionPlan: z.string().optional(),
-    voice: z.string().optional(),
+    child: z.optional(Child),
+    movement: z.optional(Movement),
+    risk: z.optional(Risk),
+    perpetrators: z.optional(z.array(Perpetrator)),
+    locations: z.optional(z.array(Location)),
+    disruptionPlan: z.optional(z.string()),
+    voice: z.optional(z.string()),
     contacts: CreateAlertRequest.shape.contacts,
     /** The sender sees every share (ended ones too); a recipient sees only its own. */
     shares: z.array(ShareRecord),
@@ -482,14 +487,16 @@ export const AcknowledgementReceipt = /* @__PURE__ */ schema(() =>
     area: AreaId,
     outcome: AckOutcome,
     acknowledgedAt: isoDateTime,
-    redirectTo: AreaId.optional(),
+    redirectTo: z.optional(AreaId),
   }),
 );
 export type AcknowledgementReceipt = z.infer<typeof AcknowledgementReceipt>;
 
 // ---- a share's life: forwards, revocation, extension ----
 
-const distinctScopes = /* @__PURE__ */ schema(() => z.array(Scope).min(1).max(SCOPES.length).refine(distinct, 'scopes must be distinct'));
+const distinctScopes = /* @__PURE__ */ schema(() =>
+  z.array(Scope).check(z.minLength(1), z.maxLength(SCOPES.length), z.refine(distinct, 'scopes must be distinct')),
+);
 
 /** Pass the alert on to a further area, within the forwarding area's own scopes (the sender: any). */
 export const ForwardRequest = /* @__PURE__ */ schema(() =>
@@ -512,7 +519,7 @@ export const ForwardReceipt = /* @__PURE__ */ schema(() =>
     status: ForwardStatus,
     at: isoDateTime,
     /** The new area's share, once there is one. */
-    share: ShareSummary.optional(),
+    share: z.optional(ShareSummary),
   }),
 );
 export type ForwardReceipt = z.infer<typeof ForwardReceipt>;

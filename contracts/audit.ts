@@ -6,7 +6,7 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Agency, AreaId, Role } from './identity.js';
 import { schema } from './schema.js';
 
@@ -57,10 +57,10 @@ export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
 export const AuditActor = /* @__PURE__ */ schema(() =>
   z.object({
-    sub: z.string().max(256),
-    name: z.string().max(256).optional(),
-    area: AreaId.optional(),
-    agency: Agency.optional(),
+    sub: z.string().check(z.maxLength(256)),
+    name: z.optional(z.string().check(z.maxLength(256))),
+    area: z.optional(AreaId),
+    agency: z.optional(Agency),
     roles: z.array(Role),
   }),
 );
@@ -70,20 +70,20 @@ export const AuditEvent = /* @__PURE__ */ schema(() =>
   z.strictObject({
     eventId: z.uuid(),
     occurredAt: z.iso.datetime({ offset: true }),
-    requestId: z.string().max(256),
+    requestId: z.string().check(z.maxLength(256)),
     action: AuditAction,
     outcome: AuditOutcome,
     actor: AuditActor,
     /** The resource acted on, when there is one; the alert's areas let each side read its history. */
-    resource: z
-      .object({
+    resource: z.optional(
+      z.object({
         type: z.enum(['alert', 'meeting']),
-        id: z.string().max(128),
-      })
-      .optional(),
+        id: z.string().check(z.maxLength(128)),
+      }),
+    ),
     /** For a list: which box and how many items were released; for an acknowledgement: which share. */
     // Long enough for ten recipient area ids (64 characters each) joined: who was told is the record.
-    detail: z.record(z.string().max(64), z.union([z.string().max(1024), z.number()])).optional(),
+    detail: z.optional(z.record(z.string().check(z.maxLength(64)), z.union([z.string().check(z.maxLength(1024)), z.number()]))),
   }),
 );
 export type AuditEvent = z.infer<typeof AuditEvent>;
@@ -100,7 +100,7 @@ export const AccessHistoryEntry = /* @__PURE__ */ schema(() =>
 );
 export type AccessHistoryEntry = z.infer<typeof AccessHistoryEntry>;
 
-const historyPage = /* @__PURE__ */ schema(() => ({ items: z.array(AccessHistoryEntry), nextCursor: z.string().optional() }));
+const historyPage = /* @__PURE__ */ schema(() => ({ items: z.array(AccessHistoryEntry), nextCursor: z.optional(z.string()) }));
 
 export const AlertAccessHistory = /* @__PURE__ */ schema(() => z.object({ alertId: z.uuid(), ...historyPage }));
 export type AlertAccessHistory = z.infer<typeof AlertAccessHistory>;
@@ -110,8 +110,8 @@ export type MeetingAccessHistory = z.infer<typeof MeetingAccessHistory>;
 
 export const AccessHistoryQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().min(1).max(2048).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
 );
 export type AccessHistoryQuery = z.infer<typeof AccessHistoryQuery>;

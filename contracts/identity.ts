@@ -3,7 +3,7 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema.js';
 
 export const AGENCIES = ['police', 'childrens-services', 'health', 'education', 'other'] as const;
@@ -16,11 +16,7 @@ export type Role = z.infer<typeof Role>;
 
 /** Area ids are kebab-case; whether an id names a real area is the directory's call, not the schema's. */
 export const AreaId = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a kebab-case area id')
-    .max(64),
+  z.string().check(z.trim(), z.regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'must be a kebab-case area id'), z.maxLength(64)),
 );
 export type AreaId = z.infer<typeof AreaId>;
 

@@ -6,12 +6,12 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Agency, AreaId } from './identity.js';
 import { TemplateName } from './notifications.js';
 import { schema } from './schema.js';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const isoDate = /* @__PURE__ */ schema(() => z.iso.date());
 const isoDateTime = /* @__PURE__ */ schema(() => z.iso.datetime({ offset: true }));
 const distinct = <T>(items: readonly T[]) => new Set(items).size === items.length;
@@ -30,7 +30,7 @@ export type ActionStatus = z.infer<typeof ActionStatus>;
 export const SlotInput = /* @__PURE__ */ schema(() =>
   z.strictObject({
     start: isoDateTime,
-    durationMinutes: z.number().int().min(15).max(480),
+    durationMinutes: z.int().check(z.gte(15), z.lte(480)),
   }),
 );
 export type SlotInput = z.infer<typeof SlotInput>;
@@ -47,18 +47,18 @@ export const MeetingSubject = /* @__PURE__ */ schema(() =>
 
 export const RequestMeetingRequest = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    invitedAreas: z.array(AreaId).min(1).max(10).refine(distinct, 'invited areas must be distinct'),
-    alertIds: z.array(z.uuid()).max(20).refine(distinct, 'alert ids must be distinct').optional(),
+    invitedAreas: z.array(AreaId).check(z.minLength(1), z.maxLength(10), z.refine(distinct, 'invited areas must be distinct')),
+    alertIds: z.optional(z.array(z.uuid()).check(z.maxLength(20), z.refine(distinct, 'alert ids must be distinct'))),
     subject: MeetingSubject,
     reason: text(2000),
     agenda: text(4000),
-    proposedSlots: z.array(SlotInput).min(1).max(5),
+    proposedSlots: z.array(SlotInput).check(z.minLength(1), z.maxLength(5)),
     format: MeetingFormat,
   }),
 );
 export type RequestMeetingRequest = z.infer<typeof RequestMeetingRequest>;
 
-const attendees = /* @__PURE__ */ schema(() => z.array(Attendee).max(20).optional());
+const attendees = /* @__PURE__ */ schema(() => z.optional(z.array(Attendee).check(z.maxLength(20))));
 export const MeetingResponseRequest = /* @__PURE__ */ schema(() =>
   z.discriminatedUnion('response', [
     z.strictObject({ response: z.literal('ACCEPT'), slotId: text(20), attendees }),
@@ -72,7 +72,7 @@ export const ScheduleMeetingRequest = /* @__PURE__ */ schema(() =>
   z.strictObject({
     slotId: text(20),
     /** Confirms a slot no invited area has accepted. */
-    force: z.boolean().default(false),
+    force: z._default(z.boolean(), false),
   }),
 );
 export type ScheduleMeetingRequest = z.infer<typeof ScheduleMeetingRequest>;
@@ -82,14 +82,13 @@ export type CancelMeetingRequest = z.infer<typeof CancelMeetingRequest>;
 
 export const RecordMeetingRequest = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    attendance: z
-      .array(z.strictObject({ area: AreaId, agency: Agency }))
-      .min(1)
-      .max(50),
+    attendance: z.array(z.strictObject({ area: AreaId, agency: Agency })).check(z.minLength(1), z.maxLength(50)),
     decisions: text(8000),
-    disruptionPlan: text(8000).optional(),
+    disruptionPlan: z.optional(text(8000)),
     reviewDate: isoDate,
-    actions: z.array(z.strictObject({ description: text(2000), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate })).max(50),
+    actions: z
+      .array(z.strictObject({ description: text(2000), ownerArea: AreaId, ownerAgency: Agency, dueBy: isoDate }))
+      .check(z.maxLength(50)),
   }),
 );
 export type RecordMeetingRequest = z.infer<typeof RecordMeetingRequest>;
@@ -99,18 +98,18 @@ export type UpdateActionRequest = z.infer<typeof UpdateActionRequest>;
 
 export const ActionUpdatesQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(2048).optional(),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
 );
 export type ActionUpdatesQuery = z.infer<typeof ActionUpdatesQuery>;
 
 export const ListMeetingsQuery = /* @__PURE__ */ schema(() =>
   z.strictObject({
-    box: z.enum(['inbox', 'outbox']).default('inbox'),
-    status: MeetingStatus.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(2048).optional(),
+    box: z._default(z.enum(['inbox', 'outbox']), 'inbox'),
+    status: z.optional(MeetingStatus),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   }),
 );
 export type ListMeetingsQuery = z.infer<typeof ListMeetingsQuery>;
@@ -118,9 +117,9 @@ export type ListMeetingsQuery = z.infer<typeof ListMeetingsQuery>;
 // ---- responses ----
 
 // The hub numbers slots and actions in the order they were added to a meeting.
-const SlotId = /* @__PURE__ */ schema(() => z.string().regex(/^slot-[1-9]\d*$/));
-const ActionId = /* @__PURE__ */ schema(() => z.string().regex(/^action-[1-9]\d*$/));
-const count = /* @__PURE__ */ schema(() => z.number().int().min(0));
+const SlotId = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^slot-[1-9]\d*$/)));
+const ActionId = /* @__PURE__ */ schema(() => z.string().check(z.regex(/^action-[1-9]\d*$/)));
+const count = /* @__PURE__ */ schema(() => z.int().check(z.gte(0)));
 
 export const Slot = /* @__PURE__ */ schema(() =>
   z.object({
@@ -138,7 +137,7 @@ export const RequestMeetingResponse = /* @__PURE__ */ schema(() =>
   z.object({
     meetingId: z.uuid(),
     status: z.literal('REQUESTED'),
-    slots: z.array(Slot.pick({ slotId: true, start: true, durationMinutes: true })),
+    slots: z.array(z.pick(Slot, { slotId: true, start: true, durationMinutes: true })),
   }),
 );
 export type RequestMeetingResponse = z.infer<typeof RequestMeetingResponse>;
@@ -150,9 +149,9 @@ export const AreaResponse = /* @__PURE__ */ schema(() =>
   z.object({
     area: AreaId,
     response: AreaResponseKind,
-    slotId: SlotId.optional(),
-    reason: z.string().optional(),
-    attendees: z.array(Attendee).optional(),
+    slotId: z.optional(SlotId),
+    reason: z.optional(z.string()),
+    attendees: z.optional(z.array(Attendee)),
     respondedAt: isoDateTime,
     by: Person,
   }),
@@ -160,7 +159,7 @@ export const AreaResponse = /* @__PURE__ */ schema(() =>
 
 /** One update of an action: `number` is its place in the action's list, 1 the first. */
 export const ActionUpdate = /* @__PURE__ */ schema(() =>
-  z.object({ number: z.number().int().min(1), status: ActionStatus, note: z.string(), at: isoDateTime, by: Person }),
+  z.object({ number: z.int().check(z.gte(1)), status: ActionStatus, note: z.string(), at: isoDateTime, by: Person }),
 );
 export type ActionUpdate = z.infer<typeof ActionUpdate>;
 
@@ -181,7 +180,7 @@ export const MeetingAction = /* @__PURE__ */ schema(() =>
      * Its latest updates, newest first: at most LATEST_UPDATES_SHOWN, so a meeting reads the same after
      * years of updates; every one is at GET /v1/meetings/{meetingId}/actions/{actionId}/updates.
      */
-    latestUpdates: z.array(ActionUpdate).max(LATEST_UPDATES_SHOWN),
+    latestUpdates: z.array(ActionUpdate).check(z.maxLength(LATEST_UPDATES_SHOWN)),
     /** How many updates it has had in all. */
     updateCount: count,
   }),
@@ -203,24 +202,24 @@ export const MeetingView = /* @__PURE__ */ schema(() =>
     alertIds: z.array(z.uuid()),
     slots: z.array(Slot),
     /** One per invited area; PENDING until it answers. */
-    responses: z.array(AreaResponse.or(z.object({ area: AreaId, response: z.literal('PENDING') }))),
-    scheduled: z.object({ slotId: SlotId, start: isoDateTime, durationMinutes: SlotInput.shape.durationMinutes, by: Person }).optional(),
-    cancelled: z.object({ reason: z.string(), at: isoDateTime, by: Person }).optional(),
-    record: z
-      .object({
+    responses: z.array(z.union([AreaResponse, z.object({ area: AreaId, response: z.literal('PENDING') })])),
+    scheduled: z.optional(z.object({ slotId: SlotId, start: isoDateTime, durationMinutes: SlotInput.shape.durationMinutes, by: Person })),
+    cancelled: z.optional(z.object({ reason: z.string(), at: isoDateTime, by: Person })),
+    record: z.optional(
+      z.object({
         attendance: z.array(z.object({ area: AreaId, agency: Agency })),
         decisions: z.string(),
-        disruptionPlan: z.string().optional(),
+        disruptionPlan: z.optional(z.string()),
         reviewDate: isoDate,
         recordedAt: isoDateTime,
         by: Person,
-      })
-      .optional(),
+      }),
+    ),
     actions: z.array(MeetingAction),
     overdueActions: count,
     /** Messages about the meeting that did not reach an area's MSET mailbox: telephone that area instead. */
-    undelivered: z
-      .array(
+    undelivered: z.optional(
+      z.array(
         z.object({
           at: isoDateTime,
           template: TemplateName,
@@ -228,8 +227,8 @@ export const MeetingView = /* @__PURE__ */ schema(() =>
           reason: z.enum(['REFUSED', 'UNDELIVERED']),
           telephone: z.string(),
         }),
-      )
-      .optional(),
+      ),
+    ),
   }),
 );
 export type MeetingView = z.infer<typeof MeetingView>;
@@ -242,7 +241,7 @@ export const MeetingSummary = /* @__PURE__ */ schema(() =>
     status: MeetingStatus,
     format: MeetingFormat,
     createdAt: isoDateTime,
-    scheduledStart: isoDateTime.optional(),
+    scheduledStart: z.optional(isoDateTime),
     responses: z.array(z.object({ area: AreaId, response: z.enum(['PENDING', ...AREA_RESPONSES]) })),
     openActions: count,
     overdueActions: count,
@@ -250,7 +249,7 @@ export const MeetingSummary = /* @__PURE__ */ schema(() =>
 );
 export type MeetingSummary = z.infer<typeof MeetingSummary>;
 
-export const MeetingList = /* @__PURE__ */ schema(() => z.object({ items: z.array(MeetingSummary), nextCursor: z.string().optional() }));
+export const MeetingList = /* @__PURE__ */ schema(() => z.object({ items: z.array(MeetingSummary), nextCursor: z.optional(z.string()) }));
 export type MeetingList = z.infer<typeof MeetingList>;
 
 export const RecordMeetingResponse = /* @__PURE__ */ schema(() =>
@@ -297,7 +296,7 @@ export const ActionUpdateList = /* @__PURE__ */ schema(() =>
     status: ActionStatus,
     updateCount: count,
     items: z.array(ActionUpdate),
-    nextCursor: z.string().optional(),
+    nextCursor: z.optional(z.string()),
   }),
 );
 export type ActionUpdateList = z.infer<typeof ActionUpdateList>;
@@ -310,6 +309,8 @@ export type ActionUpdateReceipt = z.infer<typeof ActionUpdateReceipt>;
 /** GET .../calendar.ics: an RFC 5545 calendar, as text (reference, areas, time and format; no child identity). */
 // One VCALENDAR object, every content line ended by CRLF as RFC 5545 requires, the last one included.
 export const Invitation = /* @__PURE__ */ schema(() =>
-  z.string().regex(/^BEGIN:VCALENDAR\r\n(?:[^\r\n]*\r\n)*END:VCALENDAR\r\n$/, 'must be one RFC 5545 VCALENDAR with CRLF line ends'),
+  z
+    .string()
+    .check(z.regex(/^BEGIN:VCALENDAR\r\n(?:[^\r\n]*\r\n)*END:VCALENDAR\r\n$/, 'must be one RFC 5545 VCALENDAR with CRLF line ends')),
 );
 export type Invitation = z.infer<typeof Invitation>;

@@ -13,7 +13,7 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AreaId } from './identity.js';
 import { schema } from './schema.js';
 
@@ -115,11 +115,10 @@ export const TEMPLATES: Readonly<Record<TemplateName, Template>> = {
 
 /** Notify's own limit on a reference, which carries the intent id. */
 const PersonalisationValue = /* @__PURE__ */ schema(() =>
-  z
-    .string()
-    .max(500)
-    // Built by the hub from fixed words, names and dates: never a control character, never markup.
-    .refine((value) => ![...value].some((c) => (c < ' ' && c !== '\n') || c === '<' || c === '>'), 'must be plain text'),
+  z.string().check(
+    z.maxLength(500),
+    z.refine((value) => ![...value].some((c) => (c < ' ' && c !== '\n') || c === '<' || c === '>'), 'must be plain text'),
+  ),
 );
 
 /** What a notification is about: the sender checks it still needs sending, and records a failure on it. */
@@ -127,7 +126,7 @@ export const NotificationSubject = /* @__PURE__ */ schema(() =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('share'), alertId: z.uuid(), area: AreaId }),
     z.strictObject({ type: z.literal('meeting'), meetingId: z.uuid() }),
-    z.strictObject({ type: z.literal('action'), meetingId: z.uuid(), actionId: z.string().regex(/^action-[1-9]\d*$/) }),
+    z.strictObject({ type: z.literal('action'), meetingId: z.uuid(), actionId: z.string().check(z.regex(/^action-[1-9]\d*$/)) }),
   ]),
 );
 export type NotificationSubject = z.infer<typeof NotificationSubject>;
@@ -142,20 +141,20 @@ export const NotificationIntent = /* @__PURE__ */ schema(() =>
     intentId: z.uuid(),
     template: TemplateName,
     /** The mailbox, from the area directory. */
-    to: z.email().max(254),
+    to: z.email().check(z.maxLength(254)),
     recipient: RecipientRole,
     /** The area whose mailbox it is. */
     recipientArea: AreaId,
     subject: NotificationSubject,
     /** Every ((placeholder)) of the template but `link`, which the sender makes from `path`. */
-    personalisation: z.record(z.string().regex(/^[a-z_]{1,32}$/), PersonalisationValue),
+    personalisation: z.record(z.string().check(z.regex(/^[a-z_]{1,32}$/)), PersonalisationValue),
     /** The console page the message links to, e.g. /alerts/<id>. */
-    path: z.string().regex(/^\/(alerts|meetings)\/[0-9a-f-]{36}$/),
+    path: z.string().check(z.regex(/^\/(alerts|meetings)\/[0-9a-f-]{36}$/)),
     /**
      * A reminder or an escalation is sent only while it still applies (the share still pending, the action
      * still open); a notice of something that happened is sent whatever happens next.
      */
-    onlyWhile: z.enum(['SHARE_PENDING', 'ACTION_OPEN']).optional(),
+    onlyWhile: z.optional(z.enum(['SHARE_PENDING', 'ACTION_OPEN'])),
     recordedAt: z.iso.datetime({ offset: true }),
   }),
 );

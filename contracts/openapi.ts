@@ -4,11 +4,11 @@
  * `npm run openapi` writes docs/openapi.json; a test fails if that file and this generator disagree, so the
  * published document can only change by changing a contract or a route.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROUTE_LIST } from '../functions/routes.js';
 import { GATEWAY_REFUSAL_STATUSES, GatewayRefusal, Problem } from './problem.js';
 
-const schema = (type: z.ZodType, io: 'input' | 'output') => {
+const schema = (type: z.ZodMiniType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(type, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 };

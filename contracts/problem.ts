@@ -5,18 +5,18 @@
  * `schema`, so that a Lambda bundle leaves out, and never builds, the schemas its function does not use
  * (contracts/schema.ts says why): wrap a new one the same way; plain constants and helper functions stay bare.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from './schema.js';
 
 export const Problem = /* @__PURE__ */ schema(() =>
   z.object({
     /** about:blank when the status says it all, else one of the hub's own problem types. */
-    type: z.union([z.literal('about:blank'), z.string().regex(/^urn:mset-hub:problem:[a-z0-9]+(?:-[a-z0-9]+)*$/)]),
-    title: z.string().min(1),
-    status: z.number().int().min(400).max(599),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    type: z.union([z.literal('about:blank'), z.string().check(z.regex(/^urn:mset-hub:problem:[a-z0-9]+(?:-[a-z0-9]+)*$/))]),
+    title: z.string().check(z.minLength(1)),
+    status: z.int().check(z.gte(400), z.lte(599)),
+    detail: z.optional(z.string()),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
   }),
 );
 export type Problem = z.infer<typeof Problem>;

@@ -21,6 +21,18 @@
 // functions (`const text = (max: number) => ...`) are not. test/bench/bundle-contents.test.ts holds the
 // bundles to it.
 
+import { en } from 'zod/locales';
+import { config } from 'zod/mini';
+
+// The contracts are written with zod/mini (functions, `z.optional(X)`, `X.check(z.minLength(1))`) rather
+// than zod's classic API (methods, `X.optional()`): a classic schema carries every method of every kind of
+// schema, so a bundle that uses one carries all of classic zod (about 100 KB minified, a quarter of what a
+// function's import cost beyond its AWS clients), where zod/mini's functions are left out when unused
+// (issue 11, cold start). The schemas, their parsing and their issues are zod's core either way. Classic
+// zod sets English messages when it loads; zod/mini does not, so it is done here, before any contract is
+// built, and the problem responses and the console's error summaries read as before.
+config(en());
+
 /** What zod keeps on every schema: the constructor that made it and the definition it made it from. */
 type ZodInternals = { readonly _zod: { readonly constr: (this: object, def: unknown) => object; readonly def: unknown } };
 

@@ -8,7 +8,7 @@
  * Never imported by a handler: it names every contract and every handler module, which no single Lambda
  * bundle should carry.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import {
   AcknowledgementReceipt,
   AcknowledgeRequest,
@@ -89,11 +89,11 @@ export type Sizing = { readonly timeoutSeconds: number; readonly memoryMb: numbe
 export type Operation = {
   readonly summary: string;
   readonly roles?: string;
-  readonly request?: z.ZodType;
-  readonly query?: z.ZodObject;
-  readonly success: { readonly status: number; readonly schema: z.ZodType; readonly mediaType?: string };
+  readonly request?: z.ZodMiniType;
+  readonly query?: z.ZodMiniObject;
+  readonly success: { readonly status: number; readonly schema: z.ZodMiniType; readonly mediaType?: string };
   /** A second success answer, e.g. 202 for a change that waits on someone else's approval. */
-  readonly alsoSuccess?: { readonly status: number; readonly schema: z.ZodType };
+  readonly alsoSuccess?: { readonly status: number; readonly schema: z.ZodMiniType };
   readonly errors: readonly number[];
   readonly idempotent?: boolean;
 };

@@ -3,11 +3,16 @@
  * The console is the relying party and keeps the tokens on the server (a backend for the browser): the
  * browser holds only a random id for the sign-in under way, then for the session. The ID token's claims
  * are flattened as API Gateway flattens an access token's, so the same claims parser reads both.
+ *
+ * `openid-client` (with oauth4webapi, some 30 KB) is loaded on the first sign-in (./openid.ts), not when
+ * the console loads: a person signs in once a session (hours), and every other page the console serves needs none of it
+ * (issue 11, cold start). esbuild bundles the import all the same, so nothing is fetched at run time.
  */
-import * as client from 'openid-client';
+
 import { flattenClaims } from '../shared/claims.js';
 import { SignInFailedError } from './errors.js';
 import type { ConsoleRequest } from './http.js';
+import type * as OpenId from './openid.js';
 import type { SessionStore } from './ports.js';
 
 export type IdentitySettings = {
@@ -26,13 +31,18 @@ export type IdentitySettings = {
 
 const SIGN_IN_MINUTES = 10;
 
+function openIdClient(): Promise<typeof OpenId> {
+  return import('./openid.js');
+}
+
 export class SignIn {
-  private configuration: Promise<client.Configuration> | undefined;
+  private configuration: Promise<OpenId.Configuration> | undefined;
 
   constructor(private readonly settings: () => IdentitySettings) {}
 
-  private config(): Promise<client.Configuration> {
+  private config(): Promise<OpenId.Configuration> {
     this.configuration ??= (async () => {
+      const client = await openIdClient();
       const settings = this.settings();
       const config = await client.discovery(
         new URL(settings.issuer),
@@ -53,6 +63,7 @@ export class SignIn {
   /** Where to send the browser to sign in; the sign-in's secrets are stored under `key`. */
   async start(request: ConsoleRequest, sessions: SessionStore, key: string, returnTo: string, now: Date): Promise<string> {
     const config = await this.config();
+    const client = await openIdClient();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
@@ -87,6 +98,7 @@ export class SignIn {
     const pending = await sessions.takeSignIn(key);
     if (pending === undefined) throw new SignInFailedError('The sign-in had expired or was already used');
     const config = await this.config();
+    const client = await openIdClient();
     const query = new URLSearchParams(request.query);
     const currentUrl = new URL(`${request.origin}/auth/callback?${query.toString()}`);
     const tokens = await client.authorizationCodeGrant(config, currentUrl, {

@@ -17,7 +17,7 @@
  *   that: a deadline must always be computed, and `coversYear` lets a caller see the approximation.
  */
 import { TZDate } from '@date-fns/tz';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type AckDeadline, Area } from '../../contracts/areas.js';
 import { schema } from '../../contracts/schema.js';
 // A static import, not a read from disk, so esbuild inlines the calendars into each Lambda bundle.

@@ -6,7 +6,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from '../../contracts/schema.js';
 import type { AuditRecorder } from '../core/audit.js';
 import { uuidFrom } from '../core/request-ids.js';
@@ -17,12 +17,12 @@ import { auditRecorder } from '../shared/wiring.js';
 /** The fields of the access log format infra/ configures that this function reads. */
 const AccessLogLine = /* @__PURE__ */ schema(() =>
   z.object({
-    requestId: z.string().min(1).max(256),
-    routeKey: z.string().max(256).default('-'),
+    requestId: z.string().check(z.minLength(1), z.maxLength(256)),
+    routeKey: z._default(z.string().check(z.maxLength(256)), '-'),
     status: z.string(),
     /** "-" when no function ran: the authorizer refused the request. Otherwise a function did, and audited it. */
-    integrationStatus: z.string().default(''),
-    requestTimeEpoch: z.coerce.number().int().positive().optional(),
+    integrationStatus: z._default(z.string(), ''),
+    requestTimeEpoch: z.optional(z.coerce.number().check(z.int(), z.positive())),
   }),
 );
 

@@ -4,7 +4,7 @@
  * parser below reads strings only; the local gateway flattens with `flattenClaims`, which lives here so
  * that the flattening and its parser change together and the tests exercise the parser AWS runs.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Agency, AreaId, type Caller, ROLES, type Role } from '../../contracts/identity.js';
 import { schema } from '../../contracts/schema.js';
 import { UnauthenticatedError } from '../core/errors.js';
@@ -101,15 +101,15 @@ function unusableClaims(claims: Record<string, unknown>): string[] {
 
 const ClaimStrings = /* @__PURE__ */ schema(() =>
   z.object({
-    sub: z.string().trim().min(1).max(256),
-    name: z.string().trim().max(256).optional(),
+    sub: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+    name: z.optional(z.string().check(z.trim(), z.maxLength(256))),
     area: AreaId,
     agency: Agency,
-    roles: z.string().optional(),
+    roles: z.optional(z.string()),
   }),
 );
 
-const PersonEmail = /* @__PURE__ */ schema(() => z.email().max(254));
+const PersonEmail = /* @__PURE__ */ schema(() => z.email().check(z.maxLength(254)));
 
 export function callerFromClaims(claims: Record<string, string> | undefined): Caller {
   const parsed = ClaimStrings.safeParse(claims ?? {});

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TEMPLATE_NAMES, TemplateName } from '../../contracts/notifications.js';
 import { schema } from '../../contracts/schema.js';
 import { awsClientConfig } from '../adapters/aws-client-config.js';
@@ -36,14 +36,14 @@ const CONSOLE_VARIABLES = ['SESSIONS_TABLE', 'CONSOLE_OIDC_ISSUER', 'CONSOLE_OID
 
 const ConsoleVariables = /* @__PURE__ */ schema(() =>
   z.object({
-    SESSIONS_TABLE: z.string().min(1),
+    SESSIONS_TABLE: z.string().check(z.minLength(1)),
     CONSOLE_OIDC_ISSUER: z.url({ protocol: /^https$/ }),
-    CONSOLE_OIDC_CLIENT_ID: z.string().min(1),
-    CONSOLE_OIDC_SCOPE: z.string().trim().min(1).default(DEFAULT_CONSOLE_SCOPE),
-    CONSOLE_IDLE_MINUTES: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_IDLE_MINUTES),
-    CONSOLE_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(DEFAULT_CONSOLE_ABSOLUTE_HOURS),
+    CONSOLE_OIDC_CLIENT_ID: z.string().check(z.minLength(1)),
+    CONSOLE_OIDC_SCOPE: z._default(z.string().check(z.trim(), z.minLength(1)), DEFAULT_CONSOLE_SCOPE),
+    CONSOLE_IDLE_MINUTES: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_CONSOLE_IDLE_MINUTES),
+    CONSOLE_ABSOLUTE_HOURS: z._default(z.coerce.number().check(z.int(), z.positive()), DEFAULT_CONSOLE_ABSOLUTE_HOURS),
     /** Where Lambda unpacked the function: the bundle, and the stack's `console/` folder beside it. */
-    LAMBDA_TASK_ROOT: z.string().min(1),
+    LAMBDA_TASK_ROOT: z.string().check(z.minLength(1)),
   }),
 );
 
@@ -68,16 +68,23 @@ export async function fetchConsoleClientSecret(secretArn: string, region: string
  */
 const NotifyVariables = /* @__PURE__ */ schema(() =>
   z.object({
-    NOTIFY_TEMPLATE_IDS: z.string().transform((value, ctx) => {
-      const parsed = z.record(TemplateName, z.uuid()).safeParse(JSON.parse(value));
-      if (!parsed.success || TEMPLATE_NAMES.some((name) => parsed.data[name] === undefined)) {
-        ctx.addIssue({ code: 'custom', message: 'NOTIFY_TEMPLATE_IDS must map every template name to a Notify template id' });
-        return z.NEVER;
-      }
-      return parsed.data as Record<TemplateName, string>;
-    }),
-    NOTIFY_API_KEY_SECRET_ARN: z.string().min(1),
-    NOTIFY_API_URL: z.url({ protocol: /^https$/ }).optional(),
+    NOTIFY_TEMPLATE_IDS: z.pipe(
+      z.string(),
+      z.transform((value, ctx) => {
+        const parsed = z.record(TemplateName, z.uuid()).safeParse(JSON.parse(value));
+        if (!parsed.success || TEMPLATE_NAMES.some((name) => parsed.data[name] === undefined)) {
+          ctx.issues.push({
+            code: 'custom',
+            input: value,
+            message: 'NOTIFY_TEMPLATE_IDS must map every template name to a Notify template id',
+          });
+          return z.NEVER;
+        }
+        return parsed.data as Record<TemplateName, string>;
+      }),
+    ),
+    NOTIFY_API_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
+    NOTIFY_API_URL: z.optional(z.url({ protocol: /^https$/ })),
     NOTIFY_LINK_BASE_URL: z.url(),
   }),
 );
@@ -132,16 +139,16 @@ export function lambdaEnvironment(): HubEnvironment {
   if (lambda === undefined) {
     const env = z
       .object({
-        ALERTS_TABLE: z.string().min(1),
-        AUDIT_TABLE: z.string().min(1),
-        IDEMPOTENCY_TABLE: z.string().min(1),
-        MEETINGS_TABLE: z.string().min(1),
-        AWS_REGION: z.string().min(1).default('eu-west-2'),
-        KMS_KEY_ID: z.string().min(1),
+        ALERTS_TABLE: z.string().check(z.minLength(1)),
+        AUDIT_TABLE: z.string().check(z.minLength(1)),
+        IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
+        MEETINGS_TABLE: z.string().check(z.minLength(1)),
+        AWS_REGION: z._default(z.string().check(z.minLength(1)), 'eu-west-2'),
+        KMS_KEY_ID: z.string().check(z.minLength(1)),
         AUDIT_QUEUE_URL: z.url(),
         // Only the functions that take ladder steps or send their messages have these.
-        NOTIFICATION_QUEUE_URL: z.url().optional(),
-        NOTIFICATIONS_TABLE: z.string().min(1).optional(),
+        NOTIFICATION_QUEUE_URL: z.optional(z.url()),
+        NOTIFICATIONS_TABLE: z.optional(z.string().check(z.minLength(1))),
       })
       .parse(process.env);
     const consoleEnv = consoleEnvironment(process.env, consoleClientSecret);

@@ -1,32 +1,71 @@
 /**
- * One Powertools Metrics per container: CloudWatch embedded metric format written to the log, so counting
- * costs no API call. Cold starts are captured by the route middleware; use-case counts by the handlers
- * after success. Metrics carry names and counts only, never an id or content.
+ * Counts in CloudWatch's embedded metric format (EMF), written to the log, so counting costs no API call.
+ * Cold starts are captured by the route middleware; use-case counts by the handlers after success. Metrics
+ * carry names and counts only, never an id or content.
+ *
+ * Written here rather than taken from Powertools' Metrics for the same reason as ./logger.ts (issue 11, cold
+ * start): the hub counts a few things per request and needs none of the rest. The records are the ones
+ * Powertools wrote (namespace POWERTOOLS_METRICS_NAMESPACE, a `service` dimension, a separate `ColdStart`
+ * record with `service` and `function_name`), so the dashboards and alarms read the same metrics, and
+ * POWERTOOLS_METRICS_DISABLED still silences them (the local hub and some tests set it).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger } from './logger.js';
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
 
-/**
- * Most requests count nothing but the cold start, and Powertools warns about every such request; that
- * warning goes to debug so real warnings stand out. Everything else goes to the hub's logger.
- */
-const metricsLogger = {
-  debug: (...content: unknown[]) => logger.debug(String(content[0] ?? '')),
-  info: (...content: unknown[]) => logger.info(String(content[0] ?? '')),
-  warn: (...content: unknown[]) => {
-    const message = String(content[0] ?? '');
-    if (message.startsWith('No application metrics to publish')) logger.debug(message);
-    else logger.warn(message);
-  },
-  error: (...content: unknown[]) => logger.error(String(content[0] ?? '')),
-};
+export type CountName = 'AlertsCreated' | 'AlertsAcknowledged';
 
-export const metrics = new Metrics({
-  namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'MsetHub',
-  serviceName: 'mset-hub',
-  logger: metricsLogger,
-});
+const NAMESPACE = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'MsetHub';
+const SERVICE = 'mset-hub';
 
-export function countSuccess(name: 'AlertsCreated' | 'AlertsAcknowledged'): void {
-  metrics.addMetric(name, MetricUnit.Count, 1);
+/** One EMF record: the named counts under one set of dimensions, as one log line. */
+function emfRecord(counts: ReadonlyMap<string, number>, dimensions: Readonly<Record<string, string>>): string {
+  return JSON.stringify({
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        {
+          Namespace: NAMESPACE,
+          Dimensions: [Object.keys(dimensions)],
+          Metrics: [...counts.keys()].map((name) => ({ Name: name, Unit: 'Count' })),
+        },
+      ],
+    },
+    ...dimensions,
+    ...Object.fromEntries(counts),
+  });
+}
+
+function disabled(): boolean {
+  const value = process.env['POWERTOOLS_METRICS_DISABLED']?.trim().toLowerCase();
+  return value === 'true' || value === '1';
+}
+
+/** The invocation's counts, written once when it ends; nothing when it counted nothing. */
+const pending = new Map<string, number>();
+let coldStart = process.env['AWS_LAMBDA_INITIALIZATION_TYPE'] !== 'provisioned-concurrency';
+
+export function countSuccess(name: CountName): void {
+  pending.set(name, (pending.get(name) ?? 0) + 1);
+}
+
+function publish(): void {
+  if (pending.size > 0 && !disabled()) process.stdout.write(`${emfRecord(pending, { service: SERVICE })}\n`);
+  pending.clear();
+}
+
+/** The middleware for every route: a ColdStart count on the container's first invocation, the counts at the end of each. */
+export function invocationMetrics(): MiddlewareObj<unknown, unknown, Error, Context> {
+  return {
+    before: (request) => {
+      if (!coldStart) return;
+      coldStart = false;
+      if (!disabled()) {
+        const record = emfRecord(new Map([['ColdStart', 1]]), { service: SERVICE, function_name: request.context.functionName });
+        process.stdout.write(`${record}\n`);
+      }
+    },
+    after: publish,
+    onError: publish,
+  };
 }

@@ -5,7 +5,7 @@
  * parse alone would pass a body carrying a field the contract lacks; the parsed value is also compared
  * with what arrived, and any key or value the schema dropped or changed is a drift.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { GATEWAY_REFUSAL_STATUSES, GatewayRefusal, Problem } from '../../contracts/problem.js';
 import { type Operation, ROUTE_LIST } from '../../functions/routes.js';
 
@@ -102,7 +102,7 @@ export function checkContract(exchange: Exchange): void {
   const mediaType = baseMediaType(exchange.contentType);
   if (status >= 200 && status < 300) {
     if (route === undefined) throw new ContractDrift(`${where}, but no route of the API answers it with success`);
-    const { alsoSuccess } = route.operation as { alsoSuccess?: { status: number; schema: z.ZodType } };
+    const { alsoSuccess } = route.operation as { alsoSuccess?: { status: number; schema: z.ZodMiniType } };
     const success = alsoSuccess?.status === status ? { ...alsoSuccess, mediaType: undefined } : route.operation.success;
     if (status !== success.status) throw new ContractDrift(`${where}; the contract says ${success.status}`);
     const expected = success.mediaType ?? 'application/json';
@@ -142,7 +142,7 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-function conform(schema: z.ZodType, body: unknown, message: string): void {
+function conform(schema: z.ZodMiniType, body: unknown, message: string): void {
   const result = schema.safeParse(body);
   const problems = result.success
     ? differences(body, result.data, [])

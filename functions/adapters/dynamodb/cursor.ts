@@ -3,7 +3,7 @@
  * for; the partition a query reads always comes from the caller's token, and a cursor naming any other
  * partition is refused, so no cursor, forged or replayed, can reach another area's items.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { schema } from '../../../contracts/schema.js';
 import { ValidationError } from '../../core/errors.js';
 
@@ -11,10 +11,10 @@ const CursorPayload = /* @__PURE__ */ schema(() =>
   z.strictObject({
     v: z.literal(1),
     /** The partition and filter the cursor was issued for. */
-    scope: z.string().max(512),
+    scope: z.string().check(z.maxLength(512)),
     // Only the characters the hub's own keys use (ids, area ids, ISO times, '#'), never empty: DynamoDB
     // rejects an empty, over-long or ill-formed key value, and a forged cursor must be a 422, never a 503.
-    key: z.record(z.string(), z.string().regex(/^[A-Za-z0-9#:._-]{1,512}$/)),
+    key: z.record(z.string(), z.string().check(z.regex(/^[A-Za-z0-9#:._-]{1,512}$/))),
   }),
 );
 

@@ -5,7 +5,7 @@
  * paths name the fields, which is how the GOV.UK error summary links each message to its field.
  */
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ValidationError } from '../../core/errors.js';
 import { parseInput } from '../../shared/http/input.js';
 
@@ -79,7 +79,7 @@ function humanPath(path: string): string {
 }
 
 /** Reads a form with a contract: the request, or the errors to show. */
-export function readForm<S extends z.ZodType>(
+export function readForm<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   messages: Readonly<Record<string, string>>,

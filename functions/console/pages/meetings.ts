@@ -7,7 +7,7 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns/format';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { AuditAction } from '../../../contracts/audit.js';
 import { AGENCIES } from '../../../contracts/identity.js';
 import {
@@ -29,7 +29,6 @@ import { listActionUpdates } from '../../core/meetings/action-updates.js';
 import { cancelMeeting } from '../../core/meetings/cancel-meeting.js';
 import { getMeeting } from '../../core/meetings/get-meeting.js';
 import { getMeetingAudit } from '../../core/meetings/get-meeting-audit.js';
-import { meetingInvitation } from '../../core/meetings/invitation.js';
 import { listMeetings } from '../../core/meetings/list-meetings.js';
 import { hasMeetingRight } from '../../core/meetings/permissions.js';
 import { recordMeeting } from '../../core/meetings/record-meeting.js';
@@ -187,7 +186,7 @@ function renumbered(error: ValidationError, group: string, kept: readonly number
   );
 }
 
-function readWithRows<S extends z.ZodType>(
+function readWithRows<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   messages: Readonly<Record<string, string>>,
@@ -1098,6 +1097,10 @@ async function submitAction(page: PageContext): Promise<View | ConsoleResponse> 
 
 async function calendar(page: PageContext): Promise<ConsoleResponse> {
   const meetingId = page.params['meetingId'] as string;
+  // The calendar file is a download a person takes once a meeting, among the console's many page views: its
+  // iCalendar writer (ical-generator, some 36 KB) is loaded when asked for, not with the console (issue 11,
+  // cold start). The get-meeting-invitation function, which serves nothing else, imports it statically.
+  const { meetingInvitation } = await import('../../core/meetings/invitation.js');
   const invitation = await meetingInvitation(page.deps, page.context, meetingId);
   return {
     status: 200,

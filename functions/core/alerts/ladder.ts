@@ -22,8 +22,6 @@
  * pending shares orders by. A run cut off between the two writes leaves the step claimed and due at once,
  * and the next run finishes it with the same ids and the same time.
  */
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns/format';
 import type { NotificationIntent, RecipientRole, TemplateName } from '../../../contracts/notifications.js';
 import type { AreaDirectory } from '../areas.js';
 import type { AuditRecorder } from '../audit.js';
@@ -303,9 +301,27 @@ function describeStep(
 const RISK_WORDS = { SIGNIFICANT: 'significant', MODERATE: 'moderate', EMERGING: 'emerging' } as const;
 const OUTCOME_WORDS = { ACCEPTED: 'they accept it', ALREADY_KNOWN: 'they already know the child', REDIRECTED: 'they say it should go to' };
 
+/**
+ * Made on first use. Intl, not date-fns' format(): that one pattern brought date-fns' every formatter and its
+ * en-US locale (about 20 KB) into the bundles that send messages (issue 11, cold start).
+ */
+let londonFormat: Intl.DateTimeFormat | undefined;
+
 /** "14:30 on Tuesday 1 December 2026", London time: a date that reads the same whenever the message is opened. */
 export function londonDateTime(iso: string): string {
-  return format(new TZDate(new Date(iso).getTime(), LONDON), "HH:mm 'on' EEEE d MMMM yyyy");
+  londonFormat ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: LONDON,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of londonFormat.formatToParts(new Date(iso))) part[type] = value;
+  return `${part.hour}:${part.minute} on ${part.weekday} ${part.day} ${part.month} ${part.year}`;
 }
 
 /** The messages of a step, each with an id derived from the share, the step and who it is for. */

@@ -4,10 +4,10 @@
  * a child's name sent as a key must not come back in an error, so an unknown field is reported at the
  * object that holds it.
  */
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { type FieldIssue, ValidationError } from '../../core/errors.js';
 
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+export function parseInput<S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new ValidationError(`The ${where} does not match the contract`, result.error.issues.flatMap(toFieldIssues));

@@ -9,15 +9,14 @@
  * the work, which stopped before storing anything, is set aside and the request answered as the key's
  * record says, or run again under the claim it took over.
  */
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { RequestContext } from '../../core/audit.js';
 import type { AnswerKeeper } from '../../core/creations.js';
 import { type HttpFunction, type HttpHandler, lambdaFunction, type Needs, type Resolved, resolveNeeds } from '../function.js';
 import { lambdaContextLogging } from '../logger.js';
-import { metrics } from '../metrics.js';
+import { invocationMetrics } from '../metrics.js';
 import { areaDirectory, auditRecorder, idempotencyStore } from '../wiring.js';
 import { parseInput } from './input.js';
 import { accessLog, authentication, type ClaimSettled, type HubEvent, idempotency, jsonBody, problemResponses } from './middleware.js';
@@ -27,9 +26,9 @@ export type RouteInput<D> = {
   readonly event: HubEvent;
   readonly context: RequestContext;
   /** The body as the contract reads it; a body that could not be read, or breaks the contract, throws. */
-  readonly body: <S extends z.ZodType>(schema: S) => z.infer<S>;
+  readonly body: <S extends z.ZodMiniType>(schema: S) => z.infer<S>;
   /** The query string as the contract reads it. */
-  readonly query: <S extends z.ZodType>(schema: S) => z.infer<S>;
+  readonly query: <S extends z.ZodMiniType>(schema: S) => z.infer<S>;
   readonly deps: D;
   /**
    * Under an Idempotency-Key, remembers the answer as `respond` makes it into the response, beside the
@@ -46,7 +45,7 @@ export function httpRoute<N extends Needs>(
     const deps = resolveNeeds(options.needs, env);
     const handler = middy<HubEvent, HttpResponse, Error, Context>()
       .use(lambdaContextLogging())
-      .use(logMetrics(metrics, { captureColdStartMetric: true }))
+      .use(invocationMetrics())
       .use(accessLog())
       .use(problemResponses())
       .use(authentication({ areas: areaDirectory(env), audit: auditRecorder(env) }));
@@ -65,11 +64,11 @@ export function httpRoute<N extends Needs>(
       const context = event.hub?.context;
       // authentication() sets it or throws; reaching here without it would be a wiring bug.
       if (context === undefined) throw new Error('request reached the handler unauthenticated');
-      const body = <S extends z.ZodType>(schema: S): z.infer<S> => {
+      const body = <S extends z.ZodMiniType>(schema: S): z.infer<S> => {
         if (event.hub?.bodyError !== undefined) throw event.hub.bodyError;
         return parseInput(schema, event.hub?.json, 'body');
       };
-      const query = <S extends z.ZodType>(schema: S): z.infer<S> => parseInput(schema, event.queryStringParameters ?? {}, 'query');
+      const query = <S extends z.ZodMiniType>(schema: S): z.infer<S> => parseInput(schema, event.queryStringParameters ?? {}, 'query');
       const keep = event.hub?.keepAnswer;
       const keepAnswer = <A>(respond: (answer: A) => HttpResponse): AnswerKeeper<A> | undefined =>
         keep === undefined ? undefined : (answer, proof) => keep(respond(answer), proof);
