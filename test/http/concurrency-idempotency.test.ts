@@ -348,6 +348,36 @@ describe('Idempotency-Key on POST /v1/alerts', () => {
     expect(await intents()).toEqual(intentsBefore);
   });
 
+  it('a role that may not create, racing and then retrying under one key: each refusal is on record once', async () => {
+    // Prepare
+    const practitioner = await hub.token('darlington', 'practitioner');
+    const headers = { 'idempotency-key': 'refused-once' };
+    const spy = vi.spyOn(hub.auditQueue, 'send');
+
+    // Act
+    const racing = await Promise.all(
+      [0, 1].map(() => hub.call('POST', '/v1/alerts', { token: practitioner, body: sampleAlert(['hartlepool']), headers })),
+    );
+    const afterRace = spy.mock.calls.length;
+    const retry = await hub.call('POST', '/v1/alerts', { token: practitioner, body: sampleAlert(['hartlepool']), headers });
+    const recorded = spy.mock.calls.map(([message]) => JSON.parse(message.body) as AuditEvent);
+    spy.mockRestore();
+
+    // Assess
+    const refusals = (events: AuditEvent[]) => events.filter((event) => event.action === 'ALERT_CREATE').map((event) => event.outcome);
+    // The request that held the key was refused and put on record; the one racing it was told to wait (409)
+    // or, had the refusal already released the key, refused in turn: either way, one record per refusal.
+    const statuses = racing.map((response) => response.status).sort();
+    expect([
+      [403, 403],
+      [403, 409],
+    ]).toContainEqual(statuses);
+    expect(refusals(recorded.slice(0, afterRace))).toEqual(statuses.filter((status) => status === 403).map(() => 'FORBIDDEN'));
+    // The retry, after the refusal released the key, is refused and on record once more: once, not twice.
+    expect(retry.status).toBe(403);
+    expect(refusals(recorded.slice(afterRace))).toEqual(['FORBIDDEN']);
+  });
+
   it('a failed request releases its key: the same key may then be used for a corrected request', async () => {
     // Prepare
     const police = await hub.token('redcar-and-cleveland', 'police');

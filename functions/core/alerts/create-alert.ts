@@ -37,6 +37,9 @@ export async function createAlert(
 ): Promise<CreateAlertResponse> {
   const { caller } = context;
   if (!hasRight(caller, 'create')) {
+    // Under a key still being claimed, a refusal goes on record only once the claim is this request's: a
+    // racing request with the key, or a retry that takes the claim over, would otherwise put it there twice.
+    await context.claimed;
     return deps.audit.forbidden(context, 'ALERT_CREATE', 'Your role may not create alerts');
   }
   // A retry under the same claim names the same alert: if an earlier try committed it, answer as it would

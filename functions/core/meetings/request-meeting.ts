@@ -36,6 +36,9 @@ export async function requestMeeting(
 ): Promise<RequestMeetingResponse> {
   const { caller } = context;
   if (!hasMeetingRight(caller, 'organise')) {
+    // Under a key still being claimed, a refusal goes on record only once the claim is this request's: a
+    // racing request with the key, or a retry that takes the claim over, would otherwise put it there twice.
+    await context.claimed;
     return deps.audit.forbidden(context, 'MEETING_REQUEST', 'Your role may not request meetings');
   }
   // A retry under the same claim names the same meeting: if an earlier try committed it, answer as it would
