@@ -30,6 +30,8 @@ const PICTURES = [
   'revoke-confirm-mobile', // the same on a phone's width
   'chain-of-custody', // the alert as police sees it after forwarding it to Newcastle and ending North Tyneside's share
   'meeting', // a meeting once held, as its chair sees it: the record, and the actions with North Tyneside's done
+  'action-updates', // "See all 23 updates" of an action: the newest twenty, numbered, who and when, pagination
+  'action-updates-mobile', // the same on a phone's width
 ];
 
 const started = Date.now();

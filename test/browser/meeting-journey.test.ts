@@ -6,9 +6,11 @@
  * chair schedules it and downloads the calendar invitation; once the slot has started (the hub's clock is
  * moved on, not waited for) the chair records it with an action for North Tyneside and one for
  * Northumberland; North Tyneside's coordinator marks its action done; everyone in the meeting sees the record
- * and the actions; an area outside it gets "Page not found". The request runs once more with JavaScript off.
+ * and the actions; Northumberland's action gathers 23 updates, and "See all 23 updates" lists them, twenty
+ * to a page; an area outside it gets "Page not found". The request runs once more with JavaScript off.
  * Every page passes axe and the console's header checks on the way (test/support/browser.ts).
- * `npm run screenshots` runs this file with SCREENSHOTS=1 to save docs/screenshots/meeting.png.
+ * `npm run screenshots` runs this file with SCREENSHOTS=1 to save docs/screenshots/meeting.png and
+ * action-updates.png (and its phone-width twin).
  */
 import { randomUUID } from 'node:crypto';
 import type { Download, Page } from 'playwright-core';
@@ -19,6 +21,7 @@ import {
   COORDINATOR_NORTH_TYNESIDE,
   consoleSuite,
   POLICE_NORTHUMBERLAND,
+  personaClaims,
   sendAlertThroughApi,
   shown,
   Visitor,
@@ -80,6 +83,69 @@ const attendance = (page: Page) =>
 
 /** The "Update" link of an action's card, for its owner only. */
 const updateLink = (page: Page, n: number) => page.getByRole('link', { name: new RegExp(`^Update action ${n}\\b`) });
+
+/** How many notes Northumberland's police officer writes on action 2, so that it has more than a page (20). */
+const PATROL_NOTES = 22;
+const patrolNote = (n: number) => `Test note ${n}: patrols at the synthetic car park.`;
+const PATROL_DONE = 'Test note: the patrol plan is shared with North Tyneside';
+const POLICE_PERSON = `${POLICE_NORTHUMBERLAND} (Police, Northumberland)`;
+
+/** Every minute between two instants, as the console says when something happened ("14:30 on 1 December 2026"). */
+function shownTimesBetween(from: Date, to: Date): string[] {
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
+  const shown = new Set<string>();
+  for (let at = Math.floor(from.getTime() / MINUTE) * MINUTE; at <= to.getTime(); at += MINUTE) {
+    shown.add(`${time.format(at)} on ${day.format(at)}`);
+  }
+  return [...shown];
+}
+
+/** The rows of the page's first summary list, as [key, value] (an action's page has one, not a card). */
+const rowsOfList = (page: Page) =>
+  page
+    .locator('main .govuk-summary-list')
+    .first()
+    .locator('.govuk-summary-list__row')
+    .evaluateAll((rows) =>
+      rows.map((row) => [
+        (row.querySelector('.govuk-summary-list__key')?.textContent ?? '').trim(),
+        (row.querySelector('.govuk-summary-list__value')?.textContent ?? '').trim().replace(/\s+/g, ' '),
+      ]),
+    );
+
+type UpdateListed = { number: number; status: string; note: string; by: string };
+
+/** The updates an action's page of updates lists, in the order shown. */
+const updatesListed = (page: Page): Promise<UpdateListed[]> =>
+  page
+    .getByTestId('action-updates')
+    .locator(':scope > li')
+    .evaluateAll((items) =>
+      items.map((item) => {
+        const text = (selector: string) => (item.querySelector(selector)?.textContent ?? '').trim().replace(/\s+/g, ' ');
+        const [, number = '0', status = ''] = /^Update (\d+): (.*)$/.exec(text('h2')) ?? [];
+        return { number: Number(number), status, note: text('p:nth-of-type(1)'), by: text('p:nth-of-type(2)') };
+      }),
+    );
+
+/** The page's GOV.UK pagination links, as [rel, words]. */
+const pagination = (page: Page) =>
+  page
+    .locator('main .govuk-pagination a')
+    .evaluateAll((links) => links.map((link) => [link.getAttribute('rel') ?? '', (link.textContent ?? '').trim().replace(/\s+/g, ' ')]));
+
+/** The page's document, inside `page.evaluate` (the project compiles without the DOM library). */
+declare const document: { readonly documentElement: { readonly scrollWidth: number; readonly clientWidth: number } };
+
+/** Whether the page, at this width, is wider than the screen (then back at the width it was). */
+async function scrollsSideways(page: Page, width: number): Promise<boolean> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width, height: 812 });
+  const wider = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+  if (size !== null) await page.setViewportSize(size);
+  return wider;
+}
 
 /**
  * The people of the meeting, each at a browser of their own for the whole file (the suite's visitors close
@@ -432,7 +498,85 @@ describe('a cross-boundary meeting about a child, from Northumberland with North
     }
   });
 
-  it('7. an area outside the meeting gets "Page not found" for its address, the same page as for a meeting that does not exist', async () => {
+  it('7. action 2 has a long history: "See all 23 updates" lists every update newest first, twenty to a page, saying who and when', async () => {
+    // Prepare: Northumberland's police officer has noted the area's own action 22 times (through the API:
+    // the history is what the test is about, not the typing), and the chair is at the action's page
+    const { meetingId } = requested();
+    const officer = await suite.hub.identity.mint(personaClaims(POLICE_NORTHUMBERLAND));
+    const notedFrom = hubNow();
+    for (let n = 1; n <= PATROL_NOTES; n += 1) {
+      const noted = await fetch(`${suite.hub.url}/v1/meetings/${meetingId}/actions/action-2`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'OPEN', note: patrolNote(n) }),
+      });
+      expect(noted.status).toBe(200);
+    }
+    const notedTo = hubNow();
+    const chair = await openMeeting(CHAIR_NORTHUMBERLAND, meetingId);
+    await chair.navigate(() => updateLink(chair.page, 2).click());
+    expect(await chair.heading()).toBe('Update action 2');
+    const onActionPage = Object.fromEntries(await rowsOfList(chair.page));
+    expect(onActionPage['Latest updates']).toContain(patrolNote(PATROL_NOTES));
+    expect(await chair.page.getByRole('link', { name: `See all ${PATROL_NOTES} updates of action 2` }).count()).toBe(1);
+
+    // Act: the chair marks it done, the 23rd update
+    await chair.page.getByLabel('Done', { exact: true }).check();
+    await chair.page.getByLabel('Note').fill(PATROL_DONE);
+    const savedFrom = hubNow();
+    const saved = await chair.click('Save update');
+    const savedTo = hubNow();
+
+    // Assess: the meeting's card shows the latest three and the link to all 23
+    expect(saved.status()).toBe(200);
+    const page = chair.page;
+    const card = Object.fromEntries(await cardRows(page, 'Action 2'));
+    expect(card['Status']).toBe('Done');
+    expect(card['Updates']).toBeUndefined();
+    for (const note of [PATROL_DONE, patrolNote(22), patrolNote(21)]) expect(card['Latest updates']).toContain(note);
+    expect(card['Latest updates']).not.toContain(patrolNote(20));
+    const total = PATROL_NOTES + 1;
+
+    // Act: follow "See all 23 updates"
+    await chair.navigate(() => page.getByRole('link', { name: `See all ${total} updates of action 2` }).click());
+
+    // Assess: the first page, the newest twenty, numbered, each with who wrote it and when
+    expect(chair.path()).toBe(`/meetings/${meetingId}/actions/action-2/updates`);
+    expect(await chair.heading()).toBe('Updates of action 2');
+    expect(await page.title()).toBe('Updates of action 2 – MSET Cross-Boundary Hub');
+    expect(await shown(page.locator('main .govuk-caption-l'))).toBe(`Meeting ${requested().reference}`);
+    const firstPage = await updatesListed(page);
+    expect(firstPage.map((update) => update.number)).toEqual(Array.from({ length: 20 }, (_, index) => total - index));
+    expect(firstPage[0]).toMatchObject({ status: 'Done', note: PATROL_DONE });
+    expect(shownTimesBetween(savedFrom, savedTo).map((at) => `${CHAIR_PERSON}, ${at}`)).toContain(firstPage[0]?.by);
+    const officerNoted = shownTimesBetween(notedFrom, notedTo).map((at) => `${POLICE_PERSON}, ${at}`);
+    for (const update of firstPage.slice(1)) {
+      expect(update).toMatchObject({ status: 'Open', note: patrolNote(update.number) });
+      expect(officerNoted).toContain(update.by);
+    }
+    const main = await chair.mainText();
+    expect(main).toContain(`${total} updates, newest first`);
+    expect(await pagination(page)).toEqual([['next', 'Older updates']]);
+    await chair.screenshot('action-updates', { mobile: true });
+    expect(await scrollsSideways(page, 375), 'the list scrolls sideways on a phone').toBe(false);
+
+    // Act and assess: the older three, then back to the newest
+    await chair.navigate(() => page.getByRole('link', { name: 'Older updates' }).click());
+    expect(chair.path()).toMatch(new RegExp(`^/meetings/${meetingId}/actions/action-2/updates\\?cursor=`));
+    expect(chair.path()).not.toContain('Test');
+    expect((await updatesListed(page)).map((update) => [update.number, update.note])).toEqual([3, 2, 1].map((n) => [n, patrolNote(n)]));
+    expect(await pagination(page)).toEqual([['prev', 'Newest updates']]);
+    await chair.navigate(() => page.getByRole('link', { name: 'Newest updates' }).click());
+    expect((await updatesListed(page))[0]?.number).toBe(total);
+
+    // Act and assess: back to the meeting, at the action
+    await chair.navigate(() => page.getByRole('link', { name: 'Back', exact: true }).click());
+    expect(chair.path()).toBe(`/meetings/${meetingId}`);
+    expect(new URL(page.url()).hash).toBe('#action-2');
+    expect(await chair.heading()).toBe('Meeting requested by Northumberland');
+  });
+
+  it('8. an area outside the meeting gets "Page not found" for its address, the same page as for a meeting that does not exist', async () => {
     // Prepare: someone the picker has no persona for, in Gateshead
     const gateshead = await suite.visitor();
     await gateshead.signIn(

@@ -1018,6 +1018,7 @@ async function actionUpdatesPage(page: PageContext): Promise<View> {
       backLink: `/meetings/${meetingId}#${actionId}`,
       meetingId,
       actionId,
+      reference: reference(meetingId),
       caption: `${list.updateCount} ${list.updateCount === 1 ? 'update' : 'updates'}, newest first`,
       tag: actionTag(list.status, false),
       rows: list.items.map((update) => ({ number: update.number, ...updateRow(page, update) })),
