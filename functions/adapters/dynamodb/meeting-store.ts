@@ -20,14 +20,7 @@
  * meetings stored as one item holding everything (`layout` absent: `splitMeeting`), and heads whose
  * actions kept only their status, every note read with the head (`layout` 2: `gatherLatest`).
  */
-import {
-  type DeleteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AreaId } from '../../../contracts/identity.js';
 import type { ClaimHooks, CorrectCreation, CreationRecord, SweepResult } from '../../core/creations.js';
 import { meetingHistory } from '../../core/meetings/history.js';
@@ -56,6 +49,7 @@ import { decodeCursor, encodeCursor, invalidCursor } from './cursor.js';
 import { recordFailure } from './delivery-failures.js';
 import { databaseUnavailable, isConditionalCheckFailed, withDatabase } from './errors.js';
 import { historyItem, historyKey } from './history-store.js';
+import { queryAll } from './pages.js';
 
 const meetingKey = (meetingId: string) => ({ pk: `MEETING#${meetingId}`, sk: 'MEETING' });
 const boxPk = (area: AreaId, box: 'inbox' | 'outbox') => `MEETINGS#${area}#${box}`;
@@ -388,26 +382,9 @@ export class DynamoMeetingStore implements MeetingRepository {
     return result.Items?.[0];
   }
 
-  /** Every note of the meeting, in as many pages as it takes: for a head in an earlier layout only. */
-  private async notes(meetingId: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page: QueryCommandOutput = await withDatabase(() =>
-        this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notes)',
-            ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':notes': 'NOTE#' },
-            ConsistentRead: true,
-            ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  /** Every note of the meeting: for a head in an earlier layout only. */
+  private notes(meetingId: string): Promise<Item[]> {
+    return withDatabase(() => meetingNotes(this.client, this.tableName, meetingId));
   }
 
   /**
@@ -572,6 +549,16 @@ const RECEIPTS_PER_ANSWER = 20;
  * updates of the same action before it are beyond any use; the bound keeps the head small.
  */
 const RECEIPTS_PER_ACTION = 3;
+/** Every note of a meeting, in as many pages as it takes: its store's read, and the migration's. */
+export function meetingNotes(client: DynamoDBDocumentClient, tableName: string, meetingId: string): Promise<Item[]> {
+  return queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notes)',
+    ExpressionAttributeValues: { ':pk': `MEETING#${meetingId}`, ':notes': 'NOTE#' },
+    ConsistentRead: true,
+  });
+}
+
 /** The head of a meeting stored as a head with its actions' latest updates, and a note item per update. */
 const LAYOUT = 3;
 /** The layout before: the head held each action's status only, and every note was read with it. */

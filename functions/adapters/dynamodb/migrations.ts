@@ -13,7 +13,7 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertSections, Scope } from '../../../contracts/alerts.js';
 import { SCOPES } from '../../../contracts/alerts.js';
 import {
@@ -41,7 +41,8 @@ import { alertListingAttributes, shareListingAttributes } from './alert-store.js
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
-import { gatherLatest, splitMeeting } from './meeting-store.js';
+import { gatherLatest, meetingNotes, splitMeeting } from './meeting-store.js';
+import { queryAll, scanPages } from './pages.js';
 import type { TableDefinition, TableNames } from './tables.js';
 
 export type MigrationReport = {
@@ -101,43 +102,21 @@ async function upgradeMeetings(
 ): Promise<{ meetingsSplit: number; meetingsLatestGathered: number }> {
   let split = 0;
   let gathered = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :sk AND (attribute_not_exists(layout) OR layout = :notesApart)',
-        ExpressionAttributeValues: { ':sk': 'MEETING', ':notesApart': 2 },
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const head of page.Items ?? []) {
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'sk = :sk AND (attribute_not_exists(layout) OR layout = :notesApart)',
+    ExpressionAttributeValues: { ':sk': 'MEETING', ':notesApart': 2 },
+  })) {
+    for (const head of items) {
       if (head['layout'] === undefined) {
         if (await splitMeeting(client, tableName, head)) split += 1;
-      } else if (await gatherLatest(client, tableName, head, await notesOf(client, tableName, String(head['pk'])))) gathered += 1;
+      } else if (
+        await gatherLatest(client, tableName, head, await meetingNotes(client, tableName, String(head['pk']).slice('MEETING#'.length)))
+      )
+        gathered += 1;
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return { meetingsSplit: split, meetingsLatestGathered: gathered };
-}
-
-async function notesOf(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :notes)',
-        ExpressionAttributeValues: { ':pk': pk, ':notes': 'NOTE#' },
-        ConsistentRead: true,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
 }
 
 /**
@@ -149,17 +128,12 @@ async function notesOf(client: DynamoDBDocumentClient, tableName: string, pk: st
  */
 async function indexListings(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
   let indexed = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :alert OR begins_with(sk, :share)',
-        ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'sk = :alert OR begins_with(sk, :share)',
+    ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
+  })) {
+    for (const item of items) {
       const isAlert = item['sk'] === 'ALERT';
       const wanted = isAlert
         ? alertListingAttributes(item as unknown as StoredAlert)
@@ -193,8 +167,7 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return indexed;
 }
 
@@ -229,20 +202,14 @@ const RESEAL_ATTEMPTS = 3;
  */
 async function resealPerReader(client: DynamoDBDocumentClient, tableName: string, keys: KeyService | undefined): Promise<number> {
   const pending = new Set<string>();
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: '(sk = :alert AND attribute_exists(sections)) OR (begins_with(sk, :share) AND attribute_exists(termsText))',
-        ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
-        ProjectionExpression: 'pk',
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const item of page.Items ?? []) pending.add(String(item['pk']));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: '(sk = :alert AND attribute_exists(sections)) OR (begins_with(sk, :share) AND attribute_exists(termsText))',
+    ExpressionAttributeValues: { ':alert': 'ALERT', ':share': 'SHARE#' },
+    ProjectionExpression: 'pk',
+  })) {
+    for (const item of items) pending.add(String(item['pk']));
+  }
   if (pending.size === 0) return 0;
   if (keys === undefined) throw new Error('Alerts sealed per scope are stored: the migration needs the content key to reseal them');
   let resealed = 0;
@@ -263,21 +230,12 @@ async function resealAlert(
   keys: KeyService,
   pk: string,
 ): Promise<'RESEALED' | 'CHANGED' | 'SKIPPED'> {
-  const items: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ConsistentRead: true,
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const items = await queryAll(client, {
+    TableName: tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ConsistentRead: true,
+  });
   const alert = items.find((item) => item['sk'] === 'ALERT') as LegacyAlertItem | undefined;
   // Shares of a creation never committed: no reader ever sees them, and the commit sweep removes them.
   if (alert === undefined) return 'SKIPPED';
@@ -374,18 +332,13 @@ async function resealAlert(
 async function startLadders(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
   const deps = { areas: AreaDirectory.fromBundledData(), calendars: WorkingCalendars.fromBundledData() };
   let started = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'begins_with(sk, :share) AND #status = :pending AND attribute_not_exists(ladderVersion)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':share': 'SHARE#', ':pending': 'PENDING' },
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'begins_with(sk, :share) AND #status = :pending AND attribute_not_exists(ladderVersion)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':share': 'SHARE#', ':pending': 'PENDING' },
+  })) {
+    for (const item of items) {
       const share = item as unknown as StoredShare;
       if (!deps.areas.has(share.recipientArea)) continue;
       const { dueAt } = startLadder(share, deps);
@@ -413,8 +366,7 @@ async function startLadders(client: DynamoDBDocumentClient, tableName: string): 
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return started;
 }
 
@@ -427,19 +379,14 @@ async function startLadders(client: DynamoDBDocumentClient, tableName: string): 
  */
 async function armExpiry(client: DynamoDBDocumentClient, tableName: string, now: Date): Promise<number> {
   let armed = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression:
-          'begins_with(sk, :share) AND attribute_exists(ladderVersion) AND attribute_not_exists(ladderDueAt) AND attribute_not_exists(#ended)',
-        ExpressionAttributeNames: { '#ended': 'ended' },
-        ExpressionAttributeValues: { ':share': 'SHARE#' },
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression:
+      'begins_with(sk, :share) AND attribute_exists(ladderVersion) AND attribute_not_exists(ladderDueAt) AND attribute_not_exists(#ended)',
+    ExpressionAttributeNames: { '#ended': 'ended' },
+    ExpressionAttributeValues: { ':share': 'SHARE#' },
+  })) {
+    for (const item of items) {
       const share = item as unknown as StoredShare;
       const version = Number(item['ladderVersion']);
       const steps = (item['ladderSteps'] as NonNullable<StoredShare['ladder']>['steps'] | undefined) ?? [];
@@ -466,8 +413,7 @@ async function armExpiry(client: DynamoDBDocumentClient, tableName: string, now:
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return armed;
 }
 
@@ -552,19 +498,13 @@ async function dropTable(raw: DynamoDBClient, name: string): Promise<void> {
 
 async function copyItems(client: DynamoDBDocumentClient, from: string, to: string, marker: Item): Promise<void> {
   const isMarker = (item: Item) => Object.entries(marker).every(([name, value]) => item[name] === value);
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: from, ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }) }),
-    );
-    const items = (page.Items ?? []).filter((item) => !isMarker(item));
+  for await (const items of scanPages(client, { TableName: from })) {
     await batchWrite(
       client,
       to,
-      items.map((Item) => ({ PutRequest: { Item } })),
+      items.filter((item) => !isMarker(item)).map((Item) => ({ PutRequest: { Item } })),
     );
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
 }
 
 async function backfill(
@@ -574,17 +514,12 @@ async function backfill(
   historyOf: (item: Record<string, unknown>) => HistoryRecord,
 ): Promise<number> {
   let written = 0;
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'sk = :sk',
-        ExpressionAttributeValues: { ':sk': sortKey },
-        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
-      }),
-    );
-    for (const item of page.Items ?? []) {
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'sk = :sk',
+    ExpressionAttributeValues: { ':sk': sortKey },
+  })) {
+    for (const item of items) {
       try {
         await client.send(
           new PutCommand({ TableName: tableName, Item: historyItem(historyOf(item)), ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -595,7 +530,6 @@ async function backfill(
         if (!isConditionalCheckFailed(error)) throw error;
       }
     }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  }
   return written;
 }
