@@ -9,7 +9,10 @@
  * retried, and a key that stays bad ends in the dead-letter queue and its alarm. Errors keep Notify's error
  * codes only: its messages can quote the address.
  */
-import axios from 'axios';
+// The CommonJS build, which the Notify client require()s: `import axios from 'axios'` picks the ES module
+// build, so the bundle would carry axios twice, and that build's static imports of Node's http modules
+// load Node's fetch implementation (undici) at import, a third of the sender's cold start.
+import axios from 'axios/dist/node/axios.cjs';
 import { NotifyClient } from 'notifications-node-client';
 import type { TemplateName } from '../../../contracts/notifications.js';
 import { NotificationRejectedError, NotifierUnavailableError } from '../../core/notifications/errors.js';

@@ -1,4 +1,6 @@
 /** The real GOV.UK Notify client (notifications-node-client) against a fake Notify API on 127.0.0.1. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_NAMES, type TemplateName } from '../../../contracts/notifications.js';
 import { NotifyNotifier } from '../../../functions/adapters/notify/notify-notifier.js';
@@ -113,6 +115,28 @@ describe('NotifyNotifier', () => {
 
     // Assess
     expect(keyReads).toBe(1);
+    expect(error).toBeInstanceOf(NotifierUnavailableError);
+    expect(error.status).toBeUndefined();
+  });
+
+  it('gives up on a Notify that takes the request and never answers, as a failure to retry', async () => {
+    // Prepare: a server that reads the request and sends nothing back
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const stalled = new NotifyNotifier({
+      apiKey: async () => FAKE_API_KEY,
+      templateIds: TEMPLATE_IDS,
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 200,
+    });
+
+    // Act
+    const error = await stalled.sendEmail(email('mset@redcar.example.gov.uk', 'b5d6b7e2-0f6e-4c52-8a51-7d1c2e3f4a5b')).catch((e) => e);
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+
+    // Assess: without the adapter's time-out axios would wait for ever, and this test with it
     expect(error).toBeInstanceOf(NotifierUnavailableError);
     expect(error.status).toBeUndefined();
   });
