@@ -8,6 +8,8 @@
  * form, is the exception. Read from bundles built unminified, where each kept declaration keeps its name
  * (esbuild may add a digit to tell two apart).
  *
+ * HTTP client: the notification sender alone carries axios (its Notify client's), once.
+ *
  * Credentials: the bundles leave out every link of the SDK's default credential chain after the first
  * (scripts/bundle.ts, CREDENTIAL_PROVIDERS_UNUSED_ON_LAMBDA): no SSO, ini, process, web identity, container
  * or instance metadata provider, nor the SSO, STS and sign-in clients behind them. A client bundled so
@@ -69,7 +71,8 @@ const UNUSED_ON_LAMBDA = [
   '@aws-sdk/token-providers',
 ];
 
-type Built = { readonly code: string; readonly inputs: readonly string[] };
+/** `inputs`: every file esbuild read; `kept`: those with code in the bundle (tree shaking drops the rest). */
+type Built = { readonly code: string; readonly inputs: readonly string[]; readonly kept: readonly string[] };
 const built = new Map<string, Built>();
 let clientDir: string;
 
@@ -88,7 +91,9 @@ beforeAll(async () => {
       external: externalPackagesOf(name),
     });
     const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '';
-    built.set(name, { code, inputs: Object.keys(result.metafile.inputs) });
+    const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
+    const kept = Object.entries(output?.inputs ?? {}).flatMap(([input, { bytesInOutput }]) => (bytesInOutput > 0 ? [input] : []));
+    built.set(name, { code, inputs: Object.keys(result.metafile.inputs), kept });
   }
   clientDir = await mkdtemp(join(tmpdir(), 'mset-hub-credentials-'));
   await build({
@@ -129,6 +134,19 @@ describe('the schemas a bundle carries', () => {
       [...schemasIn(name)].filter((schema) => responses.has(schema)).map((schema) => `${name}: ${schema}`),
     );
     expect(carrying).toEqual([]);
+  });
+});
+
+describe('the HTTP client a bundle carries', () => {
+  // Two builds of one package in a bundle is twice its code, and axios's ES module build imports Node's
+  // http modules statically, which loads Node's fetch implementation at import.
+  it('the notification sender carries one axios, the CommonJS build its Notify client require()s', () => {
+    const axios = (built.get('notification-sender')?.kept ?? []).filter((input) => input.includes('node_modules/axios/'));
+    expect(axios).toEqual(['node_modules/axios/dist/node/axios.cjs']);
+  });
+
+  it.each(FUNCTIONS.filter((name) => name !== 'notification-sender'))('%s carries no axios', (name) => {
+    expect((built.get(name)?.kept ?? []).filter((input) => input.includes('node_modules/axios/'))).toEqual([]);
   });
 });
 
