@@ -51,8 +51,11 @@ export type Baseline = {
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLERS_DIR = join(ROOT, 'functions', 'handlers');
-/** Odd, so the median is a run; five because a shared machine's load makes three too few to compare two. */
-export const IMPORT_RUNS = 5;
+/**
+ * Odd, so the median is a run; nine because with five the wall-time ratio of one function moved by up to
+ * 0.1x between two runs on an idle machine (a few imports caught by a background task decide a median of five).
+ */
+export const IMPORT_RUNS = 9;
 
 /**
  * The AWS SDK packages a handler may import and the class a baseline bundle keeps of each: the client
