@@ -10,8 +10,8 @@
  *   node --import tsx scripts/build-console.ts <outDir>              the assets only (`npm run build:console`)
  *   node --import tsx scripts/build-console.ts --bundle <bundleDir>  the whole layout above, into a bundle
  *
- * The CDK stack runs the second from the console function's afterBundling hook (infra/console.ts), and
- * scripts/bundle.ts calls buildConsoleBundleFiles() for its own bundles.
+ * The console's build (scripts/bundle.ts buildConsoleFunction, which the CDK stack runs from the console
+ * function's afterBundling hook, infra/console.ts) calls buildConsoleBundleFiles() after writing its code.
  */
 import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

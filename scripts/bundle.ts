@@ -9,8 +9,8 @@
  * (zod contracts, middleware, use cases) adds to a cold start over the SDK it cannot do without, on a machine
  * whose load comes and goes.
  *
- * The console's bundle also gets what the stack lays beside it (views, GOV.UK Frontend's templates, built
- * assets: scripts/build-console.ts), so the bundle under test is the package Lambda runs.
+ * The console's bundle is then rebuilt as the stack rebuilds it, split into chunks with its compiled templates
+ * and built assets beside it (buildConsoleFunction), so the bundle under test is the package Lambda runs.
  *
  * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
  * bundleFunctions().
