@@ -94,9 +94,12 @@ export async function buildConsoleTemplates(file: string): Promise<void> {
   await rename(partial, file);
 }
 
-/** What the compiled module depends on: every template's name and text, and the compiler's version. */
+/** What the compiled module depends on: every template's name and text, the compiler's version and options, and this module. */
 async function templateInputsHash(): Promise<string> {
-  const hash = createHash('sha256').update(String(require('nunjucks/package.json').version));
+  const hash = createHash('sha256')
+    .update(String(require('nunjucks/package.json').version))
+    .update(JSON.stringify(COMPILE_OPTIONS))
+    .update(await readFile(fileURLToPath(import.meta.url)));
   for (const { name, source } of await templateSources()) hash.update(`\0${name}\0${source}`);
   return hash.digest('hex').slice(0, 16);
 }
