@@ -1,7 +1,7 @@
 /**
  * What the console function gets beyond every other function: its OpenID Connect client (from CDK context),
  * the variables functions/shared/lambda-environment.ts reads, and the files laid beside its bundle
- * (scripts/build-console.ts, run from NodejsFunction's afterBundling hook with the Node that runs this app).
+ * (scripts/bundle.ts --console, run from NodejsFunction's afterBundling hook with the Node that runs this app).
  *
  *   npx cdk deploy --all -c issuer=... -c audience=... \
  *     -c consoleIssuer=... -c consoleClientId=... [-c consoleClientSecretArn=...] [-c consoleScope=...]
@@ -70,16 +70,15 @@ function quoted(value: string): string {
 }
 
 /**
- * After esbuild has written `index.mjs`, lays `console/{views,frontend,assets}` beside it. Runs in the project
- * root (NodejsFunction's local bundling runs hooks there) with the Node that runs the CDK app: the pinned
- * Node 24 under `npx cdk`.
+ * After esbuild has written `index.mjs`, replaces it with the console's split build (`index.mjs` and the
+ * chunks that only some pages load, scripts/bundle.ts buildConsoleFunction) and lays `console/{templates.cjs,
+ * assets}` beside it. Runs in the project root (NodejsFunction's local bundling runs hooks there) with the
+ * Node that runs the CDK app: the pinned Node 24 under `npx cdk`.
  */
 export function consoleCommandHooks(): ICommandHooks {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) => [
-      `${quoted(process.execPath)} --import tsx scripts/build-console.ts --bundle ${quoted(outputDir)}`,
-    ],
+    afterBundling: (_inputDir, outputDir) => [`${quoted(process.execPath)} --import tsx scripts/bundle.ts --console ${quoted(outputDir)}`],
   };
 }

@@ -7,14 +7,14 @@
  * several hubs, each with its own data directory and adapters.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { migrate } from '../functions/adapters/dynamodb/migrations.js';
 import { NOTIFICATION_MAX_RECEIVES } from '../functions/adapters/queue-notifications.js';
 import { DEFAULT_ABSOLUTE_HOURS, DEFAULT_IDLE_MINUTES } from '../functions/console/app.js';
 import { ensureConsoleAssets } from '../functions/console/assets.js';
+import { ensureConsoleTemplates } from '../functions/console/templates.js';
 import { londonDateTime } from '../functions/core/alerts/ladder.js';
 import type { Notifier } from '../functions/core/notifications/ports.js';
 import type { Clock } from '../functions/core/ports.js';
@@ -32,8 +32,9 @@ import { MailOutbox, type SentNotice } from './mail-outbox.js';
 import { IDP_PREFIX, LOCAL_CONSOLE_CLIENT, LOCAL_SCOPE, type LocalOidcProvider, localOidcProvider } from './oidc-provider.js';
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
-/** The console's assets are built once per change of their inputs, and shared by every hub on the machine. */
+/** The console's assets and compiled templates are built once per change of their inputs, and shared by every hub on the machine. */
 const ASSET_CACHE = join(REPOSITORY, 'node_modules', '.cache', 'mset-console-assets');
+const TEMPLATE_CACHE = join(REPOSITORY, 'node_modules', '.cache', 'mset-console-templates');
 
 export type HubOptions = {
   /** 0 picks a free port. */
@@ -149,17 +150,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     });
     let hubUrl: string | undefined;
     const assets = await ensureConsoleAssets(ASSET_CACHE);
+    const templates = await ensureConsoleTemplates(TEMPLATE_CACHE);
     let oidc: LocalOidcProvider | undefined;
     const environment: HubEnvironment = {
       config: {
         region: 'eu-west-2',
         tables: LOCAL_TABLE_NAMES,
         console: {
-          files: {
-            views: join(REPOSITORY, 'functions', 'console', 'views'),
-            frontend: join(dirname(createRequire(import.meta.url).resolve('govuk-frontend/package.json')), 'dist'),
-            assets,
-          },
+          files: { templates, assets },
           identity: () => {
             if (oidc === undefined) throw new Error('The local OpenID provider has not started');
             return { issuer: oidc.issuer, clientId: LOCAL_CONSOLE_CLIENT, scope: LOCAL_SCOPE, allowHttp: true, promptLogin: true };

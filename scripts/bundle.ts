@@ -9,14 +9,15 @@
  * (zod contracts, middleware, use cases) adds to a cold start over the SDK it cannot do without, on a machine
  * whose load comes and goes.
  *
- * The console's bundle also gets what the stack lays beside it (views, GOV.UK Frontend's templates, built
- * assets: scripts/build-console.ts), so the bundle under test is the package Lambda runs.
+ * The console's bundle is then rebuilt as the stack rebuilds it, split into chunks with its compiled templates
+ * and built assets beside it (buildConsoleFunction), so the bundle under test is the package Lambda runs.
  *
  * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
  * bundleFunctions().
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
@@ -25,7 +26,10 @@ import { buildConsoleBundleFiles } from './build-console.js';
 export type FunctionBundle = {
   /** The handler module's name, e.g. `create-alert`. */
   readonly name: string;
-  /** Size in bytes of the minified `.mjs` (the external source map is not counted). */
+  /**
+   * Size in bytes of the minified `.mjs` (the external source map is not counted); for the console, split into
+   * chunks (buildConsoleFunction), its `index.mjs` and the chunks that imports statically: what a cold start reads.
+   */
   readonly bytes: number;
   /** Median over IMPORT_RUNS fresh processes of the time `await import(bundle)` took. */
   readonly importMs: number;
@@ -135,6 +139,118 @@ export function externalPackagesOf(name: string): string[] {
   return [...(SECRET_READERS.includes(name) ? [] : CONSOLE_ONLY_PACKAGES), ...CREDENTIAL_PROVIDERS_UNUSED_ON_LAMBDA];
 }
 
+/**
+ * Packages the console reaches only through code it never runs: the composition root's GOV.UK Notify adapter
+ * with its HTTP client (the notification sender's; wiring.ts imports it lazily, and the console never asks
+ * for a notifier). A single-file bundle drops that import with the unused getter; a split one makes every
+ * dynamic import a chunk first, and would carry Notify's client and axios (about 400 KB) in a file nothing
+ * loads.
+ */
+export const CONSOLE_NEVER_LOADED = ['notifications-node-client', 'axios'] as const;
+
+/**
+ * The console's code, split: what every request needs in `index.mjs`, and in chunks beside it what only
+ * some need, loaded by the first request that does: each section of pages (functions/console/pages/index.ts)
+ * with the use cases behind it, the sign-in's OpenID client, the form parser, the calendar file, the Secrets
+ * Manager client. A cold start then reads the code of the page it serves, not of every page.
+ *
+ * Two passes. esbuild's code splitting makes the chunks, but it also cuts what `index.mjs` imports into a
+ * dozen shared chunks (one per set of entry points that reach a module), and a cold start pays for each
+ * file it links: about as much as the lazy chunks save. So the second pass bundles `index.mjs` with the
+ * shared chunks it imports into one file that also exports what they exported, and each shared chunk
+ * becomes a line re-exporting that from `index.mjs`. A lazy chunk, loaded after `index.mjs`, then links to
+ * the very modules the function runs (one instance of each, as in one bundle). Same options as every
+ * bundle; the console's files are laid beside it (scripts/build-console.ts). The stack runs this after
+ * NodejsFunction's single-file build of the same entry (infra/console.ts), replacing it; bundleFunctions()
+ * does the same.
+ */
+export async function buildConsoleFunction(outDir: string): Promise<{ readonly startBytes: number; readonly allBytes: number }> {
+  const dir = resolve(outDir);
+  const split = await mkdtemp(join(tmpdir(), 'mset-console-split-'));
+  try {
+    const { metafile } = await build({
+      ...lambdaBuildOptions(),
+      // The second pass makes the source map, from this pass's.
+      sourcemap: 'linked',
+      entryPoints: { index: join(HANDLERS_DIR, `${CONSOLE_FUNCTION}.ts`) },
+      outdir: split,
+      splitting: true,
+      // Beside index.mjs, so an import of one chunk from another or from index.mjs reads the same ("./x.mjs").
+      chunkNames: '[name]-[hash]',
+      absWorkingDir: ROOT,
+      external: [...externalPackagesOf(CONSOLE_FUNCTION), ...CONSOLE_NEVER_LOADED],
+      metafile: true,
+    });
+    const outputs = new Map(Object.entries(metafile?.outputs ?? {}).filter(([file]) => file.endsWith('.mjs')));
+    // Every lazy chunk is an entry point too: the function's own is the one named index.
+    const index = [...outputs.keys()].find((file) => basename(file) === 'index.mjs');
+    if (index === undefined) throw new Error('The console build wrote no index.mjs');
+    // The chunks index.mjs imports statically, transitively: joined into it.
+    const joined = new Set<string>();
+    const pending = [index];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      for (const imported of outputs.get(file)?.imports ?? []) {
+        if (imported.kind === 'import-statement' && !imported.external && imported.path !== index && !joined.has(imported.path)) {
+          joined.add(imported.path);
+          pending.push(imported.path);
+        }
+      }
+    }
+    const shared = [...joined]
+      .sort()
+      .map((file, n) => ({ file: basename(file), exports: outputs.get(file)?.exports ?? [], prefix: `__shared${n}_` }));
+    const entry = [
+      "export * from './index.mjs';",
+      ...shared.map(
+        ({ file, exports, prefix }) => `export { ${exports.map((name) => `${name} as ${prefix}${name}`).join(', ')} } from './${file}';`,
+      ),
+    ].join('\n');
+    // Replaces a build already there (NodejsFunction's, or an earlier one of these): its code, not the folder.
+    await mkdir(dir, { recursive: true });
+    for (const name of await readdir(dir)) {
+      if (/\.mjs(\.map)?$/.test(name)) await rm(join(dir, name), { force: true });
+    }
+    await build({
+      ...lambdaBuildOptions(),
+      stdin: { contents: entry, resolveDir: split, sourcefile: 'console-entry.js', loader: 'js' },
+      outfile: join(dir, 'index.mjs'),
+      absWorkingDir: ROOT,
+      external: [...externalPackagesOf(CONSOLE_FUNCTION), ...CONSOLE_NEVER_LOADED],
+      // The lazy chunks stay files of their own, loaded by the import() each is named in.
+      plugins: [
+        {
+          name: 'lazy-chunks-stay-apart',
+          setup(pass) {
+            pass.onResolve({ filter: /^\.\/[^/]+\.mjs$/ }, (args) =>
+              args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+            );
+          },
+        },
+      ],
+    });
+    for (const [file] of outputs) {
+      if (file === index) continue;
+      const name = basename(file);
+      const sharedChunk = shared.find((chunk) => chunk.file === name);
+      if (sharedChunk === undefined) {
+        await cp(resolve(ROOT, file), join(dir, name));
+        await cp(resolve(ROOT, `${file}.map`), join(dir, `${name}.map`)).catch(() => undefined);
+      } else {
+        const names = sharedChunk.exports.map((exported) => `${sharedChunk.prefix}${exported} as ${exported}`).join(', ');
+        await writeFile(join(dir, name), `export { ${names} } from './index.mjs';\n`);
+      }
+    }
+  } finally {
+    await rm(split, { recursive: true, force: true });
+  }
+  await buildConsoleBundleFiles(dir);
+  const size = async (name: string) => (await stat(join(dir, name))).size;
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.mjs'));
+  let allBytes = 0;
+  for (const name of files) allBytes += await size(name);
+  return { startBytes: await size('index.mjs'), allBytes };
+}
+
 /** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */
 export const IMPORT_ENV: Readonly<Record<string, string>> = {
   ALERTS_TABLE: 'mset-hub-alerts',
@@ -186,7 +302,11 @@ export async function bundleFunctions(
       return { inputs: Object.keys(inputs).sort(), clients };
     }),
   );
-  if ((options.consoleFiles ?? true) && names.includes(CONSOLE_FUNCTION)) await buildConsoleBundleFiles(join(dir, CONSOLE_FUNCTION));
+  // As the stack does: the console's single-file bundle (whose metafile says what it carries) is replaced by its split build.
+  const consoleBuild =
+    (options.consoleFiles ?? true) && names.includes(CONSOLE_FUNCTION)
+      ? await buildConsoleFunction(join(dir, CONSOLE_FUNCTION))
+      : undefined;
   const results: FunctionBundle[] = [];
   // Sequential, so the processes do not compete for the CPU and distort each other's times.
   for (const [index, name] of names.entries()) {
@@ -198,7 +318,7 @@ export async function bundleFunctions(
     const times = measureImport ? await alternateImportMs(file, baselineFile) : { own: unmeasured, baseline: unmeasured };
     results.push({
       name,
-      bytes: size,
+      bytes: name === CONSOLE_FUNCTION && consoleBuild !== undefined ? consoleBuild.startBytes : size,
       importMs: times.own.ms,
       importCpuMs: times.own.cpuMs,
       inputs,
@@ -364,6 +484,11 @@ export function formatBundleTable(bundles: readonly FunctionBundle[]): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === '--console' && process.argv[3] !== undefined) {
+    await buildConsoleFunction(process.argv[3]);
+    console.log(`console function (split, with its files) written to ${process.argv[3]}`);
+    return;
+  }
   const outDir = process.argv[2] ?? join(ROOT, '.bench', 'bundles');
   await rm(outDir, { recursive: true, force: true });
   const started = performance.now();

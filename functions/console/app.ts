@@ -25,7 +25,6 @@ import { callerFromClaims } from '../shared/claims.js';
 import type { IdempotencyStore } from '../shared/http/idempotency-store.js';
 import { errorNames, logger } from '../shared/logger.js';
 import { CsrfRefusedError, SignInFailedError, UnreadableFormError } from './errors.js';
-import { LABELS } from './format.js';
 import {
   type ConsoleRequest,
   type ConsoleResponse,
@@ -37,6 +36,7 @@ import {
   safeReturnPath,
   setCookie,
 } from './http.js';
+import { LABELS } from './labels.js';
 import type { SentMail, Session, SessionStore } from './ports.js';
 import { type ConsoleFiles, type Renderer, renderer } from './render.js';
 import { type IdentitySettings, SignIn } from './sign-in.js';
@@ -105,6 +105,7 @@ type RouteEntry = { readonly method: 'GET' | 'POST'; readonly pattern: RegExp; r
 /** Pages register themselves with paths like "/alerts/:alertId/acknowledge". */
 export class PageRoutes {
   readonly entries: RouteEntry[] = [];
+  private readonly sections: Array<{ readonly prefix: string; readonly load: () => Promise<PageRoutes> }> = [];
 
   get(path: string, page: Page): this {
     return this.add('GET', path, page);
@@ -112,6 +113,46 @@ export class PageRoutes {
 
   post(path: string, page: Page): this {
     return this.add('POST', path, page);
+  }
+
+  /**
+   * Pages at `prefix` and under it, whose code is loaded by the first request for one of them: a cold start
+   * then reads the pages it serves (an alert's, say), not every page of the console (a meeting's, its
+   * calendar file). Sections' prefixes do not overlap, so the order pages are matched in stays each section's.
+   */
+  section(prefix: string, register: () => Promise<(routes: PageRoutes) => unknown>): this {
+    let loaded: Promise<PageRoutes> | undefined;
+    const load = () => {
+      loaded ??= register().then((add) => {
+        const routes = new PageRoutes();
+        add(routes);
+        return routes;
+      });
+      // A failed load is tried again by the next request, not remembered.
+      loaded.catch(() => {
+        loaded = undefined;
+      });
+      return loaded;
+    };
+    this.sections.push({ prefix, load });
+    return this;
+  }
+
+  /** The page for a request and its path parameters, loading its section first if need be. */
+  async match(method: string, path: string): Promise<{ entry: RouteEntry; params: Record<string, string> } | undefined> {
+    const section = this.sections.find(({ prefix }) => path === prefix || path.startsWith(`${prefix}/`));
+    const routes = section === undefined ? this : await section.load();
+    for (const entry of routes.entries) {
+      if (entry.method !== method) continue;
+      const found = entry.pattern.exec(path);
+      if (found === null) continue;
+      const params: Record<string, string> = {};
+      entry.names.forEach((name, i) => {
+        params[name] = found[i + 1] ?? '';
+      });
+      return { entry, params };
+    }
+    return undefined;
   }
 
   private add(method: 'GET' | 'POST', path: string, page: Page): this {
@@ -334,21 +375,19 @@ export function consoleApp(
       return redirect('/signed-out', [clearCookie(SESSION_COOKIE, secure)]);
     }
 
-    let form: Record<string, unknown> | undefined;
-    const readForm = () => {
-      form ??= parseForm(request);
-      return form;
-    };
+    // Only a POST has a form; a GET's page reads none.
+    let form: Record<string, unknown> = {};
     try {
       if (request.method === 'POST') {
-        const token = readForm()['csrfToken'];
+        form = await parseForm(request);
+        const token = form['csrfToken'];
         if (!sameToken(token, session.csrfToken)) throw new CsrfRefusedError('The form did not carry this session’s token');
         if (request.path === '/session/extend') {
           await deps.sessions.touch(session.key, now.toISOString());
           return { status: 204, headers: pageHeaders(request, undefined, 'text/plain'), body: '' };
         }
       }
-      const found = match(routes, request.method, request.path);
+      const found = await routes.match(request.method, request.path);
       if (found === undefined) return errorPage(request, 404, signedIn);
       const result = await found.entry.page({
         request,
@@ -357,7 +396,7 @@ export function consoleApp(
         now,
         session,
         context,
-        form: readForm,
+        form: () => form,
         restored: () => restoredForm(session, request),
         once: (fields, purpose, change) => once(deps, context, session, fields, purpose, change, now),
         saveDraft: async (value) =>
@@ -463,7 +502,7 @@ export function consoleApp(
   const keepForm = async (request: ConsoleRequest, ended: Session, now: Date, secure: boolean): Promise<ConsoleResponse> => {
     let fields: Record<string, unknown>;
     try {
-      fields = parseForm(request);
+      fields = await parseForm(request);
     } catch {
       return redirect('/signed-out?reason=timeout', [clearCookie(SESSION_COOKIE, secure)]);
     }
@@ -519,20 +558,6 @@ function sameToken(given: unknown, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function match(routes: PageRoutes, method: string, path: string) {
-  for (const entry of routes.entries) {
-    if (entry.method !== method) continue;
-    const found = entry.pattern.exec(path);
-    if (found === null) continue;
-    const params: Record<string, string> = {};
-    entry.names.forEach((name, i) => {
-      params[name] = found[i + 1] ?? '';
-    });
-    return { entry, params };
-  }
-  return undefined;
 }
 
 async function once(

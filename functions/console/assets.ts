@@ -10,14 +10,10 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type AssetManifest, MANIFEST_FILE } from './render.js';
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
 const require = createRequire(import.meta.url);
-
-/** Logical name to the fingerprinted name it is served under. */
-export type AssetManifest = Readonly<Record<string, string>>;
-
-export const MANIFEST_FILE = 'manifest.json';
 
 function fingerprinted(name: string, content: string | Buffer): string {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 12);

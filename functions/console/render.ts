@@ -1,15 +1,34 @@
 /**
  * Server-side rendering with GOV.UK Frontend's own Nunjucks macros, so the markup is the Design System's
- * and follows its releases. Templates are read from disk (the views here, and govuk-frontend's), which the
- * CDK stack copies beside the console's bundle.
+ * and follows its releases. The templates (the views here, and govuk-frontend's) are compiled to JavaScript
+ * before the function starts (templates.ts: by the CDK stack into the console's files, by the local hub at
+ * start), so a request runs nunjucks' slim runtime, without its lexer, parser and compiler: a cold start
+ * neither carries them nor compiles the Design System's macros from source for its first page.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import nunjucks from 'nunjucks';
-import { type AssetManifest, MANIFEST_FILE } from './assets.js';
+import { createRequire } from 'node:module';
+import { join, posix } from 'node:path';
+import nunjucks from 'nunjucks/browser/nunjucks-slim.js';
 
-/** Where the console's files are: its views, GOV.UK Frontend's `dist` folder, and the built assets. */
-export type ConsoleFiles = { readonly views: string; readonly frontend: string; readonly assets: string };
+/**
+ * Logical name to the fingerprinted name it is served under (assets.ts writes it). Here, not in assets.ts,
+ * so that the function does not reach that module and the Sass compiler it imports.
+ */
+export type AssetManifest = Readonly<Record<string, string>>;
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Where the console's files are: its compiled templates (a module, templates.ts) and the built assets. */
+export type ConsoleFiles = { readonly templates: string; readonly assets: string };
+
+/** The options nunjucks' compiler reads (the rest of an environment's options apply when rendering). */
+export const COMPILE_OPTIONS = { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true } as const;
+
+/** The folder GOV.UK Frontend's macros import each other under: `govuk/components/button/macro.njk`. */
+export const GOVUK_PREFIX = 'govuk/';
+
+/** What a compiled template is: what nunjucks' precompiled templates hold (a root and its blocks). */
+type CompiledTemplates = Readonly<Record<string, () => object>>;
 
 export type Renderer = {
   render(view: string, context: Record<string, unknown>): string;
@@ -17,6 +36,26 @@ export type Renderer = {
   readonly served: ReadonlyMap<string, string>;
   assetPath(name: string): string;
 };
+
+/** A name a template includes or imports, as the loader finds it: `./` and `../` are relative to the template's own. */
+export function resolveTemplateName(from: string, name: string): string {
+  return name.startsWith('./') || name.startsWith('../') ? posix.join(posix.dirname(from), name) : name;
+}
+
+/**
+ * Finds a compiled template by name. A template's own includes and imports that start with `./` or `../`
+ * (GOV.UK's macros include `./template.njk`) are relative to its name, as they were to its file.
+ */
+function compiledLoader(compiled: CompiledTemplates) {
+  return {
+    getSource: (name: string) => {
+      const template = Object.hasOwn(compiled, name) ? compiled[name] : undefined;
+      return template === undefined ? null : { src: { type: 'code', obj: template() }, path: name, noCache: false };
+    },
+    isRelative: (name: string) => name.startsWith('./') || name.startsWith('../'),
+    resolve: resolveTemplateName,
+  };
+}
 
 export function renderer(files: ConsoleFiles): Renderer {
   const manifest = JSON.parse(readFileSync(join(files.assets, MANIFEST_FILE), 'utf8')) as AssetManifest;
@@ -26,12 +65,9 @@ export function renderer(files: ConsoleFiles): Renderer {
     if (file === undefined) throw new Error(`No asset named ${name}`);
     return `/assets/${file}`;
   };
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([files.views, files.frontend]), {
-    autoescape: true,
-    throwOnUndefined: false,
-    trimBlocks: true,
-    lstripBlocks: true,
-  });
+  // CommonJS, so a synchronous require() loads it, in the Lambda bundle and under tsx alike.
+  const compiled = createRequire(import.meta.url)(files.templates) as CompiledTemplates;
+  const env = new nunjucks.Environment(compiledLoader(compiled) as unknown as nunjucks.ILoader, COMPILE_OPTIONS);
   env.addGlobal('asset', assetPath);
   type Item = { value: string; text: string };
   const chosen = (values: unknown) => new Set((Array.isArray(values) ? values : values === undefined ? [] : [values]).map(String));

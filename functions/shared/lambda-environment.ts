@@ -124,7 +124,7 @@ export function consoleEnvironment(env: NodeJS.ProcessEnv, clientSecret: string 
   };
   return {
     settings: {
-      files: { views: join(root, 'views'), frontend: join(root, 'frontend'), assets: join(root, 'assets') },
+      files: { templates: join(root, 'templates.cjs'), assets: join(root, 'assets') },
       identity: () => identity,
       idleMinutes: vars.CONSOLE_IDLE_MINUTES,
       absoluteHours: vars.CONSOLE_ABSOLUTE_HOURS,

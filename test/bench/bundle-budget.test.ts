@@ -9,11 +9,12 @@
  *
  * The console is a web application over all the use cases (nunjucks, openid-client and every client the API
  * uses), so it has a budget of its own. Its bundle is also run: imported in a fresh Node process, as Lambda
- * would, from a folder laid out as the stack lays it (scripts/build-console.ts), and asked for its start page
- * and a stylesheet, which nunjucks renders from the copied views and GOV.UK Frontend templates.
+ * would, from a folder laid out as the stack lays it (split into chunks, with its compiled templates and built
+ * assets beside it: scripts/bundle.ts buildConsoleFunction), and asked for its start page and a stylesheet,
+ * which nunjucks' runtime renders from the compiled views and GOV.UK Frontend templates.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -47,6 +48,12 @@ afterAll(async () => {
   await rm(outDir, { recursive: true, force: true });
 });
 
+/** All of a function's code: its `index.mjs`, and for the console (split, scripts/bundle.ts) every chunk beside it. */
+async function codeOf(name: string): Promise<string> {
+  const files = (await readdir(join(outDir, name))).filter((file) => file.endsWith('.mjs'));
+  return (await Promise.all(files.map((file) => readFile(join(outDir, name, file), 'utf8')))).join('\n');
+}
+
 describe('function bundles', () => {
   it('exist for every function of the route list, and for nothing else', () => {
     const expected = new Set([...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)]);
@@ -58,14 +65,14 @@ describe('function bundles', () => {
     expect(bundle?.inputs.length).toBeGreaterThan(0);
     const local = (bundle?.inputs ?? []).filter((input) => input.startsWith('local/') || input.includes('dynalite'));
     expect(local).toEqual([]);
-    const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+    const code = await codeOf(name);
     // The in-process queue's sender id and the dummy credentials dynalite takes.
     expect(code).not.toContain('AIDALOCALHUBSENDER00');
     expect(code).not.toMatch(/accessKeyId:\s*"local"/);
   });
 
   it.each(WITH_ERRORS)('%s names its errors literally, so CompensationFailedError survives minification', async (name) => {
-    const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+    const code = await codeOf(name);
     expect(code).toContain('"CompensationFailedError"');
     expect(code).toContain('"DependencyUnavailableError"');
   });
@@ -88,7 +95,7 @@ describe('function bundles', () => {
   it.each(FUNCTION_NAMES.filter((name) => !SECRET_READERS.includes(name)))(
     '%s does not carry the Secrets Manager client, which only the console and the notification sender use',
     async (name) => {
-      const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+      const code = await codeOf(name);
       expect(code.includes('GetSecretValue')).toBe(false);
     },
   );
@@ -100,7 +107,7 @@ describe('function bundles', () => {
     // esbuild lists a module it visited among the inputs even when it shook all of it out: the code says.
     const carrying: string[] = [];
     for (const bundle of bundles) {
-      if ((await readFile(join(outDir, bundle.name, 'index.mjs'), 'utf8')).includes('NOTIFY-API-NODE-CLIENT')) carrying.push(bundle.name);
+      if ((await codeOf(bundle.name)).includes('NOTIFY-API-NODE-CLIENT')) carrying.push(bundle.name);
     }
     expect(carrying).toEqual(['notification-sender']);
   });
@@ -118,7 +125,7 @@ describe('function bundles', () => {
   });
 
   it.each(WITHOUT_KMS)('%s does not carry the KMS client (no GenerateDataKey in its bundle)', async (name) => {
-    const code = await readFile(join(outDir, name, 'index.mjs'), 'utf8');
+    const code = await codeOf(name);
     expect(code.includes('GenerateDataKey')).toBe(false);
   });
 });
@@ -179,7 +186,7 @@ describe('the console bundle, run as Lambda runs it', () => {
     });
   }
 
-  it('renders the start page from the copied views and GOV.UK Frontend templates, and serves its stylesheet', async () => {
+  it('renders the start page from the compiled views and GOV.UK Frontend templates, and serves its stylesheet', async () => {
     const manifest = JSON.parse(await readFile(join(outDir, CONSOLE_FUNCTION, 'console', 'assets', 'manifest.json'), 'utf8')) as Record<
       string,
       string
@@ -189,7 +196,7 @@ describe('the console bundle, run as Lambda runs it', () => {
 
     expect(start!.statusCode).toBe(200);
     expect(start!.headers['content-type']).toBe('text/html; charset=utf-8');
-    // GOV.UK Frontend's page template (govuk/template.njk), our layout and the start view, all from disk.
+    // GOV.UK Frontend's page template (govuk/template.njk), our layout and the start view, compiled beside the bundle.
     expect(start!.body).toMatch(/^<!DOCTYPE html>/);
     expect(start!.body).toContain('govuk-template');
     expect(start!.body).toContain(`href="${stylesheet}"`);

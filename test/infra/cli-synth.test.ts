@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +58,7 @@ describe('npx cdk synth', () => {
     expect(existsSync(join(outDir, 'MsetHubStateless.template.json'))).toBe(true);
   });
 
-  it('bundles every function it deploys with local esbuild: an ESM bundle and its source map (and the console its files)', async () => {
+  it('bundles every function it deploys with local esbuild: an ESM bundle and its source map (the console its chunks and files)', async () => {
     const template = JSON.parse(await readFile(join(outDir, 'MsetHubStateless.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, any>).filter(
       (resource) => resource.Type === 'AWS::Lambda::Function',
@@ -68,17 +69,27 @@ describe('npx cdk synth', () => {
     for (const asset of assets) {
       const files = (await readdir(join(outDir, asset))).sort();
       if (files.includes('console')) consoleAssets.push(asset);
-      expect(files.filter((file) => file !== 'console')).toEqual(['index.mjs', 'index.mjs.map']);
+      else expect(files).toEqual(['index.mjs', 'index.mjs.map']);
     }
-    // Only the console's bundle has its views, GOV.UK Frontend's templates and the built assets beside it.
+    // Only the console's bundle is split into chunks, and has its compiled templates and built assets beside it.
     expect(consoleAssets).toHaveLength(1);
-    const root = join(outDir, consoleAssets[0]!, 'console');
-    expect((await readdir(root)).sort()).toEqual(['assets', 'frontend', 'views']);
-    expect(await readdir(join(root, 'views'))).toContain('start.njk');
-    expect(existsSync(join(root, 'frontend', 'govuk', 'template.njk'))).toBe(true);
-    expect(existsSync(join(root, 'frontend', 'govuk', 'components', 'button', 'macro.njk'))).toBe(true);
-    const templates = (await readdir(join(root, 'frontend'), { recursive: true })).filter((file) => /\.[a-z]+$/.test(file));
-    expect(templates.filter((file) => !file.endsWith('.njk'))).toEqual([]);
+    const bundle = join(outDir, consoleAssets[0]!);
+    const code = (await readdir(bundle)).filter((file) => file.endsWith('.mjs'));
+    expect(code).toContain('index.mjs');
+    expect(code.length).toBeGreaterThan(1);
+    // Every chunk a file imports, statically or by import(), is there beside it.
+    for (const file of code) {
+      const text = await readFile(join(bundle, file), 'utf8');
+      for (const [, imported] of text.matchAll(/(?:from\s*|import\s*\(\s*)["'](\.\/[^"']+)["']/g)) {
+        expect(existsSync(join(bundle, imported!)), `${file} imports ${imported}`).toBe(true);
+      }
+    }
+    const root = join(bundle, 'console');
+    expect((await readdir(root)).sort()).toEqual(['assets', 'templates.cjs']);
+    const compiled = createRequire(import.meta.url)(join(root, 'templates.cjs')) as Record<string, unknown>;
+    expect(Object.keys(compiled)).toEqual(
+      expect.arrayContaining(['start.njk', 'layout.njk', 'govuk/template.njk', 'govuk/components/button/macro.njk']),
+    );
     const manifest = JSON.parse(await readFile(join(root, 'assets', 'manifest.json'), 'utf8')) as Record<string, string>;
     expect(Object.keys(manifest)).toEqual(expect.arrayContaining(['application.css', 'console.mjs', 'govuk-frontend.min.js']));
     for (const file of Object.values(manifest)) expect(existsSync(join(root, 'assets', file))).toBe(true);

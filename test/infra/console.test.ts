@@ -108,11 +108,7 @@ describe("the console's Lambda environment", () => {
   it('reads what the stack sets: files beside the bundle, the client, the default scope and time-outs', () => {
     const settings = consoleEnvironment({ ...variablesOf(plain, 'console'), LAMBDA_TASK_ROOT: ROOT }, undefined);
     expect(settings?.sessionsTable).toBe('SessionsTable');
-    expect(settings?.settings.files).toEqual({
-      views: '/var/task/console/views',
-      frontend: '/var/task/console/frontend',
-      assets: '/var/task/console/assets',
-    });
+    expect(settings?.settings.files).toEqual({ templates: '/var/task/console/templates.cjs', assets: '/var/task/console/assets' });
     expect(settings?.settings.identity()).toEqual({ issuer: ISSUER, clientId: AUDIENCE, scope: DEFAULT_CONSOLE_SCOPE });
     expect(DEFAULT_CONSOLE_SCOPE).toBe('profile');
     expect(settings?.settings.idleMinutes).toBe(DEFAULT_IDLE_MINUTES);

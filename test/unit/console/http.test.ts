@@ -45,21 +45,21 @@ describe('cookies', () => {
 });
 
 describe('forms', () => {
-  it('nest bracketed names like the JSON request', () => {
+  it('nest bracketed names like the JSON request', async () => {
     const body =
       'recipients%5B0%5D%5Barea%5D=north-tyneside&recipients%5B0%5D%5Bscopes%5D%5B%5D=IDENTITY&recipients%5B0%5D%5Bscopes%5D%5B%5D=RISK';
-    expect(parseForm(request({ body }))).toEqual({ recipients: [{ area: 'north-tyneside', scopes: ['IDENTITY', 'RISK'] }] });
+    await expect(parseForm(request({ body }))).resolves.toEqual({ recipients: [{ area: 'north-tyneside', scopes: ['IDENTITY', 'RISK'] }] });
   });
 
-  it('cannot pollute prototypes or nest without bound', () => {
-    const parsed = parseForm(request({ body: '__proto__%5Bpolluted%5D=1&a%5Bb%5D%5Bc%5D%5Bd%5D%5Be%5D%5Bf%5D%5Bg%5D%5Bh%5D=1' }));
+  it('cannot pollute prototypes or nest without bound', async () => {
+    const parsed = await parseForm(request({ body: '__proto__%5Bpolluted%5D=1&a%5Bb%5D%5Bc%5D%5Bd%5D%5Be%5D%5Bf%5D%5Bg%5D%5Bh%5D=1' }));
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(JSON.stringify(parsed).length).toBeLessThan(200);
   });
 
-  it('refuses what is not a form, or too large', () => {
-    expect(() => parseForm(request({ headers: { 'content-type': 'application/json' }, body: '{}' }))).toThrow(UnreadableFormError);
-    expect(() => parseForm(request({ body: 'a='.padEnd(300 * 1024, 'x') }))).toThrow(UnreadableFormError);
+  it('refuses what is not a form, or too large', async () => {
+    await expect(parseForm(request({ headers: { 'content-type': 'application/json' }, body: '{}' }))).rejects.toThrow(UnreadableFormError);
+    await expect(parseForm(request({ body: 'a='.padEnd(300 * 1024, 'x') }))).rejects.toThrow(UnreadableFormError);
   });
 });
 

@@ -1,0 +1,61 @@
+/**
+ * Every code the API uses, turned into what a practitioner would say. Apart from format.ts (dates and times,
+ * with date-fns) so that what every page shares, the header's roles, does not bring the date formatting in.
+ */
+export const LABELS = {
+  risk: { SIGNIFICANT: 'Significant', MODERATE: 'Moderate', EMERGING: 'Emerging' },
+  exploitation: {
+    CSE: 'Sexual exploitation',
+    CCE: 'Criminal exploitation',
+    COUNTY_LINES: 'County lines',
+    TRAFFICKING: 'Trafficking',
+    ONLINE: 'Online',
+    MISSING: 'Missing',
+  },
+  scope: {
+    IDENTITY: 'Identity',
+    MOVEMENT: 'Movement',
+    RISK: 'Risk',
+    PERPETRATORS: 'Perpetrators',
+    LOCATIONS: 'Locations',
+    DISRUPTION_PLAN: 'Disruption plan',
+    VOICE: "Child's voice",
+    CONTACTS: 'Contacts',
+  },
+  status: { PENDING: 'Awaiting acknowledgement', ACKNOWLEDGED: 'Acknowledged', OVERDUE: 'Overdue' },
+  outcome: { ACCEPTED: 'Accepted', ALREADY_KNOWN: 'Already known', REDIRECTED: 'Redirected' },
+  lawfulBasis: {
+    DPA2018_PART3_SCH8_PARA4: 'DPA 2018 Part 3, Schedule 8 paragraph 4 (law enforcement: safeguarding children)',
+    UKGDPR_6_1_E_SCH1_PARA18: 'UK GDPR 6(1)(e), DPA 2018 Schedule 1 paragraph 18 (safeguarding of children)',
+    UKGDPR_6_1_C: 'UK GDPR 6(1)(c) (legal obligation)',
+    UKGDPR_6_1_D: 'UK GDPR 6(1)(d) (vital interests)',
+    UKGDPR_6_1_A_CONSENT: 'UK GDPR 6(1)(a) (consent)',
+  },
+  consent: { OBTAINED: 'Obtained', REFUSED: 'Refused', NOT_SOUGHT: 'Not sought' },
+  handling: { P: 'P: lawful sharing permitted', C: 'C: sharing only under the conditions stated' },
+  movementKind: {
+    FAMILY_MOVE: 'Family move',
+    PLACEMENT: 'Placement',
+    MISSING_BELIEVED_IN_AREA: 'Missing, believed in the area',
+    SIGHTING: 'Sighting',
+  },
+  section47: { NONE: 'None', ONGOING: 'Ongoing', CONCLUDED: 'Concluded' },
+  agency: {
+    police: 'Police',
+    'childrens-services': "Children's services",
+    health: 'Health',
+    education: 'Education',
+    other: 'Other',
+  },
+  role: { police: 'Police', coordinator: 'MSET coordinator', chair: 'MSET chair', practitioner: 'Practitioner', auditor: 'Auditor' },
+  meetingFormat: { IN_PERSON: 'In person', ONLINE: 'Online', HYBRID: 'Hybrid (in person and online)' },
+  meetingStatus: { REQUESTED: 'Requested', SCHEDULED: 'Scheduled', HELD: 'Held', CANCELLED: 'Cancelled' },
+  meetingResponse: { PENDING: 'No answer yet', ACCEPT: 'Accepted', DECLINE: 'Declined', PROPOSE: 'Proposed another time' },
+  actionStatus: { OPEN: 'Open', DONE: 'Done', CANCELLED: 'No longer needed' },
+  onwardSharing: {
+    PERMITTED: 'They may pass it on to other areas, within what they were given',
+    ORIGINATOR_APPROVAL: 'They may pass it on only with your area’s approval',
+  },
+  forwardStatus: { AWAITING_APPROVAL: 'Awaiting approval', SHARED: 'Shared', REFUSED: 'Refused', ENDED: 'Ended' },
+  shareEnd: { REVOKED: 'Ended by the sending area', EXPIRED: 'Expired' },
+} as const;
