@@ -25,7 +25,9 @@
  *  i. meetings that do not grow: GET /v1/meetings/{id} of a meeting whose action has 100 notes against a
  *     newly recorded one (interleaved, on a hub of its own; the meeting shows each action's latest three
  *     notes, the rest are at the action's own route), and the bytes an action update writes (its note item
- *     and the head it updates, as DynamoDB sizes them: what it bills) after 1 and after 100 updates.
+ *     and the head it updates, as DynamoDB sizes them: what it bills) after 1 and after 100 updates;
+ *  j. the console's cold start as a person meets it: its split bundle imported in fresh processes, each then
+ *     serving the first signed-in page (the alerts inbox), against the import alone (bench/console-cold.ts).
  *
  * Prints a plain-text report and writes it as JSON to .bench/latest.json. Synthetic data only.
  */
@@ -45,6 +47,7 @@ import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
 import { bundleFunctions, type FunctionBundle, formatBundleTable, IMPORT_RUNS, importCpuRatio, importRatio } from '../scripts/bundle.js';
 import { callScenarios, movableClock } from '../test/support/call-scenarios.js';
 import { ConsoleClient } from '../test/support/console-client.js';
+import { benchConsoleCold, formatConsoleCold } from './console-cold.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -128,6 +131,11 @@ async function main(): Promise<void> {
   process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
   // CloudWatch metric lines would be work and output that AWS does elsewhere.
   process.env['POWERTOOLS_METRICS_DISABLED'] ??= 'true';
+  // `npm run bench -- console-cold`: only j, the console's cold start (a hub of its own).
+  if (process.argv.includes('console-cold')) {
+    console.log(formatConsoleCold(await benchConsoleCold((message) => process.stderr.write(`[bench] ${message}\n`))));
+    return;
+  }
   const { startHub } = await import('../local/hub.js');
 
   const dataDir = await mkdtemp(join(tmpdir(), 'mset-hub-bench-'));
@@ -251,6 +259,7 @@ async function main(): Promise<void> {
   } finally {
     await rm(bundleDir, { recursive: true, force: true });
   }
+  const consoleCold = await benchConsoleCold(progress);
 
   const durationSeconds = (performance.now() - benchStart) / 1000;
   const report = {
@@ -266,6 +275,7 @@ async function main(): Promise<void> {
     ladderSweep: sweep,
     callsPerRoute: { seconds: Number(callsSeconds.toFixed(1)), routes: calls },
     meetingGrowth: growth,
+    consoleColdStart: consoleCold,
     bundles: bundles.map((b) => ({
       name: b.name,
       kb: Number((b.bytes / 1024).toFixed(1)),
@@ -312,6 +322,8 @@ async function main(): Promise<void> {
       .split('\n')
       .map((line) => `   ${line}`)
       .join('\n'),
+    '',
+    formatConsoleCold(consoleCold),
   ].join('\n');
   console.log(text);
   await mkdir(join(ROOT, '.bench'), { recursive: true });

@@ -11,7 +11,10 @@
  * uses), so it has a budget of its own. Its bundle is also run: imported in a fresh Node process, as Lambda
  * would, from a folder laid out as the stack lays it (split into chunks, with its compiled templates and built
  * assets beside it: scripts/bundle.ts buildConsoleFunction), and asked for its start page and a stylesheet,
- * which nunjucks' runtime renders from the compiled views and GOV.UK Frontend templates.
+ * which nunjucks' runtime renders from the compiled views and GOV.UK Frontend templates. Then, signed in
+ * against a local hub's data, it is asked for the first pages of every section of pages, each section in a
+ * process of its own as a cold container meets it: a section is a chunk loaded by the first request under its
+ * path (functions/console/pages/index.ts), so only a signed-in request shows that every chunk links.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -21,7 +24,11 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
 import { type FunctionName, NEEDS } from '../../infra/permissions.js';
+import { LOCAL_TABLE_NAMES } from '../../local/dynamodb.js';
 import { bundleFunctions, CONSOLE_FUNCTION, type FunctionBundle, IMPORT_ENV, SECRET_READERS } from '../../scripts/bundle.js';
+import { buildConsoleRunner, type ConsoleCall, type ConsoleRunResult, runConsoleBundle } from '../support/console-bundle.js';
+import { ConsoleClient } from '../support/console-client.js';
+import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
 
 const BUDGET_BYTES = 700 * 1024;
 /** The console's: 920 KB when set, of which the Secrets Manager client (fetched once, lazily loaded) is ~35 KB. */
@@ -210,5 +217,161 @@ describe('the console bundle, run as Lambda runs it', () => {
 
     // A page that needs a session sends a person without one to sign in; it never fails.
     expect(missing!.statusCode).toBeLessThan(500);
+  }, 60_000);
+});
+
+describe("the console bundle's sections, signed in, each the first request of a fresh process", () => {
+  /** The synthetic child of every alert and meeting here: what a page may show only where its person may read it. */
+  const CHILD = 'Test Child-Alpha';
+  const NEVER_ALERT = '00000000-0000-4000-8000-000000000000';
+  let hub: TestHub;
+  let runner: string;
+  let sessionToken: string;
+  let csrfToken: string;
+  let alertId: string;
+  let meetingId: string;
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    runner = await buildConsoleRunner(join(outDir, '.console-runner', 'runner.mjs'));
+    const [police, chair, coordinator] = await Promise.all([
+      hub.token('northumberland', 'police'),
+      hub.token('northumberland', 'chair'),
+      hub.token('north-tyneside', 'coordinator'),
+    ]);
+    // Significant, so its first step tells North Tyneside's mailbox at once: the mail outbox has a message.
+    const significant = sampleAlert(['north-tyneside'], {
+      risk: { level: 'SIGNIFICANT', exploitation: ['CCE'], summary: 'Synthetic summary' },
+    });
+    const created = await hub.call('POST', '/v1/alerts', { token: police, body: significant });
+    expect(created.status).toBe(201);
+    alertId = created.json.alertId;
+    // A scheduled meeting, so its calendar file (a chunk of its own, the iCalendar writer) is there to download.
+    const requested = await hub.call('POST', '/v1/meetings', { token: chair, body: sampleMeeting(['north-tyneside']) });
+    expect(requested.status).toBe(201);
+    meetingId = requested.json.meetingId;
+    const accepted = await hub.call('POST', `/v1/meetings/${meetingId}/responses`, {
+      token: coordinator,
+      body: { response: 'ACCEPT', slotId: 'slot-1', attendees: [{ agency: 'childrens-services', role: 'MSET coordinator' }] },
+    });
+    expect(accepted.status).toBe(201);
+    expect((await hub.call('POST', `/v1/meetings/${meetingId}/schedule`, { token: chair, body: { slotId: 'slot-1' } })).status).toBe(200);
+    await hub.runJob('ladder-sweep');
+    await hub.drainNotifications();
+    await hub.drainAudit();
+    // The session is the hub's (its sessions table), signed in through its local provider; the bundle reads it.
+    const person = new ConsoleClient(hub.url);
+    await person.signIn({ persona: 'COORDINATOR_NORTH_TYNESIDE' });
+    sessionToken = person.cookies.get('mset-session') as string;
+    csrfToken = (await person.csrfToken()) as string;
+    expect(csrfToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+  }, 120_000);
+
+  afterAll(async () => {
+    await hub?.stop();
+  });
+
+  const run = (requests: readonly ConsoleCall[]): Promise<ConsoleRunResult> =>
+    runConsoleBundle({
+      runner,
+      dynamoEndpoint: hub.dynamoEndpoint,
+      consoleDir: join(outDir, CONSOLE_FUNCTION),
+      dataDir: hub.dataDir,
+      tables: LOCAL_TABLE_NAMES,
+      sessionToken,
+      sentMail: hub.mailOutbox.list(),
+      requests,
+    });
+
+  /** The visible text of a page's <h1>. */
+  const heading = (body: string) => (/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(body)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
+
+  /** Every page here is a GOV.UK page of the signed-in person, and nothing the bundle sent names the child. */
+  function expectSignedInPages(result: ConsoleRunResult, childShownOn: readonly number[] = []): void {
+    for (const [n, response] of result.responses.entries()) {
+      if (response.headers['content-type']?.startsWith('text/html')) {
+        expect(response.body).toContain('govuk-template');
+        expect(response.body).toContain('Test Coordinator North Tyneside');
+      }
+      expect(JSON.stringify([response.headers, response.cookies])).not.toContain('Child-Alpha');
+      if (!childShownOn.includes(n)) expect(response.body).not.toContain('Child-Alpha');
+    }
+    expect(result.audited.join('\n')).not.toContain('Child-Alpha');
+  }
+
+  it('/alerts: the inbox, the outbox, an alert opened with the hub’s key, its forward page (the shares’ chunk), and 404 for an unknown one', async () => {
+    const result = await run([
+      { method: 'GET', path: '/alerts' },
+      { method: 'GET', path: '/alerts/sent' },
+      { method: 'GET', path: `/alerts/${alertId}` },
+      { method: 'GET', path: `/alerts/${alertId}/forward` },
+      { method: 'GET', path: `/alerts/${alertId}/history` },
+      { method: 'GET', path: `/alerts/${NEVER_ALERT}` },
+    ]);
+    const [inbox, sent, alert, forward, history, never] = result.responses;
+
+    expect([inbox, sent, alert, forward, history, never].map((page) => page?.status)).toEqual([200, 200, 200, 200, 200, 404]);
+    expect(heading(inbox!.body)).toBe('Alerts received');
+    expect(inbox!.body).toContain(`href="/alerts/${alertId}"`);
+    expect(heading(sent!.body)).toBe('Alerts sent');
+    expect(heading(alert!.body)).toBe('Alert from Northumberland');
+    // Its boxes opened in the bundle (its sealing, its DynamoDB client) with the key the hub sealed them with.
+    expect(alert!.body).toContain(CHILD);
+    expect(heading(forward!.body)).toBe('Pass the alert on to another area');
+    expect(history!.body).toContain('data-testid="history"');
+    // A NotFoundError thrown in the section's chunk is the class the function maps to 404: one instance of each module.
+    expect(heading(never!.body)).toBe('Page not found');
+    expectSignedInPages(result, [2]);
+  }, 60_000);
+
+  it('a form as the first request: the form parser (its own chunk) reads it, and an empty alert comes back with an error summary', async () => {
+    const result = await run([{ method: 'POST', path: '/alerts/new', form: { csrfToken } }]);
+    const [page] = result.responses;
+
+    expect(page!.status).toBe(422);
+    expect(heading(page!.body)).toBe('Send an alert');
+    expect(page!.body).toMatch(/<div class="govuk-error-summary"[\s\S]*?<a href="#[^"]+">/);
+    expectSignedInPages(result);
+  }, 60_000);
+
+  it('/meetings: the list, a meeting, and its calendar file (the iCalendar writer, a chunk of its own)', async () => {
+    const result = await run([
+      { method: 'GET', path: '/meetings' },
+      { method: 'GET', path: `/meetings/${meetingId}` },
+      { method: 'GET', path: `/meetings/${meetingId}/calendar.ics` },
+    ]);
+    const [list, meeting, calendar] = result.responses;
+
+    expect([list, meeting, calendar].map((page) => page?.status)).toEqual([200, 200, 200]);
+    expect(heading(list!.body)).toBe('Meetings your area is invited to');
+    expect(list!.body).toContain(`href="/meetings/${meetingId}"`);
+    expect(heading(meeting!.body)).toBe('Meeting requested by Northumberland');
+    expect(meeting!.body).toContain(CHILD);
+    expect(calendar!.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(calendar!.body).toMatch(/^BEGIN:VCALENDAR/);
+    expectSignedInPages(result, [1]);
+  }, 60_000);
+
+  it('/areas, /outbox and /history, each a section of its own', async () => {
+    const [areas, outbox, history] = await Promise.all([
+      run([{ method: 'GET', path: '/areas' }]),
+      run([{ method: 'GET', path: '/outbox' }]),
+      run([
+        { method: 'GET', path: '/history' },
+        { method: 'GET', path: `/history?type=alert&reference=${alertId}` },
+      ]),
+    ]);
+
+    expect(areas.responses[0]!.status).toBe(200);
+    expect(heading(areas.responses[0]!.body)).toBe('Areas');
+    expect(areas.responses[0]!.body).toContain('Northumberland');
+    expect(outbox.responses[0]!.status).toBe(200);
+    expect(heading(outbox.responses[0]!.body)).toBe('Mail outbox');
+    expect(outbox.responses[0]!.body).toMatch(/<p class="govuk-body">[1-9]\d* messages?\.<\/p>/);
+    expect(history.responses.map((page) => page.status)).toEqual([200, 303]);
+    expect(heading(history.responses[0]!.body)).toBe('Find an access history');
+    // The lookup form, sent: it checks the reference and sends the person to that alert's history (an /alerts page).
+    expect(history.responses[1]!.headers['location']).toBe(`/alerts/${alertId}/history`);
+    for (const result of [areas, outbox, history]) expectSignedInPages(result);
   }, 60_000);
 });
