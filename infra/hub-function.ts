@@ -14,7 +14,7 @@ import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aw
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, externalPackagesOf } from '../scripts/bundle.js';
+import { aliasArgsOf, ESM_REQUIRE_BANNER, externalPackagesOf } from '../scripts/bundle.js';
 import { type FunctionName, type HubResources, statementsFor } from './permissions.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -103,6 +103,9 @@ export class HubFunction extends Construct {
         // Bundle the AWS SDK too: the runtime's built-in SDK drifts from the version we test. Only the
         // console's Secrets Manager client stays out of the other bundles (scripts/bundle.ts).
         externalModules: externalPackagesOf(props.name),
+        // The sender's Notify client gets a stub for the default transport it never uses (scripts/bundle.ts).
+        // NodejsFunction has no alias option; an empty list passes no flag.
+        esbuildArgs: { '--alias': aliasArgsOf(props.name) },
         ...(props.commandHooks === undefined ? {} : { commandHooks: props.commandHooks }),
       },
     });

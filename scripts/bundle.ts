@@ -140,13 +140,45 @@ export function externalPackagesOf(name: string): string[] {
 }
 
 /**
+ * The module the GOV.UK Notify client require()s for its default HTTP transport, and what the notification
+ * sender's bundle holds in its place. The client loads axios when it is loaded (api_client.js), and axios its
+ * CommonJS build with form-data (and its 140 KB MIME table), follow-redirects and proxy-from-env: most of what
+ * the Notify client added to the sender's cold start. The hub never uses that transport: the adapter hands
+ * every client one on Node's own fetch (setClient; functions/adapters/notify/fetch-transport.ts) before any
+ * request, in the tests and the local hub as on Lambda, so what is tested is what runs. The bundle carries
+ * instead a stub that fails plainly if it is ever called (a send that fails, is retried and in the end
+ * dead-lettered, naming setClient), and test/bench/sender-bundle.test.ts sends an email through the built
+ * bundle to a fake Notify, which a client that reached its default transport would fail. The local hub and
+ * the tests run unbundled, with axios installed as the client's own dependency, loaded and never called.
+ */
+export const NOTIFY_DEFAULT_TRANSPORT_UNUSED: Readonly<Record<string, string>> = {
+  axios: join(ROOT, 'functions', 'adapters', 'notify', 'unused-default-transport.ts'),
+};
+
+/** The functions whose bundle carries the Notify client. */
+const NOTIFY_SENDERS: readonly string[] = ['notification-sender'];
+
+/**
+ * The modules a function's bundle takes from another file (esbuild's alias); the stack's NodejsFunction
+ * (esbuildArgs, aliasArgsOf) and bundleFunctions() agree.
+ */
+export function aliasesOf(name: string): Record<string, string> {
+  return NOTIFY_SENDERS.includes(name) ? { ...NOTIFY_DEFAULT_TRANSPORT_UNUSED } : {};
+}
+
+/** The same as esbuild's command line takes them, one `from=to` each (NodejsFunction's `--alias`). */
+export function aliasArgsOf(name: string): string[] {
+  return Object.entries(aliasesOf(name)).map(([from, to]) => `${from}=${to}`);
+}
+
+/**
  * Packages the console reaches only through code it never runs: the composition root's GOV.UK Notify adapter
- * with its HTTP client (the notification sender's; wiring.ts imports it lazily, and the console never asks
+ * with the official client (the notification sender's; wiring.ts imports it lazily, and the console never asks
  * for a notifier). A single-file bundle drops that import with the unused getter; a split one makes every
  * dynamic import a chunk first, and would carry Notify's client and axios (about 400 KB) in a file nothing
  * loads.
  */
-export const CONSOLE_NEVER_LOADED = ['notifications-node-client', 'axios'] as const;
+export const CONSOLE_NEVER_LOADED = ['notifications-node-client'] as const;
 
 /**
  * The console's code, split: what every request needs in `index.mjs`, and in chunks beside it what only
@@ -293,6 +325,7 @@ export async function bundleFunctions(
         outfile: join(dir, name, 'index.mjs'),
         absWorkingDir: ROOT,
         external: externalPackagesOf(name),
+        alias: aliasesOf(name),
         metafile: true,
       });
       const inputs = metafile?.inputs ?? {};

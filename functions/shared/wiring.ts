@@ -177,7 +177,7 @@ export const notifier = /* @__PURE__ */ perEnvironment((env): Notifier => {
   if (env.adapters?.notifier !== undefined) return env.adapters.notifier;
   const notify = env.config.notify;
   if (notify === undefined) throw new TypeError('GOV.UK Notify is not configured');
-  // Imported here, not at the top: the Notify client and axios belong in the sender's bundle alone, and a
+  // Imported here, not at the top: the Notify client and its token signing belong in the sender's bundle alone, and a
   // static import would put them in every bundle that wires anything.
   let built: Promise<Notifier> | undefined;
   const real = () => {

@@ -8,7 +8,9 @@
  * form, is the exception. Read from bundles built unminified, where each kept declaration keeps its name
  * (esbuild may add a digit to tell two apart).
  *
- * HTTP client: the notification sender alone carries axios (its Notify client's), once.
+ * HTTP client: no bundle carries axios. The notification sender's Notify client sends through a transport on
+ * Node's fetch, and its bundle holds a stub where the client's default transport (axios) was (scripts/bundle.ts,
+ * NOTIFY_DEFAULT_TRANSPORT_UNUSED); test/bench/sender-bundle.test.ts sends through it.
  *
  * Credentials: the bundles leave out every link of the SDK's default credential chain after the first
  * (scripts/bundle.ts, CREDENTIAL_PROVIDERS_UNUSED_ON_LAMBDA): no SSO, ini, process, web identity, container
@@ -28,7 +30,7 @@ import * as audit from '../../contracts/audit.js';
 import * as health from '../../contracts/health.js';
 import * as meetings from '../../contracts/meetings.js';
 import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
-import { CONSOLE_FUNCTION, externalPackagesOf, IMPORT_ENV, lambdaBuildOptions } from '../../scripts/bundle.js';
+import { aliasesOf, CONSOLE_FUNCTION, externalPackagesOf, IMPORT_ENV, lambdaBuildOptions } from '../../scripts/bundle.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = [...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)].sort();
@@ -89,6 +91,7 @@ beforeAll(async () => {
       outfile: join(ROOT, '.bench', 'unused', name, 'index.mjs'),
       absWorkingDir: ROOT,
       external: externalPackagesOf(name),
+      alias: aliasesOf(name),
     });
     const code = result.outputFiles.find((file) => file.path.endsWith('.mjs'))?.text ?? '';
     const output = Object.values(result.metafile.outputs).find((candidate) => candidate.entryPoint !== undefined);
@@ -138,15 +141,20 @@ describe('the schemas a bundle carries', () => {
 });
 
 describe('the HTTP client a bundle carries', () => {
-  // Two builds of one package in a bundle is twice its code, and axios's ES module build imports Node's
-  // http modules statically, which loads Node's fetch implementation at import.
-  it('the notification sender carries one axios, the CommonJS build its Notify client require()s', () => {
-    const axios = (built.get('notification-sender')?.kept ?? []).filter((input) => input.includes('node_modules/axios/'));
-    expect(axios).toEqual(['node_modules/axios/dist/node/axios.cjs']);
+  // axios, with form-data and its MIME table, follow-redirects and proxy-from-env, is what the Notify client
+  // loads for a default transport the adapter never uses (it calls setClient first).
+  it('the notification sender carries the stub for its Notify client’s default transport, and the client', () => {
+    const kept = built.get('notification-sender')?.kept ?? [];
+    expect(kept).toContain('functions/adapters/notify/unused-default-transport.ts');
+    expect(kept).toContain('functions/adapters/notify/fetch-transport.ts');
+    expect(kept.some((input) => input.includes('node_modules/notifications-node-client/'))).toBe(true);
   });
 
-  it.each(FUNCTIONS.filter((name) => name !== 'notification-sender'))('%s carries no axios', (name) => {
-    expect((built.get(name)?.kept ?? []).filter((input) => input.includes('node_modules/axios/'))).toEqual([]);
+  it.each(FUNCTIONS)('%s carries no axios, nor what axios loads', (name) => {
+    const kept = built.get(name)?.kept ?? [];
+    expect(
+      kept.filter((input) => /node_modules\/(axios|form-data|mime-db|mime-types|follow-redirects|proxy-from-env)\//.test(input)),
+    ).toEqual([]);
   });
 });
 

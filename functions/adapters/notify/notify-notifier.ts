@@ -9,14 +9,11 @@
  * retried, and a key that stays bad ends in the dead-letter queue and its alarm. Errors keep Notify's error
  * codes only: its messages can quote the address.
  */
-// The CommonJS build, which the Notify client require()s: `import axios from 'axios'` picks the ES module
-// build, so the bundle would carry axios twice, and that build's static imports of Node's http modules
-// load Node's fetch implementation (undici) at import: together about a quarter of the sender's import.
-import axios from 'axios/dist/node/axios.cjs';
 import { NotifyClient } from 'notifications-node-client';
 import type { TemplateName } from '../../../contracts/notifications.js';
 import { NotificationRejectedError, NotifierUnavailableError } from '../../core/notifications/errors.js';
 import type { Notifier, OutgoingEmail } from '../../core/notifications/ports.js';
+import { fetchTransport } from './fetch-transport.js';
 
 export type NotifyNotifierOptions = {
   /** Resolves to the API key; called once, on first use. */
@@ -64,10 +61,11 @@ export class NotifyNotifier implements Notifier {
   private notify(): Promise<NotifyClient> {
     this.client ??= this.options.apiKey().then((apiKey) => {
       const client = new NotifyClient(this.options.baseUrl ?? NOTIFY_API, apiKey);
-      // axios waits for ever by default; a bounded request lets the queue retry a stalled Notify.
+      // Always, before any request: the client's default transport (axios) waits for ever, and is not in the
+      // sender's Lambda bundle at all (scripts/bundle.ts). A bounded request lets the queue retry a stalled Notify.
       client.setClient(
-        // The client's own axios types are the CommonJS ones: the same object, typed twice.
-        axios.create({ timeout: this.options.timeoutMs ?? 10_000 }) as unknown as Parameters<NotifyClient['setClient']>[0],
+        // Typed by the client as an axios instance; it calls it with a request and reads the answer, no more.
+        fetchTransport({ timeoutMs: this.options.timeoutMs ?? 10_000 }) as unknown as Parameters<NotifyClient['setClient']>[0],
       );
       return client;
     });
@@ -87,6 +85,6 @@ function notifyError(error: unknown): Error {
     const errors = (response?.data as { errors?: Array<{ error?: unknown }> } | undefined)?.errors ?? [];
     return new NotificationRejectedError(errors.map((entry) => String(entry.error ?? 'Error').slice(0, 64)));
   }
-  // No cause: an axios error holds the request, the address and every value with it.
+  // No cause: whatever the transport's error holds stays out of ours; the status and codes say enough.
   return new NotifierUnavailableError(status);
 }

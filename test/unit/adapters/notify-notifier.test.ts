@@ -136,7 +136,7 @@ describe('NotifyNotifier', () => {
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
 
-    // Assess: without the adapter's time-out axios would wait for ever, and this test with it
+    // Assess: without the adapter's time-out the request would wait for ever, and this test with it
     expect(error).toBeInstanceOf(NotifierUnavailableError);
     expect(error.status).toBeUndefined();
   });
