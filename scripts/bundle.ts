@@ -3,8 +3,9 @@
  * Lambda (esbuild, ESM, minified, node24), then measures each bundle's size and its import time in a fresh
  * Node process, the closest offline proxy for a cold start's init phase.
  *
- * Beside each function it builds a baseline: a bundle holding only the AWS clients the function imports
- * (found in esbuild's metafile, by the static imports from the handler), with the same options. The two are
+ * Beside each function it builds a baseline: a bundle holding only the AWS clients the function carries
+ * (found in esbuild's metafile), held as the function holds them (imported, or behind an import()), with the
+ * same options. The two are
  * imported alternately, the same number of times, so the ratio of their medians says what the hub's own code
  * (zod contracts, middleware, use cases) adds to a cold start over the SDK it cannot do without, on a machine
  * whose load comes and goes.
@@ -315,6 +316,7 @@ export async function bundleFunctions(
   const dir = resolve(outDir);
   await mkdir(dir, { recursive: true });
   const names = await handlerNames();
+  const splitConsole = options.consoleFiles ?? true;
   // One build per function, as each Lambda gets its own bundle (no shared chunks).
   const built = await Promise.all(
     names.map(async (name) => {
@@ -330,16 +332,17 @@ export async function bundleFunctions(
       });
       const inputs = metafile?.inputs ?? {};
       const output = Object.values(metafile?.outputs ?? {}).find((candidate) => candidate.entryPoint !== undefined);
-      const clients = awsClientsImportedBy(relative(ROOT, entry), inputs, output?.inputs ?? {});
+      const carried = awsClientsCarriedBy(relative(ROOT, entry), inputs, output?.inputs ?? {});
+      // The console's split build (buildConsoleFunction) puts what it loads by import() in chunks of their own,
+      // which an import does not read: its baseline holds its static clients alone.
+      const clients = name === CONSOLE_FUNCTION && splitConsole ? carried.filter(({ lazy }) => !lazy) : carried;
       if (clients.length > 0) await buildBaseline(name, clients, join(dir, BASELINE_DIR, name, 'index.mjs'));
       return { inputs: Object.keys(inputs).sort(), clients };
     }),
   );
   // As the stack does: the console's single-file bundle (whose metafile says what it carries) is replaced by its split build.
   const consoleBuild =
-    (options.consoleFiles ?? true) && names.includes(CONSOLE_FUNCTION)
-      ? await buildConsoleFunction(join(dir, CONSOLE_FUNCTION))
-      : undefined;
+    splitConsole && names.includes(CONSOLE_FUNCTION) ? await buildConsoleFunction(join(dir, CONSOLE_FUNCTION)) : undefined;
   const results: FunctionBundle[] = [];
   // Sequential, so the processes do not compete for the CPU and distort each other's times.
   for (const [index, name] of names.entries()) {
@@ -359,7 +362,7 @@ export async function bundleFunctions(
         baselineFile === undefined
           ? null
           : {
-              clients: clients.map(([, className]) => className),
+              clients: clients.map(({ className, lazy }) => (lazy ? `${className} (by import())` : className)),
               bytes: (await stat(baselineFile)).size,
               importMs: times.baseline.ms,
               importCpuMs: times.baseline.cpuMs,
@@ -372,13 +375,17 @@ export async function bundleFunctions(
 /** Beside the functions' folders, named so that no handler can be called it. */
 const BASELINE_DIR = '.baseline';
 
+/** An AWS client a function carries: its package, its class, and whether only a dynamic import() loads it. */
+type CarriedClient = { readonly pkg: string; readonly className: string; readonly lazy: boolean };
+
 /**
- * The AWS SDK packages (with their client class) whose code the handler's module graph imports statically
- * and esbuild kept, from its metafile. A client behind a dynamic import() is bundled but not run at import,
- * and one the tree shaking dropped (a port the function never wires) is not there at all: neither is part
- * of the baseline.
+ * The AWS SDK clients whose code esbuild kept in the function's bundle, from its metafile: those the
+ * handler's module graph imports statically, run at import; and those reached only through a dynamic
+ * import(), which a single-file bundle carries all the same (parsed at import, run on first use: the
+ * Secrets Manager client that reads the console's and the sender's secret). One the tree shaking dropped (a
+ * port the function never wires) is not there at all.
  */
-function awsClientsImportedBy(entry: string, inputs: Metafile['inputs'], kept: Metafile['outputs'][string]['inputs']): [string, string][] {
+function awsClientsCarriedBy(entry: string, inputs: Metafile['inputs'], kept: Metafile['outputs'][string]['inputs']): CarriedClient[] {
   const reached = new Set<string>([entry]);
   const pending = [entry];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
@@ -388,17 +395,29 @@ function awsClientsImportedBy(entry: string, inputs: Metafile['inputs'], kept: M
       pending.push(imported.path);
     }
   }
-  return Object.entries(AWS_CLIENT_CLASSES).filter(([pkg]) =>
-    [...reached].some((file) => file.includes(`node_modules/${pkg}/`) && (kept[file]?.bytesInOutput ?? 0) > 0),
+  const carried = (pkg: string, files: Iterable<string>) =>
+    [...files].some((file) => file.includes(`node_modules/${pkg}/`) && (kept[file]?.bytesInOutput ?? 0) > 0);
+  return Object.entries(AWS_CLIENT_CLASSES).flatMap(([pkg, className]): CarriedClient[] =>
+    carried(pkg, reached) ? [{ pkg, className, lazy: false }] : carried(pkg, Object.keys(kept)) ? [{ pkg, className, lazy: true }] : [],
   );
 }
 
-/** A bundle that holds the given clients and nothing else, built as the function is (same options, same externals). */
-async function buildBaseline(name: string, clients: readonly [string, string][], outfile: string): Promise<void> {
+/**
+ * A bundle that holds the given clients and nothing else, built as the function is (same options, same
+ * externals, same file layout): a client the function imports statically is imported, one it loads by
+ * import() is behind an import() here too, so each is parsed, and only the first run, at import, in both.
+ */
+async function buildBaseline(name: string, clients: readonly CarriedClient[], outfile: string): Promise<void> {
   await build({
     ...lambdaBuildOptions(),
     stdin: {
-      contents: clients.map(([pkg, className]) => `export { ${className} } from '${pkg}';`).join('\n'),
+      contents: clients
+        .map(({ pkg, className, lazy }) =>
+          lazy
+            ? `export const load${className} = () => import('${pkg}').then((loaded) => loaded.${className});`
+            : `export { ${className} } from '${pkg}';`,
+        )
+        .join('\n'),
       resolveDir: ROOT,
       sourcefile: `${name}-baseline.js`,
       loader: 'js',
