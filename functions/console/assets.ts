@@ -5,7 +5,7 @@
  * `npm run build:console` (and by the local hub at start, cached by input), and into every console Lambda
  * bundle by the CDK stack; never at request time.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -43,7 +43,8 @@ export async function assetInputsHash(): Promise<string> {
 export async function buildConsoleAssets(outDir: string): Promise<AssetManifest> {
   const sass = await import('sass');
   const { scss, frontendJs, files } = await sources();
-  const staging = `${outDir}.${process.pid}.tmp`;
+  // Its own name: two hubs started at once (in one process or two) each build, and neither's half is the other's.
+  const staging = `${outDir}.${process.pid}.${randomUUID()}.tmp`;
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   const manifest: Record<string, string> = {};
@@ -78,11 +79,20 @@ export async function buildConsoleAssets(outDir: string): Promise<AssetManifest>
  */
 export async function ensureConsoleAssets(cacheDir: string): Promise<string> {
   const dir = join(cacheDir, await assetInputsHash());
-  try {
-    await readFile(join(dir, MANIFEST_FILE));
-    return dir;
-  } catch {
-    await buildConsoleAssets(dir);
-    return dir;
+  // Hubs started together in one process share one build rather than replace each other's folder.
+  let built = assetBuilds.get(dir);
+  if (built === undefined) {
+    built = readFile(join(dir, MANIFEST_FILE)).then(
+      () => undefined,
+      async () => {
+        await buildConsoleAssets(dir);
+      },
+    );
+    assetBuilds.set(dir, built);
+    built.catch(() => assetBuilds.delete(dir));
   }
+  await built;
+  return dir;
 }
+
+const assetBuilds = new Map<string, Promise<void>>();

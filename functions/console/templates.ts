@@ -9,7 +9,7 @@
  * at start, cached by input like the assets (assets.ts); never at request time. Nunjucks' compiler is
  * imported here only, so it stays out of the Lambda bundle.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
@@ -89,7 +89,8 @@ async function compiledModule(compiled: ReadonlyMap<string, string>): Promise<st
 /** Writes the compiled templates to `file` (replacing it whole, so a reader never sees half of one). */
 export async function buildConsoleTemplates(file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.${process.pid}.partial`;
+  // Its own name: two hubs started at once (in one process or two) each write one, and rename it whole.
+  const partial = `${file}.${process.pid}.${randomUUID()}.partial`;
   await writeFile(partial, await compileConsoleTemplates());
   await rename(partial, file);
 }
@@ -99,7 +100,9 @@ async function templateInputsHash(): Promise<string> {
   const hash = createHash('sha256')
     .update(String(require('nunjucks/package.json').version))
     .update(JSON.stringify(COMPILE_OPTIONS))
-    .update(await readFile(fileURLToPath(import.meta.url)));
+    .update(await readFile(fileURLToPath(import.meta.url)))
+    // render.ts resolves the names a template asks for, which decides the templates kept.
+    .update(await readFile(fileURLToPath(new URL('./render.ts', import.meta.url))));
   for (const { name, source } of await templateSources()) hash.update(`\0${name}\0${source}`);
   return hash.digest('hex').slice(0, 16);
 }
