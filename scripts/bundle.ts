@@ -173,13 +173,15 @@ export function aliasArgsOf(name: string): string[] {
 }
 
 /**
- * Packages the console reaches only through code it never runs: the composition root's GOV.UK Notify adapter
- * with the official client (the notification sender's; wiring.ts imports it lazily, and the console never asks
- * for a notifier). A single-file bundle drops that import with the unused getter; a split one makes every
- * dynamic import a chunk first, and would carry Notify's client and axios (about 400 KB) in a file nothing
- * loads.
+ * What the console's split build takes from another file: the GOV.UK Notify client, which the console
+ * reaches only through code it never runs (the composition root's Notify adapter, imported lazily; the
+ * console never asks for a notifier). A single-file bundle drops that import with the unused getter; a
+ * split one makes every dynamic import a chunk first, and would carry the client (about 300 KB) in a file
+ * nothing loads, or, were it left out, a chunk that cannot link. With this, every chunk links (tested).
  */
-export const CONSOLE_NEVER_LOADED = ['notifications-node-client'] as const;
+export const NOTIFY_CLIENT_NOT_BUNDLED: Readonly<Record<string, string>> = {
+  'notifications-node-client': join(ROOT, 'functions', 'adapters', 'notify', 'notify-client-not-bundled.ts'),
+};
 
 /**
  * The console's code, split: what every request needs in `index.mjs`, and in chunks beside it what only
@@ -211,7 +213,8 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
       // Beside index.mjs, so an import of one chunk from another or from index.mjs reads the same ("./x.mjs").
       chunkNames: '[name]-[hash]',
       absWorkingDir: ROOT,
-      external: [...externalPackagesOf(CONSOLE_FUNCTION), ...CONSOLE_NEVER_LOADED],
+      external: externalPackagesOf(CONSOLE_FUNCTION),
+      alias: NOTIFY_CLIENT_NOT_BUNDLED,
       metafile: true,
     });
     const outputs = new Map(Object.entries(metafile?.outputs ?? {}).filter(([file]) => file.endsWith('.mjs')));
@@ -247,8 +250,11 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
       ...lambdaBuildOptions(),
       stdin: { contents: entry, resolveDir: split, sourcefile: 'console-entry.js', loader: 'js' },
       outfile: join(dir, 'index.mjs'),
+      // Linked, as NodejsFunction links every other function's: the stack runs Node with source maps on.
+      sourcemap: 'linked',
       absWorkingDir: ROOT,
-      external: [...externalPackagesOf(CONSOLE_FUNCTION), ...CONSOLE_NEVER_LOADED],
+      external: externalPackagesOf(CONSOLE_FUNCTION),
+      alias: NOTIFY_CLIENT_NOT_BUNDLED,
       // The lazy chunks stay files of their own, loaded by the import() each is named in.
       plugins: [
         {

@@ -221,6 +221,49 @@ describe('the console bundle, run as Lambda runs it', () => {
   }, 60_000);
 });
 
+describe("the console's split build", () => {
+  it('links in every file: each chunk, the lazy ones no test page loads (sign-in, the secret) among them, imports in a fresh process', async () => {
+    const dir = join(outDir, CONSOLE_FUNCTION);
+    const chunks = (await readdir(dir)).filter((file) => file.endsWith('.mjs')).sort();
+    expect(chunks.length).toBeGreaterThan(10);
+    const script = `
+      const failed = [];
+      for (const file of ${JSON.stringify(chunks)}) {
+        try { await import(${JSON.stringify(pathToFileURL(dir).href)} + '/' + file); }
+        catch (error) { failed.push(file + ': ' + String(error?.message ?? error).slice(0, 300)); }
+      }
+      process.stdout.write(JSON.stringify(failed), () => process.exit(0));`;
+    const failed = await new Promise<string[]>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: tmpdir(),
+        env: { PATH: process.env['PATH'] ?? '', ...IMPORT_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.once('error', reject);
+      child.once('close', () => {
+        try {
+          resolve(JSON.parse(stdout) as string[]);
+        } catch {
+          reject(new Error(`no answer: ${stderr.slice(0, 2000)}`));
+        }
+      });
+    });
+    expect(failed).toEqual([]);
+  }, 60_000);
+
+  it('links its source map, as every other function does (the stack runs Node with source maps on)', async () => {
+    const dir = join(outDir, CONSOLE_FUNCTION);
+    const code = await readFile(join(dir, 'index.mjs'), 'utf8');
+    expect(code.trimEnd().endsWith('//# sourceMappingURL=index.mjs.map')).toBe(true);
+    const map = JSON.parse(await readFile(join(dir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    expect(map.sources.some((source) => source.endsWith('functions/console/app.ts'))).toBe(true);
+  });
+});
+
 describe("the console bundle's sections, signed in, each the first request of a fresh process", () => {
   /** The synthetic child of every alert and meeting here: what a page may show only where its person may read it. */
   const CHILD = 'Test Child-Alpha';
