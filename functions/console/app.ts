@@ -121,6 +121,9 @@ export class PageRoutes {
    * calendar file). Sections' prefixes do not overlap, so the order pages are matched in stays each section's.
    */
   section(prefix: string, register: () => Promise<(routes: PageRoutes) => unknown>): this {
+    const within = (path: string, of: string) => path === of || path.startsWith(`${of}/`);
+    const overlapping = this.sections.find((section) => within(prefix, section.prefix) || within(section.prefix, prefix));
+    if (overlapping !== undefined) throw new TypeError(`The console section ${prefix} overlaps ${overlapping.prefix}`);
     let loaded: Promise<PageRoutes> | undefined;
     const load = () => {
       loaded ??= register().then((add) => {
