@@ -420,7 +420,7 @@ async function buildBaseline(name: string, clients: readonly CarriedClient[], ou
       contents: clients
         .map(({ pkg, className, lazy }) =>
           lazy
-            ? `export const load${className} = () => import('${pkg}').then((loaded) => loaded.${className});`
+            ? `export const load${className} = () => import('${LAZY_CLIENT}${pkg}#${className}').then((loaded) => loaded.${className});`
             : `export { ${className} } from '${pkg}';`,
         )
         .join('\n'),
@@ -431,8 +431,28 @@ async function buildBaseline(name: string, clients: readonly CarriedClient[], ou
     outfile,
     absWorkingDir: ROOT,
     external: externalPackagesOf(name),
+    plugins: [
+      {
+        // esbuild keeps the whole of a module an import() names: the lazy client is imported by a module of
+        // its own that names the client class alone, so the baseline keeps what the function keeps of it.
+        name: 'lazy-client',
+        setup(pass) {
+          pass.onResolve({ filter: new RegExp(`^${LAZY_CLIENT}`) }, (args) => ({
+            path: args.path.slice(LAZY_CLIENT.length),
+            namespace: 'lazy-client',
+          }));
+          pass.onLoad({ filter: /.*/, namespace: 'lazy-client' }, (args) => {
+            const [pkg, className] = args.path.split('#');
+            return { contents: `export { ${className} } from '${pkg}';`, resolveDir: ROOT, loader: 'js' };
+          });
+        },
+      },
+    ],
   });
 }
+
+/** How a baseline names, for its import(), a module holding one client class: `lazy-client:<package>#<class>`. */
+const LAZY_CLIENT = 'lazy-client:';
 
 type ImportTime = { readonly ms: number; readonly cpuMs: number };
 
