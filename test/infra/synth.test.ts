@@ -383,7 +383,7 @@ describe('stateless stack', () => {
         POWERTOOLS_SERVICE_NAME: 'mset-hub',
         POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        // Exactly these: no NODE_OPTIONS (source maps would be parsed on every cold start: stateless-stack.ts).
         ...consoleOnly,
         ...senderOnly,
       });
