@@ -16,13 +16,13 @@
  * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
  * bundleFunctions().
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { buildConsoleBundleFiles } from './build-console.js';
+import { runNodeJson } from './node-process.js';
 
 export type FunctionBundle = {
   /** The handler module's name, e.g. `create-alert`. */
@@ -498,28 +498,7 @@ function importMsInFreshProcess(file: string): Promise<ImportTime> {
     // Handlers may hold sockets or timers open; the measurement is done.
     'process.exit(0);',
   ].join('\n');
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: { PATH: process.env['PATH'] ?? '', ...IMPORT_ENV },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`Importing ${basename(dirname(file))} failed (exit ${code}): ${stderr.slice(0, 2000)}`));
-        return;
-      }
-      try {
-        resolvePromise(JSON.parse(stdout) as ImportTime);
-      } catch {
-        reject(new Error(`Importing ${basename(dirname(file))} printed no timing: ${stdout.slice(0, 200)}`));
-      }
-    });
-  });
+  return runNodeJson<ImportTime>(script, { env: IMPORT_ENV, what: `Importing ${basename(dirname(file))}` });
 }
 
 /** The ratio the cold-start budget holds each function to (issue 11): its import over its AWS clients' alone. */

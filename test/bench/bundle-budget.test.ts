@@ -16,7 +16,6 @@
  * process of its own as a cold container meets it: a section is a chunk loaded by the first request under its
  * path (functions/console/pages/index.ts), so only a signed-in request shows that every chunk links.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
 import { type FunctionName, NEEDS } from '../../infra/permissions.js';
 import { LOCAL_TABLE_NAMES } from '../../local/dynamodb.js';
 import { bundleFunctions, CONSOLE_FUNCTION, type FunctionBundle, IMPORT_ENV, SECRET_READERS } from '../../scripts/bundle.js';
+import { runNodeJson } from '../../scripts/node-process.js';
 import { buildConsoleRunner, type ConsoleCall, type ConsoleRunResult, runConsoleBundle } from '../support/console-bundle.js';
 import { ConsoleClient } from '../support/console-client.js';
 import { sampleAlert, sampleMeeting, startTestHub, type TestHub } from '../support/hub.js';
@@ -161,36 +161,20 @@ describe('the console bundle, run as Lambda runs it', () => {
       }
       // Exit only once the output is written: a pipe may still hold it when process.exit() runs.
       process.stdout.write(JSON.stringify(responses), () => process.exit(0));`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: tmpdir(),
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          ...IMPORT_ENV,
-          // What the stack sets on the console (infra/console.ts), and where Lambda unpacks the bundle.
-          SESSIONS_TABLE: 'mset-hub-sessions',
-          // A forward, a decision, a revocation from a page tells an area's mailbox through this queue.
-          NOTIFICATION_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/notifications',
-          CONSOLE_OIDC_ISSUER: 'https://issuer.example.invalid/',
-          CONSOLE_OIDC_CLIENT_ID: 'mset-hub',
-          LAMBDA_TASK_ROOT: dir,
-          POWERTOOLS_LOG_LEVEL: 'SILENT',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.once('error', reject);
-      child.once('close', (code) => {
-        try {
-          if (code !== 0) throw new Error(`exit ${code}`);
-          resolve(JSON.parse(stdout) as Response[]);
-        } catch (error) {
-          reject(new Error(`The console bundle failed (${String(error)}): ${stderr.slice(0, 2000)}`));
-        }
-      });
+    return runNodeJson<Response[]>(script, {
+      cwd: tmpdir(),
+      what: 'The console bundle',
+      env: {
+        ...IMPORT_ENV,
+        // What the stack sets on the console (infra/console.ts), and where Lambda unpacks the bundle.
+        SESSIONS_TABLE: 'mset-hub-sessions',
+        // A forward, a decision, a revocation from a page tells an area's mailbox through this queue.
+        NOTIFICATION_QUEUE_URL: 'https://sqs.eu-west-2.amazonaws.com/000000000000/notifications',
+        CONSOLE_OIDC_ISSUER: 'https://issuer.example.invalid/',
+        CONSOLE_OIDC_CLIENT_ID: 'mset-hub',
+        LAMBDA_TASK_ROOT: dir,
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+      },
     });
   }
 
@@ -233,25 +217,7 @@ describe("the console's split build", () => {
         catch (error) { failed.push(file + ': ' + String(error?.message ?? error).slice(0, 300)); }
       }
       process.stdout.write(JSON.stringify(failed), () => process.exit(0));`;
-    const failed = await new Promise<string[]>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: tmpdir(),
-        env: { PATH: process.env['PATH'] ?? '', ...IMPORT_ENV },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.once('error', reject);
-      child.once('close', () => {
-        try {
-          resolve(JSON.parse(stdout) as string[]);
-        } catch {
-          reject(new Error(`no answer: ${stderr.slice(0, 2000)}`));
-        }
-      });
-    });
+    const failed = await runNodeJson<string[]>(script, { cwd: tmpdir(), env: IMPORT_ENV, what: 'Importing every chunk' });
     expect(failed).toEqual([]);
   }, 60_000);
 

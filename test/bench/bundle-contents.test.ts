@@ -17,7 +17,6 @@
  * or instance metadata provider, nor the SSO, STS and sign-in clients behind them. A client bundled so
  * still takes Lambda's credentials from the environment, which is run here, as is what it does without them.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +30,7 @@ import * as health from '../../contracts/health.js';
 import * as meetings from '../../contracts/meetings.js';
 import { ROUTE_LIST, WORKER_LIST } from '../../functions/routes.js';
 import { aliasesOf, CONSOLE_FUNCTION, externalPackagesOf, IMPORT_ENV, lambdaBuildOptions } from '../../scripts/bundle.js';
+import { runNodeJson } from '../../scripts/node-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FUNCTIONS = [...ROUTE_LIST.map((route) => route.handler), ...WORKER_LIST.map((worker) => worker.name)].sort();
@@ -176,25 +176,7 @@ describe('the credential providers a bundle carries', () => {
       try { answer = { accessKeyId: (await client.config.credentials()).accessKeyId }; }
       catch (error) { answer = { error: String(error?.message ?? error) }; }
       process.stdout.write(JSON.stringify(answer), () => process.exit(0));`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: tmpdir(),
-        env: { PATH: process.env['PATH'] ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.once('error', reject);
-      child.once('close', () => {
-        try {
-          resolve(JSON.parse(stdout) as { accessKeyId?: string; error?: string });
-        } catch {
-          reject(new Error(`no answer: ${stderr.slice(0, 2000)}`));
-        }
-      });
-    });
+    return runNodeJson(script, { cwd: tmpdir(), env, what: 'Resolving credentials' });
   }
 
   it('a client bundled so takes the credentials Lambda puts in the environment', async () => {

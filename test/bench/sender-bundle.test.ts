@@ -6,7 +6,6 @@
  * default transport (axios) was (scripts/bundle.ts, NOTIFY_DEFAULT_TRANSPORT_UNUSED), which fails any send:
  * an email that arrives proves the adapter gave the client its own transport before it sent.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NotificationIntent, TEMPLATE_NAMES, type TemplateName } from '../../contracts/notifications.js';
 import { HubFunction } from '../../infra/hub-function.js';
 import { ensureTables, LOCAL_TABLE_NAMES, type LocalDynamo, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+import { runNode } from '../../scripts/node-process.js';
 import { FAKE_API_KEY, type FakeNotify, startFakeNotify } from '../support/fake-notify.js';
 
 const TEMPLATE_IDS = Object.fromEntries(
@@ -138,27 +138,17 @@ async function deliverInFreshProcess(intents: readonly NotificationIntent[]): Pr
     notifyUrl: notify.url,
     bodies: intents.map((one) => JSON.stringify(one)),
   };
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        SENDER_SETTINGS: JSON.stringify(settings),
-        AWS_REGION: 'eu-west-2',
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        // Nothing else reaches AWS (a retry's SQS call, were a send to fail): a port nothing listens on.
-        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (exit) => resolve({ code: exit, stdout: out, stderr: err }));
+  const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], {
+    env: {
+      SENDER_SETTINGS: JSON.stringify(settings),
+      AWS_REGION: 'eu-west-2',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // Nothing else reaches AWS (a retry's SQS call, were a send to fail): a port nothing listens on.
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
   });
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(RESULT));
   if (code !== 0 || line === undefined) throw new Error(`The sender bundle failed (exit ${code}): ${stderr.slice(0, 2000)}`);

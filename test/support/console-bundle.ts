@@ -6,13 +6,13 @@
  * link (a file missing, a second instance of a module, the templates not where the function looks) shows
  * before AWS. Free of vitest, so the bench can use it too.
  */
-import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import type { SentMessage } from '../../functions/console/ports.js';
 import { IMPORT_ENV } from '../../scripts/bundle.js';
+import { jsonAnswer, runNode } from '../../scripts/node-process.js';
 
 const RUNNER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'console-bundle-runner.ts');
 
@@ -74,36 +74,20 @@ export async function buildConsoleRunner(outFile: string): Promise<string> {
 export type ConsoleBundleRun = Omit<ConsoleRun, 'bundle'> & { readonly runner: string; readonly dynamoEndpoint: string };
 
 /** Imports the console bundle in `consoleDir` in a fresh process and hands it the requests, one after another. */
-export function runConsoleBundle(options: ConsoleBundleRun): Promise<ConsoleRunResult> {
+export async function runConsoleBundle(options: ConsoleBundleRun): Promise<ConsoleRunResult> {
   const { runner, dynamoEndpoint, ...rest } = options;
   const run: ConsoleRun = { ...rest, bundle: pathToFileURL(join(options.consoleDir, 'index.mjs')).href };
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [runner], {
-      cwd: options.consoleDir,
-      env: {
-        PATH: process.env['PATH'] ?? '',
-        ...IMPORT_ENV,
-        // The bundle's own DynamoDB client, sent to dynalite: the SDK reads this for a client given no endpoint.
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-        LAMBDA_TASK_ROOT: options.consoleDir,
-        // Its page log lines would share stdout with the result.
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        CONSOLE_RUN: JSON.stringify(run),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolvePromise(JSON.parse(stdout) as ConsoleRunResult);
-      } catch (error) {
-        reject(new Error(`The console bundle failed (${String(error)}): ${stderr.slice(0, 2000)}`));
-      }
-    });
+  const result = await runNode([runner], {
+    cwd: options.consoleDir,
+    env: {
+      ...IMPORT_ENV,
+      // The bundle's own DynamoDB client, sent to dynalite: the SDK reads this for a client given no endpoint.
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+      LAMBDA_TASK_ROOT: options.consoleDir,
+      // Its page log lines would share stdout with the result.
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      CONSOLE_RUN: JSON.stringify(run),
+    },
   });
+  return jsonAnswer<ConsoleRunResult>(result, 'The console bundle');
 }
