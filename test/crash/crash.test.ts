@@ -88,8 +88,15 @@ describe('the local hub killed with SIGKILL under load', () => {
     // A graceful stop drains the audit queue, and frees the database for this process to read.
     const drained = await hub.stop();
     const data = await scanTables(dataDir);
-    await hub.start();
-    const api = await readThroughApi(hub.url, tokens, areas, knownRecords(data, workload.requests, SENDER));
+    const lastRun = await hub.start();
+    const api = await readThroughApi(hub.url, tokens, areas, knownRecords(data, workload.requests, SENDER)).catch((error: Error) => {
+      // Why the hub refused (its error lines name the dependency), which the answer alone does not say.
+      const errors = lastRun
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"level":"ERROR"'));
+      throw new Error(`${error.message}\nThe restarted hub's last error lines:\n${errors.slice(-10).join('\n')}`);
+    });
     const lastStop = await hub.stop();
     // Read after the last run, so that any audit event a restart recovers and delivers is counted.
     const audit = await scanTables(dataDir);
