@@ -98,6 +98,8 @@ export class InProcessQueue implements MessageQueue {
   private timer: NodeJS.Timeout | undefined;
   private drainers: Array<() => void> = [];
   private closed = false;
+  /** Holds in force (see hold()): while any is, nothing is delivered. */
+  private holds = 0;
   private nextOrder = 0;
   private inFlightMessages: Message[] = [];
   private counters = { sent: 0, deduplicated: 0, deleted: 0, redelivered: 0, deadLettered: 0, failedBatches: 0 };
@@ -177,6 +179,23 @@ export class InProcessQueue implements MessageQueue {
   }
 
   /**
+   * Holds delivery until the returned release is called (once; later calls do nothing): what is sent
+   * meanwhile waits, as it would for a consumer busy elsewhere. A batch already with the consumer runs on.
+   * The bench holds the hub's queues around a request it times, so that their consumers (on AWS, other
+   * Lambda functions on other machines) do not take turns on its one CPU.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      this.kick();
+    };
+  }
+
+  /**
    * Resolves when nothing waits and nothing is in flight (dead letters aside), or when the queue closes.
    * Rejects at once if work waits but nothing consumes it, rather than hang.
    */
@@ -227,7 +246,7 @@ export class InProcessQueue implements MessageQueue {
 
   /** Schedules the next delivery: now if a message can go, else when the first hidden one reappears. */
   private kick(): void {
-    if (this.closed || !this.consumer || this.inFlight > 0) return;
+    if (this.closed || !this.consumer || this.inFlight > 0 || this.holds > 0) return;
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.waiting.length === 0) {
@@ -248,7 +267,7 @@ export class InProcessQueue implements MessageQueue {
 
   private async pump(): Promise<void> {
     const consumer = this.consumer;
-    if (this.closed || !consumer || this.inFlight > 0) return;
+    if (this.closed || !consumer || this.inFlight > 0 || this.holds > 0) return;
     const batch = this.deliverable(performance.now());
     if (batch.length === 0) {
       this.kick();

@@ -25,7 +25,7 @@ export type CreationRecord = {
 
 /**
  * The item whose existence makes a creation true (its committing item), as an answer remembered for a
- * replay names it: an answer written beside the commit is given to a replay only once the commit stands.
+ * replay names it: an answer written before the commit lands is given to a replay only once the commit stands.
  */
 export type CommitProof = {
   /** Which store's table: `alerts` or `meetings`. */
@@ -38,7 +38,7 @@ export type CommitProof = {
 /**
  * What a creation under a new Idempotency-Key does beside its own writes, so that the claim costs no round
  * trip of its own: the claim is made while the intent and the keys are (the SUCCESS follows it, beside the
- * parts), and the answer to replay is remembered while the commit is written.
+ * parts), and the answer to replay is remembered while the parts are written.
  */
 export type ClaimHooks = {
   /** Settles once the claim is this request's (rejects if the key was held): no part is written before. */
@@ -47,7 +47,7 @@ export type ClaimHooks = {
   readonly answerWithCommit?: (proof: CommitProof) => Promise<void>;
 };
 
-/** Remembers a request's answer for its replays, beside the commit `proof` names. */
+/** Remembers a request's answer for its replays, before the commit `proof` names has landed. */
 export type AnswerKeeper<A> = (answer: A, proof: CommitProof) => Promise<void>;
 
 /** Records that an abandoned creation never happened; throws when the event cannot be enqueued. */

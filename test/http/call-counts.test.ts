@@ -29,7 +29,7 @@ const EXPECTED: Record<string, Expected> = {
   // The committed check, the intent and the audit record beside the keys; the shares; the commit beside the history record.
   'POST /v1/alerts': calls('POST /v1/alerts', 5, 2, 1, 3),
   'POST /v1/alerts (3 recipients)': calls('POST /v1/alerts', 5, 4, 1, 3),
-  // With them, no link more: the claim beside the keys, the answer to replay beside the commit.
+  // With them, no link more: the claim beside the keys, the answer to replay beside the shares.
   'POST /v1/alerts (Idempotency-Key)': calls('POST /v1/alerts', 7, 2, 1, 3),
   'GET /v1/alerts?box=inbox': calls('GET /v1/alerts', 2, 0, 1, 3),
   'GET /v1/alerts?box=outbox': calls('GET /v1/alerts', 2, 0, 1, 3),
@@ -74,7 +74,7 @@ const EXPECTED: Record<string, Expected> = {
   // As an alert's creation: the committed check, the intent and the audit record beside the key; the
   // listing rows; the meeting item beside the history record.
   'POST /v1/meetings': calls('POST /v1/meetings', 5, 1, 1, 3),
-  // With them, as an alert's: the claim beside the key, the answer to replay beside the commit.
+  // With them, as an alert's: the claim beside the key, the answer to replay beside the parts.
   'POST /v1/meetings (Idempotency-Key)': calls('POST /v1/meetings', 7, 1, 1, 3),
   'GET /v1/meetings?box=inbox': calls('GET /v1/meetings', 2, 0, 1, 3),
   'GET /v1/meetings/{meetingId}': calls('GET /v1/meetings/{meetingId}', 1, 1, 1, 2),

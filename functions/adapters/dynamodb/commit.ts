@@ -126,8 +126,9 @@ export type ConcurrentCreation = {
  * Under an Idempotency-Key claimed beside step 1 (`claim.claimed`), neither the SUCCESS nor any part goes
  * before the claim is the request's: the SUCCESS moves to step 2, beside the parts (the window above
  * closes there: it follows the intent). If the key was held, the intent is all this attempt wrote, and
- * it is dropped at once. The answer to replay is written in step 3 beside the commit, naming it as its proof
- * (`claim.answerWithCommit`).
+ * it is dropped at once. The answer to replay is written in step 2 too, beside the parts, naming the commit
+ * as its proof (`claim.answerWithCommit`): it is replayed only once that commit is found, so it may go
+ * before it, and step 3 waits on one write fewer.
  *
  * The intent is left for the sweep, which finds it committed and drops it (a delete here would be a
  * fourth round trip on every creation). The one window it opens: the SUCCESS is sent beside the intent,
@@ -154,23 +155,25 @@ export async function createConcurrently(
   // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
   // Awaited below unless the creation stops first; either way never an unhandled rejection.
   creation.content.catch(() => undefined);
-  const checked = Promise.all([
-    withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true }))),
-    withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent }))),
-  ]);
+  const found = withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true })));
+  const intended = withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent })));
+  const checked = Promise.all([found, intended]);
   checked.catch(() => undefined);
   const claimed = creation.claim?.claimed;
   const { putOnRecord } = creation;
   // Under a claim still being made, the SUCCESS waits for it (and for the intent, sent with it): a SUCCESS
   // sent for a key that turns out to be held, or whose claim a crash lost, would name an alert or meeting
   // that no retry can create (a retry makes a claim of its own, under other ids). It costs no link: the
-  // parts, which wait for the keys, go beside it.
+  // parts, which wait for the keys, go beside it. (Not for the read: an EXISTS is corrected like any failure.)
   const recording =
     putOnRecord === undefined
       ? undefined
       : claimed === undefined
         ? putOnRecord()
-        : Promise.all([claimed, checked]).then(() => putOnRecord());
+        : Promise.all([claimed, intended]).then(() => putOnRecord());
+  const proof: CommitProof | undefined =
+    creation.claim === undefined ? undefined : { table: creation.claim.table, key: creation.commitKey, createdAt: creation.attempt };
+  let answered: Promise<void> | undefined;
   const writingParts = (async () => {
     const [existing] = await checked;
     // Nothing more of this attempt is written unless the request holds its claim; if it does not, its
@@ -180,6 +183,11 @@ export async function createConcurrently(
       throw error;
     });
     if (existing.Item !== undefined) return 'EXISTS' as const;
+    // The answer is replayed only once the commit it names is found, so it goes now, beside the parts, not
+    // beside the commit. Its failure fails nothing (the response is remembered again after the request, as
+    // without a proof); if the commit never comes, it goes with the claim's release, or stays unproven.
+    answered = proof === undefined ? undefined : creation.claim?.answerWithCommit?.(proof);
+    answered?.catch(() => undefined);
     const { parts, commit } = await creation.content;
     await withDatabase(() =>
       batchWrite(
@@ -191,10 +199,20 @@ export async function createConcurrently(
     return commit;
   })();
   const [onRecord, written] = await Promise.allSettled([recording, writingParts]);
+  // Settled before the request goes on, whatever happens next, so that a release of the claim can never precede it.
+  const answerSettled = async () => {
+    await answered?.catch(() => undefined);
+  };
   // The SUCCESS's outcome first: an unknown one keeps the claim, and the intent (if written) lets the sweep
   // decide, removing any part written meanwhile if no retry commits them.
-  if (onRecord.status === 'rejected') throw onRecord.reason;
-  if (written.status === 'rejected') throw written.reason;
+  if (onRecord.status === 'rejected') {
+    await answerSettled();
+    throw onRecord.reason;
+  }
+  if (written.status === 'rejected') {
+    await answerSettled();
+    throw written.reason;
+  }
   if (written.value === 'EXISTS') {
     // A committed creation's parts are never written again (an acknowledgement may stand on one). Its
     // intent names another attempt, which the sweep would find committed and drop: dropped here already.
@@ -202,12 +220,6 @@ export async function createConcurrently(
     return 'EXISTS';
   }
   const commit = written.value;
-  const proof: CommitProof | undefined =
-    creation.claim === undefined ? undefined : { table: creation.claim.table, key: creation.commitKey, createdAt: creation.attempt };
-  // The answer is replayed only once the commit it names is found: written beside it, not after it. Its
-  // failure fails nothing (the response is remembered again after the request, as without a proof).
-  const answered = proof === undefined ? undefined : creation.claim?.answerWithCommit?.(proof);
-  answered?.catch(() => undefined);
   const [committed, ...followers] = await Promise.allSettled([
     client.send(new PutCommand({ TableName: tableName, Item: commit, ConditionExpression: 'attribute_not_exists(pk)' })),
     ...creation.afterCommit.map((Item) =>
@@ -224,8 +236,7 @@ export async function createConcurrently(
       ),
     ),
   ]);
-  // Settled before the request goes on, so that a release of the claim can never precede it.
-  await answered?.catch(() => undefined);
+  await answerSettled();
   if (committed.status === 'fulfilled') return 'CREATED';
   // Not committed (the answer written beside it goes with the claim's release, or stays unproven): what
   // was written beside it goes again, before anyone can take it as proof of a creation.

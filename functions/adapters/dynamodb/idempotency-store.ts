@@ -1,7 +1,7 @@
 /**
  * Idempotency records: one item per (caller, area, route, key), claimed with conditional writes so two
  * concurrent retries cannot both run, taken over when the holder's lease has lapsed, and expired by TTL
- * (and checked in code, as TTL deletes late). A response written beside the commit that makes it true
+ * (and checked in code, as TTL deletes late). A response written before the commit that makes it true
  * names that commit (its proof) and is replayed only once the commit is found in its table.
  */
 import { randomUUID } from 'node:crypto';
@@ -134,7 +134,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   /**
    * The record as a claim must take it: a response that names a proof is complete only once its commit is
-   * found (it is written beside the commit, which may not have happened); until then the holder's claim is
+   * found (it is written before the commit, which may not have happened); until then the holder's claim is
    * in progress under the lease it kept. Only a retry of the same request pays the read.
    */
   private async proven(item: Record<string, unknown>, requestHash: string): Promise<IdempotencyRecord | undefined> {

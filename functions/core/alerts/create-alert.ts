@@ -26,7 +26,7 @@ import { deriveStatus } from './status.js';
 const MAX_SHARE_YEARS = 2;
 
 /**
- * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the commit. The key may
+ * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the shares. The key may
  * still be being claimed (`context.claimed`): the store writes no part of the alert before it is ours.
  */
 export async function createAlert(

@@ -25,7 +25,7 @@ import { mayLinkAlert } from './visibility.js';
 export const MEETING_RETENTION_YEARS = 2;
 
 /**
- * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the commit. The key may
+ * `keepAnswer`, under an Idempotency-Key: remembers the answer for replays beside the parts. The key may
  * still be being claimed (`context.claimed`): the store writes no part of the meeting before it is ours.
  */
 export async function requestMeeting(

@@ -40,7 +40,7 @@ export interface IdempotencyStore {
   claim(key: string, requestHash: string, times: ClaimTimes, proposed?: IdempotencyClaim): Promise<ClaimResult>;
   /**
    * Stores the response to replay; only the holder of `claimId` can. With `proof` (a response written
-   * beside the commit that makes it true) it is replayed only once that commit is found: until then the
+   * before the commit that makes it true has landed) it is replayed only once that commit is found: until then the
    * key reads as still in progress, under the holder's lease.
    */
   complete(key: string, claim: IdempotencyClaim, response: string, expiresAt: Date, proof?: CommitProof): Promise<void>;

@@ -187,7 +187,7 @@ export function idempotency(deps: {
   overlaps?: boolean;
 }): Middleware {
   const claimed = new WeakMap<object, { key: string; claim: IdempotencyClaim; leaseUntil: Date }>();
-  /** The response already remembered beside the commit, as stored: `after` need not write it again. */
+  /** The response already remembered before the commit, as stored: `after` need not write it again. */
   const remembered = new WeakMap<object, string>();
   const leaseMs = (deps.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000;
   const rememberUntil = () => new Date(deps.now().getTime() + REMEMBER_SECONDS * 1000);

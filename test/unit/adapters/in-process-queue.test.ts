@@ -297,6 +297,39 @@ describe('InProcessQueue drain and close', () => {
     expect(bodies()).toEqual(['early']);
   });
 
+  it('holds delivery until every hold is released, then delivers what waited, in order', async () => {
+    // Prepare
+    const queue = makeQueue();
+    const { bodies, consumer } = recorder();
+    queue.subscribe(consumer);
+    const first = queue.hold();
+    const second = queue.hold();
+
+    // Act
+    await queue.send({ body: 'one' });
+    await queue.send({ body: 'two' });
+    await sleep(20);
+    const whileHeld = bodies();
+    first();
+    first();
+    await sleep(20);
+    const oneReleasedTwice = bodies();
+    let drained = false;
+    const draining = queue.drain().then(() => {
+      drained = true;
+    });
+    await sleep(5);
+    const drainedWhileHeld = drained;
+    second();
+    await draining;
+
+    // Assess: a release counts once, and a drain waits for the holds to go
+    expect(whileHeld).toEqual([]);
+    expect(oneReleasedTwice).toEqual([]);
+    expect(drainedWhileHeld).toBe(false);
+    expect(bodies()).toEqual(['one', 'two']);
+  });
+
   it('waits for a slow consumer before draining', async () => {
     // Prepare
     const queue = makeQueue();
