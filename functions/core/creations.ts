@@ -43,6 +43,12 @@ export type CommitProof = {
 export type ClaimHooks = {
   /** Settles once the claim is this request's (rejects if the key was held): no part is written before. */
   readonly claimed?: Promise<void>;
+  /**
+   * No earlier attempt can have committed under the creation's id: it was drawn at random for this request
+   * (no Idempotency-Key) or derived from a claim made for the first time. The store then does not read for
+   * a committed creation; the commit's own condition still refuses to overwrite one.
+   */
+  readonly idIsFresh?: true;
   /** Remembers the request's answer for replays, naming the commit that alone makes it true. */
   readonly answerWithCommit?: (proof: CommitProof) => Promise<void>;
 };

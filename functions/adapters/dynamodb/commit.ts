@@ -116,7 +116,8 @@ export type ConcurrentCreation = {
  * The same all-or-nothing creation in three round trips in a row instead of six:
  *
  * 1. the intent, the SUCCESS (putOnRecord), the content's keys and a consistent read of the committing
- *    item, together: a committed creation (a retry of one) answers EXISTS and nothing more is written;
+ *    item, together: a committed creation (a retry of one) answers EXISTS and nothing more is written
+ *    (no read for an id that is fresh, `claim.idIsFresh`: nothing can be committed under it);
  * 2. the parts, once the intent, the read and the keys are done, while the SUCCESS may still be in flight
  *    (the commit, not the parts, is what must follow it: parts are invisible until the commit);
  * 3. once the SUCCESS is on record and every part written: the commit (conditional), and with it what must
@@ -155,7 +156,11 @@ export async function createConcurrently(
   // must follow: parts are invisible until it, and the audit queue is the slowest call of the three.
   // Awaited below unless the creation stops first; either way never an unhandled rejection.
   creation.content.catch(() => undefined);
-  const found = withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true })));
+  // A fresh id cannot name a committed creation: the read would only ever find nothing.
+  const found =
+    creation.claim?.idIsFresh === true
+      ? Promise.resolve({ Item: undefined })
+      : withDatabase(() => client.send(new GetCommand({ TableName: tableName, Key: creation.commitKey, ConsistentRead: true })));
   const intended = withDatabase(() => client.send(new PutCommand({ TableName: tableName, Item: intent })));
   const checked = Promise.all([found, intended]);
   checked.catch(() => undefined);

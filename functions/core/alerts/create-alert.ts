@@ -109,6 +109,7 @@ export async function createAlert(
   const receipt = creationReceipt(facts, drafts);
   const claim: ClaimHooks = {
     ...(context.claimed === undefined ? {} : { claimed: context.claimed }),
+    ...(context.claim === undefined || context.claimIsNew === true ? { idIsFresh: true as const } : {}),
     ...(keepAnswer === undefined ? {} : { answerWithCommit: (proof) => keepAnswer(receipt, proof) }),
   };
   let replayed: CreateAlertResponse | undefined;

@@ -91,6 +91,7 @@ export async function requestMeeting(
   const receipt = receiptOf(facts);
   const claim: ClaimHooks = {
     ...(context.claimed === undefined ? {} : { claimed: context.claimed }),
+    ...(context.claim === undefined || context.claimIsNew === true ? { idIsFresh: true as const } : {}),
     ...(keepAnswer === undefined ? {} : { answerWithCommit: (proof) => keepAnswer(receipt, proof) }),
   };
   let replayed: RequestMeetingResponse | undefined;

@@ -274,6 +274,28 @@ describe('DynamoMeetingStore.create', () => {
     expect(sentInOrder()).toEqual([...beforeClaimed, `Delete INTENT#MEETING/${NOW}#${MEETING_ID}`]);
   });
 
+  it('does not read for a committed meeting under a fresh id, and still commits only if none is there', async () => {
+    // Prepare: a fresh id (as no Idempotency-Key, or a new one, gives), and then one an earlier try had taken
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+
+    // Act
+    const created = await store.createWhileSealing(meeting, Promise.resolve(meeting), RECORD, async () => undefined, { idIsFresh: true });
+    const freshCalls = sentInOrder();
+    ddb.reset();
+    ddb.on(PutCommand).resolves({});
+    ddb.on(PutCommand, { Item: { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING' } }).rejects(conditionalCheckFailed());
+    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    const taken = await store.createWhileSealing(meeting, Promise.resolve(meeting), RECORD, async () => undefined, { idIsFresh: true });
+
+    // Assess
+    expect(created).toBe('CREATED');
+    expect(freshCalls.filter((call) => call.startsWith('Get '))).toEqual([]);
+    expect(freshCalls).toContain(`Put MEETING#${MEETING_ID}/MEETING`);
+    expect(taken).toBe('EXISTS');
+  });
+
   it('remembers the answer beside the commit, naming the meeting item as its proof', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
