@@ -45,8 +45,9 @@ export type ClaimHooks = {
   readonly claimed?: Promise<void>;
   /**
    * No earlier attempt can have committed under the creation's id: it was drawn at random for this request
-   * (no Idempotency-Key) or derived from a claim made for the first time. The store then does not read for
-   * a committed creation; the commit's own condition still refuses to overwrite one.
+   * (no Idempotency-Key) or derived from a claim id drawn at random when the key was first claimed. The store
+   * then does not read for a committed creation (only a collision of random UUIDs could find one, which is
+   * not worth a round trip on every creation); the commit's own condition still refuses to overwrite one.
    */
   readonly idIsFresh?: true;
   /** Remembers the request's answer for replays, naming the commit that alone makes it true. */
