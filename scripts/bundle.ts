@@ -16,9 +16,9 @@
  * `npm run bundle [-- <outDir>]` prints a table; the benchmark and the bundle budget test call
  * bundleFunctions().
  */
-import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { buildConsoleBundleFiles } from './build-console.js';
@@ -250,7 +250,7 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
       ...lambdaBuildOptions(),
       stdin: { contents: entry, resolveDir: split, sourcefile: 'console-entry.js', loader: 'js' },
       outfile: join(dir, 'index.mjs'),
-      // Linked, as NodejsFunction links every other function's: the stack runs Node with source maps on.
+      // Linked, as NodejsFunction links every other function's: kept to read a crash's stack offline.
       sourcemap: 'linked',
       absWorkingDir: ROOT,
       external: externalPackagesOf(CONSOLE_FUNCTION),
@@ -279,6 +279,7 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
         await writeFile(join(dir, name), `export { ${names} } from './index.mjs';\n`);
       }
     }
+    await relocateSourceMaps(dir, split);
   } finally {
     await rm(split, { recursive: true, force: true });
   }
@@ -288,6 +289,28 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
   let allBytes = 0;
   for (const name of files) allBytes += await size(name);
   return { startBytes: await size('index.mjs'), allBytes };
+}
+
+/**
+ * A source map names its sources relative to itself. The lazy chunks' maps were written in the staging
+ * folder: their sources are renamed as seen from `dir`, where they now lie. Sources inside the staging
+ * folder (the first pass's shared chunks, and the entry that joined them) are named `console-split/…`:
+ * the folder's own name is random, and two builds of the same code must be the same bytes, or the asset's
+ * hash changes on every synth and each deploy replaces the console for nothing.
+ */
+async function relocateSourceMaps(dir: string, split: string): Promise<void> {
+  for (const name of (await readdir(dir)).filter((file) => file.endsWith('.mjs.map'))) {
+    const path = join(dir, name);
+    const map = JSON.parse(await readFile(path, 'utf8')) as { sources?: string[] };
+    const from = name === 'index.mjs.map' ? dir : split;
+    map.sources = (map.sources ?? []).map((source) => {
+      const absolute = resolve(from, source);
+      const staged = relative(split, absolute);
+      const where = staged.startsWith('..') ? relative(dir, absolute) : join('console-split', staged);
+      return where.split(sep).join('/');
+    });
+    await writeFile(path, JSON.stringify(map));
+  }
 }
 
 /** A deployed function's configuration (read on its first invocation, not at import), with harmless values. */

@@ -85,7 +85,15 @@ export async function ensureConsoleAssets(cacheDir: string): Promise<string> {
     built = readFile(join(dir, MANIFEST_FILE)).then(
       () => undefined,
       async () => {
-        await buildConsoleAssets(dir);
+        const own = `${dir}.${process.pid}.${randomUUID()}.built`;
+        await buildConsoleAssets(own);
+        // A hub in another process may have put the same build there first, and may be serving from it: it
+        // stays, and this one goes.
+        await rename(own, dir).catch(async (error: unknown) => {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+          await rm(own, { recursive: true, force: true });
+        });
       },
     );
     assetBuilds.set(dir, built);

@@ -56,8 +56,6 @@ export function deadline(iso: string, now: Date): Deadline {
   };
 }
 
-export { LABELS } from './labels.js';
-
 /** The GOV.UK tag colour for a forward: grey once it ended or was refused. */
 export function forwardTagClass(status: string): string {
   if (status === 'SHARED') return 'govuk-tag--green';

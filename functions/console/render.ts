@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import nunjucks from 'nunjucks/browser/nunjucks-slim.js';
+import nunjucks, { type CompiledLoader } from 'nunjucks/browser/nunjucks-slim.js';
 
 /**
  * Logical name to the fingerprinted name it is served under (assets.ts writes it). Here, not in assets.ts,
@@ -46,7 +46,7 @@ export function resolveTemplateName(from: string, name: string): string {
  * Finds a compiled template by name. A template's own includes and imports that start with `./` or `../`
  * (GOV.UK's macros include `./template.njk`) are relative to its name, as they were to its file.
  */
-function compiledLoader(compiled: CompiledTemplates) {
+function compiledLoader(compiled: CompiledTemplates): CompiledLoader {
   return {
     getSource: (name: string) => {
       const template = Object.hasOwn(compiled, name) ? compiled[name] : undefined;
@@ -57,17 +57,11 @@ function compiledLoader(compiled: CompiledTemplates) {
   };
 }
 
-export function renderer(files: ConsoleFiles): Renderer {
-  const manifest = JSON.parse(readFileSync(join(files.assets, MANIFEST_FILE), 'utf8')) as AssetManifest;
-  const served = new Map(Object.values(manifest).map((name) => [name, join(files.assets, name)]));
-  const assetPath = (name: string) => {
-    const file = manifest[name];
-    if (file === undefined) throw new Error(`No asset named ${name}`);
-    return `/assets/${file}`;
-  };
-  // CommonJS, so a synchronous require() loads it, in the Lambda bundle and under tsx alike.
-  const compiled = createRequire(import.meta.url)(files.templates) as CompiledTemplates;
-  const env = new nunjucks.Environment(compiledLoader(compiled) as unknown as nunjucks.ILoader, COMPILE_OPTIONS);
+/** The global and filters every view may use; any nunjucks environment (the slim runtime's, or a compiling one). */
+export function withConsoleHelpers(
+  env: { addGlobal(name: string, value: unknown): unknown; addFilter(name: string, filter: (...args: never[]) => unknown): unknown },
+  assetPath: (name: string) => string,
+): void {
   env.addGlobal('asset', assetPath);
   type Item = { value: string; text: string };
   const chosen = (values: unknown) => new Set((Array.isArray(values) ? values : values === undefined ? [] : [values]).map(String));
@@ -82,6 +76,20 @@ export function renderer(files: ConsoleFiles): Renderer {
     const value = String(text ?? '');
     return value.charAt(0).toUpperCase() + value.slice(1);
   });
+}
+
+export function renderer(files: ConsoleFiles): Renderer {
+  const manifest = JSON.parse(readFileSync(join(files.assets, MANIFEST_FILE), 'utf8')) as AssetManifest;
+  const served = new Map(Object.values(manifest).map((name) => [name, join(files.assets, name)]));
+  const assetPath = (name: string) => {
+    const file = manifest[name];
+    if (file === undefined) throw new Error(`No asset named ${name}`);
+    return `/assets/${file}`;
+  };
+  // CommonJS, so a synchronous require() loads it, in the Lambda bundle and under tsx alike.
+  const compiled = createRequire(import.meta.url)(files.templates) as CompiledTemplates;
+  const env = new nunjucks.Environment(compiledLoader(compiled), COMPILE_OPTIONS);
+  withConsoleHelpers(env, assetPath);
   return {
     render: (view, context) => env.render(`${view}.njk`, context),
     served,

@@ -110,10 +110,18 @@ async function templateInputsHash(): Promise<string> {
 /** The local hub's compiled templates: built into `cacheDir` once per set of inputs; returns the module's path. */
 export async function ensureConsoleTemplates(cacheDir: string): Promise<string> {
   const file = join(cacheDir, await templateInputsHash(), TEMPLATES_FILE);
-  try {
-    await stat(file);
-  } catch {
-    await buildConsoleTemplates(file);
+  // Hubs started together in one process share one build (those in two each write theirs whole).
+  let built = templateBuilds.get(file);
+  if (built === undefined) {
+    built = stat(file).then(
+      () => undefined,
+      () => buildConsoleTemplates(file),
+    );
+    templateBuilds.set(file, built);
+    built.catch(() => templateBuilds.delete(file));
   }
+  await built;
   return file;
 }
+
+const templateBuilds = new Map<string, Promise<void>>();

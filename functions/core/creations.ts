@@ -46,8 +46,10 @@ export type ClaimHooks = {
   /**
    * No earlier attempt can have committed under the creation's id: it was drawn at random for this request
    * (no Idempotency-Key) or derived from a claim id drawn at random when the key was first claimed. The store
-   * then does not read for a committed creation (only a collision of random UUIDs could find one, which is
-   * not worth a round trip on every creation); the commit's own condition still refuses to overwrite one.
+   * then does not read for a committed creation: only a collision of random UUIDs could find one, which is
+   * not worth a round trip on every creation. The commit's own condition still refuses to overwrite one, but
+   * the parts written before it would have replaced the other creation's: an id from anything but a random
+   * source (a sequence, a test's fixed ids) must never be called fresh.
    */
   readonly idIsFresh?: true;
   /** Remembers the request's answer for replays, naming the commit that alone makes it true. */

@@ -9,7 +9,7 @@ import { alertRepository, areaDirectory, auditRecorder, clock, ids, keyService, 
 export const { handler, wire } = httpRoute(
   {
     body: true,
-    // The claim goes beside the keys and the intent; the answer to replay beside the commit.
+    // The claim goes beside the keys and the intent; the answer to replay beside the shares.
     claimOverlapsWork: true,
     needs: {
       alerts: alertRepository,

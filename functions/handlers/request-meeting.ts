@@ -17,7 +17,7 @@ import {
 export const { handler, wire } = httpRoute(
   {
     body: true,
-    // The claim goes beside the key and the intent; the answer to replay beside the commit.
+    // The claim goes beside the key and the intent; the answer to replay beside the listing rows.
     claimOverlapsWork: true,
     needs: {
       meetings: meetingRepository,

@@ -98,7 +98,7 @@ export async function createCommitted(
 /** A creation whose parts and commit are being sealed while its intent is written (createConcurrently). */
 export type ConcurrentCreation = {
   readonly intent: Key & Item;
-  /** The committing item's key: read beside the intent's write, so that a committed creation is never written again. */
+  /** The committing item's key: read beside the intent's write (unless the id is fresh), so that a committed creation is never written again. */
   readonly commitKey: Key;
   /** The attempt's `createdAt`, the committing item's: known before its content is sealed. */
   readonly attempt: string;
@@ -108,7 +108,7 @@ export type ConcurrentCreation = {
   readonly putOnRecord?: () => Promise<void>;
   /** The parts and the committing item, ready once their keys are: started by the caller, awaited here. */
   readonly content: Promise<{ readonly parts: readonly Item[]; readonly commit: Key & Item & { readonly createdAt: string } }>;
-  /** The request's idempotency claim, made beside the first round trip; its answer remembered beside the commit. */
+  /** The request's idempotency claim, made beside the first round trip; its answer remembered beside the parts. */
   readonly claim?: ClaimHooks & { readonly table: CommitProof['table'] };
 };
 
@@ -233,8 +233,8 @@ export async function createConcurrently(
           TableName: tableName,
           Item,
           // An earlier attempt of this id that never committed may have left one; a committed one cannot
-          // have (this attempt read its committing item absent, and only two tries of one claim running at
-          // once, which its lease rules out, could both get past that read).
+          // have (this attempt read its committing item absent, or its id is fresh; and only two tries of one
+          // claim running at once, which its lease rules out, could both get past that read).
           ConditionExpression: 'attribute_not_exists(pk) OR createdAt < :attempt',
           ExpressionAttributeValues: { ':attempt': creation.attempt },
         }),
@@ -243,7 +243,7 @@ export async function createConcurrently(
   ]);
   await answerSettled();
   if (committed.status === 'fulfilled') return 'CREATED';
-  // Not committed (the answer written beside it goes with the claim's release, or stays unproven): what
+  // Not committed (the answer written before it goes with the claim's release, or stays unproven): what
   // was written beside it goes again, before anyone can take it as proof of a creation.
   await takeBack(client, tableName, creation.afterCommit, creation.attempt, followers);
   if (isConditionalCheckFailed(committed.reason)) return 'EXISTS';

@@ -38,8 +38,9 @@ import { scheduleMeeting } from '../../core/meetings/schedule-meeting.js';
 import { updateAction } from '../../core/meetings/update-action.js';
 import { parseInput } from '../../shared/http/input.js';
 import { type PageContext, type PageRoutes, pageHeaders, type View } from '../app.js';
-import { date, dateTime, LABELS, when } from '../format.js';
+import { date, dateTime, when } from '../format.js';
 import type { ConsoleResponse } from '../http.js';
+import { LABELS } from '../labels.js';
 import { cleaned, type FormErrors, fieldId, formErrors, newFormId, readForm } from './forms.js';
 import { historyPage } from './history.js';
 

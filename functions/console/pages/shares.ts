@@ -26,8 +26,9 @@ import { hasRight } from '../../core/alerts/permissions.js';
 import { revokeShare } from '../../core/alerts/revoke-share.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.js';
 import type { PageContext, PageRoutes, View } from '../app.js';
-import { date, dateTime, expiryTag, forwardTagClass, LABELS } from '../format.js';
+import { date, dateTime, expiryTag, forwardTagClass } from '../format.js';
 import type { ConsoleResponse } from '../http.js';
+import { LABELS } from '../labels.js';
 import { cleaned, type FormErrors, formErrors, newFormId, readForm } from './forms.js';
 
 type Values = Record<string, unknown>;

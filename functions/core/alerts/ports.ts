@@ -242,7 +242,8 @@ export interface AlertRepository {
   /**
    * As `create`, for content still being sealed: the intent and the SUCCESS go while the keys are made, so
    * a creation costs three round trips in a row; with `claim`, the request's Idempotency-Key is claimed in
-   * the first and its answer remembered in the last.
+   * the first and its answer remembered in the second. Under a fresh id (`claim.idIsFresh`) nothing is read
+   * for a committed alert, so EXISTS may follow shares written over one: ids must be random to be fresh.
    */
   createWhileSealing(
     facts: AlertFacts,

@@ -182,7 +182,8 @@ export interface MeetingRepository {
   /**
    * As `create`, for a meeting still being sealed: the intent and the SUCCESS go while its key is made, so
    * a request costs three round trips in a row; with `claim`, the request's Idempotency-Key is claimed in
-   * the first and its answer remembered in the last.
+   * the first and its answer remembered in the second. Under a fresh id (`claim.idIsFresh`) nothing is read
+   * for a committed meeting, so EXISTS may follow listing rows written over one: ids must be random to be fresh.
    */
   createWhileSealing(
     facts: MeetingFacts,

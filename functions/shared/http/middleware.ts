@@ -177,7 +177,7 @@ const REMEMBER_SECONDS = 24 * 60 * 60;
  * (the one a new key gets), which the work derives its ids from; the work stores nothing but a creation's
  * intent, and puts nothing on record, before `context.claimed` settles, and ./route.ts answers a held key
  * as this would.
- * Its response may be remembered beside its commit (`keepAnswer`), naming the commit as its proof.
+ * Its response may be remembered before its commit lands (`keepAnswer`), naming the commit as its proof.
  */
 export function idempotency(deps: {
   store: IdempotencyStore;

@@ -1,8 +1,8 @@
 /**
  * The compiled templates (functions/console/templates.ts), rendered by nunjucks' slim runtime (render.ts),
  * make the same markup as nunjucks compiling the same views and GOV.UK templates from source, with the same
- * options: every view, with one context that fills its common fields, renders byte for byte the same (or
- * fails the same way in both).
+ * options: every view, with one context that fills its common fields (its lists left empty: a view's rows are
+ * its own page's), renders byte for byte the same (or fails the same way in both).
  */
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPILE_OPTIONS, MANIFEST_FILE, type Renderer, renderer } from '../../../functions/console/render.js';
+import { COMPILE_OPTIONS, MANIFEST_FILE, type Renderer, renderer, withConsoleHelpers } from '../../../functions/console/render.js';
 import { buildConsoleTemplates, ensureConsoleTemplates, govukTemplatesDir, TEMPLATES_FILE } from '../../../functions/console/templates.js';
 
 const VIEWS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'functions', 'console', 'views');
@@ -30,19 +30,7 @@ beforeAll(async () => {
   compiled = renderer({ templates: join(dir, TEMPLATES_FILE), assets: dir });
   // What render.ts did before the templates were compiled at build: a file loader over the views and GOV.UK's.
   fromSource = new nunjucks.Environment(new nunjucks.FileSystemLoader([VIEWS, dirname(govukTemplatesDir())]), COMPILE_OPTIONS);
-  fromSource.addGlobal('asset', compiled.assetPath);
-  const chosen = (values: unknown) => new Set((Array.isArray(values) ? values : values === undefined ? [] : [values]).map(String));
-  type Item = { value: string; text: string };
-  fromSource.addFilter('selectItems', (items: Item[], value: unknown) =>
-    items.map((item) => ({ ...item, selected: chosen(value).has(item.value) })),
-  );
-  fromSource.addFilter('checkedItems', (items: Item[], values: unknown) =>
-    items.map((item) => ({ ...item, checked: chosen(values).has(item.value) })),
-  );
-  fromSource.addFilter('sentence', (text: unknown) => {
-    const value = String(text ?? '');
-    return value.charAt(0).toUpperCase() + value.slice(1);
-  });
+  withConsoleHelpers(fromSource, compiled.assetPath);
 }, 60_000);
 
 afterAll(async () => {
@@ -98,7 +86,7 @@ describe('compiled templates', () => {
     expect(html).not.toContain('<script>Officer');
   });
 
-  it('are built once when two hubs start at once on an empty cache', async () => {
+  it('give two hubs starting at once on an empty cache the same module, whole', async () => {
     const cache = await mkdtemp(join(tmpdir(), 'mset-console-template-cache-'));
     try {
       const [first, second] = await Promise.all([ensureConsoleTemplates(cache), ensureConsoleTemplates(cache)]);

@@ -296,11 +296,12 @@ describe('DynamoMeetingStore.create', () => {
     expect(taken).toBe('EXISTS');
   });
 
-  it('remembers the answer beside the commit, naming the meeting item as its proof', async () => {
+  it('remembers the answer beside the listing rows, before the commit, naming the meeting item as its proof', async () => {
     // Prepare
     ddb.on(PutCommand).resolves({});
     ddb.on(BatchWriteCommand).resolves({});
     const proofs: unknown[] = [];
+    let sentWhenAnswered: string[] = [];
     let commitSentMeanwhile = false;
 
     // Act: the answer is not done until the commit has been sent, as it would never be if it waited for it
@@ -308,15 +309,45 @@ describe('DynamoMeetingStore.create', () => {
       claimed: Promise.resolve(),
       answerWithCommit: async (proof) => {
         proofs.push(proof);
+        sentWhenAnswered = sentInOrder();
         await vi.waitFor(() => expect(sentInOrder()).toContain(`Put MEETING#${MEETING_ID}/MEETING`));
         commitSentMeanwhile = true;
       },
     });
 
-    // Assess
+    // Assess: begun once the claim and the read were done, before the rows were sent
     expect(result).toBe('CREATED');
     expect(proofs).toEqual([{ table: 'meetings', key: MEETING_KEY, createdAt: NOW }]);
+    expect(sentWhenAnswered).toEqual([`Get MEETING#${MEETING_ID}/MEETING`, `Put INTENT#MEETING/${NOW}#${MEETING_ID}`]);
     expect(commitSentMeanwhile).toBe(true);
+  });
+
+  it('remembers no answer when the claim was another request’s, or the meeting was committed already', async () => {
+    // Prepare
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    const answered: unknown[] = [];
+    const answerWithCommit = async (proof: unknown) => void answered.push(proof);
+    const held = new Error('held (test)');
+    const refused = Promise.reject(held);
+    refused.catch(() => undefined);
+
+    // Act
+    const heldOutcome = store.createWhileSealing(meeting, Promise.resolve(meeting), RECORD, async () => undefined, {
+      claimed: refused,
+      answerWithCommit,
+    });
+    await expect(heldOutcome).rejects.toBe(held);
+    ddb.on(GetCommand).resolves({ Item: { pk: `MEETING#${MEETING_ID}`, sk: 'MEETING', createdAt: NOW } });
+    const existing = await store.createWhileSealing(meeting, Promise.resolve(meeting), RECORD, async () => undefined, {
+      claimed: Promise.resolve(),
+      answerWithCommit,
+    });
+
+    // Assess
+    expect(existing).toBe('EXISTS');
+    expect(answered).toEqual([]);
   });
 
   it("answers 'CREATED' when the history record beside the commit cannot be written, leaving the intent for the sweep", async () => {
