@@ -89,9 +89,12 @@ const MODELLED_RUNS = 60;
 const SWEEP_LARGE = 10_000;
 const SWEEP_DUE = 100;
 const SWEEP_RUNS = 10;
-/** Per route and per profile (and unmodelled): the modelled delays are fixed, so few runs give a steady p50. */
+/**
+ * Per route and per profile (and unmodelled). The modelled delays are fixed, so the spread is the local
+ * hub's own time; with 12 runs a route's mid p50 moved by up to 2 ms from one bench to the next.
+ */
 const CALLS_WARMUP = 1;
-const CALLS_RUNS = 12;
+const CALLS_RUNS = 20;
 const CALLS_PREPARE_CONCURRENCY = 8;
 const GROWTH_UPDATES = 100;
 const GROWTH_WARMUP = 20;
