@@ -73,5 +73,8 @@ export async function batchGet(
     }
     return found;
   };
-  return (await Promise.all(chunksOf(keys, BATCH_GET_LIMIT).map(readChunk))).flat();
+  // DynamoDB refuses a request that names one key twice (ValidationException), and a listing can ask for
+  // the same item from two index rows: each key is asked for once.
+  const once = [...new Map(keys.map((key) => [JSON.stringify(Object.entries(key).sort(([a], [b]) => (a < b ? -1 : 1))), key])).values()];
+  return (await Promise.all(chunksOf(once, BATCH_GET_LIMIT).map(readChunk))).flat();
 }

@@ -145,6 +145,21 @@ describe('batchGet', () => {
     expect(sent).toBe(3);
   });
 
+  it('asks for a key named twice once, as DynamoDB refuses a request naming one key twice', async () => {
+    // Prepare
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: Record<string, unknown>[] }> }) => ({
+      Responses: { [TABLE]: input.RequestItems[TABLE]?.Keys ?? [] },
+    }));
+    const [first, second] = [keyOf(1), keyOf(2)];
+
+    // Act: the same key again, its attributes in another order
+    const found = await batchGet(client, TABLE, [first, second, Object.fromEntries(Object.entries(first).reverse())]);
+
+    // Assess
+    expect(keysSent()).toEqual([[first, second]]);
+    expect(found).toEqual([first, second]);
+  });
+
   it('sends nothing for no keys', async () => {
     // Act
     const found = await batchGet(client, TABLE, []);
