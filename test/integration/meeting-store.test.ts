@@ -4,6 +4,7 @@
  * index with cursors, and no Scan; and a creation cut off part-way: invisible, completed by a retry, or
  * cleaned up by the sweep.
  */
+import { createRequire } from 'node:module';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
@@ -397,7 +398,77 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     expect(corrected).toEqual([]);
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
   });
+
+  it('a listing row whose index entry a killed attempt left behind still lists its meeting once in every box', async () => {
+    // Prepare: a first attempt cut off before its commit, a second (later, so its rows sort elsewhere) killed
+    // between dynalite's index writes and its row writes, then a third that commits
+    const first = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(first).catch(() => undefined);
+    const second = { ...first, createdAt: '2026-05-01T09:00:05.000Z' };
+    const killed = dynaliteDyingAfterIndexWrite((item) => String(item['boxSk']?.S).startsWith(second.createdAt));
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName)
+      .create(second)
+      .catch(() => undefined)
+      .finally(() => killed.restore());
+    const retried = await store.create({ ...first, createdAt: '2026-05-01T09:00:10.000Z' });
+    const outboxRows = await dynamo.client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'byArea',
+        KeyConditionExpression: 'boxPk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MEETINGS#northumberland#outbox' },
+      }),
+    );
+
+    // Act
+    const listings = await everyListing();
+
+    // Assess: the index holds the killed attempt's entry beside the committed row's, yet each box lists the
+    // meeting once (a BatchGetItem naming it twice would be refused: a 503 on every read of the box, for good)
+    expect(retried).toBe('CREATED');
+    expect((outboxRows.Items ?? []).map((row) => row['meetingId'])).toEqual([first.meetingId, first.meetingId]);
+    expect(listings).toEqual([[first.meetingId], [first.meetingId], [first.meetingId]]);
+  });
 });
+
+/**
+ * dynalite keeps an index in LevelDB apart from its table and writes an item's index entries (the old ones
+ * deleted, the new ones put) before the item itself, so a hub killed between the two leaves the new entries
+ * beside the old item, and the next write of the item adds its own: two index rows for one item. Until
+ * restored, this makes dynalite stop there for the items `stopsAt` picks, leaving the state the kill leaves.
+ */
+function dynaliteDyingAfterIndexWrite(stopsAt: (item: Record<string, any>) => boolean): { restore(): void } {
+  type Done = (error?: Error | null) => void;
+  type ItemDb = { put: (key: string, value: unknown, done: Done) => void };
+  type Store = { getItemDb: (tableName: string) => ItemDb };
+  type UpdateIndexes = (
+    store: Store,
+    table: { TableName: string },
+    existing: unknown,
+    item: Record<string, any> | null,
+    done: Done,
+  ) => void;
+  const db = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: UpdateIndexes };
+  const original = db.updateIndexes;
+  db.updateIndexes = (store, table, existing, item, done) =>
+    original(store, table, existing, item, (error) => {
+      if (!error && item != null && stopsAt(item)) {
+        // The item's own write, which follows at once, never happens.
+        const items = store.getItemDb(table.TableName);
+        const put = items.put;
+        items.put = (_key, _value, written) => {
+          items.put = put;
+          written();
+        };
+      }
+      done(error);
+    });
+  return {
+    restore: () => {
+      db.updateIndexes = original;
+    },
+  };
+}
 
 describe('delivery failures on a meeting', () => {
   it('records a failure once, even when redelivered after the meeting was saved whole in between', async () => {
