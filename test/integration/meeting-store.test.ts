@@ -4,7 +4,6 @@
  * index with cursors, and no Scan; and a creation cut off part-way: invisible, completed by a retry, or
  * cleaned up by the sweep.
  */
-import { createRequire } from 'node:module';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoHistoryRecords } from '../../functions/adapters/dynamodb/history-store.js';
@@ -17,7 +16,7 @@ import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
 import { uuidFrom } from '../../functions/core/request-ids.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { ensureTables } from '../../local/dynamodb.js';
-import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+import { allPagesOf, dynaliteDyingAfterIndexWrite, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-m-alerts', audit: 'it-m-audit', idempotency: 'it-m-idempotency', meetings: 'it-m-meetings' };
@@ -430,45 +429,6 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     expect(listings).toEqual([[first.meetingId], [first.meetingId], [first.meetingId]]);
   });
 });
-
-/**
- * dynalite keeps an index in LevelDB apart from its table and writes an item's index entries (the old ones
- * deleted, the new ones put) before the item itself, so a hub killed between the two leaves the new entries
- * beside the old item, and the next write of the item adds its own: two index rows for one item. Until
- * restored, this makes dynalite stop there for the items `stopsAt` picks, leaving the state the kill leaves.
- */
-function dynaliteDyingAfterIndexWrite(stopsAt: (item: Record<string, any>) => boolean): { restore(): void } {
-  type Done = (error?: Error | null) => void;
-  type ItemDb = { put: (key: string, value: unknown, done: Done) => void };
-  type Store = { getItemDb: (tableName: string) => ItemDb };
-  type UpdateIndexes = (
-    store: Store,
-    table: { TableName: string },
-    existing: unknown,
-    item: Record<string, any> | null,
-    done: Done,
-  ) => void;
-  const db = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: UpdateIndexes };
-  const original = db.updateIndexes;
-  db.updateIndexes = (store, table, existing, item, done) =>
-    original(store, table, existing, item, (error) => {
-      if (!error && item != null && stopsAt(item)) {
-        // The item's own write, which follows at once, never happens.
-        const items = store.getItemDb(table.TableName);
-        const put = items.put;
-        items.put = (_key, _value, written) => {
-          items.put = put;
-          written();
-        };
-      }
-      done(error);
-    });
-  return {
-    restore: () => {
-      db.updateIndexes = original;
-    },
-  };
-}
 
 describe('delivery failures on a meeting', () => {
   it('records a failure once, even when redelivered after the meeting was saved whole in between', async () => {
