@@ -423,7 +423,7 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     const listings = await everyListing();
 
     // Assess: the index holds the killed attempt's entry beside the committed row's, yet each box lists the
-    // meeting once (a BatchGetItem naming it twice would be refused: a 503 on every read of the box, for good)
+    // meeting once (a BatchGetItem naming it twice would be refused: a 503 on every read of the box)
     expect(retried).toBe('CREATED');
     expect((outboxRows.Items ?? []).map((row) => row['meetingId'])).toEqual([first.meetingId, first.meetingId]);
     expect(listings).toEqual([[first.meetingId], [first.meetingId], [first.meetingId]]);
