@@ -13,10 +13,11 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { awsClientConfig } from '../functions/adapters/aws-client-config.js';
 import { rebuildWithIndexes } from '../functions/adapters/dynamodb/migrations.js';
+import { scanPages } from '../functions/adapters/dynamodb/pages.js';
 import {
   ALERTS_TABLE,
   AUDIT_TABLE,
@@ -69,9 +70,10 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
 /**
  * Creates any table that does not exist yet, and gives an existing table an index its definition gained
  * since it was made (dynalite cannot add one: functions/adapters/dynamodb/migrations.ts rebuilds it,
- * keeping every item). Nothing else about an existing table, or its data, changes.
+ * keeping every item), then repairs what a killed hub left wrong in the indexes (repairIndexes), returning
+ * how many entries that was. Nothing else about an existing table, or its data, changes.
  */
-export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<number> {
   await createMissingTables(client, names);
   const documents = DynamoDBDocumentClient.from(client);
   for (const [name, definition] of [
@@ -81,6 +83,90 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
   ] as const) {
     await rebuildWithIndexes(client, documents, name, definition, (table) => ensureTable(client, table, definition));
   }
+  // Only these two: their items are written again with other index keys and listed attributes (a retried
+  // creation, an acknowledgement, a ladder step); an audit event is written once and never changes.
+  return (await repairIndexes(documents, names.alerts, ALERTS_TABLE)) + (await repairIndexes(documents, names.meetings, MEETINGS_TABLE));
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * dynalite keeps each index in LevelDB apart from its table and maintains it in separate writes (the item's
+ * old index entries deleted, its new ones put, then the item itself), so a hub killed in between leaves an
+ * index DynamoDB never would: an entry under a key the item no longer holds (the item listed twice, or
+ * read twice into one BatchGetItem, which DynamoDB refuses), an entry showing what the item never became,
+ * or no entry at all (the item missing from its listings). Before anything reads, each index is brought
+ * back to what its table holds, by writing the items concerned again through the API, the only way to
+ * touch an index: a put replaces the entry under the item's own key, and an entry under another key goes
+ * once the item has briefly held that key. How many entries were wrong is returned; none, nothing is written.
+ */
+export async function repairIndexes(documents: DynamoDBDocumentClient, tableName: string, definition: TableDefinition): Promise<number> {
+  const tableKeys = [definition.partitionKey, ...(definition.sortKey === undefined ? [] : [definition.sortKey])];
+  const keyOf = (item: Item) => JSON.stringify(tableKeys.map((name) => item[name]));
+  const items = new Map<string, Item>();
+  for await (const page of scanPages(documents, { TableName: tableName })) for (const item of page) items.set(keyOf(item), item);
+  let repaired = 0;
+  for (const index of definition.indexes) {
+    const indexKeys = [index.partitionKey, index.sortKey];
+    const projected = (item: Item) =>
+      canonical(
+        index.include === undefined
+          ? item
+          : Object.fromEntries(
+              [...new Set([...tableKeys, ...indexKeys, ...index.include])].filter((name) => name in item).map((name) => [name, item[name]]),
+            ),
+      );
+    const expected = new Map<string, string>();
+    for (const [key, item] of items) if (indexKeys.every((name) => typeof item[name] === 'string')) expected.set(key, projected(item));
+    const rewrite = new Map<string, Item>();
+    const strays: Item[] = [];
+    const found = new Set<string>();
+    for await (const page of scanPages(documents, { TableName: tableName, IndexName: index.name })) {
+      for (const entry of page) {
+        const key = keyOf(entry);
+        const item = items.get(key);
+        if (expected.get(key) === projected(entry)) found.add(key);
+        else if (item !== undefined && indexKeys.every((name) => item[name] === entry[name])) {
+          // Under the item's own key, showing what the item does not hold: a put writes it afresh.
+          found.add(key);
+          rewrite.set(key, item);
+          repaired += 1;
+        } else strays.push(entry);
+      }
+    }
+    for (const key of expected.keys()) {
+      if (found.has(key)) continue;
+      rewrite.set(key, items.get(key) as Item);
+      repaired += 1;
+    }
+    for (const entry of strays) {
+      repaired += 1;
+      const item = items.get(keyOf(entry));
+      const under = Object.fromEntries(indexKeys.map((name) => [name, entry[name]]));
+      if (item === undefined) {
+        const keys = Object.fromEntries(tableKeys.map((name) => [name, entry[name]]));
+        await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys, ...under } }));
+        await documents.send(new DeleteCommand({ TableName: tableName, Key: keys }));
+      } else {
+        // Holding the stray's key for a moment makes its entry the item's own, which the put after replaces.
+        await documents.send(new PutCommand({ TableName: tableName, Item: { ...item, ...under } }));
+        rewrite.set(keyOf(item), item);
+      }
+    }
+    for (const [, item] of rewrite) await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+  }
+  return repaired;
+}
+
+/** The same JSON for the same value, whatever order its attributes were read in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner) && !(inner instanceof Set)
+      ? Object.fromEntries(Object.entries(inner as Item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner instanceof Set
+        ? [...inner].sort()
+        : inner,
+  );
 }
 
 async function createMissingTables(client: DynamoDBClient, names: TableNames): Promise<void> {

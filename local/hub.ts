@@ -20,6 +20,7 @@ import type { Notifier } from '../functions/core/notifications/ports.js';
 import type { Clock } from '../functions/core/ports.js';
 import { ROUTE_LIST, WORKERS } from '../functions/routes.js';
 import { randomIds, systemClock } from '../functions/shared/lambda-environment.js';
+import { logger } from '../functions/shared/logger.js';
 import { areaDirectory, auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
 import type { CallMeter } from './call-meter.js';
 import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
@@ -127,7 +128,9 @@ export async function startHub(options: HubOptions): Promise<Hub> {
     return stopped;
   };
   try {
-    await ensureTables(dynamoClient);
+    const repaired = await ensureTables(dynamoClient);
+    // Only a hub killed while writing leaves these: the count says the last stop was not clean.
+    if (repaired > 0) logger.warn('index entries repaired', { repaired });
     // Data written by an earlier version of the hub is brought up to this one before anything reads it.
     await migrate(documentClientFor(dynamoClient), LOCAL_TABLE_NAMES, lazyLocalKeyService(dataDir));
     // Journaled in the data directory, so an audit event the hub has accepted survives the hub being killed.

@@ -16,7 +16,7 @@ import type { StoredMeeting } from '../../functions/core/meetings/ports.js';
 import { uuidFrom } from '../../functions/core/request-ids.js';
 import type { SealedBox } from '../../functions/core/sealed-box.js';
 import { ensureTables } from '../../local/dynamodb.js';
-import { allPagesOf, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
+import { allPagesOf, dynaliteDyingAfterIndexWrite, expectNoScan, startTestDynamo, type TestDynamo } from '../support/dynalite.js';
 import { SequentialIds } from '../support/fakes.js';
 
 const NAMES: TableNames = { alerts: 'it-m-alerts', audit: 'it-m-audit', idempotency: 'it-m-idempotency', meetings: 'it-m-meetings' };
@@ -396,6 +396,37 @@ describe('DynamoMeetingStore creation cut off part-way, on dynalite', () => {
     expect(await historyOf(meeting.meetingId)).toEqual(meetingHistory(meeting));
     expect(corrected).toEqual([]);
     expect(await itemsUnder('INTENT#MEETING')).toEqual([]);
+  });
+
+  it('a listing row whose index entry a killed attempt left behind still lists its meeting once in every box', async () => {
+    // Prepare: a first attempt cut off before its commit, a second (later, so its rows sort elsewhere) killed
+    // between dynalite's index writes and its row writes, then a third that commits
+    const first = meetingOf({ createdAt: CREATED_AT });
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName).create(first).catch(() => undefined);
+    const second = { ...first, createdAt: '2026-05-01T09:00:05.000Z' };
+    const killed = dynaliteDyingAfterIndexWrite((item) => String(item['boxSk']?.S).startsWith(second.createdAt));
+    await new DynamoMeetingStore(dyingAt(isCommit), tableName)
+      .create(second)
+      .catch(() => undefined)
+      .finally(() => killed.restore());
+    const retried = await store.create({ ...first, createdAt: '2026-05-01T09:00:10.000Z' });
+    const outboxRows = await dynamo.client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'byArea',
+        KeyConditionExpression: 'boxPk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MEETINGS#northumberland#outbox' },
+      }),
+    );
+
+    // Act
+    const listings = await everyListing();
+
+    // Assess: the index holds the killed attempt's entry beside the committed row's, yet each box lists the
+    // meeting once (a BatchGetItem naming it twice would be refused: a 503 on every read of the box)
+    expect(retried).toBe('CREATED');
+    expect((outboxRows.Items ?? []).map((row) => row['meetingId'])).toEqual([first.meetingId, first.meetingId]);
+    expect(listings).toEqual([[first.meetingId], [first.meetingId], [first.meetingId]]);
   });
 });
 

@@ -3,6 +3,7 @@
  * hub: fresh tables in a temporary directory, and a document client that notes every command it sends.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -76,4 +77,43 @@ export async function allPagesOf<T>(
     cursor = current.nextCursor;
   } while (cursor !== undefined && pages < maxPages);
   return { ids, pages };
+}
+
+/**
+ * dynalite keeps an index in LevelDB apart from its table and writes an item's index entries (the old ones
+ * deleted, the new ones put) before the item itself, so a hub killed between the two leaves the new entries
+ * beside the old item, and the next write of the item adds its own: two index rows for one item. Until
+ * restored, this makes dynalite stop there for the items `stopsAt` picks, leaving the state the kill leaves.
+ */
+export function dynaliteDyingAfterIndexWrite(stopsAt: (item: Record<string, any>) => boolean): { restore(): void } {
+  type Done = (error?: Error | null) => void;
+  type ItemDb = { put: (key: string, value: unknown, done: Done) => void };
+  type Store = { getItemDb: (tableName: string) => ItemDb };
+  type UpdateIndexes = (
+    store: Store,
+    table: { TableName: string },
+    existing: unknown,
+    item: Record<string, any> | null,
+    done: Done,
+  ) => void;
+  const db = createRequire(import.meta.url)('dynalite/db') as { updateIndexes: UpdateIndexes };
+  const original = db.updateIndexes;
+  db.updateIndexes = (store, table, existing, item, done) =>
+    original(store, table, existing, item, (error) => {
+      if (!error && item != null && stopsAt(item)) {
+        // The item's own write, which follows at once, never happens.
+        const items = store.getItemDb(table.TableName);
+        const put = items.put;
+        items.put = (_key, _value, written) => {
+          items.put = put;
+          written();
+        };
+      }
+      done(error);
+    });
+  return {
+    restore: () => {
+      db.updateIndexes = original;
+    },
+  };
 }

@@ -509,7 +509,12 @@ export class DynamoMeetingStore implements MeetingRepository {
         }),
       ),
     );
-    const ids = (rows.Items ?? []).map((row) => String(row['meetingId']));
+    // An index can hold two rows of one meeting: each attempt of a creation writes its rows with its own
+    // createdAt, and dynalite puts a row's new index entry before the row itself, so a hub killed between
+    // the two keeps that entry beside the next attempt's (until the next start repairs the index). The
+    // meeting is listed once, where its first row falls, and read once: BatchGetItem refuses a key named
+    // twice, which would fail every read of the box.
+    const ids = [...new Set((rows.Items ?? []).map((row) => String(row['meetingId'])))];
     const heads = await withDatabase(() => batchGet(this.client, this.tableName, ids.map(meetingKey), { projection: SUMMARY_PROJECTION }));
     const summaries = new Map(heads.map((head) => [String(head['meetingId']), summaryOf(head)]));
     const last = rows.LastEvaluatedKey;
