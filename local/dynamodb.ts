@@ -70,10 +70,9 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
 /**
  * Creates any table that does not exist yet, and gives an existing table an index its definition gained
  * since it was made (dynalite cannot add one: functions/adapters/dynamodb/migrations.ts rebuilds it,
- * keeping every item), then repairs what a killed hub left wrong in the indexes (repairIndexes), returning
- * how many entries that was. Nothing else about an existing table, or its data, changes.
+ * keeping every item). Nothing else about an existing table, or its data, changes.
  */
-export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<number> {
+export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<void> {
   await createMissingTables(client, names);
   const documents = DynamoDBDocumentClient.from(client);
   for (const [name, definition] of [
@@ -83,12 +82,23 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
   ] as const) {
     await rebuildWithIndexes(client, documents, name, definition, (table) => ensureTable(client, table, definition));
   }
-  // Only these two: their items are written again with other index keys and listed attributes (a retried
-  // creation, an acknowledgement, a ladder step); an audit event is written once and never changes.
+}
+
+/**
+ * What a hub killed while writing may have left wrong in dynalite's indexes, repaired (repairIndexes), and
+ * how many entries that was. Only the alerts and the meetings: their items are written again with other
+ * index keys and listed attributes (a retried creation, an acknowledgement, a ladder step); an audit event
+ * is written once and never changes.
+ */
+export async function repairTableIndexes(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<number> {
+  const documents = DynamoDBDocumentClient.from(client);
   return (await repairIndexes(documents, names.alerts, ALERTS_TABLE)) + (await repairIndexes(documents, names.meetings, MEETINGS_TABLE));
 }
 
 type Item = Record<string, unknown>;
+
+/** What an item holding a stray index entry's key for a moment was (`was`; absent for a placeholder). */
+export const REPAIRING = 'indexRepairWas';
 
 /**
  * dynalite keeps each index in LevelDB apart from its table and maintains it in separate writes (the item's
@@ -99,13 +109,31 @@ type Item = Record<string, unknown>;
  * back to what its table holds, by writing the items concerned again through the API, the only way to
  * touch an index: a put replaces the entry under the item's own key, and an entry under another key goes
  * once the item has briefly held that key. How many entries were wrong is returned; none, nothing is written.
+ *
+ * While an item holds a stray's key, it carries what it was (REPAIRING, as does the placeholder written to
+ * take a stray with no item away): a hub killed in that moment would otherwise keep the item under the
+ * wrong key, or the placeholder, with index entries that agree with them. The next start puts those back
+ * first.
  */
 export async function repairIndexes(documents: DynamoDBDocumentClient, tableName: string, definition: TableDefinition): Promise<number> {
   const tableKeys = [definition.partitionKey, ...(definition.sortKey === undefined ? [] : [definition.sortKey])];
   const keyOf = (item: Item) => JSON.stringify(tableKeys.map((name) => item[name]));
+  const keysOf = (item: Item) => Object.fromEntries(tableKeys.map((name) => [name, item[name]]));
   const items = new Map<string, Item>();
   for await (const page of scanPages(documents, { TableName: tableName })) for (const item of page) items.set(keyOf(item), item);
   let repaired = 0;
+  for (const [key, item] of items) {
+    const held = item[REPAIRING] as { readonly was?: Item } | undefined;
+    if (held === undefined) continue;
+    repaired += 1;
+    if (held.was === undefined) {
+      await documents.send(new DeleteCommand({ TableName: tableName, Key: keysOf(item) }));
+      items.delete(key);
+    } else {
+      await documents.send(new PutCommand({ TableName: tableName, Item: held.was }));
+      items.set(key, held.was);
+    }
+  }
   for (const index of definition.indexes) {
     const indexKeys = [index.partitionKey, index.sortKey];
     const projected = (item: Item) =>
@@ -144,12 +172,12 @@ export async function repairIndexes(documents: DynamoDBDocumentClient, tableName
       const item = items.get(keyOf(entry));
       const under = Object.fromEntries(indexKeys.map((name) => [name, entry[name]]));
       if (item === undefined) {
-        const keys = Object.fromEntries(tableKeys.map((name) => [name, entry[name]]));
-        await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys, ...under } }));
+        const keys = keysOf(entry);
+        await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys, ...under, [REPAIRING]: {} } }));
         await documents.send(new DeleteCommand({ TableName: tableName, Key: keys }));
       } else {
         // Holding the stray's key for a moment makes its entry the item's own, which the put after replaces.
-        await documents.send(new PutCommand({ TableName: tableName, Item: { ...item, ...under } }));
+        await documents.send(new PutCommand({ TableName: tableName, Item: { ...item, ...under, [REPAIRING]: { was: item } } }));
         rewrite.set(keyOf(item), item);
       }
     }

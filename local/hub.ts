@@ -6,7 +6,7 @@
  * wires every function of the route list to it. Nothing is set on process.env, so one process may run
  * several hubs, each with its own data directory and adapters.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -23,7 +23,7 @@ import { randomIds, systemClock } from '../functions/shared/lambda-environment.j
 import { logger } from '../functions/shared/logger.js';
 import { areaDirectory, auditRecorder, documentClientFor, type HubEnvironment } from '../functions/shared/wiring.js';
 import type { CallMeter } from './call-meter.js';
-import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from './dynamodb.js';
+import { ensureTables, LOCAL_TABLE_NAMES, localDynamoClient, repairTableIndexes, startDynalite } from './dynamodb.js';
 import { type GatewayRoute, type RunningGateway, startGateway } from './gateway.js';
 import { LocalIdentityProvider } from './identity-provider.js';
 import { InProcessQueue } from './in-process-queue.js';
@@ -33,6 +33,8 @@ import { MailOutbox, type SentNotice } from './mail-outbox.js';
 import { IDP_PREFIX, LOCAL_CONSOLE_CLIENT, LOCAL_SCOPE, type LocalOidcProvider, localOidcProvider } from './oidc-provider.js';
 
 const REPOSITORY = fileURLToPath(new URL('..', import.meta.url));
+/** In the data directory while a hub runs on it (see startHub). */
+export const RUNNING_MARKER = 'hub.running';
 /** The console's assets and compiled templates are built once per change of their inputs, and shared by every hub on the machine. */
 const ASSET_CACHE = join(REPOSITORY, 'node_modules', '.cache', 'mset-console-assets');
 const TEMPLATE_CACHE = join(REPOSITORY, 'node_modules', '.cache', 'mset-console-templates');
@@ -108,6 +110,14 @@ export async function startHub(options: HubOptions): Promise<Hub> {
   };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
 
+  // There while a hub runs on the directory, gone once it has stopped cleanly: found at a start, the last
+  // run was killed, perhaps while dynalite was writing, and its indexes are repaired before anything reads.
+  const running = join(dataDir, RUNNING_MARKER);
+  const killedLastTime = await stat(running).then(
+    () => true,
+    () => false,
+  );
+  await writeFile(running, `${process.pid}\n`);
   const dynamo = await startDynalite(dataDir);
   const dynamoClient = localDynamoClient(dynamo.endpoint);
   const stopping: Array<() => Promise<void> | void> = [() => dynamo.close()];
@@ -124,13 +134,16 @@ export async function startHub(options: HubOptions): Promise<Hub> {
         }
       }
       if (failures.length > 0) throw new AggregateError(failures, 'The hub did not stop cleanly');
+      await rm(running, { force: true });
     })();
     return stopped;
   };
   try {
-    const repaired = await ensureTables(dynamoClient);
-    // Only a hub killed while writing leaves these: the count says the last stop was not clean.
-    if (repaired > 0) logger.warn('index entries repaired', { repaired });
+    await ensureTables(dynamoClient);
+    if (killedLastTime) {
+      const repaired = await repairTableIndexes(dynamoClient);
+      if (repaired > 0) logger.warn('index entries repaired after an unclean stop', { repaired });
+    }
     // Data written by an earlier version of the hub is brought up to this one before anything reads it.
     await migrate(documentClientFor(dynamoClient), LOCAL_TABLE_NAMES, lazyLocalKeyService(dataDir));
     // Journaled in the data directory, so an audit event the hub has accepted survives the hub being killed.
