@@ -188,12 +188,13 @@ export async function createConcurrently(
       throw error;
     });
     if (existing.Item !== undefined) return 'EXISTS' as const;
-    // The answer is replayed only once the commit it names is found, so it goes now, beside the parts, not
-    // beside the commit. Its failure fails nothing (the response is remembered again after the request, as
-    // without a proof); if the commit never comes, it goes with the claim's release, or stays unproven.
+    const { parts, commit } = await creation.content;
+    // The answer is replayed only once the commit it names is found, so it goes beside the parts, not beside
+    // the commit (and not before the keys: started earlier, it would be one more link before the parts).
+    // Its failure fails nothing (the response is remembered again after the request, as without a proof);
+    // if the commit never comes, it goes with the claim's release, or stays unproven.
     answered = proof === undefined ? undefined : creation.claim?.answerWithCommit?.(proof);
     answered?.catch(() => undefined);
-    const { parts, commit } = await creation.content;
     await withDatabase(() =>
       batchWrite(
         client,

@@ -315,7 +315,7 @@ describe('DynamoMeetingStore.create', () => {
       },
     });
 
-    // Assess: begun once the claim and the read were done, before the rows were sent
+    // Assess: begun once the claim, the read and the key were done, before the rows were sent
     expect(result).toBe('CREATED');
     expect(proofs).toEqual([{ table: 'meetings', key: MEETING_KEY, createdAt: NOW }]);
     expect(sentWhenAnswered).toEqual([`Get MEETING#${MEETING_ID}/MEETING`, `Put INTENT#MEETING/${NOW}#${MEETING_ID}`]);
