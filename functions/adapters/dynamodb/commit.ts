@@ -169,7 +169,9 @@ export async function createConcurrently(
   // Under a claim still being made, the SUCCESS waits for it (and for the intent, sent with it): a SUCCESS
   // sent for a key that turns out to be held, or whose claim a crash lost, would name an alert or meeting
   // that no retry can create (a retry makes a claim of its own, under other ids). It costs no link: the
-  // parts, which wait for the keys, go beside it. (Not for the read: an EXISTS is corrected like any failure.)
+  // parts, which wait for the keys, go beside it. (Not for the read: one that finds the creation committed
+  // is a retry under the claim, whose SUCCESS is the very event the committing try put on record; one that
+  // fails is corrected like any failure.)
   const recording =
     putOnRecord === undefined
       ? undefined
