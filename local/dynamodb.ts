@@ -90,10 +90,20 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
  * index keys and listed attributes (a retried creation, an acknowledgement, a ladder step); an audit event
  * is written once and never changes.
  */
-export async function repairTableIndexes(client: DynamoDBClient, names: TableNames = LOCAL_TABLE_NAMES): Promise<number> {
+export async function repairTableIndexes(
+  client: DynamoDBClient,
+  names: TableNames = LOCAL_TABLE_NAMES,
+  options: RepairOptions = {},
+): Promise<number> {
   const documents = DynamoDBDocumentClient.from(client);
-  return (await repairIndexes(documents, names.alerts, ALERTS_TABLE)) + (await repairIndexes(documents, names.meetings, MEETINGS_TABLE));
+  return (
+    (await repairIndexes(documents, names.alerts, ALERTS_TABLE, options)) +
+    (await repairIndexes(documents, names.meetings, MEETINGS_TABLE, options))
+  );
 }
+
+/** `countOnly`: say how many entries are wrong, and write nothing (the crash test's last check). */
+export type RepairOptions = { readonly countOnly?: boolean };
 
 type Item = Record<string, unknown>;
 
@@ -115,7 +125,17 @@ export const REPAIRING = 'indexRepairWas';
  * wrong key, or the placeholder, with index entries that agree with them. The next start puts those back
  * first.
  */
-export async function repairIndexes(documents: DynamoDBDocumentClient, tableName: string, definition: TableDefinition): Promise<number> {
+export async function repairIndexes(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  definition: TableDefinition,
+  { countOnly = false }: RepairOptions = {},
+): Promise<number> {
+  const send = async (command: PutCommand | DeleteCommand) => {
+    if (countOnly) return;
+    if (command instanceof PutCommand) await documents.send(command);
+    else await documents.send(command);
+  };
   const tableKeys = [definition.partitionKey, ...(definition.sortKey === undefined ? [] : [definition.sortKey])];
   const keyOf = (item: Item) => JSON.stringify(tableKeys.map((name) => item[name]));
   const keysOf = (item: Item) => Object.fromEntries(tableKeys.map((name) => [name, item[name]]));
@@ -127,10 +147,10 @@ export async function repairIndexes(documents: DynamoDBDocumentClient, tableName
     if (held === undefined) continue;
     repaired += 1;
     if (held.was === undefined) {
-      await documents.send(new DeleteCommand({ TableName: tableName, Key: keysOf(item) }));
+      await send(new DeleteCommand({ TableName: tableName, Key: keysOf(item) }));
       items.delete(key);
     } else {
-      await documents.send(new PutCommand({ TableName: tableName, Item: held.was }));
+      await send(new PutCommand({ TableName: tableName, Item: held.was }));
       items.set(key, held.was);
     }
   }
@@ -173,15 +193,15 @@ export async function repairIndexes(documents: DynamoDBDocumentClient, tableName
       const under = Object.fromEntries(indexKeys.map((name) => [name, entry[name]]));
       if (item === undefined) {
         const keys = keysOf(entry);
-        await documents.send(new PutCommand({ TableName: tableName, Item: { ...keys, ...under, [REPAIRING]: {} } }));
-        await documents.send(new DeleteCommand({ TableName: tableName, Key: keys }));
+        await send(new PutCommand({ TableName: tableName, Item: { ...keys, ...under, [REPAIRING]: {} } }));
+        await send(new DeleteCommand({ TableName: tableName, Key: keys }));
       } else {
         // Holding the stray's key for a moment makes its entry the item's own, which the put after replaces.
-        await documents.send(new PutCommand({ TableName: tableName, Item: { ...item, ...under, [REPAIRING]: { was: item } } }));
+        await send(new PutCommand({ TableName: tableName, Item: { ...item, ...under, [REPAIRING]: { was: item } } }));
         rewrite.set(keyOf(item), item);
       }
     }
-    for (const [, item] of rewrite) await documents.send(new PutCommand({ TableName: tableName, Item: item }));
+    for (const [, item] of rewrite) await send(new PutCommand({ TableName: tableName, Item: item }));
   }
   return repaired;
 }

@@ -5,7 +5,7 @@
  * invariants judged on both against what the clients were told.
  */
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_TABLE_NAMES, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+import { LOCAL_TABLE_NAMES, localDynamoClient, repairTableIndexes, startDynalite } from '../../local/dynamodb.js';
 import { createdId, finalStatus, lastOutcome, needsRetry, type RecordedRequest, type Tokens } from './crash-client.js';
 
 type Item = Record<string, any>;
@@ -13,6 +13,21 @@ type Item = Record<string, any>;
 export type Tables = { readonly alerts: Item[]; readonly audit: Item[]; readonly meetings: Item[]; readonly idempotency: Item[] };
 
 /** Every item of every table. Only for a stopped hub: dynalite's LevelDB admits one process at a time. */
+/**
+ * How many index entries disagree with their tables (local/dynamodb.ts repairIndexes, counting only): none
+ * after a clean stop, since each start after a kill repairs what the kill left.
+ */
+export async function indexMismatches(dataDir: string): Promise<number> {
+  const dynamo = await startDynalite(dataDir);
+  const client = localDynamoClient(dynamo.endpoint);
+  try {
+    return await repairTableIndexes(client, LOCAL_TABLE_NAMES, { countOnly: true });
+  } finally {
+    client.destroy();
+    await dynamo.close();
+  }
+}
+
 export async function scanTables(dataDir: string): Promise<Tables> {
   const dynamo = await startDynalite(dataDir);
   const client = localDynamoClient(dynamo.endpoint);
