@@ -118,10 +118,10 @@ async function timed(run: () => Promise<void>): Promise<number> {
 /**
  * A request timed as it runs on AWS, where the audit consumer and the notification sender are other
  * Lambda functions on other machines: the hub's queues hold what it sends until it has answered, so that
- * their consumers (in this one process) do not take turns on its CPU, then drain before the next.
+ * their consumers (in this one process) do not take turns on its CPU. The caller drains them before the
+ * next (drainedQueues).
  */
 async function timedAlone(hub: StartedHub, run: () => Promise<void>): Promise<number> {
-  await Promise.all([hub.drainAudit(), hub.drainNotifications()]);
   const releases = [hub.auditQueue.hold(), hub.notificationQueue.hold()];
   try {
     return await timed(run);
@@ -129,6 +129,9 @@ async function timedAlone(hub: StartedHub, run: () => Promise<void>): Promise<nu
     for (const release of releases) release();
   }
 }
+
+/** Resolves once the last request's audit events and notifications have been consumed. */
+const drainedQueues = (hub: StartedHub) => Promise.all([hub.drainAudit(), hub.drainNotifications()]);
 
 async function inPool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -639,6 +642,7 @@ async function benchRecipientsModelled() {
     meter.setProfile(PROFILES.mid);
     for (let i = 0; i < MODELLED_WARMUP + MODELLED_RUNS; i += 1) {
       for (const [index, side] of sides.entries()) {
+        await drainedQueues(hub);
         const took = await timedAlone(hub, () => outboxPage(hub, side.token, side.shares));
         if (i >= MODELLED_WARMUP) samples[index]?.push(took);
         meter.take();
@@ -863,7 +867,7 @@ async function benchCalls(progress: (message: string) => void): Promise<RouteCal
         );
         for (const [i, state] of states.entries()) {
           // Drained before the meter is cleared, so that nothing of the last request's consumers is counted.
-          await Promise.all([hub.drainAudit(), hub.drainNotifications()]);
+          await drainedQueues(hub);
           meter.take();
           meter.setProfile(profile);
           let took: number;
