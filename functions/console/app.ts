@@ -8,8 +8,10 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertDeps } from '../core/alerts/deps.js';
 import type { RequestContext } from '../core/audit.js';
+import type { CommitProof } from '../core/creations.js';
 import {
   ConflictError,
   DependencyUnavailableError,
@@ -73,6 +75,9 @@ const SIGN_IN_COOKIE = 'mset-sign-in';
 /** Activity is written at most this often, so browsing a page a second costs no write a second. */
 const TOUCH_AFTER_MS = 60_000;
 const KEEP_FORMS_FOR_MS = 24 * 60 * 60 * 1000;
+/** How long a second press of a form waits for the first to finish, well within the function's time-out. */
+const SAME_FORM_WAIT_MS = 5_000;
+const SAME_FORM_POLL_MS = 200;
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -91,8 +96,16 @@ export type PageContext = {
   form(): Record<string, unknown>;
   /** What the person typed into this page's form before their session ended, given back once. */
   restored(): Promise<Record<string, unknown> | undefined>;
-  /** Runs a change once per form, however often the form is sent (a double click, a retry after a time-out). */
-  once(form: Record<string, unknown>, purpose: string, change: (context: RequestContext) => Promise<string>): Promise<ConsoleResponse>;
+  /**
+   * Runs a change once per form, however often the form is sent (a double click, a retry after a time-out).
+   * The change answers with where the person goes next; a creation may remember it beside its own writes
+   * (`remember`, with the commit that makes it true), so that nothing is written after the commit.
+   */
+  once(
+    form: Record<string, unknown>,
+    purpose: string,
+    change: (context: RequestContext, remember: RememberAnswer) => Promise<string>,
+  ): Promise<ConsoleResponse>;
   saveDraft(value: unknown): Promise<void>;
   draft<T>(): Promise<T | undefined>;
   clearDraft(): Promise<void>;
@@ -556,6 +569,12 @@ export function consoleApp(
   };
 }
 
+/**
+ * Remembers where a form's change sends the person, before the commit `proof` names has landed: a second
+ * send of the form is answered with it only once that commit is found.
+ */
+export type RememberAnswer = (location: string, proof: CommitProof) => Promise<void>;
+
 function sameToken(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(given);
@@ -569,20 +588,26 @@ async function once(
   session: Session,
   fields: Record<string, unknown>,
   purpose: string,
-  change: (context: RequestContext) => Promise<string>,
+  change: (context: RequestContext, remember: RememberAnswer) => Promise<string>,
   now: Date,
 ): Promise<ConsoleResponse> {
   const formId = typeof fields['formId'] === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(fields['formId']) ? fields['formId'] : undefined;
-  if (formId === undefined) return redirect(await change(context));
+  // Without a form id there is no claim, and nothing to remember an answer for.
+  if (formId === undefined) return redirect(await change(context, async () => undefined));
   const key = `console:${session.claims['sub']}:${purpose}:${formId}`;
   const { csrfToken: _csrf, ...rest } = fields;
   const requestHash = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
   const leaseUntil = new Date(now.getTime() + 35_000);
-  const claim = await deps.idempotency.claim(key, requestHash, {
-    now,
-    leaseUntil,
-    expiresAt: new Date(now.getTime() + 24 * 3_600_000),
-  });
+  const claimForm = () =>
+    deps.idempotency.claim(key, requestHash, { now, leaseUntil, expiresAt: new Date(now.getTime() + 24 * 3_600_000) });
+  let claim = await claimForm();
+  // Pressed again while the first press is still being sent (a browser shows only the last answer): this
+  // one waits a few seconds for the first, to show the person what it did rather than a refusal.
+  const waitUntil = Date.now() + SAME_FORM_WAIT_MS;
+  while (!claim.claimed && claim.record.state === 'IN_PROGRESS' && claim.record.requestHash === requestHash && Date.now() < waitUntil) {
+    await sleep(SAME_FORM_POLL_MS);
+    claim = await claimForm();
+  }
   if (!claim.claimed) {
     // Sent twice: the first one's result stands, and the person is shown it.
     // The same form changed and sent again (Back, edit, send) is not sent twice either: the person is told.
@@ -590,12 +615,20 @@ async function once(
     if (claim.record.state === 'COMPLETED') return redirect(JSON.parse(claim.record.response).location as string);
     throw new ConflictError('This form is still being sent');
   }
+  const held = claim.claim;
+  const rememberUntil = new Date(now.getTime() + 24 * 3_600_000);
+  let remembered: string | undefined;
+  const remember: RememberAnswer = async (location, proof) => {
+    await deps.idempotency.complete(key, held, JSON.stringify({ location }), rememberUntil, proof);
+    remembered = location;
+  };
   try {
-    const location = await change({ ...context, claim: claim.claim });
-    await deps.idempotency.complete(key, claim.claim, JSON.stringify({ location }), new Date(now.getTime() + 24 * 3_600_000));
+    // A new key's claim id is new too: the change need not look for what an earlier try stored under it.
+    const location = await change({ ...context, claim: held, ...(claim.fresh === true ? { claimIsNew: true as const } : {}) }, remember);
+    if (remembered !== location) await deps.idempotency.complete(key, held, JSON.stringify({ location }), rememberUntil);
     return redirect(location);
   } catch (error) {
-    await deps.idempotency.release(key, claim.claim, leaseUntil).catch(() => undefined);
+    await deps.idempotency.release(key, held, leaseUntil).catch(() => undefined);
     throw error;
   }
 }

@@ -184,4 +184,24 @@ describe('console sessions', () => {
     const sent = await police.get('/alerts/sent');
     expect(sent.text.match(new RegExp(`href="${(first.location as string).split('?')[0]}"`, 'g'))).toHaveLength(1);
   });
+
+  it('sends an alert once when "Send alert" is pressed twice at once, and shows both presses the alert it sent', async () => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    await police.post('/alerts/new', { ...alertForm('Test Twice'), action: 'continue' });
+    const check = await police.get('/alerts/new/check');
+    const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1] as string;
+    const csrf = /name="csrfToken" value="([^"]+)"/.exec(check.text)?.[1] as string;
+    // The second press finds the first still being sent, and waits for it: a browser shows only the last answer.
+    const [first, second] = await Promise.all([
+      police.post('/alerts/new/check', { formId }, { csrf }),
+      police.post('/alerts/new/check', { formId }, { csrf }),
+    ]);
+    expect(first.status).toBe(303);
+    expect(first.location).toMatch(/^\/alerts\/[0-9a-f-]{36}\?done=sent$/);
+    expect(second.status).toBe(303);
+    expect(second.location).toBe(first.location);
+    const sent = await police.get('/alerts/sent');
+    expect(sent.text.match(new RegExp(`href="${(first.location as string).split('?')[0]}"`, 'g'))).toHaveLength(1);
+  });
 });

@@ -211,6 +211,40 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     if (response.status !== 200) throw new Error(`The console's ${path} answered ${response.status}`);
   };
 
+  /**
+   * A police officer at "Check your answers", the alert in the session's draft: what "Send alert" sends.
+   * Each in a session of its own, as the draft is the session's and the bench prepares several at once.
+   */
+  const atCheckAnswers = async (): Promise<{ police: ConsoleClient; formId: string; csrf: string }> => {
+    const police = new ConsoleClient(hub.url);
+    await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
+    const continued = await police.post('/alerts/new', { ...consoleAlertForm(clock.now()), action: 'continue' });
+    if (continued.location !== '/alerts/new/check') throw new Error(`The alert form answered ${continued.status}`);
+    const check = await police.get('/alerts/new/check');
+    const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1];
+    const csrf = /name="csrfToken" value="([^"]+)"/.exec(check.text)?.[1];
+    if (formId === undefined || csrf === undefined) throw new Error(`"Check your answers" answered ${check.status} without its form`);
+    return { police, formId, csrf };
+  };
+
+  /** A chair with "Request a meeting" open, in a session of their own: what "Send request" sends. */
+  const atMeetingRequest = async (): Promise<{ person: ConsoleClient; formId: string; csrf: string }> => {
+    const person = new ConsoleClient(hub.url);
+    await person.signIn({ persona: 'CHAIR_NORTHUMBERLAND' });
+    const form = await person.get('/meetings/new');
+    const formId = /name="formId" value="([^"]+)"/.exec(form.text)?.[1];
+    const csrf = /name="csrfToken" value="([^"]+)"/.exec(form.text)?.[1];
+    if (formId === undefined || csrf === undefined) throw new Error(`"Request a meeting" answered ${form.status} without its form`);
+    return { person, formId, csrf };
+  };
+  /** A page's form sent once, which answers by sending the person to `to`. */
+  const sent = async (person: ConsoleClient, path: string, fields: Record<string, string | string[]>, csrf: string, to: RegExp) => {
+    const response = await person.post(path, fields, { csrf });
+    if (response.status !== 303 || !to.test(response.location ?? '')) {
+      throw new Error(`The console's POST ${path} answered ${response.status}, to ${response.location}`);
+    }
+  };
+
   const none = async () => undefined;
   const scenarios: Scenario<any>[] = [
     {
@@ -488,6 +522,18 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       prepare: none,
       request: async () => void (await expectStatus(await call('GET', '/v1/unknown', tokens.police), 404, 'unknown route')),
     },
+    {
+      name: 'console POST /alerts/new/check (Send alert)',
+      prepare: atCheckAnswers,
+      request: ({ police, formId, csrf }: { police: ConsoleClient; formId: string; csrf: string }) =>
+        sent(police, '/alerts/new/check', { formId }, csrf, /^\/alerts\/[0-9a-f-]{36}\?done=sent$/),
+    },
+    {
+      name: 'console POST /meetings/new (Send request)',
+      prepare: atMeetingRequest,
+      request: ({ person, formId, csrf }: { person: ConsoleClient; formId: string; csrf: string }) =>
+        sent(person, '/meetings/new', consoleMeetingForm(formId, clock.now()), csrf, /^\/meetings\/[0-9a-f-]{36}\?done=requested$/),
+    },
     { name: 'console GET /alerts', prepare: () => signedIn().then(newAlert), request: () => page('/alerts') },
     { name: 'console GET /alerts/{alertId}', prepare: () => signedIn().then(newAlert), request: (id: string) => page(`/alerts/${id}`) },
     {
@@ -508,4 +554,44 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     },
   ];
   return scenarios;
+}
+
+/** The fields of a complete "Send an alert" form to North Tyneside, the move dated `today` (synthetic). */
+function consoleAlertForm(today: Date): Record<string, string | string[]> {
+  return {
+    'recipients[0][area]': 'north-tyneside',
+    'recipients[0][scopes][]': ['IDENTITY', 'RISK'],
+    'sharing[purpose]': 'To safeguard the child on arrival',
+    'sharing[lawfulBasis]': 'UKGDPR_6_1_E_SCH1_PARA18',
+    'sharing[consent][status]': 'NOT_SOUGHT',
+    'sharing[consent][reason]': 'Seeking consent would place the child at risk',
+    'sharing[handling][code]': 'P',
+    'child[name][given]': 'Test',
+    'child[name][family]': 'Child-Alpha',
+    'child[dateOfBirth]': '2011-03-27',
+    'movement[kind]': 'FAMILY_MOVE',
+    'movement[on]': today.toISOString().slice(0, 10),
+    'risk[level]': 'SIGNIFICANT',
+    'risk[exploitation][]': ['CCE'],
+    'risk[summary]': 'Synthetic summary',
+  };
+}
+
+/** The fields of a complete "Request a meeting" form to North Tyneside, a week after `today` (synthetic). */
+function consoleMeetingForm(formId: string, today: Date): Record<string, string | string[]> {
+  const weekOn = new Date(today.getTime() + 7 * 24 * 3_600_000).toISOString().slice(0, 10);
+  return {
+    formId,
+    action: 'send',
+    'invitedAreas[]': ['north-tyneside'],
+    'subject[name][given]': 'Test',
+    'subject[name][family]': 'Child-Alpha',
+    'subject[dateOfBirth]': '2011-03-27',
+    reason: 'Synthetic reason for a joint meeting',
+    agenda: 'Synthetic agenda',
+    format: 'ONLINE',
+    'proposedSlots[0][date]': weekOn,
+    'proposedSlots[0][time]': '10:00',
+    'proposedSlots[0][durationMinutes]': '60',
+  };
 }

@@ -679,14 +679,17 @@ async function checkAnswers(page: PageContext): Promise<View | ConsoleResponse> 
 }
 
 async function send(page: PageContext): Promise<View | ConsoleResponse> {
-  const draft = await page.draft<{ form?: SendForm; request?: CreateAlertRequest }>();
-  const request = draft?.request;
+  // Opened while the form's claim is made: neither waits for the other.
+  const draft = page.draft<{ form?: SendForm; request?: CreateAlertRequest }>();
+  draft.catch(() => undefined);
+  const sentTo = (alertId: string) => `/alerts/${alertId}?done=sent`;
   // Without a draft there is nothing to send; but a second click on "Send alert" after the first one sent
   // it (and cleared the draft) is answered from the first: the alert it created.
-  const response = await page.once(page.form(), 'create-alert', async (context) => {
+  const response = await page.once(page.form(), 'create-alert', async (context, remember) => {
+    const request = (await draft)?.request;
     if (request === undefined) return '/alerts/new';
-    const created = await createAlert(page.deps, context, request);
-    return `/alerts/${created.alertId}?done=sent`;
+    const created = await createAlert(page.deps, context, request, (receipt, proof) => remember(sentTo(receipt.alertId), proof));
+    return sentTo(created.alertId);
   });
   await page.clearDraft();
   return response;

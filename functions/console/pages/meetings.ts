@@ -595,9 +595,12 @@ async function submitRequest(page: PageContext): Promise<View | ConsoleResponse>
   const read = readForm(RequestMeetingRequest, requestFrom(form), messages, REQUEST_FIELDS);
   if (!read.ok) return requestView(page, form, numbered(inPageOrder(read.errors, REQUEST_FIELDS), 'proposedSlots', 'Slot'));
   try {
-    return await page.once(form, 'request-meeting', async (context) => {
-      const created = await requestMeeting(page.deps, context, read.value);
-      return `/meetings/${created.meetingId}?done=requested`;
+    const requested = (meetingId: string) => `/meetings/${meetingId}?done=requested`;
+    return await page.once(form, 'request-meeting', async (context, remember) => {
+      const created = await requestMeeting(page.deps, context, read.value, (receipt, proof) =>
+        remember(requested(receipt.meetingId), proof),
+      );
+      return requested(created.meetingId);
     });
   } catch (error) {
     if (error instanceof ValidationError) {
