@@ -11,12 +11,14 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertDeps } from '../core/alerts/deps.js';
 import type { RequestContext } from '../core/audit.js';
-import type { CommitProof } from '../core/creations.js';
+import type { AnswerKeeper } from '../core/creations.js';
 import {
+  CompensationFailedError,
   ConflictError,
   DependencyUnavailableError,
   ForbiddenError,
   NotFoundError,
+  OutcomeUnknownError,
   UnauthenticatedError,
   ValidationError,
 } from '../core/errors.js';
@@ -75,9 +77,8 @@ const SIGN_IN_COOKIE = 'mset-sign-in';
 /** Activity is written at most this often, so browsing a page a second costs no write a second. */
 const TOUCH_AFTER_MS = 60_000;
 const KEEP_FORMS_FOR_MS = 24 * 60 * 60 * 1000;
-/** How long a second press of a form waits for the first to finish, well within the function's time-out. */
-const SAME_FORM_WAIT_MS = 5_000;
-const SAME_FORM_POLL_MS = 200;
+/** How a second press of a form waits for the first to finish: about 3 s in all, well within the function's time-out. */
+const SAME_FORM_PAUSES_MS = [100, 200, 400, 800, 1500] as const;
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -98,14 +99,10 @@ export type PageContext = {
   restored(): Promise<Record<string, unknown> | undefined>;
   /**
    * Runs a change once per form, however often the form is sent (a double click, a retry after a time-out).
-   * The change answers with where the person goes next; a creation may remember it beside its own writes
-   * (`remember`, with the commit that makes it true), so that nothing is written after the commit.
+   * The change answers with where the person goes next. A creation may remember that beside its own writes
+   * (`keep`, see FormChange), so that nothing is written after its commit.
    */
-  once(
-    form: Record<string, unknown>,
-    purpose: string,
-    change: (context: RequestContext, remember: RememberAnswer) => Promise<string>,
-  ): Promise<ConsoleResponse>;
+  once(form: Record<string, unknown>, purpose: string, change: FormChange): Promise<ConsoleResponse>;
   saveDraft(value: unknown): Promise<void>;
   draft<T>(): Promise<T | undefined>;
   clearDraft(): Promise<void>;
@@ -570,10 +567,17 @@ export function consoleApp(
 }
 
 /**
- * Remembers where a form's change sends the person, before the commit `proof` names has landed: a second
- * send of the form is answered with it only once that commit is found.
+ * A form's change: where the person goes next, or that and the answer it was worked out from. `keep` makes
+ * the AnswerKeeper a creation's use case calls beside its writes, remembering the page `locate` gives for its
+ * answer before the commit that makes it true has landed (a second send of the form is shown it only once
+ * that commit is found). That stands only if the change answers with the very answer it kept: one that
+ * found another attempt of the form's claim had made the creation answers with that one's, whose commit the
+ * kept proof does not name, and is remembered again, without one.
  */
-export type RememberAnswer = (location: string, proof: CommitProof) => Promise<void>;
+export type FormChange = (
+  context: RequestContext,
+  keep: <A>(locate: (answer: A) => string) => AnswerKeeper<A>,
+) => Promise<string | { readonly location: string; readonly answer: unknown }>;
 
 function sameToken(given: unknown, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -582,18 +586,19 @@ function sameToken(given: unknown, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-async function once(
-  deps: ConsoleDeps,
+/** PageContext.once: exported for its fault paths' tests; pages reach it through their PageContext. */
+export async function once(
+  deps: Pick<ConsoleDeps, 'idempotency'>,
   context: RequestContext,
-  session: Session,
+  session: Pick<Session, 'claims'>,
   fields: Record<string, unknown>,
   purpose: string,
-  change: (context: RequestContext, remember: RememberAnswer) => Promise<string>,
+  change: FormChange,
   now: Date,
 ): Promise<ConsoleResponse> {
   const formId = typeof fields['formId'] === 'string' && /^[A-Za-z0-9_-]{20,64}$/.test(fields['formId']) ? fields['formId'] : undefined;
   // Without a form id there is no claim, and nothing to remember an answer for.
-  if (formId === undefined) return redirect(await change(context, async () => undefined));
+  if (formId === undefined) return redirect(locationOf(await change(context, () => async () => undefined)));
   const key = `console:${session.claims['sub']}:${purpose}:${formId}`;
   const { csrfToken: _csrf, ...rest } = fields;
   const requestHash = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
@@ -602,10 +607,11 @@ async function once(
     deps.idempotency.claim(key, requestHash, { now, leaseUntil, expiresAt: new Date(now.getTime() + 24 * 3_600_000) });
   let claim = await claimForm();
   // Pressed again while the first press is still being sent (a browser shows only the last answer): this
-  // one waits a few seconds for the first, to show the person what it did rather than a refusal.
-  const waitUntil = Date.now() + SAME_FORM_WAIT_MS;
-  while (!claim.claimed && claim.record.state === 'IN_PROGRESS' && claim.record.requestHash === requestHash && Date.now() < waitUntil) {
-    await sleep(SAME_FORM_POLL_MS);
+  // one waits for the first, a few seconds at most and asking less often the longer it waits, to show the
+  // person what it did rather than a refusal.
+  for (const pause of SAME_FORM_PAUSES_MS) {
+    if (claim.claimed || claim.record.state !== 'IN_PROGRESS' || claim.record.requestHash !== requestHash) break;
+    await sleep(pause);
     claim = await claimForm();
   }
   if (!claim.claimed) {
@@ -617,20 +623,40 @@ async function once(
   }
   const held = claim.claim;
   const rememberUntil = new Date(now.getTime() + 24 * 3_600_000);
-  let remembered: string | undefined;
-  const remember: RememberAnswer = async (location, proof) => {
-    await deps.idempotency.complete(key, held, JSON.stringify({ location }), rememberUntil, proof);
-    remembered = location;
-  };
+  let kept: unknown;
+  const keep =
+    <A>(locate: (answer: A) => string): AnswerKeeper<A> =>
+    async (answer, proof) => {
+      await deps.idempotency.complete(key, held, JSON.stringify({ location: locate(answer) }), rememberUntil, proof);
+      kept = answer;
+    };
+  let changed: Awaited<ReturnType<FormChange>>;
   try {
     // A new key's claim id is new too: the change need not look for what an earlier try stored under it.
-    const location = await change({ ...context, claim: held, ...(claim.fresh === true ? { claimIsNew: true as const } : {}) }, remember);
-    if (remembered !== location) await deps.idempotency.complete(key, held, JSON.stringify({ location }), rememberUntil);
-    return redirect(location);
+    changed = await change({ ...context, claim: held, ...(claim.fresh === true ? { claimIsNew: true as const } : {}) }, keep);
   } catch (error) {
-    await deps.idempotency.release(key, held, leaseUntil).catch(() => undefined);
+    // Whether the change stands is not known, or its correction is not on record: the claim is kept, so that
+    // the next send (after the lease) is the same attempt, with the same events, and finds out.
+    if (!(error instanceof OutcomeUnknownError || error instanceof CompensationFailedError)) {
+      await deps.idempotency.release(key, held, leaseUntil).catch(() => undefined);
+    }
     throw error;
   }
+  const location = locationOf(changed);
+  if (kept === undefined || typeof changed === 'string' || changed.answer !== kept) {
+    const response = JSON.stringify({ location });
+    // The change is made: failing to remember it must neither fail it nor free the form for a second one.
+    // One retry, then a line operators see; a send after the lease runs the same attempt, which finds it made.
+    await deps.idempotency
+      .complete(key, held, response, rememberUntil)
+      .catch(() => deps.idempotency.complete(key, held, response, rememberUntil))
+      .catch((error: unknown) => logger.error('console form answer not remembered', { purpose, errors: errorNames(error) }));
+  }
+  return redirect(location);
+}
+
+function locationOf(changed: Awaited<ReturnType<FormChange>>): string {
+  return typeof changed === 'string' ? changed : changed.location;
 }
 
 async function asset(views: Renderer, request: ConsoleRequest): Promise<ConsoleResponse> {

@@ -105,13 +105,13 @@ const EXPECTED: Record<string, Expected> = {
   'PATCH /v1/meetings/{meetingId}/actions/{actionId}': calls('PATCH /v1/meetings/{meetingId}/actions/{actionId}', 3, 1, 1, 4),
   'GET /v1/meetings/{meetingId}/audit': calls('GET /v1/meetings/{meetingId}/audit', 2, 0, 1, 3),
   'GET /v1/unknown (ANY /v1/{proxy+})': calls('ANY /v1/{proxy+}', 0, 0, 0, 0),
-  // A page right after another (the scenario checks the session first): the session was just touched, so
-  // it is read, not rewritten; a session idle for a while adds an UpdateCommand and a link.
   // The person's session; the draft opened beside the form's claim; the creation's three links (no committed
   // check: the claim is new, and the page to go to is remembered beside the shares); the draft cleared.
   'console POST /alerts/new/check (Send alert)': calls('$default', 8, 3, 1, 6),
   // The session; the form's claim; the creation's three links, the page to go to remembered beside the rows.
   'console POST /meetings/new (Send request)': calls('$default', 7, 1, 1, 5),
+  // A page right after another (the scenario checks the session first): the session was just touched, so
+  // it is read, not rewritten; a session idle for a while adds an UpdateCommand and a link.
   'console GET /alerts': calls('$default', 3, 0, 1, 4),
   'console GET /alerts/{alertId}': calls('$default', 2, 1, 1, 3),
   'console GET /meetings/{meetingId}': calls('$default', 2, 1, 1, 3),

@@ -4,6 +4,7 @@ import {
   type AlertSummary,
   type AlertView,
   CreateAlertRequest,
+  type CreateAlertResponse,
   EXPLOITATION_TYPES,
   LAWFUL_BASES,
   ListAlertsQuery,
@@ -685,11 +686,16 @@ async function send(page: PageContext): Promise<View | ConsoleResponse> {
   const sentTo = (alertId: string) => `/alerts/${alertId}?done=sent`;
   // Without a draft there is nothing to send; but a second click on "Send alert" after the first one sent
   // it (and cleared the draft) is answered from the first: the alert it created.
-  const response = await page.once(page.form(), 'create-alert', async (context, remember) => {
+  const response = await page.once(page.form(), 'create-alert', async (context, keep) => {
     const request = (await draft)?.request;
     if (request === undefined) return '/alerts/new';
-    const created = await createAlert(page.deps, context, request, (receipt, proof) => remember(sentTo(receipt.alertId), proof));
-    return sentTo(created.alertId);
+    const created = await createAlert(
+      page.deps,
+      context,
+      request,
+      keep<CreateAlertResponse>((receipt) => sentTo(receipt.alertId)),
+    );
+    return { location: sentTo(created.alertId), answer: created };
   });
   await page.clearDraft();
   return response;

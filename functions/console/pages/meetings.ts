@@ -21,6 +21,7 @@ import {
   type MeetingView,
   RecordMeetingRequest,
   RequestMeetingRequest,
+  type RequestMeetingResponse,
   ScheduleMeetingRequest,
   UpdateActionRequest,
 } from '../../../contracts/meetings.js';
@@ -596,11 +597,14 @@ async function submitRequest(page: PageContext): Promise<View | ConsoleResponse>
   if (!read.ok) return requestView(page, form, numbered(inPageOrder(read.errors, REQUEST_FIELDS), 'proposedSlots', 'Slot'));
   try {
     const requested = (meetingId: string) => `/meetings/${meetingId}?done=requested`;
-    return await page.once(form, 'request-meeting', async (context, remember) => {
-      const created = await requestMeeting(page.deps, context, read.value, (receipt, proof) =>
-        remember(requested(receipt.meetingId), proof),
+    return await page.once(form, 'request-meeting', async (context, keep) => {
+      const created = await requestMeeting(
+        page.deps,
+        context,
+        read.value,
+        keep<RequestMeetingResponse>((receipt) => requested(receipt.meetingId)),
       );
-      return requested(created.meetingId);
+      return { location: requested(created.meetingId), answer: created };
     });
   } catch (error) {
     if (error instanceof ValidationError) {
