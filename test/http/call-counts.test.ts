@@ -110,6 +110,9 @@ const EXPECTED: Record<string, Expected> = {
   'console POST /alerts/new/check (Send alert)': calls('$default', 8, 3, 1, 6),
   // The session; the form's claim; the creation's three links, the page to go to remembered beside the rows.
   'console POST /meetings/new (Send request)': calls('$default', 7, 1, 1, 5),
+  // The session; the form's claim; then the API's acknowledgement (the Query, the audit event, the write);
+  // then the form's answer remembered (an acknowledgement has no commit to prove it by).
+  'console POST /alerts/{alertId} (Send acknowledgement)': calls('$default', 5, 0, 1, 6),
   // A page right after another (the scenario checks the session first): the session was just touched, so
   // it is read, not rewritten; a session idle for a while adds an UpdateCommand and a link.
   'console GET /alerts': calls('$default', 3, 0, 1, 4),

@@ -534,6 +534,21 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       request: ({ person, formId, csrf }: { person: ConsoleClient; formId: string; csrf: string }) =>
         sent(person, '/meetings/new', consoleMeetingForm(formId, clock.now()), csrf, /^\/meetings\/[0-9a-f-]{36}\?done=requested$/),
     },
+    {
+      name: 'console POST /alerts/{alertId} (Send acknowledgement)',
+      // North Tyneside's coordinator on an alert just sent to them, the page's form read first.
+      prepare: async () => {
+        await signedIn();
+        const alertId = await newAlert();
+        const alertPage = await person.get(`/alerts/${alertId}`);
+        const formId = /name="formId" value="([^"]+)"/.exec(alertPage.text)?.[1];
+        const csrf = /name="csrfToken" value="([^"]+)"/.exec(alertPage.text)?.[1];
+        if (formId === undefined || csrf === undefined) throw new Error(`The alert's page answered ${alertPage.status} without its form`);
+        return { alertId, formId, csrf };
+      },
+      request: ({ alertId, formId, csrf }: { alertId: string; formId: string; csrf: string }) =>
+        sent(person, `/alerts/${alertId}`, { outcome: 'ACCEPTED', formId }, csrf, new RegExp(`^/alerts/${alertId}\\?done=acknowledged$`)),
+    },
     { name: 'console GET /alerts', prepare: () => signedIn().then(newAlert), request: () => page('/alerts') },
     { name: 'console GET /alerts/{alertId}', prepare: () => signedIn().then(newAlert), request: (id: string) => page(`/alerts/${id}`) },
     {
