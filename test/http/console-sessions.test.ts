@@ -4,7 +4,7 @@
  * nobody else, and "Send alert" sent twice creating one alert.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConsoleClient, heading } from '../support/console-client.js';
+import { alertFormFields, ConsoleClient, heading } from '../support/console-client.js';
 import { FixedClock } from '../support/fakes.js';
 import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
 
@@ -24,27 +24,6 @@ beforeEach(() => {
 });
 
 const MINUTE = 60_000;
-
-/** The fields of a complete "Send an alert" form for one recipient. */
-function alertForm(given: string): Record<string, string | string[]> {
-  return {
-    'recipients[0][area]': 'north-tyneside',
-    'recipients[0][scopes][]': ['IDENTITY', 'RISK'],
-    'sharing[purpose]': 'To safeguard the child on arrival',
-    'sharing[lawfulBasis]': 'UKGDPR_6_1_E_SCH1_PARA18',
-    'sharing[consent][status]': 'NOT_SOUGHT',
-    'sharing[consent][reason]': 'Seeking consent would place the child at risk',
-    'sharing[handling][code]': 'P',
-    'child[name][given]': given,
-    'child[name][family]': 'Child-Alpha',
-    'child[dateOfBirth]': '2011-03-27',
-    'movement[kind]': 'FAMILY_MOVE',
-    'movement[on]': '2026-11-30',
-    'risk[level]': 'SIGNIFICANT',
-    'risk[exploitation][]': ['CCE'],
-    'risk[summary]': 'Synthetic summary',
-  };
-}
 
 describe('console sessions', () => {
   it('ends after 30 idle minutes, on the server, and keeps going while used', async () => {
@@ -95,7 +74,7 @@ describe('console sessions', () => {
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
     const csrf = (await police.csrfToken()) as string;
     clock.advance(45 * MINUTE);
-    const late = await police.post('/alerts/new', { ...alertForm('Test Kept'), action: 'continue' }, { csrf });
+    const late = await police.post('/alerts/new', { ...alertFormFields('Test Kept'), action: 'continue' }, { csrf });
     expect(late.status).toBe(303);
     expect(late.location).toBe('/form-kept?returnTo=%2Falerts%2Fnew');
     expect(heading(await police.get(late.location as string))).toBe('Sign in to finish what you were doing');
@@ -111,7 +90,7 @@ describe('console sessions', () => {
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
     const csrf2 = (await police.csrfToken()) as string;
     clock.advance(45 * MINUTE);
-    await police.post('/alerts/new', { ...alertForm('Test Kept-Again'), action: 'continue' }, { csrf: csrf2 });
+    await police.post('/alerts/new', { ...alertFormFields('Test Kept-Again'), action: 'continue' }, { csrf: csrf2 });
     const back = await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' }, '/alerts');
     expect(back.status).toBe(200);
     expect(back.text).toContain('value="Test Kept-Again"');
@@ -168,7 +147,7 @@ describe('console sessions', () => {
     const police = new ConsoleClient(hub.url);
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
     const checked = await police.post('/alerts/new', {
-      ...alertForm('Test Once'),
+      ...alertFormFields('Test Once'),
       formId: 'send-once-form-0000000001',
       action: 'continue',
     });
@@ -188,7 +167,7 @@ describe('console sessions', () => {
   it('sends an alert once when "Send alert" is pressed twice at once, and shows both presses the alert it sent', async () => {
     const police = new ConsoleClient(hub.url);
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
-    await police.post('/alerts/new', { ...alertForm('Test Twice'), action: 'continue' });
+    await police.post('/alerts/new', { ...alertFormFields('Test Twice'), action: 'continue' });
     const check = await police.get('/alerts/new/check');
     const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1] as string;
     const csrf = /name="csrfToken" value="([^"]+)"/.exec(check.text)?.[1] as string;

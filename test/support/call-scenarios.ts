@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '../../contracts/identity.js';
 import type { Hub } from '../../local/hub.js';
-import { ConsoleClient } from './console-client.js';
+import { alertFormFields, ConsoleClient } from './console-client.js';
 
 /** The hub's clock runs `offsetMs` ahead of the machine's, so a meeting can be recorded without waiting for it. */
 export type MovableClock = { now(): Date; advance(ms: number): void };
@@ -218,7 +218,10 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
   const atCheckAnswers = async (): Promise<{ police: ConsoleClient; formId: string; csrf: string }> => {
     const police = new ConsoleClient(hub.url);
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
-    const continued = await police.post('/alerts/new', { ...consoleAlertForm(clock.now()), action: 'continue' });
+    const continued = await police.post('/alerts/new', {
+      ...alertFormFields('Test', clock.now().toISOString().slice(0, 10)),
+      action: 'continue',
+    });
     if (continued.location !== '/alerts/new/check') throw new Error(`The alert form answered ${continued.status}`);
     const check = await police.get('/alerts/new/check');
     const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1];
@@ -569,27 +572,6 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
     },
   ];
   return scenarios;
-}
-
-/** The fields of a complete "Send an alert" form to North Tyneside, the move dated `today` (synthetic). */
-function consoleAlertForm(today: Date): Record<string, string | string[]> {
-  return {
-    'recipients[0][area]': 'north-tyneside',
-    'recipients[0][scopes][]': ['IDENTITY', 'RISK'],
-    'sharing[purpose]': 'To safeguard the child on arrival',
-    'sharing[lawfulBasis]': 'UKGDPR_6_1_E_SCH1_PARA18',
-    'sharing[consent][status]': 'NOT_SOUGHT',
-    'sharing[consent][reason]': 'Seeking consent would place the child at risk',
-    'sharing[handling][code]': 'P',
-    'child[name][given]': 'Test',
-    'child[name][family]': 'Child-Alpha',
-    'child[dateOfBirth]': '2011-03-27',
-    'movement[kind]': 'FAMILY_MOVE',
-    'movement[on]': today.toISOString().slice(0, 10),
-    'risk[level]': 'SIGNIFICANT',
-    'risk[exploitation][]': ['CCE'],
-    'risk[summary]': 'Synthetic summary',
-  };
 }
 
 /** The fields of a complete "Request a meeting" form to North Tyneside, a week after `today` (synthetic). */

@@ -95,3 +95,27 @@ export class ConsoleClient {
 export function heading(page: PageResponse): string {
   return (/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(page.text)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
 }
+
+/**
+ * The fields of a complete "Send an alert" form to North Tyneside, for a child named `given` Child-Alpha,
+ * moving on `movedOn` (YYYY-MM-DD). Synthetic.
+ */
+export function alertFormFields(given: string, movedOn = '2026-11-30'): Record<string, string | string[]> {
+  return {
+    'recipients[0][area]': 'north-tyneside',
+    'recipients[0][scopes][]': ['IDENTITY', 'RISK'],
+    'sharing[purpose]': 'To safeguard the child on arrival',
+    'sharing[lawfulBasis]': 'UKGDPR_6_1_E_SCH1_PARA18',
+    'sharing[consent][status]': 'NOT_SOUGHT',
+    'sharing[consent][reason]': 'Seeking consent would place the child at risk',
+    'sharing[handling][code]': 'P',
+    'child[name][given]': given,
+    'child[name][family]': 'Child-Alpha',
+    'child[dateOfBirth]': '2011-03-27',
+    'movement[kind]': 'FAMILY_MOVE',
+    'movement[on]': movedOn,
+    'risk[level]': 'SIGNIFICANT',
+    'risk[exploitation][]': ['CCE'],
+    'risk[summary]': 'Synthetic summary',
+  };
+}
