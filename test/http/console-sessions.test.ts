@@ -4,7 +4,7 @@
  * nobody else, and "Send alert" sent twice creating one alert.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { alertFormFields, ConsoleClient, heading } from '../support/console-client.js';
+import { alertFormFields, ConsoleClient, formOf, heading } from '../support/console-client.js';
 import { FixedClock } from '../support/fakes.js';
 import { sampleAlert, startTestHub, type TestHub } from '../support/hub.js';
 
@@ -168,9 +168,7 @@ describe('console sessions', () => {
     const police = new ConsoleClient(hub.url);
     await police.signIn({ persona: 'POLICE_NORTHUMBERLAND' });
     await police.post('/alerts/new', { ...alertFormFields('Test Twice'), action: 'continue' });
-    const check = await police.get('/alerts/new/check');
-    const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1] as string;
-    const csrf = /name="csrfToken" value="([^"]+)"/.exec(check.text)?.[1] as string;
+    const { formId, csrf } = formOf(await police.get('/alerts/new/check'));
     // The second press finds the first still being sent, and waits for it: a browser shows only the last answer.
     const [first, second] = await Promise.all([
       police.post('/alerts/new/check', { formId }, { csrf }),

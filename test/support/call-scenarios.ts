@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Role } from '../../contracts/identity.js';
 import type { Hub } from '../../local/hub.js';
-import { alertFormFields, ConsoleClient } from './console-client.js';
+import { alertFormFields, ConsoleClient, formOf } from './console-client.js';
 
 /** The hub's clock runs `offsetMs` ahead of the machine's, so a meeting can be recorded without waiting for it. */
 export type MovableClock = { now(): Date; advance(ms: number): void };
@@ -223,22 +223,14 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       action: 'continue',
     });
     if (continued.location !== '/alerts/new/check') throw new Error(`The alert form answered ${continued.status}`);
-    const check = await police.get('/alerts/new/check');
-    const formId = /name="formId" value="([^"]+)"/.exec(check.text)?.[1];
-    const csrf = /name="csrfToken" value="([^"]+)"/.exec(check.text)?.[1];
-    if (formId === undefined || csrf === undefined) throw new Error(`"Check your answers" answered ${check.status} without its form`);
-    return { police, formId, csrf };
+    return { police, ...formOf(await police.get('/alerts/new/check')) };
   };
 
   /** A chair with "Request a meeting" open, in a session of their own: what "Send request" sends. */
   const atMeetingRequest = async (): Promise<{ person: ConsoleClient; formId: string; csrf: string }> => {
     const person = new ConsoleClient(hub.url);
     await person.signIn({ persona: 'CHAIR_NORTHUMBERLAND' });
-    const form = await person.get('/meetings/new');
-    const formId = /name="formId" value="([^"]+)"/.exec(form.text)?.[1];
-    const csrf = /name="csrfToken" value="([^"]+)"/.exec(form.text)?.[1];
-    if (formId === undefined || csrf === undefined) throw new Error(`"Request a meeting" answered ${form.status} without its form`);
-    return { person, formId, csrf };
+    return { person, ...formOf(await person.get('/meetings/new')) };
   };
   /** A page's form sent once, which answers by sending the person to `to`. */
   const sent = async (person: ConsoleClient, path: string, fields: Record<string, string | string[]>, csrf: string, to: RegExp) => {
@@ -543,11 +535,7 @@ export async function callScenarios(hub: Pick<Hub, 'url' | 'identity'>, clock: M
       prepare: async () => {
         await signedIn();
         const alertId = await newAlert();
-        const alertPage = await person.get(`/alerts/${alertId}`);
-        const formId = /name="formId" value="([^"]+)"/.exec(alertPage.text)?.[1];
-        const csrf = /name="csrfToken" value="([^"]+)"/.exec(alertPage.text)?.[1];
-        if (formId === undefined || csrf === undefined) throw new Error(`The alert's page answered ${alertPage.status} without its form`);
-        return { alertId, formId, csrf };
+        return { alertId, ...formOf(await person.get(`/alerts/${alertId}`)) };
       },
       request: ({ alertId, formId, csrf }: { alertId: string; formId: string; csrf: string }) =>
         sent(person, `/alerts/${alertId}`, { outcome: 'ACCEPTED', formId }, csrf, new RegExp(`^/alerts/${alertId}\\?done=acknowledged$`)),

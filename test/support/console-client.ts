@@ -91,6 +91,14 @@ export class ConsoleClient {
   }
 }
 
+/** The form id and CSRF token a page's form carries, to send it later as a browser would; throws without them. */
+export function formOf(page: PageResponse): { readonly formId: string; readonly csrf: string } {
+  const formId = /name="formId" value="([^"]+)"/.exec(page.text)?.[1];
+  const csrf = /name="csrfToken" value="([^"]+)"/.exec(page.text)?.[1];
+  if (formId === undefined || csrf === undefined) throw new Error(`A page that answered ${page.status} has no form to send`);
+  return { formId, csrf };
+}
+
 /** The visible text of a page's <h1>, tags stripped. */
 export function heading(page: PageResponse): string {
   return (/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(page.text)?.[1] ?? '').replace(/<[^>]+>/g, '').trim();
