@@ -4,7 +4,7 @@
  * and a form sent twice at once end to end in test/http/console-sessions.test.ts.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { once } from '../../../functions/console/app.js';
+import { type FormChange, once } from '../../../functions/console/app.js';
 import type { RequestContext } from '../../../functions/core/audit.js';
 import type { CommitProof } from '../../../functions/core/creations.js';
 import { CompensationFailedError, DependencyUnavailableError, OutcomeUnknownError } from '../../../functions/core/errors.js';
@@ -41,11 +41,14 @@ function scriptedStore(claims: ClaimResult[]) {
   return store;
 }
 
+/** The form sent once, by the person of SESSION, against `store`. */
+const send = (store: IdempotencyStore, change: FormChange) => once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', change, NOW);
+
 const FRESH: ClaimResult = { claimed: true, claim: CLAIM, fresh: true };
 const hashOfForm = async (): Promise<string> => {
   // The hash once() computes, read back from what it claims with.
   const store = scriptedStore([FRESH]);
-  await once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', async () => '/done', NOW);
+  await send(store, async () => '/done');
   return vi.mocked(store.claim).mock.calls[0]?.[1] as string;
 };
 
@@ -53,19 +56,11 @@ describe('a console form sent once', () => {
   it('remembers a creation answer kept beside its writes, and writes nothing after it', async () => {
     const store = scriptedStore([FRESH]);
     const answer = { alertId: 'a' };
-    const response = await once(
-      { idempotency: store },
-      CONTEXT,
-      SESSION,
-      FORM,
-      'test',
-      async (context, keep) => {
-        expect(context.claimIsNew).toBe(true);
-        await keep((given: typeof answer) => `/alerts/${given.alertId}`)(answer, PROOF);
-        return { location: '/alerts/a', answer };
-      },
-      NOW,
-    );
+    const response = await send(store, async (context, keep) => {
+      expect(context.claimIsNew).toBe(true);
+      await keep((given: typeof answer) => `/alerts/${given.alertId}`)(answer, PROOF);
+      return { location: '/alerts/a', answer };
+    });
     expect(response.headers['location']).toBe('/alerts/a');
     expect(store.calls).toEqual(['claim', 'complete with proof']);
     expect(store.completions[0]).toEqual({ response: JSON.stringify({ location: '/alerts/a' }), proof: PROOF });
@@ -73,19 +68,11 @@ describe('a console form sent once', () => {
 
   it("remembers the page again, without a proof, when the creation answered with another attempt's", async () => {
     const store = scriptedStore([FRESH]);
-    const response = await once(
-      { idempotency: store },
-      CONTEXT,
-      SESSION,
-      FORM,
-      'test',
-      async (_context, keep) => {
-        await keep((given: { alertId: string }) => `/alerts/${given.alertId}`)({ alertId: 'a' }, PROOF);
-        // Same alert, same page, but another attempt's commit: the kept proof names one that never came.
-        return { location: '/alerts/a', answer: { alertId: 'a' } };
-      },
-      NOW,
-    );
+    const response = await send(store, async (_context, keep) => {
+      await keep((given: { alertId: string }) => `/alerts/${given.alertId}`)({ alertId: 'a' }, PROOF);
+      // Same alert, same page, but another attempt's commit: the kept proof names one that never came.
+      return { location: '/alerts/a', answer: { alertId: 'a' } };
+    });
     expect(response.headers['location']).toBe('/alerts/a');
     expect(store.calls).toEqual(['claim', 'complete with proof', 'complete']);
   });
@@ -93,35 +80,19 @@ describe('a console form sent once', () => {
   it('does not call a taken-over claim new', async () => {
     const store = scriptedStore([{ claimed: true, claim: { ...CLAIM, attempt: 2 } }]);
     let seen: RequestContext | undefined;
-    await once(
-      { idempotency: store },
-      CONTEXT,
-      SESSION,
-      FORM,
-      'test',
-      async (context) => {
-        seen = context;
-        return '/done';
-      },
-      NOW,
-    );
+    await send(store, async (context) => {
+      seen = context;
+      return '/done';
+    });
     expect(seen?.claim).toEqual({ ...CLAIM, attempt: 2 });
     expect(seen?.claimIsNew).toBeUndefined();
   });
 
   it('gives the form up after a change that failed, so that sending it again runs it again', async () => {
     const store = scriptedStore([FRESH]);
-    const failing = once(
-      { idempotency: store },
-      CONTEXT,
-      SESSION,
-      FORM,
-      'test',
-      async () => {
-        throw new DependencyUnavailableError('database');
-      },
-      NOW,
-    );
+    const failing = send(store, async () => {
+      throw new DependencyUnavailableError('database');
+    });
     await expect(failing).rejects.toBeInstanceOf(DependencyUnavailableError);
     expect(store.calls).toEqual(['claim', 'release']);
   });
@@ -134,14 +105,14 @@ describe('a console form sent once', () => {
     ],
   ])('keeps the form claimed after a change %s: the next send, after the lease, is the same attempt', async (_what, error) => {
     const store = scriptedStore([FRESH]);
-    await expect(once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', async () => Promise.reject(error), NOW)).rejects.toBe(error);
+    await expect(send(store, async () => Promise.reject(error))).rejects.toBe(error);
     expect(store.calls).toEqual(['claim']);
   });
 
   it('sends the person on when the change is made but cannot be remembered, and never frees the form for a second change', async () => {
     const store = scriptedStore([FRESH]);
     vi.mocked(store.complete).mockRejectedValue(new DependencyUnavailableError('database'));
-    const response = await once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', async () => '/alerts/a', NOW);
+    const response = await send(store, async () => '/alerts/a');
     expect(response.status).toBe(303);
     expect(response.headers['location']).toBe('/alerts/a');
     // Tried twice; never released.
@@ -161,7 +132,7 @@ describe('a console form sent once', () => {
     };
     const store = scriptedStore([inProgress, inProgress, completed]);
     const change = vi.fn(async () => '/never');
-    const response = await once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', change, NOW);
+    const response = await send(store, change);
     expect(response.headers['location']).toBe('/alerts/a?done=sent');
     expect(change).not.toHaveBeenCalled();
     expect(store.calls).toEqual(['claim', 'claim', 'claim']);
@@ -174,7 +145,7 @@ describe('a console form sent once', () => {
         record: { ...CLAIM, state: 'IN_PROGRESS', requestHash: 'another form', leaseUntil: new Date(NOW.getTime() + 35_000) },
       },
     ]);
-    await expect(once({ idempotency: store }, CONTEXT, SESSION, FORM, 'test', async () => '/never', NOW)).rejects.toThrow('already sent');
+    await expect(send(store, async () => '/never')).rejects.toThrow('already sent');
     expect(store.calls).toEqual(['claim']);
   });
 });
