@@ -2,13 +2,14 @@
  * Server-side rendering with GOV.UK Frontend's own Nunjucks macros, so the markup is the Design System's
  * and follows its releases. The templates (the views here, and govuk-frontend's) are compiled to JavaScript
  * before the function starts (templates.ts: by the CDK stack into the console's files, by the local hub at
- * start), so a request runs nunjucks' slim runtime, without its lexer, parser and compiler: a cold start
+ * start), so a request runs nunjucks' runtime alone (its environment module; the Lambda bundle leaves out the
+ * lexer, parser and compiler that module requires, scripts/bundle.ts NUNJUCKS_RUNTIME_ONLY): a cold start
  * neither carries them nor compiles the Design System's macros from source for its first page.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
-import nunjucks, { type CompiledLoader } from 'nunjucks/browser/nunjucks-slim.js';
+import { type CompiledLoader, Environment } from 'nunjucks/src/environment.js';
 
 /**
  * Logical name to the fingerprinted name it is served under (assets.ts writes it). Here, not in assets.ts,
@@ -57,7 +58,7 @@ function compiledLoader(compiled: CompiledTemplates): CompiledLoader {
   };
 }
 
-/** The global and filters every view may use; any nunjucks environment (the slim runtime's, or a compiling one). */
+/** The global and filters every view may use; any nunjucks environment (the runtime's, or a compiling one). */
 export function withConsoleHelpers(
   env: { addGlobal(name: string, value: unknown): unknown; addFilter(name: string, filter: (...args: never[]) => unknown): unknown },
   assetPath: (name: string) => string,
@@ -88,7 +89,7 @@ export function renderer(files: ConsoleFiles): Renderer {
   };
   // CommonJS, so a synchronous require() loads it, in the Lambda bundle and under tsx alike.
   const compiled = createRequire(import.meta.url)(files.templates) as CompiledTemplates;
-  const env = new nunjucks.Environment(compiledLoader(compiled), COMPILE_OPTIONS);
+  const env = new Environment(compiledLoader(compiled), COMPILE_OPTIONS);
   withConsoleHelpers(env, assetPath);
   return {
     render: (view, context) => env.render(`${view}.njk`, context),

@@ -135,6 +135,14 @@ describe('function bundles', () => {
     expect(bundle.inputs.some((input) => input.includes('node_modules/nunjucks/'))).toBe(true);
   });
 
+  it("console carries nunjucks' runtime without its compiler: it renders only templates compiled before it starts", () => {
+    const bundle = bundles.find((candidate) => candidate.name === CONSOLE_FUNCTION)!;
+    const nunjucks = bundle.inputs.filter((input) => input.includes('node_modules/nunjucks/'));
+    expect(nunjucks).toContain('node_modules/nunjucks/src/environment.js');
+    expect(nunjucks.filter((input) => /\/(compiler|lexer|parser|transformer|nodes)\.js$/.test(input))).toEqual([]);
+    expect(bundle.inputs).toContain('functions/console/nunjucks-compiler-not-bundled.ts');
+  });
+
   it('count the listing, public, consumer and refusal functions among those without the KMS client', () => {
     expect(WITHOUT_KMS).toEqual(
       expect.arrayContaining(['list-alerts', 'list-areas', 'health', 'not-found', 'audit-consumer', 'authorizer-refusals']),

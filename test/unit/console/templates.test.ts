@@ -1,5 +1,5 @@
 /**
- * The compiled templates (functions/console/templates.ts), rendered by nunjucks' slim runtime (render.ts),
+ * The compiled templates (functions/console/templates.ts), rendered by nunjucks' runtime (render.ts),
  * make the same markup as nunjucks compiling the same views and GOV.UK templates from source, with the same
  * options: every view, with one context that fills its common fields (its lists left empty: a view's rows are
  * its own page's), renders byte for byte the same (or fails the same way in both).

@@ -1,9 +1,9 @@
 /**
- * nunjucks' slim build: the runtime (Environment, Template, loaders, filters) without the lexer, parser and
- * compiler, which renders only templates compiled beforehand. Declared with only what it has and the console
- * uses, so a call the slim build cannot make (renderString, compile, precompile) does not type-check.
+ * nunjucks' environment module: the runtime (Environment, Template, loaders, filters) that renders templates
+ * compiled beforehand. Declared with only what the console uses, so a call that would need the compiler the
+ * console's bundle leaves out (renderString, compile, precompile) does not type-check.
  */
-declare module 'nunjucks/browser/nunjucks-slim.js' {
+declare module 'nunjucks/src/environment.js' {
   import type { ConfigureOptions } from 'nunjucks';
 
   /** A loader of compiled templates: each source is the compiled code's root object, not template text. */
@@ -19,7 +19,4 @@ declare module 'nunjucks/browser/nunjucks-slim.js' {
     addFilter(name: string, filter: (...args: never[]) => unknown): this;
     render(name: string, context?: object): string;
   }
-
-  const nunjucks: { readonly Environment: typeof Environment };
-  export default nunjucks;
 }
