@@ -225,6 +225,8 @@ export async function buildConsoleFunction(outDir: string): Promise<{ readonly s
       ...lambdaBuildOptions(),
       // The second pass makes the source map, from this pass's.
       sourcemap: 'linked',
+      // No banner here: the second pass gives index.mjs the one `require` the bundle needs.
+      banner: {},
       entryPoints: { index: join(HANDLERS_DIR, `${CONSOLE_FUNCTION}.ts`) },
       outdir: split,
       splitting: true,

@@ -30,6 +30,7 @@ import {
   buildConsoleFunction,
   bundleFunctions,
   CONSOLE_FUNCTION,
+  ESM_REQUIRE_BANNER,
   type FunctionBundle,
   IMPORT_ENV,
   SECRET_READERS,
@@ -237,6 +238,19 @@ describe("the console's split build", () => {
     const failed = await runNodeJson<string[]>(script, { cwd: tmpdir(), env: IMPORT_ENV, what: 'Importing every chunk' });
     expect(failed).toEqual([]);
   }, 60_000);
+
+  it('makes its CommonJS require once, in index.mjs: no chunk brings a banner of its own to run at import', async () => {
+    const dir = join(outDir, CONSOLE_FUNCTION);
+    const code = await readFile(join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    // The banner's, and render.ts's own (it loads the compiled templates): each chunk joined into index.mjs
+    // with a banner of its own would add one more (17 in all when they did).
+    expect(code.match(/\(import\.meta\.url\)/g)?.length).toBe(2);
+    const chunks = (await readdir(dir)).filter((file) => file.endsWith('.mjs') && file !== 'index.mjs');
+    const withBanner: string[] = [];
+    for (const chunk of chunks) if ((await readFile(join(dir, chunk), 'utf8')).includes('import.meta.url')) withBanner.push(chunk);
+    expect(withBanner).toEqual([]);
+  });
 
   it('links its source map, as every other function does, each map naming sources that are there from where it lies', async () => {
     const dir = join(outDir, CONSOLE_FUNCTION);
