@@ -44,7 +44,15 @@ import type { StoredAlert, StoredShare } from '../functions/core/alerts/ports.js
 import type { ReaderCopy, SealedBox } from '../functions/core/sealed-box.js';
 import { CallMeter, type CallSummary, PROFILES, summarize } from '../local/call-meter.js';
 import { LOCAL_TABLE_NAMES, localDynamoClient } from '../local/dynamodb.js';
-import { bundleFunctions, type FunctionBundle, formatBundleTable, IMPORT_RUNS, importCpuRatio, importRatio } from '../scripts/bundle.js';
+import {
+  bundleFunctions,
+  type FunctionBundle,
+  formatBundleTable,
+  IMPORT_RUNS,
+  importCpuRatio,
+  importRatio,
+  pinning,
+} from '../scripts/bundle.js';
 import { callScenarios, movableClock } from '../test/support/call-scenarios.js';
 import { ConsoleClient } from '../test/support/console-client.js';
 import { benchConsoleCold, formatConsoleCold } from './console-cold.js';
@@ -338,7 +346,7 @@ async function main(): Promise<void> {
     '',
     formatGrowth(growth),
     '',
-    `d. functions (esbuild ESM, minified, AWS SDK bundled; import = median of ${IMPORT_RUNS} fresh node processes, alternated with a bundle of the function's AWS clients alone)`,
+    `d. functions (esbuild ESM, minified, AWS SDK bundled; import = median of ${IMPORT_RUNS} fresh node processes ${pinning()}, alternated with a bundle of the function's AWS clients alone)`,
     formatBundleTable(bundles)
       .split('\n')
       .map((line) => `   ${line}`)

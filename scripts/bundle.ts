@@ -22,7 +22,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { buildConsoleBundleFiles } from './build-console.js';
-import { runNodeJson } from './node-process.js';
+import { pinnedCpu, runNodeJson } from './node-process.js';
 
 export type FunctionBundle = {
   /** The handler module's name, e.g. `create-alert`. */
@@ -531,6 +531,22 @@ export function importCpuRatio(bundle: FunctionBundle): number {
   return bundle.baseline === null ? Number.NaN : bundle.importCpuMs / bundle.baseline.importCpuMs;
 }
 
+/**
+ * Each import runs on one CPU alone (pinnedCpu), as it would on Lambda: every function here has 1,024 MB or
+ * less, and Lambda gives a function less than one vCPU's time below 1,769 MB, shared by all its threads. On
+ * this machine's two CPUs an unpinned import runs V8's helper threads (its compiler and garbage collector)
+ * beside the main thread for nothing. That shortens the baseline's wall time, mostly SDK code those threads
+ * help with, more than a function's, whose own code runs on the main thread: unpinned, the console's wall
+ * ratio read 1.29x to 1.30x while its CPU ratio read 1.21x to 1.23x; pinned, both read 1.19x, and a median's
+ * spread narrowed (31 runs each, alternated).
+ */
+export const IMPORT_CPU = pinnedCpu();
+
+/** How the imports were run, for a table's header. */
+export function pinning(): string {
+  return IMPORT_CPU === null ? 'each on any CPU (no taskset here to pin it to one)' : `each pinned to CPU ${IMPORT_CPU}`;
+}
+
 function importMsInFreshProcess(file: string): Promise<ImportTime> {
   const script = [
     `const url = ${JSON.stringify(pathToFileURL(file).href)};`,
@@ -543,7 +559,11 @@ function importMsInFreshProcess(file: string): Promise<ImportTime> {
     // Handlers may hold sockets or timers open; the measurement is done.
     'process.exit(0);',
   ].join('\n');
-  return runNodeJson<ImportTime>(script, { env: IMPORT_ENV, what: `Importing ${basename(dirname(file))}` });
+  return runNodeJson<ImportTime>(script, {
+    env: IMPORT_ENV,
+    what: `Importing ${basename(dirname(file))}`,
+    ...(IMPORT_CPU === null ? {} : { cpu: IMPORT_CPU }),
+  });
 }
 
 /** The ratio the cold-start budget holds each function to (issue 11): its import over its AWS clients' alone. */
@@ -581,7 +601,9 @@ export function formatBundleTable(bundles: readonly FunctionBundle[]): string {
   };
   const ratioLines = [...ratioSummary('import time', importRatio), ...ratioSummary('import CPU time', importCpuRatio)];
   const summary =
-    ratioLines.length === 0 ? [] : ['', `medians of ${IMPORT_RUNS} imports each, function and baseline alternated:`, ...ratioLines];
+    ratioLines.length === 0
+      ? []
+      : ['', `medians of ${IMPORT_RUNS} imports each, function and baseline alternated, ${pinning()}:`, ...ratioLines];
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line), ...summary].join('\n');
 }
 

@@ -3,12 +3,15 @@
  * scripts, the bench and the tests that import a built function all start one this way. Only PATH and the
  * variables given are in its environment, so nothing of this machine's AWS configuration reaches it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 export type NodeProcessOptions = {
   /** Besides PATH, which is always passed. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
+  /** Runs it on this one CPU alone (Linux's `taskset`: pinnedCpu()), as a Lambda function's threads share one vCPU at most. */
+  readonly cpu?: number;
 };
 
 export type NodeProcessResult = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
@@ -16,7 +19,11 @@ export type NodeProcessResult = { readonly code: number | null; readonly stdout:
 /** Runs `node <args>` to its end and gives back its exit code and what it wrote. */
 export function runNode(args: readonly string[], options: NodeProcessOptions): Promise<NodeProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], {
+    const [command, commandArgs] =
+      options.cpu === undefined
+        ? [process.execPath, [...args]]
+        : ['taskset', ['--cpu-list', String(options.cpu), process.execPath, ...args]];
+    const child = spawn(command, commandArgs, {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       env: { PATH: process.env['PATH'] ?? '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,6 +35,17 @@ export function runNode(args: readonly string[], options: NodeProcessOptions): P
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+let pinned: number | null | undefined;
+
+/**
+ * The CPU to pin a measured process to (the last), or null where `taskset` (util-linux, on every Debian and
+ * Ubuntu) is not installed: the measurement then runs unpinned and says so.
+ */
+export function pinnedCpu(): number | null {
+  pinned ??= spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0 ? availableParallelism() - 1 : null;
+  return pinned;
 }
 
 /**
