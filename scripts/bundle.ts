@@ -532,22 +532,17 @@ export function importCpuRatio(bundle: FunctionBundle): number {
 }
 
 /**
- * Each import runs on one CPU alone (pinnedCpu), as it would on Lambda: every function here has 1,024 MB or
- * less, and Lambda gives a function less than one vCPU's time below 1,769 MB, shared by all its threads. On
- * this machine's two CPUs an unpinned import runs V8's helper threads (its compiler and garbage collector)
- * beside the main thread for nothing. That shortens the baseline's wall time, mostly SDK code those threads
- * help with, more than a function's, whose own code runs on the main thread: unpinned, the console's wall
- * ratio read 1.29x to 1.30x while its CPU ratio read 1.21x to 1.23x; pinned, both read 1.19x, and a median's
- * spread narrowed (31 runs each, alternated).
+ * Each import is pinned to one CPU (pinnedCpu), as a function's threads share at most one on Lambda: every
+ * function here has 1,024 MB or less, and Lambda gives a function CPU in proportion to its memory, a full
+ * vCPU only at 1,769 MB. Unpinned on a machine of two CPUs or more, V8's helper threads (its compiler and
+ * garbage collector) run beside the main thread without lengthening the import, which they would on Lambda.
+ * That shortens the baseline's wall time, mostly SDK code those threads help with, more than a function's,
+ * whose own code runs on the main thread: in runs of 31 and 41 imports each, alternated, the console's wall
+ * ratio read 1.29x to 1.30x unpinned while its CPU ratio read 1.21x to 1.23x; pinned, both read 1.19x, with
+ * a narrower spread. Other processes may still share that CPU: the imports alternate, so both sides meet them.
  */
-export const IMPORT_CPU = pinnedCpu();
-
-/** How the imports were run, for a table's header. */
-export function pinning(): string {
-  return IMPORT_CPU === null ? 'each on any CPU (no taskset here to pin it to one)' : `each pinned to CPU ${IMPORT_CPU}`;
-}
-
 function importMsInFreshProcess(file: string): Promise<ImportTime> {
+  const cpu = pinnedCpu();
   const script = [
     `const url = ${JSON.stringify(pathToFileURL(file).href)};`,
     'const cpu = process.cpuUsage();',
@@ -562,8 +557,14 @@ function importMsInFreshProcess(file: string): Promise<ImportTime> {
   return runNodeJson<ImportTime>(script, {
     env: IMPORT_ENV,
     what: `Importing ${basename(dirname(file))}`,
-    ...(IMPORT_CPU === null ? {} : { cpu: IMPORT_CPU }),
+    ...(cpu === null ? {} : { cpu }),
   });
+}
+
+/** How the imports were run, for a table's header. */
+export function pinning(): string {
+  const cpu = pinnedCpu();
+  return cpu === null ? 'each on any CPU (it could not be pinned to one here)' : `each pinned to CPU ${cpu}`;
 }
 
 /** The ratio the cold-start budget holds each function to (issue 11): its import over its AWS clients' alone. */

@@ -4,7 +4,7 @@
  * variables given are in its environment, so nothing of this machine's AWS configuration reaches it.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { readFileSync } from 'node:fs';
 
 export type NodeProcessOptions = {
   /** Besides PATH, which is always passed. */
@@ -40,11 +40,25 @@ export function runNode(args: readonly string[], options: NodeProcessOptions): P
 let pinned: number | null | undefined;
 
 /**
- * The CPU to pin a measured process to (the last), or null where `taskset` (util-linux, on every Debian and
- * Ubuntu) is not installed: the measurement then runs unpinned and says so.
+ * A CPU this process may run on (the last its affinity allows, read from Linux's /proc/self/status, so a
+ * container's cpuset or a `taskset` the bench was started under is respected), checked once by pinning a
+ * process to it; null where that fails (no Linux, no `taskset`): measurements then run unpinned and say so.
  */
 export function pinnedCpu(): number | null {
-  pinned ??= spawnSync('taskset', ['--version'], { stdio: 'ignore' }).status === 0 ? availableParallelism() - 1 : null;
+  if (pinned !== undefined) return pinned;
+  let cpu: number | undefined;
+  try {
+    const allowed = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    const last = allowed?.split(',').at(-1)?.split('-').at(-1);
+    cpu = last === undefined ? undefined : Number(last);
+  } catch {
+    cpu = undefined;
+  }
+  const usable =
+    cpu !== undefined &&
+    Number.isInteger(cpu) &&
+    spawnSync('taskset', ['--cpu-list', String(cpu), process.execPath, '-e', ''], { stdio: 'ignore' }).status === 0;
+  pinned = usable ? (cpu as number) : null;
   return pinned;
 }
 

@@ -136,12 +136,18 @@ describe('function bundles', () => {
     expect(bundle.inputs.some((input) => input.includes('node_modules/nunjucks/'))).toBe(true);
   });
 
-  it("console carries nunjucks' runtime without its compiler: it renders only templates compiled before it starts", () => {
+  it("console carries nunjucks' runtime without its compiler: it renders only templates compiled before it starts", async () => {
     const bundle = bundles.find((candidate) => candidate.name === CONSOLE_FUNCTION)!;
     const nunjucks = bundle.inputs.filter((input) => input.includes('node_modules/nunjucks/'));
-    expect(nunjucks).toContain('node_modules/nunjucks/src/environment.js');
+    expect(nunjucks.some((input) => input.endsWith('node_modules/nunjucks/src/environment.js'))).toBe(true);
     expect(nunjucks.filter((input) => /\/(compiler|lexer|parser|transformer|nodes)\.js$/.test(input))).toEqual([]);
-    expect(bundle.inputs).toContain('functions/console/nunjucks-compiler-not-bundled.ts');
+    // The split build, as deployed: the stand-in's refusal is there, and nothing only the compiler says.
+    const dir = join(outDir, CONSOLE_FUNCTION);
+    const code = (
+      await Promise.all((await readdir(dir)).filter((file) => file.endsWith('.mjs')).map((file) => readFile(join(dir, file), 'utf8')))
+    ).join('\n');
+    expect(code).toContain("nunjucks' compiler is not in its bundle");
+    expect(code).not.toContain('Cannot compile node');
   });
 
   it('count the listing, public, consumer and refusal functions among those without the KMS client', () => {
@@ -246,10 +252,12 @@ describe("the console's split build", () => {
     // The banner's, and render.ts's own (it loads the compiled templates): each chunk joined into index.mjs
     // with a banner of its own would add one more (17 in all when they did).
     expect(code.match(/\(import\.meta\.url\)/g)?.length).toBe(2);
+    // Nor may a chunk call require itself: only index.mjs has one. A CommonJS module in a chunk requires
+    // through esbuild's helper, which the chunks share with index.mjs and so runs under its banner.
     const chunks = (await readdir(dir)).filter((file) => file.endsWith('.mjs') && file !== 'index.mjs');
-    const withBanner: string[] = [];
-    for (const chunk of chunks) if ((await readFile(join(dir, chunk), 'utf8')).includes('import.meta.url')) withBanner.push(chunk);
-    expect(withBanner).toEqual([]);
+    const requiring: string[] = [];
+    for (const chunk of chunks) if (/import\.meta\.url|\brequire\b/.test(await readFile(join(dir, chunk), 'utf8'))) requiring.push(chunk);
+    expect(requiring).toEqual([]);
   });
 
   it('links its source map, as every other function does, each map naming sources that are there from where it lies', async () => {
