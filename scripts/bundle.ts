@@ -57,10 +57,11 @@ export type Baseline = {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLERS_DIR = join(ROOT, 'functions', 'handlers');
 /**
- * Odd, so the median is a run; nine because with five the wall-time ratio of one function moved by up to
- * 0.1x between two runs on an idle machine (a few imports caught by a background task decide a median of five).
+ * Odd, so the median is a run. With five the wall-time ratio of one function moved by up to 0.1x between
+ * two runs on an idle machine (a few imports caught by a background task decide a median of five); with
+ * nine, pinned to one CPU, one run in five still read the console 0.05x higher than the others did.
  */
-export const IMPORT_RUNS = 9;
+export const IMPORT_RUNS = 15;
 
 /**
  * The AWS SDK packages a handler may import and the class a baseline bundle keeps of each: the client
