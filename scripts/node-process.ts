@@ -10,7 +10,7 @@ export type NodeProcessOptions = {
   /** Besides PATH, which is always passed. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd?: string;
-  /** Runs it on this one CPU alone (Linux's `taskset`: pinnedCpu()), as a Lambda function's threads share one vCPU at most. */
+  /** Pins it to this one CPU (Linux's `taskset`: pinnedCpu()), as a Lambda function's threads share one vCPU at most. */
   readonly cpu?: number;
 };
 
