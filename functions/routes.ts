@@ -186,7 +186,7 @@ export const ROUTES = {
     load: () => import('./handlers/list-alerts.js'),
     // A listing is a summary: no child content, so no content key at all.
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['received', 'receivedByStatus', 'sent'] },
+      { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['received', 'receivedByStatus', 'sentSummaries'] },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 20, burst: 40 },
@@ -621,7 +621,7 @@ export const ROUTES = {
           // An alert's chain of custody: its own partition's forward items.
           'dynamodb:Query',
         ],
-        indexes: ['received', 'receivedByStatus', 'sent'],
+        indexes: ['received', 'receivedByStatus', 'sentSummaries'],
       },
       {
         kind: 'meetings',
@@ -694,6 +694,15 @@ export const WORKERS = {
       { kind: 'sendNotifications' },
       { kind: 'sendAuditEvents' },
     ],
+    sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
+  },
+  // The outbox fold: reads each area's changed shares (Query on `sentSummaries`) and their alerts' summaries
+  // (BatchGetItem), copies each change into its alert's row and takes the share out of the index (UpdateItem,
+  // conditional both). It reads no content and sends nothing.
+  'outbox-fold': {
+    trigger: { kind: 'schedule', everyMinutes: 1 },
+    load: () => import('./handlers/outbox-fold.js'),
+    needs: [{ kind: 'alerts', actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], indexes: ['sentSummaries'] }],
     sizing: { timeoutSeconds: 60, memoryMb: 256, reservedConcurrency: 1 },
   },
   // Sends each recorded notification once: claims it in the notifications table, checks a reminder still

@@ -134,6 +134,7 @@ describe('a hub started on the data of 7a1f077', () => {
       expiryArmed: 0,
       alertsResealed: 0,
       listingsIndexed: 0,
+      outboxRowsWritten: 0,
       meetingsSplit: 0,
       meetingsLatestGathered: 0,
     });

@@ -57,6 +57,7 @@ describe('a hub started on the data of 246170d', () => {
       'received',
       'receivedByStatus',
       'sent',
+      'sentSummaries',
     ]);
     expect(leftover).toBe('ResourceNotFoundException');
   });

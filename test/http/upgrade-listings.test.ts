@@ -162,6 +162,7 @@ describe.each([
       expiryArmed: 0,
       alertsResealed: 0,
       listingsIndexed: 0,
+      outboxRowsWritten: 0,
       meetingsSplit: 0,
       meetingsLatestGathered: 0,
     });

@@ -55,6 +55,9 @@ const ACKNOWLEDGED = [
   'MsetHubStateless/LadderSweep/Function: Serverless-LambdaDLQ',
   'MsetHubStateless/LadderSweep/Function: NIST.800.53.R5-LambdaDLQ',
   'MsetHubStateless/LadderSweep: NIST.800.53.R5-LambdaInsideVPC',
+  'MsetHubStateless/OutboxFold/Function: Serverless-LambdaDLQ',
+  'MsetHubStateless/OutboxFold/Function: NIST.800.53.R5-LambdaDLQ',
+  'MsetHubStateless/OutboxFold: NIST.800.53.R5-LambdaInsideVPC',
 ];
 
 describe('cdk-nag', () => {

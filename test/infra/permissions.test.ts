@@ -145,7 +145,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     {
       Sid: 'AlertsIndexes',
       Action: ['dynamodb:Query'],
-      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sent'],
+      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sentSummaries'],
     },
     SEND_AUDIT,
     VIA_DYNAMODB,
@@ -310,6 +310,14 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     VIA_DYNAMODB,
     VIA_SQS_SEND,
   ],
+  // Reads each area's changed shares from the outbox's index and their alerts' summaries, and copies each
+  // change into its alert's row and takes the share out of the index, conditionally: no content, no queue.
+  'outbox-fold': [
+    LOGS,
+    { Sid: 'AlertsTable', Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], Resource: ['AlertsTable.Arn'] },
+    { Sid: 'AlertsIndexes', Action: ['dynamodb:Query'], Resource: ['AlertsTable.Arn/index/sentSummaries'] },
+    VIA_DYNAMODB,
+  ],
   // Claims each intent in the notifications table, reads the share or meeting to see a reminder still
   // applies, records a message refused for good on it, receives (and backs off) its queue's messages, and
   // reads Notify's key: the only function that may.
@@ -372,7 +380,7 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     {
       Sid: 'AlertsIndexes',
       Action: ['dynamodb:Query'],
-      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sent'],
+      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sentSummaries'],
     },
     {
       Sid: 'MeetingsTable',
@@ -410,6 +418,7 @@ const NAMES = Object.keys(EXPECTED) as FunctionName[];
 const SCHEDULE_EXPECTED: Partial<Record<WorkerName, Statement[]>> = {
   'commit-sweep': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
   'ladder-sweep': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
+  'outbox-fold': [{ Sid: 'InvokeJob', Action: ['lambda:InvokeFunction'], Resource: ['OWN_FUNCTION.Arn'] }],
 };
 const SCHEDULED = Object.keys(SCHEDULE_EXPECTED) as WorkerName[];
 
@@ -648,8 +657,8 @@ describe('across all policies', () => {
     );
     // The sweep's only puts are history records of committed alerts, conditional on there being none; the
     // console writes only through create-alert's and acknowledge-alert's use cases, run in process; the
-    // notification sender only adds a failed message to a share (UpdateItem), and the ladder sweep only
-    // takes steps (UpdateItem, conditional on the step it read). A share's life: forwards add a share and a
+    // notification sender only adds a failed message to a share (UpdateItem), the ladder sweep only
+    // takes steps (UpdateItem, conditional on the step it read), and the outbox fold only copies summaries. A share's life: forwards add a share and a
     // forward item (PutItem, conditional on none), revocations and extensions change a share (UpdateItem,
     // conditional on it not having ended).
     expect(writers.sort()).toEqual(
@@ -663,6 +672,8 @@ describe('across all policies', () => {
         'forward-alert',
         'ladder-sweep',
         'notification-sender',
+        // Only summaries it copies, and a share's key in the outbox's index it takes away (UpdateItem, both conditional).
+        'outbox-fold',
         'revoke-share',
       ].sort(),
     );

@@ -161,8 +161,8 @@ describe('stateful stack', () => {
       IndexName: string;
       Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
     }>;
-    const listing = indexes.filter((index) => ['received', 'receivedByStatus', 'sent'].includes(index.IndexName));
-    expect(listing).toHaveLength(3);
+    const listing = indexes.filter((index) => ['received', 'receivedByStatus', 'sent', 'sentSummaries'].includes(index.IndexName));
+    expect(listing).toHaveLength(4);
     for (const index of listing) {
       expect(index.Projection.ProjectionType).toBe('INCLUDE');
       for (const sealed of ['sections', 'senderCopy', 'termsText', 'copy', 'acknowledgement']) {
@@ -492,7 +492,7 @@ describe('stateless stack', () => {
 
   it('runs each scheduled job on an EventBridge Scheduler rate schedule, through a role of its own, with no input', () => {
     const scheduled = WORKER_LIST.filter((worker) => worker.trigger.kind === 'schedule').map((worker) => worker.name);
-    expect(scheduled).toEqual(['commit-sweep', 'ladder-sweep']);
+    expect(scheduled).toEqual(['commit-sweep', 'ladder-sweep', 'outbox-fold']);
     expect(WORKER_LIST.find((worker) => worker.name === 'commit-sweep')!.trigger).toEqual({ kind: 'schedule', everyMinutes: 60 });
     const schedules = ofType(statelessResources, 'AWS::Scheduler::Schedule');
     expect([...hub.stateless.schedules.keys()]).toEqual(scheduled);

@@ -99,7 +99,7 @@ describe('rebuildWithIndexes', () => {
         expect(index.Projection?.NonKeyAttributes).not.toContain(sealed);
       }
     }
-    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox', 'received', 'receivedByStatus', 'sent']);
+    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox', 'received', 'receivedByStatus', 'sent', 'sentSummaries']);
     expect(await itemsOf(NAME)).toEqual(keys);
     expect(await exists(`${NAME}.rebuild`)).toBe(false);
   });
@@ -139,7 +139,7 @@ describe('rebuildWithIndexes', () => {
     await rebuildWithIndexes(dynamo.raw, dynamo.client, NAME, ALERTS_TABLE, create);
 
     // Assess
-    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox', 'received', 'receivedByStatus', 'sent']);
+    expect(await indexesOf(NAME)).toEqual(['inbox', 'ladder', 'outbox', 'received', 'receivedByStatus', 'sent', 'sentSummaries']);
     expect(await itemsOf(NAME)).toEqual(keys);
     expect(await exists(copy)).toBe(false);
   });

@@ -276,8 +276,25 @@ export class InMemoryAlertRepository implements AlertRepository {
     const rows = [...this.alerts.values()]
       .filter((alert) => alert.senderArea === area && isLive(alert, now))
       .sort(newestFirst)
-      .map((alert) => listedAlert(alert, [...this.shares.values()]));
+      .map((alert) => {
+        const listed = listedAlert(alert, [...this.shares.values()]);
+        // As the DynamoDB store's outbox shows a share: beside its alert (a forward's share too, made
+        // later) and, once it has ended, why.
+        return {
+          ...listed,
+          shares: listed.shares.map((share) => {
+            const ended = this.shares.get(InMemoryAlertRepository.shareId(alert.alertId, share.recipientArea))?.ended?.reason;
+            return { ...share, createdAt: alert.createdAt, ...(ended === undefined ? {} : { ended }) };
+          }),
+        };
+      });
     return paginate(rows, `sent:${area}`, limit, cursor);
+  }
+
+  /** The outbox here is read from the shares themselves: there is never anything to fold. */
+  async foldOutbox(_area: AreaId, _limit: number): Promise<{ folded: number; more: boolean }> {
+    this.calls.push('foldOutbox');
+    return { folded: 0, more: false };
   }
 
   async putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'> {

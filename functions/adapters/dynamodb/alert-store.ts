@@ -82,6 +82,11 @@ const KEY_ATTRIBUTES = [
   'inboxStatusSk',
   'sentPk',
   'sentSk',
+  'summaryPk',
+  'summarySk',
+  'listedVersion',
+  'listedShares',
+  'listedVersions',
   // The acknowledgement's summary for listings: the share itself carries the acknowledgement whole.
   'acknowledged',
 ] as const;
@@ -118,6 +123,13 @@ function toShare(item: Item): StoredShare {
 const INBOX_KEY_NAMES = ['pk', 'sk', 'inboxPk', 'inboxSk'] as const;
 const INBOX_STATUS_KEY_NAMES = ['pk', 'sk', 'inboxStatusPk', 'inboxStatusSk'] as const;
 const SENT_KEY_NAMES = ['pk', 'sk', 'sentPk', 'sentSk'] as const;
+const SUMMARY_KEY_NAMES = ['pk', 'sk', 'summaryPk', 'summarySk'] as const;
+/**
+ * How many changed shares a page of the outbox reads beside its alerts, newest first: the outbox fold keeps
+ * them to what changed in the last minute or so, and a page whose range holds more reads on after its
+ * alerts (one more round trip, never a share left out).
+ */
+const CHANGED_SHARES_PER_READ = 100;
 /**
  * Queries one page may take: only rows left out after reading (expired, or of an alert never committed)
  * make a page read on, and a partition full of them is never read whole in one request.
@@ -198,6 +210,50 @@ const SENT_SHARE_SUMMARY = [
   'endedAs',
 ] as const;
 const ALERT_SUMMARY = ['alertId', 'senderArea', 'riskLevel', 'exploitation', 'createdAt', 'expiresAt', 'recipients'] as const;
+/** A changed share's row of `sentSummaries`, as the outbox and its fold read it. */
+const CHANGED_SHARE_SUMMARY = [...SENT_SHARE_SUMMARY, 'listedVersion', 'summarySk'] as const;
+
+/**
+ * What the outbox shows of a share that its alert's row does not already say. An alert's row keeps one per
+ * share in `listedShares`, under the share's area: this summary and `v`, the share's `listedVersion` it was
+ * taken at, as JSON (one string to store and read, not a map of a dozen attributes per share). The same
+ * versions are in `listedVersions`, as numbers a fold's write can be conditional on, so that a summary
+ * never replaces one taken later; the outbox does not read them.
+ */
+type ShareSummary = Pick<ListedShare, 'expiresAt' | 'status' | 'ackDueBy' | 'acknowledgement' | 'lastStep' | 'undelivered' | 'ended'>;
+type SummaryEntry = ShareSummary & { readonly v: number };
+
+/**
+ * Every write that changes what the outbox shows of a share (its status, acknowledgement, ladder, failed
+ * messages, end or expiry) sets these too: its row enters `sentSummaries` (the keys are the `sent` index's,
+ * which every share holds from its creation) and its `listedVersion` goes up, until the outbox fold has
+ * copied its summary into its alert's row (foldOutbox). A write that forgets them leaves the outbox
+ * showing the share as it was: `test/integration/outbox-fold.test.ts` changes a share by every such write.
+ */
+const LISTED_CHANGE = 'summaryPk = sentPk, summarySk = sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one';
+const LISTED_CHANGE_VALUES = { ':zero': 0, ':one': 1 } as const;
+
+function shareSummaryOf(item: Item, alert: Item): ShareSummary {
+  const steps = (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [];
+  const last = steps.at(-1);
+  const acknowledged = item['acknowledged'] as ListedShare['acknowledgement'] | undefined;
+  return {
+    expiresAt: String(item['expiresAt'] ?? alert['expiresAt']),
+    status: item['status'] as ListedShare['status'],
+    ackDueBy: String(item['ackDueBy']),
+    ...(acknowledged === undefined ? {} : { acknowledgement: acknowledged }),
+    ...(last === undefined ? {} : { lastStep: { step: last.step, at: last.at } }),
+    undelivered: (item['deliveryFailures'] as unknown[] | undefined)?.length ?? 0,
+    ...(item['endedAs'] === undefined ? {} : { ended: item['endedAs'] as NonNullable<ListedShare['ended']> }),
+  };
+}
+
+const versionOf = (item: Item) => Number(item['listedVersion'] ?? 0);
+
+/** A share item's (or changed row's) entry for its alert's `listedShares`. */
+function summaryEntry(item: Item): string {
+  return JSON.stringify({ v: versionOf(item), ...shareSummaryOf(item, item) } satisfies SummaryEntry);
+}
 
 /** A ProjectionExpression of `names`, each by placeholder (some, like `status`, are reserved words). */
 function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
@@ -212,30 +268,54 @@ export function alertListingAttributes(alert: Pick<StoredAlert, 'senderArea' | '
   return { sentPk: outboxPk(alert.senderArea), sentSk: sentAlertSortKey(alert.createdAt, alert.alertId) };
 }
 
-/** A listed share from its row; `alert`, the outbox's alert row, says what a share row there leaves out. */
-function toListedShare(item: Item, alert: Item = item): ListedShare {
-  const steps = (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [];
-  const last = steps.at(-1);
-  const acknowledged = item['acknowledged'] as ListedShare['acknowledgement'] | undefined;
+/**
+ * What an alert item carries for `sentSummaries`: the same keys as for `sent`, and every share's summary,
+ * from `shares` as stored (items of the alert's partition); the migration writes the same.
+ */
+export function alertSummaryAttributes(alert: Pick<StoredAlert, 'senderArea' | 'createdAt' | 'alertId'>, shares: readonly Item[]): Item {
   return {
-    alertId: String(item['alertId']),
-    senderArea: String(item['senderArea'] ?? alert['senderArea']),
-    recipientArea: String(item['recipientArea']),
-    riskLevel: (item['riskLevel'] ?? alert['riskLevel']) as ListedShare['riskLevel'],
-    exploitation: ((item['exploitation'] ?? alert['exploitation']) as ListedShare['exploitation'] | undefined) ?? [],
-    createdAt: String(item['createdAt'] ?? alert['createdAt']),
-    expiresAt: String(item['expiresAt'] ?? alert['expiresAt']),
-    status: item['status'] as ListedShare['status'],
-    ackDueBy: String(item['ackDueBy']),
-    ...(acknowledged === undefined ? {} : { acknowledgement: acknowledged }),
-    ...(last === undefined ? {} : { lastStep: { step: last.step, at: last.at } }),
-    undelivered: (item['deliveryFailures'] as unknown[] | undefined)?.length ?? 0,
-    ...(item['endedAs'] === undefined ? {} : { ended: item['endedAs'] as NonNullable<ListedShare['ended']> }),
+    summaryPk: outboxPk(alert.senderArea),
+    summarySk: sentAlertSortKey(alert.createdAt, alert.alertId),
+    listedShares: Object.fromEntries(shares.map((share) => [String(share['recipientArea']), summaryEntry(share)])),
+    listedVersions: Object.fromEntries(shares.map((share) => [String(share['recipientArea']), versionOf(share)])),
   };
 }
 
+/** A listed share from its row; `alert`, the outbox's alert row, says what a share row there leaves out. */
+function toListedShare(item: Item, alert: Item = item): ListedShare {
+  return listedShare(item, alert, String(item['recipientArea']), shareSummaryOf(item, alert));
+}
+
+function listedShare(item: Item, alert: Item, area: AreaId, summary: ShareSummary): ListedShare {
+  return {
+    alertId: String(item['alertId'] ?? alert['alertId']),
+    senderArea: String(item['senderArea'] ?? alert['senderArea']),
+    recipientArea: area,
+    riskLevel: (item['riskLevel'] ?? alert['riskLevel']) as ListedShare['riskLevel'],
+    exploitation: ((item['exploitation'] ?? alert['exploitation']) as ListedShare['exploitation'] | undefined) ?? [],
+    createdAt: String(item['createdAt'] ?? alert['createdAt']),
+    ...summary,
+  };
+}
+
+/**
+ * The outbox's shares of one alert: each from its alert row's summary, or from its changed row where the
+ * share changed since (a row not yet folded); whichever was taken at the later version, so neither a fold
+ * running behind nor an index catching up shows a share as it was before.
+ */
+function sharesOf(alert: Item, changed: readonly Item[]): ListedShare[] {
+  const entries = (alert['listedShares'] as Record<string, string> | undefined) ?? {};
+  const recipients = (alert['recipients'] as AreaId[] | undefined) ?? [];
+  return recipients.flatMap((area) => {
+    const text = entries[area];
+    const { v, ...summary } = text === undefined ? { v: -1 } : (JSON.parse(text) as SummaryEntry);
+    const row = changed.find((share) => share['recipientArea'] === area);
+    if (row !== undefined && versionOf(row) >= v) return [toListedShare(row, alert)];
+    return text === undefined ? [] : [listedShare({}, alert, area, summary as ShareSummary)];
+  });
+}
+
 function toListedAlert(item: Item, shares: readonly ListedShare[]): ListedAlert {
-  const recipients = (item['recipients'] as AreaId[] | undefined) ?? [];
   return {
     alertId: String(item['alertId']),
     senderArea: String(item['senderArea']),
@@ -243,8 +323,8 @@ function toListedAlert(item: Item, shares: readonly ListedShare[]): ListedAlert 
     expiresAt: String(item['expiresAt']),
     riskLevel: item['riskLevel'] as ListedAlert['riskLevel'],
     exploitation: (item['exploitation'] as ListedAlert['exploitation'] | undefined) ?? [],
-    recipients,
-    shares: recipients.flatMap((area) => shares.find((share) => share.recipientArea === area) ?? []),
+    recipients: (item['recipients'] as AreaId[] | undefined) ?? [],
+    shares,
   };
 }
 
@@ -319,10 +399,10 @@ export class DynamoAlertStore implements AlertRepository {
       commitKey: alertKey(facts.alertId),
       attempt: facts.createdAt,
       afterCommit: [{ ...historyItem(history), createdAt: history.createdAt }],
-      content: sealed.then(({ alert, shares }) => ({
-        parts: shares.map((share) => this.shareItem(share)),
-        commit: this.alertItem(alert),
-      })),
+      content: sealed.then(({ alert, shares }) => {
+        const parts = shares.map((share) => this.shareItem(share));
+        return { parts, commit: this.alertItem(alert, parts) };
+      }),
       ...(record === undefined ? {} : { record }),
       ...(putOnRecord === undefined ? {} : { putOnRecord }),
       ...(claim === undefined ? {} : { claim: { ...claim, table: 'alerts' as const } }),
@@ -452,20 +532,19 @@ export class DynamoAlertStore implements AlertRepository {
           UpdateExpression:
             `SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk, ` +
             // The share moves to its area's acknowledged listing, newest first as the inbox orders it.
-            `acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk${note.set}`,
+            `acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk, ${LISTED_CHANGE}${note.set}`,
           ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended', ...note.names },
           ExpressionAttributeValues: {
             ':pending': 'PENDING',
             ':acknowledged': 'ACKNOWLEDGED',
             ':ack': ack,
-            ':zero': 0,
-            ':one': 1,
             ':none': [],
             ':at': ack.acknowledgedAt,
             ':ladderPk': LADDER_PK,
             ':ladderSk': ladderSortKey(ack.acknowledgedAt, alertId, area),
             ':listed': acknowledgementSummary(ack),
             ':listedPk': inboxStatusPk(area, 'ACKNOWLEDGED'),
+            ...LISTED_CHANGE_VALUES,
             ...live.values,
             ...note.values,
           },
@@ -519,13 +598,14 @@ export class DynamoAlertStore implements AlertRepository {
           ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(#ended) AND #status = :status AND ${
             expected === 0 ? '(attribute_not_exists(ladderVersion) OR ladderVersion = :expected)' : 'ladderVersion = :expected'
           }`,
-          UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}${
+          UpdateExpression: `SET ${names.map((name) => `${name} = :${name}`).join(', ')}, ${LISTED_CHANGE}${
             ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''
           }`,
           ExpressionAttributeNames: { '#status': 'status', '#ended': 'ended' },
           ExpressionAttributeValues: {
             ':status': share.status,
             ':expected': expected,
+            ...LISTED_CHANGE_VALUES,
             ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
           },
         }),
@@ -538,7 +618,9 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   async recordDeliveryFailure(alertId: string, area: AreaId, failure: DeliveryFailure): Promise<void> {
-    await recordFailure(this.client, this.tableName, shareKey(alertId, area), failure);
+    await recordFailure(this.client, this.tableName, shareKey(alertId, area), failure, {
+      alsoSet: { expression: LISTED_CHANGE, values: LISTED_CHANGE_VALUES },
+    });
   }
 
   // ---- a share's life ----
@@ -614,7 +696,7 @@ export class DynamoAlertStore implements AlertRepository {
   async addShare(share: StoredShare): Promise<'CREATED' | 'EXISTS'> {
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: this.shareItem(share), ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({ TableName: this.tableName, Item: this.changedShareItem(share), ConditionExpression: 'attribute_not_exists(pk)' }),
       );
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw databaseUnavailable(error);
@@ -650,7 +732,8 @@ export class DynamoAlertStore implements AlertRepository {
           // the ladder, and its ladder's version goes up so no step read before this is taken after it. The
           // metadata stays, for the access history, until the audit retention has passed.
           UpdateExpression:
-            'SET #ended = :end, endedAs = :endedAs, #ttl = :ttl, ladderVersion = if_not_exists(ladderVersion, :zero) + :one REMOVE #copy, inboxPk, inboxSk, inboxStatusPk, inboxStatusSk, ladderPk, ladderSk, ladderDueAt',
+            `SET #ended = :end, endedAs = :endedAs, #ttl = :ttl, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ${LISTED_CHANGE} ` +
+            'REMOVE #copy, inboxPk, inboxSk, inboxStatusPk, inboxStatusSk, ladderPk, ladderSk, ladderDueAt',
           ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl', '#copy': 'copy' },
           ExpressionAttributeValues: {
             ':end': end,
@@ -685,7 +768,7 @@ export class DynamoAlertStore implements AlertRepository {
           }`,
           UpdateExpression: `SET expiresAt = :to, #ttl = :ttl, extensions = list_append(if_not_exists(extensions, :none), :extension), ${names
             .map((name) => `${name} = :${name}`)
-            .join(', ')}${ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''}`,
+            .join(', ')}, ${LISTED_CHANGE}${ladder.dueAt === undefined ? ' REMOVE ladderDueAt, ladderPk, ladderSk' : ''}`,
           ExpressionAttributeNames: { '#ended': 'ended', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':from': extension.from,
@@ -694,6 +777,7 @@ export class DynamoAlertStore implements AlertRepository {
             ':none': [],
             ':extension': [extension],
             ':expected': expected,
+            ...LISTED_CHANGE_VALUES,
             ...Object.fromEntries(names.map((name) => [`:${name}`, attributes[name]])),
           },
         }),
@@ -823,70 +907,159 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   /**
-   * Two queries of the `sent` index, one after the other: the page's alert rows (the page and one more, to
-   * know whether another page follows), then the one range of its share rows. Alert rows are commits, so
-   * a share row of an alert never committed matches no alert and is left out.
+   * Two queries of `sentSummaries` at once: the page's alert rows (the page and one more, to know whether
+   * another page follows), each with its shares' summaries, and the area's changed shares newest first from
+   * the page's start (those the fold has not yet copied into their alerts' rows). Only when more changed
+   * shares fall within the page's range than one read takes does a third query follow. Alert rows are
+   * commits, so a changed share of an alert never committed matches no alert and is left out.
    */
   async listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<ListedAlert>> {
+    // Cursors name the `sent` index's keys, whose values an alert's row holds here too (summaryPk, summarySk):
+    // a cursor issued before the outbox was read from `sentSummaries` still pages on.
     const scope = `sent:${area}`;
-    const startKey = decodeCursor(cursor, scope, SENT_KEY_NAMES, { sentPk: outboxPk(area) });
-    if (startKey !== undefined && !(startKey['sentSk'] as string).startsWith('A#')) throw invalidCursor();
+    const sentKey = decodeCursor(cursor, scope, SENT_KEY_NAMES, { sentPk: outboxPk(area) });
+    if (sentKey !== undefined && !(sentKey['sentSk'] as string).startsWith('A#')) throw invalidCursor();
+    const startKey =
+      sentKey === undefined
+        ? undefined
+        : {
+            pk: String(sentKey['pk']),
+            sk: String(sentKey['sk']),
+            summaryPk: String(sentKey['sentPk']),
+            summarySk: String(sentKey['sentSk']),
+          };
+    // A changed share sorts as `S#` and its alert's creation key: every one at or after the page's start.
+    const upper = startKey === undefined ? 'S#~' : `S#${startKey.summarySk.slice('A#'.length)}#~`;
+    const changedQuery = (from: string, exclusiveStartKey?: Item) =>
+      withDatabase(() =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'sentSummaries',
+            KeyConditionExpression: 'summaryPk = :pk AND summarySk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': outboxPk(area), ':from': from, ':to': upper },
+            ScanIndexForward: false,
+            Limit: CHANGED_SHARES_PER_READ,
+            ...projectionOf(CHANGED_SHARE_SUMMARY),
+            ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
+          }),
+        ),
+      );
     const live = liveCondition(now);
-    const page = await this.queryPage(
-      {
-        TableName: this.tableName,
-        IndexName: 'sent',
-        KeyConditionExpression: 'sentPk = :pk AND begins_with(sentSk, :alerts)',
-        FilterExpression: live.expression,
-        ExpressionAttributeValues: { ':pk': outboxPk(area), ':alerts': 'A#', ...live.values },
-        ScanIndexForward: false,
-        ...projectionOf([...SENT_KEY_NAMES, ...ALERT_SUMMARY]),
-      },
-      limit,
-      startKey,
-      SENT_KEY_NAMES,
-    );
-    const newest = page.items[0];
+    const [page, firstChanged] = await Promise.all([
+      this.queryPage(
+        {
+          TableName: this.tableName,
+          IndexName: 'sentSummaries',
+          KeyConditionExpression: 'summaryPk = :pk AND begins_with(summarySk, :alerts)',
+          FilterExpression: live.expression,
+          ExpressionAttributeValues: { ':pk': outboxPk(area), ':alerts': 'A#', ...live.values },
+          ScanIndexForward: false,
+          ...projectionOf([...SUMMARY_KEY_NAMES, ...ALERT_SUMMARY, 'listedShares']),
+        },
+        limit,
+        startKey,
+        SUMMARY_KEY_NAMES,
+      ),
+      changedQuery('S#'),
+    ]);
+    const changed: Item[] = [...(firstChanged.Items ?? [])];
     const oldest = page.items.at(-1);
-    const shares: Item[] = [];
-    if (newest !== undefined && oldest !== undefined) {
-      const from = sentShareSortKey(String(oldest['createdAt']), String(oldest['alertId']), '');
-      const to = sentShareSortKey(String(newest['createdAt']), String(newest['alertId']), '~');
-      let exclusiveStartKey: Item | undefined;
-      do {
-        const result = await withDatabase(() =>
-          this.client.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: 'sent',
-              KeyConditionExpression: 'sentPk = :pk AND sentSk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': outboxPk(area), ':from': from, ':to': to },
-              ...projectionOf(SENT_SHARE_SUMMARY),
-              ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
-            }),
-          ),
-        );
-        shares.push(...(result.Items ?? []));
-        exclusiveStartKey = result.LastEvaluatedKey;
-      } while (exclusiveStartKey !== undefined);
+    if (oldest !== undefined) {
+      // Newest first: once a read reaches below the page's oldest alert, the page has all its changed shares.
+      const lower = sentShareSortKey(String(oldest['createdAt']), String(oldest['alertId']), '');
+      let next = firstChanged.LastEvaluatedKey;
+      while (next !== undefined && String(changed.at(-1)?.['summarySk'] ?? '') > lower) {
+        const more = await changedQuery(lower, next);
+        changed.push(...(more.Items ?? []));
+        next = more.LastEvaluatedKey;
+      }
     }
-    // One pass over the share rows, not one per alert: a page of 20 alerts of ten areas is 200 rows.
-    const sharesByAlert = new Map<unknown, Item[]>();
-    for (const share of shares) {
-      const rows = sharesByAlert.get(share['alertId']);
-      if (rows === undefined) sharesByAlert.set(share['alertId'], [share]);
+    // One pass over the changed rows, not one per alert.
+    const changedByAlert = new Map<unknown, Item[]>();
+    for (const share of changed) {
+      const rows = changedByAlert.get(share['alertId']);
+      if (rows === undefined) changedByAlert.set(share['alertId'], [share]);
       else rows.push(share);
     }
     return {
-      items: page.items.map((item) =>
-        toListedAlert(
-          item,
-          // A share row holds only what differs from its alert's: the rest is the alert's.
-          (sharesByAlert.get(item['alertId']) ?? []).map((share) => toListedShare(share, item)),
-        ),
-      ),
-      ...(page.lastKey === undefined ? {} : { nextCursor: encodeCursor(scope, page.lastKey) }),
+      items: page.items.map((item) => toListedAlert(item, sharesOf(item, changedByAlert.get(item['alertId']) ?? []))),
+      ...(page.lastKey === undefined
+        ? {}
+        : {
+            nextCursor: encodeCursor(scope, {
+              pk: String(page.lastKey['pk']),
+              sk: String(page.lastKey['sk']),
+              sentPk: String(page.lastKey['summaryPk']),
+              sentSk: String(page.lastKey['summarySk']),
+            }),
+          }),
     };
+  }
+
+  /**
+   * The outbox fold: copies the summaries of up to `limit` of the area's changed shares (oldest alert first)
+   * into their alerts' rows, and takes each such share out of `sentSummaries`, so that a page of the outbox
+   * reads its alerts and only the shares changed since the last fold. Two conditional writes a share, each
+   * safe to repeat or to lose halfway: an alert row's summary is replaced only by one taken at a later
+   * version, and a share leaves the index only if it has not changed again since it was read (it is folded
+   * on the next run). A share whose alert is gone (its content expired and deleted) just leaves the index.
+   */
+  async foldOutbox(area: AreaId, limit: number): Promise<{ readonly folded: number; readonly more: boolean }> {
+    const result = await withDatabase(() =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'sentSummaries',
+          KeyConditionExpression: 'summaryPk = :pk AND begins_with(summarySk, :shares)',
+          ExpressionAttributeValues: { ':pk': outboxPk(area), ':shares': 'S#' },
+          Limit: limit,
+          ...projectionOf(CHANGED_SHARE_SUMMARY),
+        }),
+      ),
+    );
+    const rows = result.Items ?? [];
+    if (rows.length === 0) return { folded: 0, more: false };
+    const alerts = await withDatabase(() =>
+      batchGet(
+        this.client,
+        this.tableName,
+        [...new Set(rows.map((row) => String(row['alertId'])))].map((alertId) => alertKey(alertId)),
+        { projection: { expression: '#pk, #versions', names: { '#pk': 'pk', '#versions': 'listedVersions' } } },
+      ),
+    );
+    const listed = new Map(alerts.map((alert) => [String(alert['pk']), alert['listedVersions'] as Record<string, number> | undefined]));
+    let folded = 0;
+    await Promise.all(
+      rows.map(async (row) => {
+        const alertId = String(row['alertId']);
+        const shareArea = String(row['recipientArea']);
+        const version = versionOf(row);
+        const key = alertKey(alertId);
+        // An alert not yet given its summaries (before the migration has run) keeps its changed shares.
+        if (listed.has(key.pk) && listed.get(key.pk) === undefined) return;
+        const summarized = listed.get(key.pk)?.[shareArea];
+        if (listed.has(key.pk) && (summarized === undefined || summarized < version)) {
+          await this.updateIfStill({
+            Key: key,
+            ConditionExpression: 'attribute_exists(#versions) AND (attribute_not_exists(#versions.#area) OR #versions.#area < :v)',
+            UpdateExpression: 'SET #listed.#area = :entry, #versions.#area = :v',
+            ExpressionAttributeNames: { '#listed': 'listedShares', '#versions': 'listedVersions', '#area': shareArea },
+            ExpressionAttributeValues: { ':v': version, ':entry': summaryEntry(row) },
+          });
+        }
+        if (
+          await this.updateIfStill({
+            Key: shareKey(alertId, shareArea),
+            ConditionExpression: 'listedVersion = :v',
+            UpdateExpression: 'REMOVE summaryPk, summarySk',
+            ExpressionAttributeValues: { ':v': version },
+          })
+        )
+          folded += 1;
+      }),
+    );
+    return { folded, more: result.LastEvaluatedKey !== undefined };
   }
 
   /**
@@ -941,12 +1114,14 @@ export class DynamoAlertStore implements AlertRepository {
     return rows.filter((row) => committed.has(alertKey(String(row['alertId'])).pk));
   }
 
-  private alertItem(alert: StoredAlert): ReturnType<typeof alertKey> & Item & { readonly createdAt: string } {
+  /** `shares`, the items of its shares, give its row of the outbox their summaries. */
+  private alertItem(alert: StoredAlert, shares: readonly Item[]): ReturnType<typeof alertKey> & Item & { readonly createdAt: string } {
     return {
       ...alertKey(alert.alertId),
       outboxPk: outboxPk(alert.senderArea),
       outboxSk: newestFirstKey(alert.createdAt, alert.alertId),
       ...alertListingAttributes(alert),
+      ...alertSummaryAttributes(alert, shares),
       // Reads filter expiry in code; TTL only tidies. The commit must outlive the commit sweep's delay, or
       // the sweep could not see that a short-lived alert was created at all.
       ttl: Math.max(epochSeconds(alert.expiresAt), epochSeconds(alert.createdAt) + COMMIT_KEPT_SECONDS),
@@ -966,5 +1141,11 @@ export class DynamoAlertStore implements AlertRepository {
       ...(share.ladder === undefined ? {} : ladderAttributes(share.alertId, share.recipientArea, share.ladder)),
       ...shareListingAttributes(share),
     };
+  }
+
+  /** A share that joins an alert already listed (a forward's): in `sentSummaries` until the fold copies it. */
+  private changedShareItem(share: StoredShare): Item {
+    const item = this.shareItem(share);
+    return { ...item, summaryPk: item['sentPk'], summarySk: item['sentSk'], listedVersion: 1 };
   }
 }

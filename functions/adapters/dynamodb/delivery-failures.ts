@@ -12,7 +12,11 @@ export async function recordFailure(
   tableName: string,
   key: { readonly pk: string; readonly sk: string },
   failure: DeliveryFailure,
-  options: { readonly newVersion?: boolean } = {},
+  options: {
+    readonly newVersion?: boolean;
+    /** More for the same update to set (a share's listing change), with the values it names. */
+    readonly alsoSet?: { readonly expression: string; readonly values: Record<string, unknown> };
+  } = {},
 ): Promise<void> {
   try {
     await client.send(
@@ -23,13 +27,14 @@ export async function recordFailure(
         UpdateExpression: `SET deliveryFailures = list_append(if_not_exists(deliveryFailures, :none), :failure), failedIntents = list_append(if_not_exists(failedIntents, :none), :ids)${
           // A meeting changes only by version: a change made on the version before is refused, not lost.
           options.newVersion === true ? ', version = version + :one' : ''
-        }`,
+        }${options.alsoSet === undefined ? '' : `, ${options.alsoSet.expression}`}`,
         ExpressionAttributeValues: {
           ':id': failure.intentId,
           ':none': [],
           ':failure': [failure],
           ':ids': [failure.intentId],
           ...(options.newVersion === true ? { ':one': 1 } : {}),
+          ...options.alsoSet?.values,
         },
       }),
     );

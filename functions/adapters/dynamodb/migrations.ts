@@ -37,7 +37,7 @@ import type { StoredMeeting } from '../../core/meetings/ports.js';
 import type { KeyService } from '../../core/ports.js';
 import type { ReaderCopy, SealedBox } from '../../core/sealed-box.js';
 import { OpenKeyring } from '../../core/sealing.js';
-import { alertListingAttributes, shareListingAttributes } from './alert-store.js';
+import { alertListingAttributes, alertSummaryAttributes, shareListingAttributes } from './alert-store.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
@@ -54,6 +54,8 @@ export type MigrationReport = {
   readonly alertsResealed: number;
   /** Alerts and shares given (or corrected in) the attributes of the listing indexes. */
   readonly listingsIndexed: number;
+  /** Alerts given their row of the outbox (`sentSummaries`), with every share's summary. */
+  readonly outboxRowsWritten: number;
   /** Meetings stored as one item, now a head with an item per action note. */
   readonly meetingsSplit: number;
   /** Meetings whose head kept each action's status only, now with its latest updates and their count. */
@@ -83,6 +85,8 @@ export async function migrate(
     expiryArmed,
     alertsResealed,
     listingsIndexed: await indexListings(client, tables.alerts),
+    // After the listing attributes: a share's summary is read from what they made of it.
+    outboxRowsWritten: await writeOutboxRows(client, tables.alerts),
     ...(await upgradeMeetings(client, tables.meetings)),
   };
 }
@@ -169,6 +173,54 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
     }
   }
   return indexed;
+}
+
+/**
+ * Alerts stored before the outbox was read from `sentSummaries` get their row there, with every share's
+ * summary as stored now, each at the share's `listedVersion` (none before this release: 0). Conditional on
+ * the alert still having no summaries, so a second run writes nothing. A share changed while this runs
+ * is one whose row is in the index already, at a later version, which the outbox prefers and the fold then
+ * copies: none is lost, whichever write comes first.
+ */
+async function writeOutboxRows(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  let written = 0;
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'sk = :alert AND attribute_not_exists(listedShares)',
+    ExpressionAttributeValues: { ':alert': 'ALERT' },
+  })) {
+    for (const alert of items) {
+      const shares = await queryAll(client, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :share)',
+        ExpressionAttributeValues: { ':pk': alert['pk'], ':share': 'SHARE#' },
+        ConsistentRead: true,
+      });
+      const wanted = alertSummaryAttributes(alert as unknown as StoredAlert, shares);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk: alert['pk'], sk: alert['sk'] },
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(listedShares)',
+            UpdateExpression:
+              'SET summaryPk = :summaryPk, summarySk = :summarySk, listedShares = :listedShares, listedVersions = :listedVersions',
+            ExpressionAttributeValues: {
+              ':summaryPk': wanted['summaryPk'],
+              ':summarySk': wanted['summarySk'],
+              ':listedShares': wanted['listedShares'],
+              ':listedVersions': wanted['listedVersions'],
+            },
+          }),
+        );
+        written += 1;
+      } catch (error) {
+        // Gone, or given its summaries by a run beside this one.
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+  }
+  return written;
 }
 
 /** A share's inbox keys, which an ended share no longer has (../alert-store.ts, endShare). */

@@ -68,6 +68,17 @@ export const ALERTS_TABLE = {
     // A sending area's alerts, newest first, and beside them their shares: a page of the outbox is one
     // query for its alerts and one for their shares, however many areas each alert went to.
     { name: 'sent', partitionKey: 'sentPk', sortKey: 'sentSk', include: LISTED_ATTRIBUTES },
+    // The outbox as it is read now: a sending area's alerts, newest first, each row carrying every share's
+    // summary (`listedShares`), and beside them only the rows of shares changed since the outbox fold last
+    // ran (a share holds `summaryPk` from its change until the fold has copied it into its alert's row). A
+    // page is one query for its alerts and one, beside it, for the few changed shares, however many areas
+    // each alert went to. Supersedes `sent`, which stays for one release (see `inbox` and `outbox` above).
+    {
+      name: 'sentSummaries',
+      partitionKey: 'summaryPk',
+      sortKey: 'summarySk',
+      include: [...LISTED_ATTRIBUTES, 'listedShares', 'listedVersion'],
+    },
   ],
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-store.js';
+import { alertSummaryAttributes, DynamoAlertStore } from '../../../../functions/adapters/dynamodb/alert-store.js';
 import { decodeCursor, encodeCursor } from '../../../../functions/adapters/dynamodb/cursor.js';
 import { historyItem } from '../../../../functions/adapters/dynamodb/history-store.js';
 import { alertHistory } from '../../../../functions/core/alerts/history.js';
@@ -777,8 +777,10 @@ describe('DynamoAlertStore.acknowledge', () => {
     // share is due at once in the index of pending shares, for the notice to the sender.
     expect(input?.UpdateExpression).toBe(
       'SET #status = :acknowledged, acknowledgement = :ack, ladderVersion = if_not_exists(ladderVersion, :zero) + :one, ladderSteps = if_not_exists(ladderSteps, :none), ladderDueAt = :at, ladderPk = :ladderPk, ladderSk = :ladderSk, ' +
-        // ...and it moves to its area's acknowledged listing, newest first, with the outcome but not the note.
-        'acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk',
+        // ...and it moves to its area's acknowledged listing, newest first, with the outcome but not the note,
+        'acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk, ' +
+        // ...and the outbox shows the change (its row among the changed shares, at a version one higher).
+        'summaryPk = sentPk, summarySk = sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one',
     );
     expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status', '#ended': 'ended' });
     expect(input?.ExpressionAttributeValues).toEqual({
@@ -1153,83 +1155,161 @@ describe('DynamoAlertStore.listInbox', () => {
 });
 
 describe('DynamoAlertStore.listOutbox', () => {
-  const alertRow = (alertId: string, createdAt: string) => ({
+  const alertRow = (alertId: string, createdAt: string, summarized: readonly StoredShare[] = []) => ({
     pk: `ALERT#${alertId}`,
     sk: 'ALERT',
-    sentPk: 'OUTBOX#northumberland',
-    sentSk: `A#${createdAt}#${alertId}`,
     ...listedAlert({ ...alert, alertId, createdAt }, []),
     shares: undefined,
+    ...alertSummaryAttributes({ ...alert, alertId, createdAt }, summarized as unknown as Record<string, unknown>[]),
   });
-  const shareRow = (alertId: string, createdAt: string, area: string) => ({
+  const changedRow = (alertId: string, createdAt: string, area: string, listedVersion: number, overrides: Partial<StoredShare> = {}) => ({
     pk: `ALERT#${alertId}`,
     sk: `SHARE#${area}`,
-    sentPk: 'OUTBOX#northumberland',
-    sentSk: `S#${createdAt}#${alertId}#${area}`,
-    ...shareFor(area, { alertId, createdAt }),
+    summaryPk: 'OUTBOX#northumberland',
+    summarySk: `S#${createdAt}#${alertId}#${area}`,
+    listedVersion,
+    ...shareFor(area, { alertId, createdAt, ...overrides }),
   });
-  const sentKey = (row: Record<string, unknown>) => ({ pk: row['pk'], sk: row['sk'], sentPk: row['sentPk'], sentSk: row['sentSk'] });
+  const summaryKey = (row: Record<string, unknown>) => ({
+    pk: row['pk'],
+    sk: row['sk'],
+    summaryPk: row['summaryPk'],
+    summarySk: row['summarySk'],
+  });
   const LATER = '2026-03-10T11:00:00.000Z';
+  const alertsQuery = { IndexName: 'sentSummaries', KeyConditionExpression: 'summaryPk = :pk AND begins_with(summarySk, :alerts)' };
+  const changedQuery = { IndexName: 'sentSummaries', KeyConditionExpression: 'summaryPk = :pk AND summarySk BETWEEN :from AND :to' };
 
-  it("reads the page's alert rows and one more, then its shares as one range, and lists each alert with its shares", async () => {
+  it("reads the page's alert rows and the changed shares at once, and lists each share from its summary or, changed since, from its row", async () => {
     // Prepare
-    const newest = alertRow('id-2', LATER);
-    const oldest = alertRow('id-1', NOW);
+    const acknowledged = {
+      status: 'ACKNOWLEDGED' as const,
+      acknowledged: { outcome: 'ACCEPTED', acknowledgedAt: LATER },
+    } as Partial<StoredShare>;
+    const newest = alertRow('id-2', LATER, [shareFor('north-tyneside', { alertId: 'id-2', createdAt: LATER })]);
+    const oldest = alertRow('id-1', NOW, [
+      shareFor('newcastle', { alertId: 'id-1', createdAt: NOW }),
+      shareFor('north-tyneside', { alertId: 'id-1', createdAt: NOW }),
+    ]);
     const next = alertRow('id-0', '2026-03-10T09:00:00.000Z');
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [newest, oldest, next], LastEvaluatedKey: sentKey(next) })
-      .resolves({
-        Items: [
-          shareRow('id-1', NOW, 'newcastle'),
-          shareRow('id-1', NOW, 'north-tyneside'),
-          shareRow('id-2', LATER, 'north-tyneside'),
-          // A share of an alert never committed, between the page's two: it matches no alert row.
-          shareRow('id-9', '2026-03-10T10:30:00.000Z', 'gateshead'),
-        ],
-      });
+    ddb.on(QueryCommand, alertsQuery).resolves({ Items: [newest, oldest, next], LastEvaluatedKey: summaryKey(next) });
+    ddb.on(QueryCommand, changedQuery).resolves({
+      Items: [
+        // A share of an alert never committed, between the page's two: it matches no alert row.
+        changedRow('id-9', '2026-03-10T10:30:00.000Z', 'gateshead', 1),
+        changedRow('id-1', NOW, 'north-tyneside', 1, acknowledged),
+      ],
+    });
 
     // Act
     const page = await store.listOutbox('northumberland', NOW, 2);
 
     // Assess
-    const [alerts, shares, ...more] = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
-    expect(more).toEqual([]);
-    expect(alerts).toMatchObject({
-      IndexName: 'sent',
-      KeyConditionExpression: 'sentPk = :pk AND begins_with(sentSk, :alerts)',
+    const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries).toHaveLength(2);
+    expect(queries.find((query) => query.KeyConditionExpression === alertsQuery.KeyConditionExpression)).toMatchObject({
       FilterExpression: 'expiresAt > :now',
       ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':alerts': 'A#', ':now': NOW },
       ScanIndexForward: false,
       Limit: 3,
     });
-    expect(shares).toMatchObject({
-      IndexName: 'sent',
-      KeyConditionExpression: 'sentPk = :pk AND sentSk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':from': `S#${NOW}#id-1#`, ':to': `S#${LATER}#id-2#~` },
+    expect(queries.find((query) => query.KeyConditionExpression === changedQuery.KeyConditionExpression)).toMatchObject({
+      ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':from': 'S#', ':to': 'S#~' },
+      ScanIndexForward: false,
+      Limit: 100,
     });
     expect(page.items).toEqual([
       listedAlert({ ...alert, alertId: 'id-2', createdAt: LATER }, [shareFor('north-tyneside', { alertId: 'id-2', createdAt: LATER })]),
       // In the order of the alert's recipients.
       listedAlert({ ...alert, alertId: 'id-1', createdAt: NOW }, [
         shareFor('newcastle', { alertId: 'id-1', createdAt: NOW }),
-        shareFor('north-tyneside', { alertId: 'id-1', createdAt: NOW }),
-      ]),
+        {
+          ...listedShare(shareFor('north-tyneside', { alertId: 'id-1', createdAt: NOW, status: 'ACKNOWLEDGED' })),
+          acknowledgement: { outcome: 'ACCEPTED', acknowledgedAt: LATER },
+        },
+      ] as never),
     ]);
+    // The cursor names the keys of the index the outbox was read from before (`sent`): the same values.
     const key = decodeCursor(page.nextCursor, 'sent:northumberland', ['pk', 'sk', 'sentPk', 'sentSk'], { sentPk: 'OUTBOX#northumberland' });
-    expect(key).toEqual(sentKey(oldest));
+    expect(key).toEqual({ pk: 'ALERT#id-1', sk: 'ALERT', sentPk: 'OUTBOX#northumberland', sentSk: `A#${NOW}#id-1` });
   });
 
-  it('reads nothing more when the page holds no alert', async () => {
+  it('keeps a summary taken at a later version than a changed row the index has not yet caught up with', async () => {
     // Prepare
-    ddb.on(QueryCommand).resolves({ Items: [] });
+    const summarized = shareFor('north-tyneside', { alertId: 'id-1', status: 'ACKNOWLEDGED' });
+    const row = alertRow('id-1', NOW, [{ ...summarized, listedVersion: 2 } as StoredShare]);
+    ddb.on(QueryCommand, alertsQuery).resolves({ Items: [row] });
+    ddb.on(QueryCommand, changedQuery).resolves({ Items: [changedRow('id-1', NOW, 'north-tyneside', 1)] });
 
     // Act
     const page = await store.listOutbox('northumberland', NOW, 20);
 
     // Assess
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+    expect(page.items[0]?.shares.map((share) => share.status)).toEqual(['ACKNOWLEDGED']);
+  });
+
+  it("reads on for changed shares when one read did not reach the page's oldest alert, from where it stopped", async () => {
+    // Prepare
+    const rows = [alertRow('id-2', LATER), alertRow('id-1', NOW)];
+    const first = changedRow('id-2', LATER, 'north-tyneside', 1);
+    const second = changedRow('id-1', NOW, 'north-tyneside', 1);
+    ddb.on(QueryCommand, alertsQuery).resolves({ Items: rows });
+    ddb
+      .on(QueryCommand, changedQuery)
+      .resolvesOnce({ Items: [first], LastEvaluatedKey: summaryKey(first) })
+      .resolves({ Items: [second] });
+
+    // Act
+    const page = await store.listOutbox('northumberland', NOW, 20);
+
+    // Assess
+    const reads = ddb.commandCalls(QueryCommand, changedQuery).map((call) => call.args[0].input);
+    expect(reads).toHaveLength(2);
+    expect(reads[1]).toMatchObject({
+      ExpressionAttributeValues: { ':from': `S#${NOW}#id-1#`, ':to': 'S#~' },
+      ExclusiveStartKey: summaryKey(first),
+    });
+    expect(page.items.map((item) => item.shares.map((share) => share.recipientArea))).toEqual([['north-tyneside'], ['north-tyneside']]);
+  });
+
+  it("reads no further changed shares once a read has passed the page's oldest alert", async () => {
+    // Prepare
+    const older = changedRow('id-0', '2026-03-10T09:00:00.000Z', 'north-tyneside', 1);
+    ddb.on(QueryCommand, alertsQuery).resolves({ Items: [alertRow('id-1', NOW)] });
+    ddb.on(QueryCommand, changedQuery).resolves({ Items: [older], LastEvaluatedKey: summaryKey(older) });
+
+    // Act
+    await store.listOutbox('northumberland', NOW, 20);
+
+    // Assess
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
+  it('reads the changed shares from the cursor down on a later page', async () => {
+    // Prepare
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const cursor = encodeCursor('sent:northumberland', {
+      pk: 'ALERT#id-1',
+      sk: 'ALERT',
+      sentPk: 'OUTBOX#northumberland',
+      sentSk: `A#${NOW}#id-1`,
+    });
+
+    // Act
+    const page = await store.listOutbox('northumberland', NOW, 20, cursor);
+
+    // Assess
     expect(page).toEqual({ items: [] });
+    expect(ddb.commandCalls(QueryCommand, alertsQuery)[0]?.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'ALERT#id-1',
+      sk: 'ALERT',
+      summaryPk: 'OUTBOX#northumberland',
+      summarySk: `A#${NOW}#id-1`,
+    });
+    expect(ddb.commandCalls(QueryCommand, changedQuery)[0]?.args[0].input.ExpressionAttributeValues).toMatchObject({
+      ':from': 'S#',
+      ':to': `S#${NOW}#id-1#~`,
+    });
   });
 
   it.each([
