@@ -125,11 +125,11 @@ const INBOX_STATUS_KEY_NAMES = ['pk', 'sk', 'inboxStatusPk', 'inboxStatusSk'] as
 const SENT_KEY_NAMES = ['pk', 'sk', 'sentPk', 'sentSk'] as const;
 const SUMMARY_KEY_NAMES = ['pk', 'sk', 'summaryPk', 'summarySk'] as const;
 /**
- * How many changed shares a page of the outbox reads beside its alerts, newest first: the outbox fold keeps
- * them to what changed in the last minute or so, and a page whose range holds more reads on after its
- * alerts (one more round trip, never a share left out).
+ * How many changed shares a page of the outbox reads beside its alerts, newest first, before it knows how
+ * far its alerts reach: the outbox fold keeps them to what changed in the last minute or so. A page whose
+ * range holds more (the fold stopped) reads the rest of its range after its alerts, in one more query.
  */
-const CHANGED_SHARES_PER_READ = 100;
+const CHANGED_SHARES_FIRST_READ = 50;
 /**
  * Queries one page may take: only rows left out after reading (expired, or of an alert never committed)
  * make a page read on, and a partition full of them is never read whole in one request.
@@ -930,7 +930,7 @@ export class DynamoAlertStore implements AlertRepository {
           };
     // A changed share sorts as `S#` and its alert's creation key: every one at or after the page's start.
     const upper = startKey === undefined ? 'S#~' : `S#${startKey.summarySk.slice('A#'.length)}#~`;
-    const changedQuery = (from: string, exclusiveStartKey?: Item) =>
+    const changedQuery = (from: string, exclusiveStartKey?: Item, limit?: number) =>
       withDatabase(() =>
         this.client.send(
           new QueryCommand({
@@ -939,7 +939,7 @@ export class DynamoAlertStore implements AlertRepository {
             KeyConditionExpression: 'summaryPk = :pk AND summarySk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': outboxPk(area), ':from': from, ':to': upper },
             ScanIndexForward: false,
-            Limit: CHANGED_SHARES_PER_READ,
+            ...(limit === undefined ? {} : { Limit: limit }),
             ...projectionOf(CHANGED_SHARE_SUMMARY),
             ...(exclusiveStartKey === undefined ? {} : { ExclusiveStartKey: exclusiveStartKey }),
           }),
@@ -961,7 +961,7 @@ export class DynamoAlertStore implements AlertRepository {
         startKey,
         SUMMARY_KEY_NAMES,
       ),
-      changedQuery('S#'),
+      changedQuery('S#', undefined, CHANGED_SHARES_FIRST_READ),
     ]);
     const changed: Item[] = [...(firstChanged.Items ?? [])];
     const oldest = page.items.at(-1);

@@ -1216,7 +1216,7 @@ describe('DynamoAlertStore.listOutbox', () => {
     expect(queries.find((query) => query.KeyConditionExpression === changedQuery.KeyConditionExpression)).toMatchObject({
       ExpressionAttributeValues: { ':pk': 'OUTBOX#northumberland', ':from': 'S#', ':to': 'S#~' },
       ScanIndexForward: false,
-      Limit: 100,
+      Limit: 50,
     });
     expect(page.items).toEqual([
       listedAlert({ ...alert, alertId: 'id-2', createdAt: LATER }, [shareFor('north-tyneside', { alertId: 'id-2', createdAt: LATER })]),
@@ -1269,6 +1269,8 @@ describe('DynamoAlertStore.listOutbox', () => {
       ExpressionAttributeValues: { ':from': `S#${NOW}#id-1#`, ':to': 'S#~' },
       ExclusiveStartKey: summaryKey(first),
     });
+    // The rest of the page's range in one query: no Limit.
+    expect(reads[1]?.Limit).toBeUndefined();
     expect(page.items.map((item) => item.shares.map((share) => share.recipientArea))).toEqual([['north-tyneside'], ['north-tyneside']]);
   });
 
