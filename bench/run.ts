@@ -16,8 +16,9 @@
  *     due: the sweep's cost must follow what is due, not what is stored;
  *  h. the outbox's first page (GET /v1/alerts?box=outbox&limit=20): 10,000 alerts stored by the sending
  *     area against 100 (two recipients each, as the first page of c's seeding), and 100 alerts of ten
- *     recipients each against 100 of one (interleaved): a page reads its alerts and their shares, not the
- *     area's history, and its shares in one range whatever their number;
+ *     recipients each against 100 of one (interleaved): a page reads its alerts, each with its shares'
+ *     summaries, not the area's history; then the same two with every share changed since the outbox fold
+ *     (its first ladder step taken), what a page reads when the fold has not run;
  *  g. calls to AWS per route: every call the adapters make to DynamoDB, the key service and the queues,
  *     counted at the adapter boundary (local/call-meter.ts, on a hub of its own), the longest chain of calls
  *     made one after another, and the p50 with each call delayed by a latency profile (low, mid, high)

@@ -6,8 +6,8 @@
  * - alert-store (functions/adapters/dynamodb/alert-store.ts): GetItem (getAlert, getShare; create's
  *   read-first), PutItem (create's intent, commit, mark and history record), BatchWriteItem (create's shares),
  *   DeleteItem (create's intent once committed), BatchGetItem (getShares; the inbox's commit check),
- *   UpdateItem (acknowledge), Query on the listing indexes (`received`, `receivedByStatus`, `sent`), and on the table for the intents
- *   (the commit sweep, which also deletes what it finds abandoned).
+ *   UpdateItem (acknowledge; the outbox fold's summaries), Query on the listing indexes (`received`, `receivedByStatus`,
+ *   `sentSummaries`), and on the table for the intents (the commit sweep, which also deletes what it finds abandoned).
  * - audit-store: PutItem (put), Query on the table and on `byResourceArea` (listForResource).
  * - idempotency-store: PutItem (claim), GetItem (claim), UpdateItem (takeover, complete, release); and, for
  *   a replay of an answer written beside its commit, GetItem of that committing item in the route's own

@@ -137,10 +137,10 @@ const CHANGED_SHARES_FIRST_READ = 50;
 const MAX_QUERIES_PER_PAGE = 8;
 
 /**
- * The listing indexes' keys (tables.ts: `receivedByStatus` and `sent`). A share is listed under its
- * stored status: a pending one by deadline, so that PENDING and OVERDUE are each one key range; an
- * acknowledged one newest first. In its sender's partition of `sent`, an alert's row (A#) and its shares'
- * rows (S#) sort by the same creation key, so a page's shares are one range.
+ * The listing indexes' keys (tables.ts: `receivedByStatus`, `sent` and `sentSummaries`). A share is listed
+ * under its stored status: a pending one by deadline, so that PENDING and OVERDUE are each one key range; an
+ * acknowledged one newest first. In its sender's partition of `sent` (and of `sentSummaries`, which uses the
+ * same values), an alert's row (A#) and its shares' rows (S#) sort by the same creation key.
  */
 const inboxStatusPk = (area: AreaId, status: StoredShare['status']) => `INBOX#${area}#${status}`;
 const pendingSortKey = (ackDueBy: string, createdAt: string, alertId: string) => `${ackDueBy}#${createdAt}#${alertId}`;
