@@ -323,6 +323,46 @@ describe('migrate: listings of ended shares', () => {
     }
   });
 
+  it("shows in the outbox an acknowledgement a version before the listings wrote after the alert's summaries were", async () => {
+    // Prepare: an alert with its outbox summaries, whose share a version before the listing indexes then
+    // acknowledged (status and acknowledgement, none of the listing attributes)
+    const { alert, shares } = alertOf(['north-tyneside']);
+    await alerts.create(alert, shares);
+    await dynamo.client.send(
+      new UpdateCommand({
+        TableName: names.alerts,
+        Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' },
+        UpdateExpression: 'SET #status = :acknowledged, acknowledgement = :ack',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':acknowledged': 'ACKNOWLEDGED',
+          ':ack': {
+            outcome: 'ALREADY_KNOWN',
+            acknowledgedAt: ACK_AT,
+            by: { sub: 'coordinator-1', name: 'Test Coordinator', agency: 'childrens-services', area: 'north-tyneside' },
+            eventId: ids.newId(),
+          },
+        },
+      }),
+    );
+    const listedBefore = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
+
+    // Act
+    await migrate(dynamo.client, names);
+    await migrate(dynamo.client, names);
+    const listed = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
+    await alerts.foldOutbox(alert.senderArea, 100);
+    const folded = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
+
+    // Assess
+    expect(listedBefore?.shares[0]?.acknowledgement).toBeUndefined();
+    expect(listed?.shares[0]).toMatchObject({
+      status: 'ACKNOWLEDGED',
+      acknowledgement: { outcome: 'ALREADY_KNOWN', acknowledgedAt: ACK_AT },
+    });
+    expect(folded).toEqual(listed);
+  });
+
   it('leaves an ended share out of the inbox listings even where its listing keys were left behind', async () => {
     // Prepare: a share ended, then its status listing's keys written back (as a migration of an older version would)
     const { alert, shares } = alertOf(['north-tyneside']);

@@ -147,7 +147,15 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
       const ended = !isAlert && item['ended'] !== undefined;
       const stale = ended ? INBOX_KEYS.filter((name) => item[name] !== undefined) : [];
       if (names.length === 0 && stale.length === 0) continue;
-      const set = names.length === 0 ? '' : `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`;
+      // What the outbox shows of the share changes (an acknowledgement or end by a version before the
+      // listings): its row goes among the changed ones, as any such write's does (alert-store.ts,
+      // LISTED_CHANGE), so an alert's summaries written before this run do not hide it.
+      const relisted = !isAlert && names.some((name) => name === 'acknowledged' || name === 'endedAs');
+      const assignments = [
+        ...names.map((name) => `${name} = :${name}`),
+        ...(relisted ? ['summaryPk = :sentPk', 'summarySk = :sentSk', 'listedVersion = if_not_exists(listedVersion, :zero) + :one'] : []),
+      ];
+      const set = assignments.length === 0 ? '' : `SET ${assignments.join(', ')}`;
       try {
         await client.send(
           new UpdateCommand({
@@ -162,6 +170,7 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
             ExpressionAttributeValues: {
               ...(isAlert ? {} : { ':status': item['status'] }),
               ...Object.fromEntries(names.map((name) => [`:${name}`, wanted[name]])),
+              ...(relisted ? { ':sentPk': wanted['sentPk'], ':sentSk': wanted['sentSk'], ':zero': 0, ':one': 1 } : {}),
             },
           }),
         );
