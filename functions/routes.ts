@@ -186,7 +186,8 @@ export const ROUTES = {
     load: () => import('./handlers/list-alerts.js'),
     // A listing is a summary: no child content, so no content key at all.
     needs: [
-      { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['received', 'receivedByStatus', 'sentSummaries'] },
+      // `sent` for one release more: the code before this one reads it while a deployment rolls out.
+      { kind: 'alerts', actions: ['dynamodb:BatchGetItem'], indexes: ['received', 'receivedByStatus', 'sent', 'sentSummaries'] },
       { kind: 'sendAuditEvents' },
     ],
     throttle: { rate: 20, burst: 40 },
@@ -621,7 +622,8 @@ export const ROUTES = {
           // An alert's chain of custody: its own partition's forward items.
           'dynamodb:Query',
         ],
-        indexes: ['received', 'receivedByStatus', 'sentSummaries'],
+        // `sent` for one release more, as for list-alerts.
+        indexes: ['received', 'receivedByStatus', 'sent', 'sentSummaries'],
       },
       {
         kind: 'meetings',

@@ -135,6 +135,7 @@ describe('a hub started on the data of 7a1f077', () => {
       alertsResealed: 0,
       listingsIndexed: 0,
       outboxRowsWritten: 0,
+      outboxSharesRelisted: 0,
       meetingsSplit: 0,
       meetingsLatestGathered: 0,
     });

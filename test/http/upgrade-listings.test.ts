@@ -163,6 +163,7 @@ describe.each([
       alertsResealed: 0,
       listingsIndexed: 0,
       outboxRowsWritten: 0,
+      outboxSharesRelisted: 0,
       meetingsSplit: 0,
       meetingsLatestGathered: 0,
     });

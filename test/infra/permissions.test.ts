@@ -145,7 +145,12 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     {
       Sid: 'AlertsIndexes',
       Action: ['dynamodb:Query'],
-      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sentSummaries'],
+      Resource: [
+        'AlertsTable.Arn/index/received',
+        'AlertsTable.Arn/index/receivedByStatus',
+        'AlertsTable.Arn/index/sent',
+        'AlertsTable.Arn/index/sentSummaries',
+      ],
     },
     SEND_AUDIT,
     VIA_DYNAMODB,
@@ -380,7 +385,12 @@ const EXPECTED: Record<FunctionName, Statement[]> = {
     {
       Sid: 'AlertsIndexes',
       Action: ['dynamodb:Query'],
-      Resource: ['AlertsTable.Arn/index/received', 'AlertsTable.Arn/index/receivedByStatus', 'AlertsTable.Arn/index/sentSummaries'],
+      Resource: [
+        'AlertsTable.Arn/index/received',
+        'AlertsTable.Arn/index/receivedByStatus',
+        'AlertsTable.Arn/index/sent',
+        'AlertsTable.Arn/index/sentSummaries',
+      ],
     },
     {
       Sid: 'MeetingsTable',

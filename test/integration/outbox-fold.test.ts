@@ -5,11 +5,12 @@
  * or more than once), must never make the outbox show a share as it was before. The in-memory store,
  * which reads its outbox from the shares themselves, is the model the DynamoDB store is held to.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AreaId } from '../../contracts/identity.js';
-import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
+import { DynamoAlertStore, UNLISTED } from '../../functions/adapters/dynamodb/alert-store.js';
+import { migrate } from '../../functions/adapters/dynamodb/migrations.js';
 import type { TableNames } from '../../functions/adapters/dynamodb/tables.js';
 import type { AlertRepository, ShareLadder, StoredAlert, StoredShare } from '../../functions/core/alerts/ports.js';
 import type { ReaderCopy, SealedPart } from '../../functions/core/sealed-box.js';
@@ -35,9 +36,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The store never scans; the migration, which is not a request, does (through a client of its own).
   expectNoScan(dynamo.sent);
   await dynamo?.stop();
 });
+
+const migrations = () => DynamoDBDocumentClient.from(dynamo.raw, { marshallOptions: { removeUndefinedValues: true } });
 
 /** A sending area of its own for each test (and each fast-check run), so that its outbox holds only its alerts. */
 function newSender(): AreaId {
@@ -106,11 +110,31 @@ async function changedRows(sender: AreaId): Promise<number> {
   return result.Items?.length ?? 0;
 }
 
+/** Fold runs over the whole of the sender's changed shares, two at a read, until one finds nothing to do. */
 async function foldAll(sender: AreaId): Promise<void> {
   for (let run = 0; run < 20; run += 1) {
-    const result = await store.foldOutbox(sender, 2);
-    if (!result.more && result.folded === 0) return;
+    let cursor: string | undefined;
+    let read = 0;
+    do {
+      const result = await store.foldOutbox(sender, 2, cursor);
+      read += result.read;
+      cursor = result.nextCursor;
+    } while (cursor !== undefined);
+    if (read === 0) return;
   }
+  throw new Error('the fold did not finish in 20 runs');
+}
+
+/** The share as a write that did not mark it left it (the release before): not among the changed, at its version before. */
+async function unmark(alertId: string, area: AreaId): Promise<void> {
+  await dynamo.client.send(
+    new UpdateCommand({
+      TableName: NAMES.alerts,
+      Key: { pk: `ALERT#${alertId}`, sk: `SHARE#${area}` },
+      UpdateExpression: 'SET listedVersion = listedVersion - :one REMOVE summaryPk, summarySk',
+      ExpressionAttributeValues: { ':one': 1 },
+    }),
+  );
 }
 
 /** A change of a share, made the same way on any store. */
@@ -165,8 +189,8 @@ const CHANGES: Record<string, Change> = {
 };
 
 /**
- * A forward: a new share, like the alert's first as created (`template`), for an area the alert did not go
- * to; then the area among its recipients.
+ * A forward, in the order forward-alert.ts writes one: the area among the alert's recipients, then a new
+ * share for it, like the alert's first as created (`template`).
  */
 async function forward(repository: AlertRepository, alert: StoredAlert, template: StoredShare, area: AreaId): Promise<void> {
   if (alert.recipients.includes(area)) return;
@@ -178,7 +202,8 @@ async function forward(repository: AlertRepository, alert: StoredAlert, template
     origin: { forwardId: 'forward-1', fromArea: template.recipientArea, by: ACTOR, at: NOW },
     ladder: { version: 1, steps: [], dueAt: NOW },
   };
-  if ((await repository.addShare(share)) === 'CREATED') await repository.addHolder(alert.alertId, area);
+  await repository.addHolder(alert.alertId, area);
+  await repository.addShare(share);
 }
 
 describe('the outbox, its summaries and their fold', () => {
@@ -247,15 +272,21 @@ describe('the outbox, its summaries and their fold', () => {
     await store.create(alert, shares);
     await CHANGES['record a failed message']!(store, alert.alertId, 'north-tyneside', 1);
 
-    // Act: the fold and a change at once, then two folds at once.
+    // Act: the fold and a change at once, then two folds at once, twice.
     await Promise.all([store.foldOutbox(sender, 10), CHANGES['acknowledge']!(store, alert.alertId, 'north-tyneside', 2)]);
     const during = await outboxOf(store, sender);
-    await Promise.all([store.foldOutbox(sender, 10), store.foldOutbox(sender, 10)]);
+    const first = await Promise.all([store.foldOutbox(sender, 10), store.foldOutbox(sender, 10)]);
+    const between = await outboxOf(store, sender);
+    const second = await Promise.all([store.foldOutbox(sender, 10), store.foldOutbox(sender, 10)]);
 
     // Assess
     const [listed] = (await outboxOf(store, sender)) as { shares: { status: string; undelivered: number }[] }[];
     expect(listed?.shares).toMatchObject([{ status: 'ACKNOWLEDGED', undelivered: 1 }]);
     expect(during).toEqual(await outboxOf(store, sender));
+    expect(between).toEqual(during);
+    // A summary written once however many folds ran beside each other; the share taken out a run later.
+    expect(first.map((result) => result.summarized).sort()).toEqual([0, 1]);
+    expect(second.map((result) => result.folded).sort()).toEqual([0, 1]);
     expect(await changedRows(sender)).toBe(0);
   });
 
@@ -276,9 +307,67 @@ describe('the outbox, its summaries and their fold', () => {
     const result = await store.foldOutbox(sender, 10);
 
     // Assess
-    expect(result).toEqual({ folded: 1, more: false });
+    expect(result).toEqual({ read: 1, summarized: 0, folded: 1 });
     expect(await changedRows(sender)).toBe(0);
     expect(await outboxOf(store, sender)).toEqual([]);
+  });
+
+  it.each(Object.keys(CHANGES))(
+    'shows a share changed by "%s" without the mark (by the release before, during a rollout) once the migration has run',
+    async (name) => {
+      // Prepare
+      const sender = newSender();
+      const model = new InMemoryAlertRepository();
+      const { alert, shares } = alertOf(sender, 0, ['north-tyneside', 'newcastle']);
+      for (const repository of [store, model]) await repository.create(alert, shares);
+      for (const repository of [store, model]) await CHANGES[name]!(repository, alert.alertId, 'newcastle', 1);
+      await unmark(alert.alertId, 'newcastle');
+      const stale = await outboxOf(store, sender);
+
+      // Act
+      const first = await migrate(migrations(), NAMES);
+      const second = await migrate(migrations(), NAMES);
+      const migrated = await outboxOf(store, sender);
+      await foldAll(sender);
+
+      // Assess
+      expect(stale).not.toEqual(await outboxOf(model, sender));
+      expect(first.outboxSharesRelisted).toBe(1);
+      expect(second.outboxSharesRelisted).toBe(0);
+      expect(migrated).toEqual(await outboxOf(model, sender));
+      expect(await outboxOf(store, sender)).toEqual(migrated);
+      expect(await changedRows(sender)).toBe(0);
+    },
+  );
+
+  it('changes a share stored before the `sent` index, and lists the change once the migration has given it its keys', async () => {
+    // Prepare
+    const sender = newSender();
+    const { alert, shares } = alertOf(sender, 0, ['north-tyneside']);
+    await store.create(alert, shares);
+    await dynamo.client.send(
+      new UpdateCommand({
+        TableName: NAMES.alerts,
+        Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' },
+        UpdateExpression: 'REMOVE sentPk, sentSk',
+      }),
+    );
+
+    // Act
+    const acknowledged = await CHANGES['acknowledge']!(store, alert.alertId, 'north-tyneside', 1);
+    const stored = await dynamo.client.send(
+      new GetCommand({ TableName: NAMES.alerts, Key: { pk: `ALERT#${alert.alertId}`, sk: 'SHARE#north-tyneside' }, ConsistentRead: true }),
+    );
+    await migrate(migrations(), NAMES);
+    const [listed] = (await outboxOf(store, sender)) as { shares: { status: string }[] }[];
+    await foldAll(sender);
+
+    // Assess
+    expect(acknowledged).toBe('ACKNOWLEDGED');
+    expect(stored.Item?.['summaryPk']).toBe(UNLISTED);
+    expect(listed?.shares.map((share) => share.status)).toEqual(['ACKNOWLEDGED']);
+    expect(await outboxOf(store, sender)).toEqual([listed]);
+    expect(await changedRows(sender)).toBe(0);
   });
 
   it('shows what the model shows after any changes, with the fold run at any moment, beside a change or not', async () => {

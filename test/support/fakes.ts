@@ -292,9 +292,9 @@ export class InMemoryAlertRepository implements AlertRepository {
   }
 
   /** The outbox here is read from the shares themselves: there is never anything to fold. */
-  async foldOutbox(_area: AreaId, _limit: number): Promise<{ folded: number; more: boolean }> {
+  async foldOutbox(_area: AreaId, _limit: number, _cursor?: string): Promise<{ read: number; summarized: number; folded: number }> {
     this.calls.push('foldOutbox');
-    return { folded: 0, more: false };
+    return { read: 0, summarized: 0, folded: 0 };
   }
 
   async putForward(forward: StoredForward): Promise<'CREATED' | 'EXISTS'> {

@@ -3,6 +3,8 @@
  * recipient area (that area's inbox row), in one table. dynalite has no transactions, so every change is
  * a single-item conditional write or an idempotent step with a compensation.
  */
+
+import { isDeepStrictEqual } from 'node:util';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -230,8 +232,16 @@ type SummaryEntry = ShareSummary & { readonly v: number };
  * copied its summary into its alert's row (foldOutbox). A write that forgets them leaves the outbox
  * showing the share as it was: `test/integration/outbox-fold.test.ts` changes a share by every such write.
  */
-const LISTED_CHANGE = 'summaryPk = sentPk, summarySk = sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one';
-const LISTED_CHANGE_VALUES = { ':zero': 0, ':one': 1 } as const;
+const LISTED_CHANGE =
+  'summaryPk = if_not_exists(sentPk, :unlisted), summarySk = if_not_exists(sentSk, :unlisted), listedVersion = if_not_exists(listedVersion, :zero) + :one';
+/**
+ * Where a share stored before the `sent` index, and not yet given its keys by the migration, goes when it
+ * changes: a partition no outbox reads. The change stands (never refused for want of a listing key); the
+ * migration then gives the share its keys and, as its summary differs from its alert's, puts it among the
+ * changed (migrations.ts, writeOutboxRows).
+ */
+export const UNLISTED = 'UNLISTED';
+const LISTED_CHANGE_VALUES = { ':zero': 0, ':one': 1, ':unlisted': UNLISTED } as const;
 
 function shareSummaryOf(item: Item, alert: Item): ShareSummary {
   const steps = (item['ladderSteps'] as ShareLadder['steps'] | undefined) ?? [];
@@ -249,6 +259,19 @@ function shareSummaryOf(item: Item, alert: Item): ShareSummary {
 }
 
 const versionOf = (item: Item) => Number(item['listedVersion'] ?? 0);
+
+/**
+ * Whether what the outbox shows of a stored share is other than its alert's summary of it (`entry`,
+ * absent when the summary has none): a share changed by a write that did not mark it (one of the release
+ * before, still running while a deployment rolls out), or one stored before the `sent` index whose change
+ * went to the UNLISTED partition. The migration puts such a share among the changed (writeOutboxRows).
+ */
+export function summaryIsStale(share: Item, entry: string | undefined): boolean {
+  if (share['summaryPk'] === UNLISTED) return true;
+  if (entry === undefined) return true;
+  const { v: _v, ...summary } = JSON.parse(entry) as SummaryEntry;
+  return !isDeepStrictEqual(summary, shareSummaryOf(share, share));
+}
 
 /** A share item's (or changed row's) entry for its alert's `listedShares`. */
 function summaryEntry(item: Item): string {
@@ -739,8 +762,7 @@ export class DynamoAlertStore implements AlertRepository {
             ':end': end,
             ':endedAs': end.reason,
             ':ttl': keptSeconds(end.at),
-            ':zero': 0,
-            ':one': 1,
+            ...LISTED_CHANGE_VALUES,
             ...(expiry ? { ':at': end.at } : {}),
           },
         }),
@@ -998,14 +1020,23 @@ export class DynamoAlertStore implements AlertRepository {
   }
 
   /**
-   * The outbox fold: copies the summaries of up to `limit` of the area's changed shares (oldest alert first)
-   * into their alerts' rows, and takes each such share out of `sentSummaries`, so that a page of the outbox
-   * reads its alerts and only the shares changed since the last fold. Two conditional writes a share, each
-   * safe to repeat or to lose halfway: an alert row's summary is replaced only by one taken at a later
-   * version, and a share leaves the index only if it has not changed again since it was read (it is folded
-   * on the next run). A share whose alert is gone (its content expired and deleted) just leaves the index.
+   * The outbox fold, over up to `limit` of the area's changed shares (oldest alert first, from `cursor`):
+   * a share whose summary its alert's row does not yet hold at its version has it written there,
+   * conditional on the row holding an older one; a share whose summary its alert's row already held when
+   * read (consistently) leaves `sentSummaries`, conditional on its `listedVersion` being the one read (one
+   * changed since stays, for a later run). So a share leaves the index at the earliest a run after its
+   * summary was written, by when the index has long shown that summary on its alert's row: a reader never
+   * finds neither (an index is updated after its table, and each item's rows on their own). Each write is
+   * safe to repeat or to lose halfway. A share whose alert is gone just leaves the index; one whose alert has
+   * no summaries yet (stored before them, until the migration has run) stays.
    */
-  async foldOutbox(area: AreaId, limit: number): Promise<{ readonly folded: number; readonly more: boolean }> {
+  async foldOutbox(
+    area: AreaId,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ readonly read: number; readonly summarized: number; readonly folded: number; readonly nextCursor?: string }> {
+    const scope = `fold:${area}`;
+    const startKey = decodeCursor(cursor, scope, SUMMARY_KEY_NAMES, { summaryPk: outboxPk(area) });
     const result = await withDatabase(() =>
       this.client.send(
         new QueryCommand({
@@ -1014,21 +1045,27 @@ export class DynamoAlertStore implements AlertRepository {
           KeyConditionExpression: 'summaryPk = :pk AND begins_with(summarySk, :shares)',
           ExpressionAttributeValues: { ':pk': outboxPk(area), ':shares': 'S#' },
           Limit: limit,
-          ...projectionOf(CHANGED_SHARE_SUMMARY),
+          ...projectionOf([...CHANGED_SHARE_SUMMARY, 'pk', 'sk', 'summaryPk']),
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
         }),
       ),
     );
     const rows = result.Items ?? [];
-    if (rows.length === 0) return { folded: 0, more: false };
-    const alerts = await withDatabase(() =>
-      batchGet(
-        this.client,
-        this.tableName,
-        [...new Set(rows.map((row) => String(row['alertId'])))].map((alertId) => alertKey(alertId)),
-        { projection: { expression: '#pk, #versions', names: { '#pk': 'pk', '#versions': 'listedVersions' } } },
-      ),
-    );
-    const listed = new Map(alerts.map((alert) => [String(alert['pk']), alert['listedVersions'] as Record<string, number> | undefined]));
+    const last = result.LastEvaluatedKey;
+    const nextCursor = last === undefined ? undefined : encodeCursor(scope, pick(last, SUMMARY_KEY_NAMES));
+    const alerts =
+      rows.length === 0
+        ? []
+        : await withDatabase(() =>
+            batchGet(
+              this.client,
+              this.tableName,
+              [...new Set(rows.map((row) => String(row['alertId'])))].map((alertId) => alertKey(alertId)),
+              { projection: { expression: '#pk, #versions', names: { '#pk': 'pk', '#versions': 'listedVersions' } } },
+            ),
+          );
+    const versions = new Map(alerts.map((alert) => [String(alert['pk']), alert['listedVersions'] as Record<string, number> | undefined]));
+    let summarized = 0;
     let folded = 0;
     await Promise.all(
       rows.map(async (row) => {
@@ -1036,22 +1073,26 @@ export class DynamoAlertStore implements AlertRepository {
         const shareArea = String(row['recipientArea']);
         const version = versionOf(row);
         const key = alertKey(alertId);
-        // An alert not yet given its summaries (before the migration has run) keeps its changed shares.
-        if (listed.has(key.pk) && listed.get(key.pk) === undefined) return;
-        const summarized = listed.get(key.pk)?.[shareArea];
-        if (listed.has(key.pk) && (summarized === undefined || summarized < version)) {
-          await this.updateIfStill({
-            Key: key,
-            ConditionExpression: 'attribute_exists(#versions) AND (attribute_not_exists(#versions.#area) OR #versions.#area < :v)',
-            UpdateExpression: 'SET #listed.#area = :entry, #versions.#area = :v',
-            ExpressionAttributeNames: { '#listed': 'listedShares', '#versions': 'listedVersions', '#area': shareArea },
-            ExpressionAttributeValues: { ':v': version, ':entry': summaryEntry(row) },
-          });
+        const gone = !versions.has(key.pk);
+        const held = versions.get(key.pk);
+        if (!gone && held === undefined) return;
+        if (!gone && (held?.[shareArea] ?? -1) < version) {
+          if (
+            await this.updateIfStill({
+              Key: key,
+              ConditionExpression: 'attribute_exists(#versions) AND (attribute_not_exists(#versions.#area) OR #versions.#area < :v)',
+              UpdateExpression: 'SET #listed.#area = :entry, #versions.#area = :v',
+              ExpressionAttributeNames: { '#listed': 'listedShares', '#versions': 'listedVersions', '#area': shareArea },
+              ExpressionAttributeValues: { ':v': version, ':entry': summaryEntry(row) },
+            })
+          )
+            summarized += 1;
+          return;
         }
         if (
           await this.updateIfStill({
             Key: shareKey(alertId, shareArea),
-            ConditionExpression: 'listedVersion = :v',
+            ConditionExpression: 'listedVersion = :v AND attribute_exists(summaryPk)',
             UpdateExpression: 'REMOVE summaryPk, summarySk',
             ExpressionAttributeValues: { ':v': version },
           })
@@ -1059,7 +1100,7 @@ export class DynamoAlertStore implements AlertRepository {
           folded += 1;
       }),
     );
-    return { folded, more: result.LastEvaluatedKey !== undefined };
+    return { read: rows.length, summarized, folded, ...(nextCursor === undefined ? {} : { nextCursor }) };
   }
 
   /**

@@ -37,7 +37,7 @@ import type { StoredMeeting } from '../../core/meetings/ports.js';
 import type { KeyService } from '../../core/ports.js';
 import type { ReaderCopy, SealedBox } from '../../core/sealed-box.js';
 import { OpenKeyring } from '../../core/sealing.js';
-import { alertListingAttributes, alertSummaryAttributes, shareListingAttributes } from './alert-store.js';
+import { alertListingAttributes, alertSummaryAttributes, shareListingAttributes, summaryIsStale, UNLISTED } from './alert-store.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
@@ -56,6 +56,8 @@ export type MigrationReport = {
   readonly listingsIndexed: number;
   /** Alerts given their row of the outbox (`sentSummaries`), with every share's summary. */
   readonly outboxRowsWritten: number;
+  /** Shares whose alert's summary was behind them, put among the outbox's changed shares. */
+  readonly outboxSharesRelisted: number;
   /** Meetings stored as one item, now a head with an item per action note. */
   readonly meetingsSplit: number;
   /** Meetings whose head kept each action's status only, now with its latest updates and their count. */
@@ -86,7 +88,7 @@ export async function migrate(
     alertsResealed,
     listingsIndexed: await indexListings(client, tables.alerts),
     // After the listing attributes: a share's summary is read from what they made of it.
-    outboxRowsWritten: await writeOutboxRows(client, tables.alerts),
+    ...(await writeOutboxRows(client, tables.alerts)),
     ...(await upgradeMeetings(client, tables.meetings)),
   };
 }
@@ -147,15 +149,7 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
       const ended = !isAlert && item['ended'] !== undefined;
       const stale = ended ? INBOX_KEYS.filter((name) => item[name] !== undefined) : [];
       if (names.length === 0 && stale.length === 0) continue;
-      // What the outbox shows of the share changes (an acknowledgement or end by a version before the
-      // listings): its row goes among the changed ones, as any such write's does (alert-store.ts,
-      // LISTED_CHANGE), so an alert's summaries written before this run do not hide it.
-      const relisted = !isAlert && names.some((name) => name === 'acknowledged' || name === 'endedAs');
-      const assignments = [
-        ...names.map((name) => `${name} = :${name}`),
-        ...(relisted ? ['summaryPk = :sentPk', 'summarySk = :sentSk', 'listedVersion = if_not_exists(listedVersion, :zero) + :one'] : []),
-      ];
-      const set = assignments.length === 0 ? '' : `SET ${assignments.join(', ')}`;
+      const set = names.length === 0 ? '' : `SET ${names.map((name) => `${name} = :${name}`).join(', ')}`;
       try {
         await client.send(
           new UpdateCommand({
@@ -170,7 +164,6 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
             ExpressionAttributeValues: {
               ...(isAlert ? {} : { ':status': item['status'] }),
               ...Object.fromEntries(names.map((name) => [`:${name}`, wanted[name]])),
-              ...(relisted ? { ':sentPk': wanted['sentPk'], ':sentSk': wanted['sentSk'], ':zero': 0, ':one': 1 } : {}),
             },
           }),
         );
@@ -185,17 +178,25 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
 }
 
 /**
- * Alerts stored before the outbox was read from `sentSummaries` get their row there, with every share's
- * summary as stored now, each at the share's `listedVersion` (none before this release: 0). Conditional on
- * the alert still having no summaries, so a second run writes nothing. A share changed while this runs
- * is one whose row is in the index already, at a later version, which the outbox prefers and the fold then
- * copies: none is lost, whichever write comes first.
+ * Every alert's row of the outbox (`sentSummaries`). One stored before it gets its row, with every share's
+ * summary as stored now, each at the share's `listedVersion` (none before this release: 0), conditional on
+ * the alert still having no summaries. One that has its row is checked share by share: a share whose
+ * summary there is behind it, changed by a write that did not mark it (the release before, still running
+ * while a deployment rolls out: run this after the deploy) or stored before `sent` (its change went to the
+ * UNLISTED partition), is put among the changed, conditional on its version as read and on it not being
+ * there already. A share changed while this runs is among the changed already, at a later version, which
+ * the outbox prefers and the fold then copies: none is lost, whichever write comes first. A second run
+ * writes nothing.
  */
-async function writeOutboxRows(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+async function writeOutboxRows(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): Promise<{ outboxRowsWritten: number; outboxSharesRelisted: number }> {
   let written = 0;
+  let relisted = 0;
   for await (const items of scanPages(client, {
     TableName: tableName,
-    FilterExpression: 'sk = :alert AND attribute_not_exists(listedShares)',
+    FilterExpression: 'sk = :alert',
     ExpressionAttributeValues: { ':alert': 'ALERT' },
   })) {
     for (const alert of items) {
@@ -205,31 +206,76 @@ async function writeOutboxRows(client: DynamoDBDocumentClient, tableName: string
         ExpressionAttributeValues: { ':pk': alert['pk'], ':share': 'SHARE#' },
         ConsistentRead: true,
       });
-      const wanted = alertSummaryAttributes(alert as unknown as StoredAlert, shares);
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { pk: alert['pk'], sk: alert['sk'] },
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(listedShares)',
-            UpdateExpression:
-              'SET summaryPk = :summaryPk, summarySk = :summarySk, listedShares = :listedShares, listedVersions = :listedVersions',
-            ExpressionAttributeValues: {
-              ':summaryPk': wanted['summaryPk'],
-              ':summarySk': wanted['summarySk'],
-              ':listedShares': wanted['listedShares'],
-              ':listedVersions': wanted['listedVersions'],
-            },
-          }),
-        );
-        written += 1;
-      } catch (error) {
-        // Gone, or given its summaries by a run beside this one.
-        if (!isConditionalCheckFailed(error)) throw error;
+      const listed = alert['listedShares'] as Record<string, string> | undefined;
+      if (listed === undefined) {
+        if (await writeOutboxRow(client, tableName, alert, shares)) written += 1;
+        continue;
+      }
+      for (const share of shares) {
+        const changed = share['summaryPk'] !== undefined && share['summaryPk'] !== UNLISTED;
+        // Without the `sent` keys (a conditional write above lost to a change) it waits for the next run.
+        if (changed || share['sentPk'] === undefined || !summaryIsStale(share, listed[String(share['recipientArea'])])) continue;
+        if (await relist(client, tableName, share)) relisted += 1;
       }
     }
   }
-  return written;
+  return { outboxRowsWritten: written, outboxSharesRelisted: relisted };
+}
+
+async function writeOutboxRow(client: DynamoDBDocumentClient, tableName: string, alert: Item, shares: readonly Item[]): Promise<boolean> {
+  const wanted = alertSummaryAttributes(alert as unknown as StoredAlert, shares);
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: alert['pk'], sk: alert['sk'] },
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(listedShares)',
+        UpdateExpression:
+          'SET summaryPk = :summaryPk, summarySk = :summarySk, listedShares = :listedShares, listedVersions = :listedVersions',
+        ExpressionAttributeValues: {
+          ':summaryPk': wanted['summaryPk'],
+          ':summarySk': wanted['summarySk'],
+          ':listedShares': wanted['listedShares'],
+          ':listedVersions': wanted['listedVersions'],
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    // Gone, or given its summaries by a run beside this one.
+    if (!isConditionalCheckFailed(error)) throw error;
+    return false;
+  }
+}
+
+/** The share among the outbox's changed ones (as alert-store.ts's LISTED_CHANGE puts it), unless it changed since it was read. */
+async function relist(client: DynamoDBDocumentClient, tableName: string, share: Item): Promise<boolean> {
+  const version = share['listedVersion'];
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: share['pk'], sk: share['sk'] },
+        ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(summaryPk) OR summaryPk = :unlisted) AND ${
+          version === undefined ? 'attribute_not_exists(listedVersion)' : 'listedVersion = :read'
+        }`,
+        UpdateExpression: 'SET summaryPk = :sentPk, summarySk = :sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one',
+        ExpressionAttributeValues: {
+          ':sentPk': share['sentPk'],
+          ':sentSk': share['sentSk'],
+          ':unlisted': UNLISTED,
+          ':zero': 0,
+          ':one': 1,
+          ...(version === undefined ? {} : { ':read': version }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    // Gone, or changed since it was read: that change marked it.
+    if (!isConditionalCheckFailed(error)) throw error;
+    return false;
+  }
 }
 
 /** A share's inbox keys, which an ended share no longer has (../alert-store.ts, endShare). */

@@ -291,11 +291,17 @@ export interface AlertRepository {
   /** The area's live alerts, newest first, each with every share's summary (in the order of `recipients`). */
   listOutbox(area: AreaId, now: string, limit: number, cursor?: string): Promise<Page<ListedAlert>>;
   /**
-   * Keeps the outbox cheap to read: copies what changed of up to `limit` of the area's shares into the
-   * summaries its listing reads them from (the outbox shows a change at once either way). `more`: the area
-   * has more to fold than this run took.
+   * Keeps the outbox cheap to read: copies what changed of up to `limit` of the area's shares (from
+   * `cursor`) into the summaries its listing reads them from, and takes those already copied out of what a
+   * page reads beside them (the outbox shows a change at once either way). `read`: the changed shares read;
+   * `summarized` and `folded`: how many were copied and taken out; `nextCursor`: where the area's next read
+   * starts, absent when this one reached the end.
    */
-  foldOutbox(area: AreaId, limit: number): Promise<{ readonly folded: number; readonly more: boolean }>;
+  foldOutbox(
+    area: AreaId,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ readonly read: number; readonly summarized: number; readonly folded: number; readonly nextCursor?: string }>;
   /**
    * The shares whose ladder has a step due at `now`, oldest due first, from the index of pending shares by
    * next-step time: what is read follows what is due, not what is stored. Only shares of committed alerts.

@@ -780,7 +780,7 @@ describe('DynamoAlertStore.acknowledge', () => {
         // ...and it moves to its area's acknowledged listing, newest first, with the outcome but not the note,
         'acknowledged = :listed, inboxStatusPk = :listedPk, inboxStatusSk = inboxSk, ' +
         // ...and the outbox shows the change (its row among the changed shares, at a version one higher).
-        'summaryPk = sentPk, summarySk = sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one',
+        'summaryPk = if_not_exists(sentPk, :unlisted), summarySk = if_not_exists(sentSk, :unlisted), listedVersion = if_not_exists(listedVersion, :zero) + :one',
     );
     expect(input?.ExpressionAttributeNames).toEqual({ '#status': 'status', '#ended': 'ended' });
     expect(input?.ExpressionAttributeValues).toEqual({
@@ -800,6 +800,7 @@ describe('DynamoAlertStore.acknowledge', () => {
         ...(ack.redirectTo === undefined ? {} : { redirectTo: ack.redirectTo }),
       },
       ':listedPk': 'INBOX#north-tyneside#ACKNOWLEDGED',
+      ':unlisted': 'UNLISTED',
     });
   });
 
