@@ -29,6 +29,7 @@ const PICTURES = [
   'revoke-confirm', // "Are you sure you want to end North Tyneside's share?", and what happens
   'revoke-confirm-mobile', // the same on a phone's width
   'chain-of-custody', // the alert as police sees it after forwarding it to Newcastle and ending North Tyneside's share
+  'alerts-sent', // Northumberland's Alerts sent: each alert's shares as the outbox lists them, one a week from its end
   'meeting', // a meeting once held, as its chair sees it: the record, and the actions with North Tyneside's done
   'action-updates', // "See all 23 updates" of an action: the newest twenty, numbered, who and when, pagination
   'action-updates-mobile', // the same on a phone's width

@@ -188,6 +188,7 @@ describe('a share’s whole life, in the browser', () => {
     await police.signIn(POLICE_NORTHUMBERLAND, { returnTo: '/alerts/sent' });
     const row = page.locator('tr', { has: page.locator(`a[href="/alerts/${id}"]`) });
     expect(await shown(row.locator('.govuk-tag.govuk-tag--red'))).toBe('Expires in 6 days');
+    await police.screenshot('alerts-sent');
     await police.navigate(() => row.getByRole('link').click());
     const tag = page.locator('h3:text-is("North Tyneside") + .govuk-summary-list .govuk-tag.govuk-tag--red');
     expect(await shown(tag)).toBe('Expires in 6 days');
