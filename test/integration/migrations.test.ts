@@ -348,13 +348,19 @@ describe('migrate: listings of ended shares', () => {
     const listedBefore = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
 
     // Act
-    await migrate(dynamo.client, names);
-    await migrate(dynamo.client, names);
+    const first = await migrate(dynamo.client, names);
+    const second = await migrate(dynamo.client, names);
     const listed = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
-    await alerts.foldOutbox(alert.senderArea, 100);
+    // The first fold copies the share's summary into its alert's row, the second takes the share out.
+    const copied = await alerts.foldOutbox(alert.senderArea, 100);
+    const taken = await alerts.foldOutbox(alert.senderArea, 100);
     const folded = (await alerts.listOutbox(alert.senderArea, ACK_AT, 20)).items.find((item) => item.alertId === alert.alertId);
 
     // Assess
+    expect(first).toMatchObject({ listingsIndexed: 1, outboxSharesRelisted: 1 });
+    expect(second).toMatchObject({ listingsIndexed: 0, outboxRowsWritten: 0, outboxSharesRelisted: 0 });
+    expect(copied).toMatchObject({ read: 1, summarized: 1, folded: 0 });
+    expect(taken).toMatchObject({ read: 1, summarized: 0, folded: 1 });
     expect(listedBefore?.shares[0]?.acknowledgement).toBeUndefined();
     expect(listed?.shares[0]).toMatchObject({
       status: 'ACKNOWLEDGED',

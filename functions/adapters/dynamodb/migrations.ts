@@ -180,46 +180,90 @@ async function indexListings(client: DynamoDBDocumentClient, tableName: string):
 /**
  * Every alert's row of the outbox (`sentSummaries`). One stored before it gets its row, with every share's
  * summary as stored now, each at the share's `listedVersion` (none before this release: 0), conditional on
- * the alert still having no summaries. One that has its row is checked share by share: a share whose
- * summary there is behind it, changed by a write that did not mark it (the release before, still running
- * while a deployment rolls out: run this after the deploy) or stored before `sent` (its change went to the
- * UNLISTED partition), is put among the changed, conditional on its version as read and on it not being
- * there already. A share changed while this runs is among the changed already, at a later version, which
- * the outbox prefers and the fold then copies: none is lost, whichever write comes first. A second run
- * writes nothing.
+ * the alert still having no summaries; a share whose change went to the UNLISTED partition (stored before
+ * `sent`) then leaves it, its change being in that summary. For an alert that has its row, each share is
+ * checked against it: one whose summary there, taken at its version or later, is not what the share now
+ * says, was changed by a write that did not mark it (the release before, still running while a
+ * deployment rolls out: run this after the deploy), or changed before it had its `sent` keys; it is put
+ * among the changed at a version one higher, conditional on its version as read (a share changed since was
+ * marked by that change). A share among the changed at a version the summary does not hold yet is left to
+ * the fold, which copies what it says when it runs. A share changed while this runs is among the changed
+ * already, at a later version, which the outbox prefers: none is lost, whichever write comes first. A second
+ * run writes nothing. The shares are read by one scan beside the alerts', not one query per alert.
  */
 async function writeOutboxRows(
   client: DynamoDBDocumentClient,
   tableName: string,
 ): Promise<{ outboxRowsWritten: number; outboxSharesRelisted: number }> {
+  const sharesOf = new Map<unknown, Item[]>();
+  for await (const items of scanPages(client, {
+    TableName: tableName,
+    FilterExpression: 'begins_with(sk, :share)',
+    ExpressionAttributeValues: { ':share': 'SHARE#' },
+    ConsistentRead: true,
+    ...projectionOf(SHARE_SUMMARY_SOURCE),
+  })) {
+    for (const share of items) {
+      const shares = sharesOf.get(share['pk']);
+      if (shares === undefined) sharesOf.set(share['pk'], [share]);
+      else shares.push(share);
+    }
+  }
   let written = 0;
   let relisted = 0;
   for await (const items of scanPages(client, {
     TableName: tableName,
     FilterExpression: 'sk = :alert',
     ExpressionAttributeValues: { ':alert': 'ALERT' },
+    ConsistentRead: true,
   })) {
     for (const alert of items) {
-      const shares = await queryAll(client, {
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :share)',
-        ExpressionAttributeValues: { ':pk': alert['pk'], ':share': 'SHARE#' },
-        ConsistentRead: true,
-      });
+      const shares = sharesOf.get(alert['pk']) ?? [];
       const listed = alert['listedShares'] as Record<string, string> | undefined;
       if (listed === undefined) {
-        if (await writeOutboxRow(client, tableName, alert, shares)) written += 1;
+        if (!(await writeOutboxRow(client, tableName, alert, shares))) continue;
+        written += 1;
+        for (const share of shares) if (share['summaryPk'] === UNLISTED) await unlist(client, tableName, share);
         continue;
       }
       for (const share of shares) {
-        const changed = share['summaryPk'] !== undefined && share['summaryPk'] !== UNLISTED;
+        const entry = listed[String(share['recipientArea'])];
+        const summarized = entry === undefined ? -1 : Number((JSON.parse(entry) as { v?: unknown }).v ?? 0);
+        const among = share['summaryPk'] !== undefined && share['summaryPk'] !== UNLISTED;
         // Without the `sent` keys (a conditional write above lost to a change) it waits for the next run.
-        if (changed || share['sentPk'] === undefined || !summaryIsStale(share, listed[String(share['recipientArea'])])) continue;
+        if (share['sentPk'] === undefined) continue;
+        if (among && Number(share['listedVersion'] ?? 0) > summarized) continue;
+        if (!summaryIsStale(share, entry)) continue;
         if (await relist(client, tableName, share)) relisted += 1;
       }
     }
   }
   return { outboxRowsWritten: written, outboxSharesRelisted: relisted };
+}
+
+/** What a share's summary, its listing keys and its version are read from (alert-store.ts, summaryIsStale). */
+const SHARE_SUMMARY_SOURCE = [
+  'pk',
+  'sk',
+  'recipientArea',
+  'status',
+  'ackDueBy',
+  'acknowledged',
+  'ladderSteps',
+  'deliveryFailures',
+  'endedAs',
+  'expiresAt',
+  'listedVersion',
+  'summaryPk',
+  'sentPk',
+  'sentSk',
+] as const;
+
+function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+  return {
+    ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
+  };
 }
 
 async function writeOutboxRow(client: DynamoDBDocumentClient, tableName: string, alert: Item, shares: readonly Item[]): Promise<boolean> {
@@ -248,7 +292,28 @@ async function writeOutboxRow(client: DynamoDBDocumentClient, tableName: string,
   }
 }
 
-/** The share among the outbox's changed ones (as alert-store.ts's LISTED_CHANGE puts it), unless it changed since it was read. */
+/** An UNLISTED share out of that partition, its change being in its alert's new summary, unless it changed since it was read. */
+async function unlist(client: DynamoDBDocumentClient, tableName: string, share: Item): Promise<void> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: share['pk'], sk: share['sk'] },
+        ConditionExpression: 'summaryPk = :unlisted AND listedVersion = :read',
+        UpdateExpression: 'REMOVE summaryPk, summarySk',
+        ExpressionAttributeValues: { ':unlisted': UNLISTED, ':read': share['listedVersion'] },
+      }),
+    );
+  } catch (error) {
+    // Changed since it was read: that change put it among the changed, where the fold finds it.
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+/**
+ * The share among the outbox's changed ones at a version one higher (as alert-store.ts's LISTED_CHANGE puts
+ * it), unless it changed since it was read.
+ */
 async function relist(client: DynamoDBDocumentClient, tableName: string, share: Item): Promise<boolean> {
   const version = share['listedVersion'];
   try {
@@ -256,14 +321,11 @@ async function relist(client: DynamoDBDocumentClient, tableName: string, share: 
       new UpdateCommand({
         TableName: tableName,
         Key: { pk: share['pk'], sk: share['sk'] },
-        ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(summaryPk) OR summaryPk = :unlisted) AND ${
-          version === undefined ? 'attribute_not_exists(listedVersion)' : 'listedVersion = :read'
-        }`,
+        ConditionExpression: `attribute_exists(pk) AND ${version === undefined ? 'attribute_not_exists(listedVersion)' : 'listedVersion = :read'}`,
         UpdateExpression: 'SET summaryPk = :sentPk, summarySk = :sentSk, listedVersion = if_not_exists(listedVersion, :zero) + :one',
         ExpressionAttributeValues: {
           ':sentPk': share['sentPk'],
           ':sentSk': share['sentSk'],
-          ':unlisted': UNLISTED,
           ':zero': 0,
           ':one': 1,
           ...(version === undefined ? {} : { ':read': version }),
