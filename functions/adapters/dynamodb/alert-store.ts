@@ -3,7 +3,6 @@
  * recipient area (that area's inbox row), in one table. dynalite has no transactions, so every change is
  * a single-item conditional write or an idempotent step with a compensation.
  */
-
 import { isDeepStrictEqual } from 'node:util';
 import {
   type DynamoDBDocumentClient,
@@ -228,7 +227,8 @@ type SummaryEntry = ShareSummary & { readonly v: number };
 /**
  * Every write that changes what the outbox shows of a share (its status, acknowledgement, ladder, failed
  * messages, end or expiry) sets these too: its row enters `sentSummaries` (the keys are the `sent` index's,
- * which every share holds from its creation) and its `listedVersion` goes up, until the outbox fold has
+ * which every share holds from its creation or the migration that added that index; UNLISTED before it)
+ * and its `listedVersion` goes up, until the outbox fold has
  * copied its summary into its alert's row (foldOutbox). A write that forgets them leaves the outbox
  * showing the share as it was: `test/integration/outbox-fold.test.ts` changes a share by every such write.
  */
@@ -260,6 +260,9 @@ function shareSummaryOf(item: Item, alert: Item): ShareSummary {
 
 const versionOf = (item: Item) => Number(item['listedVersion'] ?? 0);
 
+/** What summaryIsStale reads of a share, with the keys and listing keys a migration needs to act on it. */
+export const STALE_CHECK_ATTRIBUTES = [...SENT_SHARE_SUMMARY, 'pk', 'sk', 'listedVersion', 'summaryPk', 'sentPk', 'sentSk'] as const;
+
 /**
  * Whether what the outbox shows of a stored share is other than its alert's summary of it (`entry`,
  * absent when the summary has none): a share changed by a write that did not mark it (one of the release
@@ -279,7 +282,7 @@ function summaryEntry(item: Item): string {
 }
 
 /** A ProjectionExpression of `names`, each by placeholder (some, like `status`, are reserved words). */
-function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
+export function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
   return {
     ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
     ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),

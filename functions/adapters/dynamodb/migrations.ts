@@ -37,7 +37,15 @@ import type { StoredMeeting } from '../../core/meetings/ports.js';
 import type { KeyService } from '../../core/ports.js';
 import type { ReaderCopy, SealedBox } from '../../core/sealed-box.js';
 import { OpenKeyring } from '../../core/sealing.js';
-import { alertListingAttributes, alertSummaryAttributes, shareListingAttributes, summaryIsStale, UNLISTED } from './alert-store.js';
+import {
+  alertListingAttributes,
+  alertSummaryAttributes,
+  projectionOf,
+  STALE_CHECK_ATTRIBUTES,
+  shareListingAttributes,
+  summaryIsStale,
+  UNLISTED,
+} from './alert-store.js';
 import { batchWrite, type Item } from './batch.js';
 import { isConditionalCheckFailed } from './errors.js';
 import { historyItem } from './history-store.js';
@@ -201,7 +209,7 @@ async function writeOutboxRows(
     FilterExpression: 'begins_with(sk, :share)',
     ExpressionAttributeValues: { ':share': 'SHARE#' },
     ConsistentRead: true,
-    ...projectionOf(SHARE_SUMMARY_SOURCE),
+    ...projectionOf(STALE_CHECK_ATTRIBUTES),
   })) {
     for (const share of items) {
       const shares = sharesOf.get(share['pk']);
@@ -239,31 +247,6 @@ async function writeOutboxRows(
     }
   }
   return { outboxRowsWritten: written, outboxSharesRelisted: relisted };
-}
-
-/** What a share's summary, its listing keys and its version are read from (alert-store.ts, summaryIsStale). */
-const SHARE_SUMMARY_SOURCE = [
-  'pk',
-  'sk',
-  'recipientArea',
-  'status',
-  'ackDueBy',
-  'acknowledged',
-  'ladderSteps',
-  'deliveryFailures',
-  'endedAs',
-  'expiresAt',
-  'listedVersion',
-  'summaryPk',
-  'sentPk',
-  'sentSk',
-] as const;
-
-function projectionOf(names: readonly string[]): { ProjectionExpression: string; ExpressionAttributeNames: Record<string, string> } {
-  return {
-    ProjectionExpression: names.map((_, index) => `#p${index}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#p${index}`, name])),
-  };
 }
 
 async function writeOutboxRow(client: DynamoDBDocumentClient, tableName: string, alert: Item, shares: readonly Item[]): Promise<boolean> {
