@@ -1,9 +1,10 @@
 /**
  * The stateless half: the HTTP API, one function per route (functions/routes.ts, the table the local hub's
  * gateway reads too; the console is the `$default` route, its pages at the root of the API's host, with its
- * sign-in client and files from ./console.ts), the audit queue's consumer, the function that audits the JWT authorizer's
- * refusals from the API's access log, and the scheduled jobs with their EventBridge Scheduler schedules. Everything here can be destroyed and redeployed without losing data
- * (log groups are retained).
+ * sign-in client and files from ./console.ts), the audit queue's consumer, the function that audits the JWT
+ * authorizer's refusals from the API's access log, and the scheduled jobs with their EventBridge Scheduler
+ * schedules and their alarms (to the stateful stack's operations topic). Everything here can be destroyed
+ * and redeployed without losing data (log groups are retained).
  *
  * Functions reach the stateful stack's resources only through the statements of ./permissions.ts; queues
  * are handed to CDK constructs as imported references (no key attached), so no construct can add a KMS
@@ -22,6 +23,8 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventInvokeConfig, EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -102,6 +105,31 @@ export const ACCESS_LOG_FORMAT: Readonly<Record<string, string>> = {
 export const REFUSALS_FILTER_PATTERN = '{ ($.status = "401") && ($.integrationStatus = "-") }';
 
 type Worker = WorkerDefinition & { readonly name: WorkerName };
+
+/** The workers run by a schedule. */
+export type ScheduledJobName = { [K in WorkerName]: (typeof WORKERS)[K]['trigger']['kind'] extends 'schedule' ? K : never }[WorkerName];
+
+/**
+ * What stops happening for the hub's users while a scheduled job fails or is not run, in the words its
+ * alarms send the operations topic. A job added to the route list without one fails the type check.
+ */
+export const JOB_CONSEQUENCES: Readonly<Record<ScheduledJobName, string>> = {
+  'ladder-sweep':
+    'reminders and escalations of unacknowledged alerts are not sent, and meeting notices wait: a receiving MSET may not be told an alert needs it',
+  'outbox-fold':
+    "changed shares are not folded into their alerts' rows: the Alerts sent pages stay correct but read more and slow down the longer it lasts",
+  'commit-sweep': 'creations cut off part-way are neither finished nor removed, and the audit trail keeps their creation uncorrected',
+};
+
+/**
+ * A job's alarms look at windows of its interval, and at least five minutes: a run that fails once is
+ * retried by Lambda twice within about three minutes, and the next tick does whatever is then due, so one
+ * failed window is a blip. Three windows in a row is a job that is failing, or not being run at all.
+ */
+export const JOB_ALARM_WINDOWS = 3;
+export function jobAlarmPeriod(everyMinutes: number): Duration {
+  return Duration.minutes(Math.max(5, everyMinutes));
+}
 type CommonProps = Omit<HubFunctionProps, 'name' | 'timeout' | 'memorySize' | 'reservedConcurrency'>;
 
 export class StatelessStack extends Stack {
@@ -229,7 +257,7 @@ export class StatelessStack extends Stack {
       'audit-queue': (worker) => this.auditConsumer(this, worker, common, stateful),
       'notification-queue': (worker) => this.notificationSender(this, worker, common, stateful, props.notify),
       'access-log-refusals': (worker) => this.refusalsRecorder(this, worker, common, stateful),
-      schedule: (worker) => this.scheduledJob(this, worker, common),
+      schedule: (worker) => this.scheduledJob(this, worker, common, stateful),
     } satisfies Record<WorkerDefinition['trigger']['kind'], (worker: Worker) => HubFunction>;
     const workers: HubFunction[] = [];
     for (const worker of WORKER_LIST) {
@@ -367,7 +395,7 @@ export class StatelessStack extends Stack {
    * A job on an EventBridge Scheduler rate schedule (to the minute), invoking its function with no input,
    * asynchronously, through a role of its own that may invoke that function alone (./job-schedule.ts).
    */
-  private scheduledJob(scope: Construct, worker: Worker, common: CommonProps): HubFunction {
+  private scheduledJob(scope: Construct, worker: Worker, common: CommonProps, stateful: StatefulStack): HubFunction {
     if (worker.trigger.kind !== 'schedule') throw new Error(`${worker.name} is not a scheduled job`);
     const id = pascal(worker.name);
     const job = new HubFunction(scope, id, { ...common, ...sizingOf(worker.sizing), name: worker.name });
@@ -377,14 +405,52 @@ export class StatelessStack extends Stack {
       everyMinutes: worker.trigger.everyMinutes,
     });
     this.jobSchedules.set(worker.name, schedule);
+    this.jobAlarms(id, worker.name as ScheduledJobName, job, worker.trigger.everyMinutes, stateful);
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ']) {
       acknowledge(
         job.function,
         rule,
-        "Invoked asynchronously by its schedule, with no input: a failed run (after Lambda retries it twice) carries nothing to keep, and the next tick takes up whatever is then due, oldest first. A dead-letter queue would hold only empty, stale ticks while widening the role by sqs:SendMessage and a KMS grant; failures show in the function's Errors metric and its log.",
+        "Invoked asynchronously by its schedule, with no input: a failed run (after Lambda retries it twice) carries nothing to keep, and the next tick takes up whatever is then due, oldest first. A dead-letter queue would hold only empty, stale ticks while widening the role by sqs:SendMessage and a KMS grant; failures show in the function's Errors metric, which an alarm to the operations topic watches, and its log.",
       );
     }
     return job;
+  }
+
+  /**
+   * A job that fails, or is not run (its schedule disabled, its role unable to invoke it, Scheduler failing),
+   * does so silently: nobody calls it. Each gets two alarms to the operations topic, and each tells the
+   * topic again when the job recovers.
+   */
+  private jobAlarms(id: string, name: ScheduledJobName, job: HubFunction, everyMinutes: number, stateful: StatefulStack): void {
+    const period = jobAlarmPeriod(everyMinutes);
+    const window = `${period.toMinutes() * JOB_ALARM_WINDOWS} minutes`;
+    const consequence = JOB_CONSEQUENCES[name];
+    const alarms = [
+      new Alarm(this, `${id}FailingAlarm`, {
+        alarmDescription: `${name} has failed in every ${period.toMinutes()}-minute window for ${window}: ${consequence}. See its log group's ERROR lines (README, "Deploy to AWS").`,
+        metric: job.function.metricErrors({ period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: JOB_ALARM_WINDOWS,
+        datapointsToAlarm: JOB_ALARM_WINDOWS,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      // No data is no invocation: Lambda reports Invocations only for windows with at least one.
+      new Alarm(this, `${id}StoppedAlarm`, {
+        alarmDescription: `${name} has not run for ${window}: ${consequence}. Check its EventBridge Scheduler schedule and its function (README, "Deploy to AWS").`,
+        metric: job.function.metricInvocations({ period, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: JOB_ALARM_WINDOWS,
+        datapointsToAlarm: JOB_ALARM_WINDOWS,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(new SnsAction(stateful.operationsTopic));
+      alarm.addOkAction(new SnsAction(stateful.operationsTopic));
+      (alarm.node.defaultChild as CfnAlarm).overrideLogicalId(alarm.node.id);
+    }
   }
 
   private route(

@@ -4,16 +4,16 @@
  * everywhere with the hub's own keys, recoverable and undeletable tables with every index the code
  * queries, stable logical ids for everything that holds data, dead-letter queues with alarms that notify
  * someone, every route but /health, the API's catch-all and the console ($default) behind the JWT
- * authorizer, throttled, every function
- * on nodejs24.x / arm64 with reserved concurrency, a timeout and an encrypted log group it alone writes,
- * and each scheduled job on its schedule, invoked through a role that may invoke that job alone.
+ * authorizer, throttled, every function on nodejs24.x / arm64 with reserved concurrency, a timeout and an
+ * encrypted log group it alone writes, and each scheduled job on its schedule, invoked through a role that
+ * may invoke that job alone, with alarms that notify someone when it keeps failing or is not run.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_TABLE, AUDIT_TABLE, IDEMPOTENCY_TABLE, MEETINGS_TABLE, SESSIONS_TABLE } from '../../functions/adapters/dynamodb/tables.js';
 import { ROUTE_LIST, ROUTES, WORKER_LIST } from '../../functions/routes.js';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stateful-stack.js';
-import { ACCESS_LOG_FORMAT, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
+import { ACCESS_LOG_FORMAT, JOB_CONSEQUENCES, REFUSALS_FILTER_PATTERN } from '../../infra/stateless-stack.js';
 import { AUDIENCE, ISSUER, type Resource, type SynthesizedHub, synthesizeHub } from './support.js';
 
 let hub: SynthesizedHub;
@@ -544,5 +544,48 @@ describe('stateless stack', () => {
     });
     expect(statelessResources[sweepId]!.Properties['Timeout']).toBe(60);
     expect(statelessResources[sweepId]!.Properties['ReservedConcurrentExecutions']).toBe(1);
+  });
+
+  it('tells the operations topic when a scheduled job keeps failing or stops being run, and when it recovers', () => {
+    const alarms = Object.entries(ofType(statelessResources, 'AWS::CloudWatch::Alarm')).map(([id, alarm]) => ({
+      id,
+      ...(hub.render(alarm.Properties) as any),
+    }));
+    const scheduled = WORKER_LIST.filter((worker) => worker.trigger.kind === 'schedule');
+    const expected = scheduled.flatMap((worker) => {
+      const minutes = worker.trigger.kind === 'schedule' ? Math.max(5, worker.trigger.everyMinutes) : 0;
+      const functionId = hub.stateless.getLogicalId(hub.stateless.functions.get(worker.name)!.function.node.defaultChild as any);
+      const common = {
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: functionId }],
+        Statistic: 'Sum',
+        Period: minutes * 60,
+        Threshold: 1,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+        AlarmActions: ['OperationsTopic'],
+        OKActions: ['OperationsTopic'],
+      };
+      return [
+        // Errors in each of three windows: a run that fails once, and its two retries, are not enough.
+        { ...common, MetricName: 'Errors', ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' },
+        // No invocation in three windows: a window with none has no data, which counts against it.
+        { ...common, MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+      ];
+    });
+    expect(alarms.map(({ id: _id, AlarmDescription: _text, ...alarm }) => alarm)).toEqual(expect.arrayContaining(expected));
+    expect(alarms).toHaveLength(expected.length);
+    // Each says which job, for how long, and what its users lose meanwhile.
+    for (const worker of scheduled) {
+      const said = alarms.filter((alarm) => alarm.AlarmDescription.startsWith(`${worker.name} has`)).map((alarm) => alarm.AlarmDescription);
+      expect(said).toHaveLength(2);
+      for (const text of said) expect(text).toContain(JOB_CONSEQUENCES[worker.name as keyof typeof JOB_CONSEQUENCES]);
+    }
+    expect(alarms.find((alarm) => alarm.id === 'LadderSweepStoppedAlarm')?.AlarmDescription).toMatch(
+      /^ladder-sweep has not run for 15 minutes: reminders/,
+    );
+    expect(alarms.find((alarm) => alarm.id === 'CommitSweepFailingAlarm')?.AlarmDescription).toMatch(
+      /^commit-sweep has failed in every 60-minute window for 180 minutes/,
+    );
   });
 });
