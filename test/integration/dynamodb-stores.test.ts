@@ -814,6 +814,49 @@ describe.each([
   });
 });
 
+describe('DynamoIdempotencyStore when a claim lands but its answer is lost', () => {
+  const at = (offsetMs: number) => new Date(Date.parse(NOW) + offsetMs);
+  const times = (offsetMs: number) => ({ now: at(offsetMs), leaseUntil: at(offsetMs + 35_000), expiresAt: at(offsetMs + 86_400_000) });
+  /** The store on a client whose first put is applied, then sent again as the SDK's retry would (its answer lost). */
+  const storeRetryingFirstPut = () => {
+    let retried = false;
+    const client = new Proxy(dynamo.client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: unknown) => {
+          if (!retried && command instanceof PutCommand) {
+            retried = true;
+            await target.send(command);
+          }
+          return target.send(command as PutCommand);
+        };
+      },
+    });
+    return new DynamoIdempotencyStore(client, NAMES.idempotency, { alerts: NAMES.alerts, meetings: NAMES.meetings });
+  };
+
+  it("takes its own claim for the request's, proposed or drawn, and still refuses another's", async () => {
+    // Prepare
+    const proposed: IdempotencyClaim = { claimId: `proposed-${nextId()}`, attempt: 1, attemptStartedAt: at(0).toISOString() };
+    const [proposedKey, drawnKey] = [`key-${nextId()}`, `key-${nextId()}`];
+
+    // Act
+    const withProposed = await storeRetryingFirstPut().claim(proposedKey, 'hash-a', times(0), proposed);
+    const drawn = await storeRetryingFirstPut().claim(drawnKey, 'hash-a', times(0));
+    const another = await storeRetryingFirstPut().claim(proposedKey, 'hash-a', times(1_000));
+
+    // Assess: each took the key, as a new claim, at once; not told to wait out its own lease.
+    expect(withProposed).toEqual({ claimed: true, claim: proposed, fresh: true });
+    expect(drawn).toEqual({
+      claimed: true,
+      claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(0).toISOString() },
+      fresh: true,
+    });
+    // The same key and body a second later, under its own claim id: the first's lease holds.
+    expect(another).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', claimId: proposed.claimId } });
+  });
+});
+
 describe('DynamoAuditStore on dynalite', () => {
   const event = (n: number, alertId: string): AuditEvent => ({
     eventId: `6d1f3a10-0000-4000-8000-${String(n).padStart(12, '0')}`,

@@ -32,6 +32,9 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     const claim: IdempotencyClaim = proposed ?? { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
     if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
     const item = await this.read(key);
+    // This very claim: the put landed, its answer was lost and the SDK's retry of it failed its condition.
+    // Held to be another's, the request would be told to wait out its own lease.
+    if (isThisClaim(item, claim, times)) return { claimed: true, claim, fresh: true };
     // Gone between our put and this read (expired and deleted): try once more as a new claim.
     if (item === undefined || seconds(times.now) > Number(item['ttl'])) {
       if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
@@ -208,6 +211,17 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
 function inProgress(requestHash: string, claim: IdempotencyClaim, leaseUntil: Date): IdempotencyRecord {
   return { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil };
+}
+
+/** The record holds the claim `newClaim` wrote with these times: no other request knows its random id. */
+function isThisClaim(item: Record<string, unknown> | undefined, claim: IdempotencyClaim, times: ClaimTimes): boolean {
+  return (
+    item !== undefined &&
+    item['state'] === 'IN_PROGRESS' &&
+    item['claimId'] === claim.claimId &&
+    item['attempt'] === claim.attempt &&
+    item['leaseUntil'] === times.leaseUntil.toISOString()
+  );
 }
 
 /** A record written before claims had ids (an older hub) reads as one with a lapsed lease and a fresh id. */
