@@ -23,7 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, type CfnAlarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type CfnAlarm, ComparisonOperator, MathExpression, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { EventInvokeConfig, EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
@@ -42,6 +42,7 @@ import {
   type WorkerDefinition,
   type WorkerName,
 } from '../functions/routes.js';
+import { JOB_ITEMS_UNDONE, METRICS_SERVICE } from '../functions/shared/metrics.js';
 import { acknowledge } from './checks.js';
 import { type ConsoleIdentity, consoleCommandHooks, consoleEnvironment } from './console.js';
 import { HubFunction, type HubFunctionProps, LOG_RETENTION } from './hub-function.js';
@@ -61,6 +62,9 @@ export type StatelessStackProps = StackProps & {
   /** GOV.UK Notify (./notify.ts: CDK context `notifyApiKeySecret`, `notifyTemplateIds`). */
   readonly notify: NotifySettings;
 };
+
+/** The functions' own metrics (functions/shared/metrics.ts), which the jobs' alarms read. */
+export const METRICS_NAMESPACE = 'MsetHub';
 
 /** Requests per second (steady, burst) across the stage, and per route below it. */
 export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
@@ -170,7 +174,7 @@ export class StatelessStack extends Stack {
       // Only a function whose needs allow sending or receiving (functions/routes.ts) can use it.
       NOTIFICATION_QUEUE_URL: stateful.notificationQueue.queueUrl,
       POWERTOOLS_SERVICE_NAME: 'mset-hub',
-      POWERTOOLS_METRICS_NAMESPACE: 'MsetHub',
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       POWERTOOLS_LOG_LEVEL: 'INFO',
       // No --enable-source-maps: with it Node reads and parses each bundle's map (about 2 MB) as it imports
       // the bundle, some 14 ms of CPU on every cold start (40% of a route's import), for stack traces the hub
@@ -419,16 +423,32 @@ export class StatelessStack extends Stack {
   /**
    * A job that fails, or is not run (its schedule disabled, its role unable to invoke it, Scheduler failing),
    * does so silently: nobody calls it. Each gets two alarms to the operations topic, and each tells the
-   * topic again when the job recovers.
+   * topic again when the job recovers. Failing counts failed runs and the items runs left undone, which
+   * a job that carries on past each bad item reports as a metric (functions/shared/function.ts).
    */
   private jobAlarms(id: string, name: ScheduledJobName, job: HubFunction, everyMinutes: number, stateful: StatefulStack): void {
     const period = jobAlarmPeriod(everyMinutes);
     const window = `${period.toMinutes() * JOB_ALARM_WINDOWS} minutes`;
     const consequence = JOB_CONSEQUENCES[name];
+    const failures = new MathExpression({
+      expression: 'FILL(runsFailed, 0) + FILL(itemsUndone, 0)',
+      usingMetrics: {
+        runsFailed: job.function.metricErrors({ period, statistic: 'Sum' }),
+        itemsUndone: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: JOB_ITEMS_UNDONE,
+          dimensionsMap: { service: METRICS_SERVICE, job: name },
+          period,
+          statistic: 'Sum',
+        }),
+      },
+      period,
+      label: `${name}: failed runs and items left undone`,
+    });
     const alarms = [
       new Alarm(this, `${id}FailingAlarm`, {
-        alarmDescription: `${name} has failed in every ${period.toMinutes()}-minute window for ${window}: ${consequence}. See its log group's ERROR lines (README, "Deploy to AWS").`,
-        metric: job.function.metricErrors({ period, statistic: 'Sum' }),
+        alarmDescription: `${name} has failed, or left items undone, in every ${period.toMinutes()}-minute window for ${window}: ${consequence}. See its log group's ERROR lines (README, "Deploy to AWS").`,
+        metric: failures,
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: JOB_ALARM_WINDOWS,

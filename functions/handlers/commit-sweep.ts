@@ -31,4 +31,6 @@ export const { handler, wire } = scheduledJob(
       meetingsDeferred: meetings.deferred,
     };
   },
+  // Deferred: uncommitted, but the correction could not be put on record, so left whole for the next run.
+  (result) => result.alertsDeferred + result.meetingsDeferred,
 );

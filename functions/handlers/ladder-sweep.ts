@@ -34,4 +34,6 @@ export const { handler, wire } = scheduledJob(
     const meetings = await sweepMeetingNotices(deps, (error) => logger.warn('meeting notice not sent', { errors: errorNames(error) }));
     return { ...shares, ...meetings };
   },
+  // A lost race (a conflict) is another run's step taken, not one undone.
+  (result) => result.failed + result.meetingsFailed,
 );

@@ -6,8 +6,10 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { JobFailedError } from './errors.js';
 import { lambdaEnvironment } from './lambda-environment.js';
-import { lambdaContextLogging, logger } from './logger.js';
+import { errorNames, lambdaContextLogging, logger } from './logger.js';
+import { countJobRun } from './metrics.js';
 import type { Getter, HubEnvironment } from './wiring.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each worker's event type is its own (SQS, CloudWatch Logs, a schedule).
@@ -58,17 +60,31 @@ export type JobResult = Readonly<Record<string, number>>;
 /**
  * A job run on a schedule (EventBridge Scheduler on AWS, a timer in the local hub). It gets the time from
  * the environment's clock, not from the event, so the local hub's clock and a test's drive it alike.
+ *
+ * `undone` reads from a run's result how many items it could not do (a step not taken, a correction not
+ * recorded). A job carries on past each, so that one bad item stops nothing else, and the run succeeds: only
+ * this count, logged and counted as the `JobItemsUndone` metric, lets an alarm see a job failing item by item.
  */
-export function scheduledJob<N extends Needs>(
+export function scheduledJob<N extends Needs, R extends JobResult>(
   name: string,
   needs: N,
-  run: (input: { readonly deps: Resolved<N>; readonly now: Date }) => Promise<JobResult>,
+  run: (input: { readonly deps: Resolved<N>; readonly now: Date }) => Promise<R>,
+  undone: (result: R) => number,
 ): WorkerFunction {
   return worker((env) => {
     const deps = resolveNeeds(needs, env);
     return async () => {
-      const result = await run({ deps, now: env.clock.now() });
-      logger.info('job finished', { job: name, ...result });
+      let result: R;
+      try {
+        result = await run({ deps, now: env.clock.now() });
+      } catch (error) {
+        logger.error('job failed', { job: name, errors: errorNames(error) });
+        throw new JobFailedError(name, { cause: error });
+      }
+      const left = undone(result);
+      if (left > 0) logger.error('job left items undone', { job: name, undone: left, ...result });
+      else logger.info('job finished', { job: name, ...result });
+      countJobRun(name, left);
       return result;
     };
   });

@@ -16,7 +16,8 @@ import type { Context } from 'aws-lambda';
 export type CountName = 'AlertsCreated' | 'AlertsAcknowledged';
 
 const NAMESPACE = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'MsetHub';
-const SERVICE = 'mset-hub';
+/** The `service` dimension of every record (infra's alarms name it too). */
+export const METRICS_SERVICE = 'mset-hub';
 
 /** One EMF record: the named counts under one set of dimensions, as one log line. */
 function emfRecord(counts: ReadonlyMap<string, number>, dimensions: Readonly<Record<string, string>>): string {
@@ -50,9 +51,22 @@ export function countSuccess(name: CountName): void {
 }
 
 function publish(): void {
-  if (pending.size > 0 && !disabled()) process.stdout.write(`${emfRecord(pending, { service: SERVICE })}\n`);
+  if (pending.size > 0 && !disabled()) process.stdout.write(`${emfRecord(pending, { service: METRICS_SERVICE })}\n`);
   pending.clear();
 }
+
+/**
+ * One record per run of a scheduled job: the items it could not do, under the job's name, written even when
+ * none (so a window with runs has data, and the job's alarm tells "none undone" from "not run").
+ */
+export function countJobRun(job: string, undone: number): void {
+  if (!disabled())
+    process.stdout.write(`${emfRecord(new Map([[JOB_ITEMS_UNDONE, undone]]), { service: METRICS_SERVICE, job })}
+`);
+}
+
+/** The metric countJobRun writes, which each job's alarm reads (infra/stateless-stack.ts). */
+export const JOB_ITEMS_UNDONE = 'JobItemsUndone';
 
 /** The middleware for every route: a ColdStart count on the container's first invocation, the counts at the end of each. */
 export function invocationMetrics(): MiddlewareObj<unknown, unknown, Error, Context> {
@@ -61,7 +75,7 @@ export function invocationMetrics(): MiddlewareObj<unknown, unknown, Error, Cont
       if (!coldStart) return;
       coldStart = false;
       if (!disabled()) {
-        const record = emfRecord(new Map([['ColdStart', 1]]), { service: SERVICE, function_name: request.context.functionName });
+        const record = emfRecord(new Map([['ColdStart', 1]]), { service: METRICS_SERVICE, function_name: request.context.functionName });
         process.stdout.write(`${record}\n`);
       }
     },

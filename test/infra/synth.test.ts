@@ -553,24 +553,54 @@ describe('stateless stack', () => {
     }));
     const scheduled = WORKER_LIST.filter((worker) => worker.trigger.kind === 'schedule');
     const expected = scheduled.flatMap((worker) => {
-      const minutes = worker.trigger.kind === 'schedule' ? Math.max(5, worker.trigger.everyMinutes) : 0;
+      const period = (worker.trigger.kind === 'schedule' ? Math.max(5, worker.trigger.everyMinutes) : 0) * 60;
       const functionId = hub.stateless.getLogicalId(hub.stateless.functions.get(worker.name)!.function.node.defaultChild as any);
       const common = {
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: functionId }],
-        Statistic: 'Sum',
-        Period: minutes * 60,
         Threshold: 1,
         EvaluationPeriods: 3,
         DatapointsToAlarm: 3,
         AlarmActions: ['OperationsTopic'],
         OKActions: ['OperationsTopic'],
       };
+      const stat = (Namespace: string, MetricName: string, Dimensions: { Name: string; Value: string }[]) => ({
+        MetricStat: { Metric: { Namespace, MetricName, Dimensions }, Period: period, Stat: 'Sum' },
+      });
       return [
-        // Errors in each of three windows: a run that fails once, and its two retries, are not enough.
-        { ...common, MetricName: 'Errors', ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' },
+        // Failed runs and items a run left undone (a job carries on past each), in each of three windows:
+        // a run that fails once, and its two retries, are not enough.
+        {
+          ...common,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          Metrics: [
+            expect.objectContaining({ Expression: 'FILL(runsFailed, 0) + FILL(itemsUndone, 0)', ReturnData: true }),
+            { Id: 'runsFailed', ReturnData: false, ...stat('AWS/Lambda', 'Errors', [{ Name: 'FunctionName', Value: functionId }]) },
+            {
+              Id: 'itemsUndone',
+              ReturnData: false,
+              // The record functions/shared/metrics.ts countJobRun writes: namespace and dimensions as the functions set them.
+              ...stat(
+                hub.render(statelessResources[functionId]!.Properties['Environment'].Variables.POWERTOOLS_METRICS_NAMESPACE) as string,
+                'JobItemsUndone',
+                [
+                  { Name: 'job', Value: worker.name },
+                  { Name: 'service', Value: 'mset-hub' },
+                ],
+              ),
+            },
+          ],
+        },
         // No invocation in three windows: a window with none has no data, which counts against it.
-        { ...common, MetricName: 'Invocations', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' },
+        {
+          ...common,
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Invocations',
+          Dimensions: [{ Name: 'FunctionName', Value: functionId }],
+          Statistic: 'Sum',
+          Period: period,
+          ComparisonOperator: 'LessThanThreshold',
+          TreatMissingData: 'breaching',
+        },
       ];
     });
     expect(alarms.map(({ id: _id, AlarmDescription: _text, ...alarm }) => alarm)).toEqual(expect.arrayContaining(expected));
@@ -585,7 +615,7 @@ describe('stateless stack', () => {
       /^ladder-sweep has not run for 15 minutes: reminders/,
     );
     expect(alarms.find((alarm) => alarm.id === 'CommitSweepFailingAlarm')?.AlarmDescription).toMatch(
-      /^commit-sweep has failed in every 60-minute window for 180 minutes/,
+      /^commit-sweep has failed, or left items undone, in every 60-minute window for 180 minutes/,
     );
   });
 });

@@ -22,12 +22,17 @@ function countingJob(run: (now: Date) => Promise<void> = async () => undefined) 
     name: 'test-sweep',
     everyMinutes: 1,
     load: async () =>
-      scheduledJob('test-sweep', { clock }, async ({ deps, now }) => {
-        seen.push(now);
-        expect(deps.clock).toBe(environment.clock);
-        await run(now);
-        return { swept: seen.length };
-      }),
+      scheduledJob(
+        'test-sweep',
+        { clock },
+        async ({ deps, now }) => {
+          seen.push(now);
+          expect(deps.clock).toBe(environment.clock);
+          await run(now);
+          return { swept: seen.length };
+        },
+        () => 0,
+      ),
   };
   return { job, seen };
 }
@@ -87,6 +92,80 @@ describe('startJobs', () => {
 
     // Assess: one run a minute, the first failed and the later two ran.
     expect(seen).toHaveLength(3);
+  });
+
+  it('logs and counts the items a run left undone, and counts none for a run that did all', async () => {
+    // Prepare
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    const out: string[] = [];
+    const err: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+    let failed = 2;
+    const job: ScheduledJob = {
+      name: 'test-sweep',
+      everyMinutes: 1,
+      load: async () =>
+        scheduledJob(
+          'test-sweep',
+          { clock },
+          async () => ({ taken: 3, failed }),
+          (result) => result.failed,
+        ),
+    };
+    const jobs = await startJobs({ environment, intervalMs: 0, context, jobs: [job] });
+
+    // Act
+    await jobs.run('test-sweep');
+    failed = 0;
+    await jobs.run('test-sweep');
+    await jobs.stop();
+    vi.restoreAllMocks();
+    vi.unstubAllEnvs();
+
+    // Assess: the run that left two undone says so as an error; each run writes its count, none included.
+    const lines = [...out, ...err].map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = lines.filter((line) => line['_aws'] !== undefined);
+    expect(records.map((record) => [record['job'], record['service'], record['JobItemsUndone']])).toEqual([
+      ['test-sweep', 'mset-hub', 2],
+      ['test-sweep', 'mset-hub', 0],
+    ]);
+    expect(records[0]?.['_aws']).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: 'MsetHub', Dimensions: [['service', 'job']], Metrics: [{ Name: 'JobItemsUndone', Unit: 'Count' }] }],
+    });
+    // The run that did all says so at INFO, below the tests' log level: only the first is an error.
+    const said = lines.filter((line) => line['job'] === 'test-sweep' && line['_aws'] === undefined);
+    expect(said.map((line) => [line['level'], line['message'], line['undone'], line['taken']])).toEqual([
+      ['ERROR', 'job left items undone', 2, 3],
+    ]);
+  });
+
+  it('fails a run that throws with an error naming the job alone, its own error logged by name and kept as the cause', async () => {
+    // Prepare
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+    const cause = Object.assign(new Error('Synthetic: a message quoting Test Child-Alpha'), { name: 'DependencyUnavailableError' });
+    const handler = scheduledJob(
+      'test-sweep',
+      { clock },
+      async () => {
+        throw cause;
+      },
+      () => 0,
+    ).wire(environment);
+
+    // Act
+    const failure = await handler({}, context()).catch((error: unknown) => error);
+    vi.restoreAllMocks();
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'JobFailedError', message: 'The scheduled job test-sweep failed', cause });
+    expect(String((failure as Error).stack)).not.toContain('Test Child-Alpha');
+    const lines = err.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'ERROR', message: 'job failed', job: 'test-sweep', errors: ['DependencyUnavailableError'] }),
+    ]);
+    expect(err.join('')).not.toContain('Test Child-Alpha');
   });
 
   it('refuses a job it does not have', async () => {
