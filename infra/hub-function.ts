@@ -103,7 +103,8 @@ export class HubFunction extends Construct {
         // Bundle the AWS SDK too: the runtime's built-in SDK drifts from the version we test. Only the
         // console's Secrets Manager client stays out of the other bundles (scripts/bundle.ts).
         externalModules: externalPackagesOf(props.name),
-        // The sender's Notify client gets a stub for the default transport it never uses (scripts/bundle.ts).
+        // The sender's Notify client gets a stub for the default transport it never uses, and its JWT library
+        // the answers to its Node version checks without semver (scripts/bundle.ts).
         // NodejsFunction has no alias option; an empty list passes no flag.
         esbuildArgs: { '--alias': aliasArgsOf(props.name) },
         ...(props.commandHooks === undefined ? {} : { commandHooks: props.commandHooks }),

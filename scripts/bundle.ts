@@ -157,6 +157,17 @@ export const NOTIFY_DEFAULT_TRANSPORT_UNUSED: Readonly<Record<string, string>> =
   axios: join(ROOT, 'functions', 'adapters', 'notify', 'unused-default-transport.ts'),
 };
 
+/**
+ * `semver`, which the Notify client's JWT library (jsonwebtoken) loads only to check the Node version three
+ * times as it is loaded, and what the sender's bundle answers those checks with instead: semver compiles its
+ * whole grammar of regular expressions as it loads. Measured on the built sender (21 imports each, pinned to
+ * one CPU): 0.8 ms less to import (about 2%), 28 KB smaller. The stand-in refuses any range it does not know,
+ * so a jsonwebtoken that asks something new fails at load in test/bench/sender-bundle.test.ts.
+ */
+export const NODE_VERSION_CHECKS: Readonly<Record<string, string>> = {
+  semver: join(ROOT, 'functions', 'adapters', 'notify', 'node-version-checks.ts'),
+};
+
 /** The functions whose bundle carries the Notify client. */
 const NOTIFY_SENDERS: readonly string[] = ['notification-sender'];
 
@@ -165,7 +176,7 @@ const NOTIFY_SENDERS: readonly string[] = ['notification-sender'];
  * (esbuildArgs, aliasArgsOf) and bundleFunctions() agree.
  */
 export function aliasesOf(name: string): Record<string, string> {
-  return NOTIFY_SENDERS.includes(name) ? { ...NOTIFY_DEFAULT_TRANSPORT_UNUSED } : {};
+  return NOTIFY_SENDERS.includes(name) ? { ...NOTIFY_DEFAULT_TRANSPORT_UNUSED, ...NODE_VERSION_CHECKS } : {};
 }
 
 /** The same as esbuild's command line takes them, one `from=to` each (NodejsFunction's `--alias`). */

@@ -150,6 +150,13 @@ describe('the HTTP client a bundle carries', () => {
     expect(kept.some((input) => input.includes('node_modules/notifications-node-client/'))).toBe(true);
   });
 
+  it('the notification sender answers its JWT library’s Node version checks without semver', () => {
+    const kept = built.get('notification-sender')?.kept ?? [];
+    expect(kept).toContain('functions/adapters/notify/node-version-checks.ts');
+    expect(kept.some((input) => input.includes('node_modules/jsonwebtoken/'))).toBe(true);
+    expect(kept.filter((input) => input.includes('node_modules/semver/'))).toEqual([]);
+  });
+
   it.each(FUNCTIONS)('%s carries no axios, nor what axios loads', (name) => {
     const kept = built.get(name)?.kept ?? [];
     expect(
