@@ -406,7 +406,9 @@ const CORRECTIONS: ReadonlySet<string> = new Set(['FAILED', 'CONFLICT', 'NOT_FOU
  *   stands uncorrected (one event written by two tries of one attempt is one SUCCESS);
  * - the record does not end in a correction: every correction is followed, in order and in time, by the
  *   SUCCESS of a later attempt or by a replay that found the change stored. A correction with nothing after
- *   it tells a reader of the trail that the change did not happen, while it stands.
+ *   it tells a reader of the trail that the change did not happen, while it stands;
+ * - and some SUCCESS of it is corrected by no event at all: the trail stores an event once by its id, so a
+ *   SUCCESS written again after its correction is still the corrected one.
  */
 function expectOnRecord(action: AuditAction, resourceId: string, key: Key, label: string): void {
   const chain = audit.filter((event) => key.owns(event));
@@ -435,6 +437,13 @@ function expectOnRecord(action: AuditAction, resourceId: string, key: Key, label
     }
   }
   expect(standing.size, `${trail}: on record more than once`).toBeLessThanOrEqual(1);
+  // As the audit table holds it, one record per event id: a SUCCESS sent again after its correction (by a
+  // retry of the same attempt) is the same record, still corrected, whatever the order the queue saw.
+  const corrected = new Set(says.filter((event) => CORRECTIONS.has(event.outcome)).map((event) => event.detail?.['corrects']));
+  expect(
+    says.some((event) => event.action === action && event.outcome === 'SUCCESS' && !corrected.has(event.eventId)),
+    `${trail}: every SUCCESS of a change that stands is corrected`,
+  ).toBe(true);
   says.forEach((event, index) => {
     if (!CORRECTIONS.has(event.outcome)) return;
     const restored = says.slice(index + 1).some((later) => !CORRECTIONS.has(later.outcome) && later.occurredAt >= event.occurredAt);
