@@ -817,23 +817,21 @@ describe.each([
 describe('DynamoIdempotencyStore when a claim lands but its answer is lost', () => {
   const at = (offsetMs: number) => new Date(Date.parse(NOW) + offsetMs);
   const times = (offsetMs: number) => ({ now: at(offsetMs), leaseUntil: at(offsetMs + 35_000), expiresAt: at(offsetMs + 86_400_000) });
-  /** The store on a client whose first put is applied, then sent again as the SDK's retry would (its answer lost). */
-  const storeRetryingFirstPut = () => {
-    let retried = false;
+  /** The store on a client whose nth put is applied, then sent again as the SDK's retry would (its answer lost). */
+  const storeRetryingPut = (nth: number) => {
+    let puts = 0;
     const client = new Proxy(dynamo.client, {
       get(target, property, receiver) {
         if (property !== 'send') return Reflect.get(target, property, receiver);
         return async (command: unknown) => {
-          if (!retried && command instanceof PutCommand) {
-            retried = true;
-            await target.send(command);
-          }
+          if (command instanceof PutCommand && ++puts === nth) await target.send(command);
           return target.send(command as PutCommand);
         };
       },
     });
     return new DynamoIdempotencyStore(client, NAMES.idempotency, { alerts: NAMES.alerts, meetings: NAMES.meetings });
   };
+  const storeRetryingFirstPut = () => storeRetryingPut(1);
 
   it("takes its own claim for the request's, proposed or drawn, and still refuses another's", async () => {
     // Prepare
@@ -854,6 +852,25 @@ describe('DynamoIdempotencyStore when a claim lands but its answer is lost', () 
     });
     // The same key and body a second later, under its own claim id: the first's lease holds.
     expect(another).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', claimId: proposed.claimId } });
+  });
+
+  it('takes its own claim of a released key for a corrected body, whose write was retried the same way', async () => {
+    // Prepare: a key whose request failed and released it.
+    const key = `key-${nextId()}`;
+    const failed = await idempotency.claim(key, 'hash-a', times(0));
+    if (!failed.claimed) throw new Error('expected the first claim');
+    await idempotency.release(key, failed.claim, at(35_000));
+
+    // Act: a corrected body (another hash); its second put, the one that replaces the released claim, is retried.
+    const corrected = await storeRetryingPut(2).claim(key, 'hash-b', times(1_000));
+
+    // Assess
+    expect(corrected).toEqual({
+      claimed: true,
+      claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(1_000).toISOString() },
+      fresh: true,
+    });
+    expect(corrected.claimed && corrected.claim.claimId).not.toBe(failed.claim.claimId);
   });
 });
 

@@ -30,22 +30,20 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, requestHash: string, times: ClaimTimes, proposed?: IdempotencyClaim): Promise<ClaimResult> {
     const claim: IdempotencyClaim = proposed ?? { claimId: randomUUID(), attempt: 1, attemptStartedAt: times.now.toISOString() };
-    if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
-    const item = await this.read(key);
-    // This very claim: the put landed, its answer was lost and the SDK's retry of it failed its condition.
-    // Held to be another's, the request would be told to wait out its own lease.
-    if (isThisClaim(item, claim, times)) return { claimed: true, claim, fresh: true };
+    const ours: ClaimResult = { claimed: true, claim, fresh: true };
+    const item = await this.writeClaim(this.newClaim(key, requestHash, claim, times), key, claim, times);
+    if (item === THIS_CLAIM) return ours;
     // Gone between our put and this read (expired and deleted): try once more as a new claim.
     if (item === undefined || seconds(times.now) > Number(item['ttl'])) {
-      if (await this.conditionally(this.newClaim(key, requestHash, claim, times))) return { claimed: true, claim, fresh: true };
+      if ((await this.writeClaim(this.newClaim(key, requestHash, claim, times), key, claim, times)) === THIS_CLAIM) return ours;
       return { claimed: false, record: inProgress(requestHash, claim, times.leaseUntil) };
     }
     const record = await this.proven(item, requestHash);
     const released = item['state'] === 'RELEASED';
     // A released key is free for a corrected request: a new claim, since nothing of the failed one stands.
     if (released && record?.requestHash !== requestHash) {
-      const fresh = await this.conditionally(this.replaceReleased(key, requestHash, claim, times, item['claimId']));
-      if (fresh) return { claimed: true, claim, fresh: true };
+      const replaced = await this.writeClaim(this.replaceReleased(key, requestHash, claim, times, item['claimId']), key, claim, times);
+      if (replaced === THIS_CLAIM) return ours;
       return { claimed: false, record: inProgress(requestHash, claim, times.leaseUntil) };
     }
     if (record === undefined || record.requestHash !== requestHash || record.state === 'COMPLETED') {
@@ -190,6 +188,22 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     });
   }
 
+  /**
+   * Writes a new claim: THIS_CLAIM if it stands, else the record its condition met. That record may be this
+   * very claim: the write landed, its answer was lost and the SDK's retry of it failed its condition. Held
+   * to be another's, the request would be told to wait out its own lease.
+   */
+  private async writeClaim(
+    command: PutCommand,
+    key: string,
+    claim: IdempotencyClaim,
+    times: ClaimTimes,
+  ): Promise<typeof THIS_CLAIM | Record<string, unknown> | undefined> {
+    if (await this.conditionally(command)) return THIS_CLAIM;
+    const item = await this.read(key);
+    return isThisClaim(item, claim, times) ? THIS_CLAIM : item;
+  }
+
   /** True when the write happened, false when its condition did not hold. */
   private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
@@ -213,7 +227,12 @@ function inProgress(requestHash: string, claim: IdempotencyClaim, leaseUntil: Da
   return { state: 'IN_PROGRESS', requestHash, ...claim, leaseUntil };
 }
 
-/** The record holds the claim `newClaim` wrote with these times: no other request knows its random id. */
+const THIS_CLAIM = Symbol('this claim');
+
+/**
+ * The record holds the claim this request wrote with these times: no other request knows its random id, and
+ * a takeover of it writes a later lease.
+ */
 function isThisClaim(item: Record<string, unknown> | undefined, claim: IdempotencyClaim, times: ClaimTimes): boolean {
   return (
     item !== undefined &&
