@@ -16,24 +16,26 @@ const environment: HubEnvironment = {
   ids: randomIds,
 };
 
+/** The job the tests run, every minute, as the route list declares one. */
+function testJob(load: ScheduledJob['load']): ScheduledJob {
+  return { name: 'test-sweep', everyMinutes: 1, load };
+}
+
 function countingJob(run: (now: Date) => Promise<void> = async () => undefined) {
   const seen: Date[] = [];
-  const job: ScheduledJob = {
-    name: 'test-sweep',
-    everyMinutes: 1,
-    load: async () =>
-      scheduledJob(
-        'test-sweep',
-        { clock },
-        async ({ deps, now }) => {
-          seen.push(now);
-          expect(deps.clock).toBe(environment.clock);
-          await run(now);
-          return { swept: seen.length };
-        },
-        () => 0,
-      ),
-  };
+  const job = testJob(async () =>
+    scheduledJob(
+      'test-sweep',
+      { clock },
+      async ({ deps, now }) => {
+        seen.push(now);
+        expect(deps.clock).toBe(environment.clock);
+        await run(now);
+        return { swept: seen.length };
+      },
+      () => 0,
+    ),
+  );
   return { job, seen };
 }
 
@@ -102,17 +104,14 @@ describe('startJobs', () => {
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
     let failed = 2;
-    const job: ScheduledJob = {
-      name: 'test-sweep',
-      everyMinutes: 1,
-      load: async () =>
-        scheduledJob(
-          'test-sweep',
-          { clock },
-          async () => ({ taken: 3, failed }),
-          (result) => result.failed,
-        ),
-    };
+    const job = testJob(async () =>
+      scheduledJob(
+        'test-sweep',
+        { clock },
+        async () => ({ taken: 3, failed }),
+        (result) => result.failed,
+      ),
+    );
     const jobs = await startJobs({ environment, intervalMs: 0, context, jobs: [job] });
 
     // Act
