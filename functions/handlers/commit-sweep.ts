@@ -7,6 +7,7 @@
 import { subHours } from 'date-fns/subHours';
 import type { CreationRecord } from '../core/creations.js';
 import { scheduledJob } from '../shared/function.js';
+import { errorNames, logger } from '../shared/logger.js';
 import { alertRepository, auditRecorder, meetingRepository } from '../shared/wiring.js';
 
 /** Longer than an Idempotency-Key is remembered (24 hours) and any lease on it. */
@@ -17,7 +18,15 @@ export const { handler, wire } = scheduledJob(
   { alerts: alertRepository, meetings: meetingRepository, audit: auditRecorder },
   async ({ deps, now }) => {
     const before = subHours(now, SWEEP_AFTER_HOURS).toISOString();
-    const correct = (record: CreationRecord) => deps.audit.correctAbandoned(record);
+    const correct = async (record: CreationRecord) => {
+      try {
+        await deps.audit.correctAbandoned(record);
+      } catch (error) {
+        // The sweep defers the creation to its next run; this says why, by name.
+        logger.warn('correction not recorded', { errors: errorNames(error) });
+        throw error;
+      }
+    };
     const [alerts, meetings] = await Promise.all([
       deps.alerts.sweepUncommitted(before, correct),
       deps.meetings.sweepUncommitted(before, correct),

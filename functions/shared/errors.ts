@@ -1,12 +1,16 @@
 /** The errors of the functions' shared plumbing (HTTP requests have their own: ./http/errors.ts). */
 
 /**
- * A scheduled job's run failed. What the Lambda runtime logs of a thrown error is its message and stack, so
- * the job's own error (whose message may quote what it read) goes as the cause, and this says only which job.
+ * A scheduled job's run failed. The Lambda runtime logs a thrown error's message and stack, and anything
+ * that inspects it logs its cause's too: so this carries the job's own error (whose message may quote what
+ * it read) by its names alone, and says only which job.
  */
 export class JobFailedError extends Error {
   override readonly name = 'JobFailedError';
-  constructor(job: string, options: { cause: unknown }) {
-    super(`The scheduled job ${job} failed`, options);
+  constructor(
+    job: string,
+    readonly causes: readonly string[],
+  ) {
+    super(`The scheduled job ${job} failed`);
   }
 }

@@ -78,8 +78,9 @@ export function scheduledJob<N extends Needs, R extends JobResult>(
       try {
         result = await run({ deps, now: env.clock.now() });
       } catch (error) {
-        logger.error('job failed', { job: name, errors: errorNames(error) });
-        throw new JobFailedError(name, { cause: error });
+        const causes = errorNames(error);
+        logger.error('job failed', { job: name, errors: causes });
+        throw new JobFailedError(name, causes);
       }
       const left = undone(result);
       if (left > 0) logger.error('job left items undone', { job: name, undone: left, ...result });

@@ -16,6 +16,7 @@ import { correctionEventId } from '../../functions/core/creations.js';
 import { DependencyUnavailableError } from '../../functions/core/errors.js';
 import type { HttpHandler, LambdaHandler } from '../../functions/shared/function.js';
 import { randomIds } from '../../functions/shared/lambda-environment.js';
+import { logger } from '../../functions/shared/logger.js';
 import type { HubEnvironment } from '../../functions/shared/wiring.js';
 import { apiEvent, claimsFor, lambdaContext } from '../support/apigw.js';
 import { startTestDynamo, type TestDynamo } from '../support/dynalite.js';
@@ -209,7 +210,13 @@ describe('commit-sweep, wired as on AWS', () => {
 
     // Act
     queueDown = true;
+    // (This file's log level is SILENT: what the logger is told is read from it.)
+    const warned = vi.spyOn(logger, 'warn');
+    const errored = vi.spyOn(logger, 'error');
     const refused = await sweep({}, lambdaContext());
+    const said = [...warned.mock.calls.map((call) => ['WARN', ...call]), ...errored.mock.calls.map((call) => ['ERROR', ...call])];
+    warned.mockRestore();
+    errored.mockRestore();
     queueDown = false;
     const sharesKept = await sharesOf(abandoned.resource!.id);
     const next = await sweep({}, lambdaContext());
@@ -219,6 +226,11 @@ describe('commit-sweep, wired as on AWS', () => {
     // (A history record written beside the commit that never came may be there too: it goes with the shares.)
     expect(sharesLeft.filter((sk) => sk !== 'HOLDERS')).toEqual(['SHARE#gateshead', 'SHARE#north-tyneside']);
     expect(refused).toMatchObject({ alertsRemoved: 0, alertsDeferred: 1 });
+    // Said in the log, for the job's alarm to send an operator to: the item and why, by name; the run's counts.
+    expect(said).toEqual([
+      ['WARN', 'correction not recorded', { errors: expect.arrayContaining(['DependencyUnavailableError']) }],
+      ['ERROR', 'job left items undone', expect.objectContaining({ job: 'commit-sweep', undone: 1, alertsDeferred: 1 })],
+    ]);
     expect(sharesKept.filter((sk) => sk !== 'HOLDERS')).toEqual(['SHARE#gateshead', 'SHARE#north-tyneside']);
     expect(next).toMatchObject({ alertsRemoved: 1, alertsDeferred: 0 });
     expect(failedEvents().slice(failedBefore)).toEqual([

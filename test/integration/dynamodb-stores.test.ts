@@ -2,7 +2,7 @@
  * The DynamoDB stores against a real DynamoDB API (dynalite, as the local hub runs it), without the hub:
  * conditional writes, GSI paging with filters, cursors, idempotent audit writes, and no Scan.
  */
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../contracts/audit.js';
 import { DynamoAlertStore } from '../../functions/adapters/dynamodb/alert-store.js';
@@ -852,6 +852,44 @@ describe('DynamoIdempotencyStore when a claim lands but its answer is lost', () 
     });
     // The same key and body a second later, under its own claim id: the first's lease holds.
     expect(another).toMatchObject({ claimed: false, record: { state: 'IN_PROGRESS', claimId: proposed.claimId } });
+  });
+
+  it('takes its own claim of a key that vanished as it looked, whose second write was retried the same way', async () => {
+    // Prepare: another request holds the key when the first put is sent, and its record is gone (expired and
+    // deleted) by the time the store reads it; the second put's answer is lost and the SDK sends it again.
+    const key = `key-${nextId()}`;
+    const other = { pk: key, state: 'IN_PROGRESS', requestHash: 'hash-a', claimId: 'another', attempt: 1, ttl: 2_000_000_000 };
+    let puts = 0;
+    const client = new Proxy(dynamo.client, {
+      get(target, property, receiver) {
+        if (property !== 'send') return Reflect.get(target, property, receiver);
+        return async (command: unknown) => {
+          if (command instanceof PutCommand && ++puts === 1) {
+            await target.send(new PutCommand({ TableName: NAMES.idempotency, Item: other }));
+            try {
+              return await target.send(command);
+            } finally {
+              await target.send(new DeleteCommand({ TableName: NAMES.idempotency, Key: { pk: key } }));
+            }
+          }
+          if (command instanceof PutCommand && puts === 2) await target.send(command);
+          return target.send(command as PutCommand);
+        };
+      },
+    });
+    const store = new DynamoIdempotencyStore(client, NAMES.idempotency, { alerts: NAMES.alerts, meetings: NAMES.meetings });
+
+    // Act
+    const result = await store.claim(key, 'hash-a', times(0));
+
+    // Assess: both puts were sent, the second twice; the request holds the key as a new claim.
+    expect(puts).toBe(2);
+    expect(result).toEqual({
+      claimed: true,
+      claim: { claimId: expect.any(String), attempt: 1, attemptStartedAt: at(0).toISOString() },
+      fresh: true,
+    });
+    expect(result.claimed && result.claim.claimId).not.toBe('another');
   });
 
   it('takes its own claim of a released key for a corrected body, whose write was retried the same way', async () => {
