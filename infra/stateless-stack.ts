@@ -42,7 +42,7 @@ import {
   type WorkerDefinition,
   type WorkerName,
 } from '../functions/routes.js';
-import { JOB_ITEMS_UNDONE, METRICS_SERVICE } from '../functions/shared/metrics.js';
+import { JOB_ITEMS_UNDONE, METRICS_NAMESPACE, METRICS_SERVICE } from '../functions/shared/metrics.js';
 import { acknowledge } from './checks.js';
 import { type ConsoleIdentity, consoleCommandHooks, consoleEnvironment } from './console.js';
 import { HubFunction, type HubFunctionProps, LOG_RETENTION } from './hub-function.js';
@@ -62,9 +62,6 @@ export type StatelessStackProps = StackProps & {
   /** GOV.UK Notify (./notify.ts: CDK context `notifyApiKeySecret`, `notifyTemplateIds`). */
   readonly notify: NotifySettings;
 };
-
-/** The functions' own metrics (functions/shared/metrics.ts), which the jobs' alarms read. */
-export const METRICS_NAMESPACE = 'MsetHub';
 
 /** Requests per second (steady, burst) across the stage, and per route below it. */
 export const STAGE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

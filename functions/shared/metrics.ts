@@ -15,7 +15,9 @@ import type { Context } from 'aws-lambda';
 
 export type CountName = 'AlertsCreated' | 'AlertsAcknowledged';
 
-const NAMESPACE = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? 'MsetHub';
+/** The namespace the stack gives every function (POWERTOOLS_METRICS_NAMESPACE), and the default without it. */
+export const METRICS_NAMESPACE = 'MsetHub';
+const NAMESPACE = process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? METRICS_NAMESPACE;
 /** The `service` dimension of every record (infra's alarms name it too). */
 export const METRICS_SERVICE = 'mset-hub';
 
@@ -55,18 +57,17 @@ function publish(): void {
   pending.clear();
 }
 
-/**
- * One record per run of a scheduled job: the items it could not do, under the job's name, written even when
- * none (so a window with runs has data, and the job's alarm tells "none undone" from "not run").
- */
-export function countJobRun(job: string, undone: number): void {
-  if (!disabled())
-    process.stdout.write(`${emfRecord(new Map([[JOB_ITEMS_UNDONE, undone]]), { service: METRICS_SERVICE, job })}
-`);
-}
-
 /** The metric countJobRun writes, which each job's alarm reads (infra/stateless-stack.ts). */
 export const JOB_ITEMS_UNDONE = 'JobItemsUndone';
+
+/**
+ * One record per run of a scheduled job: the items it could not do, under the job's name. Written for a run
+ * that left none too, so that the metric reads 0 rather than nothing while the job is well.
+ */
+export function countJobRun(job: string, undone: number): void {
+  if (disabled()) return;
+  process.stdout.write(`${emfRecord(new Map([[JOB_ITEMS_UNDONE, undone]]), { service: METRICS_SERVICE, job })}\n`);
+}
 
 /** The middleware for every route: a ColdStart count on the container's first invocation, the counts at the end of each. */
 export function invocationMetrics(): MiddlewareObj<unknown, unknown, Error, Context> {
